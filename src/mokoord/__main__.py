@@ -1,0 +1,3 @@
+from mokoord.cli import main
+
+main()

@@ -1,0 +1,147 @@
+"""What every command shares: the store, consoles, JSON, dates, options."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mokoord.errors import MokoordError, Problem
+    from mokoord.store import Dataset, Store
+
+
+@dataclass
+class State:
+    """Carried in ``ctx.obj`` from the global options into every command."""
+
+    data: Path | None = None
+    use_cache: bool = True
+    _store: Store | None = field(default=None, repr=False)
+
+    def store(self) -> Store:
+        if self._store is None:
+            from mokoord.store import Store
+
+            self._store = Store.open(self.data)
+        return self._store
+
+    def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
+        """The whole store, validated (through the index cache unless --no-cache)."""
+        return self.store().load(kinds)
+
+
+def state(ctx: typer.Context) -> State:
+    obj = ctx.find_root().obj
+    if not isinstance(obj, State):  # commands invoked without the callback (tests)
+        obj = State()
+        ctx.find_root().obj = obj
+    return obj
+
+
+_stdout: Console | None = None
+_stderr: Console | None = None
+
+
+def console() -> Console:
+    global _stdout
+    if _stdout is None:
+        from rich.console import Console
+
+        _stdout = Console(highlight=False, soft_wrap=False)
+    return _stdout
+
+
+def err_console() -> Console:
+    global _stderr
+    if _stderr is None:
+        from rich.console import Console
+
+        _stderr = Console(stderr=True, highlight=False)
+    return _stderr
+
+
+def report_error(exc: MokoordError) -> None:
+    """One error, its problems (each ``path:line:col: …``) and a hint, on stderr."""
+    from mokoord.errors import InvalidData
+
+    out = err_console()
+    out.print(f"[bold red]error:[/] {_escape(exc.message)}")
+    if isinstance(exc, InvalidData):
+        for problem in exc.problems:
+            out.print(_escape(problem.format()), soft_wrap=True)
+    if exc.hint:
+        out.print(f"[dim]hint:[/] {_escape(exc.hint)}")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    out = console()
+    for problem in problems:
+        style = "red" if problem.severity == "error" else "yellow"
+        out.print(f"[{style}]{_escape(problem.format())}[/]", soft_wrap=True)
+
+
+def json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def print_json(data: Any) -> None:
+    """Machine-readable output on stdout: UTF-8, 2-space indent, stable key order."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+def parse_date_option(value: str | None, flag: str) -> dt.date | None:
+    """A date from a flag, German or ISO; a clear error naming the flag."""
+    if value is None:
+        return None
+    from mokoord.dates import parse_date
+    from mokoord.errors import UsageError
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def interactive() -> bool:
+    """True when a person can answer prompts (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def done(message: str) -> None:
+    """A short confirmation on stderr (stdout stays for the result)."""
+    err_console().print(f"[green]✓[/] {_escape(message)}")
+
+
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON (stable keys) instead of a table.")
+]
+NoCommitOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-commit",
+        help="Write the change but do not commit it (also allowed outside a git repository).",
+    ),
+]

@@ -1,0 +1,75 @@
+"""``mokoord init`` and ``mokoord check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mokoord.cli._app import app
+from mokoord.cli._common import (
+    JsonOption,
+    console,
+    done,
+    err_console,
+    print_json,
+    print_problems,
+    state,
+)
+
+
+@app.command(rich_help_panel="Store")
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder for the new store (created if missing).")],
+    city: Annotated[str | None, typer.Option(help="City name shown in reports.")] = None,
+    no_commit: Annotated[
+        bool, typer.Option("--no-commit", help="Do not create a git repository or commit.")
+    ] = False,
+) -> None:
+    """Create a new, empty store: mokoord.yaml with the default vocabularies, a
+    .gitignore for caches, and a git repository with a first commit.
+
+    Example: [bold]mokoord init ~/mo-register --city Wiesbaden[/]
+    """
+    from mokoord.store import init_store
+
+    root, commit_id = init_store(path, city=city, commit=not no_commit)
+    done(f"new store in {root}" + (f" (commit {commit_id[:8]})" if commit_id else ""))
+    err_console().print(
+        f"next: edit {root / 'mokoord.yaml'} to adapt the vocabularies, then "
+        f"[bold]mokoord --data {path} add-org[/]"
+    )
+
+
+@app.command(rich_help_panel="Store")
+def check(
+    ctx: typer.Context,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Also reject terms not declared in mokoord.yaml.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Validate every file and report all problems as path:line:col: severity code message.
+
+    Exit status 1 when there is an error (warnings alone pass). With --json, a
+    list of {path, line, column, severity, code, message}.
+    """
+    from mokoord.checks import check_store, count_by_severity
+
+    store = state(ctx).store()
+    problems = check_store(store, strict=strict)
+    counts = count_by_severity(problems)
+    if json_output:
+        print_json([problem.as_dict() for problem in problems])
+    else:
+        print_problems(problems)
+        summary = f"{counts['error']} error(s), {counts['warning']} warning(s) in {store.root}"
+        if counts["error"]:
+            err_console().print(f"[red]✗[/] {summary}")
+        else:
+            console().print(
+                f"[green]✓[/] {summary}", style=None
+            ) if not problems else err_console().print(f"[green]✓[/] {summary}")
+    if counts["error"]:
+        raise typer.Exit(1)

@@ -1,0 +1,47 @@
+"""Dates as people type them: ISO (2023-03-14), German (14.03.2023), today/heute."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_GERMAN_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
+_WORDS = {
+    "today": 0,
+    "heute": 0,
+    "yesterday": -1,
+    "gestern": -1,
+    "tomorrow": 1,
+    "morgen": 1,
+}
+
+
+def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
+    """Parse a date; raise ``ValueError`` with a message that says what is accepted."""
+    value = text.strip()
+    today = today or dt.date.today()
+    if value.lower() in _WORDS:
+        return today + dt.timedelta(days=_WORDS[value.lower()])
+    match = _GERMAN_RE.match(value)
+    try:
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            if year < 100:
+                year += 2000
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        detail = str(exc) if match or re.match(r"^\d{4}-\d{2}-\d{2}$", value) else ""
+        reason = f" ({detail})" if detail and "Invalid isoformat" not in detail else ""
+        raise ValueError(
+            f"'{text}' is not a valid date{reason}; write 2023-03-14 or 14.03.2023"
+        ) from None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier), clipped to the month's end."""
+    import calendar
+
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -1,0 +1,129 @@
+"""git as the audit trail: one commit per change, holding exactly its own files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from mokoord.errors import GitError
+
+_LOCK_RETRIES = 40
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["GIT_LITERAL_PATHSPECS"] = "1"
+    env.setdefault("LC_ALL", "C")
+    env.pop("GIT_INDEX_FILE", None)
+    return env
+
+
+def git(
+    args: Sequence[str],
+    cwd: Path,
+    *,
+    check: bool = True,
+    input: str | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run git; a failure becomes a :class:`GitError` with git's own words."""
+    if shutil.which("git") is None:
+        raise GitError("git is not installed", hint="install git, or pass --no-commit")
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env=_env(),
+        input=input,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    if check and result.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {(result.stderr or result.stdout).strip()}")
+    return result
+
+
+def toplevel(path: Path) -> Path | None:
+    """The root of the git work tree holding ``path``, or ``None``."""
+    if shutil.which("git") is None:
+        return None
+    result = git(["rev-parse", "--show-toplevel"], path, check=False)
+    if result.returncode != 0:
+        return None
+    return Path(result.stdout.strip())
+
+
+def git_dir(repo: Path) -> Path:
+    result = git(["rev-parse", "--absolute-git-dir"], repo)
+    return Path(result.stdout.strip())
+
+
+def identity_args(repo: Path, fallback: tuple[str, str] | None) -> list[str]:
+    """``-c user.name=… -c user.email=…`` when git's config lacks them and the store has one."""
+    name = git(["config", "user.name"], repo, check=False).stdout.strip()
+    email = git(["config", "user.email"], repo, check=False).stdout.strip()
+    if name and email:
+        return []
+    if fallback is None:
+        if os.environ.get("GIT_AUTHOR_NAME") and os.environ.get("GIT_AUTHOR_EMAIL"):
+            return []
+        raise GitError(
+            "git does not know who you are, so the change cannot be committed",
+            hint='run: git config --global user.name "Your Name" and '
+            "git config --global user.email you@example.org (or set author in mokoord.yaml)",
+        )
+    return ["-c", f"user.name={name or fallback[0]}", "-c", f"user.email={email or fallback[1]}"]
+
+
+def _retry_on_lock(args: list[str], repo: Path) -> subprocess.CompletedProcess[str]:
+    delay = 0.05
+    for _attempt in range(_LOCK_RETRIES):
+        result = git(args, repo, check=False)
+        if result.returncode == 0:
+            return result
+        if "index.lock" not in result.stderr and "cannot lock ref" not in result.stderr:
+            break
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.5)
+    raise GitError(f"git {args[0]} failed: {(result.stderr or result.stdout).strip()}")
+
+
+def commit(
+    repo: Path,
+    paths: Sequence[Path],
+    message: str,
+    *,
+    author: tuple[str, str] | None = None,
+) -> str | None:
+    """Commit exactly ``paths`` (added, changed or deleted); other staged work stays staged.
+
+    Returns the new commit's id, or ``None`` when the files did not change.
+    """
+    if not paths:
+        return None
+    identity = identity_args(repo, author)
+    specs = [os.fspath(path) for path in paths]
+    _retry_on_lock(["add", "--all", "--", *specs], repo)
+    status = git(["status", "--porcelain", "--", *specs], repo).stdout
+    has_head = git(["rev-parse", "--verify", "--quiet", "HEAD"], repo, check=False).returncode == 0
+    if has_head:
+        staged = git(["diff", "--cached", "--name-only", "HEAD", "--", *specs], repo).stdout
+        if not staged.strip():
+            return None
+    elif not status.strip():
+        return None
+    _retry_on_lock([*identity, "commit", "--quiet", "--no-edit", "-m", message, "--", *specs], repo)
+    return git(["rev-parse", "HEAD"], repo).stdout.strip()
+
+
+def init_repository(path: Path, message: str, *, author: tuple[str, str] | None = None) -> str:
+    """``git init`` and a first commit of everything in ``path``."""
+    git(["init", "--quiet"], path)
+    git(["add", "--all"], path)
+    identity = identity_args(path, author)
+    git([*identity, "commit", "--quiet", "-m", message], path)
+    return git(["rev-parse", "HEAD"], path).stdout.strip()

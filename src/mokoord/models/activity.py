@@ -1,0 +1,164 @@
+"""What the office does: contacts with referrals, events, cooperations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar, Literal
+
+from pydantic import Field, model_validator
+
+from mokoord.models.common import (
+    Count,
+    Email,
+    FieldRuleError,
+    Model,
+    Phone,
+    Record,
+    RecordId,
+    ShortText,
+    Term,
+    Text,
+    Url,
+)
+
+Outcome = Literal["pending", "taken_up", "not_taken_up"]
+OUTCOMES: tuple[Outcome, ...] = ("pending", "taken_up", "not_taken_up")
+InitiatedBy = Literal["office", "organisation"]
+
+
+class Referral(Model):
+    """A referral (Verweisberatung) to an institution, made during a contact."""
+
+    institution: RecordId
+    reason: Text | None = None
+    outcome: Outcome = "pending"
+    outcome_date: dt.date | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _outcome_dated(self) -> Referral:
+        if self.outcome == "pending" and self.outcome_date is not None:
+            raise FieldRuleError("outcome_date", "a pending referral has no outcome_date")
+        return self
+
+
+class FollowUp(Model):
+    date: dt.date
+    action: Text | None = None
+    done: dt.date | None = None
+    """When the follow-up was done; empty while it is open."""
+
+
+class Contact(Record):
+    """One logged interaction: ``contacts/<year>/<date>-<suffix>.yaml``."""
+
+    entity: ClassVar[str] = "contact"
+
+    date: dt.date
+    organisations: list[RecordId] = Field(min_length=1)
+    persons: list[RecordId] = Field(default_factory=list)
+    channel: Term
+    initiated_by: InitiatedBy = "office"
+    topics: list[Term] = Field(default_factory=list)
+    summary: Text
+    coordinator: ShortText | None = None
+    planned: bool = False
+    """A contact arranged for a future date (allowed to lie in the future)."""
+    follow_up: FollowUp | None = None
+    referrals: list[Referral] = Field(default_factory=list)
+
+
+class Attendance(Model):
+    organisation: RecordId
+    people: Count | None = None
+
+
+class Event(Record):
+    """An exchange format, training, network meeting, info event or festival."""
+
+    entity: ClassVar[str] = "event"
+
+    kind: Term
+    """Event kind from the vocabulary (training, exchange, network, info, festival)."""
+    title: ShortText
+    date: dt.date
+    end: dt.date | None = None
+    series: ShortText | None = None
+    """A training series (Qualifizierungsreihe) this session belongs to."""
+    topics: list[Term] = Field(default_factory=list)
+    place: ShortText | None = None
+    place_org: RecordId | None = None
+    """The organisation whose rooms hosted the event."""
+    organisers: list[RecordId] = Field(default_factory=list)
+    participants: Count | None = None
+    """Total head count, including people from no organisation."""
+    attendance: list[Attendance] = Field(default_factory=list)
+    notes: Text | None = None
+    follow_up: Text | None = None
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Event:
+        if self.end is not None and self.end < self.date:
+            raise FieldRuleError("end", "end lies before date")
+        return self
+
+    @property
+    def head_count(self) -> int:
+        """Participants: the recorded total, else the sum over attending organisations."""
+        if self.participants is not None:
+            return self.participants
+        return sum(a.people or 0 for a in self.attendance)
+
+
+class Cooperation(Record):
+    """A partnership of an organisation with an institution or another organisation."""
+
+    entity: ClassVar[str] = "cooperation"
+
+    organisation: RecordId
+    partner: RecordId
+    """An organisation or institution id."""
+    since: dt.date
+    until: dt.date | None = None
+    topic: ShortText
+    notes: Text | None = None
+
+    @model_validator(mode="after")
+    def _until_after_since(self) -> Cooperation:
+        if self.until is not None and self.until < self.since:
+            raise FieldRuleError("until", "until lies before since")
+        return self
+
+
+NetworkKind = Literal["network", "umbrella"]
+Level = Literal["local", "regional", "state", "federal", "international"]
+
+
+class Network(Record):
+    """A network or umbrella body (§2.3); members name it in ``networks``."""
+
+    entity: ClassVar[str] = "network"
+
+    name: ShortText
+    kind: NetworkKind = "network"
+    level: Level = "local"
+    meeting_rhythm: ShortText | None = None
+    contact_institution: RecordId | None = None
+    website: Url | None = None
+    notes: Text | None = None
+
+
+class Institution(Record):
+    """A referral target or partner: a city office, a provider, a state body."""
+
+    entity: ClassVar[str] = "institution"
+
+    name: ShortText
+    kind: Term = "city_office"
+    department: ShortText | None = None
+    district: Term | None = None
+    address: ShortText | None = None
+    website: Url | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    notes: Text | None = None

@@ -1,0 +1,72 @@
+"""Stable, safe ids made from names.
+
+An id is lower-case ASCII letters and digits in groups joined by single
+hyphens (``deutsch-tuerkischer-elternverein-biebrich``). Such an id can never
+name a path outside its folder: no dots, no slashes, no empty string.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_RE = re.compile(ID_PATTERN)
+MAX_ID_LENGTH = 80
+
+# German transliteration first (ä → ae), the rest via text-unidecode.
+_REPLACEMENTS = [
+    ["ä", "ae"],
+    ["ö", "oe"],
+    ["ü", "ue"],
+    ["Ä", "Ae"],
+    ["Ö", "Oe"],
+    ["Ü", "Ue"],
+    ["ß", "ss"],
+]
+_LEGAL_SUFFIX_RE = re.compile(
+    r"[\s,]*\b(e\.?\s?v\.?|ev|g?gmbh|e\.?\s?g\.?|ggmbh|gbr|ug|stiftung)\s*$", re.IGNORECASE
+)
+
+
+def is_valid_id(value: str) -> bool:
+    return len(value) <= MAX_ID_LENGTH and bool(ID_RE.match(value))
+
+
+def slugify(text: str, *, max_length: int = 60) -> str:
+    """ASCII slug of any name: umlauts, Turkish, Cyrillic, Greek and Arabic included."""
+    from slugify import slugify as _slugify
+
+    return str(
+        _slugify(text, replacements=_REPLACEMENTS, max_length=max_length, word_boundary=True)
+    )
+
+
+def strip_legal_form(name: str) -> str:
+    """``"Elternverein Biebrich e.V."`` → ``"Elternverein Biebrich"``."""
+    previous = None
+    while previous != name:
+        previous = name
+        name = _LEGAL_SUFFIX_RE.sub("", name).strip()
+    return name
+
+
+def org_id(name: str) -> str:
+    """The id an organisation of this name gets (legal-form suffix left out)."""
+    return slugify(strip_legal_form(name)) or slugify(name) or f"org-{secrets.token_hex(3)}"
+
+
+def unique(base: str, taken: set[str] | frozenset[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever is not yet taken."""
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def random_suffix(length: int = 4) -> str:
+    """A short random part for ids that must not collide across clones."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(length))

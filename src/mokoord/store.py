@@ -1,0 +1,496 @@
+"""The store: the one module that knows the data directory.
+
+Layout under the store root (the folder holding ``mokoord.yaml``)::
+
+    mokoord.yaml                      configuration and vocabularies
+    organisations/<id>.yaml           one file per organisation
+    persons/<id>.yaml                 contact persons (personal data), random ids
+    contacts/<year>/<id>.yaml         one file per contact, id <date>-<random>
+    events/<year>/<id>.yaml           one file per event, id <date>-<title>
+    applications/<year>/<id>.yaml     funding applications
+    cooperations/<id>.yaml
+    networks/<id>.yaml
+    institutions/<id>.yaml
+    programmes/<id>.yaml
+    templates/                        optional report templates overriding the built-in ones
+    .mokoord/                         caches and locks (git-ignored)
+
+Every new contact, event or application is a new file with an id no other
+clone can pick (it carries a random part or its date and title), so two people
+adding records in two clones merge without a conflict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from mokoord.errors import InvalidData, MokoordError, NotFound, Problem, StoreNotFound
+from mokoord.models import (
+    Application,
+    Config,
+    Contact,
+    Cooperation,
+    Event,
+    Institution,
+    Network,
+    Organisation,
+    Person,
+    Programme,
+    Record,
+)
+from mokoord.slugs import is_valid_id
+from mokoord.validation import validate_document
+from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
+
+CONFIG_FILE = "mokoord.yaml"
+CACHE_DIR = ".mokoord"
+ENV_VAR = "MOKOORD_DATA"
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record and where its files live."""
+
+    name: str
+    folder: str
+    model: type[Record]
+    year_of: Callable[[Any], int] | None = None
+    """Records of dated kinds live in ``<folder>/<year>/``."""
+
+    def relative_path(self, record: Record) -> str:
+        if self.year_of is not None:
+            return f"{self.folder}/{self.year_of(record)}/{record.id}.yaml"
+        return f"{self.folder}/{record.id}.yaml"
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("organisation", "organisations", Organisation),
+        Kind("person", "persons", Person),
+        Kind("contact", "contacts", Contact, lambda r: r.date.year),
+        Kind("event", "events", Event, lambda r: r.date.year),
+        Kind("cooperation", "cooperations", Cooperation),
+        Kind("network", "networks", Network),
+        Kind("institution", "institutions", Institution),
+        Kind("programme", "programmes", Programme),
+        Kind("application", "applications", Application, lambda r: r.year),
+    )
+}
+KIND_OF_MODEL: dict[type[Record], Kind] = {kind.model: kind for kind in KINDS.values()}
+
+
+def kind_of(record: Record | type[Record]) -> Kind:
+    model = record if isinstance(record, type) else type(record)
+    return KIND_OF_MODEL[model]
+
+
+# --------------------------------------------------------------------------- finding the store
+
+
+def find_store_root(explicit: Path | None = None, *, cwd: Path | None = None) -> Path:
+    """``--data``, else ``$MOKOORD_DATA``, else the nearest ``mokoord.yaml`` upward, else ``./data``."""
+    cwd = cwd or Path.cwd()
+    how = "--data"
+    if explicit is None and os.environ.get(ENV_VAR):
+        explicit, how = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
+    if explicit is not None:
+        root = (cwd / explicit).resolve() if not explicit.is_absolute() else explicit
+        if (root / CONFIG_FILE).is_file():
+            return root
+        raise StoreNotFound(
+            f"{how} names {explicit}, but there is no mokoord store there ({CONFIG_FILE} is missing)",
+            hint=f"create one with: mokoord init {explicit}",
+        )
+    for folder in (cwd, *cwd.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    if (cwd / "data" / CONFIG_FILE).is_file():
+        return cwd / "data"
+    raise StoreNotFound(
+        "no mokoord store found here: no mokoord.yaml in this folder, its parents or ./data",
+        hint="create one with `mokoord init PATH`, or point to one with --data PATH or MOKOORD_DATA=PATH",
+    )
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+def plain(model: BaseModel) -> dict[str, Any]:
+    """A model as plain data for a file: field order kept, empty values left out.
+
+    ``None``, empty lists and mappings, and ``false`` where ``false`` is the
+    default are not written; everything else is, defaults included, so a file
+    shows the facts that matter (``status: known``).
+    """
+    out: dict[str, Any] = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if value is None or (isinstance(value, list | dict) and not value):
+            continue
+        if value is False and info.default is False:
+            continue
+        out[name] = _plain_value(value)
+    return out
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return plain(value)
+    if isinstance(value, list | tuple):
+        return [_plain_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain_value(item) for key, item in value.items()}
+    if isinstance(value, str | int | float | Decimal | dt.date | bool):
+        return value
+    return str(value)
+
+
+# --------------------------------------------------------------------------- the loaded data
+
+
+@dataclass
+class Dataset:
+    """Everything in a store, validated; what queries, checks and reports work on."""
+
+    config: Config
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    persons: dict[str, Person] = field(default_factory=dict)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    cooperations: dict[str, Cooperation] = field(default_factory=dict)
+    networks: dict[str, Network] = field(default_factory=dict)
+    institutions: dict[str, Institution] = field(default_factory=dict)
+    programmes: dict[str, Programme] = field(default_factory=dict)
+    applications: dict[str, Application] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems found while loading (files that did not validate are left out)."""
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(kind, id) → the file's path relative to the store root."""
+
+    def records(self, kind: str) -> dict[str, Any]:
+        result: dict[str, Any] = getattr(self, KINDS[kind].folder)
+        return result
+
+
+# --------------------------------------------------------------------------- the store
+
+
+class Store:
+    """A store on disk: finding, reading and writing its files."""
+
+    def __init__(self, root: Path, config: Config | None = None) -> None:
+        self.root = root
+        self._config = config
+
+    @classmethod
+    def open(cls, explicit: Path | None = None, *, cwd: Path | None = None) -> Store:
+        return cls(find_store_root(explicit, cwd=cwd))
+
+    # -- configuration
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = self.load_config()
+        return self._config
+
+    def load_config(self) -> Config:
+        config, problems = self.read_config()
+        if config is None:
+            raise InvalidData(f"{CONFIG_FILE} is not valid; fix it first", problems)
+        return config
+
+    def read_config(self) -> tuple[Config | None, list[Problem]]:
+        doc = read_document(self.root / CONFIG_FILE, CONFIG_FILE)
+        return validate_document(doc, Config)
+
+    # -- paths
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def path_for(self, record: Record) -> Path:
+        return self.root / kind_of(record).relative_path(record)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    def files(self, kind: str) -> Iterator[Path]:
+        yield from iter_yaml_files(self.root / KINDS[kind].folder)
+
+    def find_file(self, kind: str, record_id: str) -> Path | None:
+        """The file of one record, found by its id (for dated kinds in any year folder)."""
+        spec = KINDS[kind]
+        if not is_valid_id(record_id):
+            return None
+        folder = self.root / spec.folder
+        direct = folder / f"{record_id}.yaml"
+        if direct.is_file():
+            return direct
+        if spec.year_of is not None:
+            year = record_id[:4]
+            if year.isdigit() and (folder / year / f"{record_id}.yaml").is_file():
+                return folder / year / f"{record_id}.yaml"
+            for path in folder.glob(f"*/{record_id}.yaml"):
+                return path
+        return None
+
+    # -- reading
+
+    def read_document(self, path: Path, *, locate: bool = True) -> Document:
+        return read_document(path, self.relative(path), locate=locate)
+
+    def get(self, model: type[R], record_id: str) -> R:
+        """One record by id; a clear error when it is missing or invalid."""
+        kind = kind_of(model)
+        path = self.find_file(kind.name, record_id)
+        if path is None:
+            raise NotFound(f"no {kind.name} with id '{record_id}'")
+        record, problems = validate_document(self.read_document(path), model)
+        if record is None:
+            raise InvalidData(f"{self.relative(path)} is not valid; fix it first", problems)
+        return record
+
+    def exists(self, kind: str, record_id: str) -> bool:
+        return self.find_file(kind, record_id) is not None
+
+    def load(self, kinds: Iterable[str] | None = None, *, locate: bool = False) -> Dataset:
+        """Read and validate every file (of the given kinds).
+
+        Files that do not validate are left out and their problems recorded in
+        :attr:`Dataset.problems`; loading itself never fails on bad data.
+        """
+        config, config_problems = self.read_config()
+        if config is None:
+            raise InvalidData(f"{CONFIG_FILE} is not valid; fix it first", config_problems)
+        self._config = config
+        data = Dataset(config=config)
+        for name in kinds or KINDS:
+            spec = KINDS[name]
+            target = data.records(name)
+            for path in self.files(name):
+                relative = self.relative(path)
+                record, problems = validate_document(
+                    read_document(path, relative, locate=locate), spec.model
+                )
+                data.problems.extend(problems)
+                if record is not None:
+                    if record.id in target:
+                        continue  # reported by check as a duplicate id
+                    target[record.id] = record
+                    data.sources[(name, record.id)] = relative
+        return data
+
+    def documents(
+        self, kinds: Iterable[str] | None = None
+    ) -> Iterator[tuple[Kind, Path, Document]]:
+        """Every file parsed with positions, for checks that point at lines."""
+        for name in kinds or KINDS:
+            spec = KINDS[name]
+            for path in self.files(name):
+                yield spec, path, self.read_document(path)
+
+    # -- writing
+
+    def render(self, record: Record, previous: Record | None = None) -> tuple[Path, bytes]:
+        """The bytes a record's file should hold, keeping the existing file's layout."""
+        path = self.path_for(record)
+        new = plain(record)
+        if previous is not None:
+            old_path = self.path_for(previous)
+            source = old_path if old_path.is_file() else path
+            if source.is_file():
+                text = source.read_bytes().decode("utf-8").removeprefix("\ufeff")
+                doc = RoundTripDocument(text)
+                doc.apply(plain(previous), new)
+                return path, doc.dump().encode("utf-8")
+        return path, RoundTripDocument.new(new).dump().encode("utf-8")
+
+    def check_new(self, record: Record) -> None:
+        kind = kind_of(record)
+        if self.exists(kind.name, record.id):
+            raise MokoordError(f"a {kind.name} with id '{record.id}' exists already")
+
+
+# --------------------------------------------------------------------------- changes
+
+
+class Change:
+    """One change to a store: files written atomically, then one git commit.
+
+    Use as a context manager::
+
+        with Change(store, "add-org elternverein-biebrich") as change:
+            change.create(organisation)
+
+    While it runs it holds the store's write lock, so concurrent mokoord
+    commands in one clone never interleave their read-modify-write or their
+    commits. If the block fails, every file it wrote is restored. With
+    ``commit=False`` the files are written and left uncommitted.
+    """
+
+    def __init__(self, store: Store, message: str, *, commit: bool = True) -> None:
+        self.store = store
+        self.message = message
+        self.commit = commit
+        self.repo: Path | None = None
+        self.touched: dict[Path, bytes | None] = {}
+        self.commit_id: str | None = None
+        self._lock: Any = None
+
+    def __enter__(self) -> Change:
+        from filelock import FileLock
+
+        from mokoord import gitops
+        from mokoord.errors import GitError
+
+        lock_dir = self.store.cache_dir
+        if self.commit:
+            self.repo = gitops.toplevel(self.store.root)
+            if self.repo is None:
+                raise GitError(
+                    f"{self.store.root} is not in a git repository, so the change cannot be "
+                    "committed to the audit trail",
+                    hint="run `git init` there, or pass --no-commit to write without a commit",
+                )
+            lock_dir = gitops.git_dir(self.repo)
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(lock_dir / "mokoord.lock"), timeout=120)
+        self._lock.acquire()
+        return self
+
+    def _remember(self, path: Path) -> None:
+        if path not in self.touched:
+            self.touched[path] = path.read_bytes() if path.is_file() else None
+
+    def write_bytes(self, path: Path, content: bytes) -> None:
+        self._remember(path)
+        atomic_write(path, content)
+
+    def save(self, record: Record, previous: Record | None = None) -> Path:
+        """Write a record, keeping the layout of its file; moves it when its path changes."""
+        path, content = self.store.render(record, previous)
+        if previous is not None:
+            old = self.store.path_for(previous)
+            if old != path and old.is_file():
+                self._remember(old)
+                self.write_bytes(path, content)
+                old.unlink()
+                return path
+        self.write_bytes(path, content)
+        return path
+
+    def create(self, record: Record) -> Path:
+        """Write a new record; refuses when its id is taken."""
+        self.store.check_new(record)
+        return self.save(record)
+
+    def delete(self, record: Record) -> None:
+        path = self.store.path_for(record)
+        self._remember(path)
+        path.unlink(missing_ok=True)
+
+    @property
+    def changed(self) -> list[Path]:
+        return [
+            path
+            for path, before in self.touched.items()
+            if (path.read_bytes() if path.is_file() else None) != before
+        ]
+
+    def _restore(self) -> None:
+        for path, content in self.touched.items():
+            with contextlib.suppress(OSError):
+                if content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    atomic_write(path, content)
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        from mokoord import gitops
+
+        try:
+            if exc_type is not None:
+                self._restore()
+                return
+            changed = self.changed
+            if self.commit and self.repo is not None and changed:
+                author = self.store.config.author
+                try:
+                    self.commit_id = gitops.commit(
+                        self.repo,
+                        changed,
+                        self.message,
+                        author=(author.name, str(author.email)) if author else None,
+                    )
+                except BaseException:
+                    self._restore()
+                    raise
+        finally:
+            self._lock.release()
+
+
+# --------------------------------------------------------------------------- a new store
+
+GITIGNORE = """# mokoord's caches and locks: derived data, rebuilt automatically
+.mokoord/
+"""
+
+CONFIG_HEADER = """mokoord store configuration.
+Vocabularies list the terms records may use: an English key, a German (de)
+and an English (en) label for reports. Adapt them to your city; `mokoord check
+--strict` rejects terms that are not declared here. See README.md, "Data format".
+"""
+
+
+def init_store(
+    path: Path, *, city: str | None = None, commit: bool = True
+) -> tuple[Path, str | None]:
+    """Create an empty, valid store at ``path`` and commit it.
+
+    A new git repository is made unless ``path`` already lies in one; then the
+    store's files are committed there. Returns the root and the commit id.
+    """
+    from mokoord import gitops
+    from mokoord.errors import UsageError
+
+    root = path.resolve()
+    if (root / CONFIG_FILE).exists():
+        raise UsageError(f"{path} holds a mokoord store already")
+    if root.exists() and not root.is_dir():
+        raise UsageError(f"{path} is a file, not a folder")
+    if root.exists() and any(entry for entry in root.iterdir() if entry.name != ".git"):
+        raise UsageError(f"{path} is not empty; choose a new or empty folder")
+    root.mkdir(parents=True, exist_ok=True)
+    config = Config(city=city) if city else Config()
+    document = RoundTripDocument.new(plain(config), header=CONFIG_HEADER)
+    written = [root / CONFIG_FILE, root / ".gitignore"]
+    atomic_write(root / CONFIG_FILE, document.dump().encode("utf-8"))
+    atomic_write(root / ".gitignore", GITIGNORE.encode("utf-8"))
+    for spec in KINDS.values():
+        keep = root / spec.folder / ".gitkeep"
+        atomic_write(keep, b"")
+        written.append(keep)
+    if not commit:
+        return root, None
+    repo = gitops.toplevel(root)
+    message = f"init: new mokoord store for {config.city}"
+    if repo is None:
+        return root, gitops.init_repository(root, message)
+    return root, gitops.commit(repo, written, message)

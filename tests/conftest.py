@@ -1,0 +1,119 @@
+"""Shared fixtures: real stores in temporary folders, real git, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mokoord.cli import app
+from mokoord.store import Store, init_store
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "data"
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read the developer's git config; commits get a fixed author."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "Test Koordination")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "koordination@example.org")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "Test Koordination")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "koordination@example.org")
+    monkeypatch.delenv("MOKOORD_DATA", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    """A fresh, empty store made by ``init`` (its own git repository, one commit)."""
+    root, _ = init_store(tmp_path / "store")
+    return Store(root)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Store:
+    """A copy of the demo store in its own git repository."""
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns(".mokoord"))
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "commit", "-q", "-m", "demo"], cwd=root, check=True)
+    return Store(root)
+
+
+class Cli:
+    """Runs mokoord through Typer's CliRunner against one store."""
+
+    def __init__(self, root: Path | None) -> None:
+        self.root = root
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        prefix = ["--data", str(self.root)] if self.root is not None else []
+        return self.runner.invoke(app, [*prefix, *args], input=input, env=env, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli(store: Store) -> Cli:
+    return Cli(store.root)
+
+
+@pytest.fixture
+def demo_cli(demo: Store) -> Cli:
+    return Cli(demo.root)
+
+
+def run_mokoord(*args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    """A true subprocess run of ``python -m mokoord``."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "mokoord", *args],
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def mokoord_process() -> Callable[..., subprocess.CompletedProcess[str]]:
+    return run_mokoord
+
+
+def git_log(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "log", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+def git_status(root: Path) -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def write(store: Store) -> Iterator[Callable[[str, str], Path]]:
+    """Write a file into the store (relative path, text) and return its path."""
+
+    def _write(relative: str, text: str) -> Path:
+        path = store.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    yield _write
