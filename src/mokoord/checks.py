@@ -117,9 +117,9 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
         return ctx.at(kind, record, loc, "unknown-reference", f"no {target} with id '{value}'")
 
     for org in d.organisations.values():
-        for i, network in enumerate(org.networks):
-            if network not in d.networks:
-                yield missing("organisation", org, ("networks", i), "network", network)
+        for i, network_id in enumerate(org.networks):
+            if network_id not in d.networks:
+                yield missing("organisation", org, ("networks", i), "network", network_id)
     for person in d.persons.values():
         if person.organisation and person.organisation not in d.organisations:
             yield missing("person", person, ("organisation",), "organisation", person.organisation)

@@ -275,11 +275,11 @@ class Settings(Model):
 class Config(Model):
     """``mokoord.yaml`` at the root of a store."""
 
-    format: Literal[1] = FORMAT_VERSION
+    format: Literal[1] = 1
     city: ShortText = "Wiesbaden"
     office: ShortText = "Koordinierungsstelle Migrantenorganisationen"
     language: Literal["de", "en"] = "de"
     author: Author | None = None
     """Author of commits when git's own user.name/user.email are not set."""
-    settings: Settings = Field(default_factory=Settings)  # type: ignore[arg-type]
+    settings: Settings = Field(default_factory=Settings)
     vocabularies: Vocabularies = Field(default_factory=Vocabularies)
