@@ -172,14 +172,14 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
                 "institution",
                 network.contact_institution,
             )
-    for programme in d.programmes.values():
-        if programme.funder_institution and programme.funder_institution not in d.institutions:
+    for prog in d.programmes.values():
+        if prog.funder_institution and prog.funder_institution not in d.institutions:
             yield missing(
                 "programme",
-                programme,
+                prog,
                 ("funder_institution",),
                 "institution",
-                programme.funder_institution,
+                prog.funder_institution,
             )
     for app in d.applications.values():
         if app.organisation not in d.organisations:
