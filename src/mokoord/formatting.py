@@ -1,0 +1,86 @@
+"""Numbers, money, dates and labels the German way (Babel), or English on request."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+LOCALES = {"de": "de_DE", "en": "en_GB"}
+
+STATUS_LABELS: dict[str, dict[str, str]] = {
+    "known": {"de": "bekannt", "en": "known"},
+    "contacted": {"de": "kontaktiert", "en": "contacted"},
+    "in_dialogue": {"de": "im Gespräch", "en": "in dialogue"},
+    "cooperating": {"de": "kooperierend", "en": "cooperating"},
+    "inactive": {"de": "inaktiv", "en": "inactive"},
+    "dissolved": {"de": "aufgelöst", "en": "dissolved"},
+    "declined": {"de": "abgelehnt (§ 2.4)", "en": "declined (§2.4)"},
+}
+NEED_STATUS_LABELS: dict[str, dict[str, str]] = {
+    "open": {"de": "offen", "en": "open"},
+    "in_progress": {"de": "in Bearbeitung", "en": "in progress"},
+    "met": {"de": "erfüllt", "en": "met"},
+    "dropped": {"de": "entfallen", "en": "dropped"},
+}
+OUTCOME_LABELS: dict[str, dict[str, str]] = {
+    "pending": {"de": "offen", "en": "pending"},
+    "taken_up": {"de": "wahrgenommen", "en": "taken up"},
+    "not_taken_up": {"de": "nicht wahrgenommen", "en": "not taken up"},
+}
+APPLICATION_STATUS_LABELS: dict[str, dict[str, str]] = {
+    "idea": {"de": "Idee", "en": "idea"},
+    "draft": {"de": "Entwurf", "en": "draft"},
+    "submitted": {"de": "eingereicht", "en": "submitted"},
+    "granted": {"de": "bewilligt", "en": "granted"},
+    "rejected": {"de": "abgelehnt", "en": "rejected"},
+    "proof_filed": {"de": "Verwendungsnachweis eingereicht", "en": "proof of use filed"},
+    "withdrawn": {"de": "zurückgezogen", "en": "withdrawn"},
+}
+
+
+def label(table: dict[str, dict[str, str]], key: str, lang: str = "de") -> str:
+    return table.get(key, {}).get(lang, key)
+
+
+def money(amount: Decimal | int | None, lang: str = "de") -> str:
+    """``2500`` → ``2.500,00 €`` (de) or ``€2,500.00`` (en)."""
+    from babel.numbers import format_currency
+
+    if amount is None:
+        return "–"
+    return str(format_currency(Decimal(amount), "EUR", locale=LOCALES[lang]))
+
+
+def number(value: int | float | Decimal, lang: str = "de", *, decimals: int | None = None) -> str:
+    """``12345`` → ``12.345``; ``decimals`` fixes the places (``0,5`` → ``0,50``)."""
+    from babel.numbers import format_decimal
+
+    if decimals is not None:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
+    return str(format_decimal(value, locale=LOCALES[lang]))
+
+
+def percent(value: float | None, lang: str = "de", *, decimals: int = 1) -> str:
+    """``0.425`` → ``42,5 %``."""
+    from babel.numbers import format_percent
+
+    if value is None:
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
+    return str(format_percent(value, format=pattern, locale=LOCALES[lang]))
+
+
+def date(value: dt.date | None, lang: str = "de", *, style: str = "medium") -> str:
+    """``2023-03-14`` → ``14.03.2023`` (de, medium) or ``14 Mar 2023`` (en)."""
+    from babel.dates import format_date
+
+    if value is None:
+        return "–"
+    return str(format_date(value, format=style, locale=LOCALES[lang]))
+
+
+def month_name(month: int, lang: str = "de", *, width: str = "abbreviated") -> str:
+    from babel.dates import get_month_names
+
+    return str(get_month_names(width, locale=LOCALES[lang])[month])

@@ -1,0 +1,104 @@
+"""Matching names as people type them: case, accents and legal forms ignored.
+
+Used by ``search``, the duplicate warning of ``add-org``, the organisation
+picker of ``add-contact`` and the duplicate detection of ``import``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from mokoord.slugs import strip_legal_form
+
+# Letters that do not decompose into base letter + accent.
+_FOLD = str.maketrans(
+    {"ß": "ss", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe"}
+)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: ``"Öztürk Kültür"`` → ``"ozturk kultur"``.
+
+    Umlauts fold to the bare vowel, so "turk" finds "Türk" and "ozturk" finds
+    "Öztürk"; use :func:`fold_variants` to also match the German spelling "oe".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def fold_variants(text: str) -> set[str]:
+    """``fold`` plus the German transliteration (ü → ue), for matching either spelling."""
+    german = text.casefold().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+    return {fold(text), fold(german)}
+
+
+def name_key(name: str) -> str:
+    """A name reduced for duplicate detection: no legal form, accents, punctuation."""
+    base = fold(strip_legal_form(name))
+    cleaned = "".join(char if char.isalnum() else " " for char in base)
+    return " ".join(cleaned.split())
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    """The id of what matched."""
+    score: float
+    """0-100, higher is closer."""
+    text: str
+    """The text that matched best."""
+
+
+def similar(
+    query: str,
+    candidates: Mapping[str, Iterable[str]],
+    *,
+    limit: int = 5,
+    cutoff: float = 80.0,
+) -> list[Match]:
+    """Candidates whose names are alike ``query`` (e.g. duplicates), best first.
+
+    ``candidates`` maps an id to the names it goes by (name and aliases).
+    """
+    from rapidfuzz import fuzz
+
+    wanted = name_key(query)
+    if not wanted:
+        return []
+    best: dict[str, Match] = {}
+    for key, names in candidates.items():
+        for name in names:
+            score = fuzz.token_sort_ratio(wanted, name_key(name))
+            if score >= cutoff and (key not in best or score > best[key].score):
+                best[key] = Match(key, float(score), name)
+    return sorted(best.values(), key=lambda m: (-m.score, m.key))[:limit]
+
+
+def pick(
+    query: str,
+    candidates: Mapping[str, Iterable[str]],
+    *,
+    limit: int = 8,
+    cutoff: float = 55.0,
+) -> list[Match]:
+    """Fuzzy search for a picker: every word typed should appear ("elternverein bieb")."""
+    from rapidfuzz import fuzz
+
+    wanted = fold(query).split()
+    if not wanted:
+        return []
+    results: list[Match] = []
+    for key, names in candidates.items():
+        best: Match | None = None
+        for name in [key, *names]:
+            target = fold(name)
+            score = float(fuzz.partial_token_set_ratio(" ".join(wanted), target))
+            if all(word in target for word in wanted):
+                score = max(score, 90.0 + 10.0 * len(" ".join(wanted)) / max(len(target), 1))
+            if best is None or score > best.score:
+                best = Match(key, score, name)
+        if best is not None and best.score >= cutoff:
+            results.append(best)
+    return sorted(results, key=lambda m: (-m.score, m.key))[:limit]
