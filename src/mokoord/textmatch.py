@@ -89,14 +89,19 @@ def pick(
     wanted = fold(query).split()
     if not wanted:
         return []
+    phrase = " ".join(wanted)
     results: list[Match] = []
     for key, names in candidates.items():
         best: Match | None = None
-        for name in [key, *names]:
+        for name in [*names, key]:
             target = fold(name)
-            score = float(fuzz.partial_token_set_ratio(" ".join(wanted), target))
-            if all(word in target for word in wanted):
-                score = max(score, 90.0 + 10.0 * len(" ".join(wanted)) / max(len(target), 1))
+            found = sum(1 for word in wanted if word in target)
+            if found == len(wanted):
+                # every typed word appears: rank by how much of the name they cover
+                score = 90.0 + 10.0 * min(len(phrase) / max(len(target), 1), 1.0)
+            else:
+                fuzzy = float(fuzz.token_set_ratio(phrase, target)) if len(target) > 3 else 0.0
+                score = min(fuzzy, 85.0) * (0.5 + 0.5 * found / len(wanted))
             if best is None or score > best.score:
                 best = Match(key, score, name)
         if best is not None and best.score >= cutoff:
