@@ -125,11 +125,6 @@ def parse_date_option(value: str | None, flag: str) -> dt.date | None:
         raise UsageError(f"{flag}: {exc}") from None
 
 
-def interactive() -> bool:
-    """True when a person can answer prompts (stdin is a terminal)."""
-    return sys.stdin.isatty()
-
-
 def done(message: str) -> None:
     """A short confirmation on stderr (stdout stays for the result)."""
     err_console().print(f"[green]✓[/] {_escape(message)}")
