@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
@@ -80,7 +81,9 @@ def date(value: dt.date | None, lang: str = "de", *, style: str = "medium") -> s
     return str(format_date(value, format=style, locale=LOCALES[lang]))
 
 
-def month_name(month: int, lang: str = "de", *, width: str = "abbreviated") -> str:
+def month_name(
+    month: int, lang: str = "de", *, width: Literal["abbreviated", "narrow", "wide"] = "abbreviated"
+) -> str:
     from babel.dates import get_month_names
 
     return str(get_month_names(width, locale=LOCALES[lang])[month])
