@@ -491,6 +491,9 @@ def _make_rt_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
         return representer.represent_scalar(_TAG + "float", format(data, "f"))
 
     yaml.representer.add_representer(Decimal, represent_decimal)
+    # The same date object in two places must be written twice, never as an
+    # anchor and alias (which mokoord refuses to read).
+    yaml.representer.ignore_aliases = lambda *_: True
     return yaml
 
 
