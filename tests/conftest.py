@@ -6,7 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -107,7 +107,7 @@ def git_status(root: Path) -> str:
 
 
 @pytest.fixture
-def write(store: Store) -> Iterator[Callable[[str, str], Path]]:
+def write(store: Store) -> Callable[[str, str], Path]:
     """Write a file into the store (relative path, text) and return its path."""
 
     def _write(relative: str, text: str) -> Path:
@@ -116,4 +116,4 @@ def write(store: Store) -> Iterator[Callable[[str, str], Path]]:
         path.write_text(text, encoding="utf-8")
         return path
 
-    yield _write
+    return _write
