@@ -491,6 +491,9 @@ def _make_rt_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
         return representer.represent_scalar(_TAG + "float", format(data, "f"))
 
     yaml.representer.add_representer(Decimal, represent_decimal)
+    # The same object twice (one date for known_since and last_verified) must not
+    # become an anchor and alias: mokoord's reader refuses them.
+    yaml.representer.ignore_aliases = lambda data: True
     return yaml
 
 
