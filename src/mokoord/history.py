@@ -245,9 +245,7 @@ def _commit_order(repo: Path, commits: list[str]) -> dict[str, int]:
     """Position of each commit in ``git log`` order (newest first)."""
     if not commits:
         return {}
-    out = git(
-        ["log", "--format=%H", "--no-walk=sorted", *commits], repo, check=False
-    ).stdout.split()
+    out = git(["rev-list", "--topo-order", "HEAD"], repo, check=False).stdout.split()
     return {commit: index for index, commit in enumerate(out)}
 
 

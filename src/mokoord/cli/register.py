@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from mokoord.store import Dataset, Store
 
 PANEL = "Register"
+DUPLICATE_CUTOFF = 85.0
+"""Name similarity (0-100) from which add-org warns of a duplicate; short
+names sharing a generic word ("Verein Eins", "Verein Drei") score about 82."""
 
 OrgIdArgument = Annotated[str, typer.Argument(help="The organisation's id (see: mokoord search).")]
 
@@ -168,7 +171,7 @@ def add_org(
     config = data.config
     asking = prompts.interactive()
     name = prompts.require(name, "--name", "Name of the organisation")
-    matches = similar(name, names_of(data))
+    matches = similar(name, names_of(data), cutoff=DUPLICATE_CUTOFF)
     if matches:
         out = err_console()
         out.print("[yellow]warning:[/] this looks like an organisation in the register already:")
@@ -211,7 +214,7 @@ def add_org(
         "name": name,
         "aliases": alias or [],
         "status": status,
-        "status_since": today,
+        "status_since": since,
         "status_reason": reason,
         "known_since": since,
         "legal_form": legal_form,
