@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import Cli, git_log, git_status, run_mokoord
 
 from mokoord.store import Store, init_store
-from tests.conftest import Cli, git_log, git_status, run_mokoord
 
 DTE = "deutsch-tuerkischer-elternverein"
 
@@ -219,14 +219,17 @@ def test_add_person_keeps_names_out_of_ids_files_and_commits(
     assert f"organisation: {org}" in text
     assert "date: 2023-03-14" in text
     message = git_log(store.root, "-1", "--format=%B")
-    assert "Ayşe" not in message and "Beispiel" not in message
+    assert "Ayşe" not in message
+    assert "Beispiel" not in message
     assert message.strip() == f"add-person {person_id} ({org})"
     assert files_of(store.root) == [f"persons/{person_id}.yaml"]
 
     missing = cli("add-person", org, "--name", "Bora Beispiel", env={"MOKOORD_INTERACTIVE": "0"})
-    assert missing.exit_code == 2 and "--consent-date" in missing.output
+    assert missing.exit_code == 2
+    assert "--consent-date" in missing.output
     unknown = cli("add-person", "elternverein", "--name", "X", "--consent-date", "today")
-    assert unknown.exit_code == 1 and org in unknown.output
+    assert unknown.exit_code == 1
+    assert org in unknown.output
 
 
 def test_show_lists_everything_about_one_organisation(cli: Cli, store: Store, org: str) -> None:
@@ -296,11 +299,32 @@ def test_show_unknown_id_suggests_the_closest(cli: Cli, org: str) -> None:
 
 
 def _seed(cli: Cli) -> None:
-    add(cli, "Elternverein Biebrich", "--district", "biebrich", "--field", "education", "--language", "tr")
-    add(cli, "Sportverein Kastel", "--district", "mainz-kastel", "--field", "sport", "--tag", "sommerfest")
+    add(
+        cli,
+        "Elternverein Biebrich",
+        "--district",
+        "biebrich",
+        "--field",
+        "education",
+        "--language",
+        "tr",
+    )
+    add(
+        cli,
+        "Sportverein Kastel",
+        "--district",
+        "mainz-kastel",
+        "--field",
+        "sport",
+        "--tag",
+        "sommerfest",
+    )
     add(cli, "Kulturzentrum Mitte", "--district", "mitte", "--field", "culture", "--field", "youth")
     add(cli, "Verein Abgelehnt", "--district", "mitte", "--field", "culture")
-    assert cli("status", "verein-abgelehnt", "declined", "--reason", "§2.4: nationalistisch").exit_code == 0
+    assert (
+        cli("status", "verein-abgelehnt", "declined", "--reason", "§2.4: nationalistisch").exit_code
+        == 0
+    )
     assert cli("add-need", "kulturzentrum-mitte", "rooms").exit_code == 0
     assert cli("set", "sportverein-kastel", "last_verified=2020-01-01").exit_code == 0
 
@@ -328,11 +352,14 @@ def test_list_filters_and_never_shows_declined_unless_asked(cli: Cli) -> None:
         "id", "name", "status", "status_since", "district", "fields", "languages",
         "tags", "open_needs", "persons", "last_verified", "stale",
     ]  # fmt: skip
-    assert row["stale"] is True and row["last_verified"] == "2020-01-01"
+    assert row["stale"] is True
+    assert row["last_verified"] == "2020-01-01"
     table = cli("list").stdout
-    assert "3 Organisation(en)" in table and "Abgelehnt" not in table
+    assert "3 Organisation(en)" in table
+    assert "Abgelehnt" not in table
     bad = cli("list", "--district", "mittte")
-    assert bad.exit_code == 2 and "did you mean mitte" in bad.output
+    assert bad.exit_code == 2
+    assert "did you mean mitte" in bad.output
 
 
 def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> None:
@@ -345,9 +372,7 @@ def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> Non
     cli("set", "verein-alt", f"last_verified={eight}")
     assert _ids(cli, "--stale") == []
     config = store.root / "mokoord.yaml"
-    config.write_text(
-        config.read_text().replace("stale_after_months: 12", "stale_after_months: 6")
-    )
+    config.write_text(config.read_text().replace("stale_after_months: 12", "stale_after_months: 6"))
     assert _ids(cli, "--stale") == ["verein-alt"]
 
 
@@ -379,7 +404,11 @@ def test_search_ignores_case_and_accents_and_ranks(cli: Cli) -> None:
         return [hit["id"] for hit in json.loads(result.stdout)]
 
     assert ids("turk")[0] == "tuerkischer-elternbund"  # whole-word prefix of a name
-    assert set(ids("turk")) == {"tuerkischer-elternbund", "oeztuerk-kulturverein", "arabischer-kulturkreis"}
+    assert set(ids("turk")) == {
+        "tuerkischer-elternbund",
+        "oeztuerk-kulturverein",
+        "arabischer-kulturkreis",
+    }
     # a name match ranks above a match in notes or a person's name
     assert ids("ozturk") == ["oeztuerk-kulturverein", "arabischer-kulturkreis"]
     assert ids("OEZTUERK")[0] == "oeztuerk-kulturverein"
@@ -446,7 +475,8 @@ def test_set_values_lists_and_null(cli: Cli, store: Store, org: str) -> None:
     assert cli("set", org, "rooms.own=ja", "paid_staff=false", "founded=1998").exit_code == 0
     text = (store.root / "organisations" / f"{org}.yaml").read_text()
     assert "rooms:\n  own: true" in text
-    assert "paid_staff: false" in text and "founded: 1998" in text
+    assert "paid_staff: false" in text
+    assert "founded: 1998" in text
     assert cli("set", org, "district=null", "languages=tr,ku,ar").exit_code == 0
     text = (store.root / "organisations" / f"{org}.yaml").read_text()
     assert "district" not in text
@@ -510,7 +540,8 @@ else:
     assert "# mokoord: there are problems" in rounds[1]
     assert "founded" in rounds[1]
     text = (store.root / "organisations" / f"{org}.yaml").read_text()
-    assert "founded: 1998" in text and "# mokoord" not in text
+    assert "founded: 1998" in text
+    assert "# mokoord" not in text
     assert git_log(store.root, "-1", "--format=%s").strip() == f"edit {org}"
     assert files_of(store.root) == [f"organisations/{org}.yaml"]
 
@@ -538,14 +569,17 @@ if not s.exists():
 
     # an editor that changes nothing: nothing is written or committed
     result = cli("edit", org, env={"EDITOR": "true"})
-    assert result.exit_code == 0 and "no changes" in result.output
+    assert result.exit_code == 0
+    assert "no changes" in result.output
     assert path.read_bytes() == before
     # a failing editor: untouched
     result = cli("edit", org, env={"EDITOR": "false"})
-    assert result.exit_code == 1 and path.read_bytes() == before
+    assert result.exit_code == 1
+    assert path.read_bytes() == before
     # no editor at all: a clear message
     result = cli("edit", org)
-    assert result.exit_code == 2 and "$EDITOR" in result.output
+    assert result.exit_code == 2
+    assert "$EDITOR" in result.output
 
 
 # --------------------------------------------------------------------------- status, needs
@@ -555,7 +589,8 @@ def test_status_moves_along_and_keeps_history(cli: Cli, store: Store, org: str) 
     assert cli("status", org, "contacted", "--date", "2023-03-01").exit_code == 0
     assert cli("status", org, "in dialogue", "--date", "14.04.2023").exit_code == 0
     text = (store.root / "organisations" / f"{org}.yaml").read_text()
-    assert "status: in_dialogue" in text and "status_since: 2023-04-14" in text
+    assert "status: in_dialogue" in text
+    assert "status_since: 2023-04-14" in text
     data = json.loads(cli("show", org, "--json").stdout)["organisation"]
     assert [h["status"] for h in data["status_history"]] == ["known", "contacted"]
     assert data["status_history"][1]["since"] == "2023-03-01"
@@ -564,10 +599,12 @@ def test_status_moves_along_and_keeps_history(cli: Cli, store: Store, org: str) 
     )
 
     refused = cli("status", org, "declined")
-    assert refused.exit_code == 2 and "--reason" in refused.output
+    assert refused.exit_code == 2
+    assert "--reason" in refused.output
     assert cli("status", org, "cooperatin").exit_code == 2
     same = cli("status", org, "in_dialogue")
-    assert same.exit_code == 2 and "already" in same.output
+    assert same.exit_code == 2
+    assert "already" in same.output
     result = cli("status", org, "declined", "--reason", "Verfassungsschutzbericht 2023")
     assert result.exit_code == 0, result.output
     assert _ids(cli) == []
@@ -575,9 +612,13 @@ def test_status_moves_along_and_keeps_history(cli: Cli, store: Store, org: str) 
 
 
 def test_add_and_close_needs(cli: Cli, store: Store, org: str) -> None:
-    assert cli("add-need", org, "rooms", "--note", "Raum für 20", "--since", "2023-02-01").exit_code == 0
+    assert (
+        cli("add-need", org, "rooms", "--note", "Raum für 20", "--since", "2023-02-01").exit_code
+        == 0
+    )
     again = cli("add-need", org, "rooms")
-    assert again.exit_code == 2 and "close-need" in again.output
+    assert again.exit_code == 2
+    assert "close-need" in again.output
     assert cli("add-need", org, "raeume").exit_code == 2
     assert cli("add-need", org, "funding").exit_code == 0
     result = cli("close-need", org, "rooms", "--status", "met", "--date", "2023-05-01")
@@ -633,9 +674,10 @@ def test_history_field_by_field_across_commits_persons_and_a_rename(
     ]
     changes = {e["message"]: e["changes"] for e in entries}
     assert changes[f"set {new_id}: district"] == ["district: biebrich → mitte"]
-    assert f"file renamed: organisations/{org}.yaml → organisations/{new_id}.yaml" in changes[
-        f"rename {org} -> {new_id}"
-    ]
+    assert (
+        f"file renamed: organisations/{org}.yaml → organisations/{new_id}.yaml"
+        in changes[f"rename {org} -> {new_id}"]
+    )
     assert f"id: {org} → {new_id}" in changes[f"rename {org} -> {new_id}"]
     assert changes[f"update {person}"] == [f"person {person}: phone changed"]
     assert changes[f"status {org}: known -> contacted"][0] == "status: known → contacted"
@@ -643,7 +685,8 @@ def test_history_field_by_field_across_commits_persons_and_a_rename(
     assert changes[f"add-org {org}"] == ["created"]
     assert entries[0]["author"] == "Test Koordination"
     text = json.dumps(entries, ensure_ascii=False)
-    assert "0611" not in text and "Ayşe" not in text
+    assert "0611" not in text
+    assert "Ayşe" not in text
     table = cli("history", new_id).stdout
     assert "status: known → contacted" in table
 
@@ -704,3 +747,71 @@ def test_subprocess_run_uses_store_from_environment(store: Store) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout == "verein-fuenf\n"
+
+
+# --------------------------------------------------------------------------- a real terminal
+
+
+def _expect(fd: int, wanted: str, seen: list[str], timeout: float = 60.0) -> None:
+    """Read from the pseudo-terminal until ``wanted`` has appeared."""
+    import os
+    import select
+    import time
+
+    deadline = time.monotonic() + timeout
+    while wanted not in "".join(seen):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise AssertionError(f"did not see {wanted!r} in {''.join(seen)!r}")
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the child closed the terminal
+            chunk = b""
+        if not chunk:
+            raise AssertionError(f"terminal closed before {wanted!r}: {''.join(seen)!r}")
+        seen.append(chunk.decode("utf-8", "replace"))
+
+
+def test_add_org_prompts_at_a_real_terminal(store: Store) -> None:
+    import os
+    import pty
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "MOKOORD_INTERACTIVE"}
+    env["TERM"] = "dumb"
+    env["COLUMNS"] = "120"
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: mokoord with its stdin on the terminal
+        os.execve(
+            sys.executable,
+            [sys.executable, "-m", "mokoord", "--data", str(store.root), "add-org"],
+            env,
+        )
+    seen: list[str] = []
+    try:
+        _expect(fd, "Name of the organisation", seen)
+        os.write(fd, "Kulturverein Pseudoterminal\r".encode())
+        _expect(fd, "District:", seen)
+        _expect(fd, "number or key", seen)
+        os.write(fd, b"westend\r")
+        _expect(fd, "Fields of activity:", seen)
+        _expect(fd, "comma-separated", seen)
+        os.write(fd, b"3\r")
+        _expect(fd, "Legal form:", seen)
+        _expect(fd, "number or key", seen)
+        os.write(fd, b"\r")
+        _expect(fd, "kulturverein-pseudoterminal", seen)
+    except BaseException:
+        os.kill(pid, 9)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0, "".join(seen)
+    text = (store.root / "organisations" / "kulturverein-pseudoterminal.yaml").read_text()
+    assert "district: westend" in text
+    assert "fields: [culture]" in text
+    assert git_log(store.root, "-1", "--format=%s").strip() == "add-org kulturverein-pseudoterminal"

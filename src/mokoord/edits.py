@@ -193,7 +193,8 @@ def apply_assignments(
                 )
             current = [item for item in current if item not in items]
         _set(parent, last, current)
-    return _prune(result)
+    pruned: dict[str, Any] = _prune(result)
+    return pruned
 
 
 def _key_hint(model: type[BaseModel], path: tuple[str | int, ...]) -> str:

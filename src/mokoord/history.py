@@ -227,7 +227,7 @@ def organisation_history(
     several of these files become one entry.
     """
     entries: dict[str, Entry] = {}
-    sources = [(org_path, None, True)]
+    sources: list[tuple[str, str | None, bool]] = [(org_path, None, True)]
     for person_path in person_paths or []:
         person_id = Path(person_path).stem
         sources.append((person_path, f"person {person_id}", False))
