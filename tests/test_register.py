@@ -793,7 +793,7 @@ def test_add_org_prompts_at_a_real_terminal(store: Store) -> None:
     seen: list[str] = []
     try:
         _expect(fd, "Name of the organisation", seen)
-        os.write(fd, "Kulturverein Pseudoterminal\r".encode())
+        os.write(fd, "Kültürverein Pseudoterminal\r".encode())
         _expect(fd, "District:", seen)
         _expect(fd, "number or key", seen)
         os.write(fd, b"westend\r")
@@ -803,7 +803,7 @@ def test_add_org_prompts_at_a_real_terminal(store: Store) -> None:
         _expect(fd, "Legal form:", seen)
         _expect(fd, "number or key", seen)
         os.write(fd, b"\r")
-        _expect(fd, "kulturverein-pseudoterminal", seen)
+        _expect(fd, "kueltuerverein-pseudoterminal", seen)
     except BaseException:
         os.kill(pid, 9)
         raise
@@ -811,7 +811,7 @@ def test_add_org_prompts_at_a_real_terminal(store: Store) -> None:
         _, status = os.waitpid(pid, 0)
         os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0, "".join(seen)
-    text = (store.root / "organisations" / "kulturverein-pseudoterminal.yaml").read_text()
+    text = (store.root / "organisations" / "kueltuerverein-pseudoterminal.yaml").read_text()
     assert "district: westend" in text
     assert "fields: [culture]" in text
-    assert git_log(store.root, "-1", "--format=%s").strip() == "add-org kulturverein-pseudoterminal"
+    assert git_log(store.root, "-1", "--format=%s").strip() == "add-org kueltuerverein-pseudoterminal"
