@@ -814,4 +814,31 @@ def test_add_org_prompts_at_a_real_terminal(store: Store) -> None:
     text = (store.root / "organisations" / "kueltuerverein-pseudoterminal.yaml").read_text()
     assert "district: westend" in text
     assert "fields: [culture]" in text
-    assert git_log(store.root, "-1", "--format=%s").strip() == "add-org kueltuerverein-pseudoterminal"
+    assert (
+        git_log(store.root, "-1", "--format=%s").strip() == "add-org kueltuerverein-pseudoterminal"
+    )
+
+
+def test_edit_repairs_a_file_broken_by_hand(
+    cli: Cli, store: Store, org: str, tmp_path: Path
+) -> None:
+    path = store.root / "organisations" / f"{org}.yaml"
+    path.write_text(path.read_text().replace("status: known", "status: bekannt"))
+    assert cli("show", org).exit_code == 1  # the broken file is reported, not shown
+    seen = tmp_path / "seen"
+    editor = _editor(
+        tmp_path,
+        f"""
+f = pathlib.Path(sys.argv[1]); text = f.read_text()
+pathlib.Path({str(seen)!r}).write_text(text)
+f.write_text(text.replace("status: bekannt", "status: known"))
+""",
+    )
+    result = cli("edit", org, env={"EDITOR": editor})
+    assert result.exit_code == 0, result.output
+    first = seen.read_text()
+    assert first.startswith("# mokoord: there are problems")
+    assert "'bekannt' is not one of" in first
+    assert "status: known" in path.read_text()
+    assert "# mokoord" not in path.read_text()
+    assert cli("show", org).exit_code == 0

@@ -21,6 +21,8 @@ from mokoord.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mokoord.models import Config, Organisation
     from mokoord.store import Dataset, Store
 
@@ -69,6 +71,21 @@ def _load(ctx: typer.Context) -> tuple[Store, Dataset]:
     st = state(ctx)
     store = st.store()
     return store, store.load()
+
+
+def _org_file(store: Store, org_id: str) -> Path:
+    """The organisation's file (valid or not), or an error naming the closest ids."""
+    from mokoord.register import not_found
+
+    path = store.find_file("organisation", org_id)
+    if path is None:
+        raise not_found(store.load(("organisation",)), org_id)
+    return path
+
+
+def _repo_relative(repo: Path, path: Path) -> str:
+    """``path`` relative to the git repository's root, as git names it."""
+    return path.resolve().relative_to(repo.resolve()).as_posix()
 
 
 def _read_org(store: Store, org_id: str) -> Organisation:
@@ -804,16 +821,27 @@ def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = 
             "no editor: set $VISUAL or $EDITOR",
             hint="e.g. export EDITOR=nano, or change single fields with: mokoord set ID KEY=VALUE",
         )
-    _read_org(store, org_id)
-    path = store.find_file("organisation", org_id)
-    assert path is not None
+    path = _org_file(store, org_id)
     relative = store.relative(path)
     original = path.read_bytes()
-    text = original.decode("utf-8")
+    text = original.decode("utf-8-sig", errors="replace")
+
+    def problems_of(content: str) -> list[str]:
+        doc = parse_document(relative, content.encode("utf-8"))
+        record, found = validate_document(doc, Organisation)
+        problems = [p.format() for p in found if p.severity == "error"]
+        if record is not None and not problems:
+            if record.id != org_id:
+                problems = [f"{relative}:1:1: error id the id must stay '{org_id}'"]
+            else:
+                terms = organisation_term_problems(record, store.config)
+                problems = [f"{relative}: {m}" for m in terms]
+        return problems
+
     with tempfile.TemporaryDirectory(prefix="mokoord-edit-") as tmp:
         copy = Path(tmp) / f"{org_id}.yaml"
-        shown = text
-        problems: list[str] = []
+        problems = problems_of(text)
+        shown = _with_marks(text, problems) if problems else text
         while True:
             copy.write_text(shown, encoding="utf-8")
             try:
@@ -836,16 +864,7 @@ def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = 
             if content == text:
                 err_console().print(f"no changes; {relative} is unchanged")
                 return
-            doc = parse_document(relative, content.encode("utf-8"))
-            record, found = validate_document(doc, Organisation)
-            problems = [p.format() for p in found if p.severity == "error"]
-            if record is not None and not problems:
-                if record.id != org_id:
-                    problems = [f"{relative}:1:1: error id the id must stay '{org_id}'"]
-                else:
-                    problems = [
-                        f"{relative}: {m}" for m in organisation_term_problems(record, store.config)
-                    ]
+            problems = problems_of(content)
             if not problems:
                 break
             err_console().print(f"[yellow]{len(problems)} problem(s); opening the editor again[/]")
@@ -903,12 +922,7 @@ def status(
             repo = gitops.toplevel(store.root)
             path = store.path_for(old)
             if repo is not None:
-                created = first_commit_date(
-                    repo,
-                    path.relative_to(repo.resolve()).as_posix()
-                    if path.is_relative_to(repo.resolve())
-                    else str(path),
-                )
+                created = first_commit_date(repo, _repo_relative(repo, path))
         new = change_status(old, new_status, on=on, reason=reason, previous_since=created)
         change.message = f"status {org_id}: {old.status} -> {new.status}"
         change.save(new, previous=old)
@@ -1003,24 +1017,17 @@ def history(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption =
     from mokoord.history import organisation_history
 
     store = state(ctx).store()
-    _read_org(store, org_id)
+    path = _org_file(store, org_id)
     repo = gitops.toplevel(store.root)
     if repo is None:
         raise GitError(f"{store.root} is not in a git repository, so there is no history")
-    repo = repo.resolve()
-    path = store.find_file("organisation", org_id)
-    assert path is not None
     data = store.load(("person",))
-
-    def rel(p: Any) -> str:
-        return str(p.resolve().relative_to(repo).as_posix())
-
     person_paths = [
-        rel(store.root / source)
+        _repo_relative(repo, store.root / source)
         for (kind, pid), source in data.sources.items()
         if kind == "person" and data.persons[pid].organisation == org_id
     ]
-    entries = organisation_history(repo, rel(path), sorted(person_paths))
+    entries = organisation_history(repo, _repo_relative(repo, path), sorted(person_paths))
     if json_output:
         print_json([entry.as_dict() for entry in entries])
         return
