@@ -31,7 +31,9 @@ DUPLICATE_CUTOFF = 85.0
 """Name similarity (0-100) from which add-org warns of a duplicate; short
 names sharing a generic word ("Verein Eins", "Verein Drei") score about 82."""
 
-OrgIdArgument = Annotated[str, typer.Argument(help="The organisation's id (see: mokoord search).")]
+OrgIdArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="The organisation's id (see: mokoord search).")
+]
 
 
 def _vocab_choices(config: Config, name: str) -> dict[str, str]:
@@ -669,7 +671,9 @@ def list_(
 @app.command(rich_help_panel=PANEL)
 def search(
     ctx: typer.Context,
-    text: Annotated[list[str], typer.Argument(help="Words to find (all must appear).")],
+    text: Annotated[
+        list[str], typer.Argument(metavar="TEXT...", help="Words to find (all must appear).")
+    ],
     json_output: JsonOption = False,
 ) -> None:
     """Find organisations by name, alias, id, goals, notes or a contact person's name.
@@ -725,7 +729,11 @@ def set_(
     org_id: OrgIdArgument,
     assignments: Annotated[
         list[str],
-        typer.Argument(help="KEY=VALUE, KEY+=ITEM, KEY-=ITEM (dotted keys).", show_default=False),
+        typer.Argument(
+            metavar="KEY=VALUE...",
+            help="KEY=VALUE, KEY+=ITEM, KEY-=ITEM (dotted keys).",
+            show_default=False,
+        ),
     ],
     no_commit: NoCommitOption = False,
 ) -> None:
@@ -892,7 +900,8 @@ def status(
     new_status: Annotated[
         str,
         typer.Argument(
-            help="known, contacted, in_dialogue, cooperating, inactive, dissolved, declined."
+            metavar="NEW_STATUS",
+            help="known, contacted, in_dialogue, cooperating, inactive, dissolved, declined.",
         ),
     ],
     reason: Annotated[
@@ -939,7 +948,8 @@ def add_need(
     category: Annotated[
         str,
         typer.Argument(
-            help="Need category: advice, rooms, staff_training, education_work, funding, other."
+            metavar="CATEGORY",
+            help="Need category: advice, rooms, staff_training, education_work, funding, other.",
         ),
     ],
     note: Annotated[str | None, typer.Option("--note")] = None,
@@ -973,7 +983,7 @@ def add_need(
 def close_need(
     ctx: typer.Context,
     org_id: OrgIdArgument,
-    category: Annotated[str, typer.Argument(help="Category of the open need.")],
+    category: Annotated[str, typer.Argument(metavar="CATEGORY", help="Category of the open need.")],
     status_: Annotated[
         str, typer.Option("--status", help="met, dropped (or in_progress).")
     ] = "met",
