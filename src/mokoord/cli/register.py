@@ -646,14 +646,29 @@ def list_(
                 ]
             )
         return
+    from rich import box
     from rich.table import Table
 
-    table = Table(title=f"{len(rows)} Organisation(en)", title_justify="left")
-    for column in ("id", "Name", "Status", "Stadtteil", "Felder", "Bedarfe", "geprüft"):
-        table.add_column(column)
+    out = console()
+    wide = out.width >= 110  # district and fields only when there is room
+    table = Table(
+        title=f"{len(rows)} Organisation(en)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Status", no_wrap=True)
+    if wide:
+        table.add_column("Stadtteil")
+        table.add_column("Felder")
+    table.add_column("Bedarfe")
+    table.add_column("geprüft", no_wrap=True)
     for org, row in zip(orgs, rows, strict=True):
         checked = fmt.date(org.last_verified) if org.last_verified else "nie"
-        table.add_row(
+        cells = [
             org.id,
             _esc(org.name),
             fmt.label(fmt.STATUS_LABELS, org.status),
@@ -661,8 +676,11 @@ def list_(
             ", ".join(org.fields),
             ", ".join(row["open_needs"]),
             f"[yellow]{checked}[/]" if row["stale"] else checked,
-        )
-    console().print(table)
+        ]
+        if not wide:
+            del cells[3:5]
+        table.add_row(*cells)
+    out.print(table)
 
 
 # --------------------------------------------------------------------------- search
