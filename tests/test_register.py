@@ -842,3 +842,29 @@ f.write_text(text.replace("status: bekannt", "status: known"))
     assert "status: known" in path.read_text()
     assert "# mokoord" not in path.read_text()
     assert cli("show", org).exit_code == 0
+
+
+def test_parallel_sets_on_one_organisation_lose_no_edit(cli: Cli, store: Store, org: str) -> None:
+    import os
+    import sys
+
+    assignments = ["district=mitte", "founded=1998", "website=https://example.org"]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mokoord", "--data", str(store.root), "set", org, value],
+            env=os.environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for value in assignments
+    ]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0], outputs
+    text = (store.root / "organisations" / f"{org}.yaml").read_text()
+    assert "district: mitte" in text
+    assert "founded: 1998" in text
+    assert "website: https://example.org" in text
+    messages = git_log(store.root, "-3", "--format=%s").splitlines()
+    assert sorted(messages) == sorted(f"set {org}: {a.split('=')[0]}" for a in assignments)
+    assert git_status(store.root) == ""
