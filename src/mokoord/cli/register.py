@@ -1,0 +1,1071 @@
+"""The register: ``add-org``, ``add-person``, ``show``, ``list``, ``search``, ``set``,
+``edit``, ``status``, ``add-need``, ``close-need``, ``history``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mokoord.cli._app import app
+from mokoord.cli._common import (
+    JsonOption,
+    NoCommitOption,
+    console,
+    done,
+    err_console,
+    parse_date_option,
+    print_json,
+    state,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from mokoord.models import Config, Organisation
+    from mokoord.store import Dataset, Store
+
+PANEL = "Register"
+DUPLICATE_CUTOFF = 85.0
+"""Name similarity (0-100) from which add-org warns of a duplicate; short
+names sharing a generic word ("Verein Eins", "Verein Drei") score about 82."""
+
+OrgIdArgument = Annotated[
+    str, typer.Argument(metavar="ID", help="The organisation's id (see: mokoord search).")
+]
+
+
+def _vocab_choices(config: Config, name: str) -> dict[str, str]:
+    return {key: label.de for key, label in config.vocabularies.terms(name).items()}
+
+
+def _check_terms(problems: list[str]) -> None:
+    from mokoord.errors import UsageError
+
+    if problems:
+        raise UsageError(
+            problems[0],
+            hint="; ".join(problems[1:])
+            or "the terms are declared in mokoord.yaml under vocabularies",
+        )
+
+
+def _validated_org(data: dict[str, Any], config: Config, what: str) -> Organisation:
+    """Validate plain data as an organisation, vocabulary terms included."""
+    from pydantic import ValidationError
+
+    from mokoord.edits import validation_messages
+    from mokoord.errors import UsageError
+    from mokoord.models import Organisation
+    from mokoord.register import organisation_term_problems
+
+    try:
+        org = Organisation.model_validate(data)
+    except ValidationError as exc:
+        messages = validation_messages(exc)
+        raise UsageError(f"{what}: {messages[0]}", hint="; ".join(messages[1:]) or None) from None
+    _check_terms(organisation_term_problems(org, config))
+    return org
+
+
+def _load(ctx: typer.Context) -> tuple[Store, Dataset]:
+    st = state(ctx)
+    store = st.store()
+    return store, store.load()
+
+
+def _org_file(store: Store, org_id: str) -> Path:
+    """The organisation's file (valid or not), or an error naming the closest ids."""
+    from mokoord.register import not_found
+
+    path = store.find_file("organisation", org_id)
+    if path is None:
+        raise not_found(store.load(("organisation",)), org_id)
+    return path
+
+
+def _repo_relative(repo: Path, path: Path) -> str:
+    """``path`` relative to the git repository's root, as git names it."""
+    return path.resolve().relative_to(repo.resolve()).as_posix()
+
+
+def _read_org(store: Store, org_id: str) -> Organisation:
+    """The organisation as it is on disk now (inside a Change: under the lock)."""
+    from mokoord.errors import NotFound
+    from mokoord.models import Organisation
+    from mokoord.register import not_found
+
+    try:
+        return store.get(Organisation, org_id)
+    except NotFound:
+        raise not_found(store.load(("organisation",)), org_id) from None
+
+
+# --------------------------------------------------------------------------- add-org
+
+
+@app.command("add-org", rich_help_panel=PANEL)
+def add_org(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Option("--name", "-n", help="Name as the organisation writes it.")
+    ] = None,
+    org_id: Annotated[
+        str | None, typer.Option("--id", help="Id (default: made from the name).")
+    ] = None,
+    alias: Annotated[
+        list[str] | None, typer.Option("--alias", help="Another name it goes by (repeatable).")
+    ] = None,
+    district: Annotated[
+        str | None, typer.Option("--district", help="District term (vocabularies.districts).")
+    ] = None,
+    fields: Annotated[
+        list[str] | None, typer.Option("--field", "-f", help="Field of activity (repeatable).")
+    ] = None,
+    language: Annotated[
+        list[str] | None,
+        typer.Option("--language", "-l", help="Language code, e.g. tr, ar (repeatable)."),
+    ] = None,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--origin", help="Region of origin: country code TR or UN region 145 (repeatable)."
+        ),
+    ] = None,
+    legal_form: Annotated[
+        str | None,
+        typer.Option("--legal-form", help="Legal form term, e.g. registered_association."),
+    ] = None,
+    religion: Annotated[
+        str | None, typer.Option("--religion", help="Religion term, if any.")
+    ] = None,
+    status: Annotated[str, typer.Option("--status", help="Pipeline status.")] = "known",
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Status reason (required for declined).")
+    ] = None,
+    known_since: Annotated[
+        str | None, typer.Option("--known-since", help="Date first recorded (default: today).")
+    ] = None,
+    website: Annotated[str | None, typer.Option("--website")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The organisation's general e-mail.")
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", help="The organisation's general phone.")
+    ] = None,
+    street: Annotated[str | None, typer.Option("--street")] = None,
+    postal_code: Annotated[str | None, typer.Option("--postal-code")] = None,
+    city: Annotated[str | None, typer.Option("--city")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")] = None,
+    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            "--allow-duplicate",
+            help="Create even when the name looks like an existing organisation.",
+        ),
+    ] = False,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Add an organisation to the register and print its id.
+
+    Missing values are asked for when you run it at a terminal (with the
+    vocabularies as choices); in a script, --name is required. When the name
+    looks like an organisation already in the register you are asked before a
+    duplicate is created (without a terminal: refused unless --force).
+
+    Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district biebrich --field education --field parents_family --language tr[/]
+    """
+    from mokoord.cli import prompts
+    from mokoord.errors import UsageError
+    from mokoord.register import names_of, normalise_status
+    from mokoord.slugs import is_valid_id, unique
+    from mokoord.slugs import org_id as make_id
+    from mokoord.store import Change
+    from mokoord.textmatch import similar
+
+    store, data = _load(ctx)
+    config = data.config
+    asking = prompts.interactive()
+    name = prompts.require(name, "--name", "Name of the organisation")
+    matches = similar(name, names_of(data), cutoff=DUPLICATE_CUTOFF)
+    if matches:
+        out = err_console()
+        out.print("[yellow]warning:[/] this looks like an organisation in the register already:")
+        for match in matches:
+            org = data.organisations[match.key]
+            out.print(
+                f"  {match.key}  {org.name}  ({org.status}; matched '{match.text}', {match.score:.0f} %)"
+            )
+        if not force:
+            if not asking:
+                raise UsageError(
+                    "not created: possible duplicate",
+                    hint="check the organisations above; pass --force to create it anyway",
+                )
+            if not prompts.confirm("Create a new organisation anyway?", default=False):
+                raise UsageError("not created (possible duplicate)")
+    if asking:
+        if district is None and config.vocabularies.districts:
+            district = prompts.choose(
+                "District:", _vocab_choices(config, "districts"), optional=True
+            )
+        if not fields and config.vocabularies.fields:
+            fields = prompts.choose_many("Fields of activity:", _vocab_choices(config, "fields"))
+        if legal_form is None and config.vocabularies.legal_forms:
+            legal_form = prompts.choose(
+                "Legal form:", _vocab_choices(config, "legal_forms"), optional=True
+            )
+    status = normalise_status(status)
+    if status == "declined" and not reason:
+        reason = prompts.require(reason, "--reason", "Why is cooperation ruled out (§2.4)?")
+    if org_id is not None and not is_valid_id(org_id):
+        raise UsageError(
+            f"--id '{org_id}' is not a valid id",
+            hint="lower-case letters and digits joined by hyphens, e.g. elternverein-biebrich",
+        )
+    today = dt.date.today()
+    since = parse_date_option(known_since, "--known-since") or today
+    record: dict[str, Any] = {
+        "id": org_id or "placeholder",
+        "name": name,
+        "aliases": alias or [],
+        "status": status,
+        "status_since": since,
+        "status_reason": reason,
+        "known_since": since,
+        "legal_form": legal_form,
+        "district": district,
+        "fields": fields or [],
+        "languages": language or [],
+        "origins": origin or [],
+        "religion": religion,
+        "website": website,
+        "email": email,
+        "phone": phone,
+        "tags": tag or [],
+        "notes": notes,
+        "last_verified": today,
+    }
+    address = {
+        k: v for k, v in {"street": street, "postal_code": postal_code, "city": city}.items() if v
+    }
+    if address:
+        record["address"] = address
+    record = {key: value for key, value in record.items() if value not in (None, [])}
+    _validated_org(record, config, "not created")
+    with Change(store, "add-org", commit=not no_commit) as change:
+        if org_id is None:
+            taken = {path.stem for path in store.files("organisation")}
+            record["id"] = unique(make_id(name), taken)
+        org = _validated_org(record, config, "not created")
+        change.message = f"add-org {org.id}"
+        change.create(org)
+    typer.echo(org.id)
+    done(f"added {org.id}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
+
+
+# --------------------------------------------------------------------------- add-person
+
+
+@app.command("add-person", rich_help_panel=PANEL)
+def add_person(
+    ctx: typer.Context,
+    org_id: OrgIdArgument,
+    name: Annotated[str | None, typer.Option("--name", "-n", help="The person's name.")] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="Role: chair, treasurer, youth worker…")
+    ] = None,
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    language: Annotated[
+        list[str] | None, typer.Option("--language", "-l", help="Language code (repeatable).")
+    ] = None,
+    legal_basis: Annotated[
+        str,
+        typer.Option(
+            "--legal-basis", help="consent, contract, public_task or legitimate_interest."
+        ),
+    ] = "consent",
+    consent_date: Annotated[
+        str | None,
+        typer.Option(
+            "--consent-date", help="When consent was given (required for legal basis consent)."
+        ),
+    ] = None,
+    consent_scope: Annotated[
+        list[str] | None,
+        typer.Option("--consent-scope", help="What was agreed: contact, newsletter… (repeatable)."),
+    ] = None,
+    consent_source: Annotated[
+        str | None,
+        typer.Option("--consent-source", help="How consent was given (form at a visit…)."),
+    ] = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Add a contact person of an organisation and print the person's id.
+
+    Persons are personal data: they live in persons/<random id>.yaml, and the
+    commit message names only the ids. With the legal basis "consent" (the
+    default) the consent's date is required.
+
+    Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
+    """
+    from pydantic import ValidationError
+
+    from mokoord.cli import prompts
+    from mokoord.edits import validation_messages
+    from mokoord.errors import UsageError
+    from mokoord.models import Person
+    from mokoord.register import get_org, term_problems
+    from mokoord.slugs import random_suffix
+    from mokoord.store import Change
+
+    store, data = _load(ctx)
+    get_org(data, org_id)
+    name = prompts.require(name, "--name", "Name of the contact person")
+    if role is None and prompts.interactive():
+        role = (
+            str(typer.prompt("Role (Enter to skip)", default="", show_default=False)).strip()
+            or None
+        )
+    consent: dict[str, Any] | None = None
+    if legal_basis == "consent":
+        raw_date = prompts.require(
+            consent_date, "--consent-date", "Date of consent (e.g. today, 14.03.2023)"
+        )
+        scopes = consent_scope or []
+        if not scopes and prompts.interactive():
+            scopes = prompts.choose_many(
+                "Consent covers:", _vocab_choices(data.config, "consent_scopes")
+            )
+        _check_terms(term_problems(data.config, "consent_scopes", scopes, "--consent-scope"))
+        consent = {"date": parse_date_option(raw_date, "--consent-date"), "scope": scopes}
+        if consent_source:
+            consent["source"] = consent_source
+    elif consent_date:
+        consent = {
+            "date": parse_date_option(consent_date, "--consent-date"),
+            "scope": consent_scope or [],
+        }
+    fields: dict[str, Any] = {
+        "name": name,
+        "organisation": org_id,
+        "role": role,
+        "email": email,
+        "phone": phone,
+        "languages": language or [],
+        "legal_basis": legal_basis,
+        "consent": consent,
+    }
+    fields = {key: value for key, value in fields.items() if value not in (None, [])}
+    with Change(store, "add-person", commit=not no_commit) as change:
+        taken = {path.stem for path in store.files("person")}
+        person_id = f"p-{random_suffix(6)}"
+        while person_id in taken:
+            person_id = f"p-{random_suffix(6)}"
+        try:
+            person = Person.model_validate({"id": person_id, **fields})
+        except ValidationError as exc:
+            messages = validation_messages(exc)
+            raise UsageError(
+                f"not added: {messages[0]}", hint="; ".join(messages[1:]) or None
+            ) from None
+        change.message = f"add-person {person.id} ({org_id})"
+        change.create(person)
+    typer.echo(person.id)
+    done(
+        f"added {person.id} to {org_id}"
+        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    )
+
+
+# --------------------------------------------------------------------------- show
+
+
+@app.command(rich_help_panel=PANEL)
+def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = False) -> None:
+    """Everything about one organisation: register data, persons, needs, status, activity.
+
+    Shows the record, its contact persons, its needs, its status with dates
+    and history, and a summary of contacts, referrals, events, cooperations
+    and funding applications. --json prints the same as data (keys in
+    docs/register.md).
+
+    Example: [bold]mokoord show elternverein-biebrich[/]
+    """
+    from rich.table import Table
+
+    from mokoord import formatting as fmt
+    from mokoord.register import summary
+
+    _, data = _load(ctx)
+    info = summary(data, org_id)
+    if json_output:
+        print_json(info)
+        return
+    org = data.organisations[org_id]
+    vocab = data.config.vocabularies
+    out = console()
+    out.print(f"[bold]{_esc(org.name)}[/]  [dim]{org.id}[/]")
+    if org.aliases:
+        out.print(f"  also: {_esc(', '.join(org.aliases))}")
+    status = fmt.label(fmt.STATUS_LABELS, org.status)
+    out.print(
+        f"  Status: [bold]{status}[/]"
+        + (f" seit {fmt.date(org.status_since)}" if org.status_since else "")
+    )
+    if org.status_reason:
+        out.print(f"    Grund: {_esc(org.status_reason)}")
+    for change in reversed(org.status_history):
+        out.print(
+            f"    vorher: {fmt.label(fmt.STATUS_LABELS, change.status)} seit {fmt.date(change.since)}"
+        )
+    rows: list[tuple[str, str]] = []
+
+    def add(label: str, value: object) -> None:
+        if value not in (None, "", []):
+            rows.append((label, str(value)))
+
+    add("Rechtsform", vocab.label("legal_forms", org.legal_form) if org.legal_form else None)
+    if org.registration:
+        add("Vereinsregister", f"{org.registration.court or ''} {org.registration.number}".strip())
+    add("Gegründet", org.founded)
+    add("Stadtteil", vocab.label("districts", org.district) if org.district else None)
+    if org.address:
+        add(
+            "Adresse",
+            ", ".join(
+                p
+                for p in (
+                    org.address.street,
+                    f"{org.address.postal_code or ''} {org.address.city or ''}".strip(),
+                )
+                if p
+            ),
+        )
+    add("Tätigkeitsfelder", ", ".join(vocab.label("fields", f) for f in org.fields))
+    add("Sprachen", ", ".join(org.languages))
+    add("Herkunft", ", ".join(org.origins))
+    add("Religion", vocab.label("religions", org.religion) if org.religion else None)
+    if org.members:
+        add("Mitglieder", org.members.count)
+    add("Angebote", ", ".join(vocab.label("offered_formats", f) for f in org.offered_formats))
+    add("Netzwerke", ", ".join(org.networks))
+    add("Website", org.website)
+    add("E-Mail", org.email)
+    add("Telefon", org.phone)
+    add("Tags", ", ".join(org.tags))
+    add("Bekannt seit", fmt.date(org.known_since) if org.known_since else None)
+    add(
+        "Geprüft",
+        (fmt.date(org.last_verified) if org.last_verified else "nie")
+        + (" (veraltet)" if info["stale"] else ""),
+    )
+    add("Datei", info["file"])
+    for label, value in rows:
+        out.print(f"  {label + ':':<18} {_esc(value)}")
+    if org.goals:
+        out.print(f"  Ziele: {_esc(org.goals)}")
+    if org.notes:
+        out.print(f"  Notizen: {_esc(org.notes)}")
+
+    persons = [p for p in data.persons.values() if p.organisation == org_id]
+    out.print(f"\n[bold]Ansprechpersonen[/] ({len(persons)})")
+    if persons:
+        table = Table(box=None, pad_edge=False)
+        for column in ("id", "Name", "Rolle", "E-Mail", "Telefon", "Einwilligung"):
+            table.add_column(column)
+        for person in sorted(persons, key=lambda p: p.id):
+            consent = (
+                f"{fmt.date(person.consent.date)} ({', '.join(person.consent.scope)})"
+                if person.consent
+                else person.legal_basis
+            )
+            table.add_row(
+                person.id,
+                _esc(person.name),
+                _esc(person.role or ""),
+                person.email or "",
+                person.phone or "",
+                consent,
+            )
+        out.print(table)
+
+    out.print(f"\n[bold]Bedarfe[/] ({len(org.open_needs)} offen)")
+    for need in org.needs:
+        state_label = fmt.label(fmt.NEED_STATUS_LABELS, need.status)
+        dates = f"seit {fmt.date(need.since)}" if need.since else ""
+        if need.closed:
+            dates += f", geschlossen {fmt.date(need.closed)}"
+        note = f" – {_esc(need.note)}" if need.note else ""
+        out.print(
+            f"  {_esc(vocab.label('need_categories', need.category))} \\[{need.category}]: {state_label} {dates}{note}"
+        )
+
+    contacts = info["contacts"]
+    out.print(
+        f"\n[bold]Kontakte[/]: {contacts['count']}"
+        + (f", zuletzt {fmt.date(contacts['last'])}" if contacts["last"] else "")
+        + (f", {contacts['planned']} geplant" if contacts["planned"] else "")
+    )
+    for contact in contacts["recent"]:
+        out.print(
+            f"  {fmt.date(contact['date'])} {vocab.label('channels', contact['channel'])}: {_esc(contact['summary'][:70])}"
+        )
+    out.print(f"[bold]Verweise[/]: {len(info['referrals'])}")
+    for ref in info["referrals"]:
+        out.print(
+            f"  {fmt.date(ref['date'])} → {_esc(ref['institution_name'] or ref['institution'])}: {fmt.label(fmt.OUTCOME_LABELS, ref['outcome'])}"
+        )
+    out.print(f"[bold]Veranstaltungen[/]: {len(info['events'])}")
+    for event in info["events"]:
+        out.print(
+            f"  {fmt.date(event['date'])} {_esc(event['title'])} ({', '.join(event['roles'])})"
+        )
+    out.print(f"[bold]Kooperationen[/]: {len(info['cooperations'])}")
+    for coop in info["cooperations"]:
+        until = f" bis {fmt.date(coop['until'])}" if coop["until"] else ""
+        out.print(
+            f"  mit {coop['partner']} seit {fmt.date(coop['since'])}{until}: {_esc(coop['topic'])}"
+        )
+    out.print(f"[bold]Förderanträge[/]: {len(info['applications'])}")
+    for app_ in info["applications"]:
+        out.print(
+            f"  {app_['year']} {_esc(app_['title'])}: {fmt.label(fmt.APPLICATION_STATUS_LABELS, app_['status'])}, {fmt.money(app_['requested'])}"
+        )
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+# --------------------------------------------------------------------------- list
+
+
+@app.command("list", rich_help_panel=PANEL)
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only this status (declined shows the declined).")
+    ] = None,
+    field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
+    district: Annotated[str | None, typer.Option("--district")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language code.")] = None,
+    need: Annotated[
+        str | None, typer.Option("--need", help="Has an open need of this category.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag")] = None,
+    stale: Annotated[
+        bool,
+        typer.Option(
+            "--stale", help="Not verified for more than settings.stale_after_months (12)."
+        ),
+    ] = False,
+    outreach: Annotated[
+        bool,
+        typer.Option(
+            "--outreach", help="Only the pipeline known → cooperating (no inactive/dissolved)."
+        ),
+    ] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Include declined organisations.")] = False,
+    json_output: JsonOption = False,
+    csv_output: Annotated[
+        bool, typer.Option("--csv", help="Print CSV (same columns as --json).")
+    ] = False,
+) -> None:
+    """List organisations, filtered; a table by default, or --json / --csv.
+
+    Declined organisations (§2.4) never appear unless you ask for them with
+    --status declined or --all. --outreach narrows to the pipeline (known,
+    contacted, in dialogue, cooperating).
+
+    Example: [bold]mokoord list --district biebrich --field youth --stale[/]
+    """
+    from mokoord import formatting as fmt
+    from mokoord.errors import UsageError
+    from mokoord.register import (
+        LIST_COLUMNS,
+        Filters,
+        filter_organisations,
+        list_row,
+        normalise_status,
+        term_problems,
+    )
+
+    if json_output and csv_output:
+        raise UsageError("choose one of --json and --csv")
+    _, data = _load(ctx)
+    config = data.config
+    for value, vocabulary, flag in (
+        (field, "fields", "--field"),
+        (district, "districts", "--district"),
+        (need, "need_categories", "--need"),
+    ):
+        if value:
+            _check_terms(term_problems(config, vocabulary, [value], flag))
+    filters = Filters(
+        status=normalise_status(status) if status else None,
+        field=field,
+        district=district,
+        language=language,
+        need=need,
+        tag=tag,
+        stale=stale,
+        include_declined=all_,
+        outreach=outreach,
+    )
+    orgs = filter_organisations(data, filters)
+    rows = [list_row(org, data) for org in orgs]
+    if json_output:
+        print_json(rows)
+        return
+    if csv_output:
+        import csv
+        import sys
+
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(LIST_COLUMNS)
+        for row in rows:
+            writer.writerow(
+                [
+                    ";".join(value)
+                    if isinstance(value, list)
+                    else (
+                        ""
+                        if value is None
+                        else str(value).lower()
+                        if isinstance(value, bool)
+                        else value
+                    )
+                    for value in row.values()
+                ]
+            )
+        return
+    from rich import box
+    from rich.table import Table
+
+    out = console()
+    wide = out.width >= 110  # district and fields only when there is room
+    table = Table(
+        title=f"{len(rows)} Organisation(en)",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+    )
+    table.add_column("id", no_wrap=True)
+    table.add_column("Name")
+    table.add_column("Status", no_wrap=True)
+    if wide:
+        table.add_column("Stadtteil")
+        table.add_column("Felder")
+    table.add_column("Bedarfe")
+    table.add_column("geprüft", no_wrap=True)
+    for org, row in zip(orgs, rows, strict=True):
+        checked = fmt.date(org.last_verified) if org.last_verified else "nie"
+        cells = [
+            org.id,
+            _esc(org.name),
+            fmt.label(fmt.STATUS_LABELS, org.status),
+            config.vocabularies.label("districts", org.district) if org.district else "",
+            ", ".join(org.fields),
+            ", ".join(row["open_needs"]),
+            f"[yellow]{checked}[/]" if row["stale"] else checked,
+        ]
+        if not wide:
+            del cells[3:5]
+        table.add_row(*cells)
+    out.print(table)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@app.command(rich_help_panel=PANEL)
+def search(
+    ctx: typer.Context,
+    text: Annotated[
+        list[str], typer.Argument(metavar="TEXT...", help="Words to find (all must appear).")
+    ],
+    json_output: JsonOption = False,
+) -> None:
+    """Find organisations by name, alias, id, goals, notes or a contact person's name.
+
+    Case and accents do not matter ("turk" finds "Türk", "ozturk" finds
+    "Öztürk"); results are ranked, name matches first.
+
+    Example: [bold]mokoord search elternverein bieb[/]
+    """
+    from mokoord import formatting as fmt
+    from mokoord.register import search as run_search
+
+    _, data = _load(ctx)
+    hits = run_search(data, " ".join(text))
+    if json_output:
+        print_json(
+            [
+                {
+                    "id": h.org.id,
+                    "name": h.org.name,
+                    "status": h.org.status,
+                    "score": h.score,
+                    "matched": h.matched,
+                }
+                for h in hits
+            ]
+        )
+        return
+    if not hits:
+        err_console().print("nothing found")
+        raise typer.Exit(1)
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "Name", "Status", "gefunden in"):
+        table.add_column(column)
+    for hit in hits:
+        table.add_row(
+            hit.org.id,
+            _esc(hit.org.name),
+            fmt.label(fmt.STATUS_LABELS, hit.org.status),
+            ", ".join(hit.matched),
+        )
+    console().print(table)
+
+
+# --------------------------------------------------------------------------- set
+
+
+@app.command("set", rich_help_panel=PANEL)
+def set_(
+    ctx: typer.Context,
+    org_id: OrgIdArgument,
+    assignments: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="KEY=VALUE...",
+            help="KEY=VALUE, KEY+=ITEM, KEY-=ITEM (dotted keys).",
+            show_default=False,
+        ),
+    ],
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Change fields of an organisation: KEY=VALUE, lists with += and -=.
+
+    Keys are dotted as in the file (address.postal_code, members.count,
+    needs.0.note). Dates accept 2023-03-14, 14.03.2023 and today; lists take
+    comma-separated items; null (or an empty value) clears a key. The whole
+    record is validated before anything is written, and the file keeps its
+    comments and layout: only the changed lines differ.
+
+    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=youth fields-=sport last_verified=today[/]
+    """
+    from mokoord.edits import apply_assignments, parse_assignment
+    from mokoord.models import Organisation
+    from mokoord.store import Change, plain
+
+    parsed = [parse_assignment(text) for text in assignments]
+    store = state(ctx).store()
+    with Change(store, f"set {org_id}", commit=not no_commit) as change:
+        old = _read_org(store, org_id)
+        new_data = apply_assignments(plain(old), parsed, Organisation)
+        new = _validated_org(new_data, store.config, "not changed")
+        if new == old:
+            err_console().print("nothing to change: the values are already so")
+            return
+        keys = ", ".join(dict.fromkeys(a.key for a in parsed))
+        change.message = f"set {org_id}: {keys}"
+        change.save(new, previous=old)
+    done(f"updated {org_id}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
+
+
+# --------------------------------------------------------------------------- edit
+
+_MARK = "# mokoord: "
+
+
+def _strip_marks(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    while lines and lines[0].startswith(_MARK):
+        lines.pop(0)
+    return "".join(lines)
+
+
+def _with_marks(text: str, problems: list[str]) -> str:
+    header = [
+        "there are problems; fix them and save, or quit without saving to keep the original",
+        *problems,
+    ]
+    offset = len(header)
+    shifted = []
+    import re
+
+    for message in header:
+        shifted.append(
+            re.sub(
+                r":(\d+):(\d+):",
+                lambda m: f":{int(m.group(1)) + offset}:{m.group(2)}:",
+                message,
+                count=1,
+            )
+        )
+    return "".join(f"{_MARK}{line}\n" for line in shifted) + text
+
+
+@app.command(rich_help_panel=PANEL)
+def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = False) -> None:
+    """Edit an organisation's YAML file in $VISUAL or $EDITOR, validated on save.
+
+    You edit a copy. When you save a file with problems the editor opens
+    again with them listed at the top; quitting without saving (or saving
+    it unchanged) keeps the original untouched. The id cannot change here.
+
+    Example: [bold]EDITOR=nano mokoord edit elternverein-biebrich[/]
+    """
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from mokoord.errors import MokoordError, UsageError
+    from mokoord.models import Organisation
+    from mokoord.register import organisation_term_problems
+    from mokoord.store import Change
+    from mokoord.validation import validate_document
+    from mokoord.yamlio import parse_document
+
+    store = state(ctx).store()
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        raise UsageError(
+            "no editor: set $VISUAL or $EDITOR",
+            hint="e.g. export EDITOR=nano, or change single fields with: mokoord set ID KEY=VALUE",
+        )
+    path = _org_file(store, org_id)
+    relative = store.relative(path)
+    original = path.read_bytes()
+    text = original.decode("utf-8-sig", errors="replace")
+
+    def problems_of(content: str) -> list[str]:
+        doc = parse_document(relative, content.encode("utf-8"))
+        record, found = validate_document(doc, Organisation)
+        problems = [p.format() for p in found if p.severity == "error"]
+        if record is not None and not problems:
+            if record.id != org_id:
+                problems = [f"{relative}:1:1: error id the id must stay '{org_id}'"]
+            else:
+                terms = organisation_term_problems(record, store.config)
+                problems = [f"{relative}: {m}" for m in terms]
+        return problems
+
+    with tempfile.TemporaryDirectory(prefix="mokoord-edit-") as tmp:
+        copy = Path(tmp) / f"{org_id}.yaml"
+        problems = problems_of(text)
+        shown = _with_marks(text, problems) if problems else text
+        while True:
+            copy.write_text(shown, encoding="utf-8")
+            try:
+                result = subprocess.run([*shlex.split(editor), str(copy)], check=False)
+            except OSError as exc:
+                raise UsageError(
+                    f"cannot start the editor '{editor}': {exc.strerror or exc}"
+                ) from None
+            if result.returncode != 0:
+                raise MokoordError(
+                    f"the editor exited with status {result.returncode}; {relative} is unchanged"
+                )
+            edited = copy.read_text(encoding="utf-8")
+            if edited == shown:
+                if problems:
+                    raise MokoordError(f"edit abandoned with problems; {relative} is unchanged")
+                err_console().print(f"no changes; {relative} is unchanged")
+                return
+            content = _strip_marks(edited)
+            if content == text:
+                err_console().print(f"no changes; {relative} is unchanged")
+                return
+            problems = problems_of(content)
+            if not problems:
+                break
+            err_console().print(f"[yellow]{len(problems)} problem(s); opening the editor again[/]")
+            shown = _with_marks(content, problems)
+    with Change(store, f"edit {org_id}", commit=not no_commit) as change:
+        if path.read_bytes() != original:
+            backup = store.cache_dir / f"edit-{org_id}.yaml"
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            backup.write_text(content, encoding="utf-8")
+            raise MokoordError(
+                f"{relative} was changed by someone else while you edited; nothing written",
+                hint=f"your version is saved in {backup}",
+            )
+        change.write_bytes(path, content.encode("utf-8"))
+    done(f"saved {relative}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
+
+
+# --------------------------------------------------------------------------- status and needs
+
+
+@app.command(rich_help_panel=PANEL)
+def status(
+    ctx: typer.Context,
+    org_id: OrgIdArgument,
+    new_status: Annotated[
+        str,
+        typer.Argument(
+            metavar="NEW_STATUS",
+            help="known, contacted, in_dialogue, cooperating, inactive, dissolved, declined.",
+        ),
+    ],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (required for declined).")
+    ] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Since when (default: today).")] = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Move an organisation along the pipeline; the old status goes to its history.
+
+    known → contacted → in_dialogue → cooperating; or inactive, dissolved,
+    declined. Declining (§2.4) needs --reason.
+
+    Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
+    """
+    from mokoord import gitops
+    from mokoord.history import first_commit_date
+    from mokoord.register import change_status
+    from mokoord.store import Change
+
+    store = state(ctx).store()
+    on = parse_date_option(date, "--date") or dt.date.today()
+    with Change(store, f"status {org_id}", commit=not no_commit) as change:
+        old = _read_org(store, org_id)
+        created = None
+        if old.status_since is None and old.known_since is None:
+            repo = gitops.toplevel(store.root)
+            path = store.path_for(old)
+            if repo is not None:
+                created = first_commit_date(repo, _repo_relative(repo, path))
+        new = change_status(old, new_status, on=on, reason=reason, previous_since=created)
+        change.message = f"status {org_id}: {old.status} -> {new.status}"
+        change.save(new, previous=old)
+    done(
+        f"{org_id}: {old.status} → {new.status}"
+        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    )
+
+
+@app.command("add-need", rich_help_panel=PANEL)
+def add_need(
+    ctx: typer.Context,
+    org_id: OrgIdArgument,
+    category: Annotated[
+        str,
+        typer.Argument(
+            metavar="CATEGORY",
+            help="Need category: advice, rooms, staff_training, education_work, funding, other.",
+        ),
+    ],
+    note: Annotated[str | None, typer.Option("--note")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Since when (default: today).")
+    ] = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Record a support need (§2.5) of an organisation, open from today.
+
+    Example: [bold]mokoord add-need elternverein-biebrich rooms --note "Raum für Hausaufgabenhilfe"[/]
+    """
+    from mokoord.register import add_need as make_need
+    from mokoord.register import term_problems
+    from mokoord.store import Change
+
+    store = state(ctx).store()
+    _check_terms(term_problems(store.config, "need_categories", [category], "category"))
+    on = parse_date_option(since, "--since") or dt.date.today()
+    with Change(store, f"add-need {org_id} {category}", commit=not no_commit) as change:
+        old = _read_org(store, org_id)
+        new = make_need(old, category, since=on, note=note)
+        change.save(new, previous=old)
+    done(
+        f"{org_id}: need {category} open"
+        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    )
+
+
+@app.command("close-need", rich_help_panel=PANEL)
+def close_need(
+    ctx: typer.Context,
+    org_id: OrgIdArgument,
+    category: Annotated[str, typer.Argument(metavar="CATEGORY", help="Category of the open need.")],
+    status_: Annotated[
+        str, typer.Option("--status", help="met, dropped (or in_progress).")
+    ] = "met",
+    note: Annotated[str | None, typer.Option("--note", help="Added to the need's note.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Closed on (default: today).")] = None,
+    no_commit: NoCommitOption = False,
+) -> None:
+    """Close an organisation's open need as met or dropped.
+
+    Example: [bold]mokoord close-need elternverein-biebrich rooms --status met[/]
+    """
+    from mokoord.register import close_need as make_closed
+    from mokoord.store import Change
+
+    store = state(ctx).store()
+    on = parse_date_option(date, "--date") or dt.date.today()
+    with Change(store, f"close-need {org_id} {category} {status_}", commit=not no_commit) as change:
+        old = _read_org(store, org_id)
+        new = make_closed(old, category, status=status_, on=on, note=note)
+        change.save(new, previous=old)
+    done(
+        f"{org_id}: need {category} {status_}"
+        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    )
+
+
+# --------------------------------------------------------------------------- history
+
+
+@app.command(rich_help_panel=PANEL)
+def history(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = False) -> None:
+    """The audit trail of an organisation from git: who changed what, field by field.
+
+    Follows the file across renames and includes its contact persons' files
+    (named by id only, values of personal data are never shown).
+
+    Example: [bold]mokoord history elternverein-biebrich[/]
+    """
+    from mokoord import gitops
+    from mokoord.errors import GitError
+    from mokoord.history import organisation_history
+
+    store = state(ctx).store()
+    path = _org_file(store, org_id)
+    repo = gitops.toplevel(store.root)
+    if repo is None:
+        raise GitError(f"{store.root} is not in a git repository, so there is no history")
+    data = store.load(("person",))
+    person_paths = [
+        _repo_relative(repo, store.root / source)
+        for (kind, pid), source in data.sources.items()
+        if kind == "person" and data.persons[pid].organisation == org_id
+    ]
+    entries = organisation_history(repo, _repo_relative(repo, path), sorted(person_paths))
+    if json_output:
+        print_json([entry.as_dict() for entry in entries])
+        return
+    if not entries:
+        err_console().print(f"{org_id} has no committed history yet")
+        return
+    out = console()
+    for entry in entries:
+        out.print(
+            f"[bold]{entry.date:%Y-%m-%d %H:%M}[/]  {_esc(entry.author)}  [dim]{entry.commit[:8]} {_esc(entry.message)}[/]"
+        )
+        for line in entry.changes:
+            out.print(f"    {_esc(line)}")

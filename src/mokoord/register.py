@@ -1,0 +1,531 @@
+"""The register of organisations: filters, search, staleness, summaries, status and needs.
+
+Pure functions over a :class:`~mokoord.store.Dataset` and the models; the
+commands in ``mokoord.cli.register`` call them and print the results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mokoord.dates import add_months
+from mokoord.errors import NotFound, UsageError
+from mokoord.models import Config, Need, Organisation, Person, StatusChange
+from mokoord.models.organisation import NEED_STATUSES, STATUSES
+from mokoord.store import Dataset, plain
+from mokoord.textmatch import fold, fold_variants, pick
+
+# --------------------------------------------------------------------------- vocabularies
+
+ORG_TERM_FIELDS: tuple[tuple[str, str], ...] = (
+    ("district", "districts"),
+    ("fields", "fields"),
+    ("legal_form", "legal_forms"),
+    ("religion", "religions"),
+    ("offered_formats", "offered_formats"),
+    ("tags", "tags"),
+)
+"""Organisation keys whose values must be declared in a vocabulary of mokoord.yaml."""
+
+
+def closest_terms(
+    term: str, declared: Iterable[str], labels: dict[str, str] | None = None
+) -> list[str]:
+    """Up to three declared terms closest to ``term`` (by key or by label)."""
+    import difflib
+
+    declared = list(declared)
+    found = difflib.get_close_matches(term, declared, n=3, cutoff=0.5)
+    if labels and len(found) < 3:
+        wanted = fold(term)
+        for key in declared:
+            if key not in found and wanted and wanted in fold(labels.get(key, "")):
+                found.append(key)
+    return found[:3]
+
+
+def term_problems(
+    config: Config, vocabulary: str, terms: Iterable[str], key: str, *, lenient_empty: bool = False
+) -> list[str]:
+    """Messages for terms not declared in ``vocabularies.<vocabulary>``."""
+    declared = config.vocabularies.terms(vocabulary)
+    if lenient_empty and not declared:
+        return []
+    labels = {k: label.de for k, label in declared.items()}
+    messages = []
+    for term in terms:
+        if term in declared:
+            continue
+        close = closest_terms(term, declared, labels)
+        suggestion = f"; did you mean {' or '.join(close)}?" if close else ""
+        messages.append(
+            f"{key}: '{term}' is not declared in vocabularies.{vocabulary} of mokoord.yaml{suggestion}"
+        )
+    return messages
+
+
+def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
+    """Every undeclared vocabulary term of an organisation, as a message.
+
+    Tags are only checked when the store declares tags at all (the default
+    vocabulary has none, so free tags work until a city fixes its list).
+    """
+    problems: list[str] = []
+    for key, vocabulary in ORG_TERM_FIELDS:
+        value = getattr(org, key)
+        terms = value if isinstance(value, list) else ([value] if value else [])
+        problems += term_problems(config, vocabulary, terms, key, lenient_empty=key == "tags")
+    problems += term_problems(
+        config, "need_categories", [need.category for need in org.needs], "needs"
+    )
+    if org.members is not None:
+        problems += term_problems(
+            config, "age_groups", org.members.age_groups, "members.age_groups"
+        )
+    return problems
+
+
+def normalise_status(text: str) -> str:
+    """``"in dialogue"``/``"in-dialogue"`` → ``"in_dialogue"``; a clear error for anything else."""
+    value = text.strip().lower().replace("-", "_").replace(" ", "_")
+    if value not in STATUSES:
+        import difflib
+
+        close = difflib.get_close_matches(value, STATUSES, n=1, cutoff=0.5)
+        raise UsageError(
+            f"'{text}' is not a status",
+            hint=(f"did you mean {close[0]}? " if close else "")
+            + "statuses: "
+            + ", ".join(STATUSES),
+        )
+    return value
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def names_of(data: Dataset) -> dict[str, list[str]]:
+    """Organisation id → the names it goes by (name and aliases)."""
+    return {org.id: [org.name, *org.aliases] for org in data.organisations.values()}
+
+
+def not_found(data: Dataset, org_id: str) -> NotFound:
+    """An error for an unknown organisation id that names the closest ids and names."""
+    matches = pick(org_id.replace("-", " "), names_of(data), limit=3, cutoff=50.0)
+    hint = None
+    if matches:
+        hint = "did you mean: " + ", ".join(
+            f"{m.key} ({data.organisations[m.key].name})" for m in matches
+        )
+    else:
+        hint = "find the id with: mokoord search TEXT"
+    return NotFound(f"no organisation with id '{org_id}'", hint=hint)
+
+
+def get_org(data: Dataset, org_id: str) -> Organisation:
+    """One organisation of the dataset, or :func:`not_found`."""
+    org = data.organisations.get(org_id)
+    if org is None:
+        raise not_found(data, org_id)
+    return org
+
+
+def persons_of(data: Dataset, org_id: str) -> list[Person]:
+    """The contact persons whose ``organisation`` is ``org_id``, by id."""
+    return sorted(
+        (p for p in data.persons.values() if p.organisation == org_id), key=lambda p: p.id
+    )
+
+
+# --------------------------------------------------------------------------- staleness
+
+
+def stale_since(org: Organisation) -> dt.date | None:
+    """The date the record was last confirmed: ``last_verified``, else ``known_since``."""
+    return org.last_verified or org.known_since
+
+
+def is_stale(org: Organisation, months: int, today: dt.date) -> bool:
+    """Not verified for more than ``months`` months (never verified and no
+    ``known_since`` counts as stale)."""
+    since = stale_since(org)
+    return since is None or add_months(since, months) < today
+
+
+# --------------------------------------------------------------------------- listing
+
+
+@dataclass
+class Filters:
+    """What ``mokoord list`` narrows by; ``None``/empty means "any"."""
+
+    status: str | None = None
+    field: str | None = None
+    district: str | None = None
+    language: str | None = None
+    need: str | None = None
+    tag: str | None = None
+    stale: bool = False
+    include_declined: bool = False
+    outreach: bool = False
+    """Only organisations in the outreach pipeline (known → cooperating)."""
+
+
+def filter_organisations(
+    data: Dataset, filters: Filters, today: dt.date | None = None
+) -> list[Organisation]:
+    """The organisations matching every filter, sorted by name.
+
+    Declined organisations (§2.4) are left out unless the filter asks for the
+    status ``declined`` or ``include_declined`` is set.
+    """
+    today = today or dt.date.today()
+    months = data.config.settings.stale_after_months
+    result = []
+    for org in data.organisations.values():
+        if filters.status is not None and org.status != filters.status:
+            continue
+        if (
+            org.status == "declined"
+            and filters.status != "declined"
+            and not filters.include_declined
+        ):
+            continue
+        if filters.outreach and not org.in_outreach:
+            continue
+        if filters.field and filters.field not in org.fields:
+            continue
+        if filters.district and org.district != filters.district:
+            continue
+        if filters.language and filters.language not in org.languages:
+            continue
+        if filters.tag and filters.tag not in org.tags:
+            continue
+        if filters.need and not any(n.category == filters.need for n in org.open_needs):
+            continue
+        if filters.stale and not is_stale(org, months, today):
+            continue
+        result.append(org)
+    return sorted(result, key=lambda o: (fold(o.name), o.id))
+
+
+LIST_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "status",
+    "status_since",
+    "district",
+    "fields",
+    "languages",
+    "tags",
+    "open_needs",
+    "persons",
+    "last_verified",
+    "stale",
+)
+"""Keys of ``list --json`` rows and columns of ``list --csv``, in order."""
+
+
+def list_row(org: Organisation, data: Dataset, today: dt.date | None = None) -> dict[str, Any]:
+    """One organisation as a row of ``list --json``/``--csv`` (stable keys)."""
+    today = today or dt.date.today()
+    return {
+        "id": org.id,
+        "name": org.name,
+        "status": org.status,
+        "status_since": org.status_since,
+        "district": org.district,
+        "fields": list(org.fields),
+        "languages": list(org.languages),
+        "tags": list(org.tags),
+        "open_needs": [need.category for need in org.open_needs],
+        "persons": len(persons_of(data, org.id)),
+        "last_verified": org.last_verified,
+        "stale": is_stale(org, data.config.settings.stale_after_months, today),
+    }
+
+
+# --------------------------------------------------------------------------- search
+
+
+@dataclass
+class Hit:
+    """One organisation found by :func:`search`, with where it matched."""
+
+    org: Organisation
+    score: float
+    matched: list[str] = field(default_factory=list)
+    """Where the text was found: ``name``, ``alias``, ``id``, ``notes``, ``goals``, ``person p-…``."""
+
+
+_WEIGHTS = {"name": 100.0, "alias": 90.0, "id": 85.0, "person": 70.0, "goals": 50.0, "notes": 45.0}
+
+
+def _score_text(words: list[set[str]], text: str) -> float:
+    """0..1: how well the words match a text (every word must appear)."""
+    target = fold(text)
+    if not target:
+        return 0.0
+    tokens = target.replace("-", " ").split()
+    total = 0.0
+    for variants in words:
+        best = 0.0
+        for word in variants:
+            if word in target:
+                if word in tokens:
+                    best = max(best, 1.0)
+                elif any(token.startswith(word) for token in tokens):
+                    best = max(best, 0.9)
+                else:
+                    best = max(best, 0.75)
+        if best == 0.0:
+            return 0.0
+        total += best
+    return total / len(words)
+
+
+def _score_fuzzy(phrase: str, text: str) -> float:
+    from rapidfuzz import fuzz
+
+    target = fold(text)
+    if len(phrase) < 4 or len(target) < 4:
+        return 0.0
+    score = float(fuzz.partial_ratio(phrase, target))
+    return (score - 80.0) / 40.0 if score >= 85.0 else 0.0  # 85 → 0.125 … 100 → 0.5
+
+
+def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
+    """Organisations matching ``text`` in name, aliases, id, goals, notes or a person's name.
+
+    Case and accents are ignored ("turk" finds "Türk", "ozturk" finds
+    "Öztürk", "oeztuerk" too). Every word must appear; a name match ranks
+    above an alias, a person, goals and notes; whole words rank above
+    prefixes and parts of words. Small typos in names still match, ranked
+    below exact matches.
+    """
+    words = [fold_variants(word) for word in text.split() if fold(word)]
+    if not words:
+        return []
+    phrase = " ".join(fold(word) for word in text.split())
+    persons: dict[str, list[Person]] = {}
+    for person in data.persons.values():
+        if person.organisation:
+            persons.setdefault(person.organisation, []).append(person)
+    hits = []
+    for org in data.organisations.values():
+        candidates: list[tuple[str, str]] = [("name", org.name), ("id", org.id)]
+        candidates += [("alias", alias) for alias in org.aliases]
+        candidates += [(f"person {p.id}", p.name) for p in persons.get(org.id, [])]
+        if org.goals:
+            candidates.append(("goals", org.goals))
+        if org.notes:
+            candidates.append(("notes", org.notes))
+        score = 0.0
+        matched: list[str] = []
+        for where, value in candidates:
+            weight = _WEIGHTS[where.split()[0]]
+            quality = _score_text(words, value)
+            if quality == 0.0 and where in ("name", "alias"):
+                quality = _score_fuzzy(phrase, value)
+            if quality > 0.0:
+                if where not in matched:
+                    matched.append(where)
+                score = max(score, weight * quality)
+        if score > 0.0:
+            score += min(len(matched) - 1, 3)  # small bonus for matching in several places
+            hits.append(Hit(org, round(score, 1), matched))
+    hits.sort(key=lambda h: (-h.score, fold(h.org.name), h.org.id))
+    return hits[:limit]
+
+
+# --------------------------------------------------------------------------- one organisation
+
+
+def summary(data: Dataset, org_id: str) -> dict[str, Any]:
+    """Everything about one organisation, as plain data (``show --json``).
+
+    Keys: ``organisation`` (the record as in its file), ``file``,
+    ``persons``, ``open_needs``, ``contacts`` (``count``, ``first``,
+    ``last``, ``recent``), ``referrals``, ``events``, ``cooperations``,
+    ``applications``.
+    """
+    org = get_org(data, org_id)
+    contacts = sorted(
+        (c for c in data.contacts.values() if org_id in c.organisations),
+        key=lambda c: (c.date, c.id),
+    )
+    done = [c for c in contacts if not c.planned]
+    referrals = [
+        {
+            "contact": c.id,
+            "date": c.date,
+            "institution": r.institution,
+            "institution_name": data.institutions[r.institution].name
+            if r.institution in data.institutions
+            else None,
+            "reason": r.reason,
+            "outcome": r.outcome,
+            "outcome_date": r.outcome_date,
+        }
+        for c in contacts
+        for r in c.referrals
+    ]
+    events = []
+    for event in sorted(data.events.values(), key=lambda e: (e.date, e.id)):
+        roles = []
+        attendance = next((a for a in event.attendance if a.organisation == org_id), None)
+        if attendance is not None:
+            roles.append("attended")
+        if org_id in event.organisers:
+            roles.append("organiser")
+        if event.place_org == org_id:
+            roles.append("host")
+        if roles:
+            events.append(
+                {
+                    "id": event.id,
+                    "date": event.date,
+                    "kind": event.kind,
+                    "title": event.title,
+                    "roles": roles,
+                    "people": attendance.people if attendance else None,
+                }
+            )
+    cooperations = [
+        {
+            "id": coop.id,
+            "partner": coop.partner if coop.organisation == org_id else coop.organisation,
+            "since": coop.since,
+            "until": coop.until,
+            "topic": coop.topic,
+        }
+        for coop in sorted(data.cooperations.values(), key=lambda c: (c.since, c.id))
+        if org_id in (coop.organisation, coop.partner)
+    ]
+    applications = [
+        {
+            "id": app.id,
+            "programme": app.programme,
+            "year": app.year,
+            "title": app.title,
+            "status": app.status,
+            "requested": app.requested,
+            "granted": app.granted,
+        }
+        for app in sorted(data.applications.values(), key=lambda a: (a.year, a.id))
+        if app.organisation == org_id
+    ]
+    return {
+        "organisation": plain(org),
+        "file": data.sources.get(("organisation", org_id)),
+        "persons": [plain(person) for person in persons_of(data, org_id)],
+        "open_needs": [need.category for need in org.open_needs],
+        "stale": is_stale(org, data.config.settings.stale_after_months, dt.date.today()),
+        "contacts": {
+            "count": len(done),
+            "planned": len(contacts) - len(done),
+            "first": done[0].date if done else None,
+            "last": done[-1].date if done else None,
+            "recent": [
+                {"id": c.id, "date": c.date, "channel": c.channel, "summary": c.summary}
+                for c in done[-5:][::-1]
+            ],
+        },
+        "referrals": referrals,
+        "events": events,
+        "cooperations": cooperations,
+        "applications": applications,
+    }
+
+
+# --------------------------------------------------------------------------- status and needs
+
+
+def change_status(
+    org: Organisation,
+    new_status: str,
+    *,
+    on: dt.date,
+    reason: str | None = None,
+    previous_since: dt.date | None = None,
+) -> Organisation:
+    """The organisation with a new status; the old one goes to ``status_history``.
+
+    ``previous_since`` is used as the old status's date when the record does
+    not say since when it held it (``status_since``, else ``known_since``).
+    """
+    status = normalise_status(new_status)
+    if status == org.status:
+        raise UsageError(f"{org.id} is already '{status}'")
+    if status == "declined" and not (reason and reason.strip()):
+        raise UsageError(
+            "declining an organisation needs --reason (§2.4: why cooperation is ruled out)"
+        )
+    since = org.status_since or org.known_since or previous_since or on
+    if on < since:
+        raise UsageError(
+            f"--date {on.isoformat()} lies before the current status's date {since.isoformat()}"
+        )
+    history = [
+        *org.status_history,
+        StatusChange(status=org.status, since=since, reason=org.status_reason),
+    ]
+    data = plain(org)
+    data.update(
+        status=status,
+        status_since=on,
+        status_history=[plain(change) for change in history],
+    )
+    data.pop("status_reason", None)
+    if reason:
+        data["status_reason"] = reason
+    return Organisation.model_validate(data)
+
+
+def add_need(
+    org: Organisation, category: str, *, since: dt.date, note: str | None = None
+) -> Organisation:
+    """The organisation with a new open need; refuses a second open need of one category."""
+    if any(need.category == category for need in org.open_needs):
+        raise UsageError(
+            f"{org.id} has an open need '{category}' already",
+            hint=f"close it with: mokoord close-need {org.id} {category}",
+        )
+    need = Need(category=category, since=since, note=note)
+    data = plain(org)
+    data["needs"] = [*data.get("needs", []), plain(need)]
+    return Organisation.model_validate(data)
+
+
+def close_need(
+    org: Organisation,
+    category: str,
+    *,
+    status: str,
+    on: dt.date,
+    note: str | None = None,
+) -> Organisation:
+    """The organisation with its open need of ``category`` set to ``met``/``dropped``."""
+    if status not in NEED_STATUSES or status in ("open",):
+        raise UsageError(f"--status must be met, dropped or in_progress, not '{status}'")
+    index = next(
+        (i for i, need in enumerate(org.needs) if need.category == category and need.is_open),
+        None,
+    )
+    if index is None:
+        open_ = ", ".join(need.category for need in org.open_needs) or "none"
+        raise UsageError(f"{org.id} has no open need '{category}' (open needs: {open_})")
+    data = plain(org)
+    need = dict(data["needs"][index])
+    need["status"] = status
+    if status == "in_progress":
+        need.pop("closed", None)
+    else:
+        need["closed"] = on
+    if note:
+        need["note"] = f"{need['note']}\n{note}" if need.get("note") else note
+    data["needs"][index] = need
+    return Organisation.model_validate(data)
