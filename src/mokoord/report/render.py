@@ -95,6 +95,13 @@ def markdown_escape(value: object) -> Markup:
     return Markup(escape(_MD_SPECIAL.sub(r"\\\1", text)))
 
 
+_MD_LINK = re.compile(
+    r"(!?)\[([^\]]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
+_MD_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(\S+).*$", re.MULTILINE)
+
+
 def _link_ok(url: str) -> bool:
     return url.strip().lower().startswith(SAFE_SCHEMES)
 
@@ -112,34 +119,36 @@ def notes_html(text: str | None) -> Markup:
     """Notes written in Markdown as HTML: raw HTML shown as text, only http/https/mailto links."""
     if not text:
         return Markup("")
-    html = _markdown_it().render(text)
+    html = _markdown_it().render(_strip_unsafe_links(text))
     # Links are restricted by validateLink; make every remaining one open safely.
     html = html.replace("<a href=", '<a rel="noopener noreferrer nofollow" href=')
     return Markup(html)
 
 
-_MD_LINK = re.compile(
-    r"(!?)\[([^\]]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)"
-)
-_MD_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
+def _strip_unsafe_links(text: str) -> str:
+    """Links and images whose target is not http, https or mailto keep only their text."""
+
+    def link(match: re.Match[str]) -> str:
+        bang, label, url = match.groups()
+        if not bang and _link_ok(url):
+            return match.group(0)
+        return label
+
+    def autolink(match: re.Match[str]) -> str:
+        return match.group(0) if _link_ok(match.group(1)) else match.group(1)
+
+    def reference(match: re.Match[str]) -> str:
+        return match.group(0) if _link_ok(match.group(1).strip("<>")) else ""
+
+    text = _MD_REFERENCE.sub(reference, text)
+    return _MD_AUTOLINK.sub(autolink, _MD_LINK.sub(link, text))
 
 
 def markdown_notes(text: object) -> Markup:
     """Notes for a Markdown file: Markdown kept, raw HTML and unsafe links removed."""
     if not text:
         return Markup("")
-
-    def link(match: re.Match[str]) -> str:
-        bang, label, url = match.groups()
-        if not bang and _link_ok(url):
-            return f"[{label}]({url})"
-        return label
-
-    def autolink(match: re.Match[str]) -> str:
-        return f"<{match.group(1)}>" if _link_ok(match.group(1)) else match.group(1)
-
-    value = _MD_LINK.sub(link, str(text))
-    value = _MD_AUTOLINK.sub(autolink, value)
+    value = _strip_unsafe_links(str(text))
     # Any other "<" would start raw HTML: show it as text.
     value = re.sub(r"<(?!(?:https?|mailto):[^>\s]*>)", "&lt;", value)
     lines = [line.rstrip() for line in value.strip().splitlines()]
@@ -594,6 +603,15 @@ def _add_charts(
 # --------------------------------------------------------------------------- output
 
 
+def _shown(filename: str, store_root: Path | None) -> str:
+    if store_root is not None:
+        try:
+            return Path(filename).relative_to(store_root).as_posix()
+        except ValueError:
+            pass
+    return filename
+
+
 def render_json(report: Report) -> str:
     """The report's stable JSON (UTF-8 text, two-space indent, trailing newline)."""
     return json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
@@ -614,7 +632,7 @@ def render_template(
             text = re.sub(r"\n{3,}", "\n\n", text).rstrip("\n") + "\n"
         return text
     except TemplateSyntaxError as exc:
-        where = f"{exc.filename or exc.name}:{exc.lineno}"
+        where = f"{_shown(exc.filename or exc.name or '', store_root)}:{exc.lineno}"
         raise MokoordError(
             f"{where}: report template error: {exc.message}",
             hint="fix or remove the template in the store's templates/ folder",
