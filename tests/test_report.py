@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli, run_mokoord
-from report_store import fill
 
+from conftest import Cli, run_mokoord
 from mokoord.models.config import default_vocabularies
 from mokoord.models.organisation import Organisation
 from mokoord.report.indicators import Period, status_at, year_period
 from mokoord.store import Store
+from report_store import fill
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2024-02-01"
@@ -48,7 +48,9 @@ def months(year: int, **counts: int) -> dict[str, int]:
     return {f"{year}-{m:02d}": counts.get(f"m{m}", 0) for m in range(1, 13)}
 
 
-def inst(total: int = 0, taken_up: int = 0, not_taken_up: int = 0, pending: int = 0) -> dict[str, int]:
+def inst(
+    total: int = 0, taken_up: int = 0, not_taken_up: int = 0, pending: int = 0
+) -> dict[str, int]:
     return {"total": total, "taken_up": taken_up, "not_taken_up": not_taken_up, "pending": pending}
 
 
@@ -101,9 +103,7 @@ EXPECTED_2023: dict[str, Any] = {
         "total": 5,
         "by_status": statuses(known=1, contacted=1, in_dialogue=1, cooperating=1, declined=1),
         # the declined Bund (sport, mitte) counts only in total and by_status
-        "by_field": terms(
-            "fields", education=1, parents_family=1, culture=2, youth=1, women=1
-        ),
+        "by_field": terms("fields", education=1, parents_family=1, culture=2, youth=1, women=1),
         "by_district": terms("districts", biebrich=1, mitte=1, westend=1, mainz__kastel=1),
         "new": 2,  # script-verein, Frauentreff
         "stale": 2,  # Anatolia verified 2021-11-30, Frauentreff never
@@ -240,7 +240,8 @@ def test_json_keys_are_stable_and_numbers_are_numbers(rcli: Cli) -> None:
                 if key not in ("from", "to", "city", "office", "generated"):
                     walk(item)
         else:
-            assert isinstance(value, int | float) and not isinstance(value, bool), value
+            assert isinstance(value, int | float), value
+            assert not isinstance(value, bool), value
 
     walk({k: v for k, v in data.items() if k not in ("period", "meta")})
     assert isinstance(data["funding"]["requested_amount"], int)
@@ -380,11 +381,12 @@ def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> Non
     assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert (
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'; img-src data:;" in html
     )
     assert '<html lang="de">' in html
-    assert "@media print" in html and "@media (max-width" in html
+    assert "@media print" in html
+    assert "@media (max-width" in html
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", html.split("<main>")[0])
     assert "<script" not in html.lower()
     assert html.count("<svg") == 5  # year over year, months, fields, needs, referrals
@@ -393,7 +395,8 @@ def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> Non
         assert f'<title id="{chart}-title">' in html
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert len(ids) == len(set(ids)), "duplicate ids"
-    assert '<th scope="col">' in html and '<th scope="row">' in html
+    assert '<th scope="col">' in html
+    assert '<th scope="row">' in html
     assert "<caption>" in html
 
 
@@ -426,15 +429,18 @@ def test_text_from_the_data_stays_text(rcli: Cli, tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in html
     assert "<script" not in html
     assert "javascript:" not in html
-    assert "<b>fett</b>" not in html and "&lt;b&gt;fett&lt;/b&gt;" in html
+    assert "<b>fett</b>" not in html
+    assert "&lt;b&gt;fett&lt;/b&gt;" in html
     assert "<img" not in html
     assert "<strong>Gut besucht.</strong>" in html  # Markdown in notes is rendered
     assert 'href="https://example.org/folien"' in html
     md = rcli("report", "--year", "2023").stdout
-    assert "<script" not in md and "javascript:" not in md
+    assert "<script" not in md
+    assert "javascript:" not in md
     assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in md
     assert "[Folien](https://example.org/folien)" in md
-    assert "Trick" in md and "[Trick]" not in md
+    assert "Trick" in md
+    assert "[Trick]" not in md
 
 
 def test_a_store_template_overrides_the_builtin_and_is_escaped(rcli: Cli, store: Store) -> None:
@@ -506,11 +512,21 @@ def test_usage_errors_are_clear(rcli: Cli, args: tuple[str, ...], message: str) 
 def test_report_runs_as_a_real_process(store: Store) -> None:
     fill(store.root)
     proc = run_mokoord(
-        "report", "--year", "2023", "--format", "json", cwd=store.root,
+        "report",
+        "--year",
+        "2023",
+        "--format",
+        "json",
+        cwd=store.root,
         env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["referrals"]["rate"] == 0.6667
-    md = run_mokoord("report", "--year", "2023", cwd=store.root,
-                     env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")})
+    md = run_mokoord(
+        "report",
+        "--year",
+        "2023",
+        cwd=store.root,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
+    )
     assert md.stdout.startswith("# Evaluationsbericht 2023")  # raw Markdown when piped

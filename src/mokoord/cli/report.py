@@ -18,7 +18,8 @@ _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".
 def report(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", "-y", help="Report on this calendar year.", min=1900, max=2200)
+        int | None,
+        typer.Option("--year", "-y", help="Report on this calendar year.", min=1900, max=2200),
     ] = None,
     date_from: Annotated[
         str | None,
@@ -76,9 +77,8 @@ def report(
     if year is not None:
         period = year_period(year)
     elif date_from and date_to:
-        start = parse_date_option(date_from, "--from")
-        end = parse_date_option(date_to, "--to")
-        assert start is not None and end is not None
+        start = parse_date_option(date_from, "--from") or dt.date.min
+        end = parse_date_option(date_to, "--to") or dt.date.max
         if end < start:
             raise UsageError(f"--to ({end}) lies before --from ({start})")
         period = Period(start, end)
@@ -108,7 +108,7 @@ def report(
     generated = parse_date_option(today, "--today") or dt.date.today()
     data = st.load()
     model = build_report(data, period, today=generated)
-    text = render(model, fmt, lang=language, store_root=store.root)  # type: ignore[arg-type]
+    text = render(model, fmt, lang=language, store_root=store.root)
     if output is not None:
         from mokoord.yamlio import atomic_write
 

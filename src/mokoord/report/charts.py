@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -18,7 +19,7 @@ PRIMARY = "#1f4e79"
 SECONDARY = "#9dc3e6"
 OUTCOME_COLOURS = {"taken_up": "#2e7d32", "not_taken_up": "#c62828", "pending": "#9e9e9e"}
 
-_RC = {
+_RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "mokoord",
     "font.family": "sans-serif",
@@ -82,7 +83,7 @@ def bar_chart(
     """A bar chart; ``previous`` adds a second series (a line when vertical)."""
     import matplotlib
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         if horizontal:
             figure = _figure(7.0, max(1.6, 0.38 * len(labels) + 0.9))
             axes = figure.add_subplot()
@@ -90,11 +91,17 @@ def bar_chart(
             if previous is not None:
                 height = 0.4
                 axes.barh(
-                    [p + height / 2 for p in positions], values, height, color=PRIMARY,
+                    [p + height / 2 for p in positions],
+                    values,
+                    height,
+                    color=PRIMARY,
                     label=legend[0] if legend else None,
                 )
                 axes.barh(
-                    [p - height / 2 for p in positions], previous, height, color=SECONDARY,
+                    [p - height / 2 for p in positions],
+                    previous,
+                    height,
+                    color=SECONDARY,
                     label=legend[1] if legend else None,
                 )
                 figure.legend(loc="outside lower center", frameon=False, ncols=2)
@@ -110,7 +117,11 @@ def bar_chart(
             axes.bar(positions, values, 0.65, color=PRIMARY, label=legend[0] if legend else None)
             if previous is not None:
                 axes.plot(
-                    positions, previous, color="#c55a11", marker="o", linewidth=1.5,
+                    positions,
+                    previous,
+                    color="#c55a11",
+                    marker="o",
+                    linewidth=1.5,
                     label=legend[1] if legend else None,
                 )
                 figure.legend(loc="outside lower center", frameon=False, ncols=2)
@@ -130,7 +141,7 @@ def stacked_chart(
     """Horizontal stacked bars: ``series`` is (legend label, colour, values) each."""
     import matplotlib
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         figure = _figure(7.0, max(1.8, 0.42 * len(labels) + 1.2))
         axes = figure.add_subplot()
         positions = list(range(len(labels)))[::-1]

@@ -353,9 +353,7 @@ def compute_figures(data: Dataset, period: Period) -> Figures:
 
     # contacts
     counted = _counted_contacts(data, declined)
-    in_period = sorted(
-        (c for c in counted if c.date in period), key=lambda c: (c.date, c.id)
-    )
+    in_period = sorted((c for c in counted if c.date in period), key=lambda c: (c.date, c.id))
     channels: Counter[str] = Counter(c.channel for c in in_period)
     topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
     months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
@@ -529,7 +527,9 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
         config=data.config,
         institution_names={i: inst.name for i, inst in sorted(data.institutions.items())},
         new_organisations=[
-            NamedItem(org.id, org.name, org.known_since) for org in new_orgs if org.id not in declined
+            NamedItem(org.id, org.name, org.known_since)
+            for org in new_orgs
+            if org.id not in declined
         ],
         events=[NamedItem(e.id, e.title, e.date, e.kind, e.notes) for e in listed],
     )

@@ -110,7 +110,7 @@ def _markdown_it() -> Any:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    md.validateLink = _link_ok
+    md.validateLink = _link_ok  # type: ignore[method-assign]
     md.disable(["image"])
     return md
 
@@ -291,7 +291,11 @@ def build_view(report: Report, lang: str, *, charts: bool) -> dict[str, Any]:
         )
     contacts_key = table(
         t["key_figures"],
-        [row("contacts.total"), row("contacts.organisations_reached"), row("contacts.first_contacts")],
+        [
+            row("contacts.total"),
+            row("contacts.organisations_reached"),
+            row("contacts.first_contacts"),
+        ],
     )
     by_month = table(t["contacts.by_month"], month_rows, t["count"])
     by_month["first_header"] = True
@@ -417,8 +421,15 @@ def build_view(report: Report, lang: str, *, charts: bool) -> dict[str, Any]:
 
     if charts:
         _add_charts(
-            report, t, vocab, summary=summary, by_month=by_month, by_field=by_field,
-            needs=needs, by_institution=by_institution, lang=lang,
+            report,
+            t,
+            vocab,
+            summary=summary,
+            by_month=by_month,
+            by_field=by_field,
+            needs=needs,
+            by_institution=by_institution,
+            lang=lang,
         )
 
     comp = report.completeness
@@ -437,14 +448,26 @@ def build_view(report: Report, lang: str, *, charts: bool) -> dict[str, Any]:
         )
     ]
     sections = [
-        {"id": "contacts", "title": t["contacts"], "tables": [contacts_key, by_month, by_channel, by_topic]},
+        {
+            "id": "contacts",
+            "title": t["contacts"],
+            "tables": [contacts_key, by_month, by_channel, by_topic],
+        },
         {
             "id": "registry",
             "title": t["registry"],
             "tables": [registry_key, by_status, by_field, by_district, needs],
         },
-        {"id": "trainings", "title": t["trainings"] + " / " + t["exchange_formats"], "tables": [events_key]},
-        {"id": "cooperations", "title": t["cooperations"] + " / " + t["offered_formats"], "tables": [coop_key, offered]},
+        {
+            "id": "trainings",
+            "title": t["trainings"] + " / " + t["exchange_formats"],
+            "tables": [events_key],
+        },
+        {
+            "id": "cooperations",
+            "title": t["cooperations"] + " / " + t["offered_formats"],
+            "tables": [coop_key, offered],
+        },
         {"id": "referrals", "title": t["referrals"], "tables": [referrals_key, by_institution]},
         {"id": "funding", "title": t["funding"], "tables": [funding_key]},
     ]
@@ -538,7 +561,7 @@ def _add_charts(
         t["chart.contacts_by_month.alt"].format(total=formatting.number(cur.contacts.total, lang)),
         [formatting.month_name(int(key[5:]), lang) for key in months]
         if len(months) <= 12
-        else [key for key in months],
+        else list(months),
         [cur.contacts.by_month[key] for key in months],
         horizontal=False,
         previous=list(prev.contacts.by_month.values())[: len(months)],
@@ -573,8 +596,11 @@ def _add_charts(
             t["chart.referrals.alt"],
             [vocab.institution(key) for key, _ in insts],
             [
-                (t[f"outcome.{outcome}"], charts.OUTCOME_COLOURS[outcome],
-                 [getattr(e, outcome) for _, e in insts])
+                (
+                    t[f"outcome.{outcome}"],
+                    charts.OUTCOME_COLOURS[outcome],
+                    [getattr(e, outcome) for _, e in insts],
+                )
                 for outcome in ("taken_up", "not_taken_up", "pending")
             ],
         )
