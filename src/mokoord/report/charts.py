@@ -90,20 +90,22 @@ def bar_chart(
             positions = list(range(len(labels)))[::-1]
             if previous is not None:
                 height = 0.4
-                axes.barh(
+                now_bars = axes.barh(
                     [p + height / 2 for p in positions],
                     values,
                     height,
                     color=PRIMARY,
                     label=legend[0] if legend else None,
                 )
-                axes.barh(
+                before_bars = axes.barh(
                     [p - height / 2 for p in positions],
                     previous,
                     height,
                     color=SECONDARY,
                     label=legend[1] if legend else None,
                 )
+                for bars in (now_bars, before_bars):
+                    axes.bar_label(bars, padding=3, fmt="%g", fontsize=8)
                 figure.legend(loc="outside lower center", frameon=False, ncols=2)
             else:
                 bars = axes.barh(positions, values, 0.6, color=PRIMARY)
