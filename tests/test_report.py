@@ -496,6 +496,13 @@ def test_output_format_follows_the_file_suffix(rcli: Cli, tmp_path: Path) -> Non
     [
         ((), "which period? give --year YEAR"),
         (("--year", "2023", "--from", "2023-01-01"), "either --year or --from/--to"),
+        (
+            (
+                "--from",
+                "2023-01-01",
+            ),
+            "give both --from and --to",
+        ),
         (("--from", "2023-05-01", "--to", "2023-04-01"), "lies before --from"),
         (("--from", "2023-05-01", "--to", "gestern?"), "--to: 'gestern?' is not a valid date"),
         (("--year", "2023", "--format", "pdf"), "'pdf' is not one of md, html, json"),

@@ -82,6 +82,8 @@ def report(
         if end < start:
             raise UsageError(f"--to ({end}) lies before --from ({start})")
         period = Period(start, end)
+    elif date_from or date_to:
+        raise UsageError("give both --from and --to (or --year)")
     else:
         raise UsageError(
             "which period? give --year YEAR, or --from DATE and --to DATE",
