@@ -12,7 +12,11 @@ import importlib
 from mokoord.cli._app import app
 
 # One module per command group; each registers its commands on ``app``.
-_COMMAND_MODULES = ("store", "register")
+_COMMAND_MODULES = (
+    "store",
+    "register",
+    "report",
+)
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"mokoord.cli.{_name}")

@@ -1,0 +1,535 @@
+"""The evaluation's indicators (§3.3): pure functions over a loaded :class:`Dataset`.
+
+Nothing here reads files, prints or knows about languages. :func:`build_report`
+computes every figure for a period and for the previous period of equal
+length; :meth:`Report.as_json` gives the stable JSON documented in
+``docs/report.md``, which also states each definition in plain words.
+
+Rules shared by every figure:
+
+* A period is inclusive on both ends (``start <= date <= end``).
+* The registry is taken *as of the period end*: an organisation belongs to it
+  when ``known_since`` is empty or not after the end, and its status is the
+  one valid on the end date (from ``status`` / ``status_since`` and
+  ``status_history``).
+* Organisations whose status at the period end is ``declined`` (§2.4) appear
+  only in ``registry.total`` and ``registry.by_status``. Every other figure
+  leaves them out: a contact whose organisations are all declined is not
+  counted (nor its referrals), and neither are their events' attendance,
+  cooperations, offered formats, needs or funding applications.
+* Planned contacts (``planned: true``) are arrangements, not contacts held,
+  and are never counted.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from mokoord.dates import add_months
+from mokoord.models import Application, Config, Contact, Event, Organisation
+from mokoord.models.organisation import STATUSES
+from mokoord.store import Dataset
+
+TRAINING_KIND = "training"
+EXCHANGE_KIND = "exchange"
+GRANTED_STATUSES = frozenset({"granted", "proof_filed"})
+
+# --------------------------------------------------------------------------- periods
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive date range."""
+
+    start: dt.date
+    end: dt.date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    @property
+    def whole_months(self) -> bool:
+        last = calendar.monthrange(self.end.year, self.end.month)[1]
+        return self.start.day == 1 and self.end.day == last
+
+    def months(self) -> list[str]:
+        """Every month the period touches, as ``YYYY-MM``."""
+        out: list[str] = []
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            out.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return out
+
+    def previous(self) -> Period:
+        """The period of equal length just before: whole months step back by months."""
+        end = self.start - dt.timedelta(days=1)
+        if self.whole_months:
+            count = (self.end.year * 12 + self.end.month) - (
+                self.start.year * 12 + self.start.month
+            )
+            return Period(add_months(self.start, -(count + 1)), end)
+        days = (self.end - self.start).days
+        return Period(end - dt.timedelta(days=days), end)
+
+    def as_json(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
+
+
+def year_period(year: int) -> Period:
+    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+
+# --------------------------------------------------------------------------- the figures
+
+
+@dataclass
+class ContactFigures:
+    total: int
+    by_channel: dict[str, int]
+    by_topic: dict[str, int]
+    by_month: dict[str, int]
+    organisations_reached: int
+    first_contacts: int
+
+
+@dataclass
+class NeedFigures:
+    total: int
+    by_category: dict[str, int]
+
+
+@dataclass
+class RegistryFigures:
+    total: int
+    by_status: dict[str, int]
+    by_field: dict[str, int]
+    by_district: dict[str, int]
+    new: int
+    stale: int
+    open_needs: NeedFigures
+
+
+@dataclass
+class TrainingFigures:
+    held: int
+    participants: int
+    organisations: int
+
+
+@dataclass
+class ExchangeFigures:
+    held: int
+    participants: int
+
+
+@dataclass
+class CooperationFigures:
+    new: int
+
+
+@dataclass
+class OfferedFormatFigures:
+    organisations: int
+    by_format: dict[str, int]
+
+
+@dataclass
+class InstitutionReferrals:
+    total: int
+    taken_up: int
+    not_taken_up: int
+    pending: int
+
+
+@dataclass
+class ReferralFigures:
+    total: int
+    by_institution: dict[str, InstitutionReferrals]
+    taken_up: int
+    not_taken_up: int
+    pending: int
+    rate: float | None
+
+
+@dataclass
+class FundingFigures:
+    supported: int
+    submitted: int
+    granted: int
+    requested_amount: Decimal
+    granted_amount: Decimal
+
+
+@dataclass
+class Figures:
+    """Every indicator for one period."""
+
+    period: Period
+    contacts: ContactFigures
+    registry: RegistryFigures
+    trainings: TrainingFigures
+    exchange_formats: ExchangeFigures
+    cooperations: CooperationFigures
+    offered_formats: OfferedFormatFigures
+    referrals: ReferralFigures
+    funding: FundingFigures
+
+
+SECTIONS: tuple[str, ...] = (
+    "contacts",
+    "registry",
+    "trainings",
+    "exchange_formats",
+    "cooperations",
+    "offered_formats",
+    "referrals",
+    "funding",
+)
+"""The sections of the JSON (after ``period``), in order."""
+
+
+@dataclass
+class Completeness:
+    """How complete the data behind the report is (at the period end)."""
+
+    organisations: int
+    stale: int
+    never_verified: int
+    without_district: int
+    without_field: int
+    contacts: int
+    contacts_without_topic: int
+    events_without_head_count: int
+    invalid_files: int
+
+
+@dataclass
+class NamedItem:
+    """An organisation or event listed by name in the report."""
+
+    id: str
+    name: str
+    date: dt.date | None = None
+    kind: str | None = None
+    notes: str | None = None
+
+
+@dataclass
+class Report:
+    """The report model: figures for the period and the previous one, plus context."""
+
+    city: str
+    office: str
+    generated: dt.date
+    stale_after_months: int
+    current: Figures
+    previous: Figures
+    completeness: Completeness
+    config: Config
+    institution_names: dict[str, str] = field(default_factory=dict)
+    new_organisations: list[NamedItem] = field(default_factory=list)
+    events: list[NamedItem] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable JSON: each section's keys plus ``previous`` with the same keys."""
+        period = self.current.period.as_json()
+        out: dict[str, Any] = {
+            "period": {**period, "previous": self.previous.period.as_json()},
+        }
+        for name in SECTIONS:
+            now = _jsonable(asdict(getattr(self.current, name)))
+            before = _jsonable(asdict(getattr(self.previous, name)))
+            out[name] = {**now, "previous": before}
+        out["completeness"] = asdict(self.completeness)
+        out["meta"] = {
+            "city": self.city,
+            "office": self.office,
+            "generated": self.generated.isoformat(),
+            "stale_after_months": self.stale_after_months,
+        }
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+# --------------------------------------------------------------------------- registry as of a date
+
+
+def status_at(org: Organisation, day: dt.date) -> str | None:
+    """The organisation's status on ``day``; ``None`` when it was not yet in the registry.
+
+    ``status_history`` holds earlier statuses (each valid from its ``since``);
+    the current ``status`` is valid from ``status_since`` (or, when that is
+    empty, from the last history entry on). Before the first dated status an
+    organisation already in the registry counts as ``known``.
+    """
+    if org.known_since is not None and org.known_since > day:
+        return None
+    timeline: list[tuple[dt.date, str]] = [(c.since, c.status) for c in org.status_history]
+    timeline.sort(key=lambda item: item[0])
+    current_since = org.status_since or (timeline[-1][0] if timeline else dt.date.min)
+    timeline.append((current_since, org.status))
+    valid = [status for since, status in timeline if since <= day]
+    return valid[-1] if valid else "known"
+
+
+def registry_at(data: Dataset, day: dt.date) -> dict[str, str]:
+    """Organisation id → status on ``day``, for every organisation in the registry then."""
+    out: dict[str, str] = {}
+    for org_id in sorted(data.organisations):
+        status = status_at(data.organisations[org_id], day)
+        if status is not None:
+            out[org_id] = status
+    return out
+
+
+def is_stale(org: Organisation, day: dt.date, months: int) -> bool:
+    """Not verified in the ``months`` before ``day`` (never verified counts as stale)."""
+    if org.last_verified is None:
+        return True
+    return org.last_verified < add_months(day, -months)
+
+
+def _need_open_at(need: Any, day: dt.date) -> bool:
+    if need.since is not None and need.since > day:
+        return False
+    if need.is_open:
+        return True
+    return need.closed is not None and need.closed > day
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _keyed(terms: Iterable[str], counts: Counter[str]) -> dict[str, int]:
+    """Counts for every vocabulary term (zeros kept), then unknown terms in order."""
+    out = {term: counts.get(term, 0) for term in terms}
+    for term in sorted(counts):
+        if term not in out:
+            out[term] = counts[term]
+    return out
+
+
+def _counted_contacts(data: Dataset, declined: set[str]) -> list[Contact]:
+    """Contacts held (not planned) with at least one organisation not declined."""
+    return [
+        contact
+        for contact in data.contacts.values()
+        if not contact.planned and any(org not in declined for org in contact.organisations)
+    ]
+
+
+def _application_date(app: Application) -> dt.date:
+    return app.submitted or app.deadline or dt.date(app.year, 1, 1)
+
+
+# --------------------------------------------------------------------------- one period
+
+
+def compute_figures(data: Dataset, period: Period) -> Figures:
+    """Every indicator for one period (see the module docstring for the shared rules)."""
+    vocab = data.config.vocabularies
+    settings = data.config.settings
+    registry = registry_at(data, period.end)
+    declined = {org_id for org_id, status in registry.items() if status == "declined"}
+    active = [data.organisations[org_id] for org_id in registry if org_id not in declined]
+
+    # contacts
+    counted = _counted_contacts(data, declined)
+    in_period = sorted((c for c in counted if c.date in period), key=lambda c: (c.date, c.id))
+    channels: Counter[str] = Counter(c.channel for c in in_period)
+    topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
+    months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
+    reached = {org for c in in_period for org in c.organisations if org not in declined}
+    first_seen: dict[str, dt.date] = {}
+    for contact in counted:
+        for org in contact.organisations:
+            if org not in first_seen or contact.date < first_seen[org]:
+                first_seen[org] = contact.date
+    first = {org for org, day in first_seen.items() if day in period and org not in declined}
+    contacts = ContactFigures(
+        total=len(in_period),
+        by_channel=_keyed(vocab.channels, channels),
+        by_topic=_keyed(vocab.topics, topics),
+        by_month={month: months.get(month, 0) for month in period.months()},
+        organisations_reached=len(reached),
+        first_contacts=len(first),
+    )
+
+    # registry at the period end
+    open_needs: Counter[str] = Counter(
+        need.category for org in active for need in org.needs if _need_open_at(need, period.end)
+    )
+    registry_figures = RegistryFigures(
+        total=len(registry),
+        by_status=_keyed(STATUSES, Counter(registry.values())),
+        by_field=_keyed(vocab.fields, Counter(f for org in active for f in set(org.fields))),
+        by_district=_keyed(
+            vocab.districts, Counter(org.district for org in active if org.district)
+        ),
+        new=sum(1 for org in active if org.known_since in period),
+        stale=sum(1 for org in active if is_stale(org, period.end, settings.stale_after_months)),
+        open_needs=NeedFigures(
+            total=sum(open_needs.values()),
+            by_category=_keyed(vocab.need_categories, open_needs),
+        ),
+    )
+
+    # events
+    events = [e for e in data.events.values() if e.date in period]
+    trainings = [e for e in events if e.kind == TRAINING_KIND]
+    exchanges = [e for e in events if e.kind == EXCHANGE_KIND]
+    training_orgs = {
+        a.organisation for e in trainings for a in e.attendance if a.organisation not in declined
+    }
+
+    # cooperations
+    new_cooperations = [
+        c
+        for c in data.cooperations.values()
+        if c.since in period and c.organisation not in declined
+    ]
+
+    # offered formats (current records of the registry at the period end)
+    offered: Counter[str] = Counter(f for org in active for f in set(org.offered_formats))
+
+    # referrals made in contacts of the period; outcome as recorded now
+    referrals = [r for c in in_period for r in c.referrals]
+    by_institution: dict[str, InstitutionReferrals] = {
+        inst: InstitutionReferrals(0, 0, 0, 0) for inst in sorted(data.institutions)
+    }
+    for referral in referrals:
+        entry = by_institution.setdefault(referral.institution, InstitutionReferrals(0, 0, 0, 0))
+        entry.total += 1
+        setattr(entry, referral.outcome, getattr(entry, referral.outcome) + 1)
+    outcomes: Counter[str] = Counter(r.outcome for r in referrals)
+    closed = outcomes["taken_up"] + outcomes["not_taken_up"]
+    referral_figures = ReferralFigures(
+        total=len(referrals),
+        by_institution=dict(sorted(by_institution.items())),
+        taken_up=outcomes["taken_up"],
+        not_taken_up=outcomes["not_taken_up"],
+        pending=outcomes["pending"],
+        rate=outcomes["taken_up"] / closed if closed else None,
+    )
+
+    # funding applications
+    apps = [a for a in data.applications.values() if a.organisation not in declined]
+    submitted = [a for a in apps if a.submitted is not None and a.submitted in period]
+    granted = [
+        a for a in apps if a.status in GRANTED_STATUSES and (a.decided or a.submitted) in period
+    ]
+    funding = FundingFigures(
+        supported=sum(1 for a in apps if a.supported and _application_date(a) in period),
+        submitted=len(submitted),
+        granted=len(granted),
+        requested_amount=sum((a.requested for a in submitted), Decimal(0)),
+        granted_amount=sum((a.granted or Decimal(0) for a in granted), Decimal(0)),
+    )
+
+    return Figures(
+        period=period,
+        contacts=contacts,
+        registry=registry_figures,
+        trainings=TrainingFigures(
+            held=len(trainings),
+            participants=sum(e.head_count for e in trainings),
+            organisations=len(training_orgs),
+        ),
+        exchange_formats=ExchangeFigures(
+            held=len(exchanges), participants=sum(e.head_count for e in exchanges)
+        ),
+        cooperations=CooperationFigures(new=len(new_cooperations)),
+        offered_formats=OfferedFormatFigures(
+            organisations=sum(1 for org in active if org.offered_formats),
+            by_format=_keyed(vocab.offered_formats, offered),
+        ),
+        referrals=referral_figures,
+        funding=funding,
+    )
+
+
+def completeness(data: Dataset, period: Period) -> Completeness:
+    """How complete the data is: records to verify, contacts without topic, and so on."""
+    registry = registry_at(data, period.end)
+    active = [data.organisations[i] for i, status in registry.items() if status != "declined"]
+    months = data.config.settings.stale_after_months
+    declined = {i for i, status in registry.items() if status == "declined"}
+    contacts = [c for c in _counted_contacts(data, declined) if c.date in period]
+    events: list[Event] = [
+        e
+        for e in data.events.values()
+        if e.date in period
+        and e.kind in (TRAINING_KIND, EXCHANGE_KIND)
+        and e.participants is None
+        and not any(a.people for a in e.attendance)
+    ]
+    return Completeness(
+        organisations=len(active),
+        stale=sum(1 for org in active if is_stale(org, period.end, months)),
+        never_verified=sum(1 for org in active if org.last_verified is None),
+        without_district=sum(1 for org in active if not org.district),
+        without_field=sum(1 for org in active if not org.fields),
+        contacts=len(contacts),
+        contacts_without_topic=sum(1 for c in contacts if not c.topics),
+        events_without_head_count=len(events),
+        invalid_files=len({p.path for p in data.problems if p.severity == "error"}),
+    )
+
+
+def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
+    """The whole report model for ``period`` next to the previous period of equal length."""
+    current = compute_figures(data, period)
+    previous = compute_figures(data, period.previous())
+    registry = registry_at(data, period.end)
+    new_orgs = sorted(
+        (
+            data.organisations[i]
+            for i, status in registry.items()
+            if status != "declined" and data.organisations[i].known_since in period
+        ),
+        key=lambda org: (org.known_since or dt.date.min, org.name.casefold()),
+    )
+    declined = {i for i, status in registry.items() if status == "declined"}
+    listed = sorted(
+        (
+            e
+            for e in data.events.values()
+            if e.date in period and e.kind in (TRAINING_KIND, EXCHANGE_KIND)
+        ),
+        key=lambda e: (e.date, e.id),
+    )
+    return Report(
+        city=data.config.city,
+        office=data.config.office,
+        generated=today,
+        stale_after_months=data.config.settings.stale_after_months,
+        current=current,
+        previous=previous,
+        completeness=completeness(data, period),
+        config=data.config,
+        institution_names={i: inst.name for i, inst in sorted(data.institutions.items())},
+        new_organisations=[
+            NamedItem(org.id, org.name, org.known_since)
+            for org in new_orgs
+            if org.id not in declined
+        ],
+        events=[NamedItem(e.id, e.title, e.date, e.kind, e.notes) for e in listed],
+    )
