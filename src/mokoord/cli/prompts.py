@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import typer
 
@@ -114,3 +114,35 @@ def pick_one(question: str, options: Sequence[tuple[str, str]]) -> str:
             return options[int(answer) - 1][0]
         if answer in {key for key, _ in options}:
             return answer
+
+
+def search(
+    question: str,
+    find: Callable[[str], Sequence[tuple[str, str]]],
+    *,
+    optional: bool = False,
+) -> str | None:
+    """Pick a record by typing part of its name: ``find(text)`` → (key, description).
+
+    Shows the matches numbered and asks for a number; an empty search returns
+    ``None`` when ``optional``. Typing again searches again.
+    """
+    hint = " (Enter for none)" if optional else ""
+    while True:
+        text = str(typer.prompt(f"{question}{hint}", default="", show_default=False)).strip()
+        if not text:
+            if optional:
+                return None
+            typer.echo("  type part of the name (Ctrl-C to stop)", err=True)
+            continue
+        options = list(find(text))
+        if not options:
+            typer.echo(f"  nothing fits '{text}'; try other words", err=True)
+            continue
+        for number, (key, description) in enumerate(options, 1):
+            typer.echo(f"  {number:>2}. {description} [{key}]", err=True)
+        answer = str(typer.prompt("number (Enter for 1, 0 to search again)", default="1")).strip()
+        if answer in {key for key, _ in options}:
+            return answer
+        if answer.isdigit() and 1 <= int(answer) <= len(options):
+            return options[int(answer) - 1][0]
