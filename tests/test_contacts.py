@@ -380,19 +380,52 @@ def test_interactive_guided_contact(rcli: Cli, reg: Store) -> None:
     assert _commits(reg.root)[0] == f"add-contact {contact_id} ({DTEV})"
 
 
-def test_interactive_asks_only_what_is_missing(rcli: Cli, reg: Store) -> None:
+def test_interactive_asks_what_is_missing_and_offers_the_rest(rcli: Cli, reg: Store) -> None:
+    answers = [
+        "",  # contact person: none
+        "fone",  # not a channel: asked again
+        "email",
+        "Kurze Mail",
+        "",  # no referral
+        "",  # no follow-up
+    ]
     result = rcli(
         "add-contact", "--org", DTEV, "--topic", "rooms",
-        input="fone\nemail\nKurze Mail\n", env=TTY,
+        input="\n".join(answers) + "\n", env=TTY,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "'fone' is not one of the choices" in _err(result)
-    contact_id = result.stdout.strip().splitlines()[-1]
+    assert "'fone' is not one of the choices" in result.stderr
+    assert "Mehmet Yılmaz (treasurer)" in result.stderr
+    contact_id = result.stdout.strip().splitlines()[-1]  # CliRunner echoes the input
+    assert ID_RE.match(contact_id)
     data = _load(_contact_file(reg.root, contact_id))
     assert data["channel"] == "email"
     assert data["summary"] == "Kurze Mail"
+    assert data["topics"] == ["rooms"]
     assert "persons" not in data
     assert "referrals" not in data
+
+
+def test_interactive_subprocess_keeps_stdout_for_the_id(reg: Store) -> None:
+    """Prompts go to stderr, so `id=$(mokoord add-contact)` works in a terminal."""
+    result = run_mokoord(
+        "--data", str(reg.root), "add-contact", "--org", DTEV, "--topic", "rooms",
+        cwd=reg.root, env=TTY, input="\n3\nBesuch\n\n\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert ID_RE.match(result.stdout.strip()), result.stdout
+    assert "Channel" in result.stderr
+    contact_id = result.stdout.strip()
+    assert _load(_contact_file(reg.root, contact_id))["channel"] == "email"
+
+
+def test_interactive_with_every_required_flag_asks_nothing(rcli: Cli, reg: Store) -> None:
+    result = rcli(
+        "add-contact", "--org", DTEV, "--channel", "phone", "--summary", "Anruf", env=TTY
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert ID_RE.match(result.stdout.strip())
+    assert "Contact person" not in result.stderr
 
 
 def test_interactive_unknown_org_offers_matches(rcli: Cli, reg: Store) -> None:
@@ -605,6 +638,19 @@ def test_close_referral_ambiguous_then_selected(rcli: Cli, logged: Store) -> Non
     assert _load(path)["referrals"][1]["outcome_date"] == TODAY
     assert _json(rcli, "referrals", "--pending") == []
     assert rcli("check").exit_code == 0
+
+
+def test_close_referral_interactive(rcli: Cli, logged: Store) -> None:
+    result = rcli("close-referral", "2023-03-14-bbbb", input="2\n2\n", env=TTY)
+    assert result.exit_code == 0, result.output
+    assert "Which referral?" in result.stderr
+    refs = _load(_contact_file(logged.root, "2023-03-14-bbbb"))["referrals"]
+    assert refs[0].get("outcome", "pending") == "pending"
+    assert refs[1]["institution"] == "freiwilligenzentrum"
+    assert refs[1]["outcome"] == "not_taken_up"
+    missing = rcli("close-referral", "2023-03-14-bbbb", "--to", "kulturamt", env=NO_TTY)
+    assert missing.exit_code == 2
+    assert "missing --outcome" in _err(missing)
 
 
 def test_close_referral_errors(rcli: Cli, logged: Store) -> None:

@@ -190,7 +190,8 @@ def add_contact(
     config = data.config
     today = _today()
     ask = prompts.interactive()
-    guided = ask and not org
+    # once something must be asked, the optional values are offered too
+    guided = ask and not (org and channel and summary and summary.strip())
 
     # dates first: a typo there should not cost the user the prompts
     day = parse_date_option(date, "--date") or today
@@ -248,13 +249,15 @@ def add_contact(
             if target is None:
                 break
             reason = str(
-                typer.prompt("  reason (Enter for none)", default="", show_default=False)
+                typer.prompt("  reason (Enter for none)", default="", show_default=False, err=True)
             ).strip()
             referrals.append(ReferralRequest(target, reason or None))
     if guided and follow_date is None:
         while True:
             answer = str(
-                typer.prompt("Follow-up date (Enter for none)", default="", show_default=False)
+                typer.prompt(
+                    "Follow-up date (Enter for none)", default="", show_default=False, err=True
+                )
             ).strip()
             if not answer:
                 break
@@ -265,7 +268,8 @@ def add_contact(
                 continue
             if follow_up_action is None:
                 follow_up_action = (
-                    str(typer.prompt("  action", default="", show_default=False)).strip() or None
+                    str(typer.prompt("  action", default="", show_default=False, err=True)).strip()
+                    or None
                 )
             break
 
@@ -469,7 +473,9 @@ def list_referrals(
 def close_referral_command(
     ctx: typer.Context,
     contact_id: Annotated[str, typer.Argument(help="The contact the referral was made in.")],
-    outcome: Annotated[ClosedOutcome, typer.Option("--outcome", help="taken_up or not_taken_up.")],
+    outcome: Annotated[
+        ClosedOutcome | None, typer.Option("--outcome", help="taken_up or not_taken_up.")
+    ] = None,
     to: Annotated[
         str | None,
         typer.Option("--to", help="The institution, when the contact made several referrals."),
@@ -482,10 +488,11 @@ def close_referral_command(
 ) -> None:
     """Record the outcome of a referral: taken up or not taken up.
 
-    With several pending referrals in one contact, --to names the institution.
+    With several pending referrals in one contact, --to names the institution
+    (in a terminal you are asked which). The outcome date defaults to today.
 
-    Example: [bold]mokoord close-referral 2023-03-14-k7qm --outcome taken_up
-    --note "Raum zugesagt"[/]
+    Example: [bold]mokoord close-referral 2023-03-14-k7qm --to kulturamt
+    --outcome taken_up --note "Raum zugesagt"[/]
     """
     from mokoord.contacts import close_referral, resolve_institution
     from mokoord.errors import NotFound
@@ -494,15 +501,27 @@ def close_referral_command(
 
     store = state(ctx).store()
     day = parse_date_option(date, "--date") or _today()
+    if not store.exists("contact", contact_id):
+        raise NotFound(
+            f"no contact with id '{contact_id}'",
+            hint="find it with `mokoord referrals --pending`",
+        )
     target = None
     if to:
         target = resolve_institution(store.load(("institution",)), to).id
-    with Change(store, "", commit=not no_commit) as change:
-        if not store.exists("contact", contact_id):
-            raise NotFound(
-                f"no contact with id '{contact_id}'",
-                hint="find it with `mokoord referrals --pending`",
+    elif prompts.interactive():
+        pending = [r for r in store.get(Contact, contact_id).referrals if r.outcome == "pending"]
+        if len(pending) > 1:
+            target = prompts.pick_one(
+                "Which referral?", [(r.institution, r.reason or r.institution) for r in pending]
             )
+    if outcome is None:
+        if not prompts.interactive():
+            raise prompts_missing("--outcome")
+        chosen = prompts.choose("Outcome", {"taken_up": "taken up", "not_taken_up": "not taken up"})
+        assert chosen is not None  # not optional: choose() asks until answered
+        outcome = ClosedOutcome(chosen)
+    with Change(store, "", commit=not no_commit) as change:
         old = store.get(Contact, contact_id)
         new, index = close_referral(
             old,

@@ -32,7 +32,7 @@ def require(value: str | None, flag: str, question: str) -> str:
     if not interactive():
         raise UsageError(f"missing {flag} (no terminal to ask)")
     while True:
-        answer = str(typer.prompt(question, default="", show_default=False)).strip()
+        answer = str(typer.prompt(question, default="", show_default=False, err=True)).strip()
         if answer:
             return answer
         typer.echo("  a value is needed (Ctrl-C to stop)", err=True)
@@ -53,7 +53,9 @@ def choose(
     hint = " (Enter to skip)" if optional else ""
     while True:
         answer = str(
-            typer.prompt(f"number or key{hint}", default=default or "", show_default=bool(default))
+            typer.prompt(
+                f"number or key{hint}", default=default or "", show_default=bool(default), err=True
+            )
         ).strip()
         if not answer:
             if optional:
@@ -77,7 +79,10 @@ def choose_many(question: str, choices: Mapping[str, str]) -> list[str]:
     while True:
         answer = str(
             typer.prompt(
-                "numbers or keys, comma-separated (Enter for none)", default="", show_default=False
+                "numbers or keys, comma-separated (Enter for none)",
+                default="",
+                show_default=False,
+                err=True,
             )
         )
         picked: list[str] = []
@@ -109,7 +114,7 @@ def pick_one(question: str, options: Sequence[tuple[str, str]]) -> str:
     for number, (key, text) in enumerate(options, 1):
         typer.echo(f"  {number:>2}. {text} [{key}]", err=True)
     while True:
-        answer = str(typer.prompt("number", default="1")).strip()
+        answer = str(typer.prompt("number", default="1", err=True)).strip()
         if answer.isdigit() and 1 <= int(answer) <= len(options):
             return options[int(answer) - 1][0]
         if answer in {key for key, _ in options}:
@@ -129,7 +134,9 @@ def search(
     """
     hint = " (Enter for none)" if optional else ""
     while True:
-        text = str(typer.prompt(f"{question}{hint}", default="", show_default=False)).strip()
+        text = str(
+            typer.prompt(f"{question}{hint}", default="", show_default=False, err=True)
+        ).strip()
         if not text:
             if optional:
                 return None
@@ -141,7 +148,9 @@ def search(
             continue
         for number, (key, description) in enumerate(options, 1):
             typer.echo(f"  {number:>2}. {description} [{key}]", err=True)
-        answer = str(typer.prompt("number (Enter for 1, 0 to search again)", default="1")).strip()
+        answer = str(
+            typer.prompt("number (Enter for 1, 0 to search again)", default="1", err=True)
+        ).strip()
         if answer in {key for key, _ in options}:
             return answer
         if answer.isdigit() and 1 <= int(answer) <= len(options):
