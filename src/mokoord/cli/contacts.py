@@ -104,27 +104,39 @@ def add_contact(
     ctx: typer.Context,
     org: Annotated[
         list[str] | None,
-        typer.Option("--org", "-o", help="Organisation id; repeat for a contact with several."),
+        typer.Option(
+            "--org", "-o", metavar="ID", help="Organisation id; repeat for a contact with several."
+        ),
     ] = None,
     date: Annotated[
         str | None,
-        typer.Option("--date", help="When: 2023-03-14, 14.03.2023 or heute. Default: today."),
+        typer.Option(
+            "--date", metavar="DATE", help="When: 2023-03-14, 14.03.2023 or heute. Default: today."
+        ),
     ] = None,
     channel: Annotated[
         str | None,
-        typer.Option("--channel", "-c", help="visit, phone, email, meeting, video, event, letter…"),
+        typer.Option(
+            "--channel",
+            "-c",
+            metavar="TERM",
+            help="visit, phone, email, meeting, video, event, letter…",
+        ),
     ] = None,
     topic: Annotated[
-        list[str] | None, typer.Option("--topic", "-t", help="A topic term; repeat for several.")
+        list[str] | None,
+        typer.Option("--topic", "-t", metavar="TERM", help="A topic term; repeat for several."),
     ] = None,
     summary: Annotated[
-        str | None, typer.Option("--summary", "-s", help="What was discussed, in a few words.")
+        str | None,
+        typer.Option("--summary", "-s", metavar="TEXT", help="What was discussed, in a few words."),
     ] = None,
     person: Annotated[
         list[str] | None,
         typer.Option(
             "--person",
             "-p",
+            metavar="ID_OR_NAME",
             help="Contact person: id (p-4k2m9x) or name among the organisation's persons.",
         ),
     ] = None,
@@ -133,28 +145,36 @@ def add_contact(
     ] = InitiatedBy.office,
     refer_to: Annotated[
         list[str] | None,
-        typer.Option("--refer-to", help="Institution id referred to; repeat for several."),
+        typer.Option(
+            "--refer-to",
+            metavar="INSTITUTION",
+            help="Institution id referred to; repeat for several.",
+        ),
     ] = None,
     refer_reason: Annotated[
         list[str] | None,
         typer.Option(
             "--refer-reason",
+            metavar="TEXT",
             help="Reason of a referral: the n-th --refer-reason belongs to the n-th "
             "--refer-to ('' for none).",
         ),
     ] = None,
     follow_up: Annotated[
-        str | None, typer.Option("--follow-up", help="Date for a follow-up (Wiedervorlage).")
+        str | None,
+        typer.Option("--follow-up", metavar="DATE", help="Date for a follow-up (Wiedervorlage)."),
     ] = None,
     follow_up_action: Annotated[
-        str | None, typer.Option("--follow-up-action", help="What to do at the follow-up.")
+        str | None,
+        typer.Option("--follow-up-action", metavar="TEXT", help="What to do at the follow-up."),
     ] = None,
     planned: Annotated[
         bool,
         typer.Option("--planned", help="An arranged appointment: the date may lie in the future."),
     ] = False,
     coordinator: Annotated[
-        str | None, typer.Option("--coordinator", help="Who in the office held the contact.")
+        str | None,
+        typer.Option("--coordinator", metavar="TEXT", help="Who in the office held the contact."),
     ] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
@@ -312,17 +332,23 @@ def prompts_missing(flag: str) -> Exception:
 @app.command("contacts", rich_help_panel=PANEL)
 def list_contacts(
     ctx: typer.Context,
-    org: Annotated[str | None, typer.Option("--org", "-o", help="Only this organisation.")] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Only this year.")] = None,
-    start: Annotated[
-        str | None, typer.Option("--from", help="From this date on (inclusive).")
+    org: Annotated[
+        str | None, typer.Option("--org", "-o", metavar="ID", help="Only this organisation.")
     ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="Up to this date (inclusive).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", metavar="YEAR", help="Only this year.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="From this date on (inclusive).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="Up to this date (inclusive).")
+    ] = None,
     channel: Annotated[
-        str | None, typer.Option("--channel", "-c", help="Only this channel.")
+        str | None, typer.Option("--channel", "-c", metavar="TERM", help="Only this channel.")
     ] = None,
     topic: Annotated[
-        str | None, typer.Option("--topic", "-t", help="Only with this topic.")
+        str | None, typer.Option("--topic", "-t", metavar="TERM", help="Only with this topic.")
     ] = None,
     json_output: JsonOption = False,
     csv_output: Annotated[
@@ -421,7 +447,9 @@ def list_referrals(
     pending: Annotated[
         bool, typer.Option("--pending", help="Only referrals without an outcome yet.")
     ] = False,
-    to: Annotated[str | None, typer.Option("--to", help="Only to this institution.")] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="INSTITUTION", help="Only to this institution.")
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """List referrals (Verweisberatung) made in contacts, newest first.
@@ -478,12 +506,21 @@ def close_referral_command(
     ] = None,
     to: Annotated[
         str | None,
-        typer.Option("--to", help="The institution, when the contact made several referrals."),
+        typer.Option(
+            "--to",
+            metavar="INSTITUTION",
+            help="The institution, when the contact made several referrals.",
+        ),
     ] = None,
     date: Annotated[
-        str | None, typer.Option("--date", help="When the outcome became known. Default: today.")
+        str | None,
+        typer.Option(
+            "--date", metavar="DATE", help="When the outcome became known. Default: today."
+        ),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A short note on the outcome.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="A short note on the outcome.")
+    ] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     """Record the outcome of a referral: taken up or not taken up.
@@ -542,7 +579,7 @@ def follow_up_done(
     ctx: typer.Context,
     contact_id: Annotated[str, typer.Argument(help="The contact whose follow-up is done.")],
     date: Annotated[
-        str | None, typer.Option("--date", help="When it was done. Default: today.")
+        str | None, typer.Option("--date", metavar="DATE", help="When it was done. Default: today.")
     ] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
@@ -572,7 +609,10 @@ def follow_up_done(
 def agenda_command(
     ctx: typer.Context,
     days: Annotated[
-        int, typer.Option("--days", "-n", help="Look this many days ahead.", min=0, max=3650)
+        int,
+        typer.Option(
+            "--days", "-n", metavar="N", help="Look this many days ahead.", min=0, max=3650
+        ),
     ] = 7,
     json_output: JsonOption = False,
 ) -> None:
@@ -670,23 +710,41 @@ def _print_agenda(data: Dataset, agenda: object) -> None:
 @app.command("add-institution", rich_help_panel=PANEL)
 def add_institution(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Option("--name", help="Name, e.g. Kulturamt.")] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="TEXT", help="Name, e.g. Kulturamt.")
+    ] = None,
     id_: Annotated[
-        str | None, typer.Option("--id", help="Id to use (default: made from the name).")
+        str | None,
+        typer.Option("--id", metavar="ID", help="Id to use (default: made from the name)."),
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", help="city_office, education_provider, volunteer_centre, …"),
+        typer.Option(
+            "--kind", metavar="TERM", help="city_office, education_provider, volunteer_centre, …"
+        ),
     ] = None,
     department: Annotated[
-        str | None, typer.Option("--department", help="Department or unit (Amt 41, …).")
+        str | None,
+        typer.Option("--department", metavar="TEXT", help="Department or unit (Amt 41, …)."),
     ] = None,
-    district: Annotated[str | None, typer.Option("--district", help="District term.")] = None,
-    address: Annotated[str | None, typer.Option("--address", help="Postal address.")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="Office e-mail address.")] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="Office phone number.")] = None,
-    website: Annotated[str | None, typer.Option("--website", help="https://…")] = None,
-    notes: Annotated[str | None, typer.Option("--notes", help="Free notes.")] = None,
+    district: Annotated[
+        str | None, typer.Option("--district", metavar="TERM", help="District term.")
+    ] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", metavar="TEXT", help="Postal address.")
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", metavar="EMAIL", help="Office e-mail address.")
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", metavar="PHONE", help="Office phone number.")
+    ] = None,
+    website: Annotated[
+        str | None, typer.Option("--website", metavar="URL", help="https://…")
+    ] = None,
+    notes: Annotated[
+        str | None, typer.Option("--notes", metavar="TEXT", help="Free notes.")
+    ] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     """Add an institution: a referral target or partner (city office, provider, …).
