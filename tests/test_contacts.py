@@ -364,7 +364,8 @@ def test_interactive_guided_contact(rcli: Cli, reg: Store) -> None:
     ]
     result = rcli("add-contact", input="\n".join(answers) + "\n", env=TTY)
     assert result.exit_code == 0, result.output
-    contact_id = result.stdout.strip().splitlines()[-1]
+    contact_id = result.stdout.strip()  # prompts go to stderr: stdout is the id alone
+    assert ID_RE.match(contact_id)
     assert "Deutsch-Türkischer Elternverein Biebrich" in _err(result)  # offered in the picker
     assert "Ayşe Demir (chair)" in _err(result)
     data = _load(_contact_file(reg.root, contact_id))
@@ -396,7 +397,7 @@ def test_interactive_asks_what_is_missing_and_offers_the_rest(rcli: Cli, reg: St
     assert result.exit_code == 0, result.output
     assert "'fone' is not one of the choices" in result.stderr
     assert "Mehmet Yılmaz (treasurer)" in result.stderr
-    contact_id = result.stdout.strip().splitlines()[-1]  # CliRunner echoes the input
+    contact_id = result.stdout.strip()  # prompts go to stderr
     assert ID_RE.match(contact_id)
     data = _load(_contact_file(reg.root, contact_id))
     assert data["channel"] == "email"
@@ -419,6 +420,14 @@ def test_interactive_subprocess_keeps_stdout_for_the_id(reg: Store) -> None:
     assert _load(_contact_file(reg.root, contact_id))["channel"] == "email"
 
 
+def test_interactive_input_ends_early_writes_nothing(rcli: Cli, reg: Store) -> None:
+    result = rcli("add-contact", "--org", DTEV, input="\n2\n", env=TTY)
+    assert result.exit_code == 1
+    assert "Aborted" in result.output
+    assert not list((reg.root / "contacts").glob("*/*.yaml"))
+    assert git_status(reg.root) == ""
+
+
 def test_interactive_with_every_required_flag_asks_nothing(rcli: Cli, reg: Store) -> None:
     result = rcli(
         "add-contact", "--org", DTEV, "--channel", "phone", "--summary", "Anruf", env=TTY
@@ -434,7 +443,8 @@ def test_interactive_unknown_org_offers_matches(rcli: Cli, reg: Store) -> None:
         input="1\n", env=TTY,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    contact_id = result.stdout.strip().splitlines()[-1]
+    contact_id = result.stdout.strip()  # prompts go to stderr: stdout is the id alone
+    assert ID_RE.match(contact_id)
     assert _load(_contact_file(reg.root, contact_id))["organisations"] == ["eritreische-gemeinde"]
 
 

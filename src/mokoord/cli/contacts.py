@@ -268,17 +268,11 @@ def add_contact(
             target = prompts.search("Referred to an institution?", find, optional=True)
             if target is None:
                 break
-            reason = str(
-                typer.prompt("  reason (Enter for none)", default="", show_default=False, err=True)
-            ).strip()
+            reason = prompts.ask("  reason (Enter for none)").strip()
             referrals.append(ReferralRequest(target, reason or None))
     if guided and follow_date is None:
         while True:
-            answer = str(
-                typer.prompt(
-                    "Follow-up date (Enter for none)", default="", show_default=False, err=True
-                )
-            ).strip()
+            answer = prompts.ask("Follow-up date (Enter for none)").strip()
             if not answer:
                 break
             try:
@@ -287,10 +281,7 @@ def add_contact(
                 typer.echo(f"  {getattr(exc, 'message', exc)}", err=True)
                 continue
             if follow_up_action is None:
-                follow_up_action = (
-                    str(typer.prompt("  action", default="", show_default=False, err=True)).strip()
-                    or None
-                )
+                follow_up_action = prompts.ask("  action (Enter for none)").strip() or None
             break
 
     with Change(store, "", commit=not no_commit) as change:
