@@ -451,14 +451,20 @@ def test_interactive_unknown_org_offers_matches(rcli: Cli, reg: Store) -> None:
 # --------------------------------------------------------------------------- two clones
 
 
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
 def test_two_clones_merge_without_conflict(reg: Store, tmp_path: Path) -> None:
-    clones = []
-    for name in ("alice", "bob"):
-        target = tmp_path / name
-        subprocess.run(["git", "clone", "-q", str(reg.root), str(target)], check=True)
-        clones.append(target)
+    """Two colleagues, each with a clone of a shared repository, log a contact with
+    the same organisation on the same day; pulling merges without a conflict."""
+    shared = tmp_path / "shared.git"
+    assert _git(tmp_path, "clone", "-q", "--bare", str(reg.root), str(shared)).returncode == 0
+    alice, bob = tmp_path / "alice", tmp_path / "bob"
+    for clone in (alice, bob):
+        assert _git(tmp_path, "clone", "-q", str(shared), str(clone)).returncode == 0
     ids = []
-    for clone in clones:
+    for clone in (alice, bob):
         result = Cli(clone)(
             "add-contact", "--org", DTEV, "--channel", "visit", "--topic", "rooms",
             "--summary", f"Besuch von {clone.name}", "--refer-to", "kulturamt", env=NO_TTY,
@@ -467,20 +473,29 @@ def test_two_clones_merge_without_conflict(reg: Store, tmp_path: Path) -> None:
         ids.append(result.stdout.strip())
     assert ids[0] != ids[1]
     assert ids[0][:10] == ids[1][:10] == TODAY.isoformat()
-    alice, bob = clones
-    subprocess.run(["git", "push", "-q", "origin", "HEAD:incoming"], cwd=alice, check=True)
-    subprocess.run(["git", "fetch", "-q", str(alice), "HEAD"], cwd=bob, check=True)
-    merge = subprocess.run(
-        ["git", "merge", "--no-edit", "FETCH_HEAD"], cwd=bob, capture_output=True, text=True
-    )
-    assert merge.returncode == 0, merge.stdout + merge.stderr
-    assert "CONFLICT" not in merge.stdout
+    assert _git(alice, "push", "-q", "origin", "HEAD").returncode == 0
+    pull = _git(bob, "pull", "--no-rebase", "--no-edit", "origin")
+    assert pull.returncode == 0, pull.stdout + pull.stderr
+    assert "CONFLICT" not in pull.stdout
     assert git_status(bob) == ""
-    for contact_id in ids:
-        assert _contact_file(bob, contact_id).is_file()
-    listed = json.loads(Cli(bob)("contacts", "--org", DTEV, "--json").stdout)
-    assert {c["id"] for c in listed} == set(ids)
-    assert Cli(bob)("check").exit_code == 0
+    assert "Merge" in git_log(bob, "-1", "--format=%s")
+    assert _git(bob, "push", "-q", "origin", "HEAD").returncode == 0
+    assert _git(alice, "pull", "-q", "--no-rebase", "--no-edit", "origin").returncode == 0
+    for clone in (alice, bob):
+        for contact_id in ids:
+            assert _contact_file(clone, contact_id).is_file()
+        listed = json.loads(Cli(clone)("contacts", "--org", DTEV, "--json").stdout)
+        assert {c["id"] for c in listed} == set(ids)
+        assert len(json.loads(Cli(clone)("referrals", "--pending", "--json").stdout)) == 2
+        assert Cli(clone)("check").exit_code == 0
+
+
+def test_no_commit_leaves_the_file_uncommitted(rcli: Cli, reg: Store) -> None:
+    before = _commits(reg.root)
+    contact_id = _add(rcli, "--org", DTEV, "--channel", "phone", "--summary", "x", "--no-commit")
+    assert _commits(reg.root) == before
+    assert git_status(reg.root).strip() == f"?? contacts/{contact_id[:4]}/"
+    assert _contact_file(reg.root, contact_id).is_file()
 
 
 # --------------------------------------------------------------------------- contacts
@@ -816,6 +831,17 @@ def test_agenda_follows_settings_and_follow_up_done(rcli: Cli, busy: Store) -> N
         f"{_days(-40)}-d001",
     }
     assert agenda["quiet"] == []
+    # a planned appointment takes an organisation off the quiet list
+    text = text.replace("quiet_after_days: 365", "quiet_after_days: 120")
+    config.write_text(text, encoding="utf-8")
+    assert [q["organisation"] for q in json.loads(rcli("agenda", "--json").stdout)["quiet"]] == [
+        "ruhiger-verein"
+    ]
+    _add(
+        rcli, "--org", "ruhiger-verein", "--channel", "visit", "--summary", "Termin",
+        "--date", _days(60), "--planned",
+    )  # fmt: skip
+    assert json.loads(rcli("agenda", "--json").stdout)["quiet"] == []
     done = rcli("follow-up-done", f"{_days(-40)}-d001")
     assert done.exit_code == 0, done.output
     assert _commits(busy.root)[0] == f"follow-up-done {_days(-40)}-d001"
@@ -870,6 +896,17 @@ def test_add_institution(rcli: Cli, reg: Store) -> None:
         "website", "referrals", "pending",
     }  # fmt: skip
     assert "Kulturamt" in rcli("institutions").stdout
+
+
+def test_add_institution_interactive(rcli: Cli, reg: Store) -> None:
+    result = rcli(
+        "add-institution", input="Volkshochschule Wiesbaden\n3\nProgrammbereich Deutsch\n", env=TTY
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "volkshochschule-wiesbaden"
+    data = _load(reg.root / "institutions" / "volkshochschule-wiesbaden.yaml")
+    assert data["kind"] == "education_provider"
+    assert data["department"] == "Programmbereich Deutsch"
 
 
 def test_add_institution_errors(rcli: Cli, reg: Store) -> None:

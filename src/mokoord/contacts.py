@@ -615,7 +615,8 @@ def last_contacts(data: Dataset, today: dt.date) -> dict[str, dt.date]:
 def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
     """Follow-ups due within ``days`` or overdue, planned contacts coming up,
     referrals pending longer than configured, and cooperating organisations
-    without a contact for ``quiet_after_days``. Declined organisations never appear.
+    without a contact for ``quiet_after_days`` (unless an appointment with them
+    is planned). Declined organisations never appear.
     """
     if days < 0:
         raise UsageError("--days must be 0 or more")
@@ -649,8 +650,14 @@ def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
     agenda.planned.sort(key=lambda c: (c.date, c.id))
     agenda.referrals.sort(key=lambda r: (r.contact.date, r.contact.id, r.index))
     last = last_contacts(data, today)
+    arranged = {
+        org
+        for contact in data.contacts.values()
+        if contact.planned and contact.date >= today
+        for org in contact.organisations
+    }
     for org in data.organisations.values():
-        if org.status != "cooperating":
+        if org.status != "cooperating" or org.id in arranged:
             continue
         seen = last.get(org.id)
         if seen is None:

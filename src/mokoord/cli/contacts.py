@@ -756,8 +756,19 @@ def add_institution(
     config = data.config
     from mokoord.contacts import resolve_term
 
+    asking = prompts.interactive() and not name
     full_name = prompts.require(name, "--name", "Name of the institution")
-    kind_term = resolve_term(config, "institution_kinds", kind, "--kind") if kind else "city_office"
+    if kind:
+        kind_term = resolve_term(config, "institution_kinds", kind, "--kind")
+    elif asking:
+        kind_term = (
+            prompts.choose("Kind", _vocab_choices(data, "institution_kinds"), default="city_office")
+            or "city_office"
+        )
+    else:
+        kind_term = "city_office"
+    if asking and department is None:
+        department = prompts.ask("Department or unit, e.g. Amt 41 (Enter for none)").strip() or None
     district_term = resolve_term(config, "districts", district, "--district") if district else None
     new_id = id_.strip() if id_ else institution_id(full_name)
     if not is_valid_id(new_id):
