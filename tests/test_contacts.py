@@ -428,6 +428,18 @@ def test_interactive_input_ends_early_writes_nothing(rcli: Cli, reg: Store) -> N
     assert git_status(reg.root) == ""
 
 
+def test_declined_organisation_is_marked_and_warned(rcli: Cli, reg: Store) -> None:
+    result = rcli(
+        "add-contact", "--org", "verbotenen", "--channel", "letter", "--summary", "Absage",
+        input="1\n", env=TTY,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Bund der Verbotenen (declined, §2.4)" in _err(result)
+    assert "warning: bund-der-verbotenen is declined" in _err(result)
+    contact_id = result.stdout.strip()
+    assert _load(_contact_file(reg.root, contact_id))["organisations"] == ["bund-der-verbotenen"]
+
+
 def test_interactive_with_every_required_flag_asks_nothing(rcli: Cli, reg: Store) -> None:
     result = rcli(
         "add-contact", "--org", DTEV, "--channel", "phone", "--summary", "Anruf", env=TTY

@@ -60,7 +60,7 @@ def _ask_organisations(data: Dataset) -> list[str]:
     from mokoord.contacts import search_organisations
 
     def find(text: str) -> list[tuple[str, str]]:
-        return [(m.key, data.organisations[m.key].name) for m in search_organisations(data, text)]
+        return [(m.key, _org_label(data, m.key)) for m in search_organisations(data, text)]
 
     chosen: list[str] = []
     first = prompts.search("Organisation (type part of its name)", find)
@@ -72,6 +72,11 @@ def _ask_organisations(data: Dataset) -> list[str]:
             return chosen
         if more not in chosen:
             chosen.append(more)
+
+
+def _org_label(data: Dataset, org_id: str) -> str:
+    org = data.organisations[org_id]
+    return org.name + (" (declined, §2.4)" if org.status == "declined" else "")
 
 
 def _resolve_orgs(data: Dataset, values: list[str]) -> list[str]:
@@ -88,7 +93,7 @@ def _resolve_orgs(data: Dataset, values: list[str]) -> list[str]:
                 raise
             typer.echo(f"no organisation with id '{value}'; did you mean:", err=True)
             key = prompts.pick_one(
-                "Which organisation?", [(m.key, data.organisations[m.key].name) for m in matches]
+                "Which organisation?", [(m.key, _org_label(data, m.key)) for m in matches]
             )
             result.append(key)
     return list(dict.fromkeys(result))
