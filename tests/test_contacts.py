@@ -936,3 +936,22 @@ def test_add_institution_errors(rcli: Cli, reg: Store) -> None:
         assert message in _err(result), (args, result.stderr)
     assert _commits(reg.root) == before
     assert git_status(reg.root) == ""
+
+
+def test_pick_tolerates_typos_but_not_nonsense() -> None:
+    from mokoord.textmatch import pick
+
+    names = {
+        DTEV: ["Deutsch-Türkischer Elternverein Biebrich e.V.", "DTEV"],
+        "elternverein-dotzheim": ["Elternverein Dotzheim"],
+        "kulturverein-schierstein": ["Kulturverein Schierstein"],
+    }
+    assert pick("elternverein bieb", names)[0].key == DTEV
+    assert [m.key for m in pick("elternverien bieb", names)] == [DTEV]
+    assert [m.key for m in pick("eltenverein biebrich", names)] == [DTEV]
+    assert [m.key for m in pick("elternvereinbiebrich", names)] == [DTEV]
+    exact = pick("elternverein biebrich", names)[0].score
+    typo = pick("elternverien biebrich", names)[0].score
+    assert exact > typo
+    assert pick("xyz", names) == []
+    assert pick("moschee", names) == []
