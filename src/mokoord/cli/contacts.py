@@ -408,7 +408,8 @@ def _contacts_table(data: Dataset, found: list[Contact]) -> None:
     table = Table(box=None, header_style="bold")
     table.add_column("date", no_wrap=True)
     table.add_column("id", no_wrap=True)
-    for column in ("organisations", "channel", "topics", "summary", "open"):
+    table.add_column("organisations", overflow="fold")
+    for column in ("channel", "topics", "summary", "open"):
         table.add_column(column, overflow="fold")
     for c in found:
         open_items = []
@@ -470,7 +471,10 @@ def list_referrals(
         return
     lang = data.config.language
     table = Table(box=None, header_style="bold")
-    for column in ("date", "contact", "organisations", "to", "reason", "outcome"):
+    table.add_column("date", no_wrap=True)
+    table.add_column("contact", no_wrap=True)
+    table.add_column("organisations", overflow="fold")
+    for column in ("to", "reason", "outcome"):
         table.add_column(column, overflow="fold")
     for row in rows:
         ref = row.referral
@@ -835,7 +839,8 @@ def list_institutions(
     lang = data.config.language
     vocab = data.config.vocabularies
     table = Table(box=None, header_style="bold")
-    for column in ("id", "name", "kind", "department", "referrals", "pending"):
+    table.add_column("id", no_wrap=True)
+    for column in ("name", "kind", "department", "referrals", "pending"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
