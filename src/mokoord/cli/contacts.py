@@ -839,8 +839,7 @@ def list_institutions(
     lang = data.config.language
     vocab = data.config.vocabularies
     table = Table(box=None, header_style="bold")
-    table.add_column("id", no_wrap=True)
-    for column in ("name", "kind", "department", "referrals", "pending"):
+    for column in ("id", "name", "kind", "department", "referrals", "pending"):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(
