@@ -76,6 +76,22 @@ def similar(
     return sorted(best.values(), key=lambda m: (-m.score, m.key))[:limit]
 
 
+def _word_score(word: str, target: str, tokens: list[str], compact: str) -> float:
+    """1.0 when ``word`` appears in ``target``; 0.8-1.0 for a near miss (a typo); else 0."""
+    from rapidfuzz import fuzz
+
+    if word in target or word in compact:
+        return 1.0
+    if len(word) < 4:
+        return 0.0
+    best = 0.0
+    for token in tokens:
+        if len(token) < len(word) - 2:
+            continue
+        best = max(best, fuzz.ratio(word, token), fuzz.ratio(word, token[: len(word)]))
+    return best / 100.0 if best >= 80.0 else 0.0
+
+
 def pick(
     query: str,
     candidates: Mapping[str, Iterable[str]],
@@ -83,7 +99,11 @@ def pick(
     limit: int = 8,
     cutoff: float = 55.0,
 ) -> list[Match]:
-    """Fuzzy search for a picker: every word typed should appear ("elternverein bieb")."""
+    """Fuzzy search for a picker: every word typed should appear ("elternverein bieb").
+
+    A word that appears in a name scores best; a word with a typo
+    ("elternverien") still finds the name, ranked below exact hits.
+    """
     from rapidfuzz import fuzz
 
     wanted = fold(query).split()
@@ -95,12 +115,19 @@ def pick(
         best: Match | None = None
         for name in [*names, key]:
             target = fold(name)
-            found = sum(1 for word in wanted if word in target)
-            if found == len(wanted):
+            tokens = "".join(c if c.isalnum() else " " for c in target).split()
+            compact = "".join(tokens)
+            scores = [_word_score(word, target, tokens, compact) for word in wanted]
+            exact = sum(1 for s in scores if s == 1.0)
+            if exact == len(wanted):
                 # every typed word appears: rank by how much of the name they cover
                 score = 90.0 + 10.0 * min(len(phrase) / max(len(target), 1), 1.0)
+            elif all(scores):
+                # every word appears, some with a typo
+                score = 75.0 + 10.0 * sum(scores) / len(scores)
             else:
                 fuzzy = float(fuzz.token_set_ratio(phrase, target)) if len(target) > 3 else 0.0
+                found = sum(scores)
                 score = min(fuzzy, 85.0) * (0.5 + 0.5 * found / len(wanted))
             if best is None or score > best.score:
                 best = Match(key, score, name)

@@ -15,6 +15,7 @@ from mokoord.cli._app import app
 _COMMAND_MODULES = (
     "store",
     "register",
+    "contacts",
     "report",
 )
 

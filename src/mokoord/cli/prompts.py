@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import typer
 
@@ -23,6 +23,24 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def ask(question: str, default: str = "") -> str:
+    """One line typed by the user; the question goes to stderr, so stdout keeps the result.
+
+    (click's prompt writes a space to stdout, which would end up in
+    ``id=$(mokoord add-contact)``.) An empty answer gives ``default``; the end
+    of the input aborts.
+    """
+    shown = f"{question} [{default}]: " if default else f"{question}: "
+    sys.stderr.write(shown)
+    sys.stderr.flush()
+    try:
+        line = input()
+    except EOFError:
+        sys.stderr.write("\n")
+        raise typer.Abort() from None
+    return line if line.strip() else default
+
+
 def require(value: str | None, flag: str, question: str) -> str:
     """The flag's value, else an answer to ``question``, else an error naming ``flag``."""
     from mokoord.errors import UsageError
@@ -32,7 +50,7 @@ def require(value: str | None, flag: str, question: str) -> str:
     if not interactive():
         raise UsageError(f"missing {flag} (no terminal to ask)")
     while True:
-        answer = str(typer.prompt(question, default="", show_default=False)).strip()
+        answer = ask(question).strip()
         if answer:
             return answer
         typer.echo("  a value is needed (Ctrl-C to stop)", err=True)
@@ -52,9 +70,7 @@ def choose(
         typer.echo(f"  {number:>2}. {choices[key]} [{key}]", err=True)
     hint = " (Enter to skip)" if optional else ""
     while True:
-        answer = str(
-            typer.prompt(f"number or key{hint}", default=default or "", show_default=bool(default))
-        ).strip()
+        answer = ask(f"number or key{hint}", default or "").strip()
         if not answer:
             if optional:
                 return None
@@ -75,11 +91,7 @@ def choose_many(question: str, choices: Mapping[str, str]) -> list[str]:
     for number, key in enumerate(keys, 1):
         typer.echo(f"  {number:>2}. {choices[key]} [{key}]", err=True)
     while True:
-        answer = str(
-            typer.prompt(
-                "numbers or keys, comma-separated (Enter for none)", default="", show_default=False
-            )
-        )
+        answer = ask("numbers or keys, comma-separated (Enter for none)")
         picked: list[str] = []
         bad: list[str] = []
         for part in (p.strip() for p in answer.replace(";", ",").split(",")):
@@ -100,7 +112,15 @@ def confirm(question: str, *, default: bool = False) -> bool:
     """Yes/no; without a terminal the default holds."""
     if not interactive():
         return default
-    return bool(typer.confirm(question, default=default, err=True))
+    while True:
+        answer = ask(f"{question} [{'Y/n' if default else 'y/N'}]").strip().lower()
+        if not answer:
+            return default
+        if answer in {"y", "yes", "j", "ja"}:
+            return True
+        if answer in {"n", "no", "nein"}:
+            return False
+        typer.echo("  answer y or n", err=True)
 
 
 def pick_one(question: str, options: Sequence[tuple[str, str]]) -> str:
@@ -109,8 +129,40 @@ def pick_one(question: str, options: Sequence[tuple[str, str]]) -> str:
     for number, (key, text) in enumerate(options, 1):
         typer.echo(f"  {number:>2}. {text} [{key}]", err=True)
     while True:
-        answer = str(typer.prompt("number", default="1")).strip()
+        answer = ask("number", "1").strip()
         if answer.isdigit() and 1 <= int(answer) <= len(options):
             return options[int(answer) - 1][0]
         if answer in {key for key, _ in options}:
             return answer
+
+
+def search(
+    question: str,
+    find: Callable[[str], Sequence[tuple[str, str]]],
+    *,
+    optional: bool = False,
+) -> str | None:
+    """Pick a record by typing part of its name: ``find(text)`` → (key, description).
+
+    Shows the matches numbered and asks for a number; an empty search returns
+    ``None`` when ``optional``. Typing again searches again.
+    """
+    hint = " (Enter for none)" if optional else ""
+    while True:
+        text = ask(f"{question}{hint}").strip()
+        if not text:
+            if optional:
+                return None
+            typer.echo("  type part of the name (Ctrl-C to stop)", err=True)
+            continue
+        options = list(find(text))
+        if not options:
+            typer.echo(f"  nothing fits '{text}'; try other words", err=True)
+            continue
+        for number, (key, description) in enumerate(options, 1):
+            typer.echo(f"  {number:>2}. {description} [{key}]", err=True)
+        answer = ask("number (Enter for 1, 0 to search again)", "1").strip()
+        if answer in {key for key, _ in options}:
+            return answer
+        if answer.isdigit() and 1 <= int(answer) <= len(options):
+            return options[int(answer) - 1][0]
