@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mokoord.cli._app import app
-from mokoord.cli._common import JsonOption, NoCommitOption, console, done, err_console, print_json, state
+from mokoord.cli._common import (
+    JsonOption,
+    NoCommitOption,
+    console,
+    done,
+    err_console,
+    print_json,
+    state,
+)
 
 if TYPE_CHECKING:
     from mokoord.exchange.importer import Action, Plan
@@ -42,11 +50,17 @@ class _Progress:
             self.bar.stop()
 
 
-def _ask(action: Action, update: dict[str, tuple[Any, Any]], fill: dict[str, tuple[Any, Any]]) -> str:
+def _ask(
+    action: Action, update: dict[str, tuple[Any, Any]], fill: dict[str, tuple[Any, Any]]
+) -> str:
     from mokoord.cli import prompts
 
-    what = f"{action.kind} {action.id}" + (f" ({action.name})" if action.name and action.kind != "person" else "")
-    typer.echo(f"\nrow {action.row}: {what} exists (found by {action.match}). The sheet differs:", err=True)
+    what = f"{action.kind} {action.id}" + (
+        f" ({action.name})" if action.name and action.kind != "person" else ""
+    )
+    typer.echo(
+        f"\nrow {action.row}: {what} exists (found by {action.match}). The sheet differs:", err=True
+    )
     for key, (old, new) in update.items():
         mark = " (empty in the store)" if key in fill else ""
         typer.echo(f"  {key}: {old!r} → {new!r}{mark}", err=True)
@@ -66,7 +80,9 @@ def import_(
     file: Annotated[Path, typer.Argument(help="CSV or XLSX file to import.", show_default=False)],
     kind: Annotated[
         str | None,
-        typer.Option("--kind", help="organisations or contacts (default: guessed from the headers)."),
+        typer.Option(
+            "--kind", help="organisations or contacts (default: guessed from the headers)."
+        ),
     ] = None,
     mapping: Annotated[
         Path | None, typer.Option("--mapping", help="A saved column mapping (YAML) to use.")
@@ -92,7 +108,9 @@ def import_(
     ] = False,
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="Force the CSV encoding (utf-8, cp1252, …); default: detected."),
+        typer.Option(
+            "--encoding", help="Force the CSV encoding (utf-8, cp1252, …); default: detected."
+        ),
     ] = None,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")
@@ -131,7 +149,9 @@ def import_(
     if kind is not None and kind not in IMPORT_KINDS:
         raise UsageError(f"--kind must be one of {', '.join(IMPORT_KINDS)}, not '{kind}'")
     if on_duplicate not in ON_DUPLICATE:
-        raise UsageError(f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, not '{on_duplicate}'")
+        raise UsageError(
+            f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, not '{on_duplicate}'"
+        )
     decide = None
     if on_duplicate == "ask":
         from mokoord.cli import prompts
@@ -144,8 +164,12 @@ def import_(
         decide = _ask
     saved = read_mapping(mapping) if mapping is not None else None
     table = read_table(file, encoding=encoding, sheet=sheet, display=str(file))
-    chosen: Any = kind or (saved.kind if saved and saved.kind else None) or guess_kind(table.headers)
-    columns = build_mapping(table.headers, chosen, display=table.path, header_row=table.header_row, saved=saved)
+    chosen: Any = (
+        kind or (saved.kind if saved and saved.kind else None) or guess_kind(table.headers)
+    )
+    columns = build_mapping(
+        table.headers, chosen, display=table.path, header_row=table.header_row, saved=saved
+    )
     if save_mapping is not None:
         from mokoord.yamlio import atomic_write
 
@@ -153,12 +177,16 @@ def import_(
     store = state(ctx).store()
     data = store.load(["organisation", "person", "network", "contact"])
     with _Progress(len(table.rows), "reading rows") as progress:
-        plan = plan_import(table, columns, data, on_duplicate=on_duplicate, decide=decide, progress=progress)  # type: ignore[arg-type]
+        plan = plan_import(
+            table, columns, data, on_duplicate=on_duplicate, decide=decide, progress=progress
+        )
     commit_id = None
     if not dry_run:
         try:
             with _Progress(len(plan.writes), "writing") as progress:
-                commit_id = apply_plan(store, plan, skip_invalid=skip_invalid, commit=not no_commit, progress=progress)
+                commit_id = apply_plan(
+                    store, plan, skip_invalid=skip_invalid, commit=not no_commit, progress=progress
+                )
         except Exception:
             if not json_output:
                 _print_plan(plan, dry_run=True, problems_only=True)
@@ -174,7 +202,11 @@ def import_(
             f"{summary['created']} created, {summary['updated']} updated, "
             f"{summary['unchanged']} unchanged, {summary['skipped']} skipped, "
             f"{summary['invalid']} invalid"
-            + (f"; {summary['persons_created']} contact person(s) created" if summary["persons_created"] else "")
+            + (
+                f"; {summary['persons_created']} contact person(s) created"
+                if summary["persons_created"]
+                else ""
+            )
         )
         if dry_run:
             err_console().print(f"dry run: {text}; nothing was written")
@@ -195,7 +227,11 @@ def _print_plan(plan: Plan, *, dry_run: bool, problems_only: bool = False) -> No
 
     out = console()
     if not problems_only:
-        mapped = [f"{h} → {t}" for h, t in zip(plan.mapping.headers, plan.mapping.targets, strict=True) if t]
+        mapped = [
+            f"{h} → {t}"
+            for h, t in zip(plan.mapping.headers, plan.mapping.targets, strict=True)
+            if t
+        ]
         how = ", ".join(
             part
             for part in (
@@ -205,29 +241,46 @@ def _print_plan(plan: Plan, *, dry_run: bool, problems_only: bool = False) -> No
             )
             if part
         )
-        out.print(f"{plan.table.path} ({how}): {plan.kind}; columns: {', '.join(mapped)}", soft_wrap=True)
+        out.print(
+            f"{plan.table.path} ({how}): {plan.kind}; columns: {', '.join(mapped)}", soft_wrap=True
+        )
         shown = [a for a in plan.actions if a.action != "unchanged" or dry_run]
         if shown:
             table = Table(box=None, pad_edge=False)
             for header in ("row", "action", "record", "details"):
                 table.add_column(header)
-            style = {"create": "green", "update": "yellow", "skip": "dim", "invalid": "red", "unchanged": "dim"}
+            style = {
+                "create": "green",
+                "update": "yellow",
+                "skip": "dim",
+                "invalid": "red",
+                "unchanged": "dim",
+            }
             for action in shown:
                 record = f"{action.kind} {action.id or ''}".strip()
                 if action.name and action.kind != "person":
                     record += f" ({action.name})"
                 if action.changes:
-                    details = "; ".join(f"{key}: {_short(old)} → {_short(new)}" for key, (old, new) in action.changes.items())
+                    details = "; ".join(
+                        f"{key}: {_short(old)} → {_short(new)}"
+                        for key, (old, new) in action.changes.items()
+                    )
                 else:
                     details = action.reason or (f"found by {action.match}" if action.match else "")
-                table.add_row(str(action.row), f"[{style[action.action]}]{action.action}[/]", record, details)
+                table.add_row(
+                    str(action.row), f"[{style[action.action]}]{action.action}[/]", record, details
+                )
             out.print(table)
     if plan.problems:
         print_problems(plan.problems)
 
 
 def _short(value: Any) -> str:
-    text = "—" if value in (None, "", []) else (", ".join(map(str, value)) if isinstance(value, list) else str(value))
+    text = (
+        "—"
+        if value in (None, "", [])
+        else (", ".join(map(str, value)) if isinstance(value, list) else str(value))
+    )
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -236,23 +289,37 @@ def export(
     ctx: typer.Context,
     kind: Annotated[
         str,
-        typer.Argument(help="organisations, contacts, events, referrals or applications.", show_default=False),
+        typer.Argument(
+            help="organisations, contacts, events, referrals or applications.", show_default=False
+        ),
     ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="csv, xlsx, json or hsds (organisations only).")
     ] = "csv",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write (default: standard output; xlsx needs a file).")
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="File to write (default: standard output; xlsx needs a file)."
+        ),
     ] = None,
     fields: Annotated[
-        str | None, typer.Option("--fields", help="Columns to export, comma-separated keys (e.g. id,name,district).")
+        str | None,
+        typer.Option(
+            "--fields", help="Columns to export, comma-separated keys (e.g. id,name,district)."
+        ),
     ] = None,
     anonymous: Annotated[
         bool,
-        typer.Option("--anonymous", help="Leave out persons, contact details and free text; keep what statistics need."),
+        typer.Option(
+            "--anonymous",
+            help="Leave out persons, contact details and free text; keep what statistics need.",
+        ),
     ] = False,
     year: Annotated[
-        int | None, typer.Option("--year", help="Only records of this year (contacts, events, referrals, applications).")
+        int | None,
+        typer.Option(
+            "--year", help="Only records of this year (contacts, events, referrals, applications)."
+        ),
     ] = None,
 ) -> None:
     """Export records as CSV (German Excel), XLSX, JSON or Open Referral HSDS.
@@ -289,12 +356,17 @@ def export(
             raise UsageError("--format hsds exports organisations only")
         if fields or year is not None:
             raise UsageError("--fields and --year do not apply to --format hsds")
-        content = (json.dumps(export_hsds(data, anonymous=anonymous, lang=lang), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        content = (
+            json.dumps(
+                export_hsds(data, anonymous=anonymous, lang=lang), ensure_ascii=False, indent=2
+            )
+            + "\n"
+        ).encode("utf-8")
         count = len(json.loads(content))
     else:
         selected = [part.strip() for part in fields.split(",") if part.strip()] if fields else None
-        table = build_export(data, kind, fields=selected, anonymous=anonymous, year=year, lang=lang)  # type: ignore[arg-type]
-        content = render(table, fmt)  # type: ignore[arg-type]
+        table = build_export(data, kind, fields=selected, anonymous=anonymous, year=year, lang=lang)
+        content = render(table, fmt)
         count = len(table.records)
     if output is None:
         sys.stdout.buffer.write(content)

@@ -31,7 +31,13 @@ from mokoord.models import Application, Contact, Event, Organisation, Person
 from mokoord.store import Dataset
 
 ExportKind = Literal["organisations", "contacts", "events", "referrals", "applications"]
-EXPORT_KINDS: tuple[ExportKind, ...] = ("organisations", "contacts", "events", "referrals", "applications")
+EXPORT_KINDS: tuple[ExportKind, ...] = (
+    "organisations",
+    "contacts",
+    "events",
+    "referrals",
+    "applications",
+)
 ExportFormat = Literal["csv", "xlsx", "json", "hsds"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "json", "hsds")
 ColumnType = Literal["text", "date", "int", "money", "bool", "list"]
@@ -68,10 +74,16 @@ class ExportTable:
     lang: str = "de"
 
     def raw_rows(self) -> list[dict[str, Any]]:
-        return [{column.key: _raw(column.get(record)) for column in self.columns} for record in self.records]
+        return [
+            {column.key: _raw(column.get(record)) for column in self.columns}
+            for record in self.records
+        ]
 
     def display_rows(self) -> list[list[Any]]:
-        return [[self.display(column, column.get(record)) for column in self.columns] for record in self.records]
+        return [
+            [self.display(column, column.get(record)) for column in self.columns]
+            for record in self.records
+        ]
 
     def display(self, column: Column, value: Any) -> Any:
         """A value for a spreadsheet: labels, ja/nein, lists joined; dates and numbers typed."""
@@ -104,7 +116,12 @@ def _header(targets: dict[str, tuple[str, ...]], key: str, fallback: str) -> str
 
 class _Labels:
     def __init__(self, data: Dataset, lang: str) -> None:
-        from mokoord.formatting import APPLICATION_STATUS_LABELS, OUTCOME_LABELS, STATUS_LABELS, label
+        from mokoord.formatting import (
+            APPLICATION_STATUS_LABELS,
+            OUTCOME_LABELS,
+            STATUS_LABELS,
+            label,
+        )
 
         self.data = data
         self.lang = lang
@@ -146,7 +163,9 @@ def _first_person(data: Dataset) -> dict[str, Person]:
 def organisation_columns(data: Dataset, lang: str) -> list[Column]:
     labels = _Labels(data, lang)
     people = _first_person(data)
-    h = lambda key: _header(ORGANISATION_TARGETS, key, key)  # noqa: E731
+
+    def h(key: str) -> str:
+        return _header(ORGANISATION_TARGETS, key, key)
 
     def person(attr: str) -> Callable[[Organisation], Any]:
         return lambda org: getattr(people[org.id], attr) if org.id in people else None
@@ -156,24 +175,74 @@ def organisation_columns(data: Dataset, lang: str) -> list[Column]:
         Column("name", h("name"), "text", lambda o: o.name),
         Column("aliases", h("aliases"), "list", lambda o: list(o.aliases)),
         Column("status", h("status"), "text", lambda o: o.status, labels.fixed("status")),
-        Column("legal_form", h("legal_form"), "text", lambda o: o.legal_form, labels.term("legal_forms")),
-        Column("register_court", h("register_court"), "text", lambda o: o.registration.court if o.registration else None),
-        Column("register_number", h("register_number"), "text", lambda o: o.registration.number if o.registration else None),
+        Column(
+            "legal_form",
+            h("legal_form"),
+            "text",
+            lambda o: o.legal_form,
+            labels.term("legal_forms"),
+        ),
+        Column(
+            "register_court",
+            h("register_court"),
+            "text",
+            lambda o: o.registration.court if o.registration else None,
+        ),
+        Column(
+            "register_number",
+            h("register_number"),
+            "text",
+            lambda o: o.registration.number if o.registration else None,
+        ),
         Column("founded", h("founded"), "int", lambda o: o.founded),
         Column("district", h("district"), "text", lambda o: o.district, labels.term("districts")),
         Column("street", h("street"), "text", lambda o: o.address.street if o.address else None),
-        Column("postal_code", h("postal_code"), "text", lambda o: o.address.postal_code if o.address else None),
+        Column(
+            "postal_code",
+            h("postal_code"),
+            "text",
+            lambda o: o.address.postal_code if o.address else None,
+        ),
         Column("city", h("city"), "text", lambda o: o.address.city if o.address else None),
         Column("fields", h("fields"), "list", lambda o: list(o.fields), labels.term("fields")),
-        Column("languages", h("languages"), "list", lambda o: list(o.languages), lambda c: language_name(c, lang)),
-        Column("origins", h("origins"), "list", lambda o: list(o.origins), lambda c: territory_name(c, lang)),
+        Column(
+            "languages",
+            h("languages"),
+            "list",
+            lambda o: list(o.languages),
+            lambda c: language_name(c, lang),
+        ),
+        Column(
+            "origins",
+            h("origins"),
+            "list",
+            lambda o: list(o.origins),
+            lambda c: territory_name(c, lang),
+        ),
         Column("religion", h("religion"), "text", lambda o: o.religion, labels.term("religions")),
         Column("members", h("members"), "int", lambda o: o.members.count if o.members else None),
         Column("paid_staff", h("paid_staff"), "bool", lambda o: o.paid_staff),
         Column("rooms_own", h("rooms_own"), "bool", lambda o: o.rooms.own if o.rooms else None),
-        Column("rooms_offered", h("rooms_offered"), "bool", lambda o: o.rooms.offered_to_others if o.rooms else None),
-        Column("offered_formats", h("offered_formats"), "list", lambda o: list(o.offered_formats), labels.term("offered_formats")),
-        Column("open_needs", h("open_needs"), "list", lambda o: list(dict.fromkeys(n.category for n in o.open_needs)), labels.term("need_categories")),
+        Column(
+            "rooms_offered",
+            h("rooms_offered"),
+            "bool",
+            lambda o: o.rooms.offered_to_others if o.rooms else None,
+        ),
+        Column(
+            "offered_formats",
+            h("offered_formats"),
+            "list",
+            lambda o: list(o.offered_formats),
+            labels.term("offered_formats"),
+        ),
+        Column(
+            "open_needs",
+            h("open_needs"),
+            "list",
+            lambda o: list(dict.fromkeys(n.category for n in o.open_needs)),
+            labels.term("need_categories"),
+        ),
         Column("networks", h("networks"), "list", lambda o: list(o.networks)),
         Column("website", h("website"), "text", lambda o: o.website),
         Column("email", h("email"), "text", lambda o: o.email, private=True),
@@ -192,21 +261,54 @@ def organisation_columns(data: Dataset, lang: str) -> list[Column]:
 
 def contact_columns(data: Dataset, lang: str) -> list[Column]:
     labels = _Labels(data, lang)
-    h = lambda key: _header(CONTACT_TARGETS, key, key)  # noqa: E731
+
+    def h(key: str) -> str:
+        return _header(CONTACT_TARGETS, key, key)
+
     initiated = {"office": "Koordinierungsstelle", "organisation": "Organisation"}
     return [
         Column("id", h("id"), "text", lambda c: c.id),
         Column("date", h("date"), "date", lambda c: c.date),
-        Column("organisations", h("organisations"), "list", lambda c: list(c.organisations), labels.org_name),
+        Column(
+            "organisations",
+            h("organisations"),
+            "list",
+            lambda c: list(c.organisations),
+            labels.org_name,
+        ),
         Column("organisation_ids", h("organisation_ids"), "list", lambda c: list(c.organisations)),
         Column("channel", h("channel"), "text", lambda c: c.channel, labels.term("channels")),
-        Column("initiated_by", h("initiated_by"), "text", lambda c: c.initiated_by, lambda v: initiated.get(v, v) if lang == "de" else v),
+        Column(
+            "initiated_by",
+            h("initiated_by"),
+            "text",
+            lambda c: c.initiated_by,
+            lambda v: initiated.get(v, v) if lang == "de" else v,
+        ),
         Column("topics", h("topics"), "list", lambda c: list(c.topics), labels.term("topics")),
-        Column("persons", "Personen", "list", lambda c: list(c.persons), labels.person_name, private=True),
+        Column(
+            "persons",
+            "Personen",
+            "list",
+            lambda c: list(c.persons),
+            labels.person_name,
+            private=True,
+        ),
         Column("summary", h("summary"), "text", lambda c: c.summary, private=True),
         Column("coordinator", h("coordinator"), "text", lambda c: c.coordinator, private=True),
-        Column("follow_up_date", h("follow_up_date"), "date", lambda c: c.follow_up.date if c.follow_up else None),
-        Column("follow_up_action", h("follow_up_action"), "text", lambda c: c.follow_up.action if c.follow_up else None, private=True),
+        Column(
+            "follow_up_date",
+            h("follow_up_date"),
+            "date",
+            lambda c: c.follow_up.date if c.follow_up else None,
+        ),
+        Column(
+            "follow_up_action",
+            h("follow_up_action"),
+            "text",
+            lambda c: c.follow_up.action if c.follow_up else None,
+            private=True,
+        ),
         Column("referrals", "Verweisungen", "int", lambda c: len(c.referrals)),
     ]
 
@@ -226,7 +328,12 @@ def event_columns(data: Dataset, lang: str) -> list[Column]:
         Column("organisers", "Veranstalter", "list", lambda e: list(e.organisers)),
         Column("participants", "Teilnehmende", "int", lambda e: e.head_count),
         Column("organisations", "Teilnehmende Organisationen", "int", lambda e: len(e.attendance)),
-        Column("organisation_ids", "Organisations-IDs", "list", lambda e: [a.organisation for a in e.attendance]),
+        Column(
+            "organisation_ids",
+            "Organisations-IDs",
+            "list",
+            lambda e: [a.organisation for a in e.attendance],
+        ),
         Column("notes", "Bemerkung", "text", lambda e: e.notes, private=True),
         Column("follow_up", "Nachbereitung", "text", lambda e: e.follow_up, private=True),
     ]
@@ -247,11 +354,20 @@ def referral_columns(data: Dataset, lang: str) -> list[Column]:
     return [
         Column("contact", "Kontakt-ID", "text", lambda r: r.contact.id),
         Column("date", "Datum", "date", lambda r: r.contact.date),
-        Column("organisations", "Organisations-IDs", "list", lambda r: list(r.contact.organisations)),
+        Column(
+            "organisations", "Organisations-IDs", "list", lambda r: list(r.contact.organisations)
+        ),
         Column("institution", "Einrichtung-ID", "text", lambda r: r.referral.institution),
-        Column("institution_name", "Einrichtung", "text", lambda r: labels.institution_name(r.referral.institution)),
+        Column(
+            "institution_name",
+            "Einrichtung",
+            "text",
+            lambda r: labels.institution_name(r.referral.institution),
+        ),
         Column("reason", "Anlass", "text", lambda r: r.referral.reason, private=True),
-        Column("outcome", "Ergebnis", "text", lambda r: r.referral.outcome, labels.fixed("outcome")),
+        Column(
+            "outcome", "Ergebnis", "text", lambda r: r.referral.outcome, labels.fixed("outcome")
+        ),
         Column("outcome_date", "Ergebnis am", "date", lambda r: r.referral.outcome_date),
         Column("note", "Bemerkung", "text", lambda r: r.referral.note, private=True),
     ]
@@ -267,7 +383,9 @@ def application_columns(data: Dataset, lang: str) -> list[Column]:
     return [
         Column("id", "ID", "text", lambda a: a.id),
         Column("organisation", "Organisation-ID", "text", lambda a: a.organisation),
-        Column("organisation_name", "Organisation", "text", lambda a: labels.org_name(a.organisation)),
+        Column(
+            "organisation_name", "Organisation", "text", lambda a: labels.org_name(a.organisation)
+        ),
         Column("programme", "Programm-ID", "text", lambda a: a.programme),
         Column("programme_name", "Programm", "text", lambda a: programme_name(a.programme)),
         Column("line", "Förderlinie", "text", lambda a: a.line),
@@ -292,10 +410,15 @@ def _records(data: Dataset, kind: ExportKind, year: int | None) -> list[Any]:
         return sorted(data.organisations.values(), key=lambda o: o.id)
     if kind == "contacts":
         contacts: Iterable[Contact] = data.contacts.values()
-        return sorted((c for c in contacts if year is None or c.date.year == year), key=lambda c: (c.date, c.id))
+        return sorted(
+            (c for c in contacts if year is None or c.date.year == year),
+            key=lambda c: (c.date, c.id),
+        )
     if kind == "events":
         events: Iterable[Event] = data.events.values()
-        return sorted((e for e in events if year is None or e.date.year == year), key=lambda e: (e.date, e.id))
+        return sorted(
+            (e for e in events if year is None or e.date.year == year), key=lambda e: (e.date, e.id)
+        )
     if kind == "referrals":
         rows = [
             ReferralRow(contact, index)
@@ -305,7 +428,9 @@ def _records(data: Dataset, kind: ExportKind, year: int | None) -> list[Any]:
         ]
         return rows
     applications: Iterable[Application] = data.applications.values()
-    return sorted((a for a in applications if year is None or a.year == year), key=lambda a: (a.year, a.id))
+    return sorted(
+        (a for a in applications if year is None or a.year == year), key=lambda a: (a.year, a.id)
+    )
 
 
 COLUMNS: dict[str, Callable[[Dataset, str], list[Column]]] = {
@@ -363,7 +488,9 @@ def to_csv(table: ExportTable) -> bytes:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([neutralise(column.header) for column in table.columns])
     for row in table.display_rows():
-        writer.writerow([_csv_cell(column, value) for column, value in zip(table.columns, row, strict=True)])
+        writer.writerow(
+            [_csv_cell(column, value) for column, value in zip(table.columns, row, strict=True)]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

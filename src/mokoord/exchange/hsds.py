@@ -33,7 +33,9 @@ def _publishable(person: Person) -> bool:
     return person.consent is not None and bool(PUBLISHABLE_SCOPES & set(person.consent.scope))
 
 
-def organization(org: Organisation, data: Dataset, *, anonymous: bool = False, lang: str = "de") -> dict[str, Any]:
+def organization(
+    org: Organisation, data: Dataset, *, anonymous: bool = False, lang: str = "de"
+) -> dict[str, Any]:
     """One HSDS 3 organization object."""
     vocab = data.config.vocabularies
     oid = stable_id("organisation", org.id)
@@ -42,7 +44,9 @@ def organization(org: Organisation, data: Dataset, *, anonymous: bool = False, l
     description = " ".join(
         part
         for part in (
-            f"Migrantenorganisation in {data.config.city}" + (f"-{district}" if district else "") + ".",
+            f"Migrantenorganisation in {data.config.city}"
+            + (f"-{district}" if district else "")
+            + ".",
             f"Tätigkeitsfelder: {', '.join(fields)}." if fields else "",
         )
         if part
@@ -54,7 +58,9 @@ def organization(org: Organisation, data: Dataset, *, anonymous: bool = False, l
         "description": description,
         "email": None if anonymous else org.email,
         "website": org.website,
-        "legal_status": vocab.label("legal_forms", org.legal_form, lang) if org.legal_form else None,
+        "legal_status": vocab.label("legal_forms", org.legal_form, lang)
+        if org.legal_form
+        else None,
         "year_incorporated": org.founded,
         "organization_identifiers": [],
         "contacts": [],
@@ -135,7 +141,9 @@ def organization(org: Organisation, data: Dataset, *, anonymous: bool = False, l
     return {key: value for key, value in result.items() if value is not None}
 
 
-def export_hsds(data: Dataset, *, anonymous: bool = False, lang: str = "de") -> list[dict[str, Any]]:
+def export_hsds(
+    data: Dataset, *, anonymous: bool = False, lang: str = "de"
+) -> list[dict[str, Any]]:
     """Every publishable organisation as HSDS 3 ``organization`` objects, by id."""
     return [
         organization(org, data, anonymous=anonymous, lang=lang)

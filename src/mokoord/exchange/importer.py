@@ -12,8 +12,8 @@ find their records again by id, register number or name.
 from __future__ import annotations
 
 import copy
-import re
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from mokoord.errors import InvalidData, MokoordError, Problem, UsageError
 from mokoord.exchange import normalise as norm
-from mokoord.exchange.dedupe import OrganisationIndex, register_key
+from mokoord.exchange.dedupe import OrganisationIndex
 from mokoord.exchange.mapping import ColumnMapping, ImportKind
 from mokoord.exchange.tabular import Row, Table
 from mokoord.models import Contact, Organisation, Person, Record
@@ -88,7 +88,8 @@ class Action:
             "name": self.name if self.kind != "person" else None,
             "match": self.match,
             "changes": {
-                key: {"old": _json(old), "new": _json(new)} for key, (old, new) in self.changes.items()
+                key: {"old": _json(old), "new": _json(new)}
+                for key, (old, new) in self.changes.items()
             },
             "reason": self.reason,
         }
@@ -268,7 +269,13 @@ def _vocabularies(data: Dataset) -> dict[str, norm.Vocabulary]:
             "office": Label(de="Koordinierungsstelle", en="Office"),
             "organisation": Label(de="Organisation", en="Organisation"),
         },
-        {"Büro": "office", "Stadt": "office", "Amt": "office", "Verein": "organisation", "MO": "organisation"},
+        {
+            "Büro": "office",
+            "Stadt": "office",
+            "Amt": "office",
+            "Verein": "organisation",
+            "MO": "organisation",
+        },
     )
     return result
 
@@ -287,7 +294,20 @@ _LIST_TERMS = {
     "open_needs": "need_categories",
     "topics": "topics",
 }
-_TEXT = {"name", "goals", "notes", "register_number", "register_court", "street", "city", "contact_name", "contact_role", "summary", "coordinator", "follow_up_action"}
+_TEXT = {
+    "name",
+    "goals",
+    "notes",
+    "register_number",
+    "register_court",
+    "street",
+    "city",
+    "contact_name",
+    "contact_role",
+    "summary",
+    "coordinator",
+    "follow_up_action",
+}
 
 
 def _read_cells(row: Row, ctx: _Context) -> tuple[dict[str, Any], list[Problem]]:
@@ -295,7 +315,9 @@ def _read_cells(row: Row, ctx: _Context) -> tuple[dict[str, Any], list[Problem]]
     values: dict[str, Any] = {}
     problems: list[Problem] = []
 
-    def problem(column: int, message: str, severity: str = "error", code: str = "invalid-value") -> None:
+    def problem(
+        column: int, message: str, severity: str = "error", code: str = "invalid-value"
+    ) -> None:
         problems.append(
             Problem(ctx.display, row.number, column + 1, severity, code, message)  # type: ignore[arg-type]
         )
@@ -327,7 +349,9 @@ class _Unknown(Exception):
 
 def _value(target: str, text: str, ctx: _Context, values: dict[str, Any]) -> dict[str, Any]:
     if target in _TEXT:
-        return {target: " ".join(text.split()) if target not in ("goals", "notes", "summary") else text}
+        return {
+            target: " ".join(text.split()) if target not in ("goals", "notes", "summary") else text
+        }
     if target in ("phone", "contact_phone"):
         return {target: norm.phone(text)}
     if target in ("email", "contact_email"):
@@ -352,12 +376,18 @@ def _value(target: str, text: str, ctx: _Context, values: dict[str, Any]) -> dic
     if target == "languages":
         codes, missing = norm.languages(text)
         if missing:
-            raise _Unknown(f"unknown language {', '.join(repr(m) for m in missing)}", {target: codes} if codes else {})
+            raise _Unknown(
+                f"unknown language {', '.join(repr(m) for m in missing)}",
+                {target: codes} if codes else {},
+            )
         return {target: codes}
     if target == "origins":
         codes, missing = norm.origins(text)
         if missing:
-            raise _Unknown(f"unknown country or region {', '.join(repr(m) for m in missing)}", {target: codes} if codes else {})
+            raise _Unknown(
+                f"unknown country or region {', '.join(repr(m) for m in missing)}",
+                {target: codes} if codes else {},
+            )
         return {target: codes}
     if target == "postal_code":
         code, rest = norm.postal_code(text)
@@ -396,10 +426,17 @@ def _value(target: str, text: str, ctx: _Context, values: dict[str, Any]) -> dic
             matches = similar(item, network_names, limit=1, cutoff=90)
             (found.append(matches[0].key) if matches else missing.append(item))
         if missing:
-            raise _Unknown(f"unknown network {', '.join(repr(m) for m in missing)}", {target: found} if found else {})
+            raise _Unknown(
+                f"unknown network {', '.join(repr(m) for m in missing)}",
+                {target: found} if found else {},
+            )
         return {target: found}
     if target in ("organisations", "organisation_ids"):
-        return {"organisation_ids" if target == "organisation_ids" else "organisations": _organisations(text, ctx)}
+        return {
+            "organisation_ids" if target == "organisation_ids" else "organisations": _organisations(
+                text, ctx
+            )
+        }
     if target == "id":
         return {"id": text.strip()}
     raise AssertionError(f"no reader for {target}")  # pragma: no cover
@@ -421,7 +458,11 @@ def _organisations(text: str, ctx: _Context) -> list[str]:
 
 
 def _validation_problems(
-    exc: ValidationError, row: Row, ctx: _Context, paths: dict[str, tuple[str, ...]], prefix: str = ""
+    exc: ValidationError,
+    row: Row,
+    ctx: _Context,
+    paths: dict[str, tuple[str, ...]],
+    prefix: str = "",
 ) -> list[Problem]:
     reverse = {path: target for target, path in paths.items()}
     problems = []
@@ -469,7 +510,14 @@ def plan_import(
     plan = Plan(table, mapping, on_duplicate)
     plan.problems.extend(mapping.problems)
     for number, message in table.broken:
-        plan.actions.append(Action(number, "invalid", "organisation" if mapping.kind == "organisations" else "contact", reason=message))
+        plan.actions.append(
+            Action(
+                number,
+                "invalid",
+                "organisation" if mapping.kind == "organisations" else "contact",
+                reason=message,
+            )
+        )
         plan.problems.append(Problem(table.path, number, 0, "error", "broken-row", message))
     planner = _OrganisationPlanner(plan, ctx, decide, today or dt.date.today())
     contact_planner = _ContactPlanner(plan, ctx, decide)
@@ -551,7 +599,14 @@ class _OrganisationPlanner:
             action.match = f"row {earlier}"
             action.reason = f"the same organisation as row {earlier}"
             plan.problems.append(
-                Problem(ctx.display, row.number, 0, "warning", "duplicate-row", f"{name or action.id}: the same organisation as row {earlier}; row skipped")
+                Problem(
+                    ctx.display,
+                    row.number,
+                    0,
+                    "warning",
+                    "duplicate-row",
+                    f"{name or action.id}: the same organisation as row {earlier}; row skipped",
+                )
             )
             plan.actions.append(action)
             return
@@ -559,7 +614,14 @@ class _OrganisationPlanner:
             if existing is None and not name:
                 column = ctx.mapping.column_of("name")
                 plan.problems.append(
-                    Problem(ctx.display, row.number, (column + 1) if column is not None else 0, "error", "missing-value", "the organisation has no name")
+                    Problem(
+                        ctx.display,
+                        row.number,
+                        (column + 1) if column is not None else 0,
+                        "error",
+                        "missing-value",
+                        "the organisation has no name",
+                    )
                 )
             action.reason = "invalid values"
             plan.actions.append(action)
@@ -575,13 +637,22 @@ class _OrganisationPlanner:
             if action.action != "skip":
                 self._person(row, action, values)
 
-    def _existing(self, row: Row, action: Action, existing: Organisation, values: dict[str, Any]) -> None:
+    def _existing(
+        self, row: Row, action: Action, existing: Organisation, values: dict[str, Any]
+    ) -> None:
         old = plain(existing)
         status = values.pop("status", None)
         if status is not None and status != existing.status:
             column = self.ctx.mapping.column_of("status")
             self.plan.problems.append(
-                Problem(self.ctx.display, row.number, (column or 0) + 1, "warning", "status-not-imported", f"status '{status}' differs from the store's '{existing.status}'; change it with `mokoord status` (left as is)")
+                Problem(
+                    self.ctx.display,
+                    row.number,
+                    (column or 0) + 1,
+                    "warning",
+                    "status-not-imported",
+                    f"status '{status}' differs from the store's '{existing.status}'; change it with `mokoord status` (left as is)",
+                )
             )
         policy, new_data = _decide(self.plan, self.decide, action, old, values, ORG_PATHS)
         needs = values.get("open_needs") or []
@@ -602,7 +673,11 @@ class _OrganisationPlanner:
         if needs and new_plain.get("needs") != old.get("needs"):
             action.changes["open_needs"] = (
                 [n.category for n in existing.open_needs],
-                [n["category"] for n in new_plain.get("needs", []) if n.get("status", "open") in ("open", "in_progress")],
+                [
+                    n["category"]
+                    for n in new_plain.get("needs", [])
+                    if n.get("status", "open") in ("open", "in_progress")
+                ],
             )
         if not action.changes:
             action.action = "unchanged"
@@ -650,7 +725,14 @@ class _OrganisationPlanner:
         if not name:
             if len(person_values) > 0:
                 self.plan.problems.append(
-                    Problem(self.ctx.display, row.number, 0, "warning", "person-without-name", "contact details without a contact person's name are left out")
+                    Problem(
+                        self.ctx.display,
+                        row.number,
+                        0,
+                        "warning",
+                        "person-without-name",
+                        "contact details without a contact person's name are left out",
+                    )
                 )
             return
         assert org_action.id is not None
@@ -665,7 +747,9 @@ class _OrganisationPlanner:
             try:
                 record = Person.model_validate(new_data)
             except ValidationError as exc:
-                self.plan.problems.extend(_validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: "))
+                self.plan.problems.extend(
+                    _validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: ")
+                )
                 self.plan.actions.append(action)
                 return
             action.changes = differences(old, plain(record), list(renamed), {})
@@ -680,9 +764,13 @@ class _OrganisationPlanner:
             while new_id in self.person_ids:
                 new_id = f"p-{random_suffix(6)}"
             try:
-                record = Person.model_validate({"id": new_id, "organisation": org_action.id, **renamed})
+                record = Person.model_validate(
+                    {"id": new_id, "organisation": org_action.id, **renamed}
+                )
             except ValidationError as exc:
-                self.plan.problems.extend(_validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: "))
+                self.plan.problems.extend(
+                    _validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: ")
+                )
                 self.plan.actions.append(action)
                 return
             self.person_ids.add(new_id)
@@ -712,7 +800,9 @@ class _ContactPlanner:
         }
 
     @staticmethod
-    def _key(date: dt.date | None, organisations: list[str], summary: str | None) -> tuple[Any, ...]:
+    def _key(
+        date: dt.date | None, organisations: list[str], summary: str | None
+    ) -> tuple[Any, ...]:
         return (date, tuple(sorted(organisations)), " ".join(fold(summary or "").split()))
 
     def row(self, row: Row) -> None:
@@ -729,28 +819,56 @@ class _ContactPlanner:
         if wanted and wanted in ctx.data.contacts:
             existing, action.match = ctx.data.contacts[wanted], "id"
         else:
-            key = self._key(values.get("date"), values.get("organisations", []), values.get("summary"))
+            key = self._key(
+                values.get("date"), values.get("organisations", []), values.get("summary")
+            )
             if key in self.by_content:
                 existing, action.match = self.by_content[key], "content"
-        key = (existing.id,) if existing else self._key(values.get("date"), values.get("organisations", []), values.get("summary"))
+        key = (
+            (existing.id,)
+            if existing
+            else self._key(
+                values.get("date"), values.get("organisations", []), values.get("summary")
+            )
+        )
         if key in self.seen:
             earlier = self.seen[key]
-            action.action, action.match, action.reason = "skip", f"row {earlier}", f"the same contact as row {earlier}"
-            plan.problems.append(Problem(ctx.display, row.number, 0, "warning", "duplicate-row", f"the same contact as row {earlier}; row skipped"))
+            action.action, action.match, action.reason = (
+                "skip",
+                f"row {earlier}",
+                f"the same contact as row {earlier}",
+            )
+            plan.problems.append(
+                Problem(
+                    ctx.display,
+                    row.number,
+                    0,
+                    "warning",
+                    "duplicate-row",
+                    f"the same contact as row {earlier}; row skipped",
+                )
+            )
             plan.actions.append(action)
             return
         if any(p.severity == "error" for p in problems):
             action.reason = "invalid values"
             plan.actions.append(action)
             return
-        paths = {"follow_up_date": ("follow_up", "date"), "follow_up_action": ("follow_up", "action")}
+        paths = CONTACT_PATHS
         if existing is not None:
             action.id = existing.id
             old = plain(existing)
             policy, data = _decide(plan, self.decide, action, old, values, paths)
         else:
             date = values.get("date")
-            new_id = wanted if wanted and wanted not in self.taken and date and wanted.startswith(date.isoformat()) else None
+            new_id = (
+                wanted
+                if wanted
+                and wanted not in self.taken
+                and date
+                and wanted.startswith(date.isoformat())
+                else None
+            )
             while new_id is None or new_id in self.taken:
                 new_id = f"{date.isoformat() if date else 'x'}-{random_suffix(4)}"
             policy, data = "create", merge({"id": new_id}, values, paths, "update")
@@ -766,11 +884,16 @@ class _ContactPlanner:
             self.taken.add(record.id)
             action.action, action.id, action.record = "create", record.id, record
         else:
-            action.changes = differences(old, plain(record), [t for t in values if t != "id"], paths)
+            action.changes = differences(
+                old, plain(record), [t for t in values if t != "id"], paths
+            )
             if not action.changes:
                 action.action = "unchanged"
             elif policy == "skip":
-                action.action, action.reason = "skip", f"exists as {existing.id}; differs in {', '.join(action.changes)}"
+                action.action, action.reason = (
+                    "skip",
+                    f"exists as {existing.id}; differs in {', '.join(action.changes)}",
+                )
             else:
                 action.action, action.record, action.previous = "update", record, existing
         plan.actions.append(action)
@@ -787,7 +910,9 @@ def commit_message(plan: Plan) -> str:
     more = f" +{len(main) - len(ids)}" if len(main) > len(ids) else ""
     parts = [f"{summary['created']} created", f"{summary['updated']} updated"]
     if summary["persons_created"] or summary["persons_updated"]:
-        parts.append(f"{summary['persons_created']} persons created, {summary['persons_updated']} updated")
+        parts.append(
+            f"{summary['persons_created']} persons created, {summary['persons_updated']} updated"
+        )
     listed = f" ({', '.join(ids)}{more})" if ids else ""
     return f"import {plan.kind}: {', '.join(parts)}{listed}"
 
@@ -815,15 +940,20 @@ def apply_plan(
     writes = plan.writes
     if not writes:
         return None
-    models = {"organisation": Organisation, "person": Person, "contact": Contact}
+    models: dict[str, type[Record]] = {
+        "organisation": Organisation,
+        "person": Person,
+        "contact": Contact,
+    }
     with Change(store, commit_message(plan), commit=commit) as change:
         for done, action in enumerate(writes, 1):
             assert action.record is not None
             if action.action == "create":
                 change.create(action.record)
             else:
-                assert action.previous is not None and action.id is not None
-                current = store.get(models[action.kind], action.id)
+                assert action.previous is not None
+                assert action.id is not None
+                current: Record = store.get(models[action.kind], action.id)
                 if plain(current) != plain(action.previous):
                     raise MokoordError(
                         f"{action.kind} {action.id} was changed while the import was prepared",

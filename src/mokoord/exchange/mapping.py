@@ -70,8 +70,25 @@ ORGANISATION_TARGETS: dict[str, tuple[str, ...]] = {
         "Neighbourhood",
         "Neighborhood",
     ),
-    "street": ("Straße", "Strasse", "Str", "Straße und Hausnummer", "Anschrift", "Adresse", "Street", "Address"),
-    "postal_code": ("PLZ", "Postleitzahl", "Postal code", "Post code", "Postcode", "Zip", "Zip code"),
+    "street": (
+        "Straße",
+        "Strasse",
+        "Str",
+        "Straße und Hausnummer",
+        "Anschrift",
+        "Adresse",
+        "Street",
+        "Address",
+    ),
+    "postal_code": (
+        "PLZ",
+        "Postleitzahl",
+        "Postal code",
+        "Post code",
+        "Postcode",
+        "Zip",
+        "Zip code",
+    ),
     "city": ("Ort", "Stadt", "Wohnort", "City", "Town"),
     "fields": (
         "Tätigkeitsfelder",
@@ -149,7 +166,18 @@ ORGANISATION_TARGETS: dict[str, tuple[str, ...]] = {
         "Mobile",
     ),
     "tags": ("Schlagworte", "Stichworte", "Tags"),
-    "notes": ("Bemerkung", "Bemerkungen", "Anmerkung", "Anmerkungen", "Notizen", "Notiz", "Kommentar", "Notes", "Remarks", "Comment"),
+    "notes": (
+        "Bemerkung",
+        "Bemerkungen",
+        "Anmerkung",
+        "Anmerkungen",
+        "Notizen",
+        "Notiz",
+        "Kommentar",
+        "Notes",
+        "Remarks",
+        "Comment",
+    ),
     "known_since": ("Bekannt seit", "Erfasst am", "Known since"),
     "last_verified": ("Zuletzt geprüft", "Geprüft am", "Stand", "Last verified"),
 }
@@ -157,7 +185,14 @@ ORGANISATION_TARGETS: dict[str, tuple[str, ...]] = {
 CONTACT_TARGETS: dict[str, tuple[str, ...]] = {
     "id": ("ID", "Kennung"),
     "date": ("Datum", "Kontaktdatum", "Date"),
-    "organisations": ("Organisationen", "Organisation", "Verein", "Vereine", "Organisations", "Organizations"),
+    "organisations": (
+        "Organisationen",
+        "Organisation",
+        "Verein",
+        "Vereine",
+        "Organisations",
+        "Organizations",
+    ),
     "organisation_ids": ("Organisations-IDs", "Organisation-IDs", "Organisation IDs"),
     "channel": ("Kanal", "Kontaktweg", "Art", "Kontaktart", "Channel"),
     "initiated_by": ("Initiative", "Initiiert von", "Initiated by"),
@@ -280,8 +315,7 @@ def build_mapping(
             continue
         if target is not None and target not in valid:
             raise UsageError(
-                f"the mapping names '{target}' for column '{header}', which is no field of "
-                f"{kind}",
+                f"the mapping names '{target}' for column '{header}', which is no field of {kind}",
                 hint=f"fields: {', '.join(sorted(valid))}",
             )
         if target is not None and target in seen:
@@ -301,7 +335,11 @@ def build_mapping(
             seen[target] = index
         targets.append(target)
     mapping = ColumnMapping(kind, targets, list(headers), unknown, problems)
-    if kind == "organisations" and mapping.column_of("name") is None and mapping.column_of("id") is None:
+    if (
+        kind == "organisations"
+        and mapping.column_of("name") is None
+        and mapping.column_of("id") is None
+    ):
         raise UsageError(
             f"{display}: no column holds the organisation's name "
             f"(headers: {', '.join(repr(h) for h in headers[:12])})",
@@ -332,7 +370,10 @@ def mapping_text(mapping: ColumnMapping) -> str:
     """The YAML text of a mapping, for ``--save-mapping``."""
     from mokoord.yamlio import RoundTripDocument
 
-    data = {"kind": mapping.kind, "columns": dict(zip(mapping.headers, mapping.targets, strict=True))}
+    data = {
+        "kind": mapping.kind,
+        "columns": dict(zip(mapping.headers, mapping.targets, strict=True)),
+    }
     header = (
         "mokoord import mapping: spreadsheet column → field (null: column ignored).\n"
         "Use it with: mokoord import FILE --mapping THIS-FILE"

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from mokoord.models.config import Label
 from mokoord.textmatch import fold, fold_variants
@@ -37,7 +38,9 @@ def _canon(text: str) -> str:
 
 
 def _variants(text: str) -> set[str]:
-    return {" ".join("".join(c if c.isalnum() else " " for c in v).split()) for v in fold_variants(text)}
+    return {
+        " ".join("".join(c if c.isalnum() else " " for c in v).split()) for v in fold_variants(text)
+    }
 
 
 # --------------------------------------------------------------------------- phone, e-mail, web
@@ -147,7 +150,9 @@ class Vocabulary:
     """canonical text → term"""
 
     @classmethod
-    def of(cls, name: str, terms: Mapping[str, Label], extra: Mapping[str, str] | None = None) -> Vocabulary:
+    def of(
+        cls, name: str, terms: Mapping[str, Label], extra: Mapping[str, str] | None = None
+    ) -> Vocabulary:
         exact: dict[str, str] = {}
         for key, label in terms.items():
             spellings = [key, key.replace("_", " "), label.de, label.en or ""]
@@ -262,18 +267,22 @@ _COUNTRY_ALIASES = {
 }
 
 
+def _str_items(table: Mapping[Any, Any]) -> list[tuple[str, str]]:
+    return [(str(code), str(name)) for code, name in table.items()]
+
+
 @lru_cache(maxsize=1)
 def _language_names() -> dict[str, str]:
     from babel import Locale
 
     names: dict[str, str] = {}
     for locale in ("de", "en"):
-        for code, name in Locale.parse(locale).languages.items():
+        for code, name in _str_items(Locale.parse(locale).languages):
             if not re.fullmatch(r"[a-z]{2,3}", code):
                 continue
             for variant in _variants(name):
                 names.setdefault(variant, code)
-    for code in Locale.parse("en").languages:
+    for code, _ in _str_items(Locale.parse("en").languages):
         if re.fullmatch(r"[a-z]{2,3}", code):
             names.setdefault(code, code)
     for alias, code in _LANGUAGE_ALIASES.items():
@@ -287,12 +296,18 @@ def _territory_names() -> dict[str, str]:
 
     names: dict[str, str] = {}
     for locale in ("de", "en"):
-        for code, name in Locale.parse(locale).territories.items():
-            if not re.fullmatch(r"[A-Z]{2}|[0-9]{3}", code) or code in ("ZZ", "EU", "EZ", "UN", "QO"):
+        for code, name in _str_items(Locale.parse(locale).territories):
+            if not re.fullmatch(r"[A-Z]{2}|[0-9]{3}", code) or code in (
+                "ZZ",
+                "EU",
+                "EZ",
+                "UN",
+                "QO",
+            ):
                 continue
             for variant in _variants(name):
                 names.setdefault(variant, code)
-    for code in Locale.parse("en").territories:
+    for code, _ in _str_items(Locale.parse("en").territories):
         if re.fullmatch(r"[A-Z]{2}", code):
             names.setdefault(code.lower(), code)
     names.update(_COUNTRY_ALIASES)
