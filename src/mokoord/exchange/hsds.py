@@ -19,9 +19,8 @@ from mokoord.store import Dataset
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:mokoord")
 PUBLISHABLE_SCOPES = frozenset({"publication", "sharing"})
 HIDDEN_STATUSES = frozenset({"declined", "dissolved"})
-LEGAL_STATUS = {
-    "registered_association": "Eingetragener Verein (e.V.)",
-}
+STATE_PROVINCE = "Hessen"
+"""HSDS requires a state for every address; mokoord's stores are municipal (Wiesbaden)."""
 
 
 def stable_id(*parts: str) -> str:
@@ -130,7 +129,7 @@ def organization(
                         "address_1": address.street,
                         "city": address.city or data.config.city,
                         "region": district,
-                        "state_province": "Hessen",
+                        "state_province": STATE_PROVINCE,
                         "postal_code": address.postal_code,
                         "country": "DE",
                         "address_type": "physical",
@@ -138,7 +137,17 @@ def organization(
                 ],
             }
         )
-    return {key: value for key, value in result.items() if value is not None}
+    cleaned: dict[str, Any] = _without_nulls(result)
+    return cleaned
+
+
+def _without_nulls(value: Any) -> Any:
+    """HSDS types optional fields as plain strings: leave out what is unknown."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_without_nulls(item) for item in value]
+    return value
 
 
 def export_hsds(

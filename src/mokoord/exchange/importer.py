@@ -443,15 +443,24 @@ def _value(target: str, text: str, ctx: _Context, values: dict[str, Any]) -> dic
 
 
 def _organisations(text: str, ctx: _Context) -> list[str]:
+    """Organisation ids for names or ids in a cell: exact id, alike name, or all words found."""
+    from mokoord.textmatch import pick
+
+    names = {key: [org.name, *org.aliases] for key, org in ctx.data.organisations.items()}
     found: list[str] = []
     for item in norm.split_list(text):
         if item in ctx.data.organisations:
             key = item
         else:
             match = ctx.index.find(item, None)
-            if match is None:
-                raise norm.ValueProblem(f"no organisation '{item}' in the store")
-            key = match.key
+            if match is not None:
+                key = match.key
+            else:
+                candidates = [m for m in pick(item, names, limit=3) if m.score >= 90]
+                if len(candidates) != 1:
+                    which = "no" if not candidates else "more than one"
+                    raise norm.ValueProblem(f"{which} organisation in the store matches '{item}'")
+                key = candidates[0].key
         if key not in found:
             found.append(key)
     return found
@@ -641,6 +650,8 @@ class _OrganisationPlanner:
         self, row: Row, action: Action, existing: Organisation, values: dict[str, Any]
     ) -> None:
         old = plain(existing)
+        if action.match == "name":
+            values.pop("name", None)  # alike, not equal: the store's spelling stays
         status = values.pop("status", None)
         if status is not None and status != existing.status:
             column = self.ctx.mapping.column_of("status")
