@@ -254,7 +254,8 @@ def test_xlsx_has_typed_cells_a_frozen_bold_header_and_no_formulas(cli, filled, 
     assert sheet.cell(evil, col["Bemerkung"]).value == "@SUM(A1:A9)"
     assert sheet.cell(evil, col["Telefon"]).value == "+49 611 555000"
     known = sheet.cell(parents, col["Bekannt seit"])
-    assert known.is_date and known.value == dt.datetime(2021, 3, 1)
+    assert known.is_date
+    assert known.value == dt.datetime(2021, 3, 1)
     assert sheet.cell(parents, col["Mitglieder"]).value == 120
     assert sheet.cell(parents, col["Gründungsjahr"]).data_type == "n"
 
@@ -271,12 +272,15 @@ def test_xlsx_formula_text_in_the_raw_file_is_a_string_not_a_formula(cli, filled
 
 def test_xlsx_amounts_are_numbers_and_dates_are_dates(cli, filled, tmp_path):
     out = tmp_path / "apps.xlsx"
-    assert cli("export", "applications", "-f", "xlsx", "-o", str(out), "--year", "2023").exit_code == 0
+    assert (
+        cli("export", "applications", "-f", "xlsx", "-o", str(out), "--year", "2023").exit_code == 0
+    )
     sheet = load_workbook(out)["Förderanträge"]
     header = [cell.value for cell in sheet[1]]
     assert sheet.max_row == 2
     row = {name: sheet.cell(2, index + 1) for index, name in enumerate(header)}
-    assert row["Beantragt (€)"].value == 2500 and row["Beantragt (€)"].data_type == "n"
+    assert row["Beantragt (€)"].value == 2500
+    assert row["Beantragt (€)"].data_type == "n"
     assert row["Bewilligt (€)"].value == 1800.5
     assert "€" in row["Bewilligt (€)"].number_format
     assert row["Eingereicht"].value == dt.datetime(2023, 2, 15)
@@ -311,13 +315,32 @@ def test_fields_select_and_order_columns(cli, filled):
 def test_anonymous_leaves_out_persons_and_free_text(cli, filled):
     orgs = json.loads(cli("export", "organisations", "-f", "json", "--anonymous").stdout)
     keys = set(orgs[0])
-    assert {"contact_name", "contact_email", "contact_phone", "contact_role", "notes", "goals", "email", "phone"}.isdisjoint(keys)
-    assert {"id", "name", "district", "fields", "members", "status", "legal_form", "open_needs"} <= keys
+    assert {
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "contact_role",
+        "notes",
+        "goals",
+        "email",
+        "phone",
+    }.isdisjoint(keys)
+    assert {
+        "id",
+        "name",
+        "district",
+        "fields",
+        "members",
+        "status",
+        "legal_form",
+        "open_needs",
+    } <= keys
     contacts = json.loads(cli("export", "contacts", "-f", "json", "--anonymous").stdout)
     assert {"persons", "summary", "coordinator", "follow_up_action"}.isdisjoint(contacts[0])
     assert {"date", "channel", "topics", "organisation_ids", "referrals"} <= set(contacts[0])
     text = cli("export", "contacts", "-f", "csv", "--anonymous").stdout
-    assert "Ayse" not in text and "Raumfrage" not in text
+    assert "Ayse" not in text
+    assert "Raumfrage" not in text
     refused = cli("export", "organisations", "--anonymous", "--fields", "name,contact_name")
     assert refused.exit_code == 2
     assert "contact_name hold personal data" in said(refused)
@@ -386,17 +409,29 @@ def test_export_then_import_changes_nothing(cli, filled, tmp_path, fmt):
 def test_edited_export_imports_the_edit_only(cli, filled, tmp_path):
     out = tmp_path / "register.csv"
     assert cli("export", "organisations", "-o", str(out)).exit_code == 0
-    text = out.read_bytes().decode("utf-8-sig").replace("Treffen montags im Gemeindehaus", "Treffen dienstags")
+    text = (
+        out.read_bytes()
+        .decode("utf-8-sig")
+        .replace("Treffen montags im Gemeindehaus", "Treffen dienstags")
+    )
     out.write_bytes(("\ufeff" + text).encode("utf-8"))
     result = cli("import", str(out), "--on-duplicate", "update", "--json")
     report = json.loads(result.stdout)
-    assert report["summary"]["updated"] == 1 and report["summary"]["unchanged"] == 2
+    assert report["summary"]["updated"] == 1
+    assert report["summary"]["unchanged"] == 2
     [update] = [a for a in report["actions"] if a["action"] == "update"]
-    assert update["changes"] == {"notes": {"old": "Treffen montags im Gemeindehaus", "new": "Treffen dienstags"}}
-    saved = (filled.root / "organisations" / "elternverein-biebrich.yaml").read_text(encoding="utf-8")
+    assert update["changes"] == {
+        "notes": {"old": "Treffen montags im Gemeindehaus", "new": "Treffen dienstags"}
+    }
+    saved = (filled.root / "organisations" / "elternverein-biebrich.yaml").read_text(
+        encoding="utf-8"
+    )
     assert "notes: Treffen dienstags\n" in saved
     assert "  number: VR 1234\n" in saved  # the rest of the file as it was
-    assert git_log(filled.root, "-1", "--format=%s").strip() == "import organisations: 0 created, 1 updated (elternverein-biebrich)"
+    assert (
+        git_log(filled.root, "-1", "--format=%s").strip()
+        == "import organisations: 0 created, 1 updated (elternverein-biebrich)"
+    )
 
 
 def hsds_validator(name: str) -> Draft202012Validator:
@@ -425,10 +460,16 @@ def test_hsds_export_validates_against_the_schema(cli, filled):
     [identifier] = parents["organization_identifiers"]
     assert identifier["identifier"] == "VR 1234"
     assert identifier["identifier_type"] == "Vereinsregister Amtsgericht Wiesbaden"
-    assert [c["name"] for c in parents["contacts"]] == ["Ayse Beispiel"]  # only with consent to publish
+    assert [c["name"] for c in parents["contacts"]] == [
+        "Ayse Beispiel"
+    ]  # only with consent to publish
     assert parents["phones"][0]["number"] == "+49 611 123456"
     address = parents["locations"][0]["addresses"][0]
-    assert (address["postal_code"], address["city"], address["country"]) == ("65203", "Wiesbaden", "DE")
+    assert (address["postal_code"], address["city"], address["country"]) == (
+        "65203",
+        "Wiesbaden",
+        "DE",
+    )
     again = json.loads(cli("export", "organisations", "--format", "hsds").stdout)
     assert again == organizations  # stable ids
 
@@ -448,17 +489,30 @@ def test_hsds_anonymous_has_no_contacts_or_phones(cli, filled):
     organizations = json.loads(cli("export", "organisations", "-f", "hsds", "--anonymous").stdout)
     validator = hsds_validator("organization")
     for organization in organizations:
-        assert not organization["contacts"] and not organization["phones"]
+        assert not organization["contacts"]
+        assert not organization["phones"]
         assert "email" not in organization
         assert list(validator.iter_errors(organization)) == []
 
 
 def test_subprocess_csv_to_stdout(filled):
     result = subprocess.run(
-        ["git", "status", "--porcelain"], cwd=filled.root, capture_output=True, text=True, check=True
+        ["git", "status", "--porcelain"],
+        cwd=filled.root,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert result.stdout == ""
-    run = run_mokoord("--data", str(filled.root), "export", "organisations", "--fields", "id,district", cwd=filled.root)
+    run = run_mokoord(
+        "--data",
+        str(filled.root),
+        "export",
+        "organisations",
+        "--fields",
+        "id,district",
+        cwd=filled.root,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("\ufeffID;Stadtteil")
     assert "elternverein-biebrich;Biebrich" in run.stdout

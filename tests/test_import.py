@@ -67,7 +67,23 @@ ROWS = [
         "18",
     ],
     # 4: the same organisation as row 2, spelled differently
-    ["Deutsch Türkischer Elternverein Biebrich", "", "", "", "", "", "", "", "", "", "", "", "", "Doppelt", "19"],
+    [
+        "Deutsch Türkischer Elternverein Biebrich",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "Doppelt",
+        "19",
+    ],
     # 5: a broken e-mail and an unknown district
     [
         "Eritreische Gemeinschaft",
@@ -153,7 +169,8 @@ def test_dry_run_reports_every_problem_by_row_and_writes_nothing(cli, store, mes
     assert f"{messy_csv}:5:7: warning unknown-term Stadtteil: 'Mars'" in out
     assert f"{messy_csv}:6:1: error missing-value the organisation has no name" in out
     assert f"{messy_csv}:8:0: error broken-row the row has 16 cells" in out
-    assert f"{messy_csv}:4:0: warning duplicate-row" in out and "as row 2" in out
+    assert f"{messy_csv}:4:0: warning duplicate-row" in out
+    assert "as row 2" in out
     assert "nothing was written" in out
     assert commits(store) == 1
     assert git_status(store.root) == ""
@@ -189,10 +206,13 @@ def test_skip_invalid_imports_the_rest_as_one_commit_with_normalised_values(cli,
     assert parents.fields == ["education", "parents_family"]
     assert parents.languages == ["tr", "de"]
     assert parents.origins == ["TR"]
-    assert parents.members is not None and parents.members.count == 120
+    assert parents.members is not None
+    assert parents.members.count == 120
     assert parents.legal_form == "registered_association"
-    assert parents.registration is not None and parents.registration.number == "VR 1234"
-    assert parents.address is not None and parents.address.postal_code == "65203"
+    assert parents.registration is not None
+    assert parents.registration.number == "VR 1234"
+    assert parents.address is not None
+    assert parents.address.postal_code == "65203"
     assert parents.address.street == "Rathausstraße 5"
     assert parents.notes == "Treffen montags"
     assert parents.status == "known"
@@ -205,14 +225,17 @@ def test_skip_invalid_imports_the_rest_as_one_commit_with_normalised_values(cli,
     assert women.phone == "+49 611 223344"  # Excel had dropped the 0
     assert women.district == "mainz-kastel"
     assert women.origins == ["SY", "IQ"]
-    assert women.members is not None and women.members.count == 1200
+    assert women.members is not None
+    assert women.members.count == 1200
     # contact persons: own files, random ids, linked by organisation
     persons = {p.name: p for p in data.persons.values()}
     assert set(persons) == {"Ayse Beispiel", "Max Muster"}
     assert persons["Ayse Beispiel"].organisation == "deutsch-tuerkischer-elternverein-biebrich"
     assert persons["Ayse Beispiel"].id.startswith("p-")
     log = git_log(store.root, "-1", "--format=%B%n", "--name-only")
-    assert "Ayse" not in log and "Muster" not in log and "Beispiel" not in log
+    assert "Ayse" not in log
+    assert "Muster" not in log
+    assert "Beispiel" not in log
     assert "import organisations: 3 created" in log
 
 
@@ -240,7 +263,13 @@ def test_importing_the_same_file_twice_changes_nothing(cli, store, messy_csv):
 )
 def test_encodings_and_delimiters_are_detected(cli, tmp_path, encoding, delimiter, detected):
     path = tmp_path / "liste.csv"
-    path.write_bytes(csv_text(["Name", "Stadtteil", "Sprachen"], [["Café Müßiggang e.V.", "Südost", "Türkisch; Kurdisch"]], delimiter).encode(encoding))
+    path.write_bytes(
+        csv_text(
+            ["Name", "Stadtteil", "Sprachen"],
+            [["Café Müßiggang e.V.", "Südost", "Türkisch; Kurdisch"]],
+            delimiter,
+        ).encode(encoding)
+    )
     result = cli("import", str(path), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
@@ -258,7 +287,9 @@ def test_encoding_can_be_forced_and_a_wrong_one_is_a_clear_error(cli, tmp_path):
     path.write_bytes("Name;Ort\r\nVerein Çağ;Wiesbaden\r\n".encode())
     forced = cli("import", str(path), "--encoding", "cp1252", "--dry-run", "--json")
     assert forced.exit_code == 0
-    assert json.loads(forced.stdout)["actions"][0]["name"] == "Verein Ã‡aÄŸ"  # what the user asked for
+    assert (
+        json.loads(forced.stdout)["actions"][0]["name"] == "Verein Ã‡aÄŸ"
+    )  # what the user asked for
     wrong = cli("import", str(path), "--encoding", "klingon")
     assert wrong.exit_code == 2
     assert "unknown encoding 'klingon'" in said(wrong)
@@ -275,12 +306,66 @@ def make_xlsx(path: Path) -> Path:
     notes.title = "Hinweise"
     notes["A1"] = "Liste der Vereine, Stand Frühjahr"
     sheet = workbook.create_sheet("Vereine")
-    sheet.append(["Name des Vereins", "Kontaktperson", "Tel.", "PLZ", "Ortsbezirk", "Tätigkeitsfeld", "Mitglieder", "Registernummer", "Geprüft am", "Lieblingsfarbe"])
-    sheet.append(["Griechische Gemeinde Wiesbaden", "Eleni Beispiel", 6119876543, 65183, "Mitte", "Kultur, Religion", 250, "VR 555", dt.datetime(2023, 3, 14), "blau"])
-    sheet.append(["Polnischer Kulturverein Öl", None, "+49 611 4444", "65187", "Südost", "Bildung", "45", None, None, "grün"])
-    sheet.append(["Griechische Gemeinde Wiesbaden e.V.", None, None, None, None, None, None, "VR555", None, None])  # duplicate by register
+    sheet.append(
+        [
+            "Name des Vereins",
+            "Kontaktperson",
+            "Tel.",
+            "PLZ",
+            "Ortsbezirk",
+            "Tätigkeitsfeld",
+            "Mitglieder",
+            "Registernummer",
+            "Geprüft am",
+            "Lieblingsfarbe",
+        ]
+    )
+    sheet.append(
+        [
+            "Griechische Gemeinde Wiesbaden",
+            "Eleni Beispiel",
+            6119876543,
+            65183,
+            "Mitte",
+            "Kultur, Religion",
+            250,
+            "VR 555",
+            dt.datetime(2023, 3, 14),
+            "blau",
+        ]
+    )
+    sheet.append(
+        [
+            "Polnischer Kulturverein Öl",
+            None,
+            "+49 611 4444",
+            "65187",
+            "Südost",
+            "Bildung",
+            "45",
+            None,
+            None,
+            "grün",
+        ]
+    )
+    sheet.append(
+        [
+            "Griechische Gemeinde Wiesbaden e.V.",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "VR555",
+            None,
+            None,
+        ]
+    )  # duplicate by register
     sheet.append([None, None, None, None, None, None, None, None, None, None])  # empty: ignored
-    sheet.append(["Ohne Postleitzahl", None, "abc", "Wiesbaden", None, None, None, None, None, None])
+    sheet.append(
+        ["Ohne Postleitzahl", None, "abc", "Wiesbaden", None, None, None, None, None, None]
+    )
     sheet.append(["Zu breit", None, None, None, None, None, None, None, None, None, "überzählig"])
     workbook.save(path)
     return path
@@ -312,13 +397,15 @@ def test_xlsx_import_with_sheet_numbers_and_dates(cli, tmp_path):
     data = Store(cli.root).load()
     greek = data.organisations["griechische-gemeinde-wiesbaden"]
     assert greek.phone == "+49 611 9876543"
-    assert greek.address is not None and greek.address.postal_code == "65183"
+    assert greek.address is not None
+    assert greek.address.postal_code == "65183"
     assert greek.district == "mitte"
     assert greek.fields == ["culture", "religion"]
     assert greek.last_verified == dt.date(2023, 3, 14)
     polish = data.organisations["polnischer-kulturverein-oel"]
     assert polish.district == "suedost"
-    assert polish.members is not None and polish.members.count == 45
+    assert polish.members is not None
+    assert polish.members.count == 45
 
 
 def test_xlsx_first_sheet_by_default_and_unknown_sheet(cli, tmp_path):
@@ -334,20 +421,24 @@ def test_xlsx_first_sheet_by_default_and_unknown_sheet(cli, tmp_path):
 
 def test_unreadable_inputs_are_clear_errors(cli, tmp_path):
     missing = cli("import", str(tmp_path / "fehlt.csv"))
-    assert missing.exit_code == 2 and "no such file" in said(missing)
+    assert missing.exit_code == 2
+    assert "no such file" in said(missing)
     old = tmp_path / "alt.xls"
     old.write_bytes(b"\xd0\xcf\x11\xe0")
     legacy = cli("import", str(old))
-    assert legacy.exit_code == 2 and "save the sheet as .xlsx" in said(legacy)
+    assert legacy.exit_code == 2
+    assert "save the sheet as .xlsx" in said(legacy)
     fake = tmp_path / "kaputt.xlsx"
     fake.write_text("kein Excel")
     broken = cli("import", str(fake))
-    assert broken.exit_code == 2 and "not a readable XLSX file" in said(broken)
+    assert broken.exit_code == 2
+    assert "not a readable XLSX file" in said(broken)
     empty = tmp_path / "leer.csv"
     empty.write_bytes(b"\xef\xbb\xbf\r\n;;\r\n")
     assert "empty" in cli("import", str(empty)).output
     bad_flag = cli("import", str(empty), "--on-duplicate", "merge")
-    assert bad_flag.exit_code == 2 and "--on-duplicate must be one of" in said(bad_flag)
+    assert bad_flag.exit_code == 2
+    assert "--on-duplicate must be one of" in said(bad_flag)
 
 
 def existing_store(cli, tmp_path: Path) -> None:
@@ -355,7 +446,15 @@ def existing_store(cli, tmp_path: Path) -> None:
     path.write_text(
         csv_text(
             ["Name", "Registernummer", "Telefon", "E-Mail", "Stadtteil"],
-            [["Afrikanischer Kulturverein Wiesbaden e.V.", "VR 3001", "0611 111111", "", "Dotzheim"]],
+            [
+                [
+                    "Afrikanischer Kulturverein Wiesbaden e.V.",
+                    "VR 3001",
+                    "0611 111111",
+                    "",
+                    "Dotzheim",
+                ]
+            ],
         ),
         encoding="utf-8",
     )
@@ -382,7 +481,9 @@ def second_sheet(tmp_path: Path) -> Path:
         ("fill", "+49 611 111111", "afrika@example.org", "update"),
     ],
 )
-def test_duplicates_against_the_store_follow_on_duplicate(cli, store, tmp_path, policy, phone, email, action):
+def test_duplicates_against_the_store_follow_on_duplicate(
+    cli, store, tmp_path, policy, phone, email, action
+):
     existing_store(cli, tmp_path)
     before = commits(store)
     result = cli("import", str(second_sheet(tmp_path)), "--on-duplicate", policy, "--json")
@@ -396,7 +497,11 @@ def test_duplicates_against_the_store_follow_on_duplicate(cli, store, tmp_path, 
     assert org.phone == phone
     assert org.email == email
     assert org.district == "dotzheim"  # an empty cell never erases
-    assert org.name == "Afrikanischer Kulturverein Wiesbaden e.V."  if policy != "update" else org.name == "Afrikanischer Kulturverein"
+    assert (
+        org.name == "Afrikanischer Kulturverein Wiesbaden e.V."
+        if policy != "update"
+        else org.name == "Afrikanischer Kulturverein"
+    )
     assert commits(store) == before + (0 if policy == "skip" else 1)
     assert len(list((store.root / "organisations").glob("*.yaml"))) == 1
 
@@ -404,7 +509,16 @@ def test_duplicates_against_the_store_follow_on_duplicate(cli, store, tmp_path, 
 def test_name_alike_after_legal_form_and_accents_is_a_duplicate(cli, store, tmp_path):
     existing_store(cli, tmp_path)
     path = tmp_path / "namen.csv"
-    path.write_text(csv_text(["Verein", "Stadtteil"], [["AFRIKANISCHER Kulturverein Wiesbaden", "Dotzheim"], ["Afrikanischer Kulturverein Wiesbaden", "Dotzheim"]]), encoding="utf-8")
+    path.write_text(
+        csv_text(
+            ["Verein", "Stadtteil"],
+            [
+                ["AFRIKANISCHER Kulturverein Wiesbaden", "Dotzheim"],
+                ["Afrikanischer Kulturverein Wiesbaden", "Dotzheim"],
+            ],
+        ),
+        encoding="utf-8",
+    )
     report = json.loads(cli("import", str(path), "--json", "--dry-run").stdout)
     first, second = report["actions"]
     assert (first["action"], first["match"]) == ("unchanged", "name")
@@ -414,7 +528,10 @@ def test_name_alike_after_legal_form_and_accents_is_a_duplicate(cli, store, tmp_
 def test_same_name_but_other_register_number_is_not_a_duplicate(cli, store, tmp_path):
     existing_store(cli, tmp_path)
     path = tmp_path / "andere.csv"
-    path.write_text(csv_text(["Name", "Registernummer"], [["Afrikanischer Kulturverein Wiesbaden", "VR 9999"]]), encoding="utf-8")
+    path.write_text(
+        csv_text(["Name", "Registernummer"], [["Afrikanischer Kulturverein Wiesbaden", "VR 9999"]]),
+        encoding="utf-8",
+    )
     report = json.loads(cli("import", str(path), "--json").stdout)
     assert report["actions"][0]["action"] == "create"
     assert report["actions"][0]["id"] == "afrikanischer-kulturverein-wiesbaden-2"
@@ -426,7 +543,9 @@ def test_ask_needs_a_terminal_and_asks_at_one(cli, store, tmp_path):
     refused = cli("import", str(sheet), "--on-duplicate", "ask", env={"MOKOORD_INTERACTIVE": "0"})
     assert refused.exit_code == 2
     assert "needs a terminal" in said(refused)
-    asked = cli("import", str(sheet), "--on-duplicate", "ask", input="3\n", env={"MOKOORD_INTERACTIVE": "1"})
+    asked = cli(
+        "import", str(sheet), "--on-duplicate", "ask", input="3\n", env={"MOKOORD_INTERACTIVE": "1"}
+    )
     assert asked.exit_code == 0, asked.output
     assert "phone: '+49 611 111111' → '+49 611 222222'" in said(asked)
     assert "email: None → 'afrika@example.org' (empty in the store)" in said(asked)
@@ -436,20 +555,31 @@ def test_ask_needs_a_terminal_and_asks_at_one(cli, store, tmp_path):
 
 def test_mapping_is_saved_and_reused(cli, store, tmp_path):
     path = tmp_path / "eigen.csv"
-    path.write_text(csv_text(["Bezeichnung", "Bezirk", "Interne Nr."], [["Vietnamesischer Verein", "Biebrich", "4"]]), encoding="utf-8")
+    path.write_text(
+        csv_text(
+            ["Bezeichnung", "Bezirk", "Interne Nr."], [["Vietnamesischer Verein", "Biebrich", "4"]]
+        ),
+        encoding="utf-8",
+    )
     saved = tmp_path / "mapping.yaml"
     result = cli("import", str(path), "--dry-run", "--save-mapping", str(saved))
     assert result.exit_code == 2  # no name column recognised: nothing planned, nothing saved
     assert "no column holds the organisation's name" in said(result)
     mapping = tmp_path / "meine.yaml"
-    mapping.write_text("kind: organisations\ncolumns:\n  Bezeichnung: name\n  Interne Nr.: null\n", encoding="utf-8")
-    planned = cli("import", str(path), "--mapping", str(mapping), "--save-mapping", str(saved), "--json")
+    mapping.write_text(
+        "kind: organisations\ncolumns:\n  Bezeichnung: name\n  Interne Nr.: null\n",
+        encoding="utf-8",
+    )
+    planned = cli(
+        "import", str(path), "--mapping", str(mapping), "--save-mapping", str(saved), "--json"
+    )
     assert planned.exit_code == 0, planned.output
     report = json.loads(planned.stdout)
     assert report["mapping"] == {"Bezeichnung": "name", "Bezirk": "district", "Interne Nr.": None}
     assert report["unknown_columns"] == []
     text = saved.read_text(encoding="utf-8")
-    assert "Bezeichnung: name" in text and "Bezirk: district" in text
+    assert "Bezeichnung: name" in text
+    assert "Bezirk: district" in text
     org = Store(store.root).load().organisations["vietnamesischer-verein"]
     assert org.district == "biebrich"
     # the saved mapping works on its own
@@ -479,8 +609,20 @@ def test_contact_log_import_is_guessed_and_idempotent(cli, store, tmp_path):
         csv_text(
             ["Datum", "Organisation", "Kanal", "Themen", "Zusammenfassung"],
             [
-                ["14.03.2023", "Afrikanischer Kulturverein", "Besuch vor Ort", "Förderung, Räume", "Vorstellung der Koordinierungsstelle"],
-                ["2023-04-02", "afrikanischer-kulturverein-wiesbaden", "Telefon", "Sonstiges", "Rückfrage zum Antrag"],
+                [
+                    "14.03.2023",
+                    "Afrikanischer Kulturverein",
+                    "Besuch vor Ort",
+                    "Förderung, Räume",
+                    "Vorstellung der Koordinierungsstelle",
+                ],
+                [
+                    "2023-04-02",
+                    "afrikanischer-kulturverein-wiesbaden",
+                    "Telefon",
+                    "Sonstiges",
+                    "Rückfrage zum Antrag",
+                ],
                 ["31.02.2023", "Unbekannter Verein", "Brieftaube", "", "kaputt"],
             ],
         ),
@@ -506,15 +648,38 @@ def test_contact_log_import_is_guessed_and_idempotent(cli, store, tmp_path):
 
 
 def test_subprocess_dry_run_json(store, messy_csv):
-    result = run_mokoord("--data", str(store.root), "import", str(messy_csv), "--dry-run", "--json", "--skip-invalid", cwd=store.root)
+    result = run_mokoord(
+        "--data",
+        str(store.root),
+        "import",
+        str(messy_csv),
+        "--dry-run",
+        "--json",
+        "--skip-invalid",
+        cwd=store.root,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert set(report) == {
-        "file", "kind", "encoding", "delimiter", "sheet", "on_duplicate", "mapping",
-        "unknown_columns", "summary", "actions", "problems", "dry_run", "commit",
+        "file",
+        "kind",
+        "encoding",
+        "delimiter",
+        "sheet",
+        "on_duplicate",
+        "mapping",
+        "unknown_columns",
+        "summary",
+        "actions",
+        "problems",
+        "dry_run",
+        "commit",
     }
-    assert report["dry_run"] is True and report["commit"] is None
+    assert report["dry_run"] is True
+    assert report["commit"] is None
     assert report["summary"]["created"] == 3
-    assert {"row", "action", "kind", "id", "name", "match", "changes", "reason"} == set(report["actions"][0])
+    assert {"row", "action", "kind", "id", "name", "match", "changes", "reason"} == set(
+        report["actions"][0]
+    )
     assert all(a["name"] is None for a in report["actions"] if a["kind"] == "person")
     assert git_status(store.root) == ""
