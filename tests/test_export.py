@@ -406,6 +406,20 @@ def test_export_then_import_changes_nothing(cli, filled, tmp_path, fmt):
     assert git_status(filled.root) == ""
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_contact_log_export_then_import_changes_nothing(cli, filled, tmp_path, fmt):
+    out = tmp_path / f"kontakte.{fmt}"
+    assert cli("export", "contacts", "-f", fmt, "-o", str(out)).exit_code == 0
+    before = commits(filled)
+    result = cli("import", str(out), "--json", "--on-duplicate", "update")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["kind"] == "contacts"
+    assert report["problems"] == []
+    assert report["summary"]["unchanged"] == 2, report["actions"]
+    assert commits(filled) == before
+
+
 def test_edited_export_imports_the_edit_only(cli, filled, tmp_path):
     out = tmp_path / "register.csv"
     assert cli("export", "organisations", "-o", str(out)).exit_code == 0

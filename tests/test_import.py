@@ -683,3 +683,53 @@ def test_subprocess_dry_run_json(store, messy_csv):
     )
     assert all(a["name"] is None for a in report["actions"] if a["kind"] == "person")
     assert git_status(store.root) == ""
+
+
+def test_list_cells_split_on_and_only_when_no_term_says_so(cli, store, tmp_path):
+    path = tmp_path / "felder.csv"
+    path.write_text(
+        csv_text(
+            ["Name", "Tätigkeitsfelder", "Schlagworte"],
+            [
+                ["Verein Eins", "Religion und Kultur", "Moschee, Frauen Treff"],
+                ["Verein Zwei", "Eltern und Familie; Arbeit und Beruf", ""],
+                ["Verein Drei", "Jugendarbeit / Sport & Spiel", ""],
+            ],
+        ),
+        encoding="utf-8",
+    )
+    assert cli("import", str(path)).exit_code == 0
+    data = Store(store.root).load()
+    assert data.organisations["verein-eins"].fields == ["religion", "culture"]
+    assert data.organisations["verein-eins"].tags == ["moschee", "frauen-treff"]
+    assert data.organisations["verein-zwei"].fields == ["parents_family", "work"]
+    assert data.organisations["verein-drei"].fields[:2] == ["youth", "sport"]
+
+
+def test_an_organisation_list_with_date_and_remarks_is_not_a_contact_log(cli, store, tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text(
+        csv_text(
+            ["Verein", "Straße", "Datum", "Bemerkung"],
+            [["Verein Vier", "Hauptstr. 1", "01.02.2023", "x"]],
+        ),
+        encoding="utf-8",
+    )
+    report = json.loads(cli("import", str(path), "--dry-run", "--json").stdout)
+    assert report["kind"] == "organisations"
+    assert report["unknown_columns"] == ["Datum"]
+
+
+def test_unknown_id_still_finds_the_organisation_by_register_number(cli, store, tmp_path):
+    existing_store(cli, tmp_path)
+    path = tmp_path / "fremd.csv"
+    path.write_text(
+        csv_text(
+            ["ID", "Name", "Registernummer"],
+            [["anderer-name", "Afrikanischer Kulturverein", "VR 3001"]],
+        ),
+        encoding="utf-8",
+    )
+    report = json.loads(cli("import", str(path), "--json").stdout)
+    assert report["actions"][0]["match"] == "register"
+    assert report["actions"][0]["id"] == "afrikanischer-kulturverein-wiesbaden"

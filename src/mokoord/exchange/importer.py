@@ -328,6 +328,10 @@ def _read_cells(row: Row, ctx: _Context) -> tuple[dict[str, Any], list[Problem]]
         text = row.get(index).strip()
         if not text:
             continue
+        if target == "organisations":
+            ids = ctx.mapping.column_of("organisation_ids")
+            if ids is not None and row.get(ids).strip():
+                continue  # the ids say it exactly; names are for people
         header = ctx.mapping.headers[index]
         try:
             values.update(_value(target, text, ctx, values))
@@ -413,7 +417,9 @@ def _value(target: str, text: str, ctx: _Context, values: dict[str, Any]) -> dic
     if target == "tags":
         from mokoord.slugs import slugify
 
-        return {target: [tag for tag in (slugify(t) for t in norm.split_list(text)) if tag]}
+        tags = ctx.vocabularies["tags"]
+        found_tags = [tags.exact_match(t) or slugify(t) for t in norm.split_list(text)]
+        return {target: [tag for tag in dict.fromkeys(found_tags) if tag]}
     if target == "networks":
         found, missing = [], []
         network_names = {key: [net.name] for key, net in ctx.data.networks.items()}
@@ -591,7 +597,7 @@ class _OrganisationPlanner:
         wanted_id = values.get("id")
         if wanted_id and wanted_id in ctx.data.organisations:
             existing, action.match = ctx.data.organisations[wanted_id], "id"
-        elif not wanted_id or not name:
+        else:
             found = ctx.index.find(name, register) if name or register else None
             if found is not None:
                 existing, action.match = ctx.data.organisations[found.key], found.how

@@ -233,11 +233,18 @@ def _lookup(kind: str) -> dict[str, str | None]:
 
 
 def guess_kind(headers: list[str]) -> ImportKind:
-    """``contacts`` when the sheet has a date and a channel or summary column, else organisations."""
+    """``contacts`` for a contact log (a date, and a channel or a summary), else organisations.
+
+    A list of organisations with a "Datum" and a "Bemerkung" column stays
+    organisations: it has columns only organisations have (address, phone…).
+    """
     keys = {header_key(header) for header in headers}
-    contact = _lookup("contacts")
-    found = {contact.get(key) for key in keys}
-    if "date" in found and ({"channel", "summary"} & found):
+    found = {_lookup("contacts").get(key) for key in keys}
+    as_org = {_lookup("organisations").get(key) for key in keys}
+    only_org = as_org - {None, "id", "name", "notes", "fields"} - set(CONTACT_TARGETS)
+    if "date" in found and "channel" in found:
+        return "contacts"
+    if "date" in found and "summary" in found and not only_org:
         return "contacts"
     return "organisations"
 

@@ -18,6 +18,8 @@ from mokoord.models.config import Label
 from mokoord.textmatch import fold, fold_variants
 
 LIST_SPLIT_RE = re.compile(r"\s*[,;/\n|]\s*")
+AND_SPLIT_RE = re.compile(r"\s+(?:und|and|sowie|&|\+)\s+", re.IGNORECASE)
+"""Within a list item that is no term as a whole: "Religion und Kultur" → two."""
 
 
 class ValueProblem(ValueError):
@@ -169,6 +171,10 @@ class Vocabulary:
                     exact.setdefault(variant, key)
         return cls(name, exact)
 
+    def exact_match(self, text: str) -> str | None:
+        """The term spelled exactly so (key or label; case, accents, punctuation ignored)."""
+        return next((self.exact[v] for v in sorted(_variants(text)) if v in self.exact), None)
+
     def match(self, text: str, *, cutoff: float = 85.0) -> str | None:
         """The term a text means: exact spelling, then a part of it, then a close one."""
         wanted = _variants(text)
@@ -197,11 +203,14 @@ class Vocabulary:
         found: list[str] = []
         missing: list[str] = []
         for item in split_list(text):
-            term = self.match(item)
-            if term is None:
-                missing.append(item)
-            elif term not in found:
-                found.append(term)
+            exact = self.exact_match(item)
+            parts = [item] if exact else [p for p in AND_SPLIT_RE.split(item) if p.strip()]
+            for part in parts:
+                term = exact or self.match(part)
+                if term is None:
+                    missing.append(part)
+                elif term not in found:
+                    found.append(term)
         return found, missing
 
 
