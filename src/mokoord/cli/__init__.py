@@ -17,6 +17,7 @@ _COMMAND_MODULES = (
     "register",
     "contacts",
     "report",
+    "exchange",
 )
 
 for _name in _COMMAND_MODULES:
