@@ -146,7 +146,11 @@ def test_invalid_files_keep_their_problems_in_the_index(store: Store) -> None:
         data = store.load(("organisation",))
         assert data.organisations == {} or len(data.organisations) == 0
         [problem] = data.problems
-        assert (problem.path, problem.line, problem.code) == ("organisations/kaputt.yaml", 3, "invalid-value")
+        assert (problem.path, problem.line, problem.code) == (
+            "organisations/kaputt.yaml",
+            3,
+            "invalid-value",
+        )
 
 
 def test_two_processes_at_once_leave_a_correct_index(store: Store) -> None:
@@ -159,7 +163,10 @@ def test_two_processes_at_once_leave_a_correct_index(store: Store) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(store.root)], stdout=subprocess.PIPE, text=True, env=env
+            [sys.executable, "-c", script, str(store.root)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         for _ in range(3)
     ]

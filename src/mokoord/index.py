@@ -27,17 +27,17 @@ import gc
 import hashlib
 import marshal
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from mokoord.errors import Problem
 from mokoord.records import Records
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 RACY_SECONDS = 2.0
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""
@@ -47,9 +47,12 @@ Progress = Callable[[int, int], None]
 """``progress(done, total)``, called while files are parsed."""
 
 
-Entry = tuple[Fingerprint | None, dict[str, Any] | None, tuple[tuple[Any, ...], ...]]
-"""(fingerprint or ``None`` when too fresh to trust, validated record as plain
-data or ``None`` when it did not validate, problems as tuples)."""
+Payload = tuple[str, str, str | None]
+"""A validated record: (its JSON, its id, its date or ``None``)."""
+Problems = tuple[tuple[Any, ...], ...]
+Entry = tuple[Fingerprint | None, Payload | None, Problems]
+"""(fingerprint or ``None`` when too fresh to trust, the record or ``None``
+when it did not validate, its problems as tuples)."""
 
 
 @contextlib.contextmanager
@@ -75,7 +78,8 @@ def _code_stamp() -> str:
     from mokoord import __version__, models
 
     digest = hashlib.sha1(f"{INDEX_VERSION}:{__version__}".encode())
-    for source in sorted(Path(models.__file__).parent.glob("*.py")):
+    sources = [Path(__file__), *sorted(Path(models.__file__).parent.glob("*.py"))]
+    for source in sources:
         with contextlib.suppress(OSError):
             digest.update(source.read_bytes())
     return digest.hexdigest()
@@ -92,49 +96,41 @@ def code_stamp() -> str:
 
 
 def scan(root: Path, folder: str) -> dict[str, Fingerprint]:
-    """Every ``*.yaml`` below ``root/folder`` (hidden entries skipped) → fingerprint."""
+    """Every ``*.yaml`` below ``root/folder`` (hidden entries skipped) → fingerprint.
+
+    This runs on every command over every file, so it is kept lean: one
+    ``stat`` per file, no ``Path`` objects.
+    """
     found: dict[str, Fingerprint] = {}
-    stack = [(root / folder, folder)]
+    base = os.fspath(root) + os.sep
+    is_regular = stat.S_ISREG
+    stack = [folder]
     while stack:
-        path, relative = stack.pop()
+        relative = stack.pop()
         try:
-            entries = os.scandir(path)
+            entries = os.scandir(base + relative)
         except OSError:
             continue
         with entries:
             for entry in entries:
                 name = entry.name
-                if name.startswith("."):
+                if name[0] == ".":
                     continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), f"{relative}/{name}"))
-                elif name.endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False):
+                if name.endswith(".yaml"):
                     try:
                         st = entry.stat(follow_symlinks=False)
                     except OSError:
                         continue
-                    found[f"{relative}/{name}"] = (st.st_mtime_ns, st.st_size, st.st_ino)
+                    if is_regular(st.st_mode):
+                        found[relative + "/" + name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append(relative + "/" + name)
     return found
 
 
-def _encode(value: Any) -> Any:
-    """Plain data marshal can hold: dates and amounts as strings (pydantic reads them back)."""
-    if isinstance(value, dict):
-        return {key: _encode(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_encode(item) for item in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return value.isoformat()
-
-
-def parse_file(
-    root: str, relative: str, kind: str
-) -> tuple[str, dict[str, Any] | None, tuple[tuple[Any, ...], ...]]:
+def parse_file(root: str, relative: str, kind: str) -> tuple[str, Payload | None, Problems]:
     """Read, parse and validate one file; plain results only (used in worker processes)."""
-    from mokoord.store import KINDS, plain
+    from mokoord.store import KINDS
     from mokoord.validation import validate_document
     from mokoord.yamlio import read_document
 
@@ -145,7 +141,14 @@ def parse_file(
     if record is None and doc.data is not None:
         # Only a failing file needs positions: parse it again to place its problems.
         record, problems = validate_document(read_document(path, relative), model)
-    payload = _encode(plain(record)) if record is not None else None
+    payload = None
+    if record is not None:
+        when = getattr(record, "date", None)
+        payload = (
+            record.model_dump_json(exclude_none=True, exclude_defaults=True, by_alias=True),
+            record.id,
+            when.isoformat() if when is not None else None,
+        )
     return relative, payload, tuple(_problem_tuple(p) for p in problems)
 
 
@@ -261,7 +264,8 @@ def load_kind(
         index.read()
     if index.refresh(progress=progress) and use_cache:
         index.write()
-    payloads: dict[str, dict[str, Any]] = {}
+    payloads: dict[str, str] = {}
+    dates: dict[str, str] = {}
     sources: dict[str, str] = {}
     problems: list[Problem] = []
     for relative, (_fingerprint, payload, found) in index.entries.items():
@@ -269,9 +273,11 @@ def load_kind(
             problems.extend(Problem(*p) for p in found)
         if payload is None:
             continue
-        record_id = payload["id"]
+        text, record_id, when = payload
         if record_id in sources and sources[record_id] < relative:
             continue  # a duplicate id: the first file by path wins; check reports it
-        payloads[record_id] = payload
+        payloads[record_id] = text
         sources[record_id] = relative
-    return Records(KINDS[kind].model, payloads), problems, sources
+        if when is not None:
+            dates[record_id] = when
+    return Records(KINDS[kind].model, payloads, dates), problems, sources

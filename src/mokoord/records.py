@@ -1,10 +1,10 @@
 """Lazily validated records: a read-only mapping id → model.
 
-The index hands over each record as plain data; building 100,000 pydantic
+The index hands over each record as JSON; building 100,000 pydantic
 models costs more than the rest of a warm command together, and most
 commands look at a fraction of them (a report at two years of contacts). A
 :class:`Records` mapping validates a record the first time it is looked at and
-keeps the model. :meth:`Records.between` selects by date on the plain data,
+keeps the model. :meth:`Records.between` selects by date from a date column,
 so records outside a period are never validated.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -22,12 +22,15 @@ M = TypeVar("M", bound=BaseModel)
 class Records(Mapping[str, M], Generic[M]):
     """id → model, validated on first access."""
 
-    __slots__ = ("_models", "_payloads", "_validate")
+    __slots__ = ("_dates", "_models", "_payloads", "_validate")
 
-    def __init__(self, model: type[M], payloads: dict[str, dict[str, Any]]) -> None:
+    def __init__(
+        self, model: type[M], payloads: dict[str, str], dates: dict[str, str] | None = None
+    ) -> None:
         self._payloads = payloads
+        self._dates = dates or {}
         self._models: dict[str, M] = {}
-        self._validate = model.model_validate
+        self._validate = model.model_validate_json
 
     def __getitem__(self, key: str) -> M:
         found = self._models.get(key)
@@ -45,22 +48,18 @@ class Records(Mapping[str, M], Generic[M]):
     def __contains__(self, key: object) -> bool:
         return key in self._payloads
 
-    def between(self, field: str, start: dt.date, end: dt.date) -> list[M]:
-        """Records whose date ``field`` lies in ``[start, end]``, validating only those."""
+    def between(self, start: dt.date, end: dt.date) -> list[M]:
+        """Records whose ``date`` lies in ``[start, end]``, validating only those."""
         low, high = start.isoformat(), end.isoformat()
-        return [
-            self[key]
-            for key, payload in self._payloads.items()
-            if low <= str(payload.get(field, "")) <= high
-        ]
+        return [self[key] for key, when in self._dates.items() if low <= when <= high]
 
-    def raw(self, key: str) -> dict[str, Any]:
-        """The plain data of one record (no validation): for scans over many records."""
-        return self._payloads[key]
+    def dates(self) -> dict[str, str]:
+        """id → ISO date of every dated record, without validating any."""
+        return self._dates
 
 
-def between(records: Mapping[str, M], field: str, start: dt.date, end: dt.date) -> list[M]:
-    """Records dated within ``[start, end]``: fast on :class:`Records`, correct on any mapping."""
+def between(records: Mapping[str, M], start: dt.date, end: dt.date) -> list[M]:
+    """Records whose ``date`` lies in ``[start, end]``: fast on :class:`Records`, right on any mapping."""
     if isinstance(records, Records):
-        return records.between(field, start, end)
-    return [r for r in records.values() if start <= getattr(r, field) <= end]
+        return records.between(start, end)
+    return [r for r in records.values() if start <= r.date <= end]  # type: ignore[attr-defined]

@@ -186,11 +186,11 @@ class Dataset:
 
     def contacts_between(self, start: dt.date, end: dt.date) -> list[Contact]:
         """Contacts dated within ``[start, end]`` (validating only those when lazy)."""
-        return between(self.contacts, "date", start, end)
+        return between(self.contacts, start, end)
 
     def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
         """Events starting within ``[start, end]``."""
-        return between(self.events, "date", start, end)
+        return between(self.events, start, end)
 
 
 # --------------------------------------------------------------------------- the store
