@@ -176,7 +176,7 @@ def main() -> int:
             flush=True,
         )
 
-    print("measuring (median of %d runs each) …" % args.runs, flush=True)
+    print(f"measuring (median of {args.runs} runs each) …", flush=True)
     floor = timed([sys.executable, "-c", FLOOR_SCRIPT, str(root)], runs=1)
 
     shutil.rmtree(index_dir, ignore_errors=True)
