@@ -20,7 +20,9 @@ DEMO = REPO / "data"
 
 
 @pytest.fixture(autouse=True)
-def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _git_identity(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Tests never read the developer's git config; commits get a fixed author."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -62,7 +64,9 @@ class Cli:
 
     def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         prefix = ["--data", str(self.root)] if self.root is not None else []
-        return self.runner.invoke(app, [*prefix, *args], input=input, env=env, catch_exceptions=False)
+        return self.runner.invoke(
+            app, [*prefix, *args], input=input, env=env, catch_exceptions=False
+        )
 
 
 @pytest.fixture
@@ -75,7 +79,9 @@ def demo_cli(demo: Store) -> Cli:
     return Cli(demo.root)
 
 
-def run_mokoord(*args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_mokoord(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """A true subprocess run of ``python -m mokoord``."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from mokoord.errors import Problem, Severity
 from mokoord.models import Config, Record
@@ -74,7 +74,7 @@ def check_store(
             )
         if record is None:
             continue
-        records = data.records(spec.name)
+        records = cast(dict[str, Record], data.records(spec.name))
         if record.id in records:
             problems.append(
                 doc.problem(

@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -47,6 +47,7 @@ from mokoord.models import (
     Programme,
     Record,
 )
+from mokoord.records import between
 from mokoord.slugs import is_valid_id
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
@@ -165,23 +166,31 @@ class Dataset:
     """Everything in a store, validated; what queries, checks and reports work on."""
 
     config: Config
-    organisations: dict[str, Organisation] = field(default_factory=dict)
-    persons: dict[str, Person] = field(default_factory=dict)
-    contacts: dict[str, Contact] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    cooperations: dict[str, Cooperation] = field(default_factory=dict)
-    networks: dict[str, Network] = field(default_factory=dict)
-    institutions: dict[str, Institution] = field(default_factory=dict)
-    programmes: dict[str, Programme] = field(default_factory=dict)
-    applications: dict[str, Application] = field(default_factory=dict)
+    organisations: Mapping[str, Organisation] = field(default_factory=dict)
+    persons: Mapping[str, Person] = field(default_factory=dict)
+    contacts: Mapping[str, Contact] = field(default_factory=dict)
+    events: Mapping[str, Event] = field(default_factory=dict)
+    cooperations: Mapping[str, Cooperation] = field(default_factory=dict)
+    networks: Mapping[str, Network] = field(default_factory=dict)
+    institutions: Mapping[str, Institution] = field(default_factory=dict)
+    programmes: Mapping[str, Programme] = field(default_factory=dict)
+    applications: Mapping[str, Application] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     """Problems found while loading (files that did not validate are left out)."""
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, id) → the file's path relative to the store root."""
 
-    def records(self, kind: str) -> dict[str, Any]:
-        result: dict[str, Any] = getattr(self, KINDS[kind].folder)
+    def records(self, kind: str) -> Mapping[str, Any]:
+        result: Mapping[str, Any] = getattr(self, KINDS[kind].folder)
         return result
+
+    def contacts_between(self, start: dt.date, end: dt.date) -> list[Contact]:
+        """Contacts dated within ``[start, end]`` (validating only those when lazy)."""
+        return between(self.contacts, start, end)
+
+    def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
+        """Events starting within ``[start, end]``."""
+        return between(self.events, start, end)
 
 
 # --------------------------------------------------------------------------- the store
@@ -270,31 +279,36 @@ class Store:
     def exists(self, kind: str, record_id: str) -> bool:
         return self.find_file(kind, record_id) is not None
 
-    def load(self, kinds: Iterable[str] | None = None, *, locate: bool = False) -> Dataset:
-        """Read and validate every file (of the given kinds).
+    def load(
+        self,
+        kinds: Iterable[str] | None = None,
+        *,
+        use_cache: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Dataset:
+        """Read and validate every file (of the given kinds), through the index.
 
         Files that do not validate are left out and their problems recorded in
-        :attr:`Dataset.problems`; loading itself never fails on bad data.
+        :attr:`Dataset.problems`; loading itself never fails on bad data. The
+        index (:mod:`mokoord.index`) makes this fast: only files changed since
+        the last command are parsed again. ``use_cache=False`` reads every file.
         """
+        from mokoord.index import load_kind, quiet_gc
+
         config, config_problems = self.read_config()
         if config is None:
             raise InvalidData(f"{CONFIG_FILE} is not valid; fix it first", config_problems)
         self._config = config
         data = Dataset(config=config)
-        for name in kinds or KINDS:
-            spec = KINDS[name]
-            target = data.records(name)
-            for path in self.files(name):
-                relative = self.relative(path)
-                record, problems = validate_document(
-                    read_document(path, relative, locate=locate), spec.model
+        with quiet_gc():
+            for name in kinds or KINDS:
+                records, problems, sources = load_kind(
+                    self.root, name, use_cache=use_cache, progress=progress
                 )
+                setattr(data, KINDS[name].folder, records)
                 data.problems.extend(problems)
-                if record is not None:
-                    if record.id in target:
-                        continue  # reported by check as a duplicate id
-                    target[record.id] = record
-                    data.sources[(name, record.id)] = relative
+                for record_id, relative in sources.items():
+                    data.sources[(name, record_id)] = relative
         return data
 
     def documents(

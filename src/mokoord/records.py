@@ -1,0 +1,65 @@
+"""Lazily validated records: a read-only mapping id → model.
+
+The index hands over each record as JSON; building 100,000 pydantic
+models costs more than the rest of a warm command together, and most
+commands look at a fraction of them (a report at two years of contacts). A
+:class:`Records` mapping validates a record the first time it is looked at and
+keeps the model. :meth:`Records.between` selects by date from a date column,
+so records outside a period are never validated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Records(Mapping[str, M], Generic[M]):
+    """id → model, validated on first access."""
+
+    __slots__ = ("_dates", "_models", "_payloads", "_validate")
+
+    def __init__(
+        self, model: type[M], payloads: dict[str, str], dates: dict[str, str] | None = None
+    ) -> None:
+        self._payloads = payloads
+        self._dates = dates or {}
+        self._models: dict[str, M] = {}
+        self._validate = model.model_validate_json
+
+    def __getitem__(self, key: str) -> M:
+        found = self._models.get(key)
+        if found is None:
+            found = self._validate(self._payloads[key])
+            self._models[key] = found
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._payloads)
+
+    def __len__(self) -> int:
+        return len(self._payloads)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._payloads
+
+    def between(self, start: dt.date, end: dt.date) -> list[M]:
+        """Records whose ``date`` lies in ``[start, end]``, validating only those."""
+        low, high = start.isoformat(), end.isoformat()
+        return [self[key] for key, when in self._dates.items() if low <= when <= high]
+
+    def dates(self) -> dict[str, str]:
+        """id → ISO date of every dated record, without validating any."""
+        return self._dates
+
+
+def between(records: Mapping[str, M], start: dt.date, end: dt.date) -> list[M]:
+    """Records whose ``date`` lies in ``[start, end]``: fast on :class:`Records`, right on any mapping."""
+    if isinstance(records, Records):
+        return records.between(start, end)
+    return [r for r in records.values() if start <= r.date <= end]  # type: ignore[attr-defined]
