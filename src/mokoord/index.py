@@ -37,7 +37,7 @@ from typing import Any
 from mokoord.errors import Problem
 from mokoord.records import Records
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 RACY_SECONDS = 2.0
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""
@@ -47,8 +47,11 @@ Progress = Callable[[int, int], None]
 """``progress(done, total)``, called while files are parsed."""
 
 
-Payload = tuple[str, str, str | None]
-"""A validated record: (its JSON, its id, its date or ``None``)."""
+Payload = tuple[str, str, str | None, tuple[Any, ...] | None]
+"""A validated record: (its JSON, its id, its date or ``None``, its columns)."""
+
+COLUMNS: dict[str, tuple[str, ...]] = {"contact": ("organisations", "planned")}
+"""Fields kept beside the JSON, for queries over all records that need no model."""
 Problems = tuple[tuple[Any, ...], ...]
 Entry = tuple[Fingerprint | None, Payload | None, Problems]
 """(fingerprint or ``None`` when too fresh to trust, the record or ``None``
@@ -144,12 +147,18 @@ def parse_file(root: str, relative: str, kind: str) -> tuple[str, Payload | None
     payload = None
     if record is not None:
         when = getattr(record, "date", None)
+        names = COLUMNS.get(kind)
         payload = (
             record.model_dump_json(exclude_none=True, exclude_defaults=True, by_alias=True),
             record.id,
             when.isoformat() if when is not None else None,
+            tuple(_column(getattr(record, name)) for name in names) if names else None,
         )
     return relative, payload, tuple(_problem_tuple(p) for p in problems)
+
+
+def _column(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
@@ -266,6 +275,7 @@ def load_kind(
         index.write()
     payloads: dict[str, str] = {}
     dates: dict[str, str] = {}
+    columns: dict[str, tuple[Any, ...]] = {}
     sources: dict[str, str] = {}
     problems: list[Problem] = []
     for relative, (_fingerprint, payload, found) in index.entries.items():
@@ -273,11 +283,13 @@ def load_kind(
             problems.extend(Problem(*p) for p in found)
         if payload is None:
             continue
-        text, record_id, when = payload
+        text, record_id, when, values = payload
         if record_id in sources and sources[record_id] < relative:
             continue  # a duplicate id: the first file by path wins; check reports it
         payloads[record_id] = text
         sources[record_id] = relative
         if when is not None:
             dates[record_id] = when
-    return Records(KINDS[kind].model, payloads, dates), problems, sources
+        if values is not None:
+            columns[record_id] = values
+    return Records(KINDS[kind].model, payloads, dates, columns), problems, sources

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -22,13 +22,18 @@ M = TypeVar("M", bound=BaseModel)
 class Records(Mapping[str, M], Generic[M]):
     """id → model, validated on first access."""
 
-    __slots__ = ("_dates", "_models", "_payloads", "_validate")
+    __slots__ = ("_columns", "_dates", "_models", "_payloads", "_validate")
 
     def __init__(
-        self, model: type[M], payloads: dict[str, str], dates: dict[str, str] | None = None
+        self,
+        model: type[M],
+        payloads: dict[str, str],
+        dates: dict[str, str] | None = None,
+        columns: dict[str, tuple[Any, ...]] | None = None,
     ) -> None:
         self._payloads = payloads
         self._dates = dates or {}
+        self._columns = columns or {}
         self._models: dict[str, M] = {}
         self._validate = model.model_validate_json
 
@@ -56,6 +61,10 @@ class Records(Mapping[str, M], Generic[M]):
     def dates(self) -> dict[str, str]:
         """id → ISO date of every dated record, without validating any."""
         return self._dates
+
+    def columns(self) -> dict[str, tuple[Any, ...]]:
+        """id → the index columns of a record (see ``mokoord.index.COLUMNS``)."""
+        return self._columns
 
 
 def between(records: Mapping[str, M], start: dt.date, end: dt.date) -> list[M]:

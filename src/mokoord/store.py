@@ -47,7 +47,7 @@ from mokoord.models import (
     Programme,
     Record,
 )
-from mokoord.records import between
+from mokoord.records import Records, between
 from mokoord.slugs import is_valid_id
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
@@ -187,6 +187,23 @@ class Dataset:
     def contacts_between(self, start: dt.date, end: dt.date) -> list[Contact]:
         """Contacts dated within ``[start, end]`` (validating only those when lazy)."""
         return between(self.contacts, start, end)
+
+    def contact_facts(self) -> list[tuple[dt.date, tuple[str, ...], bool]]:
+        """(date, organisations, planned) of every contact.
+
+        Taken from the index columns when the store was loaded through the
+        index, so no contact has to be validated (a report needs these facts
+        of all contacts, e.g. for first contacts, but the details of a few).
+        """
+        contacts = self.contacts
+        if isinstance(contacts, Records) and len(contacts.columns()) == len(contacts):
+            dates, columns = contacts.dates(), contacts.columns()
+            parse = dt.date.fromisoformat
+            return [
+                (parse(dates[key]), organisations, planned)
+                for key, (organisations, planned) in columns.items()
+            ]
+        return [(c.date, tuple(c.organisations), c.planned) for c in contacts.values()]
 
     def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
         """Events starting within ``[start, end]``."""
