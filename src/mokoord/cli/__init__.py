@@ -12,7 +12,7 @@ import importlib
 from mokoord.cli._app import app
 
 # One module per command group; each registers its commands on ``app``.
-_COMMAND_MODULES = ("store",)
+_COMMAND_MODULES = ("store", "activities")
 
 for _name in _COMMAND_MODULES:
     importlib.import_module(f"mokoord.cli.{_name}")
