@@ -45,8 +45,11 @@ def resolve_term(terms: Mapping[str, Label], value: str, flag: str, vocabulary: 
 
 
 def _suggest(text: str, candidates: Mapping[str, Iterable[str]]) -> str:
-    matches = pick(text, candidates, limit=4)
-    return ", ".join(m.key for m in matches)
+    from rapidfuzz import fuzz
+
+    keys = [m.key for m in pick(text, candidates, limit=4)]
+    keys += [key for key in candidates if fuzz.ratio(text, key) >= 75 and key not in keys]
+    return ", ".join(keys[:4])
 
 
 def require_org(data: Dataset, org_id: str, flag: str = "--org") -> Organisation:

@@ -144,20 +144,19 @@ def violations(
     found: list[Violation] = []
     forms = eligible_forms(line)
     if forms and org.legal_form not in forms:
-
-        def name(term: str | None) -> str:
-            if term is None:
-                return "not recorded"
-            return str(legal_form_label(term)) if legal_form_label else term
-
+        allowed = " or ".join(_form_name(form, legal_form_label) for form in forms)
         what = "institutional funding" if line.kind == "institutional" else f"line '{line.id}'"
-        allowed = " or ".join(name(form) for form in forms)
+        has = (
+            f"has legal_form {_form_name(org.legal_form, legal_form_label)}"
+            if org.legal_form
+            else "has no legal_form recorded"
+        )
         found.append(
             Violation(
                 "funding-eligibility",
                 "organisation",
-                f"{what} of programme '{programme.id}' is only for {allowed}; "
-                f"the legal form of '{org.id}' is {name(org.legal_form)}",
+                f"{what} of programme '{programme.id}' goes only to {allowed}; "
+                f"'{org.id}' {has}",
             )
         )
     limit = limit_for(line, programme, org, app.months)
@@ -192,6 +191,12 @@ def violations(
                     )
                 )
     return found
+
+
+def _form_name(term: str, legal_form_label: Any) -> str:
+    if legal_form_label is None:
+        return term
+    return f"{term} ({legal_form_label(term)})"
 
 
 # --------------------------------------------------------------------------- ids and statuses

@@ -59,6 +59,12 @@ def _lang(data: Dataset) -> str:
     return data.config.language
 
 
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
 def _warn(message: str) -> None:
     err_console().print(f"[yellow]note:[/] {message}")
 
@@ -68,8 +74,20 @@ def _table(*columns: str, title: str | None = None) -> Any:
 
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for column in columns:
-        table.add_column(column, overflow="fold")
+        fixed = column in {"Date", "Since", "Until", "Orgs", "People"}
+        table.add_column(column, overflow="fold", no_wrap=fixed)
     return table
+
+
+def _valid(st: Any, data: Dataset, kind: str, ids: list[str | None]) -> None:
+    """Raise the file's own problems when a wanted record exists but does not validate."""
+    store = st.store()
+    records = data.records(kind)
+    for record_id in ids:
+        if record_id and record_id not in records and store.exists(kind, record_id):
+            from mokoord.store import KINDS
+
+            store.get(KINDS[kind].model, record_id)
 
 
 def _declined_note(data: Dataset, org_ids: list[str]) -> None:
@@ -156,6 +174,7 @@ def add_event(
         for t in topic or []
     ]
     orgs = list(dict.fromkeys(org or []))
+    _valid(st, data, "organisation", [*orgs, place_org])
     for org_id in orgs:
         activities.require_org(data, org_id)
     if place_org is not None:
@@ -227,6 +246,7 @@ def attend(
     st = state(ctx)
     store = st.store()
     data = st.load(("organisation",))
+    _valid(st, data, "organisation", list(orgs))
     for org_id in orgs:
         activities.require_org(data, org_id)
     _declined_note(data, orgs)
@@ -288,15 +308,14 @@ def events(
     if not found:
         err_console().print("no events match")
         return
-    table = _table("Date", "Id", "Kind", "Title", "Series", "Orgs", "People")
+    table = _table("Date", "Event", "Kind", "Orgs", "People")
     for event in found:
-        when = event.date.isoformat() + (f" – {event.end.isoformat()}" if event.end else "")
+        when = event.date.isoformat() + (f"\n– {event.end.isoformat()}" if event.end else "")
+        what = event.title + (f" ({event.series})" if event.series else "")
         table.add_row(
             when,
-            event.id,
+            f"{_escape(what)}\n[dim]{event.id}[/]",
             vocab.label("event_kinds", event.kind, lang),
-            event.title,
-            event.series or "",
             str(len(event.attendance)),
             str(event.head_count),
         )
@@ -383,6 +402,8 @@ def add_cooperation(
     start = parse_date_option(prompts.require(since, "--since", "Since (date)"), "--since")
     what = prompts.require(topic, "--topic", "Topic")
     stop = parse_date_option(until, "--until")
+    _valid(st, data, "organisation", [org_id, partner_id])
+    _valid(st, data, "institution", [partner_id])
     organisation = activities.require_org(data, org_id)
     activities.require_partner(data, partner_id)
     if partner_id == org_id:
@@ -515,6 +536,7 @@ def add_network(
     data = st.load(("organisation", "institution", "network"))
     title = prompts.require(name, "--name", "Name of the network")
     members = list(dict.fromkeys(member or []))
+    _valid(st, data, "organisation", list(members))
     for org_id in members:
         activities.require_org(data, org_id, "--member")
     if contact_institution is not None and contact_institution not in data.institutions:
@@ -872,6 +894,8 @@ def add_application(
     amount = _money_option(
         prompts.require(requested, "--requested", "Amount requested (EUR)"), "--requested"
     )
+    _valid(st, data, "organisation", [org_id])
+    _valid(st, data, "programme", [programme_id])
     organisation = activities.require_org(data, org_id)
     prog = data.programmes.get(programme_id)
     if prog is None:
@@ -1126,8 +1150,7 @@ def applications(
         table.add_row(
             row["id"],
             row["organisation_name"] or row["organisation"],
-            (row["programme_name"] or row["programme"])
-            + (f" / {row['line']}" if row["line"] else ""),
+            row["programme"] + (f" / {row['line']}" if row["line"] else ""),
             row["title"] + (" [dim](supported)[/]" if row["supported"] else ""),
             money(row["requested"], lang),
             money(row["granted"], lang) if row["granted"] is not None else "",
