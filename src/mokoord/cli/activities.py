@@ -599,15 +599,12 @@ def networks(ctx: typer.Context, json_output: JsonOption = False) -> None:
     if not rows:
         err_console().print("no networks recorded; add one with `mokoord add-network`")
         return
-    table = _table("Id", "Name", "Kind", "Level", "Meets", "Members")
+    table = _table("Network", "Meets", "Members")
     for row in rows:
         table.add_row(
-            row["id"],
-            row["name"],
-            row["kind"],
-            row["level"],
+            f"{_escape(row['name'])}\n[dim]{row['id']} · {row['kind']} · {row['level']}[/]",
             row["meeting_rhythm"] or "",
-            "\n".join(f"{m['name']} ({m['id']})" for m in row["members"]) or "–",
+            "\n".join(_escape(m["name"]) for m in row["members"]) or "–",
         )
     console().print(table)
 
