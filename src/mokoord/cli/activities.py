@@ -74,8 +74,11 @@ def _table(*columns: str, title: str | None = None) -> Any:
 
     table = Table(title=title, title_justify="left", show_lines=False, header_style="bold")
     for column in columns:
-        fixed = column in {"Date", "Since", "Until", "Orgs", "People"}
-        table.add_column(column, overflow="fold", no_wrap=fixed)
+        fixed = column in {"Date", "Since", "Until", "Orgs", "People", "Requested", "Granted"}
+        right = column in {"Orgs", "People", "Requested", "Granted"}
+        table.add_column(
+            column, overflow="fold", no_wrap=fixed, justify="right" if right else "left"
+        )
     return table
 
 
@@ -1142,13 +1145,13 @@ def applications(
         err_console().print("no applications match")
         return
     lang = _lang(data)
-    table = _table("Id", "Organisation", "Programme", "Title", "Requested", "Granted", "Status")
+    table = _table("Application", "Programme", "Requested", "Granted", "Status")
     for row in rows:
+        supported = " · supported" if row["supported"] else ""
         table.add_row(
-            row["id"],
-            row["organisation_name"] or row["organisation"],
-            row["programme"] + (f" / {row['line']}" if row["line"] else ""),
-            row["title"] + (" [dim](supported)[/]" if row["supported"] else ""),
+            f"{_escape(row['title'])} – {_escape(row['organisation_name'] or row['organisation'])}"
+            f"\n[dim]{row['id']}{supported}[/]",
+            f"{row['programme']}" + (f"\n{row['line']}" if row["line"] else ""),
             money(row["requested"], lang),
             money(row["granted"], lang) if row["granted"] is not None else "",
             label(APPLICATION_STATUS_LABELS, row["status"], lang),
