@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+
 from activity_fixtures import seed
 from conftest import git_log, git_status, run_mokoord
-
 from mokoord.models import Event, Network, Organisation
 from mokoord.store import Store
 
@@ -63,7 +63,8 @@ def test_add_event_writes_dated_file_and_one_commit(cli, seeded: Store) -> None:
     assert event.kind == "training"
     assert event.series == "Vereinsarbeit kompakt"
     assert event.topics == ["association_law", "funding"]  # label resolved to its key
-    assert event.end is not None and event.end.isoformat() == "2023-03-15"
+    assert event.end is not None
+    assert event.end.isoformat() == "2023-03-15"
     assert [a.organisation for a in event.attendance] == [
         "elternverein-biebrich",
         "initiative-mitte",
@@ -84,8 +85,14 @@ def test_event_ids_get_a_suffix_when_taken(cli, seeded: Store) -> None:
     ("args", "message"),
     [
         (["--kind", "party"], "'party' is not declared in vocabularies.event_kinds"),
-        (["--kind", "info", "--place", "Rathaus", "--place-org", "elternverein-biebrich"], "either --place or --place-org"),
-        (["--kind", "info", "--org", "elternverein-biebrch"], "no organisation with id 'elternverein-biebrch'"),
+        (
+            ["--kind", "info", "--place", "Rathaus", "--place-org", "elternverein-biebrich"],
+            "either --place or --place-org",
+        ),
+        (
+            ["--kind", "info", "--org", "elternverein-biebrch"],
+            "no organisation with id 'elternverein-biebrch'",
+        ),
         (["--kind", "info", "--topic", "cooking"], "vocabularies.topics"),
         (["--kind", "info", "--end", "2023-01-01"], "end lies before date"),
     ],
@@ -103,15 +110,33 @@ def test_add_event_refuses_bad_input_without_writing(
 
 
 def test_unknown_org_suggests_the_close_id(cli, seeded: Store) -> None:
-    result = cli("add-event", "--kind", "info", "--title", "X", "--date", "2023-02-01",
-                 "--org", "elternverein-biebrch")
+    result = cli(
+        "add-event",
+        "--kind",
+        "info",
+        "--title",
+        "X",
+        "--date",
+        "2023-02-01",
+        "--org",
+        "elternverein-biebrch",
+    )
     assert "did you mean: elternverein-biebrich" in result.output
 
 
 def test_attend_adds_then_updates_head_count(cli, seeded: Store) -> None:
     event_id = _ok(
-        cli("add-event", "--kind", "exchange", "--title", "Runder Tisch", "--date", "2023-06-01",
-            "--org", "elternverein-biebrich")
+        cli(
+            "add-event",
+            "--kind",
+            "exchange",
+            "--title",
+            "Runder Tisch",
+            "--date",
+            "2023-06-01",
+            "--org",
+            "elternverein-biebrich",
+        )
     ).strip()
     commits = len(git_log(seeded.root, "--format=%H").split())
     _ok(cli("attend", event_id, "--org", "kulturverein-anatolia", "--people", "3"))
@@ -128,16 +153,21 @@ def test_attend_adds_then_updates_head_count(cli, seeded: Store) -> None:
     assert log[0] == f"attend {event_id} (kulturverein-anatolia)"
     # the same again changes nothing and makes no commit
     result = cli("attend", event_id, "--org", "kulturverein-anatolia", "--people", "4")
-    assert result.exit_code == 0 and "nothing to change" in result.output
+    assert result.exit_code == 0
+    assert "nothing to change" in result.output
     assert len(git_log(seeded.root, "--format=%H").split()) == commits + 3
 
 
 def test_attend_errors(cli, seeded: Store) -> None:
     result = cli("attend", "2099-01-01-nothing", "--org", "elternverein-biebrich")
-    assert result.exit_code == 1 and "no event with id '2099-01-01-nothing'" in result.output
-    event_id = _ok(cli("add-event", "--kind", "info", "--title", "I", "--date", "2023-01-05")).strip()
+    assert result.exit_code == 1
+    assert "no event with id '2099-01-01-nothing'" in result.output
+    event_id = _ok(
+        cli("add-event", "--kind", "info", "--title", "I", "--date", "2023-01-05")
+    ).strip()
     result = cli("attend", event_id, "--org", "a", "--org", "b", "--people", "3")
-    assert result.exit_code == 2 and "one --org" in result.output
+    assert result.exit_code == 2
+    assert "one --org" in result.output
 
 
 def _series(cli) -> list[str]:  # type: ignore[no-untyped-def]
@@ -148,13 +178,33 @@ def _series(cli) -> list[str]:  # type: ignore[no-untyped-def]
         ("2023-05-25", "Öffentlichkeitsarbeit", []),
     ]
     for day, title, orgs in sessions:
-        args = ["add-event", "--kind", "training", "--series", "Vereinsarbeit kompakt",
-                "--title", title, "--date", day]
+        args = [
+            "add-event",
+            "--kind",
+            "training",
+            "--series",
+            "Vereinsarbeit kompakt",
+            "--title",
+            title,
+            "--date",
+            day,
+        ]
         for org in orgs:
             args += ["--org", org]
         ids.append(_ok(cli(*args)).strip())
-    _ok(cli("add-event", "--kind", "exchange", "--title", "Austausch", "--date", "2023-04-01",
-            "--org", "kulturverein-anatolia"))
+    _ok(
+        cli(
+            "add-event",
+            "--kind",
+            "exchange",
+            "--title",
+            "Austausch",
+            "--date",
+            "2023-04-01",
+            "--org",
+            "kulturverein-anatolia",
+        )
+    )
     _ok(cli("attend", ids[0], "--org", "elternverein-biebrich", "--people", "3"))
     _ok(cli("attend", ids[1], "--org", "elternverein-biebrich", "--people", "2"))
     _ok(cli("attend", ids[1], "--org", "kulturverein-anatolia", "--people", "4"))
@@ -176,7 +226,8 @@ def test_series_attendance_across_sessions(cli, seeded: Store) -> None:
     assert data["organisations"][0]["id"] == "elternverein-biebrich"
     assert data["participants"] == 3 + 6 + 1
     table = _ok(cli("events", "--series", "Vereinsarbeit kompakt"))
-    assert "3/3" in table and "1/3" in table
+    assert "3/3" in table
+    assert "1/3" in table
 
 
 def test_unknown_series_lists_known_ones(cli, seeded: Store) -> None:
@@ -189,14 +240,38 @@ def test_unknown_series_lists_known_ones(cli, seeded: Store) -> None:
 
 def test_events_filters_and_json(cli, seeded: Store) -> None:
     _series(cli)
-    _ok(cli("add-event", "--kind", "festival", "--title", "Sommerfest", "--date", "2024-07-06",
-            "--place", "Schlosspark", "--participants", "250"))
+    _ok(
+        cli(
+            "add-event",
+            "--kind",
+            "festival",
+            "--title",
+            "Sommerfest",
+            "--date",
+            "2024-07-06",
+            "--place",
+            "Schlosspark",
+            "--participants",
+            "250",
+        )
+    )
     all_events = json.loads(_ok(cli("events", "--json")))
     assert len(all_events) == 5
     assert [e["date"] for e in all_events] == sorted(e["date"] for e in all_events)
     assert set(all_events[0]) >= {
-        "id", "kind", "title", "date", "end", "series", "topics", "place", "place_org",
-        "organisers", "participants", "organisations", "attendance",
+        "id",
+        "kind",
+        "title",
+        "date",
+        "end",
+        "series",
+        "topics",
+        "place",
+        "place_org",
+        "organisers",
+        "participants",
+        "organisations",
+        "attendance",
     }
     in_2024 = json.loads(_ok(cli("events", "--year", "2024", "--json")))
     assert [e["title"] for e in in_2024] == ["Sommerfest"]
@@ -206,20 +281,45 @@ def test_events_filters_and_json(cli, seeded: Store) -> None:
     anatolia = json.loads(_ok(cli("events", "--org", "kulturverein-anatolia", "--json")))
     assert [e["kind"] for e in anatolia] == ["exchange", "training"]
     text = _ok(cli("events", "--year", "2023"))
-    assert "Vereinsrecht" in text and "Sommerfest" not in text
+    assert "Vereinsrecht" in text
+    assert "Sommerfest" not in text
 
 
 # --------------------------------------------------------------------------- cooperations
 
 
 def test_cooperations_with_institution_and_org(cli, seeded: Store) -> None:
-    first = _ok(cli("add-cooperation", "--org", "elternverein-biebrich", "--partner", "kulturamt",
-                    "--since", "01.09.2023", "--topic", "Sommerfest im Schlosspark")).strip()
+    first = _ok(
+        cli(
+            "add-cooperation",
+            "--org",
+            "elternverein-biebrich",
+            "--partner",
+            "kulturamt",
+            "--since",
+            "01.09.2023",
+            "--topic",
+            "Sommerfest im Schlosspark",
+        )
+    ).strip()
     assert first == "2023-elternverein-biebrich-kulturamt"
     assert (seeded.root / "cooperations" / f"{first}.yaml").is_file()
     assert git_log(seeded.root, "-1", "--format=%s").strip() == f"add-cooperation {first}"
-    _ok(cli("add-cooperation", "--org", "initiative-mitte", "--partner", "elternverein-biebrich",
-            "--since", "2022-02-01", "--until", "2022-12-31", "--topic", "Raumnutzung"))
+    _ok(
+        cli(
+            "add-cooperation",
+            "--org",
+            "initiative-mitte",
+            "--partner",
+            "elternverein-biebrich",
+            "--since",
+            "2022-02-01",
+            "--until",
+            "2022-12-31",
+            "--topic",
+            "Raumnutzung",
+        )
+    )
     in_2023 = json.loads(_ok(cli("cooperations", "--year", "2023", "--json")))
     assert [c["id"] for c in in_2023] == [first]
     assert in_2023[0]["new"] is True
@@ -229,21 +329,53 @@ def test_cooperations_with_institution_and_org(cli, seeded: Store) -> None:
     assert [c["partner_kind"] for c in in_2022] == ["organisation"]
     assert len(json.loads(_ok(cli("cooperations", "--json")))) == 2
     table = _ok(cli("cooperations", "--year", "2023"))
-    assert "Kulturamt" in table and "new" in table
+    assert "Kulturamt" in table
+    assert "new" in table
 
 
 def test_cooperation_refusals(cli, seeded: Store) -> None:
-    result = cli("add-cooperation", "--org", "bund-abgelehnt", "--partner", "kulturamt",
-                 "--since", "2023-01-01", "--topic", "x")
-    assert result.exit_code == 2 and "declined" in result.output
-    result = cli("add-cooperation", "--org", "elternverein-biebrich", "--partner", "kulturamtt",
-                 "--since", "2023-01-01", "--topic", "x")
+    result = cli(
+        "add-cooperation",
+        "--org",
+        "bund-abgelehnt",
+        "--partner",
+        "kulturamt",
+        "--since",
+        "2023-01-01",
+        "--topic",
+        "x",
+    )
+    assert result.exit_code == 2
+    assert "declined" in result.output
+    result = cli(
+        "add-cooperation",
+        "--org",
+        "elternverein-biebrich",
+        "--partner",
+        "kulturamtt",
+        "--since",
+        "2023-01-01",
+        "--topic",
+        "x",
+    )
     assert result.exit_code == 1
     assert "no organisation or institution with id 'kulturamtt'" in result.output
     assert "kulturamt" in result.output.split("did you mean:")[1]
-    result = cli("add-cooperation", "--org", "elternverein-biebrich", "--partner", "kulturamt",
-                 "--since", "2023-05-01", "--until", "2023-01-01", "--topic", "x")
-    assert result.exit_code == 2 and "until lies before since" in result.output
+    result = cli(
+        "add-cooperation",
+        "--org",
+        "elternverein-biebrich",
+        "--partner",
+        "kulturamt",
+        "--since",
+        "2023-05-01",
+        "--until",
+        "2023-01-01",
+        "--topic",
+        "x",
+    )
+    assert result.exit_code == 2
+    assert "until lies before since" in result.output
     assert not list((seeded.root / "cooperations").glob("*.yaml"))
 
 
@@ -253,9 +385,19 @@ def test_cooperation_refusals(cli, seeded: Store) -> None:
 def test_add_network_with_members_in_one_commit(cli, seeded: Store) -> None:
     org_file = seeded.root / "organisations" / "kulturverein-anatolia.yaml"
     before = org_file.read_text(encoding="utf-8")
-    out = _ok(cli("add-network", "--name", "Netzwerk Islamischer Gemeinden", "--rhythm",
-                  "vierteljährlich", "--member", "kulturverein-anatolia", "--member",
-                  "elternverein-biebrich"))
+    out = _ok(
+        cli(
+            "add-network",
+            "--name",
+            "Netzwerk Islamischer Gemeinden",
+            "--rhythm",
+            "vierteljährlich",
+            "--member",
+            "kulturverein-anatolia",
+            "--member",
+            "elternverein-biebrich",
+        )
+    )
     network_id = out.strip()
     assert network_id == "netzwerk-islamischer-gemeinden"
     assert seeded.get(Network, network_id).meeting_rhythm == "vierteljährlich"
@@ -280,15 +422,18 @@ def test_add_network_with_members_in_one_commit(cli, seeded: Store) -> None:
     ]
     assert listing[1]["meeting_rhythm"] == "vierteljährlich"
     table = _ok(cli("networks"))
-    assert "Kulturverein Anatolia" in table and "vierteljährlich" in table
+    assert "Kulturverein Anatolia" in table
+    assert "vierteljährlich" in table
 
 
 def test_add_network_refuses_unknown_member(cli, seeded: Store) -> None:
     result = cli("add-network", "--name", "X", "--member", "gibt-es-nicht")
-    assert result.exit_code == 1 and "--member: no organisation" in result.output
+    assert result.exit_code == 1
+    assert "--member: no organisation" in result.output
     assert not list((seeded.root / "networks").glob("*.yaml"))
     result = cli("add-network", "--name", "X", "--kind", "club")
-    assert result.exit_code == 2 and "kind" in result.output
+    assert result.exit_code == 2
+    assert "kind" in result.output
 
 
 # --------------------------------------------------------------------------- rooms
@@ -301,9 +446,8 @@ def test_rooms_by_district_without_declined(cli, seeded: Store) -> None:
     assert [o["id"] for o in biebrich["need"]] == ["initiative-mitte"]
     assert biebrich["need"][0]["note"] == "Raum für Hausaufgabenhilfe"
     assert [o["id"] for o in biebrich["offer"]] == ["elternverein-biebrich"]
-    assert groups[1]["need"] == [] and [o["id"] for o in groups[1]["offer"]] == [
-        "frauenverein-westend"
-    ]
+    assert groups[1]["need"] == []
+    assert [o["id"] for o in groups[1]["offer"]] == ["frauenverein-westend"]
     assert [o["id"] for o in groups[2]["need"]] == ["jugend-ohne-bezirk"]  # in_progress counts
     flat = json.dumps(groups)
     assert "bund-abgelehnt" not in flat  # declined (§2.4)
@@ -311,26 +455,55 @@ def test_rooms_by_district_without_declined(cli, seeded: Store) -> None:
     only = json.loads(_ok(cli("rooms", "--district", "Biebrich", "--json")))
     assert [g["district"] for g in only] == ["biebrich"]
     table = _ok(cli("rooms"))
-    assert "Biebrich" in table and "ohne Ortsbezirk" in table
+    assert "Biebrich" in table
+    assert "ohne Ortsbezirk" in table
 
 
 def test_invalid_org_file_is_reported_with_its_line(cli, seeded: Store) -> None:
     path = seeded.root / "organisations" / "initiative-mitte.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
-    result = cli("add-event", "--kind", "info", "--title", "I", "--date", "2023-01-05",
-                 "--org", "initiative-mitte")
+    result = cli(
+        "add-event",
+        "--kind",
+        "info",
+        "--title",
+        "I",
+        "--date",
+        "2023-01-05",
+        "--org",
+        "initiative-mitte",
+    )
     assert result.exit_code == 1
     assert "organisations/initiative-mitte.yaml:" in result.output
     assert "colour" in result.output
 
 
 def test_subprocess_add_event_and_events(seeded: Store, tmp_path: Path) -> None:
-    result = run_mokoord("--data", str(seeded.root), "add-event", "--kind", "info", "--title",
-                         "Infoabend Vereinsgründung", "--date", "heute", cwd=tmp_path)
+    result = run_mokoord(
+        "--data",
+        str(seeded.root),
+        "add-event",
+        "--kind",
+        "info",
+        "--title",
+        "Infoabend Vereinsgründung",
+        "--date",
+        "heute",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     listed = run_mokoord("--data", str(seeded.root), "events", "--json", cwd=tmp_path)
     assert json.loads(listed.stdout)[0]["title"] == "Infoabend Vereinsgründung"
-    bad = run_mokoord("--data", str(seeded.root), "add-event", "--title", "X", "--date",
-                      "2023-01-01", cwd=tmp_path)
-    assert bad.returncode == 2 and "missing --kind" in bad.stderr
+    bad = run_mokoord(
+        "--data",
+        str(seeded.root),
+        "add-event",
+        "--title",
+        "X",
+        "--date",
+        "2023-01-01",
+        cwd=tmp_path,
+    )
+    assert bad.returncode == 2
+    assert "missing --kind" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -7,11 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from activity_fixtures import seed
-from conftest import git_log, git_status, run_mokoord
 from hypothesis import given
 from hypothesis import strategies as st
 
+from activity_fixtures import seed
+from conftest import git_log, git_status, run_mokoord
 from mokoord.formatting import money
 from mokoord.models import Application, Programme
 from mokoord.money import MoneyError, parse_money
@@ -138,9 +138,21 @@ def test_add_programme_institutional_line_defaults_to_registered_associations(
     cli, store: Store
 ) -> None:
     _ok(
-        cli("add-programme", "--name", "Ausländerbeirat", "--id", "abr", "--line-kind",
-            "institutional", "--max-amount", "200", "--per", "month",
-            "--max-amount-without-rooms", "100")
+        cli(
+            "add-programme",
+            "--name",
+            "Ausländerbeirat",
+            "--id",
+            "abr",
+            "--line-kind",
+            "institutional",
+            "--max-amount",
+            "200",
+            "--per",
+            "month",
+            "--max-amount-without-rooms",
+            "100",
+        )
     )
     listing = json.loads(_ok(cli("programmes", "--json")))
     line = listing[0]["lines"][0]
@@ -163,13 +175,27 @@ def test_add_programme_refuses_ambiguous_money(cli, store: Store) -> None:
 
 
 def test_institutional_funding_with_own_rooms_up_to_200_a_month(cli, seeded: Store) -> None:
-    out = _ok(_apply(cli, "--org", "elternverein-biebrich", "--line", "institutional",
-                     "--title", "Miete 2024", "--requested", "2.400,00", "--supported"))
+    out = _ok(
+        _apply(
+            cli,
+            "--org",
+            "elternverein-biebrich",
+            "--line",
+            "institutional",
+            "--title",
+            "Miete 2024",
+            "--requested",
+            "2.400,00",
+            "--supported",
+        )
+    )
     app_id = out.strip()
     assert app_id == "2024-elternverein-biebrich-miete-2024"
     record = seeded.get(Application, app_id)
     assert record.requested == Decimal("2400.00")
-    assert record.months == 12 and record.supported and record.status == "idea"
+    assert record.months == 12
+    assert record.supported
+    assert record.status == "idea"
     assert (seeded.root / "applications" / "2024" / f"{app_id}.yaml").is_file()
     assert git_log(seeded.root, "-1", "--format=%s").strip() == (
         f"add-application {app_id} (elternverein-biebrich, auslaenderbeirat)"
@@ -178,8 +204,17 @@ def test_institutional_funding_with_own_rooms_up_to_200_a_month(cli, seeded: Sto
 
 def test_above_monthly_limit_is_rejected_with_the_rule(cli, seeded: Store) -> None:
     before = git_log(seeded.root, "--format=%H")
-    result = _apply(cli, "--org", "elternverein-biebrich", "--line", "institutional",
-                    "--title", "Miete", "--requested", "2400,01")
+    result = _apply(
+        cli,
+        "--org",
+        "elternverein-biebrich",
+        "--line",
+        "institutional",
+        "--title",
+        "Miete",
+        "--requested",
+        "2400,01",
+    )
     assert result.exit_code == 1
     assert "rule funding-limit]" in _flat(result.output)
     assert "200,00 € a month × 12 months = 2.400,00 €" in _flat(result.output)
@@ -188,37 +223,111 @@ def test_above_monthly_limit_is_rejected_with_the_rule(cli, seeded: Store) -> No
 
 
 def test_lower_limit_without_own_rooms(cli, seeded: Store) -> None:
-    result = _apply(cli, "--org", "kulturverein-anatolia", "--line", "institutional",
-                    "--title", "Miete", "--requested", "1.300,00")
+    result = _apply(
+        cli,
+        "--org",
+        "kulturverein-anatolia",
+        "--line",
+        "institutional",
+        "--title",
+        "Miete",
+        "--requested",
+        "1.300,00",
+    )
     assert result.exit_code == 1
     assert "rule funding-limit-without-rooms" in _flat(result.output)
     assert "100,00 € a month × 12 months = 1.200,00 €" in _flat(result.output)
-    result = _apply(cli, "--org", "kulturverein-anatolia", "--line", "institutional",
-                    "--title", "Miete", "--requested", "700", "--months", "6")
-    assert result.exit_code == 1 and "× 6 months = 600,00 €" in _flat(result.output)
-    _ok(_apply(cli, "--org", "kulturverein-anatolia", "--line", "institutional",
-               "--title", "Miete", "--requested", "600", "--months", "6"))
+    result = _apply(
+        cli,
+        "--org",
+        "kulturverein-anatolia",
+        "--line",
+        "institutional",
+        "--title",
+        "Miete",
+        "--requested",
+        "700",
+        "--months",
+        "6",
+    )
+    assert result.exit_code == 1
+    assert "× 6 months = 600,00 €" in _flat(result.output)
+    _ok(
+        _apply(
+            cli,
+            "--org",
+            "kulturverein-anatolia",
+            "--line",
+            "institutional",
+            "--title",
+            "Miete",
+            "--requested",
+            "600",
+            "--months",
+            "6",
+        )
+    )
 
 
 def test_institutional_funding_only_for_registered_associations(cli, seeded: Store) -> None:
-    result = _apply(cli, "--org", "initiative-mitte", "--line", "institutional",
-                    "--title", "Miete", "--requested", "100")
+    result = _apply(
+        cli,
+        "--org",
+        "initiative-mitte",
+        "--line",
+        "institutional",
+        "--title",
+        "Miete",
+        "--requested",
+        "100",
+    )
     assert result.exit_code == 1
     assert "rule funding-eligibility" in _flat(result.output)
-    assert "institutional funding of programme 'auslaenderbeirat' goes only to " \
+    assert (
+        "institutional funding of programme 'auslaenderbeirat' goes only to "
         "registered_association" in _flat(result.output)
+    )
     assert "'initiative-mitte' has legal_form initiative" in _flat(result.output)
-    result = _apply(cli, "--org", "jugend-ohne-bezirk", "--line", "project",
-                    "--title", "Fußballturnier", "--requested", "500")
+    result = _apply(
+        cli,
+        "--org",
+        "jugend-ohne-bezirk",
+        "--line",
+        "project",
+        "--title",
+        "Fußballturnier",
+        "--requested",
+        "500",
+    )
     assert result.exit_code == 1
     assert "has no legal_form recorded" in _flat(result.output)
 
 
 def test_project_limit_2500(cli, seeded: Store) -> None:
-    _ok(_apply(cli, "--org", "kulturverein-anatolia", "--line", "project",
-               "--title", "Hausaufgabenhilfe", "--requested", "2.500,00"))
-    result = _apply(cli, "--org", "kulturverein-anatolia", "--line", "project",
-                    "--title", "Sommerfest", "--requested", "2.500,01")
+    _ok(
+        _apply(
+            cli,
+            "--org",
+            "kulturverein-anatolia",
+            "--line",
+            "project",
+            "--title",
+            "Hausaufgabenhilfe",
+            "--requested",
+            "2.500,00",
+        )
+    )
+    result = _apply(
+        cli,
+        "--org",
+        "kulturverein-anatolia",
+        "--line",
+        "project",
+        "--title",
+        "Sommerfest",
+        "--requested",
+        "2.500,01",
+    )
     assert result.exit_code == 1
     assert "at most 2.500,00 € per project" in _flat(result.output)
     assert "rule funding-limit]" in _flat(result.output)
@@ -226,80 +335,229 @@ def test_project_limit_2500(cli, seeded: Store) -> None:
 
 def test_application_input_errors(cli, seeded: Store) -> None:
     result = _apply(cli, "--org", "kulturverein-anatolia", "--title", "X", "--requested", "10")
-    assert result.exit_code == 2 and "choose one with --line (institutional, project)" in _flat(result.output)
-    result = _apply(cli, "--org", "kulturverein-anatolia", "--line", "project", "--months", "3",
-                    "--title", "X", "--requested", "10")
-    assert result.exit_code == 2 and "--months is for monthly lines" in _flat(result.output)
-    result = cli("add-application", "--org", "kulturverein-anatolia", "--programme", "wir",
-                 "--year", "2024", "--title", "X", "--requested", "10")
-    assert result.exit_code == 1 and "no programme with id 'wir'" in _flat(result.output)
-    result = _apply(cli, "--org", "kulturverein-anatolia", "--line", "project", "--title", "X",
-                    "--requested", "10", "--status", "granted")
-    assert result.exit_code == 2 and "needs --granted" in _flat(result.output)
-    result = _apply(cli, "--org", "kulturverein-anatolia", "--line", "project", "--title", "X",
-                    "--requested", "zehn")
-    assert result.exit_code == 2 and "--requested: 'zehn' is not an amount" in _flat(result.output)
+    assert result.exit_code == 2
+    assert "choose one with --line (institutional, project)" in _flat(result.output)
+    result = _apply(
+        cli,
+        "--org",
+        "kulturverein-anatolia",
+        "--line",
+        "project",
+        "--months",
+        "3",
+        "--title",
+        "X",
+        "--requested",
+        "10",
+    )
+    assert result.exit_code == 2
+    assert "--months is for monthly lines" in _flat(result.output)
+    result = cli(
+        "add-application",
+        "--org",
+        "kulturverein-anatolia",
+        "--programme",
+        "wir",
+        "--year",
+        "2024",
+        "--title",
+        "X",
+        "--requested",
+        "10",
+    )
+    assert result.exit_code == 1
+    assert "no programme with id 'wir'" in _flat(result.output)
+    result = _apply(
+        cli,
+        "--org",
+        "kulturverein-anatolia",
+        "--line",
+        "project",
+        "--title",
+        "X",
+        "--requested",
+        "10",
+        "--status",
+        "granted",
+    )
+    assert result.exit_code == 2
+    assert "needs --granted" in _flat(result.output)
+    result = _apply(
+        cli,
+        "--org",
+        "kulturverein-anatolia",
+        "--line",
+        "project",
+        "--title",
+        "X",
+        "--requested",
+        "zehn",
+    )
+    assert result.exit_code == 2
+    assert "--requested: 'zehn' is not an amount" in _flat(result.output)
     assert not list((seeded.root / "applications").glob("*/*.yaml"))
 
 
 def test_status_changes_fill_dates_and_check_the_grant(cli, seeded: Store) -> None:
-    app_id = _ok(_apply(cli, "--org", "kulturverein-anatolia", "--line", "project",
-                        "--title", "Hausaufgabenhilfe", "--requested", "2000",
-                        "--deadline", "30.11.2024")).strip()
+    app_id = _ok(
+        _apply(
+            cli,
+            "--org",
+            "kulturverein-anatolia",
+            "--line",
+            "project",
+            "--title",
+            "Hausaufgabenhilfe",
+            "--requested",
+            "2000",
+            "--deadline",
+            "30.11.2024",
+        )
+    ).strip()
     _ok(cli("application", app_id, "--status", "submitted", "--date", "20.11.2024"))
     record = seeded.get(Application, app_id)
-    assert record.status == "submitted" and record.submitted is not None
+    assert record.status == "submitted"
+    assert record.submitted is not None
     assert record.submitted.isoformat() == "2024-11-20"
     assert git_log(seeded.root, "-1", "--format=%s").strip() == (
         f"application {app_id}: idea -> submitted"
     )
     result = cli("application", app_id, "--status", "granted")
-    assert result.exit_code == 2 and "--granted EUR" in _flat(result.output)
+    assert result.exit_code == 2
+    assert "--granted EUR" in _flat(result.output)
     result = cli("application", app_id, "--status", "granted", "--granted", "2.600,00")
-    assert result.exit_code == 1 and "granted 2.600,00 € is above the limit" in _flat(result.output)
+    assert result.exit_code == 1
+    assert "granted 2.600,00 € is above the limit" in _flat(result.output)
     assert seeded.get(Application, app_id).status == "submitted"
-    _ok(cli("application", app_id, "--status", "granted", "--granted", "1.800,00",
-            "--date", "2025-01-15"))
+    _ok(
+        cli(
+            "application",
+            app_id,
+            "--status",
+            "granted",
+            "--granted",
+            "1.800,00",
+            "--date",
+            "2025-01-15",
+        )
+    )
     record = seeded.get(Application, app_id)
     assert (record.status, record.granted) == ("granted", Decimal("1800.00"))
-    assert record.decided is not None and record.decided.isoformat() == "2025-01-15"
+    assert record.decided is not None
+    assert record.decided.isoformat() == "2025-01-15"
     result = cli("application", app_id, "--status", "idea")
-    assert result.exit_code == 2 and "can become proof_filed, withdrawn, not idea" in _flat(result.output)
+    assert result.exit_code == 2
+    assert "can become proof_filed, withdrawn, not idea" in _flat(result.output)
     _ok(cli("application", app_id, "--status", "proof_filed", "--date", "2025-03-01"))
     record = seeded.get(Application, app_id)
-    assert record.proof_filed is not None and record.granted == Decimal("1800.00")
+    assert record.proof_filed is not None
+    assert record.granted == Decimal("1800.00")
     shown = _ok(cli("application", app_id))
-    assert "1.800,00\xa0€" in shown and "Verwendungsnachweis" in _flat(shown)
+    assert "1.800,00\xa0€" in shown
+    assert "Verwendungsnachweis" in _flat(shown)
 
 
 def test_rejected_application_loses_nothing_but_status(cli, seeded: Store) -> None:
-    app_id = _ok(_apply(cli, "--org", "elternverein-biebrich", "--line", "project",
-                        "--title", "Chor", "--requested", "900", "--status", "submitted",
-                        "--submitted", "2024-02-01")).strip()
+    app_id = _ok(
+        _apply(
+            cli,
+            "--org",
+            "elternverein-biebrich",
+            "--line",
+            "project",
+            "--title",
+            "Chor",
+            "--requested",
+            "900",
+            "--status",
+            "submitted",
+            "--submitted",
+            "2024-02-01",
+        )
+    ).strip()
     _ok(cli("application", app_id, "--status", "rejected", "--date", "2024-03-01"))
     record = seeded.get(Application, app_id)
-    assert record.status == "rejected" and record.granted is None
-    assert record.decided is not None and record.submitted is not None
+    assert record.status == "rejected"
+    assert record.granted is None
+    assert record.decided is not None
+    assert record.submitted is not None
 
 
 def test_applications_list_open_year_json_and_totals(cli, seeded: Store) -> None:
-    a = _ok(_apply(cli, "--org", "elternverein-biebrich", "--line", "institutional",
-                   "--title", "Miete", "--requested", "2400", "--supported")).strip()
-    b = _ok(_apply(cli, "--org", "kulturverein-anatolia", "--line", "project", "--title",
-                   "Lesepaten", "--requested", "1.250,50", "--status", "granted",
-                   "--granted", "1000")).strip()
-    c = _ok(cli("add-application", "--org", "kulturverein-anatolia", "--programme",
-                "auslaenderbeirat", "--line", "project", "--year", "2025", "--title",
-                "Lesepaten", "--requested", "1000")).strip()
+    a = _ok(
+        _apply(
+            cli,
+            "--org",
+            "elternverein-biebrich",
+            "--line",
+            "institutional",
+            "--title",
+            "Miete",
+            "--requested",
+            "2400",
+            "--supported",
+        )
+    ).strip()
+    b = _ok(
+        _apply(
+            cli,
+            "--org",
+            "kulturverein-anatolia",
+            "--line",
+            "project",
+            "--title",
+            "Lesepaten",
+            "--requested",
+            "1.250,50",
+            "--status",
+            "granted",
+            "--granted",
+            "1000",
+        )
+    ).strip()
+    c = _ok(
+        cli(
+            "add-application",
+            "--org",
+            "kulturverein-anatolia",
+            "--programme",
+            "auslaenderbeirat",
+            "--line",
+            "project",
+            "--year",
+            "2025",
+            "--title",
+            "Lesepaten",
+            "--requested",
+            "1000",
+        )
+    ).strip()
     rows = json.loads(_ok(cli("applications", "--json")))
     assert [r["id"] for r in rows] == [a, b, c]
     assert set(rows[0]) == {
-        "id", "organisation", "organisation_name", "programme", "programme_name", "line",
-        "year", "title", "requested", "months", "granted", "limit", "status", "supported",
-        "deadline", "submitted", "decided", "proof_filed",
+        "id",
+        "organisation",
+        "organisation_name",
+        "programme",
+        "programme_name",
+        "line",
+        "year",
+        "title",
+        "requested",
+        "months",
+        "granted",
+        "limit",
+        "status",
+        "supported",
+        "deadline",
+        "submitted",
+        "decided",
+        "proof_filed",
     }
-    assert rows[0]["limit"] == 2400.0 and rows[0]["supported"] is True
-    assert rows[1]["requested"] == 1250.5 and rows[1]["granted"] == 1000.0
+    assert rows[0]["limit"] == 2400.0
+    assert rows[0]["supported"] is True
+    assert rows[1]["requested"] == 1250.5
+    assert rows[1]["granted"] == 1000.0
     open_2024 = json.loads(_ok(cli("applications", "--open", "--year", "2024", "--json")))
     assert [r["id"] for r in open_2024] == [a]
     result = cli("applications", "--year", "2024")
@@ -310,16 +568,66 @@ def test_applications_list_open_year_json_and_totals(cli, seeded: Store) -> None
 
 def test_yearly_limit_sums_the_organisations_applications(cli, store: Store) -> None:
     seed(store.root)
-    _ok(cli("add-programme", "--name", "WIR Mikroprojekt", "--id", "wir", "--line-kind",
-            "micro_project", "--max-amount", "3000", "--per", "year"))
-    _ok(cli("add-application", "--org", "initiative-mitte", "--programme", "wir", "--year",
-            "2024", "--title", "Teil 1", "--requested", "2000"))
-    result = cli("add-application", "--org", "initiative-mitte", "--programme", "wir", "--year",
-                 "2024", "--title", "Teil 2", "--requested", "1500")
+    _ok(
+        cli(
+            "add-programme",
+            "--name",
+            "WIR Mikroprojekt",
+            "--id",
+            "wir",
+            "--line-kind",
+            "micro_project",
+            "--max-amount",
+            "3000",
+            "--per",
+            "year",
+        )
+    )
+    _ok(
+        cli(
+            "add-application",
+            "--org",
+            "initiative-mitte",
+            "--programme",
+            "wir",
+            "--year",
+            "2024",
+            "--title",
+            "Teil 1",
+            "--requested",
+            "2000",
+        )
+    )
+    result = cli(
+        "add-application",
+        "--org",
+        "initiative-mitte",
+        "--programme",
+        "wir",
+        "--year",
+        "2024",
+        "--title",
+        "Teil 2",
+        "--requested",
+        "1500",
+    )
     assert result.exit_code == 1
     assert "together with 2024-initiative-mitte-teil-1: 3.500,00 €" in _flat(result.output)
-    _ok(cli("add-application", "--org", "initiative-mitte", "--programme", "wir", "--year",
-            "2025", "--title", "Teil 2", "--requested", "1500"))
+    _ok(
+        cli(
+            "add-application",
+            "--org",
+            "initiative-mitte",
+            "--programme",
+            "wir",
+            "--year",
+            "2025",
+            "--title",
+            "Teil 2",
+            "--requested",
+            "1500",
+        )
+    )
 
 
 # --------------------------------------------------------------------------- mokoord check
@@ -353,21 +661,51 @@ def test_check_warns_when_grants_exceed_the_annual_budget(cli, store: Store, wri
     seed(store.root)
     _ok(cli("add-programme", "--name", "Kultur", "--max-amount", "5000", "--budget", "6000"))
     for title in ("A", "B"):
-        _ok(cli("add-application", "--org", "initiative-mitte", "--programme", "kultur",
-                "--year", "2024", "--title", title, "--requested", "4000", "--status",
-                "granted", "--granted", "4000"))
+        _ok(
+            cli(
+                "add-application",
+                "--org",
+                "initiative-mitte",
+                "--programme",
+                "kultur",
+                "--year",
+                "2024",
+                "--title",
+                title,
+                "--requested",
+                "4000",
+                "--status",
+                "granted",
+                "--granted",
+                "4000",
+            )
+        )
     problems = json.loads(cli("check", "--json").stdout)
     assert any(
-        p["code"] == "budget-exceeded" and p["severity"] == "warning"
-        and "8.000,00" in p["message"]
+        p["code"] == "budget-exceeded" and p["severity"] == "warning" and "8.000,00" in p["message"]
         for p in problems
     )
 
 
 def test_subprocess_application_rejection(seeded: Store, tmp_path: Path) -> None:
-    result = run_mokoord("--data", str(seeded.root), "add-application", "--org",
-                         "initiative-mitte", "--programme", "auslaenderbeirat", "--line",
-                         "institutional", "--year", "2024", "--title", "Miete", "--requested",
-                         "100", cwd=tmp_path)
+    result = run_mokoord(
+        "--data",
+        str(seeded.root),
+        "add-application",
+        "--org",
+        "initiative-mitte",
+        "--programme",
+        "auslaenderbeirat",
+        "--line",
+        "institutional",
+        "--year",
+        "2024",
+        "--title",
+        "Miete",
+        "--requested",
+        "100",
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
-    assert "funding-eligibility" in result.stderr and "Traceback" not in result.stderr
+    assert "funding-eligibility" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -155,8 +155,7 @@ def violations(
             Violation(
                 "funding-eligibility",
                 "organisation",
-                f"{what} of programme '{programme.id}' goes only to {allowed}; "
-                f"'{org.id}' {has}",
+                f"{what} of programme '{programme.id}' goes only to {allowed}; '{org.id}' {has}",
             )
         )
     limit = limit_for(line, programme, org, app.months)
