@@ -507,3 +507,35 @@ def test_subprocess_add_event_and_events(seeded: Store, tmp_path: Path) -> None:
     assert bad.returncode == 2
     assert "missing --kind" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_add_event_asks_for_missing_values_at_a_terminal(cli, seeded: Store) -> None:
+    result = cli(
+        "add-event",
+        "--org",
+        "initiative-mitte",
+        "--organiser",
+        "kulturamt",
+        input="2\nElterncafé\n05.09.2023\n",
+        env={"MOKOORD_INTERACTIVE": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    event = seeded.get(Event, "2023-09-05-elterncafe")
+    assert event.kind == "exchange"  # choice 2 of event_kinds
+    assert event.organisers == ["kulturamt"]
+
+
+def test_unknown_organiser_names_its_flag(cli, seeded: Store) -> None:
+    result = cli(
+        "add-event",
+        "--kind",
+        "info",
+        "--title",
+        "I",
+        "--date",
+        "2023-01-05",
+        "--organiser",
+        "stadtamt",
+    )
+    assert result.exit_code == 1
+    assert "--organiser: no organisation or institution with id 'stadtamt'" in result.output

@@ -74,7 +74,7 @@ def partner_name(data: Dataset, partner: str) -> str:
     return partner
 
 
-def require_partner(data: Dataset, partner: str) -> str:
+def require_partner(data: Dataset, partner: str, flag: str = "--partner") -> str:
     """An organisation or institution id; the error suggests close names."""
     if partner in data.organisations or partner in data.institutions:
         return partner
@@ -82,7 +82,7 @@ def require_partner(data: Dataset, partner: str) -> str:
     names.update({k: [i.name] for k, i in data.institutions.items()})
     suggestion = _suggest(partner, names)
     raise NotFound(
-        f"--partner: no organisation or institution with id '{partner}'",
+        f"{flag}: no organisation or institution with id '{partner}'",
         hint=f"did you mean: {suggestion}"
         if suggestion
         else "a partner is the id of an organisation or of an institution in institutions/",

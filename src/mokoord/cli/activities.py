@@ -184,7 +184,7 @@ def add_event(
         activities.require_org(data, place_org, "--place-org")
     for organiser_id in organiser or []:
         if organiser_id not in data.organisations and organiser_id not in data.institutions:
-            activities.require_partner(data, organiser_id)
+            activities.require_partner(data, organiser_id, "--organiser")
     _declined_note(data, orgs)
     with Change(store, "add-event", commit=not no_commit) as change:
         taken = {path.stem for path in store.files("event")}
