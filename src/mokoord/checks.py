@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -465,7 +466,7 @@ def _funding(ctx: CheckContext) -> Iterator[Problem]:
         programme = d.programmes.get(programme_id)
         if programme is None or programme.annual_budget is None:
             continue
-        total = sum((app.granted for app in apps), start=type(programme.annual_budget)(0))
+        total = sum((app.granted for app in apps), start=Decimal(0))
         if total > programme.annual_budget:
             from mokoord.formatting import money
 

@@ -332,12 +332,6 @@ def _print_series(result: Any) -> None:
     table = _table("Organisation", *columns, "Sessions", "People", title=result.name)
     for item in result.organisations:
         attended = set(item.sessions)
-        people = {
-            a.organisation: a.people
-            for s in sessions
-            for a in s.attendance
-            if a.organisation == item.id
-        }
         cells = []
         for session in sessions:
             if session.id in attended:
@@ -347,9 +341,8 @@ def _print_series(result: Any) -> None:
                 cells.append(str(count) if count is not None else "✓")
             else:
                 cells.append("")
-        del people
         table.add_row(
-            f"{item.name} ({item.id})",
+            _escape(item.name),
             *cells,
             f"{len(item.sessions)}/{len(sessions)}",
             str(item.people),
@@ -472,8 +465,8 @@ def cooperations(
         table.add_row(
             row["since"].isoformat(),
             row["until"].isoformat() if row["until"] else "",
-            f"{row['organisation_name']} ({row['organisation']})",
-            f"{row['partner_name']} ({row['partner']})",
+            _escape(row["organisation_name"]),
+            _escape(row["partner_name"]),
             row["topic"],
             "new" if row["new"] else "",
         )
@@ -783,27 +776,32 @@ def programmes(ctx: typer.Context, json_output: JsonOption = False) -> None:
     if not found:
         err_console().print("no programmes recorded; add one with `mokoord add-programme`")
         return
-    table = _table("Programme", "Line", "Limit", "Without own rooms", "Eligible", "Deadlines")
+    table = _table("Programme", "Line", "Limit", "No own rooms", "Eligible", "Deadline")
     for p in found:
         for i, line in enumerate(p.lines):
             per = funding.PER_LABELS[line.per]
             table.add_row(
-                f"{p.name} ({p.id})" if i == 0 else "",
-                f"{line.name} ({line.id})",
+                f"{_escape(p.name)}\n[dim]{p.id}[/]" if i == 0 else "",
+                f"{_escape(line.name)}\n[dim]{line.id}[/]",
                 f"{money(line.max_amount)} {per}" if line.max_amount is not None else "–",
                 f"{money(line.max_amount_without_rooms)} {per}"
                 if line.max_amount_without_rooms is not None
                 else "",
                 ", ".join(funding.eligible_forms(line)) or "any",
-                "\n".join(
-                    d.date.isoformat() + (f" {d.note}" if d.note else "")
-                    for d in p.deadlines
-                    if d.line in (None, line.id)
-                )
-                if i == 0 or any(d.line == line.id for d in p.deadlines)
-                else "",
+                _next_deadline(p, line.id, first=i == 0),
             )
     console().print(table)
+
+
+def _next_deadline(programme: Any, line_id: str, *, first: bool) -> str:
+    """The next deadline of a line (programme-wide ones on its first line), else the last."""
+    dates = sorted(
+        d.date for d in programme.deadlines if d.line == line_id or (d.line is None and first)
+    )
+    upcoming = [day for day in dates if day >= dt.date.today()]
+    if upcoming:
+        return f"next {upcoming[0].isoformat()}"
+    return f"last {dates[-1].isoformat()}" if dates else ""
 
 
 def _check_rules(data: Dataset, app_record: Any) -> None:
@@ -1287,8 +1285,8 @@ def rooms(
     for group in groups:
         table.add_row(
             district_label(group.district),
-            "\n".join(f"{o.name} ({o.id})" for o in group.need) or "–",
-            "\n".join(f"{o.name} ({o.id})" for o in group.offer) or "–",
+            "\n".join(f"{_escape(o.name)} [dim]{o.id}[/]" for o in group.need) or "–",
+            "\n".join(f"{_escape(o.name)} [dim]{o.id}[/]" for o in group.offer) or "–",
         )
     console().print(table)
     needing = sum(len(g.need) for g in groups)
