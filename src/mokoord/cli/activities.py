@@ -886,7 +886,10 @@ def add_application(
     if year is None:
         if not prompts.interactive():
             raise UsageError("missing --year (no terminal to ask)")
-        year = int(prompts.require(None, "--year", "Funding year"))
+        answer = prompts.require(None, "--year", "Funding year")
+        if not answer.isdigit():
+            raise UsageError(f"--year: '{answer}' is not a year")
+        year = int(answer)
     _year(year)
     what = prompts.require(title, "--title", "Title of the project")
     amount = _money_option(
