@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
@@ -434,7 +435,54 @@ def _terms(ctx: CheckContext) -> Iterator[Problem]:
                 )
 
 
-CHECKS: list[Check] = [_refs, _dates, _open_ends, _terms]
+# --------------------------------------------------------------------------- funding rules
+
+
+def _funding(ctx: CheckContext) -> Iterator[Problem]:
+    """Applications that break their funding line's limits or eligibility (§2.2)."""
+    from mokoord import funding
+
+    d = ctx.data
+    vocab = ctx.config.vocabularies
+    for app in d.applications.values():
+        programme = d.programmes.get(app.programme)
+        org = d.organisations.get(app.organisation)
+        if programme is None or org is None:
+            continue  # reported by _refs
+        for violation in funding.violations(
+            app,
+            programme,
+            org,
+            others=d.applications.values(),
+            legal_form_label=lambda term: vocab.label("legal_forms", term, "en"),
+        ):
+            field_name = "requested" if violation.field == "organisation" else violation.field
+            yield ctx.at("application", app, (field_name,), violation.rule, violation.message)
+    by_year: dict[tuple[str, int], list[Any]] = {}
+    for app in d.applications.values():
+        if app.granted is not None:
+            by_year.setdefault((app.programme, app.year), []).append(app)
+    for (programme_id, year), apps in by_year.items():
+        programme = d.programmes.get(programme_id)
+        if programme is None or programme.annual_budget is None:
+            continue
+        total = sum((app.granted for app in apps), start=Decimal(0))
+        if total > programme.annual_budget:
+            from mokoord.formatting import money
+
+            last = max(apps, key=lambda app: app.id)
+            yield ctx.at(
+                "application",
+                last,
+                ("granted",),
+                "budget-exceeded",
+                f"the grants of programme '{programme_id}' in {year} add up to {money(total)}, "
+                f"more than its annual budget of {money(programme.annual_budget)}",
+                "warning",
+            )
+
+
+CHECKS: list[Check] = [_refs, _dates, _open_ends, _terms, _funding]
 """Every cross-record check, in the order they run."""
 
 

@@ -16,6 +16,7 @@ _COMMAND_MODULES = (
     "store",
     "register",
     "contacts",
+    "activities",
     "report",
     "exchange",
 )
