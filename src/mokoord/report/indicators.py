@@ -327,12 +327,17 @@ def _keyed(terms: Iterable[str], counts: Counter[str]) -> dict[str, int]:
     return out
 
 
-def _counted_contacts(data: Dataset, declined: set[str]) -> list[Contact]:
-    """Contacts held (not planned) with at least one organisation not declined."""
+def _counts(organisations: Iterable[str], planned: bool, declined: set[str]) -> bool:
+    """A contact counts when it was held (not planned) with an organisation not declined."""
+    return not planned and any(org not in declined for org in organisations)
+
+
+def _counted_contacts(data: Dataset, period: Period, declined: set[str]) -> list[Contact]:
+    """Contacts of the period that count (only these are read in full)."""
     return [
         contact
-        for contact in data.contacts.values()
-        if not contact.planned and any(org not in declined for org in contact.organisations)
+        for contact in data.contacts_between(period.start, period.end)
+        if _counts(contact.organisations, contact.planned, declined)
     ]
 
 
@@ -352,17 +357,18 @@ def compute_figures(data: Dataset, period: Period) -> Figures:
     active = [data.organisations[org_id] for org_id in registry if org_id not in declined]
 
     # contacts
-    counted = _counted_contacts(data, declined)
-    in_period = sorted((c for c in counted if c.date in period), key=lambda c: (c.date, c.id))
+    in_period = sorted(_counted_contacts(data, period, declined), key=lambda c: (c.date, c.id))
     channels: Counter[str] = Counter(c.channel for c in in_period)
     topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
     months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
     reached = {org for c in in_period for org in c.organisations if org not in declined}
     first_seen: dict[str, dt.date] = {}
-    for contact in counted:
-        for org in contact.organisations:
-            if org not in first_seen or contact.date < first_seen[org]:
-                first_seen[org] = contact.date
+    for day, organisations, planned in data.contact_facts():
+        if not _counts(organisations, planned, declined):
+            continue
+        for org in organisations:
+            if org not in first_seen or day < first_seen[org]:
+                first_seen[org] = day
     first = {org for org, day in first_seen.items() if day in period and org not in declined}
     contacts = ContactFigures(
         total=len(in_period),
@@ -472,7 +478,7 @@ def completeness(data: Dataset, period: Period) -> Completeness:
     active = [data.organisations[i] for i, status in registry.items() if status != "declined"]
     months = data.config.settings.stale_after_months
     declined = {i for i, status in registry.items() if status == "declined"}
-    contacts = [c for c in _counted_contacts(data, declined) if c.date in period]
+    contacts = _counted_contacts(data, period, declined)
     events: list[Event] = [
         e
         for e in data.events.values()
