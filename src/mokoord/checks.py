@@ -8,6 +8,7 @@ every file once, with positions, and runs them all.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -27,6 +28,8 @@ class CheckContext:
     today: dt.date
     strict: bool = False
     problems: list[Problem] = field(default_factory=list)
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of files that exist but did not validate (their own problems say why)."""
 
     @property
     def config(self) -> Config:
@@ -59,6 +62,7 @@ def check_store(
         return sorted(problems, key=lambda p: p.sort_key)
     data = Dataset(config=config)
     docs: dict[tuple[str, str], Document] = {}
+    invalid: set[tuple[str, str]] = set()
     for spec, path, doc in store.documents():
         record, found = validate_document(doc, spec.model)
         problems.extend(found)
@@ -72,7 +76,26 @@ def check_store(
                     f"rename the file to {declared}.yaml or change the id",
                 )
             )
+        if path.suffix != ".yaml":
+            problems.append(
+                doc.problem(
+                    (),
+                    "file-name",
+                    f"mokoord files end in .yaml; rename {path.name} to {path.stem}.yaml",
+                )
+            )
+        if spec.year_of is None and path.parent != store.root / spec.folder:
+            problems.append(
+                doc.problem(
+                    ("id",),
+                    "wrong-folder",
+                    f"a {spec.name} belongs directly in {spec.folder}/, not in a subfolder",
+                )
+            )
         if record is None:
+            invalid.add((spec.name, path.stem))
+            if isinstance(declared, str):
+                invalid.add((spec.name, declared))
             continue
         records = data.records(spec.name)
         if record.id in records:
@@ -99,7 +122,7 @@ def check_store(
         records[record.id] = record
         data.sources[(spec.name, record.id)] = doc.path
         docs[(spec.name, record.id)] = doc
-    ctx = CheckContext(data=data, docs=docs, today=today, strict=strict)
+    ctx = CheckContext(data=data, docs=docs, today=today, strict=strict, invalid=invalid)
     for check in CHECKS:
         problems.extend(check(ctx))
     return sorted(problems, key=lambda p: p.sort_key)
@@ -113,26 +136,34 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
 
     def missing(
         kind: str, record: Record, loc: tuple[str | int, ...], target: str, value: str
-    ) -> Problem:
-        return ctx.at(kind, record, loc, "unknown-reference", f"no {target} with id '{value}'")
+    ) -> Iterator[Problem]:
+        kinds = [name for name in ("organisation", "institution") if name in target] or [target]
+        if any((name, value) in ctx.invalid for name in kinds):
+            return  # the file exists; its own problems are reported
+        known = [key for name in kinds for key in d.records(name)]
+        close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        yield ctx.at(kind, record, loc, "unknown-reference", f"no {target} with id '{value}'{hint}")
 
     for org in d.organisations.values():
         for i, network_id in enumerate(org.networks):
             if network_id not in d.networks:
-                yield missing("organisation", org, ("networks", i), "network", network_id)
+                yield from missing("organisation", org, ("networks", i), "network", network_id)
     for person in d.persons.values():
         if person.organisation and person.organisation not in d.organisations:
-            yield missing("person", person, ("organisation",), "organisation", person.organisation)
+            yield from missing(
+                "person", person, ("organisation",), "organisation", person.organisation
+            )
     for contact in d.contacts.values():
         for i, org_id in enumerate(contact.organisations):
             if org_id not in d.organisations:
-                yield missing("contact", contact, ("organisations", i), "organisation", org_id)
+                yield from missing("contact", contact, ("organisations", i), "organisation", org_id)
         for i, person_id in enumerate(contact.persons):
             if person_id not in d.persons:
-                yield missing("contact", contact, ("persons", i), "person", person_id)
+                yield from missing("contact", contact, ("persons", i), "person", person_id)
         for i, referral in enumerate(contact.referrals):
             if referral.institution not in d.institutions:
-                yield missing(
+                yield from missing(
                     "contact",
                     contact,
                     ("referrals", i, "institution"),
@@ -141,15 +172,15 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
                 )
     for event in d.events.values():
         if event.place_org and event.place_org not in d.organisations:
-            yield missing("event", event, ("place_org",), "organisation", event.place_org)
+            yield from missing("event", event, ("place_org",), "organisation", event.place_org)
         for i, organiser in enumerate(event.organisers):
             if organiser not in d.organisations and organiser not in d.institutions:
-                yield missing(
+                yield from missing(
                     "event", event, ("organisers", i), "organisation or institution", organiser
                 )
         for i, attendance in enumerate(event.attendance):
             if attendance.organisation not in d.organisations:
-                yield missing(
+                yield from missing(
                     "event",
                     event,
                     ("attendance", i, "organisation"),
@@ -158,14 +189,16 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
                 )
     for coop in d.cooperations.values():
         if coop.organisation not in d.organisations:
-            yield missing("cooperation", coop, ("organisation",), "organisation", coop.organisation)
+            yield from missing(
+                "cooperation", coop, ("organisation",), "organisation", coop.organisation
+            )
         if coop.partner not in d.organisations and coop.partner not in d.institutions:
-            yield missing(
+            yield from missing(
                 "cooperation", coop, ("partner",), "organisation or institution", coop.partner
             )
     for network in d.networks.values():
         if network.contact_institution and network.contact_institution not in d.institutions:
-            yield missing(
+            yield from missing(
                 "network",
                 network,
                 ("contact_institution",),
@@ -174,7 +207,7 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
             )
     for prog in d.programmes.values():
         if prog.funder_institution and prog.funder_institution not in d.institutions:
-            yield missing(
+            yield from missing(
                 "programme",
                 prog,
                 ("funder_institution",),
@@ -183,10 +216,12 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
             )
     for app in d.applications.values():
         if app.organisation not in d.organisations:
-            yield missing("application", app, ("organisation",), "organisation", app.organisation)
+            yield from missing(
+                "application", app, ("organisation",), "organisation", app.organisation
+            )
         programme = d.programmes.get(app.programme)
         if programme is None:
-            yield missing("application", app, ("programme",), "programme", app.programme)
+            yield from missing("application", app, ("programme",), "programme", app.programme)
         elif app.line is not None and programme.line(app.line) is None:
             yield ctx.at(
                 "application",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import io
 import itertools
 import os
@@ -49,6 +50,8 @@ _DEEP_BLOCK_RE = re.compile(rf"^[ \t?-]{{{_MAX_PRESCAN_DEPTH},}}", re.MULTILINE)
 _PLAIN_INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _PLAIN_FLOAT_RE = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE_WORDS = frozenset({"true", "yes", "on", "y"})  # YAML 1.1 words, under a %YAML 1.1 directive
+_MAX_INT_DIGITS = 30
 
 
 @dataclass(slots=True)
@@ -161,8 +164,9 @@ def _mark(node: Any) -> tuple[int, int]:
 class _Builder:
     """Turns a composed node graph into plain data with positions."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, text: str = "") -> None:
         self.doc = doc
+        self.text = text
         self.nodes = 0
         self.seen: set[int] = set()
 
@@ -176,9 +180,9 @@ class _Builder:
             raise _Refused(*_mark(node), "too-deep", "nesting is too deep for a mokoord record")
         if id(node) in self.seen:
             raise _Refused(
-                *self.doc.values.get(loc, _mark(node)),
+                *_first_alias(self.text, _mark(node)),
                 "alias",
-                "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
+                "YAML aliases (*name) are not allowed; write the value out instead",
             )
         self.seen.add(id(node))
         self.doc.values[loc] = _mark(node)
@@ -242,9 +246,16 @@ class _Builder:
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
-            return value.lower() == "true"
+            return value.lower() in _TRUE_WORDS
         if tag == _TAG + "int":
             if _PLAIN_INT_RE.match(value):
+                if len(value) > _MAX_INT_DIGITS:
+                    self.doc.problems.append(
+                        self.doc.problem(
+                            loc, "invalid-number", f"a number of {len(value)} digits is too long"
+                        )
+                    )
+                    return value
                 return int(value)
             if plain:
                 self._ambiguous(node, value)
@@ -290,6 +301,17 @@ class _Builder:
         )
 
 
+def _first_alias(text: str, fallback: tuple[int, int]) -> tuple[int, int]:
+    """Where the first alias (``*name``) of a document stands; only called on refusal."""
+    from ruamel.yaml.events import AliasEvent
+
+    with contextlib.suppress(Exception):
+        for event in _composer().parse(text):
+            if isinstance(event, AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    return fallback
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
@@ -326,6 +348,10 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
             raise _Refused(
                 1, 1, "empty-file", "the file holds only comments; delete it or write the record"
             )
+        if node.id == "scalar" and node.tag == _TAG + "null" and not node.value:
+            raise _Refused(
+                1, 1, "empty-file", "the file holds no record; delete it or write the record"
+            )
         if node.id != "mapping":
             found = "a list" if node.id == "sequence" else "a single value"
             raise _Refused(
@@ -333,7 +359,7 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
                 "not-a-mapping",
                 f"expected a mapping of keys to values, found {found}",
             )
-        data = _Builder(doc).build(node, (), 0)
+        data = _Builder(doc, text).build(node, (), 0)
     except _Refused as refused:
         doc.problems.append(
             Problem(
@@ -365,6 +391,8 @@ def _compose(text: str) -> Any:
             ) from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise _Refused(line, column, "yaml-syntax", f"invalid YAML: {problem}") from None
+    except RecursionError:  # only without the C extension, where the composer is Python
+        raise _Refused(1, 1, "too-deep", "nesting is far too deep for a mokoord record") from None
     except (YAMLError, ValueError) as exc:  # reader errors: control characters and the like
         message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         position = re.search(r"line (\d+), column (\d+)", str(exc))
@@ -470,12 +498,34 @@ def yaml_value(value: Any) -> Any:
             seq.fa.set_flow_style()
         return seq
     if isinstance(value, str):
+        if _UNSAFE_CHARS_RE.search(value):
+            return DoubleQuotedScalarString(
+                value
+            )  # escapes what a plain or block scalar cannot hold
         if "\n" in value:
-            return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+            if _literal_ok(value):
+                return LiteralScalarString(value)
+            return DoubleQuotedScalarString(value)
         if _needs_quotes(value):
             return DoubleQuotedScalarString(value)
         return value
     return value
+
+
+# Line separators other than \n, control characters, BOM and surrogates: only a
+# double-quoted scalar (with escapes) carries them through every reader.
+_UNSAFE_CHARS_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def _literal_ok(value: str) -> bool:
+    """True when a ``|`` block scalar keeps ``value`` exactly (no edge whitespace per line)."""
+    body = value[:-1] if value.endswith("\n") else value
+    lines = body.split("\n")
+    if not lines[0].strip() or lines[0] != lines[0].lstrip() or "\t" in value:
+        return False
+    return all(line.strip() or not line for line in lines) and not body.endswith("\n")
 
 
 def _make_rt_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
@@ -526,11 +576,13 @@ class RoundTripDocument:
         mapping, sequence, offset = _guess_indent(text)
         self._yaml = _make_rt_yaml(mapping, sequence, offset)
         self.data = self._yaml.load(text)
+        self._base: str | None = None
 
     @classmethod
     def new(cls, data: Mapping[str, Any], header: str | None = None) -> RoundTripDocument:
         doc = cls.__new__(cls)
         doc.original = ""
+        doc._base = None
         doc._yaml = _make_rt_yaml()
         doc.data = yaml_value(data)
         if header:
@@ -546,9 +598,59 @@ class RoundTripDocument:
         _merge(self.data, old, new)
 
     def dump(self) -> str:
+        """The document's text: the original bytes where nothing changed.
+
+        ruamel re-emits a whole file, and for hand-written files that can
+        re-indent or re-space lines nobody touched. So the edited document is
+        compared with a dump of the unedited one, and only the lines that
+        differ between those two replace lines of the original text.
+        """
+        after = self._dump(self.data)
+        if not self.original:
+            return after
+        if self._base is None:
+            self._base = self._dump(self._yaml.load(self.original))
+        return _transplant(self.original, self._base, after)
+
+    def _dump(self, data: Any) -> str:
         out = io.StringIO()
-        self._yaml.dump(self.data, out)
+        self._yaml.dump(data, out)
         return out.getvalue()
+
+
+def _transplant(original: str, base: str, after: str) -> str:
+    """Apply the line changes from ``base`` to ``after`` onto ``original``.
+
+    ``base`` is ruamel's rendering of ``original`` unchanged. When the two
+    line up one to one, lines the edit left alone are taken from the original;
+    the result is used only if it reads back as the same data as ``after``.
+    """
+    if base == after:
+        return original
+    if base == original:
+        return after
+    old_lines = original.splitlines(keepends=True)
+    base_lines = base.splitlines(keepends=True)
+    if len(old_lines) != len(base_lines):
+        return after
+    new_lines = after.splitlines(keepends=True)
+    result: list[str] = []
+    matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        result.extend(old_lines[i1:i2] if op == "equal" else new_lines[j1:j2])
+    merged = "".join(result)
+    if _plain_data(merged) != _plain_data(after):
+        return after
+    return merged
+
+
+def _plain_data(text: str) -> Any:
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _composer().load(text)
+    except (YAMLError, ValueError):
+        return object()  # never equal
 
 
 def _equal(a: Any, b: Any) -> bool:
