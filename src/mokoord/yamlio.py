@@ -107,6 +107,10 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Refused(
+            1, 1, "invalid-encoding", "the file is saved as UTF-16; save it as UTF-8 instead"
+        )
     nul = raw.find(b"\x00")
     if nul >= 0:
         text = raw[:nul].decode("utf-8", errors="replace")
@@ -686,9 +690,24 @@ def _merge(target: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
             _merge_list(target[key], previous, value)
             continue
         if key in target:
-            target[key] = yaml_value(value)
+            target[key] = _replacement(target[key], value)
         else:
             _insert(target, keys_in_order, index, key, yaml_value(value))
+
+
+def _replacement(current: Any, value: Any) -> Any:
+    """``value`` for the file, in the quote style the file used for the value it replaces."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    new = yaml_value(value)
+    if (
+        isinstance(current, SingleQuotedScalarString)
+        and isinstance(new, DoubleQuotedScalarString)
+        and "\n" not in value
+        and not _UNSAFE_CHARS_RE.search(value)
+    ):
+        return SingleQuotedScalarString(value)
+    return new
 
 
 def _insert(target: Any, order: list[str], index: int, key: str, value: Any) -> None:
@@ -728,7 +747,7 @@ def _merge_list(target: Any, old: list[Any], new: list[Any]) -> None:
             ):
                 _merge(target[i], before, after)
             else:
-                target[i] = yaml_value(after)
+                target[i] = _replacement(target[i], after)
         return
     if len(new) == len(old) - 1:
         for i in range(len(new) + 1):
