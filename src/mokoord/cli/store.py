@@ -77,7 +77,7 @@ def check(
                 f"in {store.root}"
             )
             mark = "[red]✗[/]" if counts["error"] else "[yellow]![/]"
-            err_console().print(f"{mark} {summary}", highlight=False, markup=True)
+            err_console().print(f"{mark} {summary}", soft_wrap=True)
     if counts["error"]:
         raise typer.Exit(1)
 
