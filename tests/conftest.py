@@ -20,7 +20,9 @@ DEMO = REPO / "data"
 
 
 @pytest.fixture(autouse=True)
-def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _git_identity(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Tests never read the developer's git config; commits get a fixed author."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -35,10 +37,24 @@ def _git_identity(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
     monkeypatch.delenv("VISUAL", raising=False)
 
 
+@pytest.fixture(scope="session")
+def _store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store made by ``init``; each test gets a copy (git is slow to start)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path_factory.mktemp("home") / ".gitconfig"))
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for role in ("AUTHOR", "COMMITTER"):
+            patch.setenv(f"GIT_{role}_NAME", "Test Koordination")
+            patch.setenv(f"GIT_{role}_EMAIL", "koordination@example.org")
+        root, _ = init_store(tmp_path_factory.mktemp("template") / "store")
+    return root
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, _store_template: Path) -> Store:
     """A fresh, empty store made by ``init`` (its own git repository, one commit)."""
-    root, _ = init_store(tmp_path / "store")
+    root = tmp_path / "store"
+    shutil.copytree(_store_template, root, symlinks=True)
     return Store(root)
 
 
@@ -62,7 +78,9 @@ class Cli:
 
     def __call__(self, *args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
         prefix = ["--data", str(self.root)] if self.root is not None else []
-        return self.runner.invoke(app, [*prefix, *args], input=input, env=env, catch_exceptions=False)
+        return self.runner.invoke(
+            app, [*prefix, *args], input=input, env=env, catch_exceptions=False
+        )
 
 
 @pytest.fixture
@@ -75,7 +93,9 @@ def demo_cli(demo: Store) -> Cli:
     return Cli(demo.root)
 
 
-def run_mokoord(*args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_mokoord(
+    *args: str, cwd: Path, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """A true subprocess run of ``python -m mokoord``."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
@@ -116,4 +136,4 @@ def write(store: Store) -> Iterator[Callable[[str, str], Path]]:
         path.write_text(text, encoding="utf-8")
         return path
 
-    yield _write
+    return _write

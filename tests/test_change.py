@@ -9,8 +9,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import git_log, git_status
 
+from conftest import git_log, git_status
 from mokoord import store as store_module
 from mokoord.errors import GitError, MokoordError
 from mokoord.models import Organisation
@@ -53,7 +53,9 @@ def test_foreign_changes_stay_out_of_the_commit(store: Store) -> None:
     # someone staged one edit and left another unstaged, by hand
     (store.root / "organisations" / "a.yaml").write_text("id: a\nname: Staged\n", encoding="utf-8")
     _git(store.root, "add", "organisations/a.yaml")
-    (store.root / "organisations" / "b.yaml").write_text("id: b\nname: Unstaged\n", encoding="utf-8")
+    (store.root / "organisations" / "b.yaml").write_text(
+        "id: b\nname: Unstaged\n", encoding="utf-8"
+    )
     (store.root / "notes.txt").write_text("untracked\n", encoding="utf-8")
     with Change(store, "add-org c") as change:
         change.create(org("c"))
@@ -111,11 +113,17 @@ def test_failure_inside_restores_every_file(store: Store) -> None:
     head = _git(store.root, "rev-parse", "HEAD")
     path_a = store.root / "organisations" / "a.yaml"
     before = path_a.read_bytes()
-    with pytest.raises(RuntimeError), Change(store, "broken") as change:
-        old = store.get(Organisation, "a")
-        change.save(Organisation.model_validate({**plain(old), "name": "Changed"}), previous=old)
-        change.create(org("b"))
-        raise RuntimeError("something went wrong after writing")
+
+    def broken_command() -> None:
+        with Change(store, "broken") as change:
+            old = store.get(Organisation, "a")
+            new = Organisation.model_validate({**plain(old), "name": "Changed"})
+            change.save(new, previous=old)
+            change.create(org("b"))
+            raise RuntimeError("something went wrong after writing")
+
+    with pytest.raises(RuntimeError):
+        broken_command()
     assert path_a.read_bytes() == before
     assert not (store.root / "organisations" / "b.yaml").exists()
     assert _git(store.root, "rev-parse", "HEAD") == head
@@ -154,16 +162,17 @@ def test_no_commit_leaves_the_change_uncommitted(store: Store) -> None:
     assert git_status(store.root) == "?? organisations/a.yaml\n"
 
 
-def test_lock_held_too_long_is_a_clear_error(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_lock_held_too_long_is_a_clear_error(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from filelock import FileLock
 
     monkeypatch.setattr(store_module, "LOCK_TIMEOUT", 0.2)
     lock = FileLock(str(store.root / ".git" / "mokoord.lock"))
-    with lock, pytest.raises(MokoordError, match="another mokoord command"):
-        with Change(store, "add") as change:
-            change.create(org("a"))
+    with (
+        lock,
+        pytest.raises(MokoordError, match="another mokoord command"),
+        Change(store, "add") as change,
+    ):
+        change.create(org("a"))
     assert not (store.root / "organisations" / "a.yaml").exists()
 
 

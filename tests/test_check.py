@@ -101,7 +101,8 @@ def test_json_has_exactly_the_documented_keys(cli: Any, base: Write) -> None:
     assert found
     for problem in found:
         assert set(problem) == {"path", "line", "column", "severity", "code", "message"}
-        assert isinstance(problem["line"], int) and isinstance(problem["column"], int)
+        assert isinstance(problem["line"], int)
+        assert isinstance(problem["column"], int)
         assert problem["severity"] in ("error", "warning")
 
 
@@ -111,7 +112,8 @@ def test_text_output_is_path_line_col_severity_code_message(cli: Any, base: Writ
     assert result.exit_code == 1
     line = result.stdout.strip()
     assert line.startswith("organisations/elternverein-biebrich.yaml:3:9: error invalid-value ")
-    assert "'bogus'" in line and "'contacted'" in line
+    assert "'bogus'" in line
+    assert "'contacted'" in line
     assert "1 error, 0 warnings" in result.stderr
 
 
@@ -127,7 +129,10 @@ def test_invalid_value(cli: Any, base: Write) -> None:
 
 
 def test_invalid_date(cli: Any, base: Write) -> None:
-    base("contacts/2023/2023-03-14-k7qm.yaml", contact().replace("date: 2023-03-14", "date: 2023-02-30"))
+    base(
+        "contacts/2023/2023-03-14-k7qm.yaml",
+        contact().replace("date: 2023-03-14", "date: 2023-02-30"),
+    )
     _code, found = problems(cli)
     problem = only(found, "invalid-value")
     assert (problem["line"], problem["column"]) == (2, 7)
@@ -135,7 +140,9 @@ def test_invalid_date(cli: Any, base: Write) -> None:
 
 
 def test_text_where_a_number_stands(cli: Any, base: Write) -> None:
-    base("organisations/elternverein-biebrich.yaml", ORG.replace("Elternverein Biebrich\n", "1860\n"))
+    base(
+        "organisations/elternverein-biebrich.yaml", ORG.replace("Elternverein Biebrich\n", "1860\n")
+    )
     _code, found = problems(cli)
     problem = only(found, "invalid-value")
     assert (problem["line"], problem["column"]) == (2, 7)
@@ -402,7 +409,10 @@ def test_invalid_config_is_reported_at_its_line(cli: Any, store: Store) -> None:
 def test_every_problem_in_every_file_is_reported(cli: Any, base: Write) -> None:
     base("organisations/a.yaml", "id: a\nname: A\nstatus: nope\n")
     base("organisations/b.yaml", "id: b\nname: B\nb: 1\n")
-    base("contacts/2023/2023-01-01-zzzz.yaml", contact("2023-01-01-zzzz", "2023-01-01").replace("elternverein-biebrich", "ghost"))
+    base(
+        "contacts/2023/2023-01-01-zzzz.yaml",
+        contact("2023-01-01-zzzz", "2023-01-01").replace("elternverein-biebrich", "ghost"),
+    )
     code, found = problems(cli)
     assert code == 1
     assert [(p["path"], p["code"]) for p in found] == [

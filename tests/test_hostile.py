@@ -43,25 +43,48 @@ HOSTILE: dict[str, tuple[bytes, str, int, int | None]] = {
         7,
     ),
     "local-tag": (b"id: evil\nname: !secret value\n", "forbidden-tag", 2, 7),
-    "tag-on-mapping": (b"id: evil\naddress: !!python/object:os.Foo {a: 1}\n", "forbidden-tag", 2, 10),
+    "tag-on-mapping": (
+        b"id: evil\naddress: !!python/object:os.Foo {a: 1}\n",
+        "forbidden-tag",
+        2,
+        10,
+    ),
     "billion-laughs": (BILLION_LAUGHS, "alias", 3, 8),
     "recursive-alias": (b"id: loop\nname: &a [*a]\n", "alias", 2, 11),
     "merge-key": (b"id: m\nbase: &b {x: 1}\nother:\n  <<: *b\n", "alias", 4, 3),
     "deep-flow": (b"id: deep\nname: " + b"[" * 50_000 + b"]" * 50_000 + b"\n", "too-deep", 2, None),
-    "deep-flow-mapping": (b"id: deep\nname: " + b"{a: " * 5_000 + b"}" * 5_000 + b"\n", "too-deep", 2, None),
+    "deep-flow-mapping": (
+        b"id: deep\nname: " + b"{a: " * 5_000 + b"}" * 5_000 + b"\n",
+        "too-deep",
+        2,
+        None,
+    ),
     "deep-block-sequence": (b"id: deep\nname:\n" + b"- " * 30_000 + b"x\n", "too-deep", 3, 1),
     "deep-block-mapping": (
-        b"id: deep\n" + b"".join(b" " * i + b"k:\n" for i in range(1, 1200)) + b" " * 1200 + b"x: 1\n",
+        b"id: deep\n"
+        + b"".join(b" " * i + b"k:\n" for i in range(1, 1200))
+        + b" " * 1200
+        + b"x: 1\n",
         "too-deep",
         None,  # type: ignore[dict-item]
         None,
     ),
     "moderately-deep": (b"id: deep\nname: " + b"[" * 100 + b"]" * 100 + b"\n", "too-deep", 2, None),
-    "huge-file": (b"id: huge\nnotes: " + b"x" * (MAX_FILE_BYTES + 1) + b"\n", "file-too-large", 1, 1),
+    "huge-file": (
+        b"id: huge\nnotes: " + b"x" * (MAX_FILE_BYTES + 1) + b"\n",
+        "file-too-large",
+        1,
+        1,
+    ),
     "invalid-utf8": (b"id: latin\nname: Caf\xe9 Berlin\n", "invalid-encoding", 2, 10),
     "utf16": ("id: x\n".encode("utf-16"), "invalid-encoding", 1, 1),
     "nul-byte": (b"id: nul\nname: a\x00b\n", "invalid-encoding", 2, 8),
-    "several-documents": (b"id: one\nname: One\n---\nid: two\nname: Two\n", "multiple-documents", 3, 1),
+    "several-documents": (
+        b"id: one\nname: One\n---\nid: two\nname: Two\n",
+        "multiple-documents",
+        3,
+        1,
+    ),
     "conflict-markers": (
         b"id: c\n<<<<<<< HEAD\nname: Ours\n=======\nname: Theirs\n>>>>>>> feature\n",
         "merge-conflict",
@@ -101,7 +124,8 @@ def test_hostile_file_is_refused_quickly_at_its_line(name: str) -> None:
         assert problem.line == line, problem
     if column is not None:
         assert problem.column == column, problem
-    assert problem.message and "Traceback" not in problem.message
+    assert problem.message
+    assert "Traceback" not in problem.message
 
 
 def test_python_tag_never_runs_code(tmp_path: Path) -> None:

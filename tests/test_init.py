@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli, git_log, git_status
 
+from conftest import Cli, git_log, git_status
 from mokoord.store import KINDS, Store
 
 
@@ -31,7 +31,8 @@ def test_init_makes_a_valid_store_with_one_commit(tmp_path: Path) -> None:
     assert len(git_log(target, "--oneline").splitlines()) == 1
     assert git_status(target) == ""
     tracked = _git(target, "ls-files").split()
-    assert "mokoord.yaml" in tracked and ".gitignore" in tracked
+    assert "mokoord.yaml" in tracked
+    assert ".gitignore" in tracked
     assert Store(target).config.city == "Mainz"
     check = Cli(target)("check", "--strict")
     assert check.exit_code == 0, check.output
@@ -109,7 +110,12 @@ def test_init_in_an_empty_git_repository(tmp_path: Path) -> None:
 def test_init_without_a_git_identity_fails_cleanly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"):
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
         monkeypatch.delenv(name)
     target = tmp_path / "new" / "s"
     result = Cli(None)("init", str(target))

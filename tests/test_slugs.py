@@ -22,7 +22,10 @@ from mokoord.store import Store
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Deutsch-Türkischer Elternverein Biebrich e.V.", "deutsch-tuerkischer-elternverein-biebrich"),
+        (
+            "Deutsch-Türkischer Elternverein Biebrich e.V.",
+            "deutsch-tuerkischer-elternverein-biebrich",
+        ),
         ("Förderverein Schloßpark Bierstadt e. V.", "foerderverein-schlosspark-bierstadt"),
         ("ÄÖÜ äöü ß", "aeoeue-aeoeue-ss"),
         ("Şehir Kültür Derneği", "sehir-kueltuer-dernegi"),
@@ -49,7 +52,8 @@ def test_arabic_name_becomes_a_valid_ascii_id() -> None:
 def test_names_without_letters_still_get_a_safe_id(name: str) -> None:
     slug = org_id(name)
     assert is_valid_id(slug)
-    assert "/" not in slug and ".." not in slug
+    assert "/" not in slug
+    assert ".." not in slug
 
 
 def test_legal_forms_are_left_out() -> None:
@@ -67,7 +71,8 @@ def test_unique_appends_a_number() -> None:
 def test_random_suffix_is_a_valid_id_part() -> None:
     for _ in range(50):
         part = random_suffix()
-        assert len(part) == 4 and is_valid_id(part)
+        assert len(part) == 4
+        assert is_valid_id(part)
 
 
 @settings(max_examples=400, deadline=None)
@@ -76,9 +81,13 @@ def test_any_text_gives_a_safe_id(name: str) -> None:
     slug = org_id(name)
     assert ID_RE.match(slug), slug
     assert len(slug) <= MAX_ID_LENGTH
-    assert "/" not in slug and "\\" not in slug and ".." not in slug
-    assert slug == slug.lower() and slug.isascii()
-    assert unique(slug, {slug}) != slug and is_valid_id(unique(slug, {slug}))
+    assert "/" not in slug
+    assert "\\" not in slug
+    assert ".." not in slug
+    assert slug == slug.lower()
+    assert slug.isascii()
+    assert unique(slug, {slug}) != slug
+    assert is_valid_id(unique(slug, {slug}))
 
 
 @settings(max_examples=200, deadline=None)
@@ -90,13 +99,30 @@ def test_slugify_never_yields_an_invalid_id(name: str) -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    ["../x", "..", ".", "x/../../etc", "/etc/passwd", "a/b", "A", "a_b", "a--b", "-a", "a-", "", "x" * 81, "a.yaml"],
+    [
+        "../x",
+        "..",
+        ".",
+        "x/../../etc",
+        "/etc/passwd",
+        "a/b",
+        "A",
+        "a_b",
+        "a--b",
+        "-a",
+        "a-",
+        "",
+        "x" * 81,
+        "a.yaml",
+    ],
 )
 def test_invalid_ids_are_rejected(bad: str) -> None:
     assert not is_valid_id(bad)
 
 
-@pytest.mark.parametrize("bad", ["../x", "../../mokoord", "..", "x/../y", "/etc/passwd", "2023/../../x"])
+@pytest.mark.parametrize(
+    "bad", ["../x", "../../mokoord", "..", "x/../y", "/etc/passwd", "2023/../../x"]
+)
 def test_find_file_never_leaves_the_store(store: Store, bad: str) -> None:
     (store.root.parent / "x.yaml").write_text("id: x\nname: Outside\n", encoding="utf-8")
     for kind in ("organisation", "contact"):

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
 
+from conftest import Cli
 from mokoord.errors import InvalidData, NotFound, StoreNotFound
 from mokoord.models import Contact, Organisation
 from mokoord.store import Store, find_store_root, init_store
@@ -45,7 +45,9 @@ def test_nearest_store_upward(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert find_store_root() == outer
 
 
-def test_data_folder_of_the_current_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_folder_of_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = _store(tmp_path / "project" / "data")
     monkeypatch.chdir(tmp_path / "project")
     assert find_store_root() == data
@@ -58,20 +60,24 @@ def test_no_store_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "mokoord init" in (info.value.hint or "")
 
 
-def test_cli_without_store_says_how_to_make_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_without_store_says_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = Cli(None)("check")
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert "error: no mokoord store found here" in result.stderr
     assert "hint: create one with `mokoord init PATH`" in result.stderr
-    assert "--data" in result.stderr and "MOKOORD_DATA" in result.stderr
+    assert "--data" in result.stderr
+    assert "MOKOORD_DATA" in result.stderr
 
 
 def test_cli_with_wrong_data_option(tmp_path: Path) -> None:
     result = Cli(tmp_path / "nowhere")("check")
     assert result.exit_code == 1
-    assert "--data names" in result.stderr and "mokoord.yaml is missing" in result.stderr
+    assert "--data names" in result.stderr
+    assert "mokoord.yaml is missing" in result.stderr
     assert "mokoord init" in result.stderr
 
 
