@@ -430,3 +430,46 @@ def test_check_store_library_call_with_a_fixed_today(store: Store, base: Write) 
     late = check_store(store, today=dt.date(2023, 4, 30))
     assert [p.code for p in late] == ["follow-up-overdue"]
     assert len(CHECKS) >= 4
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("name: 1e3", "expected text, found a number; write it in quotes ('1e3')"),
+        ("name: 2023-03-14", "expected text, found a date; write it in quotes ('2023-03-14')"),
+        ("name: yes", None),  # YAML 1.2: plain text, fine
+        ("name: true", "expected text, found true/false; write it in quotes"),
+        ("name:", "the value is empty; write one or remove the key"),
+        ("name: ''", "the text is empty; write one or remove the key"),
+        ("founded: 1850", "1850 is too small: at least 1900"),
+        ("founded: abc", "'abc' is not a whole number"),
+        ("status_since: 2023-03-14 10:00:00", "2023-03-14 10:00:00 has a time of day"),
+        ("known_since: 2023-03-14 10:00", "has a time of day; write only the date"),
+        ("fields: education", "expected a list, found 'education'"),
+        ("address: Hauptstraße 1", "expected a mapping of keys to values"),
+        ("paid_staff: maybe", "'maybe' is not true or false"),
+    ],
+)
+def test_messages_read_well(cli: Any, base: Write, line: str, message: str | None) -> None:
+    text = ORG.replace("name: Elternverein Biebrich\n", "")
+    if not line.startswith("name"):
+        text += "name: Elternverein Biebrich\n"
+    base("organisations/elternverein-biebrich.yaml", text + line + "\n")
+    code, found = problems(cli)
+    if message is None:
+        assert (code, found) == (0, [])
+        return
+    problem = only(found, "invalid-value")
+    assert message in problem["message"]
+    assert "Input should" not in problem["message"]
+    assert problem["line"] == len(text.splitlines()) + 1
+
+
+def test_unknown_key_inside_a_vocabulary_suggests_the_label_key(cli: Any, store: Store) -> None:
+    config = store.root / "mokoord.yaml"
+    text = config.read_text(encoding="utf-8").replace(
+        "      de: Bildung\n", "      dee: Bildung\n", 1
+    )
+    config.write_text(text, encoding="utf-8")
+    _code, found = problems(cli)
+    assert "unknown key 'dee'; did you mean 'de'?" in only(found, "unknown-key")["message"]

@@ -68,6 +68,8 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     values: dict[Key, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    sources: dict[Key, str] = field(default_factory=dict)
+    """Numbers and dates as written in the file (``1e3``), for messages."""
 
     def position(self, loc: Sequence[str | int], *, prefer_key: bool = False) -> tuple[int, int]:
         """Best position for a location: the value, else the key, else the nearest parent."""
@@ -247,6 +249,7 @@ class _Builder:
         plain = not node.style
         if tag == _TAG + "str":
             return value
+        self.doc.sources[loc] = value
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
@@ -374,6 +377,7 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
     if not locate:
         doc.values.clear()
         doc.keys.clear()
+        doc.sources.clear()
     doc.data = data
     return doc
 
