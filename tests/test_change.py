@@ -102,7 +102,10 @@ def test_moving_onto_an_existing_file_is_refused(store: Store) -> None:
 def test_create_refuses_a_taken_id(store: Store) -> None:
     with Change(store, "add") as change:
         change.create(org("a"))
-    with pytest.raises(MokoordError, match="exists already"), Change(store, "add") as change:
+    with (
+        pytest.raises(MokoordError, match="an organisation with id .a. exists already"),
+        Change(store, "add") as change,
+    ):
         change.create(org("a", "Other"))
     assert store.get(Organisation, "a").name == "A"
 

@@ -103,6 +103,14 @@ HOSTILE: dict[str, tuple[bytes, str, int, int | None]] = {
     "bad-indentation": (b"id: b\nname: x\n  status: known\n", "yaml-syntax", 3, None),
     "control-character": (b"id: c\nname: a\x07b\n", "yaml-syntax", None, None),  # type: ignore[dict-item]
     "complex-key": (b"id: k\n? [a, b]\n: value\n", "invalid-key", 2, 3),
+    "many-lines": (b"id: x\nname:\n" + b"- a\n" * 200_000, "too-large", 20_001, 1),
+    "many-flow-items": (b"id: x\nname: [" + b"a," * 500_000 + b"]\n", "too-large", 1, 1),
+    "many-values": (
+        b"id: x\nname: [" + b"a, " * 19_000 + b"]\n" + b"n: [" + b"[a], " * 9_000 + b"]\n",
+        "too-large",
+        None,
+        None,
+    ),  # type: ignore[dict-item]
     "too-long-number": (b"id: n\ncount: " + b"9" * 5000 + b"\n", "invalid-number", 2, 8),
     "not-a-number": (b"id: n\namount: .nan\n", "invalid-number", 2, 9),
 }
@@ -147,6 +155,12 @@ def test_anchor_without_alias_is_harmless() -> None:
     doc = parse_document("a.yaml", b"id: a\nname: &n Verein\n")
     assert doc.problems == []
     assert doc.data == {"id": "a", "name": "Verein"}
+
+
+def test_many_duplicate_keys_give_a_bounded_report() -> None:
+    doc = parse_document("d.yaml", b"id: d\n" + b"name: x\n" * 15_000)
+    assert 1 <= len(doc.problems) <= 20
+    assert {p.code for p in doc.problems} == {"duplicate-key"}
 
 
 def test_deep_block_mapping_is_refused_before_parsing() -> None:

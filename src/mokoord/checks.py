@@ -89,7 +89,7 @@ def check_store(
                 doc.problem(
                     ("id",),
                     "wrong-folder",
-                    f"a {spec.name} belongs directly in {spec.folder}/, not in a subfolder",
+                    f"{spec.folder} belong directly in {spec.folder}/, not in a subfolder",
                 )
             )
         if record is None:
@@ -115,7 +115,7 @@ def check_store(
                     doc.problem(
                         ("id",),
                         "wrong-folder",
-                        f"a {spec.name} of {year} belongs in {spec.folder}/{year}/",
+                        f"{spec.folder} of {year} belong in {spec.folder}/{year}/",
                         severity="warning",
                     )
                 )

@@ -330,7 +330,9 @@ class Store:
     def check_new(self, record: Record) -> None:
         kind = kind_of(record)
         if self.exists(kind.name, record.id):
-            raise MokoordError(f"a {kind.name} with id '{record.id}' exists already")
+            raise MokoordError(
+                f"{_article(kind.name)} {kind.name} with id '{record.id}' exists already"
+            )
 
 
 # --------------------------------------------------------------------------- changes
@@ -529,3 +531,7 @@ def init_store(
             with contextlib.suppress(OSError):
                 folder.rmdir()
         raise
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"

@@ -38,6 +38,9 @@ from mokoord.errors import Problem
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 50_000
+MAX_LINES = 20_000
+"""A record has a few hundred lines; far more is refused before parsing (parsing costs time)."""
+_MAX_PROBLEMS = 20
 # The C composer recurses on nesting; far below the depth where it would
 # overflow the C stack, a file is refused before parsing.
 _MAX_PRESCAN_DEPTH = 1000
@@ -145,6 +148,21 @@ def _prescan(text: str) -> None:
             "merge-conflict",
             "unresolved git merge conflict marker; keep one side, delete the markers, then commit",
         )
+    lines = text.count("\n")
+    if lines > MAX_LINES:
+        raise _Refused(
+            MAX_LINES + 1,
+            1,
+            "too-large",
+            f"the file has {lines:,} lines; a record has at most {MAX_LINES:,}",
+        )
+    if text.count(",") > MAX_LINES:
+        raise _Refused(
+            1,
+            1,
+            "too-large",
+            f"the file holds more than {MAX_LINES:,} list items; a record has far fewer",
+        )
     deep = _DEEP_BLOCK_RE.search(text)
     if deep:
         line, column = _line_col(text, deep.start())
@@ -225,6 +243,8 @@ class _Builder:
             key = str(key_node.value)
             child = (*loc, key)
             if key in result:
+                if len(self.doc.problems) >= _MAX_PROBLEMS:
+                    continue
                 first = self.doc.keys[child]
                 line, column = _mark(key_node)
                 self.doc.problems.append(
