@@ -103,7 +103,7 @@ def test_create_refuses_a_taken_id(store: Store) -> None:
     with Change(store, "add") as change:
         change.create(org("a"))
     with (
-        pytest.raises(MokoordError, match="an organisation with id .a. exists already"),
+        pytest.raises(MokoordError, match="an organisation with id 'a' exists already"),
         Change(store, "add") as change,
     ):
         change.create(org("a", "Other"))
