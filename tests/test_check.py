@@ -473,3 +473,17 @@ def test_unknown_key_inside_a_vocabulary_suggests_the_label_key(cli: Any, store:
     config.write_text(text, encoding="utf-8")
     _code, found = problems(cli)
     assert "unknown key 'dee'; did you mean 'de'?" in only(found, "unknown-key")["message"]
+
+
+def test_every_problem_code_is_documented() -> None:
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    source = "".join(
+        (root / "src" / "mokoord" / name).read_text(encoding="utf-8")
+        for name in ("yamlio.py", "validation.py", "checks.py")
+    )
+    codes = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))
+    assert {"unquoted-number", "duplicate-id", "future-date"} <= codes
+    docs = (root / "docs" / "data-format.md").read_text(encoding="utf-8")
+    assert sorted(code for code in codes if f"`{code}`" not in docs) == []
