@@ -386,3 +386,14 @@ def test_interrupted_change_restores_the_file(
     assert hand_written.read_bytes() == before
     assert _leftovers(hand_written.parent) == []
     assert _numstat(store.root) == ""
+
+
+def test_windows_line_endings_are_kept(store: Store) -> None:
+    path = store.root / "organisations" / "elternverein-biebrich.yaml"
+    path.write_bytes(HAND_WRITTEN.replace("\n", "\r\n").encode("utf-8"))
+    before = path.read_bytes()
+    old = store.get(Organisation, "elternverein-biebrich")
+    assert store.render(old, previous=old)[1] == before
+    new = Organisation.model_validate({**plain(old), "status": "in_dialogue"})
+    _path, rendered = store.render(new, previous=old)
+    assert rendered == before.replace(b"status: contacted\r\n", b"status: in_dialogue\r\n")

@@ -657,11 +657,15 @@ def _transplant(original: str, base: str, after: str) -> str:
         return original
     if base == original:
         return after
+    if "\r\n" in original:
+        base, after = base.replace("\r\n", "\n"), after.replace("\r\n", "\n")
     old_lines = original.splitlines(keepends=True)
     base_lines = base.splitlines(keepends=True)
     if len(old_lines) != len(base_lines):
         return after
     new_lines = after.splitlines(keepends=True)
+    if "\r\n" in original:  # keep Windows line ends (ruamel writes \n, but keeps comments' \r)
+        new_lines = [line.rstrip("\r\n") + "\r\n" for line in new_lines]
     result: list[str] = []
     matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
