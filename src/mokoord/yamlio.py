@@ -664,10 +664,10 @@ def _transplant(original: str, base: str, after: str) -> str:
     if len(old_lines) != len(base_lines):
         return after
     new_lines = after.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
     if "\r\n" in original:  # keep Windows line ends (ruamel writes \n, but keeps comments' \r)
         new_lines = [line.rstrip("\r\n") + "\r\n" for line in new_lines]
     result: list[str] = []
-    matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         result.extend(old_lines[i1:i2] if op == "equal" else new_lines[j1:j2])
     merged = "".join(result)
