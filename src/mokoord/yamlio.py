@@ -659,11 +659,11 @@ def _transplant(original: str, base: str, after: str) -> str:
         return after
     if "\r\n" in original:
         base, after = base.replace("\r\n", "\n"), after.replace("\r\n", "\n")
-    old_lines = original.splitlines(keepends=True)
-    base_lines = base.splitlines(keepends=True)
+    old_lines = _lines(original)
+    base_lines = _lines(base)
     if len(old_lines) != len(base_lines):
         return after
-    new_lines = after.splitlines(keepends=True)
+    new_lines = _lines(after)
     matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
     if "\r\n" in original:  # keep Windows line ends (ruamel writes \n, but keeps comments' \r)
         new_lines = [line.rstrip("\r\n") + "\r\n" for line in new_lines]
@@ -674,6 +674,14 @@ def _transplant(original: str, base: str, after: str) -> str:
     if _plain_data(merged) != _plain_data(after):
         return after
     return merged
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their ends, split at \\n only (not at the other breaks str.splitlines knows)."""
+    return _LINE_RE.findall(text)
+
+
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
 def _plain_data(text: str) -> Any:
