@@ -397,3 +397,28 @@ def test_windows_line_endings_are_kept(store: Store) -> None:
     new = Organisation.model_validate({**plain(old), "status": "in_dialogue"})
     _path, rendered = store.render(new, previous=old)
     assert rendered == before.replace(b"status: contacted\r\n", b"status: in_dialogue\r\n")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.text(min_size=1, max_size=30).filter(lambda s: s.strip()),
+    notes=st.text(min_size=1, max_size=60).filter(lambda s: s.strip()),
+)
+def test_any_edit_of_a_hand_written_file_reads_back_and_keeps_the_rest(
+    name: str, notes: str
+) -> None:
+    from mokoord.validation import validate_document
+
+    original = HAND_WRITTEN
+    doc = parse_document("o.yaml", original.encode())
+    old, _ = validate_document(doc, Organisation)
+    assert old is not None
+    new = Organisation.model_validate({**plain(old), "name": name, "notes": notes})
+    document = RoundTripDocument(original)
+    document.apply(plain(old), plain(new))
+    text = document.dump()
+    again, problems = validate_document(parse_document("o.yaml", text.encode()), Organisation)
+    assert problems == []
+    assert again == new
+    kept = [line for line in original.splitlines() if not line.startswith(("name:", "notes:"))]
+    assert [line for line in kept if line not in text.splitlines()] == []
