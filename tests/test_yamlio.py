@@ -422,3 +422,33 @@ def test_any_edit_of_a_hand_written_file_reads_back_and_keeps_the_rest(
     assert again == new
     kept = [line for line in original.splitlines() if not line.startswith(("name:", "notes:"))]
     assert [line for line in kept if line not in text.splitlines()] == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    items=st.lists(st.text(max_size=20), max_size=5),
+    mapping=st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=10), max_size=3),
+)
+def test_any_list_and_mapping_survive_a_write(items: list[str], mapping: dict[str, str]) -> None:
+    text = RoundTripDocument.new({"id": "x", "items": items, "mapping": mapping}).dump()
+    doc = parse_document("x.yaml", text.encode("utf-8"))
+    assert doc.problems == [], text
+    assert doc.data is not None
+    assert doc.data["items"] == items, text
+    assert (doc.data["mapping"] or {}) == mapping, text
+    other = YAML11.load(text)
+    assert other["items"] == items, text
+    assert (other["mapping"] or {}) == mapping, text
+
+
+def test_short_lists_of_words_stay_on_one_line() -> None:
+    text = RoundTripDocument.new(
+        {"fields": ["education", "youth"], "aliases": ["a: b", ":0"], "no": {"on": "x"}}
+    ).dump()
+    assert "fields: [education, youth]\n" in text
+    assert "aliases:\n" in text  # items a flow list would mangle go one per line
+    assert YAML11.load(text) == {
+        "fields": ["education", "youth"],
+        "aliases": ["a: b", ":0"],
+        "no": {"on": "x"},
+    }

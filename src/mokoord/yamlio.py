@@ -516,14 +516,12 @@ def yaml_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         mapping = CommentedMap()
         for key, item in value.items():
-            mapping[key] = yaml_value(item)
+            mapping[_yaml_key(key)] = yaml_value(item)
         return mapping
     if isinstance(value, list | tuple):
         seq = CommentedSeq(yaml_value(item) for item in value)
-        if all(
-            isinstance(item, str | int | Decimal) and not isinstance(item, bool) for item in value
-        ) and all("\n" not in str(item) and len(str(item)) < 60 for item in value):
-            seq.fa.set_flow_style()
+        if all(_flow_item(item) for item in value):
+            seq.fa.set_flow_style()  # [education, youth]: short lists of words on one line
         return seq
     if isinstance(value, str):
         if _UNSAFE_CHARS_RE.search(value):
@@ -545,6 +543,33 @@ def yaml_value(value: Any) -> Any:
 _UNSAFE_CHARS_RE = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
 )
+
+
+_FLOW_WORDS_RE = re.compile(r"\w[\w.@/+()-]*(?: [\w.@/+()-]+)*")
+
+
+def _flow_item(item: Any) -> bool:
+    """True for list items that read the same written plainly inside ``[...]``."""
+    if isinstance(item, bool):
+        return False
+    if isinstance(item, int | Decimal):
+        return True
+    return isinstance(item, str) and len(item) < 60 and bool(_FLOW_WORDS_RE.fullmatch(item))
+
+
+def _yaml_key(key: Any) -> Any:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(key, str) and (
+        key == ""
+        or key != key.strip()
+        or "\n" in key
+        or _UNSAFE_CHARS_RE.search(key)
+        or _needs_quotes(key)
+        or not _FLOW_WORDS_RE.fullmatch(key)
+    ):
+        return DoubleQuotedScalarString(key)
+    return key
 
 
 def _literal_ok(value: str) -> bool:
