@@ -487,3 +487,16 @@ def test_every_problem_code_is_documented() -> None:
     assert {"unquoted-number", "duplicate-id", "future-date"} <= codes
     docs = (root / "docs" / "data-format.md").read_text(encoding="utf-8")
     assert sorted(code for code in codes if f"`{code}`" not in docs) == []
+
+
+def test_yaml_file_outside_the_record_folders_is_flagged(cli: Any, base: Write) -> None:
+    base("organisation/kulturverein.yaml", "id: kulturverein\nname: Kulturverein\n")
+    base("notes.yaml", "a: 1\n")
+    base("templates/custom.yaml", "a: 1\n")  # the store's own templates are fine
+    code, found = problems(cli)
+    assert code == 0
+    assert [(p["path"], p["code"], p["severity"]) for p in found] == [
+        ("notes.yaml", "stray-file", "warning"),
+        ("organisation/kulturverein.yaml", "stray-file", "warning"),
+    ]
+    assert "organisations/" in found[0]["message"]

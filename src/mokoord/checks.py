@@ -18,7 +18,7 @@ from mokoord.errors import Problem, Severity
 from mokoord.models import Config, Record
 from mokoord.store import CONFIG_FILE, KINDS, Dataset, Store
 from mokoord.validation import validate_document
-from mokoord.yamlio import Document, read_document
+from mokoord.yamlio import Document, iter_yaml_files, read_document
 
 
 @dataclass
@@ -122,10 +122,31 @@ def check_store(
         records[record.id] = record
         data.sources[(spec.name, record.id)] = doc.path
         docs[(spec.name, record.id)] = doc
+    problems.extend(_stray_files(store))
     ctx = CheckContext(data=data, docs=docs, today=today, strict=strict, invalid=invalid)
     for check in CHECKS:
         problems.extend(check(ctx))
     return sorted(problems, key=lambda p: p.sort_key)
+
+
+def _stray_files(store: Store) -> Iterator[Problem]:
+    """YAML files mokoord never reads: a typo in a folder name hides a record."""
+    folders = {spec.folder for spec in KINDS.values()} | {"templates"}
+    for entry in sorted(store.root.iterdir()):
+        if entry.name.startswith(".") or entry.name in folders or entry.name == CONFIG_FILE:
+            continue
+        paths = [entry] if entry.is_file() else list(iter_yaml_files(entry))
+        for path in paths:
+            if path.suffix in (".yaml", ".yml"):
+                yield Problem(
+                    store.relative(path),
+                    0,
+                    0,
+                    "warning",
+                    "stray-file",
+                    "mokoord does not read this file: records belong in "
+                    + ", ".join(f"{spec.folder}/" for spec in KINDS.values()),
+                )
 
 
 # --------------------------------------------------------------------------- references
