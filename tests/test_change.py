@@ -219,3 +219,49 @@ def test_concurrent_processes_each_make_their_own_commit(store: Store) -> None:
         subject = _git(store.root, "log", "-1", "--format=%s", commit).strip()
         assert _files_of(store.root, commit) == [f"organisations/{subject.split()[1]}.yaml"]
     assert git_status(store.root) == ""
+
+
+def test_two_clones_adding_records_merge_without_conflict(store: Store, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from mokoord.checks import check_store
+    from mokoord.models import Contact, Event
+    from mokoord.slugs import random_suffix
+
+    with Change(store, "add-org elternverein") as change:
+        change.create(org("elternverein"))
+    clones = []
+    for name in ("laptop-a", "laptop-b"):
+        clone = tmp_path / name
+        subprocess.run(["git", "clone", "-q", str(store.root), str(clone)], check=True)
+        clones.append(Store(clone))
+    for clone in clones:  # both log a contact on the same day and the same event title
+        day = dt.date(2023, 3, 14)
+        contact = Contact(
+            id=f"{day.isoformat()}-{random_suffix()}",
+            date=day,
+            organisations=["elternverein"],
+            channel="phone",
+            summary="Telefonat",
+        )
+        event = Event(
+            id=f"{day.isoformat()}-infoabend-{random_suffix()}",
+            kind="info",
+            title="Infoabend",
+            date=day,
+        )
+        with Change(clone, f"add-contact {contact.id}") as change:
+            change.create(contact)
+            change.create(event)
+    a, b = clones
+    merged = subprocess.run(
+        ["git", "pull", "-q", "--no-rebase", "--no-edit", str(b.root), "HEAD"],
+        cwd=a.root,
+        capture_output=True,
+        text=True,
+    )
+    assert merged.returncode == 0, merged.stderr
+    assert git_status(a.root) == ""
+    assert len(a.load().contacts) == 2
+    assert len(a.load().events) == 2
+    assert [p for p in check_store(a, today=dt.date(2023, 3, 15)) if p.severity == "error"] == []
