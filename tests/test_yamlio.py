@@ -452,3 +452,12 @@ def test_short_lists_of_words_stay_on_one_line() -> None:
         "aliases": ["a: b", ":0"],
         "no": {"on": "x"},
     }
+
+
+def test_byte_order_mark_is_kept(store: Store) -> None:
+    path = store.root / "organisations" / "elternverein-biebrich.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + HAND_WRITTEN.encode("utf-8"))
+    old = store.get(Organisation, "elternverein-biebrich")
+    assert store.render(old, previous=old)[1] == path.read_bytes()
+    new = Organisation.model_validate({**plain(old), "status": "known"})
+    assert store.render(new, previous=old)[1].startswith(b"\xef\xbb\xbf# Elternverein")

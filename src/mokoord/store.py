@@ -321,10 +321,11 @@ class Store:
             old_path = self.path_for(previous)
             source = old_path if old_path.is_file() else path
             if source.is_file():
-                text = source.read_bytes().decode("utf-8").removeprefix("\ufeff")
-                doc = RoundTripDocument(text)
+                raw = source.read_bytes()
+                bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+                doc = RoundTripDocument(raw[len(bom) :].decode("utf-8"))
                 doc.apply(plain(previous), new)
-                return path, doc.dump().encode("utf-8")
+                return path, bom + doc.dump().encode("utf-8")
         return path, RoundTripDocument.new(new).dump().encode("utf-8")
 
     def check_new(self, record: Record) -> None:
