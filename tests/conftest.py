@@ -37,10 +37,24 @@ def _git_identity(
     monkeypatch.delenv("VISUAL", raising=False)
 
 
+@pytest.fixture(scope="session")
+def _store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store made by ``init``; each test gets a copy (git is slow to start)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path_factory.mktemp("home") / ".gitconfig"))
+        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+        for role in ("AUTHOR", "COMMITTER"):
+            patch.setenv(f"GIT_{role}_NAME", "Test Koordination")
+            patch.setenv(f"GIT_{role}_EMAIL", "koordination@example.org")
+        root, _ = init_store(tmp_path_factory.mktemp("template") / "store")
+    return root
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, _store_template: Path) -> Store:
     """A fresh, empty store made by ``init`` (its own git repository, one commit)."""
-    root, _ = init_store(tmp_path / "store")
+    root = tmp_path / "store"
+    shutil.copytree(_store_template, root, symlinks=True)
     return Store(root)
 
 

@@ -8,6 +8,7 @@ every file once, with positions, and runs them all.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,7 +19,7 @@ from mokoord.errors import Problem, Severity
 from mokoord.models import Config, Record
 from mokoord.store import CONFIG_FILE, KINDS, Dataset, Store
 from mokoord.validation import validate_document
-from mokoord.yamlio import Document, read_document
+from mokoord.yamlio import Document, iter_yaml_files, read_document
 
 
 @dataclass
@@ -28,6 +29,8 @@ class CheckContext:
     today: dt.date
     strict: bool = False
     problems: list[Problem] = field(default_factory=list)
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) of files that exist but did not validate (their own problems say why)."""
 
     @property
     def config(self) -> Config:
@@ -60,6 +63,7 @@ def check_store(
         return sorted(problems, key=lambda p: p.sort_key)
     data = Dataset(config=config)
     docs: dict[tuple[str, str], Document] = {}
+    invalid: set[tuple[str, str]] = set()
     for spec, path, doc in store.documents():
         record, found = validate_document(doc, spec.model)
         problems.extend(found)
@@ -73,7 +77,26 @@ def check_store(
                     f"rename the file to {declared}.yaml or change the id",
                 )
             )
+        if path.suffix != ".yaml":
+            problems.append(
+                doc.problem(
+                    (),
+                    "file-name",
+                    f"mokoord files end in .yaml; rename {path.name} to {path.stem}.yaml",
+                )
+            )
+        if spec.year_of is None and path.parent != store.root / spec.folder:
+            problems.append(
+                doc.problem(
+                    ("id",),
+                    "wrong-folder",
+                    f"{spec.folder} belong directly in {spec.folder}/, not in a subfolder",
+                )
+            )
         if record is None:
+            invalid.add((spec.name, path.stem))
+            if isinstance(declared, str):
+                invalid.add((spec.name, declared))
             continue
         records = cast(dict[str, Record], data.records(spec.name))
         if record.id in records:
@@ -93,17 +116,38 @@ def check_store(
                     doc.problem(
                         ("id",),
                         "wrong-folder",
-                        f"a {spec.name} of {year} belongs in {spec.folder}/{year}/",
+                        f"{spec.folder} of {year} belong in {spec.folder}/{year}/",
                         severity="warning",
                     )
                 )
         records[record.id] = record
         data.sources[(spec.name, record.id)] = doc.path
         docs[(spec.name, record.id)] = doc
-    ctx = CheckContext(data=data, docs=docs, today=today, strict=strict)
+    problems.extend(_stray_files(store))
+    ctx = CheckContext(data=data, docs=docs, today=today, strict=strict, invalid=invalid)
     for check in CHECKS:
         problems.extend(check(ctx))
     return sorted(problems, key=lambda p: p.sort_key)
+
+
+def _stray_files(store: Store) -> Iterator[Problem]:
+    """YAML files mokoord never reads: a typo in a folder name hides a record."""
+    folders = {spec.folder for spec in KINDS.values()} | {"templates"}
+    for entry in sorted(store.root.iterdir()):
+        if entry.name.startswith(".") or entry.name in folders or entry.name == CONFIG_FILE:
+            continue
+        paths = [entry] if entry.is_file() else list(iter_yaml_files(entry))
+        for path in paths:
+            if path.suffix in (".yaml", ".yml"):
+                yield Problem(
+                    store.relative(path),
+                    0,
+                    0,
+                    "warning",
+                    "stray-file",
+                    "mokoord does not read this file: records belong in "
+                    + ", ".join(f"{spec.folder}/" for spec in KINDS.values()),
+                )
 
 
 # --------------------------------------------------------------------------- references
@@ -114,26 +158,34 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
 
     def missing(
         kind: str, record: Record, loc: tuple[str | int, ...], target: str, value: str
-    ) -> Problem:
-        return ctx.at(kind, record, loc, "unknown-reference", f"no {target} with id '{value}'")
+    ) -> Iterator[Problem]:
+        kinds = [name for name in ("organisation", "institution") if name in target] or [target]
+        if any((name, value) in ctx.invalid for name in kinds):
+            return  # the file exists; its own problems are reported
+        known = [key for name in kinds for key in d.records(name)]
+        close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        yield ctx.at(kind, record, loc, "unknown-reference", f"no {target} with id '{value}'{hint}")
 
     for org in d.organisations.values():
         for i, network_id in enumerate(org.networks):
             if network_id not in d.networks:
-                yield missing("organisation", org, ("networks", i), "network", network_id)
+                yield from missing("organisation", org, ("networks", i), "network", network_id)
     for person in d.persons.values():
         if person.organisation and person.organisation not in d.organisations:
-            yield missing("person", person, ("organisation",), "organisation", person.organisation)
+            yield from missing(
+                "person", person, ("organisation",), "organisation", person.organisation
+            )
     for contact in d.contacts.values():
         for i, org_id in enumerate(contact.organisations):
             if org_id not in d.organisations:
-                yield missing("contact", contact, ("organisations", i), "organisation", org_id)
+                yield from missing("contact", contact, ("organisations", i), "organisation", org_id)
         for i, person_id in enumerate(contact.persons):
             if person_id not in d.persons:
-                yield missing("contact", contact, ("persons", i), "person", person_id)
+                yield from missing("contact", contact, ("persons", i), "person", person_id)
         for i, referral in enumerate(contact.referrals):
             if referral.institution not in d.institutions:
-                yield missing(
+                yield from missing(
                     "contact",
                     contact,
                     ("referrals", i, "institution"),
@@ -142,15 +194,15 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
                 )
     for event in d.events.values():
         if event.place_org and event.place_org not in d.organisations:
-            yield missing("event", event, ("place_org",), "organisation", event.place_org)
+            yield from missing("event", event, ("place_org",), "organisation", event.place_org)
         for i, organiser in enumerate(event.organisers):
             if organiser not in d.organisations and organiser not in d.institutions:
-                yield missing(
+                yield from missing(
                     "event", event, ("organisers", i), "organisation or institution", organiser
                 )
         for i, attendance in enumerate(event.attendance):
             if attendance.organisation not in d.organisations:
-                yield missing(
+                yield from missing(
                     "event",
                     event,
                     ("attendance", i, "organisation"),
@@ -159,14 +211,16 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
                 )
     for coop in d.cooperations.values():
         if coop.organisation not in d.organisations:
-            yield missing("cooperation", coop, ("organisation",), "organisation", coop.organisation)
+            yield from missing(
+                "cooperation", coop, ("organisation",), "organisation", coop.organisation
+            )
         if coop.partner not in d.organisations and coop.partner not in d.institutions:
-            yield missing(
+            yield from missing(
                 "cooperation", coop, ("partner",), "organisation or institution", coop.partner
             )
     for network in d.networks.values():
         if network.contact_institution and network.contact_institution not in d.institutions:
-            yield missing(
+            yield from missing(
                 "network",
                 network,
                 ("contact_institution",),
@@ -175,7 +229,7 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
             )
     for prog in d.programmes.values():
         if prog.funder_institution and prog.funder_institution not in d.institutions:
-            yield missing(
+            yield from missing(
                 "programme",
                 prog,
                 ("funder_institution",),
@@ -184,10 +238,12 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
             )
     for app in d.applications.values():
         if app.organisation not in d.organisations:
-            yield missing("application", app, ("organisation",), "organisation", app.organisation)
+            yield from missing(
+                "application", app, ("organisation",), "organisation", app.organisation
+            )
         programme = d.programmes.get(app.programme)
         if programme is None:
-            yield missing("application", app, ("programme",), "programme", app.programme)
+            yield from missing("application", app, ("programme",), "programme", app.programme)
         elif app.line is not None and programme.line(app.line) is None:
             yield ctx.at(
                 "application",

@@ -106,7 +106,9 @@ def commit(
     if not paths:
         return None
     identity = identity_args(repo, author)
-    specs = [os.fspath(path) for path in paths]
+    specs = [os.fspath(path) for path in paths if _exists_or_tracked(repo, path)]
+    if not specs:
+        return None
     _retry_on_lock(["add", "--all", "--", *specs], repo)
     status = git(["status", "--porcelain", "--", *specs], repo).stdout
     has_head = git(["rev-parse", "--verify", "--quiet", "HEAD"], repo, check=False).returncode == 0
@@ -116,8 +118,25 @@ def commit(
             return None
     elif not status.strip():
         return None
-    _retry_on_lock([*identity, "commit", "--quiet", "--no-edit", "-m", message, "--", *specs], repo)
+    try:
+        _retry_on_lock(
+            [*identity, "commit", "--quiet", "--no-edit", "-m", message, "--", *specs], repo
+        )
+    except BaseException:
+        # Unstage what this commit staged, so a failed change leaves the index as it was.
+        if has_head:
+            git(["reset", "--quiet", "--", *specs], repo, check=False)
+        else:
+            git(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", *specs], repo, check=False)
+        raise
     return git(["rev-parse", "HEAD"], repo).stdout.strip()
+
+
+def _exists_or_tracked(repo: Path, path: Path) -> bool:
+    """A path git can commit: present on disk, or deleted but known to git."""
+    if path.exists():
+        return True
+    return bool(git(["ls-files", "--", os.fspath(path)], repo, check=False).stdout.strip())
 
 
 def init_repository(path: Path, message: str, *, author: tuple[str, str] | None = None) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -53,6 +54,8 @@ from mokoord.validation import validate_document
 from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
 
 CONFIG_FILE = "mokoord.yaml"
+LOCK_TIMEOUT = 120
+"""Seconds a change waits for another one holding the store's write lock."""
 CACHE_DIR = ".mokoord"
 ENV_VAR = "MOKOORD_DATA"
 
@@ -108,6 +111,8 @@ def find_store_root(explicit: Path | None = None, *, cwd: Path | None = None) ->
         explicit, how = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
     if explicit is not None:
         root = (cwd / explicit).resolve() if not explicit.is_absolute() else explicit
+        if root.name == CONFIG_FILE and root.is_file():
+            return root.parent  # --data pointing at the configuration file itself
         if (root / CONFIG_FILE).is_file():
             return root
         raise StoreNotFound(
@@ -347,16 +352,19 @@ class Store:
             old_path = self.path_for(previous)
             source = old_path if old_path.is_file() else path
             if source.is_file():
-                text = source.read_bytes().decode("utf-8").removeprefix("\ufeff")
-                doc = RoundTripDocument(text)
+                raw = source.read_bytes()
+                bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+                doc = RoundTripDocument(raw[len(bom) :].decode("utf-8"))
                 doc.apply(plain(previous), new)
-                return path, doc.dump().encode("utf-8")
+                return path, bom + doc.dump().encode("utf-8")
         return path, RoundTripDocument.new(new).dump().encode("utf-8")
 
     def check_new(self, record: Record) -> None:
         kind = kind_of(record)
         if self.exists(kind.name, record.id):
-            raise MokoordError(f"a {kind.name} with id '{record.id}' exists already")
+            raise MokoordError(
+                f"{_article(kind.name)} {kind.name} with id '{record.id}' exists already"
+            )
 
 
 # --------------------------------------------------------------------------- changes
@@ -386,7 +394,7 @@ class Change:
         self._lock: Any = None
 
     def __enter__(self) -> Change:
-        from filelock import FileLock
+        from filelock import FileLock, Timeout
 
         from mokoord import gitops
         from mokoord.errors import GitError
@@ -402,8 +410,15 @@ class Change:
                 )
             lock_dir = gitops.git_dir(self.repo)
         lock_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(lock_dir / "mokoord.lock"), timeout=120)
-        self._lock.acquire()
+        self._lock = FileLock(str(lock_dir / "mokoord.lock"), timeout=LOCK_TIMEOUT)
+        try:
+            self._lock.acquire()
+        except Timeout:
+            raise MokoordError(
+                f"another mokoord command has been changing the store for {LOCK_TIMEOUT} "
+                "seconds; nothing was changed",
+                hint="wait until it has finished, then run the command again",
+            ) from None
         return self
 
     def _remember(self, path: Path) -> None:
@@ -420,6 +435,11 @@ class Change:
         if previous is not None:
             old = self.store.path_for(previous)
             if old != path and old.is_file():
+                if path.exists() and path not in self.touched:
+                    raise MokoordError(
+                        f"cannot move {self.store.relative(old)} to {self.store.relative(path)}: "
+                        "that file exists already"
+                    )
                 self._remember(old)
                 self.write_bytes(path, content)
                 old.unlink()
@@ -462,8 +482,8 @@ class Change:
                 return
             changed = self.changed
             if self.commit and self.repo is not None and changed:
-                author = self.store.config.author
                 try:
+                    author = self.store.config.author
                     self.commit_id = gitops.commit(
                         self.repo,
                         changed,
@@ -508,20 +528,42 @@ def init_store(
         raise UsageError(f"{path} is a file, not a folder")
     if root.exists() and any(entry for entry in root.iterdir() if entry.name != ".git"):
         raise UsageError(f"{path} is not empty; choose a new or empty folder")
-    root.mkdir(parents=True, exist_ok=True)
     config = Config(city=city) if city else Config()
+    message = f"init: new mokoord store for {config.city}"
+    existing = next(folder for folder in (root, *root.parents) if folder.is_dir())
+    repo = gitops.toplevel(existing) if commit else None
+    if commit:
+        gitops.identity_args(repo or existing, None)  # fails before anything is written
+    created = [folder for folder in (root, *root.parents) if not folder.exists()]
+    root.mkdir(parents=True, exist_ok=True)
     document = RoundTripDocument.new(plain(config), header=CONFIG_HEADER)
     written = [root / CONFIG_FILE, root / ".gitignore"]
-    atomic_write(root / CONFIG_FILE, document.dump().encode("utf-8"))
-    atomic_write(root / ".gitignore", GITIGNORE.encode("utf-8"))
-    for spec in KINDS.values():
-        keep = root / spec.folder / ".gitkeep"
-        atomic_write(keep, b"")
-        written.append(keep)
-    if not commit:
-        return root, None
-    repo = gitops.toplevel(root)
-    message = f"init: new mokoord store for {config.city}"
-    if repo is None:
-        return root, gitops.init_repository(root, message)
-    return root, gitops.commit(repo, written, message)
+    try:
+        atomic_write(root / CONFIG_FILE, document.dump().encode("utf-8"))
+        atomic_write(root / ".gitignore", GITIGNORE.encode("utf-8"))
+        for spec in KINDS.values():
+            keep = root / spec.folder / ".gitkeep"
+            atomic_write(keep, b"")
+            written.append(keep)
+        if not commit:
+            return root, None
+        if repo is None:
+            return root, gitops.init_repository(root, message)
+        return root, gitops.commit(repo, written, message)
+    except BaseException:
+        # Leave nothing half-made behind: a second `init` must not find a store.
+        for file in written:
+            file.unlink(missing_ok=True)
+        for spec in KINDS.values():
+            with contextlib.suppress(OSError):
+                (root / spec.folder).rmdir()
+        if repo is None and commit:
+            shutil.rmtree(root / ".git", ignore_errors=True)
+        for folder in created:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"

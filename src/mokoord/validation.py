@@ -7,6 +7,7 @@ file and phrases the message for people who edit YAML by hand.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 from decimal import Decimal
@@ -51,14 +52,25 @@ def _describe(value: Any) -> str:
         return "a list"
     if isinstance(value, bool):
         return "true/false"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return repr(value) if not isinstance(value, Decimal) else str(value)
 
 
-def _message(error: Mapping[str, Any], model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+def _message(
+    error: Mapping[str, Any],
+    model: type[BaseModel],
+    loc: tuple[str | int, ...],
+    source: str | None = None,
+) -> str:
+    """A message for one pydantic error; ``source`` is the value as written in the file."""
     kind = error["type"]
     where = ".".join(str(part) for part in loc)
     prefix = f"{where}: " if where else ""
     value = error.get("input")
+    ctx = error.get("ctx") or {}
     if kind == "missing":
         return f"missing required key '{loc[-1]}'" if loc else "missing required key"
     if kind == "extra_forbidden":
@@ -67,8 +79,35 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], loc: tuple[str | 
         return (
             f"{prefix}{_describe(value)} is not valid: {_field_hint(loc, error['ctx']['pattern'])}"
         )
-    if kind == "string_type" and isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return f"{prefix}expected text, found the number {value}; write it in quotes ('{value}')"
+    if kind == "string_type":
+        if isinstance(value, int | Decimal | dt.date) and not isinstance(value, bool):
+            written = source or str(value)
+            what = "a date" if isinstance(value, dt.date) else "a number"
+            return f"{prefix}expected text, found {what}; write it in quotes ('{written}')"
+        if isinstance(value, bool):
+            return f"{prefix}expected text, found true/false; write it in quotes"
+        if value is None:
+            return f"{prefix}the value is empty; write one or remove the key"
+        return f"{prefix}expected text, found {_describe(value)}"
+    if kind in ("greater_than_equal", "greater_than") and "ge" in ctx:
+        return f"{prefix}{_describe(value)} is too small: at least {ctx['ge']}"
+    if kind in ("less_than_equal", "less_than") and "le" in ctx:
+        return f"{prefix}{_describe(value)} is too large: at most {ctx['le']}"
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return f"{prefix}the text is empty; write one or remove the key"
+    if kind == "string_too_long":
+        return f"{prefix}the text is too long (at most {ctx.get('max_length')} characters)"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return f"{prefix}{_describe(value)} is not a whole number"
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
+        return f"{prefix}{_describe(value)} is not a number; write digits like 12.50"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"{prefix}{_describe(value)} is not true or false"
+    if kind == "date_from_datetime_inexact":
+        return f"{prefix}{source or _describe(value)} has a time of day; write only the date (YYYY-MM-DD)"
+    if kind in ("list_type", "dict_type", "model_type", "model_attributes_type"):
+        wanted = "a list" if kind == "list_type" else "a mapping of keys to values"
+        return f"{prefix}expected {wanted}, found {_describe(value)}"
     if kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         return f"{prefix}{_describe(value)} is not a valid date; write YYYY-MM-DD, e.g. 2023-03-14"
     if kind == "literal_error":
@@ -82,18 +121,31 @@ def _message(error: Mapping[str, Any], model: type[BaseModel], loc: tuple[str | 
 def _unknown_key(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     key = str(loc[-1])
     parent: Any = model
+    skip_key = False
     for part in loc[:-1]:
         if isinstance(part, int):
+            continue
+        if skip_key:  # a key of a dict field (a vocabulary term), not a field name
+            skip_key = False
             continue
         field = getattr(parent, "model_fields", {}).get(part)
         if field is None:
             parent = None
             break
+        skip_key = _is_dict(field.annotation)
         parent = _inner_model(field.annotation)
     known = list(getattr(parent, "model_fields", {})) if parent else []
+    if not known:
+        return f"unknown key '{key}'"
     close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return f"unknown key '{key}'{hint}"
+
+
+def _is_dict(annotation: Any) -> bool:
+    if getattr(annotation, "__origin__", None) is dict:
+        return True
+    return any(_is_dict(arg) for arg in getattr(annotation, "__args__", ()))
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -118,7 +170,7 @@ def problems_from(exc: ValidationError, doc: Document, model: type[BaseModel]) -
             "missing": "missing-key",
             "extra_forbidden": "unknown-key",
         }.get(error["type"], "invalid-value")
-        message = _message(error, model, loc)
+        message = _message(error, model, loc, doc.sources.get(tuple(error["loc"])))
         problems.append(doc.problem(loc, code, message, prefer_key=code == "unknown-key"))
     return problems
 

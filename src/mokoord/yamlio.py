@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import io
 import itertools
 import os
@@ -37,6 +38,9 @@ from mokoord.errors import Problem
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 MAX_NODES = 50_000
+MAX_LINES = 20_000
+"""A record has a few hundred lines; far more is refused before parsing (parsing costs time)."""
+_MAX_PROBLEMS = 20
 # The C composer recurses on nesting; far below the depth where it would
 # overflow the C stack, a file is refused before parsing.
 _MAX_PRESCAN_DEPTH = 1000
@@ -49,6 +53,8 @@ _DEEP_BLOCK_RE = re.compile(rf"^[ \t?-]{{{_MAX_PRESCAN_DEPTH},}}", re.MULTILINE)
 _PLAIN_INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
 _PLAIN_FLOAT_RE = re.compile(r"^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE_WORDS = frozenset({"true", "yes", "on", "y"})  # YAML 1.1 words, under a %YAML 1.1 directive
+_MAX_INT_DIGITS = 30
 
 
 @dataclass(slots=True)
@@ -65,6 +71,8 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     values: dict[Key, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    sources: dict[Key, str] = field(default_factory=dict)
+    """Numbers and dates as written in the file (``1e3``), for messages."""
 
     def position(self, loc: Sequence[str | int], *, prefer_key: bool = False) -> tuple[int, int]:
         """Best position for a location: the value, else the key, else the nearest parent."""
@@ -104,6 +112,10 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Refused(
+            1, 1, "invalid-encoding", "the file is saved as UTF-16; save it as UTF-8 instead"
+        )
     nul = raw.find(b"\x00")
     if nul >= 0:
         text = raw[:nul].decode("utf-8", errors="replace")
@@ -136,6 +148,21 @@ def _prescan(text: str) -> None:
             "merge-conflict",
             "unresolved git merge conflict marker; keep one side, delete the markers, then commit",
         )
+    lines = text.count("\n")
+    if lines > MAX_LINES:
+        raise _Refused(
+            MAX_LINES + 1,
+            1,
+            "too-large",
+            f"the file has {lines:,} lines; a record has at most {MAX_LINES:,}",
+        )
+    if text.count(",") > MAX_LINES:
+        raise _Refused(
+            1,
+            1,
+            "too-large",
+            f"the file holds more than {MAX_LINES:,} list items; a record has far fewer",
+        )
     deep = _DEEP_BLOCK_RE.search(text)
     if deep:
         line, column = _line_col(text, deep.start())
@@ -161,8 +188,9 @@ def _mark(node: Any) -> tuple[int, int]:
 class _Builder:
     """Turns a composed node graph into plain data with positions."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, text: str = "") -> None:
         self.doc = doc
+        self.text = text
         self.nodes = 0
         self.seen: set[int] = set()
 
@@ -176,9 +204,9 @@ class _Builder:
             raise _Refused(*_mark(node), "too-deep", "nesting is too deep for a mokoord record")
         if id(node) in self.seen:
             raise _Refused(
-                *self.doc.values.get(loc, _mark(node)),
+                *_first_alias(self.text, _mark(node)),
                 "alias",
-                "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
+                "YAML aliases (*name) are not allowed; write the value out instead",
             )
         self.seen.add(id(node))
         self.doc.values[loc] = _mark(node)
@@ -215,6 +243,8 @@ class _Builder:
             key = str(key_node.value)
             child = (*loc, key)
             if key in result:
+                if len(self.doc.problems) >= _MAX_PROBLEMS:
+                    continue
                 first = self.doc.keys[child]
                 line, column = _mark(key_node)
                 self.doc.problems.append(
@@ -239,12 +269,20 @@ class _Builder:
         plain = not node.style
         if tag == _TAG + "str":
             return value
+        self.doc.sources[loc] = value
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":
-            return value.lower() == "true"
+            return value.lower() in _TRUE_WORDS
         if tag == _TAG + "int":
             if _PLAIN_INT_RE.match(value):
+                if len(value) > _MAX_INT_DIGITS:
+                    self.doc.problems.append(
+                        self.doc.problem(
+                            loc, "invalid-number", f"a number of {len(value)} digits is too long"
+                        )
+                    )
+                    return value
                 return int(value)
             if plain:
                 self._ambiguous(node, value)
@@ -290,6 +328,17 @@ class _Builder:
         )
 
 
+def _first_alias(text: str, fallback: tuple[int, int]) -> tuple[int, int]:
+    """Where the first alias (``*name``) of a document stands; only called on refusal."""
+    from ruamel.yaml.events import AliasEvent
+
+    with contextlib.suppress(Exception):
+        for event in _composer().parse(text):
+            if isinstance(event, AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    return fallback
+
+
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
@@ -326,6 +375,10 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
             raise _Refused(
                 1, 1, "empty-file", "the file holds only comments; delete it or write the record"
             )
+        if node.id == "scalar" and node.tag == _TAG + "null" and not node.value:
+            raise _Refused(
+                1, 1, "empty-file", "the file holds no record; delete it or write the record"
+            )
         if node.id != "mapping":
             found = "a list" if node.id == "sequence" else "a single value"
             raise _Refused(
@@ -333,7 +386,7 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
                 "not-a-mapping",
                 f"expected a mapping of keys to values, found {found}",
             )
-        data = _Builder(doc).build(node, (), 0)
+        data = _Builder(doc, text).build(node, (), 0)
     except _Refused as refused:
         doc.problems.append(
             Problem(
@@ -344,6 +397,7 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
     if not locate:
         doc.values.clear()
         doc.keys.clear()
+        doc.sources.clear()
     doc.data = data
     return doc
 
@@ -365,6 +419,8 @@ def _compose(text: str) -> Any:
             ) from None
         problem = exc.problem or exc.context or "invalid YAML"
         raise _Refused(line, column, "yaml-syntax", f"invalid YAML: {problem}") from None
+    except RecursionError:  # only without the C extension, where the composer is Python
+        raise _Refused(1, 1, "too-deep", "nesting is far too deep for a mokoord record") from None
     except (YAMLError, ValueError) as exc:  # reader errors: control characters and the like
         message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         position = re.search(r"line (\d+), column (\d+)", str(exc))
@@ -460,22 +516,69 @@ def yaml_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         mapping = CommentedMap()
         for key, item in value.items():
-            mapping[key] = yaml_value(item)
+            mapping[_yaml_key(key)] = yaml_value(item)
         return mapping
     if isinstance(value, list | tuple):
         seq = CommentedSeq(yaml_value(item) for item in value)
-        if all(
-            isinstance(item, str | int | Decimal) and not isinstance(item, bool) for item in value
-        ) and all("\n" not in str(item) and len(str(item)) < 60 for item in value):
-            seq.fa.set_flow_style()
+        if all(_flow_item(item) for item in value):
+            seq.fa.set_flow_style()  # [education, youth]: short lists of words on one line
         return seq
     if isinstance(value, str):
+        if _UNSAFE_CHARS_RE.search(value):
+            return DoubleQuotedScalarString(
+                value
+            )  # escapes what a plain or block scalar cannot hold
         if "\n" in value:
-            return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+            if _literal_ok(value):
+                return LiteralScalarString(value)
+            return DoubleQuotedScalarString(value)
         if _needs_quotes(value):
             return DoubleQuotedScalarString(value)
         return value
     return value
+
+
+# Line separators other than \n, control characters, BOM and surrogates: only a
+# double-quoted scalar (with escapes) carries them through every reader.
+_UNSAFE_CHARS_RE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]"
+)
+
+
+_FLOW_WORDS_RE = re.compile(r"\w[\w.@/+()-]*(?: [\w.@/+()-]+)*")
+
+
+def _flow_item(item: Any) -> bool:
+    """True for list items that read the same written plainly inside ``[...]``."""
+    if isinstance(item, bool):
+        return False
+    if isinstance(item, int | Decimal):
+        return True
+    return isinstance(item, str) and len(item) < 60 and bool(_FLOW_WORDS_RE.fullmatch(item))
+
+
+def _yaml_key(key: Any) -> Any:
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(key, str) and (
+        key == ""
+        or key != key.strip()
+        or "\n" in key
+        or _UNSAFE_CHARS_RE.search(key)
+        or _needs_quotes(key)
+        or not _FLOW_WORDS_RE.fullmatch(key)
+    ):
+        return DoubleQuotedScalarString(key)
+    return key
+
+
+def _literal_ok(value: str) -> bool:
+    """True when a ``|`` block scalar keeps ``value`` exactly (no edge whitespace per line)."""
+    body = value[:-1] if value.endswith("\n") else value
+    lines = body.split("\n")
+    if not lines[0].strip() or lines[0] != lines[0].lstrip() or "\t" in value:
+        return False
+    return all(line.strip() or not line for line in lines) and not body.endswith("\n")
 
 
 def _make_rt_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
@@ -529,11 +632,13 @@ class RoundTripDocument:
         mapping, sequence, offset = _guess_indent(text)
         self._yaml = _make_rt_yaml(mapping, sequence, offset)
         self.data = self._yaml.load(text)
+        self._base: str | None = None
 
     @classmethod
     def new(cls, data: Mapping[str, Any], header: str | None = None) -> RoundTripDocument:
         doc = cls.__new__(cls)
         doc.original = ""
+        doc._base = None
         doc._yaml = _make_rt_yaml()
         doc.data = yaml_value(data)
         if header:
@@ -549,9 +654,71 @@ class RoundTripDocument:
         _merge(self.data, old, new)
 
     def dump(self) -> str:
+        """The document's text: the original bytes where nothing changed.
+
+        ruamel re-emits a whole file, and for hand-written files that can
+        re-indent or re-space lines nobody touched. So the edited document is
+        compared with a dump of the unedited one, and only the lines that
+        differ between those two replace lines of the original text.
+        """
+        after = self._dump(self.data)
+        if not self.original:
+            return after
+        if self._base is None:
+            self._base = self._dump(self._yaml.load(self.original))
+        return _transplant(self.original, self._base, after)
+
+    def _dump(self, data: Any) -> str:
         out = io.StringIO()
-        self._yaml.dump(self.data, out)
+        self._yaml.dump(data, out)
         return out.getvalue()
+
+
+def _transplant(original: str, base: str, after: str) -> str:
+    """Apply the line changes from ``base`` to ``after`` onto ``original``.
+
+    ``base`` is ruamel's rendering of ``original`` unchanged. When the two
+    line up one to one, lines the edit left alone are taken from the original;
+    the result is used only if it reads back as the same data as ``after``.
+    """
+    if base == after:
+        return original
+    if base == original:
+        return after
+    if "\r\n" in original:
+        base, after = base.replace("\r\n", "\n"), after.replace("\r\n", "\n")
+    old_lines = _lines(original)
+    base_lines = _lines(base)
+    if len(old_lines) != len(base_lines):
+        return after
+    new_lines = _lines(after)
+    matcher = difflib.SequenceMatcher(None, base_lines, new_lines, autojunk=False)
+    if "\r\n" in original:  # keep Windows line ends (ruamel writes \n, but keeps comments' \r)
+        new_lines = [line.rstrip("\r\n") + "\r\n" for line in new_lines]
+    result: list[str] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        result.extend(old_lines[i1:i2] if op == "equal" else new_lines[j1:j2])
+    merged = "".join(result)
+    if _plain_data(merged) != _plain_data(after):
+        return after
+    return merged
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their ends, split at \\n only (not at the other breaks str.splitlines knows)."""
+    return _LINE_RE.findall(text)
+
+
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def _plain_data(text: str) -> Any:
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return _composer().load(text)
+    except (YAMLError, ValueError):
+        return object()  # never equal
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -587,9 +754,24 @@ def _merge(target: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
             _merge_list(target[key], previous, value)
             continue
         if key in target:
-            target[key] = yaml_value(value)
+            target[key] = _replacement(target[key], value)
         else:
             _insert(target, keys_in_order, index, key, yaml_value(value))
+
+
+def _replacement(current: Any, value: Any) -> Any:
+    """``value`` for the file, in the quote style the file used for the value it replaces."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+
+    new = yaml_value(value)
+    if (
+        isinstance(current, SingleQuotedScalarString)
+        and isinstance(new, DoubleQuotedScalarString)
+        and "\n" not in value
+        and not _UNSAFE_CHARS_RE.search(value)
+    ):
+        return SingleQuotedScalarString(value)
+    return new
 
 
 def _insert(target: Any, order: list[str], index: int, key: str, value: Any) -> None:
@@ -629,7 +811,7 @@ def _merge_list(target: Any, old: list[Any], new: list[Any]) -> None:
             ):
                 _merge(target[i], before, after)
             else:
-                target[i] = yaml_value(after)
+                target[i] = _replacement(target[i], after)
         return
     if len(new) == len(old) - 1:
         for i in range(len(new) + 1):

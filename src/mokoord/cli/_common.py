@@ -74,12 +74,13 @@ def report_error(exc: MokoordError) -> None:
     from mokoord.errors import InvalidData
 
     out = err_console()
-    out.print(f"[bold red]error:[/] {_escape(exc.message)}")
+    # soft_wrap: never break a message (and the paths in it) at the terminal's width
+    out.print(f"[bold red]error:[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
         for problem in exc.problems:
             out.print(_escape(problem.format()), soft_wrap=True)
     if exc.hint:
-        out.print(f"[dim]hint:[/] {_escape(exc.hint)}")
+        out.print(f"[dim]hint:[/] {_escape(exc.hint)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:
@@ -127,7 +128,7 @@ def parse_date_option(value: str | None, flag: str) -> dt.date | None:
 
 def done(message: str) -> None:
     """A short confirmation on stderr (stdout stays for the result)."""
-    err_console().print(f"[green]✓[/] {_escape(message)}")
+    err_console().print(f"[green]✓[/] {_escape(message)}", soft_wrap=True)
 
 
 JsonOption = Annotated[

@@ -10,7 +10,6 @@ import typer
 from mokoord.cli._app import app
 from mokoord.cli._common import (
     JsonOption,
-    console,
     done,
     err_console,
     print_json,
@@ -38,7 +37,8 @@ def init(
     done(f"new store in {root}" + (f" (commit {commit_id[:8]})" if commit_id else ""))
     err_console().print(
         f"next: edit {root / 'mokoord.yaml'} to adapt the vocabularies, then "
-        f"[bold]mokoord --data {path} add-org[/]"
+        f"[bold]mokoord --data {path} add-org[/]",
+        soft_wrap=True,
     )
 
 
@@ -52,8 +52,13 @@ def check(
 ) -> None:
     """Validate every file and report all problems as path:line:col: severity code message.
 
-    Exit status 1 when there is an error (warnings alone pass). With --json, a
-    list of {path, line, column, severity, code, message}.
+    Reads every file of the store (never stops at the first problem) and checks
+    values, keys, ids, references between records, impossible future dates and
+    open follow-ups and referrals. Exit status 1 when there is an error
+    (warnings alone pass). With --json, a list of
+    {path, line, column, severity, code, message}.
+
+    Example: [bold]mokoord check --strict[/]
     """
     from mokoord.checks import check_store, count_by_severity
 
@@ -64,12 +69,18 @@ def check(
         print_json([problem.as_dict() for problem in problems])
     else:
         print_problems(problems)
-        summary = f"{counts['error']} error(s), {counts['warning']} warning(s) in {store.root}"
-        if counts["error"]:
-            err_console().print(f"[red]✗[/] {summary}")
+        if not problems:
+            done(f"no problems in {store.root}")
         else:
-            console().print(
-                f"[green]✓[/] {summary}", style=None
-            ) if not problems else err_console().print(f"[green]✓[/] {summary}")
+            summary = (
+                f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')} "
+                f"in {store.root}"
+            )
+            mark = "[red]✗[/]" if counts["error"] else "[yellow]![/]"
+            err_console().print(f"{mark} {summary}", soft_wrap=True)
     if counts["error"]:
         raise typer.Exit(1)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
