@@ -486,6 +486,10 @@ def _make_rt_yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> Any:
     yaml.preserve_quotes = True
     yaml.width = 4096
     yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    # Never write anchors and aliases: a value used twice (the same date object
+    # in two fields) would otherwise be written as ``&id001``/``*id001``, which
+    # the reader refuses (alias bombs).
+    yaml.representer.ignore_aliases = lambda data: True
 
     def represent_decimal(representer: RoundTripRepresenter, data: Decimal) -> Any:
         return representer.represent_scalar(_TAG + "float", format(data, "f"))
