@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import itertools
 import os
@@ -438,15 +439,21 @@ def atomic_write(path: Path, data: bytes) -> None:
                 os.close(dir_fd)
 
 
+@functools.cache
+def _resolvers() -> tuple[Any, ...]:
+    """YAML 1.1 and 1.2 resolvers, built once (building one costs about 0.1 ms)."""
+    from ruamel.yaml.resolver import VersionedResolver
+
+    return tuple(VersionedResolver(version=version) for version in ((1, 1), (1, 2)))
+
+
 def _needs_quotes(value: str) -> bool:
     """True when some YAML reader (1.1 or 1.2) would not read ``value`` back as this string."""
     from ruamel.yaml.nodes import ScalarNode
-    from ruamel.yaml.resolver import VersionedResolver
 
     if value == "" or value != value.strip() or "\n" in value:
         return False  # the emitter quotes or blocks these itself
-    for version in ((1, 1), (1, 2)):
-        resolver = VersionedResolver(version=version)
+    for resolver in _resolvers():
         if resolver.resolve(ScalarNode, value, (True, False)) != _TAG + "str":
             return True
     return bool(re.match(r"^[-+]?[0-9][0-9_:.,eE+-]*$", value))
