@@ -16,7 +16,6 @@ import bisect
 import calendar
 import datetime as dt
 import random
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -225,7 +224,9 @@ PROFILES: dict[str, Profile] = {
         ("1960er und 1970er (Anwerbeabkommen)",),
         (1970, 2005),
     ),
-    "so": Profile(("Somalischer",), ("so", "ar", "de"), ("SO",), ("islam",), ("seit 2014",), (2014, 2021)),
+    "so": Profile(
+        ("Somalischer",), ("so", "ar", "de"), ("SO",), ("islam",), ("seit 2014",), (2014, 2021)
+    ),
     "al": Profile(
         ("Albanischer", "Kosovarischer"),
         ("sq", "de"),
@@ -234,18 +235,44 @@ PROFILES: dict[str, Profile] = {
         ("1990er Jahre",),
         (1995, 2016),
     ),
-    "lk": Profile(("Tamilischer",), ("ta", "de"), ("LK",), ("hinduism",), ("1980er Jahre",), (1988, 2010)),
+    "lk": Profile(
+        ("Tamilischer",), ("ta", "de"), ("LK",), ("hinduism",), ("1980er Jahre",), (1988, 2010)
+    ),
     "am": Profile(
-        ("Armenischer",), ("hy", "ru", "de"), ("AM",), ("christianity_orthodox",), ("1990er Jahre",), (1996, 2015)
+        ("Armenischer",),
+        ("hy", "ru", "de"),
+        ("AM",),
+        ("christianity_orthodox",),
+        ("1990er Jahre",),
+        (1996, 2015),
     ),
     "ro": Profile(
-        ("Rumänischer",), ("ro", "de"), ("RO",), ("christianity_orthodox",), ("seit 2007 (EU-Beitritt)",), (2008, 2020)
+        ("Rumänischer",),
+        ("ro", "de"),
+        ("RO",),
+        ("christianity_orthodox",),
+        ("seit 2007 (EU-Beitritt)",),
+        (2008, 2020),
     ),
     "bg": Profile(
-        ("Bulgarischer",), ("bg", "de"), ("BG",), ("christianity_orthodox", None), ("seit 2007 (EU-Beitritt)",), (2009, 2021)
+        ("Bulgarischer",),
+        ("bg", "de"),
+        ("BG",),
+        ("christianity_orthodox", None),
+        ("seit 2007 (EU-Beitritt)",),
+        (2009, 2021),
     ),
-    "in": Profile(("Indischer",), ("pa", "hi", "de"), ("IN",), ("sikhism", "hinduism"), ("1990er Jahre", "seit 2010"), (1995, 2018)),
-    "cn": Profile(("Chinesischer",), ("zh", "de"), ("CN",), ("buddhism", None), ("seit 2000",), (2001, 2019)),
+    "in": Profile(
+        ("Indischer",),
+        ("pa", "hi", "de"),
+        ("IN",),
+        ("sikhism", "hinduism"),
+        ("1990er Jahre", "seit 2010"),
+        (1995, 2018),
+    ),
+    "cn": Profile(
+        ("Chinesischer",), ("zh", "de"), ("CN",), ("buddhism", None), ("seit 2000",), (2001, 2019)
+    ),
     "multi": Profile(
         ("Internationaler", "Interkultureller"),
         ("de", "tr", "ar", "ru", "en"),
@@ -374,63 +401,562 @@ class OrgSpec:
 RA, INI, REL = "registered_association", "initiative", "religious_community"
 
 DEMO_ORGS: tuple[OrgSpec, ...] = (
-    OrgSpec("Deutsch-Türkischer Elternverein Biebrich e.V.", "tr", "parents", RA, "biebrich", "cooperating", "Biebrich Türk Veli Derneği", networks=("foeted",), tags=("integration_prize",)),
-    OrgSpec("Türkisch-Islamische Gemeinde Wiesbaden-Mitte e.V.", "tr", "mosque", RA, "mitte", "cooperating", "Wiesbaden Merkez Camii Derneği", religion="islam", networks=("ditib", "netzwerk-islamische-gemeinden"), tags=("youth_section",), size="large"),
-    OrgSpec("Alevitische Kulturgemeinde Wiesbaden e.V.", "tr", "culture", RA, "dotzheim", "in_dialogue", "Wiesbaden Alevi Kültür Merkezi", religion="alevism", size="large"),
-    OrgSpec("Kurdisches Kulturzentrum Mesopotamien e.V.", "ku", "culture", RA, "westend", "in_dialogue", "Navenda Çanda Kurdî ya Mezopotamya"),
-    OrgSpec("Ezidisches Forum Rhein-Main e.V.", "ku", "culture", RA, "schierstein", "contacted", religion="yazidism"),
-    OrgSpec("Marokkanischer Kultur- und Elternverein Al-Amal e.V.", "ma", "parents", RA, "westend", "cooperating", "جمعية الأمل المغربية", tags=("women_led",)),
-    OrgSpec("Islamische Gemeinde Attauba Wiesbaden e.V.", "ma", "mosque", RA, "rheingauviertel", "in_dialogue", "مسجد التوبة", religion="islam", networks=("netzwerk-islamische-gemeinden",), size="large"),
-    OrgSpec("Deutsch-Marokkanischer Frauenverein Tamazight e.V.", "ma", "women", RA, "biebrich", "contacted", tags=("women_led",), languages=("zgh", "ar", "de")),
-    OrgSpec("Polnische Katholische Mission Wiesbaden", "pl", "church", REL, "mitte", "cooperating", "Polska Misja Katolicka w Wiesbaden", religion="christianity_catholic", networks=("ak-katholische-gemeinden-anderer-muttersprache",), size="large"),
-    OrgSpec("Polnischer Kulturverein Most e.V.", "pl", "culture", RA, "nordost", "in_dialogue", "Polskie Stowarzyszenie Kulturalne Most"),
-    OrgSpec("Russischsprachiger Elternverein Raduga e.V.", "ru", "parents", RA, "klarenthal", "cooperating", "Родительское общество «Радуга»", networks=("bvre",), tags=("women_led",)),
-    OrgSpec("Deutsch-Russisches Kulturzentrum Samowar e.V.", "ru", "culture", RA, "mainz-kastel", "contacted", "Культурный центр «Самовар»"),
-    OrgSpec("Seniorenclub Wolga e.V.", "ru", "seniors", RA, "dotzheim", "inactive", "Клуб пенсионеров «Волга»", size="small"),
-    OrgSpec("Italienischer Elternverein Insieme e.V.", "it", "parents", RA, "suedost", "cooperating", "Associazione Genitori Italiani Insieme"),
-    OrgSpec("Italienische Katholische Gemeinde Wiesbaden", "it", "church", REL, "mitte", "in_dialogue", "Missione Cattolica Italiana di Wiesbaden", religion="christianity_catholic", networks=("ak-katholische-gemeinden-anderer-muttersprache",)),
-    OrgSpec("Circolo Culturale Sardo Wiesbaden e.V.", "it", "culture", RA, "erbenheim", "dissolved", size="small"),
-    OrgSpec("Syrischer Kultur- und Bildungsverein Jasmin e.V.", "sy", "education", RA, "nordost", "cooperating", "جمعية الياسمين الثقافية السورية", tags=("new_arrivals", "house_of_resources")),
-    OrgSpec("Syrisch-Deutscher Akademikerverein Rhein-Main e.V.", "sy", "academic", RA, "sonnenberg", "in_dialogue", "الجمعية السورية الألمانية للأكاديميين"),
-    OrgSpec("Initiative Neue Nachbarn Klarenthal", "multi", "refugee", INI, "klarenthal", "cooperating", tags=("new_arrivals", "multinational"), size="small", languages=("de", "ar", "fa", "ti")),
-    OrgSpec("Afghanischer Kulturverein Bamyan e.V.", "af", "culture", RA, "biebrich", "in_dialogue", "انجمن فرهنگی بامیان", tags=("new_arrivals",)),
-    OrgSpec("Afghanische Frauengruppe Nour", "af", "women", INI, "mainz-kostheim", "contacted", tags=("women_led", "new_arrivals"), size="small"),
+    OrgSpec(
+        "Deutsch-Türkischer Elternverein Biebrich e.V.",
+        "tr",
+        "parents",
+        RA,
+        "biebrich",
+        "cooperating",
+        "Biebrich Türk Veli Derneği",
+        networks=("foeted",),
+        tags=("integration_prize",),
+    ),
+    OrgSpec(
+        "Türkisch-Islamische Gemeinde Wiesbaden-Mitte e.V.",
+        "tr",
+        "mosque",
+        RA,
+        "mitte",
+        "cooperating",
+        "Wiesbaden Merkez Camii Derneği",
+        religion="islam",
+        networks=("ditib", "netzwerk-islamische-gemeinden"),
+        tags=("youth_section",),
+        size="large",
+    ),
+    OrgSpec(
+        "Alevitische Kulturgemeinde Wiesbaden e.V.",
+        "tr",
+        "culture",
+        RA,
+        "dotzheim",
+        "in_dialogue",
+        "Wiesbaden Alevi Kültür Merkezi",
+        religion="alevism",
+        size="large",
+    ),
+    OrgSpec(
+        "Kurdisches Kulturzentrum Mesopotamien e.V.",
+        "ku",
+        "culture",
+        RA,
+        "westend",
+        "in_dialogue",
+        "Navenda Çanda Kurdî ya Mezopotamya",
+    ),
+    OrgSpec(
+        "Ezidisches Forum Rhein-Main e.V.",
+        "ku",
+        "culture",
+        RA,
+        "schierstein",
+        "contacted",
+        religion="yazidism",
+    ),
+    OrgSpec(
+        "Marokkanischer Kultur- und Elternverein Al-Amal e.V.",
+        "ma",
+        "parents",
+        RA,
+        "westend",
+        "cooperating",
+        "جمعية الأمل المغربية",
+        tags=("women_led",),
+    ),
+    OrgSpec(
+        "Islamische Gemeinde Attauba Wiesbaden e.V.",
+        "ma",
+        "mosque",
+        RA,
+        "rheingauviertel",
+        "in_dialogue",
+        "مسجد التوبة",
+        religion="islam",
+        networks=("netzwerk-islamische-gemeinden",),
+        size="large",
+    ),
+    OrgSpec(
+        "Deutsch-Marokkanischer Frauenverein Tamazight e.V.",
+        "ma",
+        "women",
+        RA,
+        "biebrich",
+        "contacted",
+        tags=("women_led",),
+        languages=("zgh", "ar", "de"),
+    ),
+    OrgSpec(
+        "Polnische Katholische Mission Wiesbaden",
+        "pl",
+        "church",
+        REL,
+        "mitte",
+        "cooperating",
+        "Polska Misja Katolicka w Wiesbaden",
+        religion="christianity_catholic",
+        networks=("ak-katholische-gemeinden-anderer-muttersprache",),
+        size="large",
+    ),
+    OrgSpec(
+        "Polnischer Kulturverein Most e.V.",
+        "pl",
+        "culture",
+        RA,
+        "nordost",
+        "in_dialogue",
+        "Polskie Stowarzyszenie Kulturalne Most",
+    ),
+    OrgSpec(
+        "Russischsprachiger Elternverein Raduga e.V.",
+        "ru",
+        "parents",
+        RA,
+        "klarenthal",
+        "cooperating",
+        "Родительское общество «Радуга»",
+        networks=("bvre",),
+        tags=("women_led",),
+    ),
+    OrgSpec(
+        "Deutsch-Russisches Kulturzentrum Samowar e.V.",
+        "ru",
+        "culture",
+        RA,
+        "mainz-kastel",
+        "contacted",
+        "Культурный центр «Самовар»",
+    ),
+    OrgSpec(
+        "Seniorenclub Wolga e.V.",
+        "ru",
+        "seniors",
+        RA,
+        "dotzheim",
+        "inactive",
+        "Клуб пенсионеров «Волга»",
+        size="small",
+    ),
+    OrgSpec(
+        "Italienischer Elternverein Insieme e.V.",
+        "it",
+        "parents",
+        RA,
+        "suedost",
+        "cooperating",
+        "Associazione Genitori Italiani Insieme",
+    ),
+    OrgSpec(
+        "Italienische Katholische Gemeinde Wiesbaden",
+        "it",
+        "church",
+        REL,
+        "mitte",
+        "in_dialogue",
+        "Missione Cattolica Italiana di Wiesbaden",
+        religion="christianity_catholic",
+        networks=("ak-katholische-gemeinden-anderer-muttersprache",),
+    ),
+    OrgSpec(
+        "Circolo Culturale Sardo Wiesbaden e.V.",
+        "it",
+        "culture",
+        RA,
+        "erbenheim",
+        "dissolved",
+        size="small",
+    ),
+    OrgSpec(
+        "Syrischer Kultur- und Bildungsverein Jasmin e.V.",
+        "sy",
+        "education",
+        RA,
+        "nordost",
+        "cooperating",
+        "جمعية الياسمين الثقافية السورية",
+        tags=("new_arrivals", "house_of_resources"),
+    ),
+    OrgSpec(
+        "Syrisch-Deutscher Akademikerverein Rhein-Main e.V.",
+        "sy",
+        "academic",
+        RA,
+        "sonnenberg",
+        "in_dialogue",
+        "الجمعية السورية الألمانية للأكاديميين",
+    ),
+    OrgSpec(
+        "Initiative Neue Nachbarn Klarenthal",
+        "multi",
+        "refugee",
+        INI,
+        "klarenthal",
+        "cooperating",
+        tags=("new_arrivals", "multinational"),
+        size="small",
+        languages=("de", "ar", "fa", "ti"),
+    ),
+    OrgSpec(
+        "Afghanischer Kulturverein Bamyan e.V.",
+        "af",
+        "culture",
+        RA,
+        "biebrich",
+        "in_dialogue",
+        "انجمن فرهنگی بامیان",
+        tags=("new_arrivals",),
+    ),
+    OrgSpec(
+        "Afghanische Frauengruppe Nour",
+        "af",
+        "women",
+        INI,
+        "mainz-kostheim",
+        "contacted",
+        tags=("women_led", "new_arrivals"),
+        size="small",
+    ),
     OrgSpec("Eritreische Gemeinschaft Wiesbaden e.V.", "er", "social", RA, "mitte", "contacted"),
-    OrgSpec("Eritreisch-Orthodoxe Tewahedo-Gemeinde Medhane Alem", "er", "church", REL, "bierstadt", "known", religion="christianity_orthodox", tags=("amt12_survey",)),
-    OrgSpec("Griechische Gemeinde Wiesbaden e.V.", "gr", "culture", RA, "westend", "cooperating", "Ελληνική Κοινότητα Βισμπάντεν", size="large"),
-    OrgSpec("Griechisch-Orthodoxe Gemeinde Agios Dimitrios", "gr", "church", REL, "biebrich", "in_dialogue", "Ελληνορθόδοξη Κοινότητα Αγίου Δημητρίου", religion="christianity_orthodox", networks=("ack-wiesbaden",)),
-    OrgSpec("Griechischer Elternverein Sokrates e.V.", "gr", "parents", RA, "dotzheim", "inactive", size="small"),
-    OrgSpec("Kroatische Katholische Gemeinde Wiesbaden", "hr", "church", REL, "mitte", "in_dialogue", "Hrvatska katolička misija Wiesbaden", religion="christianity_catholic", networks=("ak-katholische-gemeinden-anderer-muttersprache", "ack-wiesbaden")),
-    OrgSpec("Kroatischer Kultur- und Folkloreverein Zagorje e.V.", "hr", "culture", RA, "schierstein", "cooperating", "Hrvatsko kulturno društvo Zagorje", tags=("youth_section",)),
-    OrgSpec("Iranischer Kulturverein Pars e.V.", "ir", "culture", RA, "sonnenberg", "contacted", "انجمن فرهنگی پارس"),
-    OrgSpec("Persischsprachiger Frauentreff Simorgh", "ir", "women", INI, "nordost", "in_dialogue", "گروه زنان سیمرغ", tags=("women_led",), size="small"),
+    OrgSpec(
+        "Eritreisch-Orthodoxe Tewahedo-Gemeinde Medhane Alem",
+        "er",
+        "church",
+        REL,
+        "bierstadt",
+        "known",
+        religion="christianity_orthodox",
+        tags=("amt12_survey",),
+    ),
+    OrgSpec(
+        "Griechische Gemeinde Wiesbaden e.V.",
+        "gr",
+        "culture",
+        RA,
+        "westend",
+        "cooperating",
+        "Ελληνική Κοινότητα Βισμπάντεν",
+        size="large",
+    ),
+    OrgSpec(
+        "Griechisch-Orthodoxe Gemeinde Agios Dimitrios",
+        "gr",
+        "church",
+        REL,
+        "biebrich",
+        "in_dialogue",
+        "Ελληνορθόδοξη Κοινότητα Αγίου Δημητρίου",
+        religion="christianity_orthodox",
+        networks=("ack-wiesbaden",),
+    ),
+    OrgSpec(
+        "Griechischer Elternverein Sokrates e.V.",
+        "gr",
+        "parents",
+        RA,
+        "dotzheim",
+        "inactive",
+        size="small",
+    ),
+    OrgSpec(
+        "Kroatische Katholische Gemeinde Wiesbaden",
+        "hr",
+        "church",
+        REL,
+        "mitte",
+        "in_dialogue",
+        "Hrvatska katolička misija Wiesbaden",
+        religion="christianity_catholic",
+        networks=("ak-katholische-gemeinden-anderer-muttersprache", "ack-wiesbaden"),
+    ),
+    OrgSpec(
+        "Kroatischer Kultur- und Folkloreverein Zagorje e.V.",
+        "hr",
+        "culture",
+        RA,
+        "schierstein",
+        "cooperating",
+        "Hrvatsko kulturno društvo Zagorje",
+        tags=("youth_section",),
+    ),
+    OrgSpec(
+        "Iranischer Kulturverein Pars e.V.",
+        "ir",
+        "culture",
+        RA,
+        "sonnenberg",
+        "contacted",
+        "انجمن فرهنگی پارس",
+    ),
+    OrgSpec(
+        "Persischsprachiger Frauentreff Simorgh",
+        "ir",
+        "women",
+        INI,
+        "nordost",
+        "in_dialogue",
+        "گروه زنان سیمرغ",
+        tags=("women_led",),
+        size="small",
+    ),
     OrgSpec("Ghanaische Union Rhein-Main e.V.", "gh", "social", RA, "mainz-kastel", "contacted"),
-    OrgSpec("Afrikanische Pfingstgemeinde Lighthouse", "gh", "church", REL, "erbenheim", "known", religion="christianity_protestant", networks=("amin",), tags=("amt12_survey",)),
-    OrgSpec("Deutsch-Afrikanischer Verein Sankofa e.V.", "af_multi", "development", RA, "westend", "cooperating", tags=("multinational",), networks=("bagiv",)),
-    OrgSpec("Vietnamesischer Kultur- und Sozialverein Hoa Sen e.V.", "vn", "social", RA, "biebrich", "in_dialogue", "Hội Văn hóa Xã hội Việt Nam Hoa Sen"),
-    OrgSpec("Vietnamesische Buddhistische Gemeinschaft Tâm An", "vn", "church", REL, "nordenstadt", "contacted", "Chùa Tâm An", religion="buddhism"),
-    OrgSpec("Ukrainische Initiative Wiesbaden hilft", "ua", "refugee", INI, "mitte", "cooperating", "Українська ініціатива «Вісбаден допомагає»", tags=("ukraine_help", "founded_recently", "new_arrivals")),
-    OrgSpec("Ukrainischer Sonntagsschulverein Dzherelo e.V.", "ua", "education", RA, "bierstadt", "in_dialogue", "Недільна школа «Джерело»", tags=("ukraine_help", "founded_recently")),
-    OrgSpec("Bosnischer Kulturverein Sevdah e.V.", "ba", "culture", RA, "biebrich", "in_dialogue", "Bosanskohercegovačko kulturno društvo Sevdah"),
-    OrgSpec("Bosniakische Islamische Gemeinde Wiesbaden e.V.", "ba", "mosque", RA, "mainz-kostheim", "contacted", "Džemat Wiesbaden", religion="islam", networks=("netzwerk-islamische-gemeinden",)),
-    OrgSpec("Albanischer Kulturverein Iliria e.V.", "al", "culture", RA, "dotzheim", "known", "Shoqata Kulturore Iliria", tags=("amt12_survey",)),
-    OrgSpec("Tamilischer Kultur- und Schulverein Wiesbaden e.V.", "lk", "education", RA, "schierstein", "contacted", "விஸ்பாடன் தமிழ்ப் பள்ளி", religion="hinduism"),
-    OrgSpec("Spanischer Elternverein Wiesbaden e.V.", "es", "parents", RA, "rheingauviertel", "inactive", "Asociación de Padres Españoles", size="small"),
-    OrgSpec("Lateinamerikanischer Kulturverein Encuentro e.V.", "es", "culture", RA, "westend", "in_dialogue", "Asociación Cultural Latinoamericana Encuentro", tags=("women_led", "multinational"), languages=("es", "pt", "de")),
-    OrgSpec("Portugiesischer Sport- und Kulturverein Lusitânia e.V.", "pt", "sport", RA, "mainz-kastel", "contacted", tags=("sports_section",)),
-    OrgSpec("Türkischer Sportverein Gençlik Spor Wiesbaden e.V.", "tr", "sport", RA, "biebrich", "in_dialogue", tags=("sports_section", "youth_section"), size="large"),
-    OrgSpec("Deutsch-Türkischer Frauentreff Şefkat e.V.", "tr", "women", RA, "westend", "cooperating", "Şefkat Kadın Buluşması", tags=("women_led",)),
-    OrgSpec("Jugendinitiative Yıldız Klarenthal", "tr", "youth", INI, "klarenthal", "contacted", "Yıldız Gençlik Girişimi", size="small"),
-    OrgSpec("Türkischer Akademikerverein Rhein-Main e.V.", "tr", "academic", RA, "sonnenberg", "in_dialogue", "Ren-Main Türk Akademisyenler Derneği"),
-    OrgSpec("Marokkanisch-Deutscher Bildungsverein Ibn Battuta e.V.", "ma", "education", RA, "mitte", "in_dialogue", "جمعية ابن بطوطة للتعليم"),
-    OrgSpec("Somalischer Gemeinschaftsverein Wadajir e.V.", "so", "social", RA, "aukamm", "contacted", "Ururka Bulshada Soomaaliyeed Wadajir", religion="islam"),
-    OrgSpec("Armenische Gemeinde Wiesbaden e.V.", "am", "culture", RA, "igstadt", "known", "Վիսբադենի հայկական համայնք", religion="christianity_orthodox", tags=("amt12_survey",)),
-    OrgSpec("Rumänischer Kulturverein Dor e.V.", "ro", "culture", RA, "nordost", "contacted", "Asociația Culturală Românească Dor"),
-    OrgSpec("Bulgarischer Schulverein Kyrill und Method e.V.", "bg", "education", RA, "suedost", "in_dialogue", "Българско училище «Св. св. Кирил и Методий»"),
-    OrgSpec("Sikh-Gemeinde Gurdwara Rhein-Main", "in", "church", REL, "mainz-amoeneburg", "known", religion="sikhism", tags=("amt12_survey",)),
-    OrgSpec("Internationaler Frauentreff Biebrich", "multi", "women", INI, "biebrich", "cooperating", tags=("women_led", "multinational"), languages=("de", "tr", "ar", "ru", "fa")),
-    OrgSpec("Interkultureller Seniorentreff Südost e.V.", "multi", "seniors", RA, "suedost", "in_dialogue", tags=("multinational",), languages=("de", "tr", "it", "el")),
-    OrgSpec("Elternnetzwerk Vielfalt Wiesbaden e.V.", "multi", "parents", RA, "mitte", "cooperating", tags=("multinational",), networks=("bagiv", "ndo"), languages=("de", "tr", "ar", "pl", "ru")),
+    OrgSpec(
+        "Afrikanische Pfingstgemeinde Lighthouse",
+        "gh",
+        "church",
+        REL,
+        "erbenheim",
+        "known",
+        religion="christianity_protestant",
+        networks=("amin",),
+        tags=("amt12_survey",),
+    ),
+    OrgSpec(
+        "Deutsch-Afrikanischer Verein Sankofa e.V.",
+        "af_multi",
+        "development",
+        RA,
+        "westend",
+        "cooperating",
+        tags=("multinational",),
+        networks=("bagiv",),
+    ),
+    OrgSpec(
+        "Vietnamesischer Kultur- und Sozialverein Hoa Sen e.V.",
+        "vn",
+        "social",
+        RA,
+        "biebrich",
+        "in_dialogue",
+        "Hội Văn hóa Xã hội Việt Nam Hoa Sen",
+    ),
+    OrgSpec(
+        "Vietnamesische Buddhistische Gemeinschaft Tâm An",
+        "vn",
+        "church",
+        REL,
+        "nordenstadt",
+        "contacted",
+        "Chùa Tâm An",
+        religion="buddhism",
+    ),
+    OrgSpec(
+        "Ukrainische Initiative Wiesbaden hilft",
+        "ua",
+        "refugee",
+        INI,
+        "mitte",
+        "cooperating",
+        "Українська ініціатива «Вісбаден допомагає»",
+        tags=("ukraine_help", "founded_recently", "new_arrivals"),
+    ),
+    OrgSpec(
+        "Ukrainischer Sonntagsschulverein Dzherelo e.V.",
+        "ua",
+        "education",
+        RA,
+        "bierstadt",
+        "in_dialogue",
+        "Недільна школа «Джерело»",
+        tags=("ukraine_help", "founded_recently"),
+    ),
+    OrgSpec(
+        "Bosnischer Kulturverein Sevdah e.V.",
+        "ba",
+        "culture",
+        RA,
+        "biebrich",
+        "in_dialogue",
+        "Bosanskohercegovačko kulturno društvo Sevdah",
+    ),
+    OrgSpec(
+        "Bosniakische Islamische Gemeinde Wiesbaden e.V.",
+        "ba",
+        "mosque",
+        RA,
+        "mainz-kostheim",
+        "contacted",
+        "Džemat Wiesbaden",
+        religion="islam",
+        networks=("netzwerk-islamische-gemeinden",),
+    ),
+    OrgSpec(
+        "Albanischer Kulturverein Iliria e.V.",
+        "al",
+        "culture",
+        RA,
+        "dotzheim",
+        "known",
+        "Shoqata Kulturore Iliria",
+        tags=("amt12_survey",),
+    ),
+    OrgSpec(
+        "Tamilischer Kultur- und Schulverein Wiesbaden e.V.",
+        "lk",
+        "education",
+        RA,
+        "schierstein",
+        "contacted",
+        "விஸ்பாடன் தமிழ்ப் பள்ளி",
+        religion="hinduism",
+    ),
+    OrgSpec(
+        "Spanischer Elternverein Wiesbaden e.V.",
+        "es",
+        "parents",
+        RA,
+        "rheingauviertel",
+        "inactive",
+        "Asociación de Padres Españoles",
+        size="small",
+    ),
+    OrgSpec(
+        "Lateinamerikanischer Kulturverein Encuentro e.V.",
+        "es",
+        "culture",
+        RA,
+        "westend",
+        "in_dialogue",
+        "Asociación Cultural Latinoamericana Encuentro",
+        tags=("women_led", "multinational"),
+        languages=("es", "pt", "de"),
+    ),
+    OrgSpec(
+        "Portugiesischer Sport- und Kulturverein Lusitânia e.V.",
+        "pt",
+        "sport",
+        RA,
+        "mainz-kastel",
+        "contacted",
+        tags=("sports_section",),
+    ),
+    OrgSpec(
+        "Türkischer Sportverein Gençlik Spor Wiesbaden e.V.",
+        "tr",
+        "sport",
+        RA,
+        "biebrich",
+        "in_dialogue",
+        tags=("sports_section", "youth_section"),
+        size="large",
+    ),
+    OrgSpec(
+        "Deutsch-Türkischer Frauentreff Şefkat e.V.",
+        "tr",
+        "women",
+        RA,
+        "westend",
+        "cooperating",
+        "Şefkat Kadın Buluşması",
+        tags=("women_led",),
+    ),
+    OrgSpec(
+        "Jugendinitiative Yıldız Klarenthal",
+        "tr",
+        "youth",
+        INI,
+        "klarenthal",
+        "contacted",
+        "Yıldız Gençlik Girişimi",
+        size="small",
+    ),
+    OrgSpec(
+        "Türkischer Akademikerverein Rhein-Main e.V.",
+        "tr",
+        "academic",
+        RA,
+        "sonnenberg",
+        "in_dialogue",
+        "Ren-Main Türk Akademisyenler Derneği",
+    ),
+    OrgSpec(
+        "Marokkanisch-Deutscher Bildungsverein Ibn Battuta e.V.",
+        "ma",
+        "education",
+        RA,
+        "mitte",
+        "in_dialogue",
+        "جمعية ابن بطوطة للتعليم",
+    ),
+    OrgSpec(
+        "Somalischer Gemeinschaftsverein Wadajir e.V.",
+        "so",
+        "social",
+        RA,
+        "aukamm",
+        "contacted",
+        "Ururka Bulshada Soomaaliyeed Wadajir",
+        religion="islam",
+    ),
+    OrgSpec(
+        "Armenische Gemeinde Wiesbaden e.V.",
+        "am",
+        "culture",
+        RA,
+        "igstadt",
+        "known",
+        "Վիսբադենի հայկական համայնք",
+        religion="christianity_orthodox",
+        tags=("amt12_survey",),
+    ),
+    OrgSpec(
+        "Rumänischer Kulturverein Dor e.V.",
+        "ro",
+        "culture",
+        RA,
+        "nordost",
+        "contacted",
+        "Asociația Culturală Românească Dor",
+    ),
+    OrgSpec(
+        "Bulgarischer Schulverein Kyrill und Method e.V.",
+        "bg",
+        "education",
+        RA,
+        "suedost",
+        "in_dialogue",
+        "Българско училище «Св. св. Кирил и Методий»",
+    ),
+    OrgSpec(
+        "Sikh-Gemeinde Gurdwara Rhein-Main",
+        "in",
+        "church",
+        REL,
+        "mainz-amoeneburg",
+        "known",
+        religion="sikhism",
+        tags=("amt12_survey",),
+    ),
+    OrgSpec(
+        "Internationaler Frauentreff Biebrich",
+        "multi",
+        "women",
+        INI,
+        "biebrich",
+        "cooperating",
+        tags=("women_led", "multinational"),
+        languages=("de", "tr", "ar", "ru", "fa"),
+    ),
+    OrgSpec(
+        "Interkultureller Seniorentreff Südost e.V.",
+        "multi",
+        "seniors",
+        RA,
+        "suedost",
+        "in_dialogue",
+        tags=("multinational",),
+        languages=("de", "tr", "it", "el"),
+    ),
+    OrgSpec(
+        "Elternnetzwerk Vielfalt Wiesbaden e.V.",
+        "multi",
+        "parents",
+        RA,
+        "mitte",
+        "cooperating",
+        tags=("multinational",),
+        networks=("bagiv", "ndo"),
+        languages=("de", "tr", "ar", "pl", "ru"),
+    ),
     OrgSpec(
         "Verein Neue Morgenröte e.V.",
         "multi",
@@ -446,10 +972,46 @@ DEMO_ORGS: tuple[OrgSpec, ...] = (
             "Integrationsabteilung). Keine Kooperation; der Eintrag bleibt zur Dokumentation."
         ),
     ),
-    OrgSpec("Chinesischer Kulturverein Longmen e.V.", "cn", "culture", RA, "nordenstadt", "contacted", "龙门中华文化协会", languages=("zh", "de")),
-    OrgSpec("Irakisch-Kurdischer Elternverein Newroz e.V.", "ku", "parents", RA, "frauenstein", "in_dialogue", "Komeleya Dêûbavan Newroz", languages=("ckb", "ar", "de")),
-    OrgSpec("Eritreischer Frauenverein Selam e.V.", "er", "women", RA, "breckenheim", "contacted", tags=("women_led",), size="small"),
-    OrgSpec("Ghanaische Frauen- und Familieninitiative Akwaaba", "gh", "women", INI, "kloppenheim", "known", tags=("women_led", "amt12_survey"), size="small"),
+    OrgSpec(
+        "Chinesischer Kulturverein Longmen e.V.",
+        "cn",
+        "culture",
+        RA,
+        "nordenstadt",
+        "contacted",
+        "龙门中华文化协会",
+        languages=("zh", "de"),
+    ),
+    OrgSpec(
+        "Irakisch-Kurdischer Elternverein Newroz e.V.",
+        "ku",
+        "parents",
+        RA,
+        "frauenstein",
+        "in_dialogue",
+        "Komeleya Dêûbavan Newroz",
+        languages=("ckb", "ar", "de"),
+    ),
+    OrgSpec(
+        "Eritreischer Frauenverein Selam e.V.",
+        "er",
+        "women",
+        RA,
+        "breckenheim",
+        "contacted",
+        tags=("women_led",),
+        size="small",
+    ),
+    OrgSpec(
+        "Ghanaische Frauen- und Familieninitiative Akwaaba",
+        "gh",
+        "women",
+        INI,
+        "kloppenheim",
+        "known",
+        tags=("women_led", "amt12_survey"),
+        size="small",
+    ),
 )
 
 DISTRICT_POSTAL: dict[str, str] = {
@@ -504,9 +1066,20 @@ MIXED_NAMES = (
 
 
 ROLES = ("Vorsitz", "stellv. Vorsitz", "Kassenwart/in", "Schriftführung", "Jugendwart/in", "Projektleitung", "Imam", "Pfarrer/in", "Koordination")  # fmt: skip
-COORDINATORS = ("Koordinierungsstelle",) * 8 + ("Integrationsabteilung", "Geschäftsstelle Ausländerbeirat")
+COORDINATORS = ("Koordinierungsstelle",) * 8 + (
+    "Integrationsabteilung",
+    "Geschäftsstelle Ausländerbeirat",
+)
 
-CHANNEL_WEIGHTS = {"visit": 24, "phone": 24, "email": 26, "meeting": 12, "video": 6, "event": 7, "letter": 1}
+CHANNEL_WEIGHTS = {
+    "visit": 24,
+    "phone": 24,
+    "email": 26,
+    "meeting": 12,
+    "video": 6,
+    "event": 7,
+    "letter": 1,
+}
 CHANNEL_OPENERS = {
     "visit": ("Besuch im Vereinsraum", "Aufsuchender Besuch beim Vereinstreffen", "Besuch vor Ort nach dem Freitagsgebet", "Besuch beim Vorstandstreffen", "Besuch beim Sommerfest des Vereins"),
     "phone": ("Telefonat mit dem Vorstand", "Rückruf auf Anfrage des Vereins", "Telefonische Nachfrage", "Kurzes Telefonat"),
@@ -625,7 +1198,11 @@ def money(value: float | int) -> Decimal:
 
 
 def phone(rng: random.Random) -> str:
-    return f"0611 555{rng.randrange(1000, 9999)}" if rng.random() < 0.6 else f"+49 151 555{rng.randrange(10000, 99999)}"
+    return (
+        f"0611 555{rng.randrange(1000, 9999)}"
+        if rng.random() < 0.6
+        else f"+49 151 555{rng.randrange(10000, 99999)}"
+    )
 
 
 # --------------------------------------------------------------------------- static records
@@ -652,7 +1229,7 @@ def institutions() -> list[Institution]:
         ("house-of-resources-wiesbaden", "House of Resources Wiesbaden", "foundation", "Wiesbaden Stiftung", "mitte", "Gefördert durch das BAMF; Beratung, Mikroförderung, Technikverleih."),
         ("bamf", "Bundesamt für Migration und Flüchtlinge", "federal_body", None, None, None),
     )  # fmt: skip
-    result = []
+    result: list[Institution] = []
     for key, name, kind, department, district, notes in rows:
         result.append(
             Institution.model_validate(
@@ -706,7 +1283,11 @@ def programmes(years: Sequence[int]) -> list[Programme]:
 
     def deadlines(month: int, day: int, note: str, line: str | None = None) -> list[dict[str, Any]]:
         return [
-            {"date": dt.date(year, month, day), "note": f"{note} {year + (1 if month >= 9 else 0)}", "line": line}
+            {
+                "date": dt.date(year, month, day),
+                "note": f"{note} {year + (1 if month >= 9 else 0)}",
+                "line": line,
+            }
             for year in years
         ]
 
@@ -794,7 +1375,15 @@ FATE_WEIGHTS = {"cooperating": 3.0, "in_dialogue": 1.8, "contacted": 0.7, "inact
 
 def synthetic_specs(rng: random.Random, count: int, districts: Sequence[str]) -> list[OrgSpec]:
     """Organisations beyond the hand-written ones, for stores of any size."""
-    fates = {"cooperating": 18, "in_dialogue": 26, "contacted": 30, "known": 14, "inactive": 7, "dissolved": 4, "declined": 1}
+    fates = {
+        "cooperating": 18,
+        "in_dialogue": 26,
+        "contacted": 30,
+        "known": 14,
+        "inactive": 7,
+        "dissolved": 4,
+        "declined": 1,
+    }
     specs = []
     profile_keys = list(PROFILES)
     kind_keys = list(KINDS)
@@ -805,15 +1394,35 @@ def synthetic_specs(rng: random.Random, count: int, districts: Sequence[str]) ->
         noun = rng.choice(KINDS[kind]["nouns"])
         district = rng.choice(districts)
         legal = RA if rng.random() < 0.75 else (REL if kind in ("mosque", "church") else INI)
-        words = [adjective, noun, rng.choice(("", "", "Rhein-Main", "Neue Wege", "Brücke", "Zukunft", "Heimat", "Miteinander"))]
+        words = [
+            adjective,
+            noun,
+            rng.choice(
+                ("", "", "Rhein-Main", "Neue Wege", "Brücke", "Zukunft", "Heimat", "Miteinander")
+            ),
+        ]
         name = " ".join(word for word in words if word) + f" {district.replace('-', ' ').title()}"
         fate = weighted(rng, {k: float(v) for k, v in fates.items()})
-        reason = "§2.4: nationalistische Positionen; keine Kooperation." if fate == "declined" else None
-        specs.append(OrgSpec(name + (" e.V." if legal == RA else ""), profile, kind, legal, district, fate, reason=reason))
+        reason = (
+            "§2.4: nationalistische Positionen; keine Kooperation." if fate == "declined" else None
+        )
+        specs.append(
+            OrgSpec(
+                name + (" e.V." if legal == RA else ""),
+                profile,
+                kind,
+                legal,
+                district,
+                fate,
+                reason=reason,
+            )
+        )
     return specs  # fmt: skip
 
 
-def plan_organisations(rng: random.Random, specs: Sequence[OrgSpec], years: Sequence[int]) -> list[OrgPlan]:
+def plan_organisations(
+    rng: random.Random, specs: Sequence[OrgSpec], years: Sequence[int]
+) -> list[OrgPlan]:
     taken: set[str] = set()
     plans = []
     first, last = years[0], years[-1]
@@ -823,7 +1432,11 @@ def plan_organisations(rng: random.Random, specs: Sequence[OrgSpec], years: Sequ
         # Two in five were known to the integration department before the office opened.
         if spec.fate == "known":
             known = random_date(rng, dt.date(max(first, last - 1), 1, 10), dt.date(last, 11, 30))
-        elif rng.random() < (0.7 if spec.fate == "cooperating" else 0.35) or spec.fate in ("inactive", "dissolved"):
+        elif (
+            rng.random() < (0.7 if spec.fate == "cooperating" else 0.35)
+            or spec.fate in ("inactive", "dissolved")
+            or "integration_prize" in spec.tags
+        ):
             known = random_date(rng, dt.date(first - 2, 1, 1), dt.date(first - 1, 12, 15))
         else:
             # More organisations become known in the office's first years.
@@ -837,7 +1450,11 @@ def plan_organisations(rng: random.Random, specs: Sequence[OrgSpec], years: Sequ
             plan.end = random_date(rng, start, max(start, dt.date(last, 6, 30)))
         roll = rng.random()
         plan.rooms_own = spec.kind in ("mosque", "church") or roll < 0.3
-        plan.rooms_offered = plan.rooms_own and (spec.kind in ("mosque", "church") or roll < 0.12) and rng.random() < 0.45
+        plan.rooms_offered = (
+            plan.rooms_own
+            and (spec.kind in ("mosque", "church") or roll < 0.2)
+            and rng.random() < 0.6
+        )
         plans.append(plan)
     return plans
 
@@ -898,7 +1515,9 @@ def plan_contacts(
     seen: set[str] = set()
     drafts = []
     topic_keys = [t for t in TOPIC_PHRASES if t != "acquisition"]
-    topic_weights = [6 if t in ("funding", "events", "training", "rooms") else 3 for t in topic_keys]
+    topic_weights = [
+        6 if t in ("funding", "events", "training", "rooms") else 3 for t in topic_keys
+    ]
     for year, count in per_year.items():
         for day in contact_days(rng, year, count):
             plan = picker.pick(rng, day)
@@ -921,7 +1540,9 @@ def plan_contacts(
     return drafts
 
 
-def build_persons(rng: random.Random, ids: Ids, plans: Sequence[OrgPlan], domain: str) -> list[Person]:
+def build_persons(
+    rng: random.Random, ids: Ids, plans: Sequence[OrgPlan], domain: str
+) -> list[Person]:
     """1-3 contact persons per organisation; consent given at the first contact with them."""
     persons = []
     for plan in plans:
@@ -941,11 +1562,21 @@ def build_persons(rng: random.Random, ids: Ids, plans: Sequence[OrgPlan], domain
             basis = "consent" if contacts else "public_task"
             consent = None
             if basis == "consent":
-                scope = ["contact", *rng.sample(("newsletter", "publication", "sharing"), k=rng.randrange(0, 3))]
+                scope = [
+                    "contact",
+                    *rng.sample(("newsletter", "publication", "sharing"), k=rng.randrange(0, 3)),
+                ]
                 consent = {
                     "date": start,
                     "scope": scope,
-                    "source": rng.choice(("Einwilligungsformular beim Besuch", "E-Mail", "Formular bei der Veranstaltung", "mündlich, schriftlich bestätigt")),
+                    "source": rng.choice(
+                        (
+                            "Einwilligungsformular beim Besuch",
+                            "E-Mail",
+                            "Formular bei der Veranstaltung",
+                            "mündlich, schriftlich bestätigt",
+                        )
+                    ),
                 }
             used = [d for d in contacts if d >= start]
             persons.append(
@@ -957,11 +1588,15 @@ def build_persons(rng: random.Random, ids: Ids, plans: Sequence[OrgPlan], domain
                         "role": ROLES[0] if number == 0 else rng.choice(ROLES[1:]),
                         "email": f"{mail}@{domain}",
                         "phone": phone(rng) if rng.random() < 0.8 else None,
-                        "languages": list(plan.spec.languages or PROFILES[plan.spec.profile].languages)[:2],
+                        "languages": list(
+                            plan.spec.languages or PROFILES[plan.spec.profile].languages
+                        )[:2],
                         "legal_basis": basis,
                         "consent": consent,
                         "last_contact": used[-1] if used else None,
-                        "notes": None if contacts else "Kontaktdaten aus dem öffentlichen Vereinsregister; noch keine Einwilligung.",
+                        "notes": None
+                        if contacts
+                        else "Kontaktdaten aus dem öffentlichen Vereinsregister; noch keine Einwilligung.",
                     }
                 )
             )
@@ -981,22 +1616,36 @@ def build_contacts(
 ) -> list[Contact]:
     contacts = []
     last_index = len(drafts) - 1
-    open_slots = set(range(max(0, last_index - 40), last_index + 1)[::7][:open_follow_ups])
-    pending_slots = set(range(max(0, last_index - 60), last_index + 1)[3::11][:pending_referrals])
+    # The few open ends lie among the latest contacts, as in a real log.
+    window = max(40, 8 * open_follow_ups)
+    open_slots = set(range(max(0, last_index - window), last_index + 1)[::7][:open_follow_ups])
+    window = max(60, 12 * pending_referrals)
+    pending_slots = set(
+        range(max(0, last_index - window), last_index + 1)[3::11][:pending_referrals]
+    )
     for index, draft in enumerate(drafts):
-        channel = weighted(rng, CHANNEL_WEIGHTS | ({"visit": 40.0, "video": 10.0} if draft.date.year == 2021 else {}))
+        channel = weighted(
+            rng,
+            CHANNEL_WEIGHTS | ({"visit": 40.0, "video": 10.0} if draft.date.year == 2021 else {}),
+        )
         if draft.first and channel in ("event", "letter"):
             channel = "visit"
         main = draft.orgs[0]
         persons = [
-            pid for pid, start in zip(main.person_ids, main.person_start, strict=True) if start <= draft.date
+            pid
+            for pid, start in zip(main.person_ids, main.person_start, strict=True)
+            if start <= draft.date
         ]
         chosen = [rng.choice(persons)] if persons and rng.random() < 0.85 else []
         follow_up = None
         if rng.random() < 0.35 or index in open_slots:
             due = draft.date + dt.timedelta(days=rng.randrange(5, 22))
             done = None if index in open_slots else due + dt.timedelta(days=rng.randrange(-4, 6))
-            follow_up = {"date": due, "action": FOLLOW_UP_ACTIONS[draft.topics[-1]], "done": done and max(done, draft.date)}
+            follow_up = {
+                "date": due,
+                "action": FOLLOW_UP_ACTIONS[draft.topics[-1]],
+                "done": done and max(done, draft.date),
+            }
         referrals = []
         targets = [t for t in draft.topics if t in REFERRAL_TARGETS]
         if targets and (rng.random() < 0.22 or index in pending_slots):
@@ -1010,7 +1659,9 @@ def build_contacts(
                     "institution": target,
                     "reason": REFERRAL_REASONS[target],
                     "outcome": outcome,
-                    "outcome_date": None if outcome == "pending" else draft.date + dt.timedelta(days=rng.randrange(7, 75)),
+                    "outcome_date": None
+                    if outcome == "pending"
+                    else draft.date + dt.timedelta(days=rng.randrange(7, 75)),
                 }
             )
         contacts.append(
@@ -1021,7 +1672,9 @@ def build_contacts(
                     "organisations": [org.id for org in draft.orgs],
                     "persons": chosen,
                     "channel": channel,
-                    "initiated_by": "office" if draft.first or rng.random() < 0.5 else "organisation",
+                    "initiated_by": "office"
+                    if draft.first or rng.random() < 0.5
+                    else "organisation",
                     "topics": draft.topics,
                     "summary": _summary(rng, channel, draft.topics),
                     "coordinator": rng.choice(COORDINATORS),
@@ -1066,9 +1719,15 @@ COOPERATION_TOPICS = {
 }
 
 
-def build_cooperations(rng: random.Random, plans: Sequence[OrgPlan], count: int, last_year: int) -> list[Cooperation]:
+def build_cooperations(
+    rng: random.Random, plans: Sequence[OrgPlan], count: int, last_year: int
+) -> list[Cooperation]:
     """Partnerships that start after an organisation's third contact."""
-    eligible = [p for p in plans if len(p.contacts) >= 3 and p.spec.fate in ("cooperating", "inactive", "dissolved")]
+    eligible = [
+        p
+        for p in plans
+        if len(p.contacts) >= 3 and p.spec.fate in ("cooperating", "inactive", "dissolved")
+    ]
     eligible.sort(key=lambda p: (p.spec.fate != "cooperating", -len(p.contacts)))
     partners = [p for p in plans if p.spec.fate in ("cooperating", "in_dialogue")]
     result: list[Cooperation] = []
@@ -1081,30 +1740,57 @@ def build_cooperations(rng: random.Random, plans: Sequence[OrgPlan], count: int,
             break
         third = sorted(plan.contacts)[2]
         end = plan.end or dt.date(last_year, 12, 15)
-        if third >= end:
+        if third + dt.timedelta(days=14) >= end:
             continue
         since = random_date(rng, third + dt.timedelta(days=14), end)
         if rng.random() < 0.7:
             partner = rng.choice(list(COOPERATION_TOPICS))
             topic = COOPERATION_TOPICS[partner]
         else:
-            others = [p for p in partners if p is not plan and p.contacts and min(p.contacts) <= since and (p.end is None or p.end > since)]
+            others = [
+                p
+                for p in partners
+                if p is not plan
+                and p.contacts
+                and min(p.contacts) <= since
+                and (p.end is None or p.end > since)
+            ]
             if not others:
                 continue
             other = rng.choice(others)
             partner = other.id
-            topic = rng.choice(("Gemeinsames Stadtteilfest", "Raumnutzung für Gruppenangebote", "Gemeinsame Hausaufgabenhilfe", "Austausch der Jugendgruppen"))
+            topic = rng.choice(
+                (
+                    "Gemeinsames Stadtteilfest",
+                    "Raumnutzung für Gruppenangebote",
+                    "Gemeinsame Hausaufgabenhilfe",
+                    "Austausch der Jugendgruppen",
+                )
+            )
         until = None
         if plan.end is not None:
             until = plan.end
         elif rng.random() < 0.2:
-            until = random_date(rng, since + dt.timedelta(days=90), max(since + dt.timedelta(days=90), dt.date(last_year, 12, 20)))
+            until = random_date(
+                rng,
+                since + dt.timedelta(days=90),
+                max(since + dt.timedelta(days=90), dt.date(last_year, 12, 20)),
+            )
         key = unique(f"{since.year}-" + slugify(f"{plan.id} {partner}", max_length=70), taken)
         taken.add(key)
         result.append(
             Cooperation.model_validate(
-                {"id": key, "organisation": plan.id, "partner": partner, "since": since, "until": until, "topic": topic,
-                 "notes": "Kooperation endete mit der Auflösung des Vereins." if plan.spec.fate == "dissolved" and until else None}
+                {
+                    "id": key,
+                    "organisation": plan.id,
+                    "partner": partner,
+                    "since": since,
+                    "until": until,
+                    "topic": topic,
+                    "notes": "Kooperation endete mit der Auflösung des Vereins."
+                    if plan.spec.fate == "dissolved" and until
+                    else None,
+                }
             )
         )
         if plan.cooperation_since is None or since < plan.cooperation_since:
@@ -1128,13 +1814,25 @@ MULTIPLIER = (
 )
 OTHER_EVENTS = (
     ("exchange", "Austauschtreffen der Migrantenorganisationen", ("networking",)),
-    ("exchange", "Dialogforum Migrantenorganisationen und Verwaltung", ("networking", "cooperation")),
+    (
+        "exchange",
+        "Dialogforum Migrantenorganisationen und Verwaltung",
+        ("networking", "cooperation"),
+    ),
     ("network", "Netzwerktreffen Islamische Gemeinden", ("networking",)),
     ("network", "AG Integration mit der ACK", ("networking",)),
     ("info", "Infoabend: Förderung durch den Ausländerbeirat", ("funding",)),
     ("info", "Infoabend: Landesprogramm WIR", ("funding",)),
-    ("info", "Informationsveranstaltung House of Resources", ("funding", "organisational_development")),
+    (
+        "info",
+        "Informationsveranstaltung House of Resources",
+        ("funding", "organisational_development"),
+    ),
 )
+
+
+def _active(plan: OrgPlan, day: dt.date) -> bool:
+    return plan.end is None or day < plan.end
 
 
 class AttendancePool:
@@ -1149,7 +1847,7 @@ class AttendancePool:
         if count == 0:
             return []
         picked = rng.sample(range(count), k=min(count, wanted * 2))
-        chosen = [self.plans[i] for i in picked if self.plans[i].end is None or day < self.plans[i].end]
+        chosen = [self.plans[i] for i in picked if _active(self.plans[i], day)]
         return chosen[:wanted]
 
 
@@ -1168,15 +1866,26 @@ def _event(
     hosts: Sequence[OrgPlan] = (),
 ) -> Event:
     attendees = pool.sample(rng, day, rng.randint(*attending))
-    attendance = [{"organisation": p.id, "people": rng.randint(1, 4 if kind != "festival" else 12)} for p in attendees]
-    head = sum(a["people"] for a in attendance) + rng.randint(0, 8 if kind != "festival" else 400)
+    people = [rng.randint(1, 4 if kind != "festival" else 12) for _ in attendees]
+    attendance = [
+        {"organisation": p.id, "people": n} for p, n in zip(attendees, people, strict=True)
+    ]
+    head = sum(people) + rng.randint(0, 8 if kind != "festival" else 400)
     host = None
     candidates = [h for h in hosts if h.known_since <= day and (h.end is None or day < h.end)]
     if candidates and kind in ("exchange", "training", "info") and rng.random() < 0.4:
         host = rng.choice(candidates)
     place = (
-        host.spec.name if host
-        else rng.choice(("Rathaus, Festsaal", "Amt für Zuwanderung und Integration, Raum 210", "Bürgerhaus im Stadtteil", "Volkshochschule, Seminarraum"))
+        host.spec.name
+        if host
+        else rng.choice(
+            (
+                "Rathaus, Festsaal",
+                "Amt für Zuwanderung und Integration, Raum 210",
+                "Bürgerhaus im Stadtteil",
+                "Volkshochschule, Seminarraum",
+            )
+        )
     )
     if kind == "festival":
         place = "Innenstadt, Schlossplatz und Dern'sches Gelände"
@@ -1199,12 +1908,18 @@ def _event(
 
 def _weekday_in(rng: random.Random, year: int, month: int, weekday: int) -> dt.date:
     total = calendar.monthrange(year, month)[1]
-    days = [dt.date(year, month, d) for d in range(1, total + 1) if dt.date(year, month, d).weekday() == weekday]
+    days = [
+        dt.date(year, month, d)
+        for d in range(1, total + 1)
+        if dt.date(year, month, d).weekday() == weekday
+    ]
     return rng.choice(days)
 
 
-def build_events(rng: random.Random, plans: Sequence[OrgPlan], years: Sequence[int], extra: int = 0) -> list[Event]:
-    """The demo's events per year; ``extra`` more generic events for stress stores."""
+def build_events(
+    rng: random.Random, plans: Sequence[OrgPlan], years: Sequence[int], total: int | None = None
+) -> list[Event]:
+    """The demo's events per year; with ``total``, cut or filled with generic events."""
     taken: set[str] = set()
     hosts = [p for p in plans if p.rooms_offered]
     pool = AttendancePool(plans)
@@ -1215,33 +1930,142 @@ def build_events(rng: random.Random, plans: Sequence[OrgPlan], years: Sequence[i
         months = (9, 10, 10, 11, 11) if year == years[0] else (2, 3, 4, 5, 6)
         for (title, topics), month in zip(sessions, months, strict=False):
             day = _weekday_in(rng, year, month, rng.choice((1, 3)))
-            events.append(_event(rng, pool, taken, kind="training", title=f"{name}: {title}", day=day, topics=topics, series=f"Qualifizierungsreihe {name}", hosts=hosts))
+            events.append(
+                _event(
+                    rng,
+                    pool,
+                    taken,
+                    kind="training",
+                    title=f"{name}: {title}",
+                    day=day,
+                    topics=topics,
+                    series=f"Qualifizierungsreihe {name}",
+                    hosts=hosts,
+                )
+            )
         if year > years[0]:
             title, topics = MULTIPLIER[(year - years[0] - 1) % len(MULTIPLIER)]
-            events.append(_event(rng, pool, taken, kind="training", title=title, day=_weekday_in(rng, year, 9, 2), topics=topics, attending=(4, 9), hosts=hosts))
-        for month in ((5, 11) if year == years[0] else (3, 6, 10)):
-            events.append(_event(rng, pool, taken, kind="exchange", title=OTHER_EVENTS[0][1], day=_weekday_in(rng, year, month, 2), topics=OTHER_EVENTS[0][2], attending=(8, 18), hosts=hosts))
+            events.append(
+                _event(
+                    rng,
+                    pool,
+                    taken,
+                    kind="training",
+                    title=title,
+                    day=_weekday_in(rng, year, 9, 2),
+                    topics=topics,
+                    attending=(4, 9),
+                    hosts=hosts,
+                )
+            )
+        for month in (5, 11) if year == years[0] else (3, 6, 10):
+            events.append(
+                _event(
+                    rng,
+                    pool,
+                    taken,
+                    kind="exchange",
+                    title=OTHER_EVENTS[0][1],
+                    day=_weekday_in(rng, year, month, 2),
+                    topics=OTHER_EVENTS[0][2],
+                    attending=(8, 18),
+                    hosts=hosts,
+                )
+            )
         if year > years[0]:
-            events.append(_event(rng, pool, taken, kind="exchange", title=OTHER_EVENTS[1][1], day=_weekday_in(rng, year, 11, 3), topics=OTHER_EVENTS[1][2], attending=(10, 20)))
+            events.append(
+                _event(
+                    rng,
+                    pool,
+                    taken,
+                    kind="exchange",
+                    title=OTHER_EVENTS[1][1],
+                    day=_weekday_in(rng, year, 11, 3),
+                    topics=OTHER_EVENTS[1][2],
+                    attending=(10, 20),
+                )
+            )
         for month in (4, 10):
-            events.append(_event(rng, pool, taken, kind="network", title=OTHER_EVENTS[2][1], day=_weekday_in(rng, year, month, 0), topics=OTHER_EVENTS[2][2], attending=(2, 4)))
-        events.append(_event(rng, pool, taken, kind="network", title=OTHER_EVENTS[3][1], day=_weekday_in(rng, year, 5, 1), topics=OTHER_EVENTS[3][2], attending=(2, 5)))
+            events.append(
+                _event(
+                    rng,
+                    pool,
+                    taken,
+                    kind="network",
+                    title=OTHER_EVENTS[2][1],
+                    day=_weekday_in(rng, year, month, 0),
+                    topics=OTHER_EVENTS[2][2],
+                    attending=(2, 4),
+                )
+            )
+        events.append(
+            _event(
+                rng,
+                pool,
+                taken,
+                kind="network",
+                title=OTHER_EVENTS[3][1],
+                day=_weekday_in(rng, year, 5, 1),
+                topics=OTHER_EVENTS[3][2],
+                attending=(2, 5),
+            )
+        )
         kind, title, topics = OTHER_EVENTS[4 + (year % 3)]
-        events.append(_event(rng, pool, taken, kind=kind, title=title, day=_weekday_in(rng, year, 2, 3), topics=topics, attending=(8, 16), hosts=hosts))
+        events.append(
+            _event(
+                rng,
+                pool,
+                taken,
+                kind=kind,
+                title=title,
+                day=_weekday_in(rng, year, 2, 3),
+                topics=topics,
+                attending=(8, 16),
+                hosts=hosts,
+            )
+        )
         festival = _weekday_in(rng, year, 7, 5) if year != 2021 else dt.date(2021, 9, 4)
-        events.append(_event(rng, pool, taken, kind="festival", title=f"Internationales Sommerfest {year}", day=festival, end=festival + dt.timedelta(days=1), topics=("events",), attending=(12, 25)))
-    for number in range(extra):
+        events.append(
+            _event(
+                rng,
+                pool,
+                taken,
+                kind="festival",
+                title=f"Internationales Sommerfest {year}",
+                day=festival,
+                end=festival + dt.timedelta(days=1),
+                topics=("events",),
+                attending=(12, 25),
+            )
+        )
+    if total is not None and len(events) > total:
+        return events[:total]
+    for number in range(0 if total is None else total - len(events)):
         year = years[number % len(years)]
         kind, title, topics = OTHER_EVENTS[number % len(OTHER_EVENTS)]
         month = rng.choice((1, 2, 3, 4, 5, 6, 9, 10, 11))
-        events.append(_event(rng, pool, taken, kind=kind, title=title, day=rng.choice(weekdays(year, month)), topics=topics, attending=(3, 12), hosts=hosts))
+        events.append(
+            _event(
+                rng,
+                pool,
+                taken,
+                kind=kind,
+                title=title,
+                day=rng.choice(weekdays(year, month)),
+                topics=topics,
+                attending=(3, 12),
+                hosts=hosts,
+            )
+        )
     return events  # fmt: skip
 
 
 # --------------------------------------------------------------------------- applications
 
 
-def build_applications(rng: random.Random, plans: Sequence[OrgPlan], years: Sequence[int], count: int, last_year: int) -> list[Application]:
+def build_applications(
+    rng: random.Random, plans: Sequence[OrgPlan], years: Sequence[int], count: int, last_year: int
+) -> list[Application]:
     """Funding applications within each programme's limits; institutional only for e.V."""
     eligible = [p for p in plans if len(p.contacts) >= 2 and p.spec.fate != "known"]
     taken: set[str] = set()
@@ -1256,7 +2080,19 @@ def build_applications(rng: random.Random, plans: Sequence[OrgPlan], years: Sequ
         if start.year > year or (plan.end is not None and plan.end.year <= year):
             continue
         registered = plan.spec.legal_form == RA
-        choice = weighted(rng, {"auslaenderbeirat-foerderung/institutional": 3.0 if registered else 0.0, "auslaenderbeirat-foerderung/project": 3.0 if registered else 0.0, "integration-durch-kultur/project": 2.5, "foerderrichtlinien-wiesbaden/project": 1.5, "wir-programm/project": 0.7, "wir-programm/professionalisation": 0.8 if registered else 0.0, "wir-programm/staff": 0.3 if registered else 0.0, "house-of-resources/micro": 1.0 if year >= 2022 else 0.0})
+        choice = weighted(
+            rng,
+            {
+                "auslaenderbeirat-foerderung/institutional": 3.0 if registered else 0.0,
+                "auslaenderbeirat-foerderung/project": 3.0 if registered else 0.0,
+                "integration-durch-kultur/project": 2.5,
+                "foerderrichtlinien-wiesbaden/project": 1.5,
+                "wir-programm/project": 0.7,
+                "wir-programm/professionalisation": 0.8 if registered else 0.0,
+                "wir-programm/staff": 0.3 if registered else 0.0,
+                "house-of-resources/micro": 1.0 if year >= 2022 else 0.0,
+            },
+        )
         programme, line = choice.split("/")
         months = None
         if line == "institutional":
@@ -1268,24 +2104,70 @@ def build_applications(rng: random.Random, plans: Sequence[OrgPlan], years: Sequ
             requested = money(450 * months)
             title = f"450-€-Kraft für die Vereinsorganisation {year}"
         else:
-            limit = {"auslaenderbeirat-foerderung": 2500, "integration-durch-kultur": 6000, "foerderrichtlinien-wiesbaden": 8000, "wir-programm": 15000, "house-of-resources": 1500}[programme]
+            limit = {
+                "auslaenderbeirat-foerderung": 2500,
+                "integration-durch-kultur": 6000,
+                "foerderrichtlinien-wiesbaden": 8000,
+                "wir-programm": 15000,
+                "house-of-resources": 1500,
+            }[programme]
             requested = money(rng.randrange(4, limit // 50 + 1) * 50)
-            title = rng.choice(("Kulturfest im Stadtteil", "Hausaufgabenhilfe für Grundschulkinder", "Sprachcafé für Neuzugewanderte", "Theaterprojekt mit Jugendlichen", "Elternseminare zum Schulsystem", "Frauengesundheitstag", "Musik- und Tanzworkshops", "Digitale Vereinsarbeit", "Ausstellung zur Migrationsgeschichte")) + f" {year}"
+            title = (
+                rng.choice(
+                    (
+                        "Kulturfest im Stadtteil",
+                        "Hausaufgabenhilfe für Grundschulkinder",
+                        "Sprachcafé für Neuzugewanderte",
+                        "Theaterprojekt mit Jugendlichen",
+                        "Elternseminare zum Schulsystem",
+                        "Frauengesundheitstag",
+                        "Musik- und Tanzworkshops",
+                        "Digitale Vereinsarbeit",
+                        "Ausstellung zur Migrationsgeschichte",
+                    )
+                )
+                + f" {year}"
+            )
         if line in ("institutional", "staff"):
             if (plan.id, year, line) in once:
                 continue  # one institutional (or staff) application per organisation and year
             once.add((plan.id, year, line))
         key = unique(f"{year}-" + slugify(f"{plan.id} {programme}", max_length=70), taken)
         taken.add(key)
-        deadline_month = {"auslaenderbeirat-foerderung": 11 if line == "institutional" else 4, "integration-durch-kultur": 3, "foerderrichtlinien-wiesbaden": 9, "wir-programm": 10, "house-of-resources": 5}[programme]
-        deadline_year = year - 1 if line == "institutional" or programme in ("foerderrichtlinien-wiesbaden", "wir-programm") else year
-        deadline = dt.date(deadline_year, deadline_month, calendar.monthrange(deadline_year, deadline_month)[1])
-        if deadline < start or deadline.year < years[0]:
+        deadline_month = {
+            "auslaenderbeirat-foerderung": 11 if line == "institutional" else 4,
+            "integration-durch-kultur": 3,
+            "foerderrichtlinien-wiesbaden": 9,
+            "wir-programm": 10,
+            "house-of-resources": 5,
+        }[programme]
+        deadline_year = (
+            year - 1
+            if line == "institutional"
+            or programme in ("foerderrichtlinien-wiesbaden", "wir-programm")
+            else year
+        )
+        deadline: dt.date | None = dt.date(
+            deadline_year, deadline_month, calendar.monthrange(deadline_year, deadline_month)[1]
+        )
+        if deadline is not None and (deadline < start or deadline.year < years[0]):
             deadline = None
         if year == last_year:
-            status = weighted(rng, {"idea": 1, "draft": 1.5, "submitted": 2, "granted": 3, "rejected": 1, "withdrawn": 0.5})
+            status = weighted(
+                rng,
+                {
+                    "idea": 1,
+                    "draft": 1.5,
+                    "submitted": 2,
+                    "granted": 3,
+                    "rejected": 1,
+                    "withdrawn": 0.5,
+                },
+            )
         else:
-            status = weighted(rng, {"granted": 2, "proof_filed": 5, "rejected": 1.5, "withdrawn": 0.3})
+            status = weighted(
+                rng, {"granted": 2, "proof_filed": 5, "rejected": 1.5, "withdrawn": 0.3}
+            )
         submitted = decided = proof = granted = None
         base = deadline or dt.date(year, 3, 1)
         if status in ("submitted", "granted", "rejected", "proof_filed"):
@@ -1295,16 +2177,36 @@ def build_applications(rng: random.Random, plans: Sequence[OrgPlan], years: Sequ
             decided = (submitted or base) + dt.timedelta(days=rng.randrange(30, 90))
         if status in ("granted", "proof_filed"):
             share = rng.choice((1.0, 1.0, 1.0, 0.8, 0.6))
-            granted = money(int(requested * Decimal(str(share)) / 50) * 50) if line not in ("institutional", "staff") else requested
+            granted = (
+                money(int(requested * Decimal(str(share)) / 50) * 50)
+                if line not in ("institutional", "staff")
+                else requested
+            )
             granted = max(granted, money(100))
         if status == "proof_filed":
             proof = dt.date(year + 1, rng.randrange(2, 6), rng.randrange(1, 28))
         result.append(
             Application.model_validate(
-                {"id": key, "organisation": plan.id, "programme": programme, "line": line, "year": year, "title": title,
-                 "requested": requested, "months": months, "granted": granted, "status": status, "supported": rng.random() < 0.85,
-                 "deadline": deadline, "submitted": submitted, "decided": decided, "proof_filed": proof,
-                 "notes": "Antrag zurückgezogen: Projekt wird im Folgejahr neu geplant." if status == "withdrawn" else None}
+                {
+                    "id": key,
+                    "organisation": plan.id,
+                    "programme": programme,
+                    "line": line,
+                    "year": year,
+                    "title": title,
+                    "requested": requested,
+                    "months": months,
+                    "granted": granted,
+                    "status": status,
+                    "supported": rng.random() < 0.85,
+                    "deadline": deadline,
+                    "submitted": submitted,
+                    "decided": decided,
+                    "proof_filed": proof,
+                    "notes": "Antrag zurückgezogen: Projekt wird im Folgejahr neu geplant."
+                    if status == "withdrawn"
+                    else None,
+                }
             )
         )
     return result  # fmt: skip
@@ -1367,25 +2269,39 @@ class RegisterNumbers:
                 return value
 
 
-def build_organisation(rng: random.Random, plan: OrgPlan, reg_numbers: RegisterNumbers, last_year: int) -> Organisation:
+def build_organisation(
+    rng: random.Random, plan: OrgPlan, reg_numbers: RegisterNumbers, last_year: int
+) -> Organisation:
     spec = plan.spec
     profile = PROFILES[spec.profile]
     kind = KINDS[spec.kind]
     status, since, history = _status_history(plan)
     size = spec.size or rng.choice(("small", "medium", "medium", "large"))
-    count = {"small": rng.randint(8, 35), "medium": rng.randint(35, 150), "large": rng.randint(150, 900)}[size]
-    fields = list(kind["fields"][:2]) + rng.sample(kind["fields"][2:], k=rng.randint(0, len(kind["fields"]) - 2))
+    count = {
+        "small": rng.randint(8, 35),
+        "medium": rng.randint(35, 150),
+        "large": rng.randint(150, 900),
+    }[size]
+    fields = list(kind["fields"][:2]) + rng.sample(
+        kind["fields"][2:], k=rng.randint(0, len(kind["fields"]) - 2)
+    )
     formats = rng.sample(kind["formats"], k=rng.randint(1, len(kind["formats"])))
     founded = rng.randint(*profile.founded)
     founded = min(founded, plan.known_since.year)
     if "founded_recently" in spec.tags:
         founded = max(founded, 2022)
-    religion = spec.religion if spec.religion else (rng.choice(profile.religions) if spec.kind in ("mosque", "church") else None)
+    religion = (
+        spec.religion
+        if spec.religion
+        else (rng.choice(profile.religions) if spec.kind in ("mosque", "church") else None)
+    )
     contacts = sorted(plan.contacts)
     needs = []
     if contacts or rng.random() < 0.5:
-        categories = ["rooms"] if not plan.rooms_own and rng.random() < 0.7 else []
-        categories += rng.sample(("advice", "staff_training", "education_work", "funding", "other"), k=rng.randint(0, 2))
+        categories = ["rooms"] if not plan.rooms_own and rng.random() < 0.85 else []
+        categories += rng.sample(
+            ("advice", "staff_training", "education_work", "funding", "other"), k=rng.randint(0, 2)
+        )
         for category in dict.fromkeys(categories):
             need_since = rng.choice(contacts) if contacts else plan.known_since
             state = rng.choices(("open", "in_progress", "met", "dropped"), weights=(5, 2, 3, 1))[0]
@@ -1393,15 +2309,38 @@ def build_organisation(rng: random.Random, plan: OrgPlan, reg_numbers: RegisterN
                 state = "dropped"
             closed = None
             if state in ("met", "dropped"):
-                closed = random_date(rng, need_since + dt.timedelta(days=14), max(need_since + dt.timedelta(days=14), dt.date(last_year, 12, 20)))
-            note = {"rooms": "Sucht Räume für wöchentliche Treffen", "funding": "Möchte eine erste Projektförderung beantragen", "staff_training": "Vorstand wünscht Schulung zu Finanzen", "education_work": "Hausaufgabenhilfe braucht weitere Ehrenamtliche", "advice": "Fragen zur Vereinsgründung und Satzung", "other": "Sucht Kontakt zu Sportvereinen"}[category]
-            needs.append({"category": category, "since": need_since, "status": state, "closed": closed, "note": note})
+                closed = random_date(
+                    rng,
+                    need_since + dt.timedelta(days=14),
+                    max(need_since + dt.timedelta(days=14), dt.date(last_year, 12, 20)),
+                )
+            note = {
+                "rooms": "Sucht Räume für wöchentliche Treffen",
+                "funding": "Möchte eine erste Projektförderung beantragen",
+                "staff_training": "Vorstand wünscht Schulung zu Finanzen",
+                "education_work": "Hausaufgabenhilfe braucht weitere Ehrenamtliche",
+                "advice": "Fragen zur Vereinsgründung und Satzung",
+                "other": "Sucht Kontakt zu Sportvereinen",
+            }[category]
+            needs.append(
+                {
+                    "category": category,
+                    "since": need_since,
+                    "status": state,
+                    "closed": closed,
+                    "note": note,
+                }
+            )
     registration = None
     if spec.legal_form == RA:
         registration = {"court": "Amtsgericht Wiesbaden", "number": reg_numbers.number()}
     district = spec.district
     street = rng.choice(STREETS)
-    address = {"street": f"{street} {rng.randint(1, 120)}" if rng.random() < 0.6 else None, "postal_code": DISTRICT_POSTAL.get(district), "city": "Wiesbaden"}
+    address = {
+        "street": f"{street} {rng.randint(1, 120)}" if rng.random() < 0.6 else None,
+        "postal_code": DISTRICT_POSTAL.get(district),
+        "city": "Wiesbaden",
+    }
     verified_pool = contacts[-3:] if contacts else [plan.known_since]
     last_verified = rng.choice(verified_pool)
     if status in PIPELINE_ACTIVE and rng.random() < 0.75:
@@ -1410,7 +2349,14 @@ def build_organisation(rng: random.Random, plan: OrgPlan, reg_numbers: RegisterN
     tags = list(spec.tags)
     if not tags and rng.random() < 0.15:
         tags = [rng.choice(("house_of_resources", "youth_section", "new_arrivals"))]
-    status_reason = spec.reason if status == "declined" else {"inactive": "Seit längerer Zeit keine Rückmeldung; Vorstand nicht mehr erreichbar.", "dissolved": "Auflösung durch die Mitgliederversammlung beschlossen."}.get(status)
+    status_reason = (
+        spec.reason
+        if status == "declined"
+        else {
+            "inactive": "Seit längerer Zeit keine Rückmeldung; Vorstand nicht mehr erreichbar.",
+            "dissolved": "Auflösung durch die Mitgliederversammlung beschlossen.",
+        }.get(status)
+    )
     return Organisation.model_validate(
         {
             "id": plan.id,
@@ -1509,7 +2455,9 @@ def generate(
     last_year = year_list[-1]
     districts = [district for district, _ in _district_keys()]
     org_count = len(DEMO_ORGS) if orgs is None else orgs
-    specs = list(DEMO_ORGS[:org_count]) + synthetic_specs(rng, max(0, org_count - len(DEMO_ORGS)), districts)
+    specs = list(DEMO_ORGS[:org_count]) + synthetic_specs(
+        rng, max(0, org_count - len(DEMO_ORGS)), districts
+    )
     plans = plan_organisations(rng, specs, year_list)
     if contacts is None:
         per_year = {y: DEMO_CONTACTS_PER_YEAR.get(y, 300) for y in year_list}
@@ -1521,7 +2469,11 @@ def generate(
     drafts = plan_contacts(rng, plans, per_year)
     persons = build_persons(rng, ids, plans, "example.org")
     active = [p for p in plans if p.spec.fate == "cooperating" and p.person_ids]
-    planned = [(active[0], dt.date(2026, 12, 3)), (active[1], dt.date(2027, 1, 19))] if demo and len(active) > 1 else []
+    planned = (
+        [(active[0], dt.date(2026, 12, 3)), (active[1], dt.date(2027, 1, 19))]
+        if demo and len(active) > 1
+        else []
+    )
     total = len(drafts)
     contact_records = build_contacts(
         rng, ids, drafts,
@@ -1529,13 +2481,14 @@ def generate(
         pending_referrals=3 if demo else max(1, total // 800),
         planned=planned,
     )  # fmt: skip
-    coop_count = cooperations if cooperations is not None else (25 if demo else max(5, org_count // 2))
+    coop_count = (
+        cooperations if cooperations is not None else (25 if demo else max(5, org_count // 2))
+    )
     coops = build_cooperations(rng, plans, coop_count, last_year)
-    extra_events = 0 if events is None else max(0, events - len(year_list) * 17)
-    event_records = build_events(rng, plans, year_list, extra_events)
-    if events is not None and len(event_records) > events:
-        event_records = event_records[:events]
-    app_count = applications if applications is not None else (36 if demo else max(10, org_count // 2))
+    event_records = build_events(rng, plans, year_list, events)
+    app_count = (
+        applications if applications is not None else (36 if demo else max(10, org_count // 2))
+    )
     app_records = build_applications(rng, plans, year_list, app_count, last_year)
     reg_numbers = RegisterNumbers(random.Random(seed + 1))
     organisations = [build_organisation(rng, plan, reg_numbers, last_year) for plan in plans]

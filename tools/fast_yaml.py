@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from mokoord.models import Record
 from mokoord.store import plain
-from mokoord.yamlio import RoundTripDocument, _make_rt_yaml, yaml_value
+from mokoord.yamlio import RoundTripDocument, _make_rt_yaml, _needs_quotes, yaml_value
+
+# Ids, terms and e-mail addresses: plain unless some YAML reader would read
+# them as something else (then yaml_value double-quotes them), in any context.
+_WORDLIKE_RE = re.compile(r"^[A-Za-z0-9]+(?:[-_.@][A-Za-z0-9]+)*$")
 
 
 class _Fallback(Exception):
@@ -51,6 +56,10 @@ class FastWriter:
     def _string(self, value: str, flow: bool) -> str:
         cache = self._flow if flow else self._block
         text = cache.get(value)
+        if text is None and _WORDLIKE_RE.match(value):
+            text = f'"{value}"' if _needs_quotes(value) else value
+            if len(cache) < 200_000:
+                cache[value] = text
         if text is None:
             if flow:
                 dumped = self._ruamel({"k": [value]})

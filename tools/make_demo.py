@@ -59,8 +59,12 @@ def write_store(root: Path, generated: Generated) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=REPO / "data", help="store folder (default: data/)")
-    parser.add_argument("--seed", type=int, default=DEMO_SEED, help="random seed (default: %(default)s)")
+    parser.add_argument(
+        "--output", type=Path, default=REPO / "data", help="store folder (default: data/)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEMO_SEED, help="random seed (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
     generated = generate(seed=args.seed)
     target: Path = args.output.resolve()
