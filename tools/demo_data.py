@@ -2063,6 +2063,9 @@ def build_events(
 # --------------------------------------------------------------------------- applications
 
 
+LATEST_YEAR_STATUSES = ("submitted", "idea", "granted", "draft", "rejected", "granted", "withdrawn", "submitted", "draft", "granted")  # fmt: skip
+
+
 def build_applications(
     rng: random.Random, plans: Sequence[OrgPlan], years: Sequence[int], count: int, last_year: int
 ) -> list[Application]:
@@ -2070,6 +2073,7 @@ def build_applications(
     eligible = [p for p in plans if len(p.contacts) >= 2 and p.spec.fate != "known"]
     taken: set[str] = set()
     once: set[tuple[str, int, str]] = set()
+    latest = 0
     result: list[Application] = []
     tries = 0
     while len(result) < count and eligible and tries < count * 20:
@@ -2153,17 +2157,9 @@ def build_applications(
         if deadline is not None and (deadline < start or deadline.year < years[0]):
             deadline = None
         if year == last_year:
-            status = weighted(
-                rng,
-                {
-                    "idea": 1,
-                    "draft": 1.5,
-                    "submitted": 2,
-                    "granted": 3,
-                    "rejected": 1,
-                    "withdrawn": 0.5,
-                },
-            )
+            # The latest year shows every step of the pipeline.
+            status = LATEST_YEAR_STATUSES[latest % len(LATEST_YEAR_STATUSES)]
+            latest += 1
         else:
             status = weighted(
                 rng, {"granted": 2, "proof_filed": 5, "rejected": 1.5, "withdrawn": 0.3}
