@@ -51,7 +51,7 @@ def test_demo_store_passes_check_in_a_real_process(tmp_path: Path) -> None:
     result = run_mokoord("--data", str(DATA), "check", "--strict", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
-    assert "0 error(s)" in result.stdout + result.stderr
+    assert "0 errors" in result.stdout + result.stderr
 
 
 def test_committed_demo_store_is_what_the_generator_writes() -> None:

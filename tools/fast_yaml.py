@@ -21,7 +21,7 @@ from typing import Any
 
 from mokoord.models import Record
 from mokoord.store import plain
-from mokoord.yamlio import RoundTripDocument, _make_rt_yaml, _needs_quotes, yaml_value
+from mokoord.yamlio import RoundTripDocument, _flow_item, _make_rt_yaml, _needs_quotes, yaml_value
 
 # Ids, terms and e-mail addresses: plain unless some YAML reader would read
 # them as something else (then yaml_value double-quotes them), in any context.
@@ -34,9 +34,7 @@ class _Fallback(Exception):
 
 def _short_scalars(items: list[Any]) -> bool:
     """The rule of :func:`mokoord.yamlio.yaml_value` for flow-style lists."""
-    return all(
-        isinstance(item, str | int | Decimal) and not isinstance(item, bool) for item in items
-    ) and all("\n" not in str(item) and len(str(item)) < 60 for item in items)
+    return all(_flow_item(item) for item in items)
 
 
 class FastWriter:
