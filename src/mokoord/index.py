@@ -37,7 +37,7 @@ from typing import Any
 from mokoord.errors import Problem
 from mokoord.records import Records
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 RACY_SECONDS = 2.0
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""
@@ -50,8 +50,13 @@ Progress = Callable[[int, int], None]
 Payload = tuple[str, str, str | None, tuple[Any, ...] | None]
 """A validated record: (its JSON, its id, its date or ``None``, its columns)."""
 
-COLUMNS: dict[str, tuple[str, ...]] = {"contact": ("organisations", "planned")}
-"""Fields kept beside the JSON, for queries over all records that need no model."""
+
+def _rows() -> dict[str, Any]:
+    from mokoord.facts import contact_row
+
+    return {"contact": contact_row}
+
+
 Problems = tuple[tuple[Any, ...], ...]
 Entry = tuple[Fingerprint | None, Payload | None, Problems]
 """(fingerprint or ``None`` when too fresh to trust, the record or ``None``
@@ -147,18 +152,14 @@ def parse_file(root: str, relative: str, kind: str) -> tuple[str, Payload | None
     payload = None
     if record is not None:
         when = getattr(record, "date", None)
-        names = COLUMNS.get(kind)
+        row = _rows().get(kind)
         payload = (
             record.model_dump_json(exclude_none=True, exclude_defaults=True, by_alias=True),
             record.id,
             when.isoformat() if when is not None else None,
-            tuple(_column(getattr(record, name)) for name in names) if names else None,
+            row(record) if row else None,
         )
     return relative, payload, tuple(_problem_tuple(p) for p in problems)
-
-
-def _column(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
 
 
 def _problem_tuple(problem: Problem) -> tuple[Any, ...]:

@@ -63,7 +63,7 @@ class Records(Mapping[str, M], Generic[M]):
         return self._dates
 
     def columns(self) -> dict[str, tuple[Any, ...]]:
-        """id → the index columns of a record (see ``mokoord.index.COLUMNS``)."""
+        """id → the facts row the index keeps beside a record (see :mod:`mokoord.facts`)."""
         return self._columns
 
 

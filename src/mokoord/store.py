@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from mokoord.errors import InvalidData, MokoordError, NotFound, Problem, StoreNotFound
+from mokoord.facts import ContactFact
 from mokoord.models import (
     Application,
     Config,
@@ -184,6 +185,7 @@ class Dataset:
     """Problems found while loading (files that did not validate are left out)."""
     sources: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, id) → the file's path relative to the store root."""
+    _facts: list[ContactFact] | None = field(default=None, init=False, repr=False, compare=False)
 
     def records(self, kind: str) -> Mapping[str, Any]:
         result: Mapping[str, Any] = getattr(self, KINDS[kind].folder)
@@ -193,22 +195,20 @@ class Dataset:
         """Contacts dated within ``[start, end]`` (validating only those when lazy)."""
         return between(self.contacts, start, end)
 
-    def contact_facts(self) -> list[tuple[dt.date, tuple[str, ...], bool]]:
-        """(date, organisations, planned) of every contact.
+    def contact_facts(self) -> list[ContactFact]:
+        """The facts statistics need of every contact (see :mod:`mokoord.facts`).
 
-        Taken from the index columns when the store was loaded through the
-        index, so no contact has to be validated (a report needs these facts
-        of all contacts, e.g. for first contacts, but the details of a few).
+        Taken from the index when the store was read through it, so no contact
+        has to be validated; computed once per dataset.
         """
-        contacts = self.contacts
-        if isinstance(contacts, Records) and len(contacts.columns()) == len(contacts):
-            dates, columns = contacts.dates(), contacts.columns()
-            parse = dt.date.fromisoformat
-            return [
-                (parse(dates[key]), organisations, planned)
-                for key, (organisations, planned) in columns.items()
-            ]
-        return [(c.date, tuple(c.organisations), c.planned) for c in contacts.values()]
+        if self._facts is None:
+            contacts = self.contacts
+            if isinstance(contacts, Records) and len(contacts.columns()) == len(contacts):
+                from_row = ContactFact.from_row
+                self._facts = [from_row(row) for row in contacts.columns().values()]
+            else:
+                self._facts = [ContactFact.of(contact) for contact in contacts.values()]
+        return self._facts
 
     def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
         """Events starting within ``[start, end]``."""
@@ -224,6 +224,10 @@ class Store:
     def __init__(self, root: Path, config: Config | None = None) -> None:
         self.root = root
         self._config = config
+        self.use_cache = True
+        """Read through the index (:mod:`mokoord.index`); ``--no-cache`` turns it off."""
+        self.progress: Callable[[int, int], None] | None = None
+        """Called as ``progress(done, total)`` while many files are parsed."""
 
     @classmethod
     def open(cls, explicit: Path | None = None, *, cwd: Path | None = None) -> Store:
@@ -305,7 +309,7 @@ class Store:
         self,
         kinds: Iterable[str] | None = None,
         *,
-        use_cache: bool = True,
+        use_cache: bool | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Dataset:
         """Read and validate every file (of the given kinds), through the index.
@@ -313,7 +317,8 @@ class Store:
         Files that do not validate are left out and their problems recorded in
         :attr:`Dataset.problems`; loading itself never fails on bad data. The
         index (:mod:`mokoord.index`) makes this fast: only files changed since
-        the last command are parsed again. ``use_cache=False`` reads every file.
+        the last command are parsed again. ``use_cache=False`` reads every file;
+        both arguments default to the store's :attr:`use_cache` and :attr:`progress`.
         """
         from mokoord.index import load_kind, quiet_gc
 
@@ -325,7 +330,10 @@ class Store:
         with quiet_gc():
             for name in kinds or KINDS:
                 records, problems, sources = load_kind(
-                    self.root, name, use_cache=use_cache, progress=progress
+                    self.root,
+                    name,
+                    use_cache=self.use_cache if use_cache is None else use_cache,
+                    progress=progress or self.progress,
                 )
                 setattr(data, KINDS[name].folder, records)
                 data.problems.extend(problems)

@@ -24,6 +24,7 @@ M = TypeVar("M", bound=BaseModel)
 _PATTERN_HINTS = {
     "postal_code": "a postal code has five digits; write it in quotes, e.g. '65203'",
     "phone": "a phone number has digits, spaces and + ( ) / - only, e.g. '+49 611 123456'",
+    "email": "an e-mail address looks like name@example.org",
     "website": "a web address starts with http:// or https://",
     "url": "a web address starts with http:// or https://",
     "languages": "a language is an ISO 639 code such as tr, ar, ru or ckb",

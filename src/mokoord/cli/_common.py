@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,15 +29,53 @@ class State:
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
+        """The store named by --data (or found), set up for this command line."""
         if self._store is None:
             from mokoord.store import Store
 
             self._store = Store.open(self.data)
+            self._store.use_cache = self.use_cache
+            self._store.progress = progress_bar()
         return self._store
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
-        """The whole store, validated (through the index cache unless --no-cache)."""
+        """The store's records (all kinds, or those named), validated, through the index."""
         return self.store().load(kinds)
+
+
+def progress_bar(delay: float = 1.0) -> Callable[[int, int], None] | None:
+    """A ``progress(done, total)`` callback that draws a bar on stderr once reading
+    has taken ``delay`` seconds; ``None`` when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    started = time.monotonic()
+    bar: Any = None
+    task: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar, task
+        if bar is None:
+            if done >= total or time.monotonic() - started < delay:
+                return
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            bar = Progress(
+                TextColumn("reading files"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err_console(),
+                transient=True,
+            )
+            bar.start()
+            task = bar.add_task("read", total=total)
+        bar.update(task, completed=done, total=total)
+        if done >= total:
+            bar.stop()
+            bar = None
+
+    return progress
 
 
 def state(ctx: typer.Context) -> State:

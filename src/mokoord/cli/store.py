@@ -26,8 +26,11 @@ def init(
         bool, typer.Option("--no-commit", help="Do not create a git repository or commit.")
     ] = False,
 ) -> None:
-    """Create a new, empty store: mokoord.yaml with the default vocabularies, a
-    .gitignore for caches, and a git repository with a first commit.
+    """Create a new, empty store with its configuration and a git repository.
+
+    Writes mokoord.yaml with the default vocabularies (adapt them to your city),
+    a .gitignore for caches, and makes a first commit. Inside an existing git
+    repository the store is committed there instead.
 
     Example: [bold]mokoord init ~/mo-register --city Wiesbaden[/]
     """

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from mokoord.slugs import ID_PATTERN, MAX_ID_LENGTH
 
@@ -23,7 +23,14 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 
 PostalCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{5}$")]
 Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 ()/.-]{2,30}$")]
-Email = EmailStr
+Email = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[^\s@<>(),;:\"]+@[^\s@<>(),;:\".]+(?:\.[^\s@<>(),;:\".]+)+$", max_length=254
+    ),
+]
+"""An e-mail address (syntax only; checked by pattern so that loading stays fast —
+``mokoord import`` checks addresses thoroughly with email-validator)."""
 LanguageCode = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?$")]
 """ISO 639 language code as Babel knows it (``tr``, ``ar``, ``ku``, ``ckb``)."""
 TerritoryCode = Annotated[str, StringConstraints(pattern=r"^(?:[A-Z]{2}|[0-9]{3})$")]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import EmailStr, Field, field_validator
+from pydantic import Field, field_validator
 
-from mokoord.models.common import Model, ShortText, Term
+from mokoord.models.common import Email, Model, ShortText, Term
 
 FORMAT_VERSION = 1
 
@@ -258,7 +258,7 @@ class Vocabularies(Model):
 
 class Author(Model):
     name: ShortText
-    email: EmailStr
+    email: Email
 
 
 class Settings(Model):

@@ -32,7 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 from mokoord.dates import add_months
-from mokoord.models import Application, Config, Contact, Event, Organisation
+from mokoord.facts import ContactFact
+from mokoord.models import Application, Config, Event, Organisation
 from mokoord.models.organisation import STATUSES
 from mokoord.store import Dataset
 
@@ -329,15 +330,18 @@ def _keyed(terms: Iterable[str], counts: Counter[str]) -> dict[str, int]:
 
 def _counts(organisations: Iterable[str], planned: bool, declined: set[str]) -> bool:
     """A contact counts when it was held (not planned) with an organisation not declined."""
-    return not planned and any(org not in declined for org in organisations)
+    if planned:
+        return False
+    return declined.isdisjoint(organisations) or any(org not in declined for org in organisations)
 
 
-def _counted_contacts(data: Dataset, period: Period, declined: set[str]) -> list[Contact]:
-    """Contacts of the period that count (only these are read in full)."""
+def _counted_contacts(data: Dataset, period: Period, declined: set[str]) -> list[ContactFact]:
+    """Facts of the contacts of the period that count."""
+    start, end = period.start, period.end
     return [
-        contact
-        for contact in data.contacts_between(period.start, period.end)
-        if _counts(contact.organisations, contact.planned, declined)
+        fact
+        for fact in data.contact_facts()
+        if start <= fact.date <= end and _counts(fact.organisations, fact.planned, declined)
     ]
 
 
@@ -357,16 +361,17 @@ def compute_figures(data: Dataset, period: Period) -> Figures:
     active = [data.organisations[org_id] for org_id in registry if org_id not in declined]
 
     # contacts
-    in_period = sorted(_counted_contacts(data, period, declined), key=lambda c: (c.date, c.id))
+    in_period = _counted_contacts(data, period, declined)
     channels: Counter[str] = Counter(c.channel for c in in_period)
     topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
     months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
     reached = {org for c in in_period for org in c.organisations if org not in declined}
     first_seen: dict[str, dt.date] = {}
-    for day, organisations, planned in data.contact_facts():
-        if not _counts(organisations, planned, declined):
+    for fact in data.contact_facts():
+        if not _counts(fact.organisations, fact.planned, declined):
             continue
-        for org in organisations:
+        day = fact.date
+        for org in fact.organisations:
             if org not in first_seen or day < first_seen[org]:
                 first_seen[org] = day
     first = {org for org, day in first_seen.items() if day in period and org not in declined}
