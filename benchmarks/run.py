@@ -259,7 +259,7 @@ def main() -> int:
         )
         start = time.perf_counter()
         git(root, "add", "--", str(path))
-        git(root, "commit", "-qm", "baseline", "--", str(path))
+        git(root, "commit", "-qm", "baseline")
         git_times.append(time.perf_counter() - start)
         git(root, "rm", "-q", "--", str(path))
         git(root, "commit", "-qm", "remove baseline file")

@@ -8,7 +8,7 @@ call these functions and show the results. Every user-caused problem is a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,16 +24,16 @@ from mokoord.textmatch import Match, fold, pick, similar
 # --------------------------------------------------------------------------- ids
 
 
-def new_contact_id(date: dt.date, taken: Iterable[str] = ()) -> str:
+def new_contact_id(date: dt.date, taken: Container[str] = ()) -> str:
     """A fresh contact id ``<date>-<4 random chars>`` (``2023-03-14-k7qm``).
 
     The random part makes ids from two clones on the same day differ, so their
-    files never collide and merge without a conflict.
+    files never collide and merge without a conflict. ``taken`` answers whether
+    an id is in use (a set, or ``Store.taken(kind)`` which asks the disk).
     """
-    used = set(taken)
     while True:
         candidate = f"{date.isoformat()}-{random_suffix(4)}"
-        if candidate not in used:
+        if candidate not in taken:
             return candidate
 
 

@@ -43,9 +43,9 @@ class ContactFact(NamedTuple):
         )
 
     @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> ContactFact:
-        """The fact from an index row (see :func:`contact_row`)."""
-        record_id, day, organisations, planned, channel, topics, referrals = row
+    def from_row(cls, record_id: str, day: str, row: tuple[Any, ...]) -> ContactFact:
+        """The fact from an index row (see :func:`contact_row`) and the contact's id and date."""
+        organisations, planned, channel, topics, referrals = row
         return cls(
             record_id,
             dt.date.fromisoformat(day),
@@ -58,10 +58,8 @@ class ContactFact(NamedTuple):
 
 
 def contact_row(contact: Contact) -> tuple[Any, ...]:
-    """The facts of a contact as plain values (what the index stores)."""
+    """The facts of a contact as plain values (what the index stores beside its id and date)."""
     return (
-        contact.id,
-        contact.date.isoformat(),
         tuple(contact.organisations),
         contact.planned,
         contact.channel,

@@ -62,10 +62,22 @@ def git_dir(repo: Path) -> Path:
     return Path(result.stdout.strip())
 
 
+def repository(path: Path) -> tuple[Path, Path] | None:
+    """(work tree root, git directory) of the repository holding ``path``, or ``None``."""
+    if shutil.which("git") is None:
+        return None
+    result = git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], path, check=False)
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or len(lines) != 2:
+        return None
+    return Path(lines[0]), Path(lines[1])
+
+
 def identity_args(repo: Path, fallback: tuple[str, str] | None) -> list[str]:
     """``-c user.name=… -c user.email=…`` when git's config lacks them and the store has one."""
-    name = git(["config", "user.name"], repo, check=False).stdout.strip()
-    email = git(["config", "user.email"], repo, check=False).stdout.strip()
+    found = git(["config", "--get-regexp", r"^user\.(name|email)$"], repo, check=False).stdout
+    values = dict(line.split(" ", 1) for line in found.splitlines() if " " in line)
+    name, email = values.get("user.name", "").strip(), values.get("user.email", "").strip()
     if name and email:
         return []
     if fallback is None:
@@ -110,18 +122,23 @@ def commit(
     if not specs:
         return None
     _retry_on_lock(["add", "--all", "--", *specs], repo)
-    status = git(["status", "--porcelain", "--", *specs], repo).stdout
-    has_head = git(["rev-parse", "--verify", "--quiet", "HEAD"], repo, check=False).returncode == 0
+    staged_all = git(["diff", "--cached", "--name-only", "-z", "HEAD"], repo, check=False)
+    has_head = staged_all.returncode == 0
+    ours = {Path(spec).resolve().relative_to(repo.resolve()).as_posix() for spec in specs}
     if has_head:
-        staged = git(["diff", "--cached", "--name-only", "HEAD", "--", *specs], repo).stdout
-        if not staged.strip():
+        staged = set(filter(None, staged_all.stdout.split("\0")))
+        if not staged & ours:
+            return None  # the files equal what HEAD holds
+        # Only our files staged: a plain commit (much cheaper than a partial commit
+        # with paths in a large repository). Otherwise name our paths, so that
+        # the other staged work stays staged and out of this commit.
+        only = [] if staged <= ours else ["--", *specs]
+    else:
+        if not git(["status", "--porcelain", "--", *specs], repo).stdout.strip():
             return None
-    elif not status.strip():
-        return None
+        only = ["--", *specs]
     try:
-        _retry_on_lock(
-            [*identity, "commit", "--quiet", "--no-edit", "-m", message, "--", *specs], repo
-        )
+        _retry_on_lock([*identity, "commit", "--quiet", "--no-edit", "-m", message, *only], repo)
     except BaseException:
         # Unstage what this commit staged, so a failed change leaves the index as it was.
         if has_head:

@@ -37,7 +37,7 @@ from typing import Any
 from mokoord.errors import Problem
 from mokoord.records import Records
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 RACY_SECONDS = 2.0
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""

@@ -26,7 +26,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -204,8 +204,10 @@ class Dataset:
         if self._facts is None:
             contacts = self.contacts
             if isinstance(contacts, Records) and len(contacts.columns()) == len(contacts):
-                from_row = ContactFact.from_row
-                self._facts = [from_row(row) for row in contacts.columns().values()]
+                from_row, dates = ContactFact.from_row, contacts.dates()
+                self._facts = [
+                    from_row(key, dates[key], row) for key, row in contacts.columns().items()
+                ]
             else:
                 self._facts = [ContactFact.of(contact) for contact in contacts.values()]
         return self._facts
@@ -301,6 +303,16 @@ class Store:
         if record is None:
             raise InvalidData(f"{self.relative(path)} is not valid; fix it first", problems)
         return record
+
+    def taken(self, kind: str) -> Container[str]:
+        """Answers ``record_id in store.taken(kind)`` from the disk, one file at a time."""
+        store = self
+
+        class _Taken:
+            def __contains__(self, record_id: object) -> bool:
+                return isinstance(record_id, str) and store.exists(kind, record_id)
+
+        return _Taken()
 
     def exists(self, kind: str, record_id: str) -> bool:
         return self.find_file(kind, record_id) is not None
@@ -409,14 +421,14 @@ class Change:
 
         lock_dir = self.store.cache_dir
         if self.commit:
-            self.repo = gitops.toplevel(self.store.root)
-            if self.repo is None:
+            found = gitops.repository(self.store.root)
+            if found is None:
                 raise GitError(
                     f"{self.store.root} is not in a git repository, so the change cannot be "
                     "committed to the audit trail",
                     hint="run `git init` there, or pass --no-commit to write without a commit",
                 )
-            lock_dir = gitops.git_dir(self.repo)
+            self.repo, lock_dir = found
         lock_dir.mkdir(parents=True, exist_ok=True)
         self._lock = FileLock(str(lock_dir / "mokoord.lock"), timeout=LOCK_TIMEOUT)
         try:

@@ -290,7 +290,7 @@ def add_contact(
             break
 
     with Change(store, "", commit=not no_commit) as change:
-        taken = {p.stem for p in (store.root / "contacts" / str(day.year)).glob("*.yaml")}
+        taken = store.taken("contact")
         contact = build_contact(
             contact_id=new_contact_id(day, taken),
             date=day,
