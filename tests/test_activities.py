@@ -84,7 +84,7 @@ def test_event_ids_get_a_suffix_when_taken(cli, seeded: Store) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "party"], "'party' is not declared in vocabularies.event_kinds"),
+        (["--kind", "party"], "'party' is not one of the event_kinds"),
         (
             ["--kind", "info", "--place", "Rathaus", "--place-org", "elternverein-biebrich"],
             "either --place or --place-org",
@@ -93,7 +93,7 @@ def test_event_ids_get_a_suffix_when_taken(cli, seeded: Store) -> None:
             ["--kind", "info", "--org", "elternverein-biebrch"],
             "no organisation with id 'elternverein-biebrch'",
         ),
-        (["--kind", "info", "--topic", "cooking"], "vocabularies.topics"),
+        (["--kind", "info", "--topic", "cooking"], "is not one of the topics"),
         (["--kind", "info", "--end", "2023-01-01"], "end lies before date"),
     ],
 )

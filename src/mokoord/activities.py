@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
-from mokoord.models.config import Label
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
 from mokoord.store import Dataset
 from mokoord.textmatch import fold, pick
@@ -26,22 +25,6 @@ NO_DISTRICT = ""
 
 
 # --------------------------------------------------------------------------- lookups
-
-
-def resolve_term(terms: Mapping[str, Label], value: str, flag: str, vocabulary: str) -> str:
-    """A vocabulary term given by its key or by its German/English label."""
-    text = value.strip()
-    if text in terms:
-        return text
-    wanted = fold(text)
-    for key, label in terms.items():
-        if wanted in {fold(key), fold(label.de), fold(label.en or label.de)}:
-            return key
-    known = ", ".join(terms) or "none declared"
-    raise UsageError(
-        f"{flag}: '{value}' is not declared in vocabularies.{vocabulary} (declared: {known})",
-        hint=f"add it to vocabularies.{vocabulary} in mokoord.yaml if it is a new term",
-    )
 
 
 def _suggest(text: str, candidates: Mapping[str, Iterable[str]]) -> str:
@@ -401,7 +384,6 @@ __all__ = [
     "network_id",
     "require_org",
     "require_partner",
-    "resolve_term",
     "room_matching",
     "series_attendance",
     "with_attendance",

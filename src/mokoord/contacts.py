@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from mokoord.errors import NotFound, UsageError
-from mokoord.models import Config, Contact, FollowUp, Institution, Organisation, Person, Referral
+from mokoord.models import Contact, FollowUp, Institution, Organisation, Person, Referral
 from mokoord.models.activity import Outcome
 from mokoord.slugs import random_suffix, slugify
 from mokoord.store import Dataset, plain
@@ -90,46 +90,54 @@ def _exact_name(query: str, candidates: Mapping[str, list[str]]) -> str | None:
 
 def resolve_organisation(data: Dataset, value: str) -> Organisation:
     """An organisation by id (or by its exact name); else an error naming the closest ones."""
-    value = value.strip()
-    if value in data.organisations:
-        return data.organisations[value]
-    candidates = organisation_candidates(data)
-    exact = _exact_name(value, candidates)
-    if exact is not None:
-        return data.organisations[exact]
-    closest = _closest(value, candidates)
-    names = {org.id: org.name for org in data.organisations.values()}
-    if closest:
-        raise NotFound(
-            f"no organisation '{value}'; closest: {_suggest(closest, names)}",
-            hint="pass the id shown before the name, e.g. --org " + closest[0].key,
-        )
-    raise NotFound(
-        f"no organisation '{value}' in the register",
-        hint="find it with `mokoord search`, or register it first with `mokoord add-org`",
+    return _resolve(
+        data.organisations,
+        organisation_candidates(data),
+        value,
+        what="organisation",
+        flag="--org",
+        otherwise="find it with `mokoord search`, or register it first with `mokoord add-org`",
     )
 
 
 def resolve_institution(data: Dataset, value: str) -> Institution:
     """An institution by id (or exact name); else an error naming the closest ones."""
+    return _resolve(
+        data.institutions,
+        institution_candidates(data),
+        value,
+        what="institution",
+        flag="--refer-to",
+        otherwise="list them with `mokoord institutions`, or add it with `mokoord add-institution`",
+    )
+
+
+R = TypeVar("R", Organisation, Institution)
+
+
+def _resolve(
+    records: Mapping[str, R],
+    candidates: Mapping[str, list[str]],
+    value: str,
+    *,
+    what: str,
+    flag: str,
+    otherwise: str,
+) -> R:
     value = value.strip()
-    if value in data.institutions:
-        return data.institutions[value]
-    candidates = institution_candidates(data)
+    if value in records:
+        return records[value]
     exact = _exact_name(value, candidates)
     if exact is not None:
-        return data.institutions[exact]
+        return records[exact]
     closest = _closest(value, candidates)
-    names = {inst.id: inst.name for inst in data.institutions.values()}
     if closest:
+        names = {record.id: record.name for record in records.values()}
         raise NotFound(
-            f"no institution '{value}'; closest: {_suggest(closest, names)}",
-            hint="pass the id shown before the name, e.g. --refer-to " + closest[0].key,
+            f"no {what} '{value}'; closest: {_suggest(closest, names)}",
+            hint=f"pass the id shown before the name, e.g. {flag} {closest[0].key}",
         )
-    raise NotFound(
-        f"no institution '{value}'",
-        hint="list them with `mokoord institutions`, or add it with `mokoord add-institution`",
-    )
+    raise NotFound(f"no {what} '{value}' in the register", hint=otherwise)
 
 
 def persons_of(data: Dataset, organisation_ids: Iterable[str]) -> list[Person]:
@@ -173,38 +181,6 @@ def resolve_person(data: Dataset, value: str, organisation_ids: Sequence[str]) -
 
 
 # --------------------------------------------------------------------------- vocabularies
-
-
-def resolve_term(config: Config, vocabulary: str, value: str, flag: str) -> str:
-    """A vocabulary term by key or label; else an error with the closest terms.
-
-    A vocabulary left empty in ``mokoord.yaml`` accepts any well-formed term.
-    """
-    import difflib
-
-    terms = config.vocabularies.terms(vocabulary)
-    text = value.strip()
-    if text in terms:
-        return text
-    wanted = fold(text)
-    for key, label in terms.items():
-        if wanted in {fold(key), fold(label.de), fold(label.en or label.de)}:
-            return key
-    if not terms:
-        from mokoord.slugs import is_valid_id
-
-        term = text.lower().replace(" ", "_")
-        if is_valid_id(term.replace("_", "-")):
-            return term
-    labels = {key: f"{key} ({label.de})" for key, label in terms.items()}
-    lookup = {fold(key): key for key in terms} | {fold(lb.de): key for key, lb in terms.items()}
-    close = difflib.get_close_matches(wanted, list(lookup), n=3, cutoff=0.5)
-    keys = list(dict.fromkeys(lookup[c] for c in close))
-    suggestion = f"; did you mean {', '.join(labels[k] for k in keys)}?" if keys else ""
-    raise UsageError(
-        f"{flag}: '{value}' is not one of the {vocabulary} of this store{suggestion}",
-        hint=f"known {vocabulary}: {', '.join(terms) or '(none)'} (see mokoord.yaml)",
-    )
 
 
 # --------------------------------------------------------------------------- building a contact

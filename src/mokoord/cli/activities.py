@@ -155,6 +155,7 @@ def add_event(
     from mokoord.errors import UsageError
     from mokoord.models import Event
     from mokoord.store import Change
+    from mokoord.vocab import resolve_in
 
     st = state(ctx)
     store = st.store()
@@ -166,15 +167,14 @@ def add_event(
         )
     if kind is None:
         raise UsageError("missing --kind (no terminal to ask)")
-    kind = activities.resolve_term(kinds, kind, "--kind", "event_kinds")
+    kind = resolve_in(kinds, "event_kinds", kind, "--kind")
     title = prompts.require(title, "--title", "Title")
     day = parse_date_option(prompts.require(date, "--date", "Date (14.03.2023)"), "--date")
     last = parse_date_option(end, "--end")
     if place is not None and place_org is not None:
         raise UsageError("give either --place or --place-org, not both")
     topics = [
-        activities.resolve_term(data.config.vocabularies.topics, t, "--topic", "topics")
-        for t in topic or []
+        resolve_in(data.config.vocabularies.topics, "topics", t, "--topic") for t in topic or []
     ]
     orgs = list(dict.fromkeys(org or []))
     _valid(st, data, "organisation", [*orgs, place_org])
@@ -288,13 +288,14 @@ def events(
     [bold]mokoord events --series "Vereinsarbeit kompakt"[/]
     """
     from mokoord import activities
+    from mokoord.vocab import resolve_in
 
     data = state(ctx).load(("organisation", "institution", "event"))
     _year(year)
     lang = _lang(data)
     vocab = data.config.vocabularies
     if kind is not None:
-        kind = activities.resolve_term(vocab.event_kinds, kind, "--kind", "event_kinds")
+        kind = resolve_in(vocab.event_kinds, "event_kinds", kind, "--kind")
     if org is not None:
         activities.require_org(data, org)
     if series is not None:
@@ -678,6 +679,7 @@ def add_programme(
     from mokoord.models import Programme
     from mokoord.slugs import is_valid_id
     from mokoord.store import Change
+    from mokoord.vocab import resolve_in
 
     st = state(ctx)
     store = st.store()
@@ -686,9 +688,7 @@ def add_programme(
     if programme_id is not None and not is_valid_id(programme_id):
         raise UsageError(f"--id: '{programme_id}' is not an id (lower-case words joined by -)")
     forms = [
-        activities.resolve_term(
-            data.config.vocabularies.legal_forms, form, "--eligible", "legal_forms"
-        )
+        resolve_in(data.config.vocabularies.legal_forms, "legal_forms", form, "--eligible")
         for form in eligible or []
     ]
     deadlines = []
@@ -1242,12 +1242,13 @@ def rooms(
     Example: [bold]mokoord rooms --district biebrich[/]
     """
     from mokoord import activities
+    from mokoord.vocab import resolve_in
 
     data = state(ctx).load(("organisation",))
     vocab = data.config.vocabularies
     lang = _lang(data)
     if district is not None:
-        district = activities.resolve_term(vocab.districts, district, "--district", "districts")
+        district = resolve_in(vocab.districts, "districts", district, "--district")
     groups = activities.room_matching(data, district=district)
 
     def district_label(term: str) -> str:

@@ -205,10 +205,10 @@ def add_contact(
         persons_of,
         resolve_institution,
         resolve_person,
-        resolve_term,
         search_institutions,
     )
     from mokoord.store import Change
+    from mokoord.vocab import resolve_term
 
     store = state(ctx).store()
     data = store.load(("organisation", "person", "institution"))
@@ -367,9 +367,9 @@ def list_contacts(
         contact_json,
         filter_contacts,
         resolve_organisation,
-        resolve_term,
     )
     from mokoord.errors import UsageError
+    from mokoord.vocab import resolve_term
 
     if json_output and csv_output:
         raise UsageError("give either --json or --csv, not both")
@@ -763,7 +763,7 @@ def add_institution(
     store = state(ctx).store()
     data = store.load(("institution",))
     config = data.config
-    from mokoord.contacts import resolve_term
+    from mokoord.vocab import resolve_term
 
     asking = prompts.interactive() and not name
     full_name = prompts.require(name, "--name", "Name of the institution")
