@@ -36,16 +36,10 @@ def _suggest(text: str, candidates: Mapping[str, Iterable[str]]) -> str:
 
 
 def require_org(data: Dataset, org_id: str, flag: str = "--org") -> Organisation:
-    """The organisation with this id; the error suggests close names."""
-    org = data.organisations.get(org_id)
-    if org is not None:
-        return org
-    names = {key: [o.name, *o.aliases] for key, o in data.organisations.items()}
-    suggestion = _suggest(org_id, names)
-    raise NotFound(
-        f"{flag}: no organisation with id '{org_id}'",
-        hint=f"did you mean: {suggestion}" if suggestion else "list ids with `mokoord list`",
-    )
+    """The organisation with this id; the error names ``flag`` and suggests close names."""
+    from mokoord.register import get_org
+
+    return get_org(data, org_id, flag)
 
 
 def partner_name(data: Dataset, partner: str) -> str:

@@ -51,7 +51,9 @@ def _suggest(matches: Sequence[Match], names: Mapping[str, str]) -> str:
 
 def organisation_candidates(data: Dataset) -> dict[str, list[str]]:
     """Organisation id → name and aliases, for fuzzy search."""
-    return {org.id: [org.name, *org.aliases] for org in data.organisations.values()}
+    from mokoord.register import names_of
+
+    return names_of(data)
 
 
 def institution_candidates(data: Dataset) -> dict[str, list[str]]:

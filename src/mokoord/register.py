@@ -112,7 +112,7 @@ def names_of(data: Dataset) -> dict[str, list[str]]:
     return {org.id: [org.name, *org.aliases] for org in data.organisations.values()}
 
 
-def not_found(data: Dataset, org_id: str) -> NotFound:
+def not_found(data: Dataset, org_id: str, flag: str | None = None) -> NotFound:
     """An error for an unknown organisation id that names the closest ids and names."""
     matches = pick(org_id.replace("-", " "), names_of(data), limit=3, cutoff=50.0)
     hint = None
@@ -122,14 +122,15 @@ def not_found(data: Dataset, org_id: str) -> NotFound:
         )
     else:
         hint = "find the id with: mokoord search TEXT"
-    return NotFound(f"no organisation with id '{org_id}'", hint=hint)
+    prefix = f"{flag}: " if flag else ""
+    return NotFound(f"{prefix}no organisation with id '{org_id}'", hint=hint)
 
 
-def get_org(data: Dataset, org_id: str) -> Organisation:
-    """One organisation of the dataset, or :func:`not_found`."""
+def get_org(data: Dataset, org_id: str, flag: str | None = None) -> Organisation:
+    """One organisation of the dataset, or :func:`not_found` (naming ``flag`` if given)."""
     org = data.organisations.get(org_id)
     if org is None:
-        raise not_found(data, org_id)
+        raise not_found(data, org_id, flag)
     return org
 
 
