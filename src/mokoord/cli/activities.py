@@ -1,7 +1,5 @@
 """Events, training series, cooperations, networks, funding, the calendar and rooms."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -35,7 +33,7 @@ OrgsOption = Annotated[
 ]
 
 
-def _money_option(value: str | None, flag: str) -> Decimal | None:
+def _money_option(value: str | None, flag: str) -> "Decimal | None":
     if value is None:
         return None
     from mokoord.errors import UsageError
@@ -55,7 +53,7 @@ def _year(value: int | None) -> int | None:
     return value
 
 
-def _lang(data: Dataset) -> str:
+def _lang(data: "Dataset") -> str:
     return data.config.language
 
 
@@ -82,7 +80,7 @@ def _table(*columns: str, title: str | None = None) -> Any:
     return table
 
 
-def _valid(st: Any, data: Dataset, kind: str, ids: list[str | None]) -> None:
+def _valid(st: Any, data: "Dataset", kind: str, ids: list[str | None]) -> None:
     """Raise the file's own problems when a wanted record exists but does not validate."""
     store = st.store()
     records = data.records(kind)
@@ -93,7 +91,7 @@ def _valid(st: Any, data: Dataset, kind: str, ids: list[str | None]) -> None:
             store.get(KINDS[kind].model, record_id)
 
 
-def _declined_note(data: Dataset, org_ids: list[str]) -> None:
+def _declined_note(data: "Dataset", org_ids: list[str]) -> None:
     for org_id in org_ids:
         org = data.organisations.get(org_id)
         if org is not None and org.status == "declined":
@@ -804,7 +802,7 @@ def _next_deadline(programme: Any, line_id: str, *, first: bool) -> str:
     return f"last {dates[-1].isoformat()}" if dates else ""
 
 
-def _check_rules(data: Dataset, app_record: Any) -> None:
+def _check_rules(data: "Dataset", app_record: Any) -> None:
     from mokoord import funding
 
     programme = data.programmes[app_record.programme]
@@ -1047,7 +1045,7 @@ def application(
     done(f"{new.id}: {detail}")
 
 
-def _print_application(data: Dataset, record: Any) -> None:
+def _print_application(data: "Dataset", record: Any) -> None:
     from mokoord.formatting import APPLICATION_STATUS_LABELS, label, money
 
     org = data.organisations.get(record.organisation)

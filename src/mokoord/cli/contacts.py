@@ -1,8 +1,6 @@
 """Contacts and referrals: ``add-contact``, ``contacts``, ``referrals``,
 ``close-referral``, ``follow-up-done``, ``agenda``, ``add-institution``, ``institutions``."""
 
-from __future__ import annotations
-
 import datetime as dt
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -43,7 +41,7 @@ def _today() -> dt.date:
     return dt.date.today()
 
 
-def _org_names(data: Dataset, ids: list[str]) -> str:
+def _org_names(data: "Dataset", ids: list[str]) -> str:
     return ", ".join(data.organisations[o].name if o in data.organisations else o for o in ids)
 
 
@@ -56,7 +54,7 @@ def _warn(message: str) -> None:
 # --------------------------------------------------------------------------- add-contact
 
 
-def _ask_organisations(data: Dataset) -> list[str]:
+def _ask_organisations(data: "Dataset") -> list[str]:
     from mokoord.contacts import search_organisations
 
     def find(text: str) -> list[tuple[str, str]]:
@@ -74,12 +72,12 @@ def _ask_organisations(data: Dataset) -> list[str]:
             chosen.append(more)
 
 
-def _org_label(data: Dataset, org_id: str) -> str:
+def _org_label(data: "Dataset", org_id: str) -> str:
     org = data.organisations[org_id]
     return org.name + (" (declined, §2.4)" if org.status == "declined" else "")
 
 
-def _resolve_orgs(data: Dataset, values: list[str]) -> list[str]:
+def _resolve_orgs(data: "Dataset", values: list[str]) -> list[str]:
     from mokoord.contacts import resolve_organisation, search_organisations
     from mokoord.errors import NotFound
 
@@ -99,7 +97,7 @@ def _resolve_orgs(data: Dataset, values: list[str]) -> list[str]:
     return list(dict.fromkeys(result))
 
 
-def _vocab_choices(data: Dataset, name: str) -> dict[str, str]:
+def _vocab_choices(data: "Dataset", name: str) -> dict[str, str]:
     lang = data.config.language
     return {key: label.text(lang) for key, label in data.config.vocabularies.terms(name).items()}
 
@@ -398,7 +396,7 @@ def list_contacts(
     _contacts_table(data, found)
 
 
-def _contacts_table(data: Dataset, found: list[Contact]) -> None:
+def _contacts_table(data: "Dataset", found: "list[Contact]") -> None:
     from rich.table import Table
 
     from mokoord import formatting
@@ -638,7 +636,7 @@ def agenda_command(
     _print_agenda(data, agenda)
 
 
-def _print_agenda(data: Dataset, agenda: object) -> None:
+def _print_agenda(data: "Dataset", agenda: object) -> None:
     from rich.markup import escape
 
     from mokoord import formatting

@@ -1,7 +1,5 @@
 """``mokoord import`` and ``mokoord export``: spreadsheets in, data out."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -36,7 +34,7 @@ class _Progress:
             self.bar = Progress(console=err_console(), transient=True)
             self.task = self.bar.add_task(what, total=total)
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> "_Progress":
         if self.bar is not None:
             self.bar.start()
         return self
@@ -51,7 +49,7 @@ class _Progress:
 
 
 def _ask(
-    action: Action, update: dict[str, tuple[Any, Any]], fill: dict[str, tuple[Any, Any]]
+    action: "Action", update: dict[str, tuple[Any, Any]], fill: dict[str, tuple[Any, Any]]
 ) -> str:
     from mokoord.cli import prompts
 
@@ -220,7 +218,7 @@ def import_(
         raise typer.Exit(1)
 
 
-def _print_plan(plan: Plan, *, dry_run: bool, problems_only: bool = False) -> None:
+def _print_plan(plan: "Plan", *, dry_run: bool, problems_only: bool = False) -> None:
     from rich.table import Table
 
     from mokoord.cli._common import print_problems

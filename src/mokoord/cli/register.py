@@ -1,8 +1,6 @@
 """The register: ``add-org``, ``add-person``, ``show``, ``list``, ``search``, ``set``,
 ``edit``, ``status``, ``add-need``, ``close-need``, ``history``."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -36,7 +34,7 @@ OrgIdArgument = Annotated[
 ]
 
 
-def _vocab_choices(config: Config, name: str) -> dict[str, str]:
+def _vocab_choices(config: "Config", name: str) -> dict[str, str]:
     return {key: label.de for key, label in config.vocabularies.terms(name).items()}
 
 
@@ -51,7 +49,7 @@ def _check_terms(problems: list[str]) -> None:
         )
 
 
-def _validated_org(data: dict[str, Any], config: Config, what: str) -> Organisation:
+def _validated_org(data: dict[str, Any], config: "Config", what: str) -> "Organisation":
     """Validate plain data as an organisation, vocabulary terms included."""
     from pydantic import ValidationError
 
@@ -69,13 +67,13 @@ def _validated_org(data: dict[str, Any], config: Config, what: str) -> Organisat
     return org
 
 
-def _load(ctx: typer.Context) -> tuple[Store, Dataset]:
+def _load(ctx: typer.Context) -> "tuple[Store, Dataset]":
     st = state(ctx)
     store = st.store()
     return store, store.load()
 
 
-def _org_file(store: Store, org_id: str) -> Path:
+def _org_file(store: "Store", org_id: str) -> "Path":
     """The organisation's file (valid or not), or an error naming the closest ids."""
     from mokoord.register import not_found
 
@@ -85,12 +83,12 @@ def _org_file(store: Store, org_id: str) -> Path:
     return path
 
 
-def _repo_relative(repo: Path, path: Path) -> str:
+def _repo_relative(repo: "Path", path: "Path") -> str:
     """``path`` relative to the git repository's root, as git names it."""
     return path.resolve().relative_to(repo.resolve()).as_posix()
 
 
-def _read_org(store: Store, org_id: str) -> Organisation:
+def _read_org(store: "Store", org_id: str) -> "Organisation":
     """The organisation as it is on disk now (inside a Change: under the lock)."""
     from mokoord.errors import NotFound
     from mokoord.models import Organisation

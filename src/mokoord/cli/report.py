@@ -1,7 +1,5 @@
 """``mokoord report``: the yearly evaluation (§3.3) as Markdown, HTML or JSON."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``mokoord init`` and ``mokoord check``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
