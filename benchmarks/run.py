@@ -141,6 +141,8 @@ def main() -> int:
         "GIT_COMMITTER_EMAIL": "bench@example.org",
     }
     os.environ.update(env)
+    # Users run from installed (compiled) modules: let Python keep its bytecode cache.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     data = ["--data", str(root)]
     report = [*MOKOORD, *data, "report", "--year", "2023", "--format", "json"]
     index_dir = root / ".mokoord"

@@ -61,6 +61,7 @@ class Model(BaseModel):
         populate_by_name=True,
         validate_default=False,
         use_attribute_docstrings=True,
+        defer_build=True,
     )
 
 
