@@ -345,6 +345,25 @@ def _counted_contacts(data: Dataset, period: Period, declined: set[str]) -> list
     ]
 
 
+def first_contact_dates(data: Dataset) -> dict[str, dt.date]:
+    """Each organisation's earliest held (not planned) contact.
+
+    Whether other organisations of a contact were declined does not matter
+    here: a contact counts for every organisation in it that is not declined,
+    and declined organisations are left out of the first contacts anyway.
+    """
+    first_seen: dict[str, dt.date] = {}
+    for fact in data.contact_facts():
+        if fact.planned:
+            continue
+        day = fact.date
+        for org in fact.organisations:
+            seen = first_seen.get(org)
+            if seen is None or day < seen:
+                first_seen[org] = day
+    return first_seen
+
+
 def _application_date(app: Application) -> dt.date:
     return app.submitted or app.deadline or dt.date(app.year, 1, 1)
 
@@ -352,8 +371,13 @@ def _application_date(app: Application) -> dt.date:
 # --------------------------------------------------------------------------- one period
 
 
-def compute_figures(data: Dataset, period: Period) -> Figures:
-    """Every indicator for one period (see the module docstring for the shared rules)."""
+def compute_figures(
+    data: Dataset, period: Period, first_seen: dict[str, dt.date] | None = None
+) -> Figures:
+    """Every indicator for one period (see the module docstring for the shared rules).
+
+    ``first_seen`` is :func:`first_contact_dates` of ``data``, when already known.
+    """
     vocab = data.config.vocabularies
     settings = data.config.settings
     registry = registry_at(data, period.end)
@@ -366,14 +390,8 @@ def compute_figures(data: Dataset, period: Period) -> Figures:
     topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
     months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
     reached = {org for c in in_period for org in c.organisations if org not in declined}
-    first_seen: dict[str, dt.date] = {}
-    for fact in data.contact_facts():
-        if not _counts(fact.organisations, fact.planned, declined):
-            continue
-        day = fact.date
-        for org in fact.organisations:
-            if org not in first_seen or day < first_seen[org]:
-                first_seen[org] = day
+    if first_seen is None:
+        first_seen = first_contact_dates(data)
     first = {org for org, day in first_seen.items() if day in period and org not in declined}
     contacts = ContactFigures(
         total=len(in_period),
@@ -507,8 +525,9 @@ def completeness(data: Dataset, period: Period) -> Completeness:
 
 def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
     """The whole report model for ``period`` next to the previous period of equal length."""
-    current = compute_figures(data, period)
-    previous = compute_figures(data, period.previous())
+    first_seen = first_contact_dates(data)
+    current = compute_figures(data, period, first_seen)
+    previous = compute_figures(data, period.previous(), first_seen)
     registry = registry_at(data, period.end)
     new_orgs = sorted(
         (
