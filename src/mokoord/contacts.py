@@ -8,7 +8,7 @@ call these functions and show the results. Every user-caused problem is a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -94,7 +94,7 @@ def resolve_organisation(data: Dataset, value: str) -> Organisation:
     """An organisation by id (or by its exact name); else an error naming the closest ones."""
     return _resolve(
         data.organisations,
-        organisation_candidates(data),
+        lambda: organisation_candidates(data),
         value,
         what="organisation",
         flag="--org",
@@ -106,7 +106,7 @@ def resolve_institution(data: Dataset, value: str) -> Institution:
     """An institution by id (or exact name); else an error naming the closest ones."""
     return _resolve(
         data.institutions,
-        institution_candidates(data),
+        lambda: institution_candidates(data),
         value,
         what="institution",
         flag="--refer-to",
@@ -119,7 +119,7 @@ R = TypeVar("R", Organisation, Institution)
 
 def _resolve(
     records: Mapping[str, R],
-    candidates: Mapping[str, list[str]],
+    candidates_of: Callable[[], Mapping[str, list[str]]],
     value: str,
     *,
     what: str,
@@ -129,6 +129,7 @@ def _resolve(
     value = value.strip()
     if value in records:
         return records[value]
+    candidates = candidates_of()  # names of all records: only when the id is unknown
     exact = _exact_name(value, candidates)
     if exact is not None:
         return records[exact]
