@@ -43,12 +43,12 @@ class ContactFact(NamedTuple):
         )
 
     @classmethod
-    def from_row(cls, record_id: str, day: str, row: tuple[Any, ...]) -> ContactFact:
+    def from_row(cls, record_id: str, day: dt.date, row: tuple[Any, ...]) -> ContactFact:
         """The fact from an index row (see :func:`contact_row`) and the contact's id and date."""
         organisations, planned, channel, topics, referrals = row
         return cls(
             record_id,
-            dt.date.fromisoformat(day),
+            day,
             organisations,
             planned,
             channel,

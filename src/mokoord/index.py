@@ -86,7 +86,13 @@ def _code_stamp() -> str:
     from mokoord import __version__, models
 
     digest = hashlib.sha1(f"{INDEX_VERSION}:{__version__}".encode())
-    sources = [Path(__file__), *sorted(Path(models.__file__).parent.glob("*.py"))]
+    here = Path(__file__).parent
+    # what decides the index's content: this module, the facts rows, the models
+    sources = [
+        Path(__file__),
+        here / "facts.py",
+        *sorted(Path(models.__file__).parent.glob("*.py")),
+    ]
     for source in sources:
         with contextlib.suppress(OSError):
             digest.update(source.read_bytes())

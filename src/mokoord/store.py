@@ -205,8 +205,11 @@ class Dataset:
             contacts = self.contacts
             if isinstance(contacts, Records) and len(contacts.columns()) == len(contacts):
                 from_row, dates = ContactFact.from_row, contacts.dates()
+                days: dict[str, dt.date] = {}  # a few thousand distinct days, parsed once each
+                for iso in set(dates.values()):
+                    days[iso] = dt.date.fromisoformat(iso)
                 self._facts = [
-                    from_row(key, dates[key], row) for key, row in contacts.columns().items()
+                    from_row(key, days[dates[key]], row) for key, row in contacts.columns().items()
                 ]
             else:
                 self._facts = [ContactFact.of(contact) for contact in contacts.values()]

@@ -422,7 +422,7 @@ def compute_figures(
     )
 
     # events
-    events = [e for e in data.events.values() if e.date in period]
+    events = data.events_between(period.start, period.end)
     trainings = [e for e in events if e.kind == TRAINING_KIND]
     exchanges = [e for e in events if e.kind == EXCHANGE_KIND]
     training_orgs = {
@@ -504,9 +504,8 @@ def completeness(data: Dataset, period: Period) -> Completeness:
     contacts = _counted_contacts(data, period, declined)
     events: list[Event] = [
         e
-        for e in data.events.values()
-        if e.date in period
-        and e.kind in (TRAINING_KIND, EXCHANGE_KIND)
+        for e in data.events_between(period.start, period.end)
+        if e.kind in (TRAINING_KIND, EXCHANGE_KIND)
         and e.participants is None
         and not any(a.people for a in e.attendance)
     ]
@@ -541,8 +540,8 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
     listed = sorted(
         (
             e
-            for e in data.events.values()
-            if e.date in period and e.kind in (TRAINING_KIND, EXCHANGE_KIND)
+            for e in data.events_between(period.start, period.end)
+            if e.kind in (TRAINING_KIND, EXCHANGE_KIND)
         ),
         key=lambda e: (e.date, e.id),
     )
