@@ -197,3 +197,48 @@ def test_lazy_records_select_by_date_without_validating_the_rest(store: Store) -
     assert selected[0].date == dt.date(2023, 5, 2)
     assert len(data.contacts) == 3
     assert data.contacts["2024-05-02-abcd"].date.year == 2024
+
+
+def test_progress_bar_only_in_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mokoord.cli import _common
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    assert _common.progress_bar() is None
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    started: list[int] = []
+
+    class FakeProgress:
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def start(self) -> None:
+            started.append(1)
+
+        def add_task(self, *args: object, **kwargs: object) -> int:
+            return 1
+
+        def update(self, *args: object, **kwargs: object) -> None:
+            pass
+
+        def stop(self) -> None:
+            started.append(-1)
+
+    monkeypatch.setattr("rich.progress.Progress", FakeProgress)
+    quick = _common.progress_bar(delay=60.0)
+    assert quick is not None
+    quick(100, 1000)
+    assert started == []  # reading that ends within the delay shows nothing
+    slow = _common.progress_bar(delay=0.0)
+    assert slow is not None
+    slow(100, 1000)
+    slow(1000, 1000)
+    assert started == [1, -1]
+
+
+def test_a_large_cold_load_reports_progress(store: Store) -> None:
+    for number in range(450):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    calls: list[tuple[int, int]] = []
+    store.load(("organisation",), progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (450, 450)
+    assert (200, 450) in calls
