@@ -57,11 +57,6 @@ def toplevel(path: Path) -> Path | None:
     return Path(result.stdout.strip())
 
 
-def git_dir(repo: Path) -> Path:
-    result = git(["rev-parse", "--absolute-git-dir"], repo)
-    return Path(result.stdout.strip())
-
-
 def repository(path: Path) -> tuple[Path, Path] | None:
     """(work tree root, git directory) of the repository holding ``path``, or ``None``."""
     if shutil.which("git") is None:
