@@ -308,6 +308,11 @@ _TEXT = {
     "coordinator",
     "follow_up_action",
 }
+_CODE_LISTS: dict[str, tuple[Callable[[str], tuple[list[str], list[str]]], str]] = {
+    "languages": (norm.languages, "language"),
+    "origins": (norm.origins, "country or region"),
+}
+"""Columns holding ISO codes given by name, with their parser and what they name."""
 
 
 def _read_cells(row: Row, ctx: _Context) -> tuple[dict[str, Any], list[Problem]]:
@@ -377,19 +382,12 @@ def _value(target: str, text: str, ctx: _Context, values: dict[str, Any]) -> dic
                 {target: terms} if terms else {},
             )
         return {target: terms}
-    if target == "languages":
-        codes, missing = norm.languages(text)
+    if target in _CODE_LISTS:
+        parse, what = _CODE_LISTS[target]
+        codes, missing = parse(text)
         if missing:
             raise _Unknown(
-                f"unknown language {', '.join(repr(m) for m in missing)}",
-                {target: codes} if codes else {},
-            )
-        return {target: codes}
-    if target == "origins":
-        codes, missing = norm.origins(text)
-        if missing:
-            raise _Unknown(
-                f"unknown country or region {', '.join(repr(m) for m in missing)}",
+                f"unknown {what} {', '.join(repr(m) for m in missing)}",
                 {target: codes} if codes else {},
             )
         return {target: codes}
