@@ -60,7 +60,6 @@ class Model(BaseModel):
         str_strip_whitespace=True,
         populate_by_name=True,
         validate_default=False,
-        use_attribute_docstrings=True,
         defer_build=True,
     )
 
