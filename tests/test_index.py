@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from mokoord import index
 from mokoord.store import Store
 
@@ -29,6 +30,24 @@ def _age(path: Path, seconds: float = 10.0) -> None:
     """Make a file look written a while ago (so the index trusts it)."""
     then = time.time() - seconds
     os.utime(path, (then, then))
+
+
+def _shard_files(store: Store, kind: str = "organisation") -> dict[str, bytes]:
+    folder = store.root / ".mokoord" / "index" / kind
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.idx"))}
+
+
+def _indexed(store: Store, kind: str = "organisation") -> dict[str, str | None]:
+    """file → id, as a freshly read index holds them."""
+    fresh = index.KindIndex(store.root, kind)
+    fresh.read()
+    for shard in fresh.shards.values():
+        assert shard.load_payloads() is not None
+    return {
+        f"{key[0]}/{name}": record_id
+        for key, shard in fresh.shards.items()
+        for name, record_id in shard.ids.items()
+    }
 
 
 def _names(store: Store, **kwargs: object) -> dict[str, str]:
@@ -112,30 +131,26 @@ def test_git_checkout_is_seen(store: Store) -> None:
 def test_corrupt_or_foreign_index_is_rebuilt(store: Store, garbage: bytes | None) -> None:
     _age(_org(store, "verein", "Verein"))
     assert _names(store) == {"verein": "Verein"}
-    cache = store.root / ".mokoord" / "index" / "organisation.marshal"
-    assert cache.is_file()
+    [cache] = (store.root / ".mokoord" / "index" / "organisation").glob("*.idx")
     if garbage is None:
-        import marshal
-
-        cache.write_bytes(marshal.dumps((("old-version", "organisation"), {"x": 1})))
+        raw = cache.read_bytes()
+        cache.write_bytes(raw[:8] + raw[8:].replace(index.code_stamp().encode(), b"0" * 40))
     else:
         cache.write_bytes(garbage)
     assert _names(store) == {"verein": "Verein"}
     # and it was rewritten into a usable index
-    fresh = index.KindIndex(store.root, "organisation")
-    fresh.read()
-    assert set(fresh.entries) == {"organisations/verein.yaml"}
+    assert _indexed(store) == {"organisations/verein.yaml": "verein"}
 
 
 def test_no_cache_reads_every_file_and_leaves_the_index(store: Store, parses: list[str]) -> None:
     _age(_org(store, "verein", "Verein"))
     _names(store)
-    cache = store.root / ".mokoord" / "index" / "organisation.marshal"
-    before = cache.read_bytes()
+    before = _shard_files(store)
+    assert before
     parses.clear()
     assert _names(store, use_cache=False) == {"verein": "Verein"}
     assert parses == ["organisations/verein.yaml"]
-    assert cache.read_bytes() == before
+    assert _shard_files(store) == before
 
 
 def test_invalid_files_keep_their_problems_in_the_index(store: Store) -> None:
@@ -172,9 +187,7 @@ def test_two_processes_at_once_leave_a_correct_index(store: Store) -> None:
     ]
     outputs = [proc.communicate(timeout=120)[0].strip() for proc in procs]
     assert outputs == ["300"] * 3
-    fresh = index.KindIndex(store.root, "organisation")
-    fresh.read()
-    assert len(fresh.entries) == 300
+    assert len(_indexed(store)) == 300
     assert len(_names(store)) == 300
 
 
@@ -242,3 +255,126 @@ def test_a_large_cold_load_reports_progress(store: Store) -> None:
     store.load(("organisation",), progress=lambda done, total: calls.append((done, total)))
     assert calls[-1] == (450, 450)
     assert (200, 450) in calls
+
+
+def test_a_changed_file_rewrites_only_its_shard(store: Store) -> None:
+    for number in range(64):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    assert len(_names(store)) == 64
+    before = _shard_files(store)
+    assert len(before) == index.BUCKETS  # 64 names spread over every bucket
+    _age(_org(store, "verein-7", "Verein Sieben"), 5)
+    assert _names(store)["verein-7"] == "Verein Sieben"
+    after = _shard_files(store)
+    assert [name for name in before if before[name] != after[name]] == [
+        f"{index.KindIndex(store.root, 'organisation').shard_path(('organisations', index.bucket_of('verein-7.yaml'))).name}"
+    ]
+
+
+def test_a_duplicate_id_in_two_shards_goes_to_the_first_file(store: Store) -> None:
+    names = [f"kopie-{number}.yaml" for number in range(40)]
+    first = names[0]
+    second = next(n for n in names[1:] if index.bucket_of(n) != index.bucket_of(first))
+    folder = store.root / "organisations"
+    for name, title in ((first, "Erste Datei"), (second, "Zweite Datei")):
+        (folder / name).write_text(ORG.format(id="verein", name=title), encoding="utf-8")
+        _age(folder / name)
+    for _ in range(2):  # built, then from the index
+        data = store.load(("organisation",))
+        assert data.organisations["verein"].name == "Erste Datei"
+        assert data.sources[("organisation", "verein")] == f"organisations/{first}"
+
+
+def test_a_record_is_right_when_another_command_rewrote_the_index_meanwhile(
+    store: Store,
+) -> None:
+    for number in range(20):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    _names(store)
+    data = store.load(("organisation",))  # holds the first part of every shard
+    _age(_org(store, "verein-3", "Verein Drei"), 5)
+    assert _names(store)["verein-3"] == "Verein Drei"  # another command rewrote a shard
+    # the shard's records now come from the file itself, never from a mixed index
+    assert data.organisations["verein-3"].name == "Verein Drei"
+    assert data.organisations["verein-4"].name == "Verein 4"
+
+
+def test_a_removed_folder_takes_its_shards_along(store: Store) -> None:
+    _age(_org(store, "verein", "Verein"))
+    for year in (2022, 2023):
+        folder = store.root / "contacts" / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{year}-05-02-abcd.yaml"
+        path.write_text(
+            f"id: {year}-05-02-abcd\ndate: {year}-05-02\norganisations: [verein]\n"
+            "channel: phone\nsummary: Telefonat\n",
+            encoding="utf-8",
+        )
+        _age(path)
+    assert len(store.load(("contact",)).contacts) == 2
+    assert len(_shard_files(store, "contact")) == 2
+    import shutil
+
+    shutil.rmtree(store.root / "contacts" / "2022")
+    assert list(store.load(("contact",)).contacts) == ["2023-05-02-abcd"]
+    assert len(_shard_files(store, "contact")) == 1
+
+
+@pytest.mark.parametrize("year", ["2022", "2023"])
+def test_the_report_from_the_index_equals_the_report_from_the_files(
+    demo_cli: Cli, year: str
+) -> None:
+    """Facts rows in the index (contacts, organisations) give the very figures the models give."""
+    args = ("report", "--year", year, "--format", "json", "--today", "2026-01-15")
+    cold = demo_cli(*args)  # builds the index
+    warm = demo_cli(*args)  # from the index: facts rows, no models
+    files = demo_cli("--no-cache", *args)  # every file read, facts from the models
+    assert cold.exit_code == warm.exit_code == files.exit_code == 0, files.output
+    assert warm.stdout == files.stdout == cold.stdout
+    assert '"total"' in warm.stdout
+
+
+def _many_contacts(store: Store) -> None:
+    for year in (2021, 2022, 2023):
+        folder = store.root / "contacts" / str(year)
+        folder.mkdir(parents=True, exist_ok=True)
+        for number in range(30):
+            (folder / f"{year}-01-{number + 1:02d}-abcd.yaml").write_text("x: 1\n")
+    for number in range(30):
+        _org(store, f"verein-{number}", f"Verein {number}")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_scan_split_over_two_processes_sees_every_file(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _many_contacts(store)
+    folders = ["contacts", "organisations"]
+    alone: dict[object, object] = {}
+    for folder in folders:
+        alone.update(index.scan(store.root, folder))
+    monkeypatch.setattr(index, "FORK_THRESHOLD", 0)
+    split = index.Scan(store.root, folders)
+    assert split.pid
+    assert split.theirs
+    assert split.result() == alone
+    assert sum(len(files) for files in alone.values()) == 120
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_when_the_scanning_child_fails_the_parent_scans_its_part(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _many_contacts(store)
+    alone = index.scan(store.root, "contacts")
+    parent = os.getpid()
+    original = index.scan
+
+    def failing_in_the_child(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            raise RuntimeError("child broke")
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(index, "scan", failing_in_the_child)
+    assert index.Scan(store.root, ["contacts"]).result() == alone

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conftest import Cli, run_mokoord
+from mokoord.facts import OrganisationFact
 from mokoord.models.config import default_vocabularies
 from mokoord.models.organisation import Organisation
 from mokoord.report.indicators import Period, status_at, year_period
@@ -332,11 +333,11 @@ def test_status_on_a_date_follows_the_history() -> None:
             ],
         }
     )
-    assert status_at(org, dt.date(2021, 2, 28)) is None
-    assert status_at(org, dt.date(2021, 6, 1)) == "known"
-    assert status_at(org, dt.date(2022, 2, 1)) == "contacted"
-    assert status_at(org, dt.date(2022, 12, 31)) == "in_dialogue"
-    assert status_at(org, dt.date(2023, 5, 10)) == "cooperating"
+    assert status_at(OrganisationFact.of(org), dt.date(2021, 2, 28)) is None
+    assert status_at(OrganisationFact.of(org), dt.date(2021, 6, 1)) == "known"
+    assert status_at(OrganisationFact.of(org), dt.date(2022, 2, 1)) == "contacted"
+    assert status_at(OrganisationFact.of(org), dt.date(2022, 12, 31)) == "in_dialogue"
+    assert status_at(OrganisationFact.of(org), dt.date(2023, 5, 10)) == "cooperating"
 
 
 def test_invalid_files_are_left_out_and_counted(rcli: Cli, store: Store) -> None:

@@ -1,17 +1,17 @@
 """Lazily validated records: a read-only mapping id → model.
 
-The index hands over each record as JSON; building 100,000 pydantic
-models costs more than the rest of a warm command together, and most
-commands look at a fraction of them (a report at two years of contacts). A
-:class:`Records` mapping validates a record the first time it is looked at and
-keeps the model. :meth:`Records.between` selects by date from a date column,
+The index knows every record's id and file and hands over its JSON on
+request; building 100,000 pydantic models costs more than the rest of a warm
+command together, and most commands look at a fraction of them (a report at
+two years of contacts). A :class:`Records` mapping reads and validates a
+record the first time it is looked at and keeps the model. :meth:`Records.between` selects by date from a date column,
 so records outside a period are never validated.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -22,16 +22,19 @@ M = TypeVar("M", bound=BaseModel)
 class Records(Mapping[str, M], Generic[M]):
     """id → model, validated on first access."""
 
-    __slots__ = ("_columns", "_dates", "_models", "_payloads", "_validate")
+    __slots__ = ("_columns", "_dates", "_fetch", "_models", "_sources", "_validate")
 
     def __init__(
         self,
         model: type[M],
-        payloads: dict[str, str],
+        sources: dict[str, str],
+        fetch: Callable[[str], str],
         dates: dict[str, str] | None = None,
         columns: dict[str, tuple[Any, ...]] | None = None,
     ) -> None:
-        self._payloads = payloads
+        """``sources``: id → file; ``fetch(file)``: the record's JSON."""
+        self._sources = sources
+        self._fetch = fetch
         self._dates = dates or {}
         self._columns = columns or {}
         self._models: dict[str, M] = {}
@@ -40,18 +43,18 @@ class Records(Mapping[str, M], Generic[M]):
     def __getitem__(self, key: str) -> M:
         found = self._models.get(key)
         if found is None:
-            found = self._validate(self._payloads[key])
+            found = self._validate(self._fetch(self._sources[key]))
             self._models[key] = found
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._payloads)
+        return iter(self._sources)
 
     def __len__(self) -> int:
-        return len(self._payloads)
+        return len(self._sources)
 
     def __contains__(self, key: object) -> bool:
-        return key in self._payloads
+        return key in self._sources
 
     def between(self, start: dt.date, end: dt.date) -> list[M]:
         """Records whose ``date`` lies in ``[start, end]``, validating only those."""

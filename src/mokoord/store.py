@@ -26,7 +26,7 @@ import contextlib
 import datetime as dt
 import os
 import shutil
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from mokoord.errors import InvalidData, MokoordError, NotFound, Problem, StoreNotFound
-from mokoord.facts import ContactFact
+from mokoord.facts import ContactFact, OrganisationFact, contact_facts, organisation_facts
 from mokoord.models import (
     Application,
     Config,
@@ -167,6 +167,37 @@ def _plain_value(value: Any) -> Any:
 # --------------------------------------------------------------------------- the loaded data
 
 
+class Sources(MutableMapping[tuple[str, str], str]):
+    """(kind, id) → the record's file relative to the store root, kept per kind."""
+
+    def __init__(self) -> None:
+        self._by_kind: dict[str, dict[str, str]] = {}
+
+    def add_kind(self, kind: str, sources: dict[str, str]) -> None:
+        """Take over id → file of one kind (copied: the caller's dict stays its own)."""
+        self._by_kind[kind] = dict(sources)
+
+    def __getitem__(self, key: tuple[str, str]) -> str:
+        kind, record_id = key
+        return self._by_kind[kind][record_id]
+
+    def __setitem__(self, key: tuple[str, str], value: str) -> None:
+        kind, record_id = key
+        self._by_kind.setdefault(kind, {})[record_id] = value
+
+    def __delitem__(self, key: tuple[str, str]) -> None:
+        kind, record_id = key
+        del self._by_kind[kind][record_id]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        for kind, sources in self._by_kind.items():
+            for record_id in sources:
+                yield kind, record_id
+
+    def __len__(self) -> int:
+        return sum(len(sources) for sources in self._by_kind.values())
+
+
 @dataclass
 class Dataset:
     """Everything in a store, validated; what queries, checks and reports work on."""
@@ -183,9 +214,12 @@ class Dataset:
     applications: Mapping[str, Application] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     """Problems found while loading (files that did not validate are left out)."""
-    sources: dict[tuple[str, str], str] = field(default_factory=dict)
+    sources: Sources = field(default_factory=Sources)
     """(kind, id) → the file's path relative to the store root."""
     _facts: list[ContactFact] | None = field(default=None, init=False, repr=False, compare=False)
+    _org_facts: dict[str, OrganisationFact] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     def records(self, kind: str) -> Mapping[str, Any]:
         result: Mapping[str, Any] = getattr(self, KINDS[kind].folder)
@@ -204,16 +238,20 @@ class Dataset:
         if self._facts is None:
             contacts = self.contacts
             if isinstance(contacts, Records) and len(contacts.columns()) == len(contacts):
-                from_row, dates = ContactFact.from_row, contacts.dates()
-                days: dict[str, dt.date] = {}  # a few thousand distinct days, parsed once each
-                for iso in set(dates.values()):
-                    days[iso] = dt.date.fromisoformat(iso)
-                self._facts = [
-                    from_row(key, days[dates[key]], row) for key, row in contacts.columns().items()
-                ]
+                self._facts = contact_facts(contacts.columns(), contacts.dates())
             else:
                 self._facts = [ContactFact.of(contact) for contact in contacts.values()]
         return self._facts
+
+    def organisation_facts(self) -> dict[str, OrganisationFact]:
+        """id → the facts statistics need of every organisation, like :meth:`contact_facts`."""
+        if self._org_facts is None:
+            orgs = self.organisations
+            if isinstance(orgs, Records) and len(orgs.columns()) == len(orgs):
+                self._org_facts = organisation_facts(orgs.columns())
+            else:
+                self._org_facts = {key: OrganisationFact.of(org) for key, org in orgs.items()}
+        return self._org_facts
 
     def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
         """Events starting within ``[start, end]``."""
@@ -335,7 +373,7 @@ class Store:
         the last command are parsed again. ``use_cache=False`` reads every file;
         both arguments default to the store's :attr:`use_cache` and :attr:`progress`.
         """
-        from mokoord.index import load_kind, quiet_gc
+        from mokoord.index import load_kinds, quiet_gc
 
         config, config_problems = self.read_config()
         if config is None:
@@ -343,17 +381,15 @@ class Store:
         self._config = config
         data = Dataset(config=config)
         with quiet_gc():
-            for name in kinds or KINDS:
-                records, problems, sources = load_kind(
-                    self.root,
-                    name,
-                    use_cache=self.use_cache if use_cache is None else use_cache,
-                    progress=progress or self.progress,
-                )
+            for name, records, problems, sources in load_kinds(
+                self.root,
+                list(kinds or KINDS),
+                use_cache=self.use_cache if use_cache is None else use_cache,
+                progress=progress or self.progress,
+            ):
                 setattr(data, KINDS[name].folder, records)
                 data.problems.extend(problems)
-                for record_id, relative in sources.items():
-                    data.sources[(name, record_id)] = relative
+                data.sources.add_kind(name, sources)
         return data
 
     def documents(

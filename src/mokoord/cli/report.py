@@ -67,7 +67,7 @@ def report(
     import datetime as dt
 
     from mokoord.errors import UsageError
-    from mokoord.report.indicators import Period, build_report, year_period
+    from mokoord.report.indicators import REPORT_KINDS, Period, build_report, year_period
     from mokoord.report.render import FORMATS, render
 
     if year is not None and (date_from or date_to):
@@ -106,7 +106,7 @@ def report(
     if language not in ("de", "en"):
         raise UsageError(f"--lang: '{lang}' is not one of de, en")
     generated = parse_date_option(today, "--today") or dt.date.today()
-    data = st.load()
+    data = st.load(REPORT_KINDS)
     model = build_report(data, period, today=generated)
     text = render(model, fmt, lang=language, store_root=store.root)
     if output is not None:

@@ -32,10 +32,13 @@ from decimal import Decimal
 from typing import Any
 
 from mokoord.dates import add_months
-from mokoord.facts import ContactFact
-from mokoord.models import Application, Config, Event, Organisation
+from mokoord.facts import ContactFact, NeedFact, OrganisationFact
+from mokoord.models import Application, Config, Event
 from mokoord.models.organisation import STATUSES
 from mokoord.store import Dataset
+
+REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution", "application")
+"""The kinds of record the report reads (persons, networks and programmes it does not need)."""
 
 TRAINING_KIND = "training"
 EXCHANGE_KIND = "exchange"
@@ -273,7 +276,7 @@ def _jsonable(value: Any) -> Any:
 # --------------------------------------------------------------------------- registry as of a date
 
 
-def status_at(org: Organisation, day: dt.date) -> str | None:
+def status_at(org: OrganisationFact, day: dt.date) -> str | None:
     """The organisation's status on ``day``; ``None`` when it was not yet in the registry.
 
     ``status_history`` holds earlier statuses (each valid from its ``since``);
@@ -283,8 +286,7 @@ def status_at(org: Organisation, day: dt.date) -> str | None:
     """
     if org.known_since is not None and org.known_since > day:
         return None
-    timeline: list[tuple[dt.date, str]] = [(c.since, c.status) for c in org.status_history]
-    timeline.sort(key=lambda item: item[0])
+    timeline = sorted(org.status_history, key=lambda item: item[0])
     current_since = org.status_since or (timeline[-1][0] if timeline else dt.date.min)
     timeline.append((current_since, org.status))
     valid = [status for since, status in timeline if since <= day]
@@ -294,21 +296,21 @@ def status_at(org: Organisation, day: dt.date) -> str | None:
 def registry_at(data: Dataset, day: dt.date) -> dict[str, str]:
     """Organisation id → status on ``day``, for every organisation in the registry then."""
     out: dict[str, str] = {}
-    for org_id in sorted(data.organisations):
-        status = status_at(data.organisations[org_id], day)
+    orgs = data.organisation_facts()
+    for org_id in sorted(orgs):
+        status = status_at(orgs[org_id], day)
         if status is not None:
             out[org_id] = status
     return out
 
 
-def is_stale(org: Organisation, day: dt.date, months: int) -> bool:
-    """Not verified in the ``months`` before ``day`` (never verified counts as stale)."""
-    if org.last_verified is None:
-        return True
-    return org.last_verified < add_months(day, -months)
+def stale_count(orgs: Iterable[OrganisationFact], day: dt.date, months: int) -> int:
+    """Organisations not verified in the ``months`` before ``day`` (never verified is stale)."""
+    cutoff = add_months(day, -months)
+    return sum(1 for org in orgs if org.last_verified is None or org.last_verified < cutoff)
 
 
-def _need_open_at(need: Any, day: dt.date) -> bool:
+def _need_open_at(need: NeedFact, day: dt.date) -> bool:
     if need.since is not None and need.since > day:
         return False
     if need.is_open:
@@ -372,17 +374,23 @@ def _application_date(app: Application) -> dt.date:
 
 
 def compute_figures(
-    data: Dataset, period: Period, first_seen: dict[str, dt.date] | None = None
+    data: Dataset,
+    period: Period,
+    first_seen: dict[str, dt.date] | None = None,
+    registry: dict[str, str] | None = None,
 ) -> Figures:
     """Every indicator for one period (see the module docstring for the shared rules).
 
-    ``first_seen`` is :func:`first_contact_dates` of ``data``, when already known.
+    ``first_seen`` is :func:`first_contact_dates` of ``data`` and ``registry``
+    is :func:`registry_at` the period's end, when already known.
     """
     vocab = data.config.vocabularies
     settings = data.config.settings
-    registry = registry_at(data, period.end)
+    if registry is None:
+        registry = registry_at(data, period.end)
+    orgs = data.organisation_facts()
     declined = {org_id for org_id, status in registry.items() if status == "declined"}
-    active = [data.organisations[org_id] for org_id in registry if org_id not in declined]
+    active = [orgs[org_id] for org_id in registry if org_id not in declined]
 
     # contacts
     in_period = _counted_contacts(data, period, declined)
@@ -414,7 +422,7 @@ def compute_figures(
             vocab.districts, Counter(org.district for org in active if org.district)
         ),
         new=sum(1 for org in active if org.known_since in period),
-        stale=sum(1 for org in active if is_stale(org, period.end, settings.stale_after_months)),
+        stale=stale_count(active, period.end, settings.stale_after_months),
         open_needs=NeedFigures(
             total=sum(open_needs.values()),
             by_category=_keyed(vocab.need_categories, open_needs),
@@ -495,10 +503,14 @@ def compute_figures(
     )
 
 
-def completeness(data: Dataset, period: Period) -> Completeness:
+def completeness(
+    data: Dataset, period: Period, registry: dict[str, str] | None = None
+) -> Completeness:
     """How complete the data is: records to verify, contacts without topic, and so on."""
-    registry = registry_at(data, period.end)
-    active = [data.organisations[i] for i, status in registry.items() if status != "declined"]
+    if registry is None:
+        registry = registry_at(data, period.end)
+    orgs = data.organisation_facts()
+    active = [orgs[i] for i, status in registry.items() if status != "declined"]
     months = data.config.settings.stale_after_months
     declined = {i for i, status in registry.items() if status == "declined"}
     contacts = _counted_contacts(data, period, declined)
@@ -511,7 +523,7 @@ def completeness(data: Dataset, period: Period) -> Completeness:
     ]
     return Completeness(
         organisations=len(active),
-        stale=sum(1 for org in active if is_stale(org, period.end, months)),
+        stale=stale_count(active, period.end, months),
         never_verified=sum(1 for org in active if org.last_verified is None),
         without_district=sum(1 for org in active if not org.district),
         without_field=sum(1 for org in active if not org.fields),
@@ -525,14 +537,15 @@ def completeness(data: Dataset, period: Period) -> Completeness:
 def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
     """The whole report model for ``period`` next to the previous period of equal length."""
     first_seen = first_contact_dates(data)
-    current = compute_figures(data, period, first_seen)
-    previous = compute_figures(data, period.previous(), first_seen)
     registry = registry_at(data, period.end)
+    current = compute_figures(data, period, first_seen, registry)
+    previous = compute_figures(data, period.previous(), first_seen)
+    orgs = data.organisation_facts()
     new_orgs = sorted(
         (
-            data.organisations[i]
+            orgs[i]
             for i, status in registry.items()
-            if status != "declined" and data.organisations[i].known_since in period
+            if status != "declined" and orgs[i].known_since in period
         ),
         key=lambda org: (org.known_since or dt.date.min, org.name.casefold()),
     )
@@ -552,7 +565,7 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
         stale_after_months=data.config.settings.stale_after_months,
         current=current,
         previous=previous,
-        completeness=completeness(data, period),
+        completeness=completeness(data, period, registry),
         config=data.config,
         institution_names={i: inst.name for i, inst in sorted(data.institutions.items())},
         new_organisations=[
