@@ -97,3 +97,14 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     )
     assert version.returncode == 0, version.stderr
     assert version.stdout.startswith("mokoord ")
+    # commands are imported by name when used: the installed copy has them all
+    for args, shown in ((["--help"], "add-contact"), (["add-contact", "--help"], "--follow-up")):
+        result = subprocess.run(
+            [sys.executable, "-m", "mokoord", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        assert shown in result.stdout

@@ -1,28 +1,15 @@
 """The command line: thin Typer commands over the library.
 
-Modules here import only Typer and the standard library at the top; the
-library (pydantic models, YAML, reports) is imported inside each command, so
+One module per command group. Each is imported only when one of its commands
+runs (the table ``_app.COMMANDS`` names the module of every command and gives
+the help listing); each imports only Typer and the standard library at the
+top, and the library (pydantic models, YAML, reports) inside its commands, so
 that ``mokoord --help`` starts fast.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from mokoord.cli._app import app
-
-# One module per command group; each registers its commands on ``app``.
-_COMMAND_MODULES = (
-    "store",
-    "register",
-    "contacts",
-    "activities",
-    "report",
-    "exchange",
-)
-
-for _name in _COMMAND_MODULES:
-    importlib.import_module(f"mokoord.cli.{_name}")
 
 
 def main() -> None:

@@ -1,0 +1,152 @@
+"""The command line as a whole: the help listing, lazily loaded commands,
+unknown commands, --version and the error boundary."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+import mokoord.cli
+from mokoord import __version__
+from mokoord.cli import app
+from mokoord.cli._app import COMMANDS
+
+# The modules ``mokoord --help`` and ``mokoord`` may import: no command module.
+STARTUP_MODULES = ["mokoord", "mokoord.cli", "mokoord.cli._app"]
+
+
+def _python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_command_table_matches_the_commands() -> None:
+    """COMMANDS, which draws the help listing, names every command of every
+    module, with its module, panel and the first paragraph of its help."""
+    for module in pkgutil.iter_modules(mokoord.cli.__path__):
+        importlib.import_module(f"mokoord.cli.{module.name}")
+    commands = {}
+    for info in app.registered_commands:
+        assert info.callback is not None
+        name = info.name or info.callback.__name__.replace("_", "-")
+        help = info.short_help or info.help or inspect.getdoc(info.callback) or ""
+        assert name not in commands, f"two commands named {name}"
+        # the listing's stand-ins carry neither flag
+        assert not info.hidden, name
+        assert not info.deprecated, name
+        commands[name] = (
+            info.callback.__module__.removeprefix("mokoord.cli."),
+            info.rich_help_panel,
+            inspect.cleandoc(help).split("\n\n")[0],
+        )
+    assert commands == COMMANDS
+
+
+def test_help_and_no_arguments_import_no_command_module(tmp_path: Path) -> None:
+    probe = (
+        "import json, sys\n"
+        "from mokoord.cli import main\n"
+        "sys.argv = ['mokoord', *{args}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    code = exit.code\n"
+        "loaded = sorted(name for name in sys.modules if name.startswith('mokoord'))\n"
+        "print(json.dumps([code, loaded]), file=sys.stderr)\n"
+    )
+    for args, code in ((["--help"], 0), (["-h"], 0), ([], 2)):
+        result = _python(probe.format(args=args), tmp_path)
+        assert json.loads(result.stderr.splitlines()[-1]) == [code, STARTUP_MODULES], args
+        assert "╭─ Funding " in result.stdout
+
+
+def test_help_lists_every_command_as_the_commands_describe_themselves(
+    tmp_path: Path, mokoord_process: Any
+) -> None:
+    """The listing drawn from COMMANDS in a fresh process looks exactly like
+    the one drawn from the commands themselves once their modules are loaded."""
+    for module in {module for module, _, _ in COMMANDS.values()}:
+        importlib.import_module(f"mokoord.cli.{module}")
+    env = {"COLUMNS": "100"}
+    loaded = CliRunner().invoke(app, ["--help"], env=env, prog_name="python -m mokoord")
+    assert loaded.exit_code == 0
+    fresh = mokoord_process("--help", cwd=tmp_path, env=env)
+    assert fresh.returncode == 0
+    assert fresh.stdout == loaded.output
+    panels = [line.split(" ")[1] for line in fresh.stdout.splitlines() if line.startswith("╭─")]
+    assert panels == ["Options", "Store", "Register", "Contacts", "Events", "Funding",
+                      "Evaluation", "Exchange"]  # fmt: skip
+    listed = [line.split()[1] for line in fresh.stdout.splitlines() if line.startswith("│ ")]
+    for name in COMMANDS:
+        assert name in listed
+
+
+def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
+    """``mokoord COMMAND --help`` shows the command's own help and imports the
+    one module holding it (and the helpers every command module shares)."""
+    probe = (
+        "import json, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from mokoord.cli import app\n"
+        "from mokoord.cli._app import COMMANDS\n"
+        "shared = {'mokoord.cli._common', 'mokoord.cli.prompts'}\n"
+        "report = {}\n"
+        "for name in COMMANDS:\n"
+        "    before = set(sys.modules)\n"
+        "    result = CliRunner().invoke(app, [name, '--help'], prog_name='mokoord')\n"
+        "    new = sorted(m for m in set(sys.modules) - before\n"
+        "                 if m.startswith('mokoord.cli.') and m not in shared)\n"
+        "    report[name] = [result.exit_code, result.output, new]\n"
+        "print(json.dumps(report))\n"
+    )
+    result = _python(probe, tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    imported: set[str] = set()
+    for name, (module, _, help) in COMMANDS.items():
+        code, output, new = report[name]
+        assert code == 0, output
+        assert f"Usage: mokoord {name} [OPTIONS]" in output
+        assert " ".join(help.split()[:4]) in " ".join(output.split())
+        expected = [] if module in imported else [f"mokoord.cli.{module}"]
+        assert new == expected, name
+        imported.add(module)
+
+
+def test_unknown_command_suggests_the_nearest(tmp_path: Path, mokoord_process: Any) -> None:
+    result = mokoord_process("lsit", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "No such command 'lsit'. Did you mean 'list'?" in result.stderr
+    result = mokoord_process("add-contakt", "--help", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "No such command 'add-contakt'. Did you mean 'add-contact'," in result.stderr
+    typo = CliRunner().invoke(app, ["exprot"])
+    assert typo.exit_code == 2
+    assert "Did you mean 'export'?" in typo.output
+
+
+def test_version(tmp_path: Path, mokoord_process: Any) -> None:
+    result = mokoord_process("--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == f"mokoord {__version__}\n"
+
+
+def test_errors_of_a_lazily_loaded_command_are_one_message(
+    tmp_path: Path, mokoord_process: Any
+) -> None:
+    missing = tmp_path / "nowhere"
+    result = mokoord_process("--data", str(missing), "list", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --data names ")
+    assert "hint: create one with: mokoord init" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
