@@ -54,10 +54,10 @@ def test_command_table_matches_the_commands() -> None:
 def test_help_and_no_arguments_import_no_command_module(tmp_path: Path) -> None:
     probe = (
         "import json, sys\n"
-        "from mokoord.cli import main\n"
+        "from mokoord.cli import app\n"
         "sys.argv = ['mokoord', *{args}]\n"
         "try:\n"
-        "    main()\n"
+        "    app()\n"
         "except SystemExit as exit:\n"
         "    code = exit.code\n"
         "loaded = sorted(name for name in sys.modules if name.startswith('mokoord'))\n"
@@ -150,3 +150,20 @@ def test_errors_of_a_lazily_loaded_command_are_one_message(
     assert "hint: create one with: mokoord init" in result.stderr
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_the_console_script_flushes_its_output_and_keeps_exit_codes(
+    demo: Any, mokoord_process: Any
+) -> None:
+    """``main`` leaves with ``os._exit``: nothing written may be lost, no exit code changed."""
+    report = mokoord_process(
+        "--data", str(demo.root), "report", "--year", "2023", "--format", "json", cwd=demo.root
+    )
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["contacts"]["total"] > 0
+    missing = mokoord_process("--data", str(demo.root / "nowhere"), "list", cwd=demo.root)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error:")
+    usage = mokoord_process("--data", str(demo.root), "list", "--no-such-flag", cwd=demo.root)
+    assert usage.returncode == 2
+    assert "No such option" in usage.stderr

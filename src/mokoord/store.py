@@ -271,6 +271,9 @@ class Store:
         """Read through the index (:mod:`mokoord.index`); ``--no-cache`` turns it off."""
         self.progress: Callable[[int, int], None] | None = None
         """Called as ``progress(done, total)`` while many files are parsed."""
+        self.retain: list[object] | None = None
+        """When a list, every loaded :class:`Dataset` is appended to it: a command line
+        keeps them until the process ends, which is cheaper than freeing them."""
 
     @classmethod
     def open(cls, explicit: Path | None = None, *, cwd: Path | None = None) -> Store:
@@ -390,6 +393,8 @@ class Store:
                 setattr(data, KINDS[name].folder, records)
                 data.problems.extend(problems)
                 data.sources.add_kind(name, sources)
+        if self.retain is not None:
+            self.retain.append(data)
         return data
 
     def documents(

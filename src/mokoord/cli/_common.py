@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     from mokoord.store import Dataset, Store
 
 
+_RETAINED: list[object] = []
+"""Everything the store loaded in this process, kept alive so that the process
+can exit without freeing it object by object (see ``mokoord.cli.main``)."""
+
+
 @dataclass
 class State:
     """Carried in ``ctx.obj`` from the global options into every command."""
@@ -35,6 +40,7 @@ class State:
 
             self._store = Store.open(self.data)
             self._store.use_cache = self.use_cache
+            self._store.retain = _RETAINED
             self._store.progress = progress_bar()
         return self._store
 
