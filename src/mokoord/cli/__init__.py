@@ -35,6 +35,7 @@ def _exit_now(code: object) -> None:
     ``Store.retain``). Everything a command writes is written and closed by
     the time it returns; only the standard streams need flushing.
     """
+    import contextlib
     import os
     import sys
 
@@ -43,14 +44,9 @@ def _exit_now(code: object) -> None:
     elif not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    try:
-        sys.stdout.flush()
-    except (BrokenPipeError, ValueError):
-        pass
-    try:
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            stream.flush()
     os._exit(code)
 
 
