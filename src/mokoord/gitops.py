@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from mokoord.errors import GitError
@@ -14,9 +15,12 @@ from mokoord.errors import GitError
 _LOCK_RETRIES = 40
 
 
-def _env() -> dict[str, str]:
+def _env(literal_pathspecs: bool = True) -> dict[str, str]:
     env = dict(os.environ)
-    env["GIT_LITERAL_PATHSPECS"] = "1"
+    if literal_pathspecs:
+        env["GIT_LITERAL_PATHSPECS"] = "1"
+    else:
+        env.pop("GIT_LITERAL_PATHSPECS", None)
     env.setdefault("LC_ALL", "C")
     env.pop("GIT_INDEX_FILE", None)
     return env
@@ -28,14 +32,19 @@ def git(
     *,
     check: bool = True,
     input: str | None = None,
+    literal_pathspecs: bool = True,
 ) -> subprocess.CompletedProcess[str]:
-    """Run git; a failure becomes a :class:`GitError` with git's own words."""
+    """Run git; a failure becomes a :class:`GitError` with git's own words.
+
+    Paths given to git are taken literally (no wildcards), unless
+    ``literal_pathspecs`` is false, for the few commands that refuse that.
+    """
     if shutil.which("git") is None:
         raise GitError("git is not installed", hint="install git, or pass --no-commit")
     result = subprocess.run(
         ["git", *args],
         cwd=cwd,
-        env=_env(),
+        env=_env(literal_pathspecs),
         input=input,
         capture_output=True,
         text=True,
@@ -68,11 +77,41 @@ def repository(path: Path) -> tuple[Path, Path] | None:
     return Path(lines[0]), Path(lines[1])
 
 
+_SETTINGS = r"^(user\.(name|email)|commit\.(gpgsign|cleanup))$"
+"""The configuration a commit depends on, read with one ``git config`` call."""
+
+_COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit")
+"""Hooks ``git commit`` runs and ``git commit-tree`` does not."""
+
+_IN_PROGRESS = (
+    "MERGE_HEAD",
+    "CHERRY_PICK_HEAD",
+    "REVERT_HEAD",
+    "rebase-merge",
+    "rebase-apply",
+    "sequencer",
+)
+"""Files and folders in the git directory that make ``git commit`` more than a plain commit."""
+
+
+def _settings(repo: Path) -> dict[str, str | None]:
+    """Configuration values by lower-case key; ``None`` for a key written without ``= value``."""
+    found = git(["config", "--get-regexp", _SETTINGS], repo, check=False).stdout
+    values: dict[str, str | None] = {}
+    for line in found.splitlines():
+        key, has_value, value = line.partition(" ")
+        values[key] = value if has_value else None  # the last one wins, as in git
+    return values
+
+
 def identity_args(repo: Path, fallback: tuple[str, str] | None) -> list[str]:
     """``-c user.name=… -c user.email=…`` when git's config lacks them and the store has one."""
-    found = git(["config", "--get-regexp", r"^user\.(name|email)$"], repo, check=False).stdout
-    values = dict(line.split(" ", 1) for line in found.splitlines() if " " in line)
-    name, email = values.get("user.name", "").strip(), values.get("user.email", "").strip()
+    return _identity(_settings(repo), fallback)
+
+
+def _identity(settings: dict[str, str | None], fallback: tuple[str, str] | None) -> list[str]:
+    name = (settings.get("user.name") or "").strip()
+    email = (settings.get("user.email") or "").strip()
     if name and email:
         return []
     if fallback is None:
@@ -86,13 +125,27 @@ def identity_args(repo: Path, fallback: tuple[str, str] | None) -> list[str]:
     return ["-c", f"user.name={name or fallback[0]}", "-c", f"user.email={email or fallback[1]}"]
 
 
+def _is_true(value: str | None) -> bool:
+    """A git boolean that is set; anything git would not read as false counts as true."""
+    if value is None:
+        return True
+    word = value.strip().lower()
+    if word in ("", "false", "no", "off"):
+        return False
+    try:
+        return int(word) != 0
+    except ValueError:
+        return True
+
+
 def _retry_on_lock(args: list[str], repo: Path) -> subprocess.CompletedProcess[str]:
     delay = 0.05
     for _attempt in range(_LOCK_RETRIES):
         result = git(args, repo, check=False)
         if result.returncode == 0:
             return result
-        if "index.lock" not in result.stderr and "cannot lock ref" not in result.stderr:
+        locked = "index.lock" in result.stderr or "cannot lock ref" in result.stderr
+        if not locked or "but expected" in result.stderr:  # a ref that moved stays moved
             break
         time.sleep(delay)
         delay = min(delay * 1.5, 0.5)
@@ -109,17 +162,150 @@ def commit(
     """Commit exactly ``paths`` (added, changed or deleted); other staged work stays staged.
 
     Returns the new commit's id, or ``None`` when the files did not change.
+
+    Usually the commit is made with git's plumbing (``update-index``,
+    ``write-tree``, ``commit-tree``, ``update-ref``), which skips the check of
+    every file in the work tree that ``git commit`` makes; in a large store
+    that check is most of a commit's time. ``git commit`` itself is used
+    whenever it would do more than the plumbing: commit hooks to run, signed
+    commits, a message cleanup set in the config, a merge, cherry-pick, revert
+    or rebase under way, no commit yet, or other work staged.
     """
     if not paths:
         return None
-    identity = identity_args(repo, author)
+    settings = _settings(repo)
+    identity = _identity(settings, author)
     specs = [os.fspath(path) for path in paths if _exists_or_tracked(repo, path)]
     if not specs:
         return None
+    root = repo.resolve()
+    ours = sorted({Path(spec).resolve().relative_to(root).as_posix() for spec in specs})
+    plumbing = not _is_true(settings.get("commit.gpgsign", "false")) and settings.get(
+        "commit.cleanup", "default"
+    ) in ("default", "whitespace")
+    head = _plain_head(repo) if plumbing else None
+    if head is not None:
+        try:
+            return _commit_plumbing(repo, head, ours, message, identity)
+        except _UsePorcelain:
+            pass
+    return _commit_porcelain(repo, specs, set(ours), message, identity)
+
+
+class _UsePorcelain(Exception):
+    """The plumbing would not make the commit ``git commit`` makes; let ``git commit`` do it."""
+
+
+@dataclass(frozen=True)
+class _Head:
+    commit: str
+    tree: str
+
+
+def _plain_head(repo: Path) -> _Head | None:
+    """HEAD's commit and tree, when a new commit on it may be made with plumbing."""
+    found = git(
+        [
+            "rev-parse",
+            "--git-path",
+            "hooks",
+            *(arg for name in _IN_PROGRESS for arg in ("--git-path", name)),
+            "HEAD",
+            "HEAD^{tree}",
+            "--",
+        ],
+        repo,
+        check=False,
+    )
+    lines = found.stdout.splitlines()
+    if found.returncode != 0 or len(lines) != len(_IN_PROGRESS) + 4:
+        return None  # no commit yet (or a git that answers differently)
+    hooks = repo / lines[0]
+    if any(os.access(hooks / hook, os.X_OK) for hook in _COMMIT_HOOKS):
+        return None
+    if any(os.path.lexists(repo / path) for path in lines[1 : len(_IN_PROGRESS) + 1]):
+        return None
+    return _Head(commit=lines[-3], tree=lines[-2])
+
+
+def _commit_plumbing(
+    repo: Path, head: _Head, ours: list[str], message: str, identity: list[str]
+) -> str | None:
+    staged = git(
+        ["diff-index", "--cached", "--name-only", "-z", head.commit, "--"], repo, check=False
+    )
+    if staged.returncode != 0 or not set(filter(None, staged.stdout.split("\0"))) <= set(ours):
+        raise _UsePorcelain  # other staged work: `git commit -- paths` keeps it out
+    text = _clean_message(message)
+    if not text:
+        raise _UsePorcelain  # git commit refuses an empty message in its own words
+    _stage(repo, ours)
+    try:
+        tree = _retry_on_lock(["write-tree"], repo).stdout.strip()
+        if tree == head.tree:
+            return None  # the files equal what HEAD holds
+        new = git(
+            [*identity, "commit-tree", tree, "-p", head.commit, "-m", text], repo
+        ).stdout.strip()
+        action = os.environ.get("GIT_REFLOG_ACTION") or "commit"
+        subject = text.split("\n", 1)[0]
+        try:
+            # compare-and-swap: fails when HEAD moved since it was read
+            _retry_on_lock(
+                ["update-ref", "-m", f"{action}: {subject}", "HEAD", new, head.commit], repo
+            )
+        except GitError as error:
+            if "but expected" in error.message:
+                raise _UsePorcelain from None  # another commit came first: commit on top of it
+            raise
+    except _UsePorcelain:
+        raise
+    except BaseException:
+        # Unstage what this commit staged, so a failed change leaves the index as it was.
+        git(["reset", "--quiet", "--", *ours], repo, check=False)
+        raise
+    git(["maintenance", "run", "--auto", "--quiet"], repo, check=False)  # as git commit does
+    return new
+
+
+def _stage(repo: Path, ours: list[str]) -> None:
+    """Put the files' current state into the index."""
+    ignored = 0
+    if not any(path.startswith(":") for path in ours):  # pathspec magic: check-ignore can't
+        ignored = git(
+            ["check-ignore", "--no-index", "--", *ours],
+            repo,
+            check=False,
+            literal_pathspecs=False,  # check-ignore takes paths as they are, and refuses it
+        ).returncode
+    if ignored == 1:  # none ignored: `update-index` does what `git add` would, without
+        # listing the folder for other new files
+        _retry_on_lock(["update-index", "--add", "--remove", "--", *ours], repo)
+    else:  # `git add` refuses new files git is told to ignore
+        _retry_on_lock(["add", "--all", "--", *ours], repo)
+
+
+def _clean_message(message: str) -> str:
+    """The message as ``git commit -m`` stores it (cleanup mode ``whitespace``), without
+    its final newline: trailing blanks and blank lines at either end removed, runs of
+    blank lines made one."""
+    lines: list[str] = []
+    for line in message.split("\n"):
+        line = line.rstrip(" \t\n\v\f\r")
+        if line or (lines and lines[-1]):
+            lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def _commit_porcelain(
+    repo: Path, specs: list[str], ours: set[str], message: str, identity: list[str]
+) -> str | None:
+    """Commit with ``git commit``: its hooks run, its checks apply."""
     _retry_on_lock(["add", "--all", "--", *specs], repo)
     staged_all = git(["diff", "--cached", "--name-only", "-z", "HEAD"], repo, check=False)
     has_head = staged_all.returncode == 0
-    ours = {Path(spec).resolve().relative_to(repo.resolve()).as_posix() for spec in specs}
     if has_head:
         staged = set(filter(None, staged_all.stdout.split("\0")))
         if not staged & ours:
