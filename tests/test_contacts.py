@@ -8,13 +8,15 @@ import io
 import json
 import re
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
 from tests.conftest import Cli, git_log, git_status, run_mokoord
 
-from mokoord.store import Store
+from mokoord.store import Dataset, Store
 
 TODAY = dt.date.today()
 ID_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]{4}$")
@@ -235,6 +237,31 @@ def test_planned_contact_may_lie_in_the_future(rcli: Cli, reg: Store) -> None:
     assert data["date"] == future
 
 
+def test_exact_ids_read_only_their_files(
+    rcli: Cli, reg: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded: list[str] = []
+    real_load = Store.load
+
+    def spy(self: Store, kinds: Iterable[str] | None = None, **kwargs: Any) -> Dataset:
+        loaded.extend(kinds or ["everything"])
+        return real_load(self, kinds, **kwargs)
+
+    monkeypatch.setattr(Store, "load", spy)
+    contact_id = _add(
+        rcli, "--org", DTEV, "--person", "p-4k2m9x", "--channel", "visit", "--summary", "Besuch",
+        "--refer-to", "kulturamt", "--refer-reason", "Raum",
+    )  # fmt: skip
+    assert loaded == []
+    data = _load(_contact_file(reg.root, contact_id))
+    assert (data["organisations"], data["persons"]) == ([DTEV], ["p-4k2m9x"])
+    assert data["referrals"][0]["institution"] == "kulturamt"
+    # a name instead of an id: the organisation's names are searched
+    contact_id = _add(rcli, "--org", "DTEV", "--channel", "visit", "--summary", "Besuch")
+    assert loaded == ["organisation"]
+    assert _load(_contact_file(reg.root, contact_id))["organisations"] == [DTEV]
+
+
 def test_true_subprocess_prints_only_the_id(reg: Store) -> None:
     result = run_mokoord(
         "--data", str(reg.root), "add-contact", "--org", "DTEV", "--channel", "email",
@@ -277,6 +304,14 @@ def test_unknown_institution_names_closest(rcli: Cli, reg: Store) -> None:
     err = _fails(rcli, reg, *BASE, "--org", DTEV, "--refer-to", "kulturam")
     assert "no institution 'kulturam'" in err
     assert "kulturamt (Kulturamt)" in err
+
+
+def test_an_invalid_organisation_file_is_not_taken(rcli: Cli, reg: Store) -> None:
+    broken = reg.root / "organisations" / "kulturverein-schierstein.yaml"
+    broken.write_text("id: kulturverein-schierstein\nstatus: nonsense\n", encoding="utf-8")
+    _commit_all(reg.root, "broken by hand")
+    err = _fails(rcli, reg, *BASE, "--org", "kulturverein-schierstein")
+    assert "no organisation 'kulturverein-schierstein'" in err
 
 
 @pytest.mark.parametrize(

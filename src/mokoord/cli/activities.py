@@ -151,13 +151,14 @@ def add_event(
     """
     from mokoord import activities
     from mokoord.errors import UsageError
+    from mokoord.lookup import lookup
     from mokoord.models import Event
     from mokoord.store import Change
     from mokoord.vocab import resolve_in
 
     st = state(ctx)
     store = st.store()
-    data = st.load(("organisation", "institution", "event"))
+    data = lookup(store, ("organisation", "institution"))
     kinds = data.config.vocabularies.event_kinds
     if kind is None and prompts.interactive():
         kind = prompts.choose(
@@ -236,6 +237,7 @@ def attend(
     """
     from mokoord import activities
     from mokoord.errors import UsageError
+    from mokoord.lookup import lookup
     from mokoord.models import Event
     from mokoord.store import Change
 
@@ -246,7 +248,7 @@ def attend(
         raise UsageError("--people counts one organisation; give one --org with it")
     st = state(ctx)
     store = st.store()
-    data = st.load(("organisation",))
+    data = lookup(store, ("organisation",))
     _valid(st, data, "organisation", list(orgs))
     for org_id in orgs:
         activities.require_org(data, org_id)
@@ -386,12 +388,13 @@ def add_cooperation(
     """
     from mokoord import activities
     from mokoord.errors import UsageError
+    from mokoord.lookup import lookup
     from mokoord.models import Cooperation
     from mokoord.store import Change
 
     st = state(ctx)
     store = st.store()
-    data = st.load(("organisation", "institution", "cooperation"))
+    data = lookup(store, ("organisation", "institution"))
     org_id = prompts.require(org, "--org", "Organisation id")
     partner_id = prompts.require(partner, "--partner", "Partner (organisation or institution id)")
     start = parse_date_option(prompts.require(since, "--since", "Since (date)"), "--since")
@@ -522,13 +525,14 @@ def add_network(
     """
     from mokoord import activities
     from mokoord.errors import UsageError
+    from mokoord.lookup import lookup
     from mokoord.models import Network, Organisation
     from mokoord.slugs import is_valid_id
     from mokoord.store import Change, plain
 
     st = state(ctx)
     store = st.store()
-    data = st.load(("organisation", "institution", "network"))
+    data = lookup(store, ("organisation", "institution"))
     title = prompts.require(name, "--name", "Name of the network")
     members = list(dict.fromkeys(member or []))
     _valid(st, data, "organisation", list(members))
@@ -873,12 +877,13 @@ def add_application(
     """
     from mokoord import activities, funding
     from mokoord.errors import NotFound, UsageError
+    from mokoord.lookup import lookup
     from mokoord.models import Application
     from mokoord.store import Change
 
     st = state(ctx)
     store = st.store()
-    data = st.load(("organisation", "programme", "application"))
+    data = lookup(store, ("organisation", "programme", "application"))
     org_id = prompts.require(org, "--org", "Organisation id")
     programme_id = prompts.require(programme, "--programme", "Programme id")
     if year is None:
@@ -999,6 +1004,7 @@ def application(
     --status granted --granted 1.800,00 --date 15.05.2024[/]
     """
     from mokoord import funding
+    from mokoord.lookup import lookup
     from mokoord.models import Application
     from mokoord.store import Change, plain
 
@@ -1008,7 +1014,7 @@ def application(
         value is None for value in (status, granted, requested, date, supported, deadline, notes)
     ):
         record = store.get(Application, application_id)
-        _print_application(st.load(("organisation", "programme")), record)
+        _print_application(lookup(store, ("organisation", "programme")), record)
         return
     on = parse_date_option(date, "--date") or dt.date.today()
     granted_amount = _money_option(granted, "--granted")
@@ -1027,7 +1033,7 @@ def application(
         from mokoord import activities
 
         new = activities.build_record(Application, {**plain(old), **changes})
-        data = st.load(("organisation", "programme", "application"))
+        data = lookup(store, ("organisation", "programme", "application"))
         if new.programme in data.programmes and new.organisation in data.organisations:
             _check_rules(data, new)
         if new == old:

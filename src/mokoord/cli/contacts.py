@@ -205,11 +205,13 @@ def add_contact(
         resolve_person,
         search_institutions,
     )
+    from mokoord.lookup import lookup
     from mokoord.store import Change
     from mokoord.vocab import resolve_term
 
     store = state(ctx).store()
-    data = store.load(("organisation", "person", "institution"))
+    # exact ids read just their files; a search, a prompt or an unknown id loads the kind
+    data = lookup(store, ("organisation", "person", "institution"))
     config = data.config
     today = _today()
     ask = prompts.interactive()
@@ -531,6 +533,7 @@ def close_referral_command(
     """
     from mokoord.contacts import close_referral, resolve_institution
     from mokoord.errors import NotFound
+    from mokoord.lookup import lookup
     from mokoord.models import Contact
     from mokoord.store import Change
 
@@ -543,7 +546,7 @@ def close_referral_command(
         )
     target = None
     if to:
-        target = resolve_institution(store.load(("institution",)), to).id
+        target = resolve_institution(lookup(store, ("institution",)), to).id
     elif prompts.interactive():
         pending = [r for r in store.get(Contact, contact_id).referrals if r.outcome == "pending"]
         if len(pending) > 1:
