@@ -172,8 +172,28 @@ def parse_date_option(value: str | None, flag: str) -> dt.date | None:
 
 
 def done(message: str) -> None:
-    """A short confirmation on stderr (stdout stays for the result)."""
+    """A short confirmation on stderr (stdout stays for the result).
+
+    Where stderr is no terminal (a script, a log file) the line is written as
+    it is, without loading rich: that alone takes about 30 ms.
+    """
+    if _stderr is None and not _styled_stderr():
+        sys.stderr.write(f"✓ {message}\n")
+        sys.stderr.flush()
+        return
     err_console().print(f"[green]✓[/] {_escape(message)}", soft_wrap=True)
+
+
+def _styled_stderr() -> bool:
+    """Whether rich would style stderr: a terminal, or colour forced by the environment."""
+    import os
+
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed by the caller
+        return False
 
 
 JsonOption = Annotated[
