@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -231,16 +232,19 @@ def _plain_head(repo: Path) -> _Head | None:
 def _commit_plumbing(
     repo: Path, head: _Head, ours: list[str], message: str, identity: list[str]
 ) -> str | None:
-    staged = git(
-        ["diff-index", "--cached", "--name-only", "-z", head.commit, "--"], repo, check=False
-    )
-    if staged.returncode != 0 or not set(filter(None, staged.stdout.split("\0"))) <= set(ours):
-        raise _UsePorcelain  # other staged work: `git commit -- paths` keeps it out
     text = _clean_message(message)
     if not text:
         raise _UsePorcelain  # git commit refuses an empty message in its own words
-    _stage(repo, ours)
+    # Other staged work is looked for while our files are staged: whether git
+    # reads the index before or after, other files are staged or not the same.
+    listing = _Background(["diff-index", "--cached", "--name-only", "-z", head.commit, "--"], repo)
     try:
+        _stage(repo, ours)
+    finally:
+        staged = listing.result()
+    try:
+        if staged.returncode != 0 or not set(filter(None, staged.stdout.split("\0"))) <= set(ours):
+            raise _UsePorcelain  # other staged work: `git commit -- paths` keeps it out
         tree = _retry_on_lock(["write-tree"], repo).stdout.strip()
         if tree == head.tree:
             return None  # the files equal what HEAD holds
@@ -259,13 +263,37 @@ def _commit_plumbing(
                 raise _UsePorcelain from None  # another commit came first: commit on top of it
             raise
     except _UsePorcelain:
-        raise
+        raise  # git commit takes over from the index as it is, our files staged
     except BaseException:
         # Unstage what this commit staged, so a failed change leaves the index as it was.
         git(["reset", "--quiet", "--", *ours], repo, check=False)
         raise
     git(["maintenance", "run", "--auto", "--quiet"], repo, check=False)  # as git commit does
     return new
+
+
+class _Background:
+    """A git command that runs while this process goes on with the next one."""
+
+    def __init__(self, args: list[str], cwd: Path) -> None:
+        self._result: subprocess.CompletedProcess[str] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(args, cwd), daemon=True)
+        self._thread.start()
+
+    def _run(self, args: list[str], cwd: Path) -> None:
+        try:
+            self._result = git(args, cwd, check=False)
+        except BaseException as error:  # handed to result()
+            self._error = error
+
+    def result(self) -> subprocess.CompletedProcess[str]:
+        """Waits for the command; its failure is in the returned code, as with ``check=False``."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 def _stage(repo: Path, ours: list[str]) -> None:
