@@ -6,7 +6,8 @@ those few records, not every record of their kinds. :func:`lookup` gives it a
 asked for an id, and load the whole kind through the index only when they are
 listed or asked for an id that no file holds: for a fuzzy search, a prompt, or
 an error message naming the closest records. What they answer is what
-:meth:`Store.load` would answer.
+:meth:`Store.load` would answer, but for two files holding the same id (an
+error ``mokoord check`` reports): a lookup takes the one named after the id.
 """
 
 from __future__ import annotations
