@@ -378,3 +378,18 @@ def test_when_the_scanning_child_fails_the_parent_scans_its_part(
     monkeypatch.setattr(index, "FORK_THRESHOLD", 0)
     monkeypatch.setattr(index, "scan", failing_in_the_child)
     assert index.Scan(store.root, ["contacts"]).result() == alone
+
+
+def test_a_deleted_file_leaves_its_shard_even_when_nothing_else_changed(store: Store) -> None:
+    names = [f"verein-{number}" for number in range(40)]
+    first = names[0]
+    second = next(
+        n for n in names[1:] if index.bucket_of(f"{n}.yaml") == index.bucket_of(f"{first}.yaml")
+    )
+    for org_id in (first, second):
+        _age(_org(store, org_id, org_id))
+    assert set(_names(store)) == {first, second}
+    (store.root / "organisations" / f"{second}.yaml").unlink()
+    for _ in range(2):  # seen, then from the rewritten shard
+        assert set(_names(store)) == {first}
+    assert _indexed(store) == {f"organisations/{first}.yaml": first}

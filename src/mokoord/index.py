@@ -560,12 +560,11 @@ class KindIndex:
             known = shard.fingerprints
             shard.remove([name for name in known if name not in files])
             changed[key] = [name for name, fp in files.items() if known.get(name) != fp]
+        # a shard can have changed by losing files only: it is rewritten all the same
         work = [f"{key[0]}/{name}" for key, names in changed.items() for name in names]
-        if not work:
-            return
         results = {
             relative: (payload, problems)
-            for relative, payload, problems in self._parse(sorted(work), progress)
+            for relative, payload, problems in (self._parse(sorted(work), progress) if work else [])
         }
         for key, names in changed.items():
             shard = self.shards[key]
