@@ -163,6 +163,7 @@ def scan(
                     except OSError:
                         continue
                     if is_regular(st.st_mode):
+                        # bucket_of(name), inlined: this line runs for every file
                         shards[crc32(name.encode("utf-8", "surrogateescape")) % BUCKETS][name] = (
                             st.st_mtime_ns,
                             st.st_size,
