@@ -31,7 +31,8 @@ from tools.demo_data import generate, tag_vocabulary  # noqa: E402
 from tools.fast_yaml import FastWriter  # noqa: E402
 from tools.make_demo import declare_tags  # noqa: E402
 
-from mokoord.store import Store, kind_of  # noqa: E402
+from mokoord.dataset import kind_of  # noqa: E402
+from mokoord.store import Store  # noqa: E402
 
 
 def parse_years(text: str) -> list[int]:

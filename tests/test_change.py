@@ -12,9 +12,10 @@ import pytest
 
 from conftest import git_log, git_status
 from mokoord import store as store_module
+from mokoord.dataset import plain
 from mokoord.errors import GitError, MokoordError
 from mokoord.models import Organisation
-from mokoord.store import Change, Store, init_store, plain
+from mokoord.store import Change, Store, init_store
 
 
 def org(org_id: str, name: str | None = None) -> Organisation:

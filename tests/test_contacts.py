@@ -16,7 +16,8 @@ import pytest
 from ruamel.yaml import YAML
 from tests.conftest import Cli, git_log, git_status, run_mokoord
 
-from mokoord.store import Dataset, Store
+from mokoord.dataset import Dataset
+from mokoord.store import Store
 
 TODAY = dt.date.today()
 ID_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[a-z0-9]{4}$")

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from conftest import Cli, git_log, git_status
-from mokoord.store import KINDS, Store
+from mokoord.dataset import KINDS
+from mokoord.store import Store
 
 
 def _git(root: Path, *args: str) -> str:

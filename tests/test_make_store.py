@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from mokoord.dataset import plain
 from mokoord.models import Contact, Organisation
-from mokoord.store import Store, plain
+from mokoord.store import Store
 from mokoord.yamlio import RoundTripDocument, parse_document
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from mokoord.dataset import plain
 from mokoord.models import Organisation
-from mokoord.store import Change, Store, plain
+from mokoord.store import Change, Store
 from mokoord.yamlio import RoundTripDocument, atomic_write, parse_document
 
 HAND_WRITTEN = """\

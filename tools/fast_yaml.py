@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from mokoord.dataset import plain
 from mokoord.models import Record
-from mokoord.store import plain
 from mokoord.yamlio import RoundTripDocument, _flow_item, _make_rt_yaml, _needs_quotes, yaml_value
 
 # Ids, terms and e-mail addresses: plain unless some YAML reader would read

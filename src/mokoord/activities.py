@@ -1,6 +1,6 @@
 """Events, training series, cooperations, networks and room matching (§3.2 tasks 5-10).
 
-Pure functions over models and :class:`~mokoord.store.Dataset`; no I/O, no printing.
+Pure functions over models and :class:`~mokoord.dataset.Dataset`; no I/O, no printing.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from mokoord.dataset import Dataset
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
-from mokoord.store import Dataset
 from mokoord.textmatch import fold, pick
 
 R = TypeVar("R", bound=Record)

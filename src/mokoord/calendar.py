@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from mokoord.dataset import Dataset
 from mokoord.formatting import date as format_date
 from mokoord.models import Event
-from mokoord.store import Dataset
 
 UID_DOMAIN = "mokoord"
 PRODID = "-//mokoord//Koordinierungsstelle Migrantenorganisationen//DE"

@@ -15,9 +15,10 @@ from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
+from mokoord.dataset import KINDS, Dataset
 from mokoord.errors import Problem, Severity
 from mokoord.models import Config, Record
-from mokoord.store import CONFIG_FILE, KINDS, Dataset, Store
+from mokoord.store import CONFIG_FILE, Store
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, iter_yaml_files, read_document
 

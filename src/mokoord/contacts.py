@@ -14,11 +14,11 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from mokoord.dataset import Dataset, plain
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Contact, FollowUp, Institution, Organisation, Person, Referral
 from mokoord.models.activity import Outcome
 from mokoord.slugs import random_suffix, slugify
-from mokoord.store import Dataset, plain
 from mokoord.textmatch import Match, fold, pick, similar
 
 # --------------------------------------------------------------------------- ids

@@ -1,6 +1,6 @@
 """Funding programmes and applications: the limits of §2.2, status changes, lists.
 
-Pure functions over models and :class:`~mokoord.store.Dataset`; no I/O.
+Pure functions over models and :class:`~mokoord.dataset.Dataset`; no I/O.
 
 The funding rules an application must keep (each violation names its rule):
 

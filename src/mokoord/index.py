@@ -288,7 +288,7 @@ def _units(root: Path, folders: list[str]) -> list[tuple[int, str, bool]]:
 
 def parse_file(root: str, relative: str, kind: str) -> tuple[str, Payload | None, Problems]:
     """Read, parse and validate one file; plain results only (used in worker processes)."""
-    from mokoord.store import KINDS
+    from mokoord.dataset import KINDS
     from mokoord.validation import validate_document
     from mokoord.yamlio import read_document
 
@@ -633,7 +633,7 @@ def load_kinds(
     file is read (and the index left alone). The files are stat'ed while the
     index is read (:class:`Scan`).
     """
-    from mokoord.store import KINDS
+    from mokoord.dataset import KINDS
 
     folders = {kind: KINDS[kind].folder for kind in kinds}
     scanning = Scan(root, list(folders.values()))
@@ -652,7 +652,7 @@ def load_kinds(
 
 def _merged(index: KindIndex) -> tuple[Records[Any], list[Problem], dict[str, str]]:
     """One kind's shards as one mapping of records."""
-    from mokoord.store import KINDS
+    from mokoord.dataset import KINDS
 
     sources: dict[str, str] = {}
     dates: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 A command given exact ids (``add-contact --org elternverein-biebrich``) needs
 those few records, not every record of their kinds. :func:`lookup` gives it a
-:class:`~mokoord.store.Dataset` whose mappings read a record's own file when
+:class:`~mokoord.dataset.Dataset` whose mappings read a record's own file when
 asked for an id, and load the whole kind through the index only when they are
 listed or asked for an id that no file holds: for a fuzzy search, a prompt, or
 an error message naming the closest records. What they answer is what
@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Generic, TypeVar
 
+from mokoord.dataset import KINDS, Dataset
 from mokoord.models import Record
-from mokoord.store import KINDS, Dataset, Store
+from mokoord.store import Store
 from mokoord.validation import validate_document
 
 R = TypeVar("R", bound=Record)

@@ -1,6 +1,6 @@
 """The register of organisations: filters, search, staleness, summaries, status and needs.
 
-Pure functions over a :class:`~mokoord.store.Dataset` and the models; the
+Pure functions over a :class:`~mokoord.dataset.Dataset` and the models; the
 commands in ``mokoord.cli.register`` call them and print the results.
 """
 
@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
 from mokoord.models.organisation import NEED_STATUSES, STATUSES
-from mokoord.store import Dataset, plain
 from mokoord.textmatch import fold, fold_variants, pick
 
 # --------------------------------------------------------------------------- vocabularies

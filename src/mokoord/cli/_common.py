@@ -16,8 +16,9 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from mokoord.dataset import Dataset
     from mokoord.errors import MokoordError, Problem
-    from mokoord.store import Dataset, Store
+    from mokoord.store import Store
 
 
 _RETAINED: list[object] = []

@@ -22,7 +22,7 @@ from mokoord.cli._common import (
 if TYPE_CHECKING:
     from decimal import Decimal
 
-    from mokoord.store import Dataset
+    from mokoord.dataset import Dataset
 
 EVENTS = "Events and cooperation"
 FUNDING = "Funding"
@@ -86,7 +86,7 @@ def _valid(st: Any, data: "Dataset", kind: str, ids: list[str | None]) -> None:
     records = data.records(kind)
     for record_id in ids:
         if record_id and record_id not in records and store.exists(kind, record_id):
-            from mokoord.store import KINDS
+            from mokoord.dataset import KINDS
 
             store.get(KINDS[kind].model, record_id)
 
@@ -524,11 +524,12 @@ def add_network(
     --rhythm quarterly --member moscheeverein-mitte --member ditib-biebrich[/]
     """
     from mokoord import activities
+    from mokoord.dataset import plain
     from mokoord.errors import UsageError
     from mokoord.lookup import lookup
     from mokoord.models import Network, Organisation
     from mokoord.slugs import is_valid_id
-    from mokoord.store import Change, plain
+    from mokoord.store import Change
 
     st = state(ctx)
     store = st.store()
@@ -1004,9 +1005,10 @@ def application(
     --status granted --granted 1.800,00 --date 15.05.2024[/]
     """
     from mokoord import funding
+    from mokoord.dataset import plain
     from mokoord.lookup import lookup
     from mokoord.models import Application
-    from mokoord.store import Change, plain
+    from mokoord.store import Change
 
     st = state(ctx)
     store = st.store()

@@ -21,8 +21,8 @@ from mokoord.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from mokoord.dataset import Dataset
     from mokoord.models import Contact
-    from mokoord.store import Dataset
 
 PANEL = "Contacts and referrals"
 

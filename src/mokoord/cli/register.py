@@ -21,8 +21,9 @@ from mokoord.cli._common import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from mokoord.dataset import Dataset
     from mokoord.models import Config, Organisation
-    from mokoord.store import Dataset, Store
+    from mokoord.store import Store
 
 PANEL = "Register"
 DUPLICATE_CUTOFF = 85.0
@@ -763,9 +764,10 @@ def set_(
 
     Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=youth fields-=sport last_verified=today[/]
     """
+    from mokoord.dataset import plain
     from mokoord.edits import apply_assignments, parse_assignment
     from mokoord.models import Organisation
-    from mokoord.store import Change, plain
+    from mokoord.store import Change
 
     parsed = [parse_assignment(text) for text in assignments]
     store = state(ctx).store()

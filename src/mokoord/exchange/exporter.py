@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from mokoord.dataset import Dataset
 from mokoord.errors import UsageError
 from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS
 from mokoord.exchange.normalise import language_name, territory_name
 from mokoord.exchange.tabular import FORMULA_PREFIXES
 from mokoord.models import Application, Contact, Event, Organisation, Person
-from mokoord.store import Dataset
 
 ExportKind = Literal["organisations", "contacts", "events", "referrals", "applications"]
 EXPORT_KINDS: tuple[ExportKind, ...] = (

@@ -13,8 +13,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from mokoord.dataset import Dataset
 from mokoord.models import Organisation, Person
-from mokoord.store import Dataset
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:mokoord")
 PUBLISHABLE_SCOPES = frozenset({"publication", "sharing"})

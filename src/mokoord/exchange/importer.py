@@ -20,13 +20,14 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from mokoord.dataset import Dataset, plain
 from mokoord.errors import InvalidData, MokoordError, Problem, UsageError
 from mokoord.exchange import normalise as norm
 from mokoord.exchange.dedupe import OrganisationIndex
 from mokoord.exchange.mapping import ColumnMapping, ImportKind
 from mokoord.exchange.tabular import Row, Table
 from mokoord.models import Contact, Organisation, Person, Record
-from mokoord.store import Change, Dataset, Store, plain
+from mokoord.store import Change, Store
 from mokoord.textmatch import fold
 
 OnDuplicate = Literal["skip", "update", "fill", "ask"]

@@ -31,11 +31,11 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from mokoord.dataset import Dataset
 from mokoord.dates import add_months
 from mokoord.facts import ContactFact, NeedFact, OrganisationFact
 from mokoord.models import Application, Config, Event
 from mokoord.models.organisation import STATUSES
-from mokoord.store import Dataset
 
 REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution", "application")
 """The kinds of record the report reads (persons, networks and programmes it does not need)."""
