@@ -10,6 +10,11 @@ anchors and aliases (billion laughs), deep nesting, huge files, bad UTF-8, NUL
 bytes, several documents, git conflict markers, empty files, top-level lists,
 duplicate keys, and numbers that YAML readers disagree on (``01067``).
 
+Two C parsers compose: libyaml through PyYAML for every clean record (four
+times faster), and ruamel's for anything else (:func:`_read_fast` says when),
+so problems are always phrased and placed by ruamel. Both give the same
+document for the same bytes (tests/test_fast_read.py compares them).
+
 Writing goes through ruamel's round-trip mode (:class:`RoundTripDocument`):
 only the keys whose values changed are touched, so comments, key order and
 the lines around a change stay as they were. Strings that some YAML reader
@@ -25,6 +30,7 @@ import difflib
 import functools
 import io
 import itertools
+import operator
 import os
 import re
 import tempfile
@@ -98,6 +104,10 @@ class Document:
     ) -> Problem:
         line, column = self.position(loc, prefer_key=prefer_key)
         return Problem(self.path, line, column, severity, code, message)  # type: ignore[arg-type]
+
+
+class _Unsure(Exception):
+    """The fast reader may read this file otherwise than ruamel: let ruamel read it."""
 
 
 class _Refused(Exception):
@@ -189,13 +199,16 @@ def _mark(node: Any) -> tuple[int, int]:
 class _Builder:
     """Turns a composed node graph into plain data with positions."""
 
-    def __init__(self, doc: Document, text: str = "") -> None:
+    def __init__(self, doc: Document, text: str = "", *, fast: bool = False) -> None:
         self.doc = doc
         self.text = text
         self.nodes = 0
         self.seen: set[int] = set()
+        self.fast = fast
+        """Composed by the fast reader: a plain scalar in a flow collection with ``:``
+        in it or a ``?`` before it is read by ruamel again (see :func:`_read_fast`)."""
 
-    def build(self, node: Any, loc: Key, depth: int) -> Any:
+    def build(self, node: Any, loc: Key, depth: int, flow: bool = False) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise _Refused(
@@ -217,18 +230,29 @@ class _Builder:
                 raise _Refused(
                     *_mark(node), "forbidden-tag", f"YAML tag {_short_tag(tag)} is not allowed"
                 )
-            return self._mapping(node, loc, depth)
+            return self._mapping(node, loc, depth, flow or bool(node.flow_style))
         if node.id == "sequence":
             if tag != _TAG + "seq":
                 raise _Refused(
                     *_mark(node), "forbidden-tag", f"YAML tag {_short_tag(tag)} is not allowed"
                 )
-            return [self.build(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
+            flow = flow or bool(node.flow_style)
+            return [
+                self.build(item, (*loc, i), depth + 1, flow) for i, item in enumerate(node.value)
+            ]
+        if flow and self.fast:
+            self._unsure(node)
         return self._scalar(node, loc)
 
-    def _mapping(self, node: Any, loc: Key, depth: int) -> dict[str, Any]:
+    def _unsure(self, node: Any) -> None:
+        if not node.style and (":" in node.value or node.value.startswith("?")):
+            raise _Unsure
+
+    def _mapping(self, node: Any, loc: Key, depth: int, flow: bool) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if flow and self.fast and key_node.id == "scalar":
+                self._unsure(key_node)
             if key_node.id != "scalar":
                 raise _Refused(
                     *_mark(key_node),
@@ -261,7 +285,7 @@ class _Builder:
                 )
                 continue
             self.doc.keys[child] = _mark(key_node)
-            result[key] = self.build(value_node, child, depth + 1)
+            result[key] = self.build(value_node, child, depth + 1, flow)
         return result
 
     def _scalar(self, node: Any, loc: Key) -> Any:
@@ -356,6 +380,49 @@ def _composer() -> Any:
     return _safe_yaml
 
 
+_DIRECTIVE_RE = re.compile(r"^%", re.MULTILINE)
+
+
+@functools.cache
+def _fast_parser() -> Any:
+    """libyaml's composer through PyYAML, resolving plain scalars as ruamel does (YAML 1.2).
+
+    It builds the same node graph as ruamel's C composer (both are libyaml) about
+    four times faster. Only the resolution of plain scalars to tags comes from
+    Python; it is made from ruamel's own table of YAML 1.2 rules, so both read
+    ``no``, ``010`` or ``2023-03-14`` alike. ``None`` without PyYAML's C extension.
+    """
+    try:
+        from ruamel.yaml.resolver import implicit_resolvers
+        from yaml import MappingNode, ScalarNode, SequenceNode
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        return None
+    rules: dict[str, list[tuple[str, Any]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for char in first:
+                # ruamel compiles its patterns lazily: take the compiled pattern's match
+                rules.setdefault(char, []).append((tag, regexp.match))
+    tags = {ScalarNode: _TAG + "str", SequenceNode: _TAG + "seq", MappingNode: _TAG + "map"}
+
+    class Parser(CParser):  # type: ignore[misc]
+        # The composer tells the resolver where it descends, for path-dependent
+        # rules; there are none. Built-ins that take those arguments and do
+        # nothing cost less than Python functions (they run for every node).
+        descend_resolver = operator.is_
+        ascend_resolver = tuple
+
+        def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is ScalarNode and implicit[0]:
+                for tag, match in rules.get(value[:1], ()):
+                    if match(value):
+                        return tag
+            return tags[kind]
+
+    return Parser
+
+
 def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Document:
     """Parse one file's bytes; never raises for anything the file contains."""
     doc = Document(display_path, None)
@@ -371,23 +438,10 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
         if not text.strip():
             raise _Refused(1, 1, "empty-file", "the file is empty; delete it or write the record")
         _prescan(text)
-        node = _compose(text)
-        if node is None:
-            raise _Refused(
-                1, 1, "empty-file", "the file holds only comments; delete it or write the record"
-            )
-        if node.id == "scalar" and node.tag == _TAG + "null" and not node.value:
-            raise _Refused(
-                1, 1, "empty-file", "the file holds no record; delete it or write the record"
-            )
-        if node.id != "mapping":
-            found = "a list" if node.id == "sequence" else "a single value"
-            raise _Refused(
-                *_mark(node),
-                "not-a-mapping",
-                f"expected a mapping of keys to values, found {found}",
-            )
-        data = _Builder(doc, text).build(node, (), 0)
+        data = _read_fast(doc, text)
+        if data is None:
+            doc = Document(display_path, None)
+            data = _read_root(doc, text, _compose(text))
     except _Refused as refused:
         doc.problems.append(
             Problem(
@@ -401,6 +455,47 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
         doc.sources.clear()
     doc.data = data
     return doc
+
+
+def _read_root(doc: Document, text: str, node: Any, *, fast: bool = False) -> dict[str, Any]:
+    """The document's mapping as plain data, with positions recorded in ``doc``."""
+    if node is None:
+        raise _Refused(
+            1, 1, "empty-file", "the file holds only comments; delete it or write the record"
+        )
+    if node.id == "scalar" and node.tag == _TAG + "null" and not node.value:
+        raise _Refused(
+            1, 1, "empty-file", "the file holds no record; delete it or write the record"
+        )
+    if node.id != "mapping":
+        found = "a list" if node.id == "sequence" else "a single value"
+        raise _Refused(
+            *_mark(node),
+            "not-a-mapping",
+            f"expected a mapping of keys to values, found {found}",
+        )
+    data: dict[str, Any] = _Builder(doc, text, fast=fast).build(node, (), 0)
+    return data
+
+
+def _read_fast(doc: Document, text: str) -> dict[str, Any] | None:
+    """The document read with the fast reader, or ``None`` to read it with ruamel.
+
+    Only a clean record is taken: anything the fast reader fails on or finds a
+    problem in (hostile and broken files, directives) is read again by ruamel,
+    whose messages and places are the ones mokoord reports. So is a plain
+    scalar with ``:`` inside ``[...]``/``{...}`` or one starting with ``?``
+    there: the libyaml inside ruamel refuses those, PyYAML's newer one reads
+    them. Everything else both compose alike.
+    """
+    parser = _fast_parser()
+    if parser is None or _DIRECTIVE_RE.search(text):
+        return None
+    try:
+        data = _read_root(doc, text, parser(text).get_single_node(), fast=True)
+    except Exception:  # anything unusual is left to the reader that reports it
+        return None
+    return None if doc.problems else data
 
 
 def _compose(text: str) -> Any:
