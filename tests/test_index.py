@@ -42,11 +42,11 @@ def _indexed(store: Store, kind: str = "organisation") -> dict[str, str | None]:
     fresh = index.KindIndex(store.root, kind)
     fresh.read()
     for shard in fresh.shards.values():
-        assert shard.load_payloads() is not None
+        assert shard.load_all()
     return {
-        f"{key[0]}/{name}": record_id
+        f"{key[0]}/{name}": facts[0]
         for key, shard in fresh.shards.items()
-        for name, record_id in shard.ids.items()
+        for name, facts in (shard.files or {}).items()
     }
 
 

@@ -106,6 +106,8 @@ class OrganisationFact(NamedTuple):
     fields: tuple[str, ...]
     offered_formats: tuple[str, ...]
     needs: tuple[NeedFact, ...]
+    legal_form: str | None
+    own_rooms: bool
 
     @classmethod
     def of(cls, org: Organisation) -> OrganisationFact:
@@ -121,6 +123,8 @@ class OrganisationFact(NamedTuple):
             tuple(org.fields),
             tuple(org.offered_formats),
             tuple(NeedFact(n.category, n.since, n.closed, n.is_open) for n in org.needs),
+            org.legal_form,
+            bool(org.rooms and org.rooms.own),
         )
 
 
@@ -141,6 +145,8 @@ def organisation_row(org: Organisation) -> tuple[Any, ...]:
         tuple(org.fields),
         tuple(org.offered_formats),
         tuple((n.category, _iso(n.since), _iso(n.closed), n.is_open) for n in org.needs),
+        org.legal_form,
+        bool(org.rooms and org.rooms.own),
     )
 
 
@@ -170,6 +176,8 @@ def organisation_facts(rows: dict[str, tuple[Any, ...]]) -> dict[str, Organisati
                 NeedFact(category, days[since], days[closed], is_open)
                 for category, since, closed, is_open in needs
             ),
+            legal_form,
+            own_rooms,
         )
         for key, (
             name,
@@ -182,6 +190,8 @@ def organisation_facts(rows: dict[str, tuple[Any, ...]]) -> dict[str, Organisati
             fields,
             offered,
             needs,
+            legal_form,
+            own_rooms,
         ) in rows.items()
     }
 

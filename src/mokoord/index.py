@@ -22,12 +22,16 @@ A shard whose files all kept their fingerprints is taken over whole, without
 looking at its entries one by one; a changed file rewrites only its own
 shard, a few hundred records, not the whole kind.
 
-**Two parts per shard.** A shard file holds first what commands need about
-every record (fingerprints, id → file, dates, problems and the facts rows of
-:mod:`mokoord.facts`), then what only an update or a look at a record needs
-(file → id, the records' JSON). The JSON is read only when a
-record is looked at (:class:`~mokoord.records.Records`), so a report over
-100,000 contacts never reads their JSON.
+**Parts of a shard.** A shard file holds first what every command needs
+about every record (fingerprints, id → file, dates, problems and the facts
+rows of :mod:`mokoord.facts`), then what only ``mokoord check`` needs
+(:mod:`mokoord.checkfacts`), then the records' JSON, each read only when its
+record is looked at (:class:`~mokoord.records.Records`); see
+:mod:`mokoord.shards`. A report over 100,000 contacts never reads their JSON.
+
+**Other YAML files.** Files ending in ``.yml`` are kept in a shard of their
+own per folder (bucket :data:`OTHER`): ``mokoord check`` reports them, a load
+leaves them out.
 
 The files live in ``<store>/.mokoord/index/<kind>/`` (marshal of plain data:
 no code can be run by a tampered file, unlike pickle).
@@ -41,7 +45,6 @@ import hashlib
 import marshal
 import os
 import stat
-import sys
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -51,27 +54,26 @@ from typing import Any
 
 from mokoord.errors import Problem
 from mokoord.records import Records
+from mokoord.shards import (
+    Fingerprint,
+    Parsed,
+    Shard,
+    ShardKey,
+    code_stamp,
+)
 
-INDEX_VERSION = 6
 RACY_SECONDS = 2.0
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""
 BUCKETS = 16
-"""Shards per folder."""
+"""Shards per folder for ``*.yaml`` files."""
+OTHER = BUCKETS
+"""The bucket of a folder's ``*.yml`` files."""
 
-_MAGIC = b"MOKIDX06"
-_HEADER = 24
-"""Magic, token (8 bytes) and the length of the first part (8 bytes)."""
-
-Fingerprint = tuple[int, int, int]
 Progress = Callable[[int, int], None]
 """``progress(done, total)``, called while files are parsed."""
 
-Payload = tuple[str, str, str | None, tuple[Any, ...] | None]
-"""A validated record: (its JSON, its id, its date or ``None``, its facts row)."""
-Problems = tuple[tuple[Any, ...], ...]
-ShardKey = tuple[str, int]
-"""(folder relative to the store root, bucket)."""
+__all__ = ["BUCKETS", "OTHER", "KindIndex", "Scan", "code_stamp", "load_kinds", "scan"]
 
 
 def _rows() -> dict[str, Any]:
@@ -98,34 +100,6 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _code_stamp() -> str:
-    """Changes whenever mokoord or its models change: such an index is foreign."""
-    from mokoord import __version__, models
-
-    digest = hashlib.sha1(f"{INDEX_VERSION}:{__version__}".encode())
-    here = Path(__file__).parent
-    # what decides the index's content: this module, the facts rows, the models
-    sources = [
-        Path(__file__),
-        here / "facts.py",
-        *sorted(Path(models.__file__).parent.glob("*.py")),
-    ]
-    for source in sources:
-        with contextlib.suppress(OSError):
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-_STAMP: str | None = None
-
-
-def code_stamp() -> str:
-    global _STAMP
-    if _STAMP is None:
-        _STAMP = _code_stamp()
-    return _STAMP
-
-
 def bucket_of(name: str) -> int:
     """The bucket of a file name: stable across processes and machines."""
     return zlib.crc32(name.encode("utf-8", "surrogateescape")) % BUCKETS
@@ -134,7 +108,8 @@ def bucket_of(name: str) -> int:
 def scan(
     root: Path, folder: str, *, recursive: bool = True
 ) -> dict[ShardKey, dict[str, Fingerprint]]:
-    """Every ``*.yaml`` below ``root/folder`` (hidden entries skipped), by shard: name → fingerprint.
+    """Every ``*.yaml`` (and ``*.yml``) below ``root/folder`` (hidden entries skipped), by
+    shard: name → fingerprint.
 
     This runs on every command over every file, so it is kept lean: one
     ``stat`` per file, no ``Path`` objects. ``recursive=False`` takes only the
@@ -151,7 +126,7 @@ def scan(
             entries = os.scandir(base + relative)
         except OSError:
             continue
-        shards: list[dict[str, Fingerprint]] = [{} for _ in range(BUCKETS)]
+        shards: list[dict[str, Fingerprint]] = [{} for _ in range(BUCKETS + 1)]
         with entries:
             for entry in entries:
                 name = entry.name
@@ -169,6 +144,13 @@ def scan(
                             st.st_size,
                             st.st_ino,
                         )
+                elif name.endswith(".yml"):
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if is_regular(st.st_mode):
+                        shards[OTHER][name] = (st.st_mtime_ns, st.st_size, st.st_ino)
                 elif recursive and entry.is_dir(follow_symlinks=False):
                     stack.append(relative + "/" + name)
         for bucket, files in enumerate(shards):
@@ -203,7 +185,7 @@ class Scan:
         # the child takes the larger half: the parent reads the index meanwhile
         mine_weight, theirs_weight = 0, 0
         for weight, unit, recursive in sorted(self.units, reverse=True):
-            if theirs_weight <= mine_weight + total // 5:
+            if theirs_weight <= mine_weight + total // 2:
                 self.theirs.append((unit, recursive))
                 theirs_weight += weight
             else:
@@ -286,20 +268,18 @@ def _units(root: Path, folders: list[str]) -> list[tuple[int, str, bool]]:
     return units
 
 
-def parse_file(root: str, relative: str, kind: str) -> tuple[str, Payload | None, Problems]:
+def parse_file(root: str, relative: str, kind: str) -> Parsed:
     """Read, parse and validate one file; plain results only (used in worker processes)."""
+    from mokoord.checkfacts import claims_of, file_facts
     from mokoord.dataset import KINDS
     from mokoord.validation import validate_document
     from mokoord.yamlio import read_document
 
-    model = KINDS[kind].model
-    path = Path(root) / relative
-    doc = read_document(path, relative, locate=False)
-    record, problems = validate_document(doc, model)
-    if record is None and doc.data is not None:
-        # Only a failing file needs positions: parse it again to place its problems.
-        record, problems = validate_document(read_document(path, relative), model)
-    payload = None
+    spec = KINDS[kind]
+    doc = read_document(Path(root) / relative, relative)
+    record, problems = validate_document(doc, spec.model)
+    payload = claims = None
+    year = None
     if record is not None:
         when = getattr(record, "date", None)
         row = _rows().get(kind)
@@ -309,7 +289,11 @@ def parse_file(root: str, relative: str, kind: str) -> tuple[str, Payload | None
             when.isoformat() if when is not None else None,
             row(record) if row else None,
         )
-    return relative, payload, tuple(_problem_tuple(p) for p in problems)
+        claims = claims_of(kind, record, doc)
+        if spec.year_of is not None:
+            year = spec.year_of(record)
+    problem_rows = tuple(_problem_tuple(p) for p in problems)
+    return relative, payload, problem_rows, file_facts(doc, record, year), claims
 
 
 def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
@@ -323,187 +307,18 @@ def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
     )
 
 
-def _parse_chunk(root: str, kind: str, relatives: list[str]) -> list[tuple[str, Any, Any]]:
+def _parse_chunk(root: str, kind: str, relatives: list[str], lang: str) -> list[Parsed]:
+    from mokoord import i18n
+
+    if i18n.language() != lang:  # a worker started afresh rather than forked
+        i18n.set_language(lang)
     return [parse_file(root, relative, kind) for relative in relatives]
 
 
-def _interned(value: Any) -> Any:
-    """Strings in a facts row made shared, so the index stores each once."""
-    if isinstance(value, str):
-        return sys.intern(value)
-    if isinstance(value, tuple):
-        return tuple(_interned(item) for item in value)
-    return value
+def _language() -> str:
+    from mokoord.i18n import language
 
-
-class Shard:
-    """The index of the files of one folder whose names fall into one bucket."""
-
-    __slots__ = (
-        "columns",
-        "dates",
-        "fingerprints",
-        "ids",
-        "key",
-        "path",
-        "payloads",
-        "problems",
-        "sources",
-        "token",
-    )
-
-    def __init__(self, key: ShardKey, path: Path) -> None:
-        self.key = key
-        self.path = path
-        self.token = b""
-        self.fingerprints: dict[str, Fingerprint | None] = {}
-        """name → fingerprint, ``None`` when the file was too fresh to trust."""
-        self.ids: dict[str, str | None] = {}
-        """name → the record's id, ``None`` when the file did not validate (read with
-        the JSON, in the second part: only an update needs it)."""
-        self.problems: dict[str, Problems] = {}
-        """name → its problems (only files that have any)."""
-        self.sources: dict[str, str] = {}
-        """id → the file holding it (relative to the store root)."""
-        self.dates: dict[str, str] = {}
-        self.columns: dict[str, tuple[Any, ...]] = {}
-        self.payloads: dict[str, tuple[str, str | None, Any]] | None = None
-        """name → (the record's JSON, its date, its facts row); ``None`` until read
-        (see :meth:`load_payloads`)."""
-
-    # -- reading and writing
-
-    @classmethod
-    def read(cls, path: Path, kind: str) -> Shard | None:
-        """The first part of a shard file; ``None`` when it is unusable."""
-        try:
-            with open(path, "rb") as handle:
-                header = handle.read(_HEADER)
-                if len(header) != _HEADER or header[:8] != _MAGIC:
-                    return None
-                size = int.from_bytes(header[16:], "little")
-                meta = marshal.loads(handle.read(size))
-            stamp, shard_kind, folder, bucket, fingerprints, problems, sources, dates, columns = (
-                meta
-            )
-            if stamp != code_stamp() or shard_kind != kind:
-                return None
-            if not (
-                isinstance(folder, str)
-                and isinstance(bucket, int)
-                and isinstance(fingerprints, dict)
-                and isinstance(problems, dict)
-                and isinstance(sources, dict)
-                and isinstance(dates, dict)
-                and isinstance(columns, dict)
-            ):
-                return None
-        except (OSError, EOFError, ValueError, TypeError):
-            return None
-        shard = cls((folder, bucket), path)
-        shard.token = header[8:16]
-        shard.fingerprints = fingerprints
-        shard.problems = problems
-        shard.sources = sources
-        shard.dates = dates
-        shard.columns = columns
-        return shard
-
-    def load_payloads(self) -> dict[str, tuple[str, str | None, Any]] | None:
-        """The records' JSON, from the same version of the file as the first part."""
-        if self.payloads is None:
-            try:
-                with open(self.path, "rb") as handle:
-                    header = handle.read(_HEADER)
-                    if header[:8] != _MAGIC or header[8:16] != self.token:
-                        return None  # replaced by another command since
-                    handle.seek(_HEADER + int.from_bytes(header[16:], "little"))
-                    ids, payloads = marshal.loads(handle.read())
-            except (OSError, EOFError, ValueError, TypeError):
-                return None
-            if not isinstance(ids, dict) or not isinstance(payloads, dict):
-                return None
-            self.ids, self.payloads = ids, payloads
-        return self.payloads
-
-    def write(self, kind: str) -> None:
-        from mokoord.yamlio import atomic_write
-
-        folder, bucket = self.key
-        meta = marshal.dumps(
-            (
-                code_stamp(),
-                kind,
-                folder,
-                bucket,
-                self.fingerprints,
-                self.problems,
-                self.sources,
-                self.dates,
-                self.columns,
-            )
-        )
-        self.token = os.urandom(8)
-        data = b"".join(
-            (
-                _MAGIC,
-                self.token,
-                len(meta).to_bytes(8, "little"),
-                meta,
-                marshal.dumps((self.ids, self.payloads or {})),
-            )
-        )
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, data)
-
-    # -- updating
-
-    def update(
-        self, parsed: list[tuple[str, Fingerprint | None, Payload | None, Problems]]
-    ) -> None:
-        """Take in freshly parsed files: (name, fingerprint, record, problems)."""
-        payloads = self.payloads if self.payloads is not None else {}
-        for name, fingerprint, payload, problems in parsed:
-            self.fingerprints[name] = fingerprint
-            if problems:
-                self.problems[name] = problems
-            else:
-                self.problems.pop(name, None)
-            if payload is None:
-                self.ids[name] = None
-                payloads.pop(name, None)
-                continue
-            text, record_id, when, row = payload
-            self.ids[name] = sys.intern(record_id)
-            payloads[name] = (text, when and sys.intern(when), _interned(row))
-        self.payloads = payloads
-
-    def remove(self, names: list[str]) -> None:
-        for name in names:
-            del self.fingerprints[name]
-            self.ids.pop(name, None)
-            self.problems.pop(name, None)
-            if self.payloads is not None:
-                self.payloads.pop(name, None)
-
-    def derive(self) -> None:
-        """Rebuild id → file, date and row from the files (the first by name wins an id)."""
-        folder = self.key[0]
-        payloads = self.payloads or {}
-        sources: dict[str, str] = {}
-        dates: dict[str, str] = {}
-        columns: dict[str, tuple[Any, ...]] = {}
-        for name in sorted(self.ids):
-            record_id = self.ids[name]
-            if record_id is None or record_id in sources or name not in payloads:
-                continue
-            sources[record_id] = f"{folder}/{name}"
-            _text, when, row = payloads[name]
-            if when is not None:
-                dates[record_id] = when
-            if row is not None:
-                columns[record_id] = row
-        self.sources, self.dates, self.columns = sources, dates, columns
+    return language()
 
 
 class KindIndex:
@@ -514,6 +329,8 @@ class KindIndex:
         self.kind = kind
         self.folder = root / ".mokoord" / "index" / kind
         self.shards: dict[ShardKey, Shard] = {}
+        self.scanned: dict[ShardKey, dict[str, Fingerprint]] = {}
+        self.write = False
 
     def shard_path(self, key: ShardKey) -> Path:
         digest = hashlib.sha1(key[0].encode("utf-8", "surrogateescape")).hexdigest()[:16]
@@ -542,9 +359,12 @@ class KindIndex:
     ) -> None:
         """Bring the shards up to date with the files, writing the changed ones.
 
-        ``scanned`` is what :func:`scan` found in the kind's folder.
+        ``scanned`` is what :func:`scan` found in the kind's folder. A shard
+        whose problems are worded in another language than the current one
+        has those files read again.
         """
-        racy_ns = time.time_ns() - int(RACY_SECONDS * 1e9)
+        self.scanned, self.write = scanned, write
+        lang = _language()
         for key in [key for key in self.shards if key not in scanned]:
             if write:
                 with contextlib.suppress(OSError):
@@ -553,34 +373,62 @@ class KindIndex:
         changed: dict[ShardKey, list[str]] = {}
         for key, files in scanned.items():
             shard = self.shards.get(key)
-            if shard is not None and shard.fingerprints == files:
+            reword = shard is not None and shard.lang != lang and bool(shard.problems)
+            if shard is not None and shard.fingerprints == files and not reword:
                 continue  # the common case: nothing in this shard changed
-            if shard is None or shard.load_payloads() is None:
+            if shard is None or not shard.load_all():
                 shard = Shard(key, self.shard_path(key))
+                shard.start(lang)
                 self.shards[key] = shard
             known = shard.fingerprints
             shard.remove([name for name in known if name not in files])
-            changed[key] = [name for name, fp in files.items() if known.get(name) != fp]
+            changed[key] = [
+                name
+                for name, fp in files.items()
+                if known.get(name) != fp or (reword and name in shard.problems)
+            ]
         # a shard can have changed by losing files only: it is rewritten all the same
+        self._take_in(changed, lang, progress)
+
+    def _take_in(
+        self, changed: dict[ShardKey, list[str]], lang: str, progress: Progress | None
+    ) -> None:
+        racy_ns = time.time_ns() - int(RACY_SECONDS * 1e9)
         work = [f"{key[0]}/{name}" for key, names in changed.items() for name in names]
         results = {
-            relative: (payload, problems)
-            for relative, payload, problems in (self._parse(sorted(work), progress) if work else [])
+            found[0]: found for found in (self._parse(sorted(work), lang, progress) if work else [])
         }
         for key, names in changed.items():
             shard = self.shards[key]
             parsed = []
             for name in names:
-                fingerprint = scanned[key][name]
-                payload, problems = results[f"{key[0]}/{name}"]
+                fingerprint = self.scanned[key][name]
                 trusted = fingerprint if fingerprint[0] < racy_ns else None
-                parsed.append((name, trusted, payload, problems))
-            shard.update(parsed)
+                parsed.append((name, trusted, results[f"{key[0]}/{name}"]))
+            shard.update(parsed, lang)
             shard.derive()
-            if write:
+            if self.write:
                 shard.write(self.kind)
 
-    def _parse(self, relatives: list[str], progress: Progress | None) -> list[tuple[str, Any, Any]]:
+    def whole(self, key: ShardKey) -> Shard:
+        """The shard with every part read; read from the files again if it was replaced."""
+        shard = self.shards[key]
+        if shard.load_all():
+            if shard.dates is None or shard.columns is None:
+                shard.derive()
+            return shard
+        shard = Shard(key, self.shard_path(key))
+        shard.start(_language())
+        self.shards[key] = shard
+        self._take_in({key: list(self.scanned.get(key, {}))}, shard.lang, None)
+        return shard
+
+    def rows(self, key: ShardKey) -> Shard:
+        """The shard with its records' dates and facts rows read."""
+        shard = self.shards[key]
+        return shard if shard.load_rows() else self.whole(key)
+
+    def _parse(self, relatives: list[str], lang: str, progress: Progress | None) -> list[Parsed]:
         total = len(relatives)
         workers = min(os.cpu_count() or 1, 4)
         if total < PARALLEL_THRESHOLD or workers < 2:
@@ -597,7 +445,8 @@ class KindIndex:
         results = []
         with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = [
-                pool.submit(_parse_chunk, str(self.root), self.kind, chunk) for chunk in chunks
+                pool.submit(_parse_chunk, str(self.root), self.kind, chunk, lang)
+                for chunk in chunks
             ]
             for future in futures:
                 results.extend(future.result())
@@ -610,14 +459,14 @@ class KindIndex:
         folder, _, name = relative.rpartition("/")
         shard = self.shards.get((folder, bucket_of(name)))
         if shard is not None:
-            payloads = shard.load_payloads()
-            if payloads is not None and name in payloads:
-                return payloads[name][0]
+            found = shard.payload(name)
+            if found is not None:
+                return found
         # the shard was replaced by another command since it was read: read the file
-        _, found, _ = parse_file(str(self.root), relative, self.kind)
-        if found is None:
+        _, payload, _, _, _ = parse_file(str(self.root), relative, self.kind)
+        if payload is None:
             raise KeyError(relative)
-        return found[0]
+        return payload[0]
 
 
 def load_kinds(
@@ -633,6 +482,14 @@ def load_kinds(
     file is read (and the index left alone). The files are stat'ed while the
     index is read (:class:`Scan`).
     """
+    for kind, index in open_kinds(root, kinds, use_cache=use_cache, progress=progress).items():
+        yield (kind, *_merged(index))
+
+
+def open_kinds(
+    root: Path, kinds: list[str], *, use_cache: bool = True, progress: Progress | None = None
+) -> dict[str, KindIndex]:
+    """The index of each kind, brought up to date (as :func:`load_kinds` does)."""
     from mokoord.dataset import KINDS
 
     folders = {kind: KINDS[kind].folder for kind in kinds}
@@ -647,7 +504,7 @@ def load_kinds(
         scanned[owner[key[0].split("/", 1)[0]]][key] = files
     for kind, index in indexes.items():
         index.refresh(scanned[kind], write=use_cache, progress=progress)
-        yield (kind, *_merged(index))
+    return indexes
 
 
 def _merged(index: KindIndex) -> tuple[Records[Any], list[Problem], dict[str, str]]:
@@ -659,7 +516,11 @@ def _merged(index: KindIndex) -> tuple[Records[Any], list[Problem], dict[str, st
     columns: dict[str, tuple[Any, ...]] = {}
     problems: list[Problem] = []
     for key in sorted(index.shards):
-        shard = index.shards[key]
+        if key[1] == OTHER:
+            continue  # *.yml files: not records mokoord reads (check reports them)
+        shard = index.rows(key)
+        assert shard.dates is not None
+        assert shard.columns is not None
         for found in shard.problems.values():
             problems.extend(Problem(*p) for p in found)
         if sources.keys().isdisjoint(shard.sources):

@@ -1,0 +1,419 @@
+"""One shard of the index: the files of one folder whose names fall into one bucket.
+
+A shard file holds six parts, each read only by the commands that need it:
+
+1. what every command needs: the files' fingerprints, id → file, and the
+   problems of files that do not validate (and the language they are worded in);
+2. the records' dates and facts rows (:mod:`mokoord.facts`), by id: what
+   loading records needs (``mokoord check`` does not);
+3. a summary of the shard for ``mokoord check``: what its records refer to,
+   their latest date, their terms, open ends, and the facts of the few files
+   with something wrong in their name or place (:func:`~mokoord.checkfacts.summary_of`);
+4. every file's facts and every record's claims (:mod:`mokoord.checkfacts`),
+   read only for a shard whose summary says a claim could be a problem;
+5. where each record's JSON lies in part 6, with its date and facts row;
+6. the records' JSON, one after the other: a record looked at costs one read
+   of its own bytes.
+
+Its header holds a random token written anew with every version of the file.
+A later part is read only from the version whose first part was read; when
+another command replaced the file meanwhile, the caller reads the record's
+YAML file instead. Everything is stored with :mod:`marshal` (plain data: a
+tampered file cannot run code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import marshal
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from mokoord.checkfacts import Claims, FileFacts, summary_of
+
+INDEX_VERSION = 7
+MAGIC = b"MOKIDX07"
+META, ROWS, CHECK, CLAIMS, SPANS, BLOB = range(1, 7)
+PARTS = 5
+"""Parts 1-5 have their length in the header; part 6 is the rest of the file."""
+HEADER = 16 + 8 * PARTS
+"""Magic, token, and the lengths of the parts before the last."""
+BULK_READS = 16
+"""After this many single records of one shard, its whole part 5 is read at once."""
+
+Fingerprint = tuple[int, int, int]
+Problems = tuple[tuple[Any, ...], ...]
+ShardKey = tuple[str, int]
+"""(folder relative to the store root, bucket)."""
+Payload = tuple[str, str, str | None, tuple[Any, ...] | None]
+"""A validated record: (its JSON, its id, its date or ``None``, its facts row)."""
+Parsed = tuple[str, Payload | None, Problems, FileFacts, Claims | None]
+"""A file read: (its path, its record, its problems, its file facts, its claims)."""
+Entry = tuple[str, str | None, Any]
+"""A record in a shard being updated: (its JSON, its date, its facts row)."""
+
+
+def _code_stamp() -> str:
+    """Changes whenever mokoord, its models or its messages change: such an index is foreign."""
+    from mokoord import __version__, models
+
+    digest = hashlib.sha1(f"{INDEX_VERSION}:{__version__}".encode())
+    here = Path(__file__).parent
+    # what decides the index's content: reading, validating, facts, claims, the
+    # models, and the catalogues that word the problems
+    sources = [
+        Path(__file__),
+        *(here / name for name in ("index.py", "facts.py", "checkfacts.py")),
+        *(here / name for name in ("yamlio.py", "validation.py")),
+        *sorted(Path(models.__file__).parent.glob("*.py")),
+        *sorted((here / "locale").glob("*/LC_MESSAGES/*.mo")),
+    ]
+    for source in sources:
+        with contextlib.suppress(OSError):
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+_STAMP: str | None = None
+
+
+def code_stamp() -> str:
+    global _STAMP
+    if _STAMP is None:
+        _STAMP = _code_stamp()
+    return _STAMP
+
+
+def _interned(value: Any) -> Any:
+    """Strings in a facts row made shared, so the index stores each once."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, tuple):
+        return tuple(_interned(item) for item in value)
+    return value
+
+
+class Shard:
+    """The index of the files of one folder whose names fall into one bucket."""
+
+    __slots__ = (
+        "blob",
+        "claims",
+        "columns",
+        "dates",
+        "entries",
+        "files",
+        "fingerprints",
+        "hits",
+        "key",
+        "lang",
+        "lengths",
+        "path",
+        "problems",
+        "records",
+        "sources",
+        "spans",
+        "summary",
+        "token",
+    )
+
+    def __init__(self, key: ShardKey, path: Path) -> None:
+        self.key = key
+        self.path = path
+        self.token = b""
+        self.lengths: tuple[int, ...] = ()
+        self.lang = ""
+        """The language the problems are worded in."""
+        self.fingerprints: dict[str, Fingerprint | None] = {}
+        """name → fingerprint, ``None`` when the file was too fresh to trust."""
+        self.problems: dict[str, Problems] = {}
+        """name → its problems (only files that have any)."""
+        self.sources: dict[str, str] = {}
+        """id → the file holding it (relative to the store root)."""
+        self.dates: dict[str, str] | None = {}
+        """id → ISO date (part 2; ``None`` until read)."""
+        self.columns: dict[str, tuple[Any, ...]] | None = {}
+        """id → facts row (part 2; ``None`` until read)."""
+        self.files: dict[str, FileFacts] | None = None
+        """name → its file facts (part 2; ``None`` until read)."""
+        self.summary: dict[str, Any] = {}
+        self.claims: dict[str, Claims] | None = None
+        """name → its record's claims (part 3; ``None`` until read)."""
+        self.spans: dict[str, tuple[int, int, str | None, Any]] | None = None
+        """name → (offset and length of its JSON in part 5, date, facts row)."""
+        self.blob: bytes | None = None
+        self.hits = 0
+        self.records: dict[str, Entry] | None = None
+        """name → its record, while the shard is being updated (see :meth:`load_all`)."""
+
+    # -- reading
+
+    @classmethod
+    def read(cls, path: Path, kind: str) -> Shard | None:
+        """The first part of a shard file; ``None`` when it is unusable."""
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(HEADER)
+                if len(header) != HEADER or header[:8] != MAGIC:
+                    return None
+                lengths = tuple(
+                    int.from_bytes(header[16 + 8 * i : 24 + 8 * i], "little") for i in range(PARTS)
+                )
+                meta = marshal.loads(handle.read(lengths[0]))
+            stamp, shard_kind, folder, bucket, lang, fingerprints, problems, sources = meta
+            if stamp != code_stamp() or shard_kind != kind:
+                return None
+            if not (
+                isinstance(folder, str)
+                and isinstance(bucket, int)
+                and isinstance(lang, str)
+                and isinstance(fingerprints, dict)
+                and isinstance(problems, dict)
+                and isinstance(sources, dict)
+            ):
+                return None
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        shard = cls((folder, bucket), path)
+        shard.token = header[8:16]
+        shard.lengths = lengths
+        shard.lang = lang
+        shard.fingerprints = fingerprints
+        shard.problems = problems
+        shard.sources = sources
+        shard.dates = shard.columns = None
+        return shard
+
+    def _part(self, number: int, handle: Any = None) -> Any:
+        """Part 2, 3 or 4 (unmarshalled) or 5 (bytes) of the version read; ``None`` if replaced."""
+        if not self.token:
+            return None
+        try:
+            with contextlib.ExitStack() as stack:
+                if handle is None:
+                    handle = stack.enter_context(open(self.path, "rb"))
+                handle.seek(0)
+                if handle.read(16) != MAGIC + self.token:
+                    return None
+                handle.seek(HEADER + sum(self.lengths[: number - 1]))
+                if number == BLOB:
+                    return handle.read()
+                return marshal.loads(handle.read(self.lengths[number - 1]))
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+
+    def load_rows(self) -> bool:
+        """Read part 2: the records' dates and facts rows."""
+        if self.dates is None or self.columns is None:
+            found = self._part(ROWS)
+            if not (isinstance(found, tuple) and len(found) == 2):
+                return False
+            dates, columns = found
+            if not (isinstance(dates, dict) and isinstance(columns, dict)):
+                return False
+            self.dates, self.columns = dates, columns
+        return True
+
+    def load_check(self) -> bool:
+        """Read part 3: the summary of the shard's files and claims."""
+        if not self.summary:
+            found = self._part(CHECK)
+            if not isinstance(found, dict):
+                return False
+            self.summary = found
+        return True
+
+    def load_claims(self) -> bool:
+        """Read part 4: every file's facts and the claims of every valid record."""
+        if self.claims is None or self.files is None:
+            found = self._part(CLAIMS)
+            if not (isinstance(found, tuple) and len(found) == 2):
+                return False
+            files, claims = found
+            if not (isinstance(files, dict) and isinstance(claims, dict)):
+                return False
+            self.files, self.claims = files, claims
+        return True
+
+    def _load_spans(self) -> bool:
+        if self.spans is None:
+            found = self._part(SPANS)
+            if not isinstance(found, dict):
+                return False
+            self.spans = found
+        return True
+
+    def payload(self, name: str) -> str | None:
+        """The JSON of the record in file ``name``; ``None`` if the shard file was replaced."""
+        if self.records is not None:
+            entry = self.records.get(name)
+            return entry[0] if entry else None
+        if not self._load_spans():
+            return None
+        assert self.spans is not None
+        span = self.spans.get(name)
+        if span is None:
+            return None
+        offset, length = span[0], span[1]
+        if self.blob is None:
+            self.hits += 1
+            if self.hits > BULK_READS:
+                self.blob = self._part(BLOB)
+                if self.blob is None:
+                    return None
+            else:
+                return self._read_span(offset, length)
+        return self.blob[offset : offset + length].decode("utf-8")
+
+    def _read_span(self, offset: int, length: int) -> str | None:
+        try:
+            with open(self.path, "rb") as handle:
+                if handle.read(16) != MAGIC + self.token:
+                    return None
+                handle.seek(HEADER + sum(self.lengths) + offset)
+                return handle.read(length).decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def load_all(self) -> bool:
+        """Read every part, as an update needs them; ``False`` if the file was replaced."""
+        if self.records is not None:
+            return True
+        try:
+            with open(self.path, "rb") as handle:
+                if not self.load_claims():
+                    return False
+                spans = self.spans if self.spans is not None else self._part(SPANS, handle)
+                blob = self.blob if self.blob is not None else self._part(BLOB, handle)
+        except OSError:
+            return False
+        if not isinstance(spans, dict) or not isinstance(blob, bytes):
+            return False
+        try:
+            self.records = {
+                name: (blob[offset : offset + length].decode("utf-8"), when, row)
+                for name, (offset, length, when, row) in spans.items()
+            }
+        except (UnicodeDecodeError, ValueError, TypeError):
+            return False
+        return True
+
+    # -- writing
+
+    def write(self, kind: str) -> None:
+        from mokoord.yamlio import atomic_write
+
+        assert self.files is not None
+        assert self.claims is not None
+        assert self.records is not None
+        folder, bucket = self.key
+        meta = marshal.dumps(
+            (
+                code_stamp(),
+                kind,
+                folder,
+                bucket,
+                self.lang,
+                self.fingerprints,
+                self.problems,
+                self.sources,
+            )
+        )
+        rows = marshal.dumps((self.dates, self.columns))
+        check = marshal.dumps(self.summary)
+        claims = marshal.dumps((self.files, self.claims))
+        spans: dict[str, tuple[int, int, str | None, Any]] = {}
+        chunks: list[bytes] = []
+        offset = 0
+        for name, (text, when, row) in self.records.items():
+            data = text.encode("utf-8")
+            spans[name] = (offset, len(data), when, row)
+            chunks.append(data)
+            offset += len(data)
+        where = marshal.dumps(spans)
+        self.token = os.urandom(8)
+        self.lengths = (len(meta), len(rows), len(check), len(claims), len(where))
+        self.spans, self.blob = spans, b"".join(chunks)
+        content = b"".join(
+            (
+                MAGIC,
+                self.token,
+                *(length.to_bytes(8, "little") for length in self.lengths),
+                meta,
+                rows,
+                check,
+                claims,
+                where,
+                self.blob,
+            )
+        )
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, content)
+
+    # -- updating
+
+    def start(self, lang: str) -> None:
+        """Make an empty shard ready to take in files."""
+        self.files, self.claims, self.records = {}, {}, {}
+        self.lang = lang
+
+    def update(self, parsed: list[tuple[str, Fingerprint | None, Parsed]], lang: str) -> None:
+        """Take in freshly read files: (name, fingerprint, what :func:`parse_file` found)."""
+        assert self.files is not None
+        assert self.claims is not None
+        assert self.records is not None
+        if lang != self.lang:
+            self.lang = lang
+        for name, fingerprint, (_relative, payload, problems, facts, claims) in parsed:
+            self.fingerprints[name] = fingerprint
+            if problems:
+                self.problems[name] = problems
+            else:
+                self.problems.pop(name, None)
+            self.files[name] = facts
+            if payload is None or claims is None:
+                self.claims.pop(name, None)
+                self.records.pop(name, None)
+                continue
+            text, _record_id, when, row = payload
+            self.claims[name] = _interned(claims)
+            self.records[name] = (text, when and sys.intern(when), _interned(row))
+
+    def remove(self, names: list[str]) -> None:
+        for name in names:
+            del self.fingerprints[name]
+            self.problems.pop(name, None)
+            for part in (self.files, self.claims, self.records):
+                if part is not None:
+                    part.pop(name, None)
+
+    def derive(self) -> None:
+        """Rebuild id → file, date and row from the files (the first by name wins an id),
+        and the summary of the claims."""
+        assert self.files is not None
+        assert self.records is not None
+        folder = self.key[0]
+        sources: dict[str, str] = {}
+        dates: dict[str, str] = {}
+        columns: dict[str, tuple[Any, ...]] = {}
+        twins: set[str] = set()
+        for name in sorted(self.files):
+            record_id = self.files[name][0]
+            if record_id is None or name not in self.records:
+                continue
+            if record_id in sources:
+                twins.add(name)  # a second file holding an id in this shard
+                continue
+            record_id = sys.intern(record_id)
+            sources[record_id] = f"{folder}/{name}"
+            _text, when, row = self.records[name]
+            if when is not None:
+                dates[record_id] = when
+            if row is not None:
+                columns[record_id] = row
+        self.sources, self.dates, self.columns = sources, dates, columns
+        assert self.claims is not None
+        self.summary = summary_of(folder, self.files, self.claims, twins)
