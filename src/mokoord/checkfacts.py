@@ -250,7 +250,13 @@ def _application(claims: _Gather, app: Application) -> None:
     claims.ref(("organisation",), "organisation", app.organisation)
     for name in ("submitted", "decided", "proof_filed"):
         claims.future((name,), getattr(app, name), name)
-    claims.funding = (
+    claims.funding = funding_of(app, claims.position)
+
+
+def funding_of(app: Application, position: Any = None) -> tuple[Any, ...]:
+    """An application's :data:`FUNDING` claims; ``position(loc)`` places its values."""
+    places = [position((name,)) if position else (0, 0) for name in FUNDING_PLACES]
+    return (
         app.organisation,
         app.programme,
         app.line,
@@ -259,8 +265,11 @@ def _application(claims: _Gather, app: Application) -> None:
         str(app.requested),
         None if app.granted is None else str(app.granted),
         app.months,
-        *(claims.position((name,)) for name in ("requested", "granted", "line", "programme")),
+        *places,
     )
+
+
+FUNDING_PLACES = ("requested", "granted", "line", "programme")
 
 
 _GATHER: dict[str, Any] = {

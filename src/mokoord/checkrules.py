@@ -30,6 +30,7 @@ from mokoord.checkfacts import (
     TERMS,
     Claims,
     claims_of,
+    funding_of,
 )
 from mokoord.dataset import KINDS, Dataset, plain
 from mokoord.errors import Problem, Severity
@@ -466,7 +467,7 @@ class RecordsContext(CheckContext):
         new = self.new.get("application", {})
         sources = self.data.sources
         found: list[Funding] = [
-            (sources.get(("application", app.id), ""), app.id, _funding_of(app))
+            (sources.get(("application", app.id), ""), app.id, funding_of(app))
             for app in self.data.applications.values()
             if app.id not in new
         ]
@@ -474,23 +475,6 @@ class RecordsContext(CheckContext):
 
     def reports(self, path: str) -> bool:
         return path in self.paths
-
-
-def _funding_of(app: Application) -> tuple[Any, ...]:
-    return (
-        app.organisation,
-        app.programme,
-        app.line,
-        app.year,
-        app.status,
-        str(app.requested),
-        None if app.granted is None else str(app.granted),
-        app.months,
-        (0, 0),
-        (0, 0),
-        (0, 0),
-        (0, 0),
-    )
 
 
 def judge_records(
