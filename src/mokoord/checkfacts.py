@@ -77,6 +77,11 @@ TERM_FIELDS: tuple[tuple[str, tuple[str, ...], str], ...] = (
 )
 
 
+_TERM_PATHS: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _kind, _path, _vocabulary in TERM_FIELDS:
+    _TERM_PATHS.setdefault(_kind, []).append((_path, _vocabulary))
+
+
 def walk(value: Any, path: tuple[str, ...], loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
     """Every value at ``path`` below ``value`` (``*``: each list item), with its location."""
     if value is None:
@@ -140,10 +145,9 @@ def claims_of(kind: str, record: Record, doc: Document) -> Claims:
     gather = _GATHER.get(kind)
     if gather is not None:
         gather(claims, record)
-    for term_kind, path, vocabulary in TERM_FIELDS:
-        if term_kind == kind:
-            for loc, term in walk(record, path):
-                claims.at(TERMS, loc, vocabulary, term)
+    for path, vocabulary in _TERM_PATHS.get(kind, ()):
+        for loc, term in walk(record, path):
+            claims.at(TERMS, loc, vocabulary, term)
     if kind in ("organisation", "person"):
         for i, code in enumerate(record.languages):  # type: ignore[attr-defined]
             claims.at(LANGUAGES, ("languages", i), code)

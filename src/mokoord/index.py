@@ -48,7 +48,7 @@ import stat
 import time
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +276,7 @@ def parse_file(root: str, relative: str, kind: str) -> Parsed:
     from mokoord.yamlio import read_document
 
     spec = KINDS[kind]
-    doc = read_document(Path(root) / relative, relative)
+    doc = read_document(root + os.sep + relative, relative)
     record, problems = validate_document(doc, spec.model)
     payload = claims = None
     year = None
@@ -393,18 +393,15 @@ class KindIndex:
     def _take_in(
         self, changed: dict[ShardKey, list[str]], lang: str, progress: Progress | None
     ) -> None:
+        """Read the changed files, then update and write their shards."""
         racy_ns = time.time_ns() - int(RACY_SECONDS * 1e9)
-        work = [f"{key[0]}/{name}" for key, names in changed.items() for name in names]
-        results = {
-            found[0]: found for found in (self._parse(sorted(work), lang, progress) if work else [])
-        }
-        for key, names in changed.items():
+        for key, found in self._parse(changed, lang, progress):
             shard = self.shards[key]
             parsed = []
-            for name in names:
+            for name, result in found.items():
                 fingerprint = self.scanned[key][name]
                 trusted = fingerprint if fingerprint[0] < racy_ns else None
-                parsed.append((name, trusted, results[f"{key[0]}/{name}"]))
+                parsed.append((name, trusted, result))
             shard.update(parsed, lang)
             shard.derive()
             if self.write:
@@ -428,31 +425,60 @@ class KindIndex:
         shard = self.shards[key]
         return shard if shard.load_rows() else self.whole(key)
 
-    def _parse(self, relatives: list[str], lang: str, progress: Progress | None) -> list[Parsed]:
-        total = len(relatives)
+    def _parse(
+        self, changed: dict[ShardKey, list[str]], lang: str, progress: Progress | None
+    ) -> Iterator[tuple[ShardKey, dict[str, Parsed]]]:
+        """Each shard with its changed files read (name → what :func:`parse_file` found).
+
+        With many files they are read in several processes, a few shards to a
+        process at a time; each shard is handed on as soon as its files are
+        read, so that its update and writing overlap the reading of the rest.
+        """
+        root = str(self.root)
+        total = sum(len(names) for names in changed.values())
         workers = min(os.cpu_count() or 1, 4)
         if total < PARALLEL_THRESHOLD or workers < 2:
-            results = []
-            for done, relative in enumerate(relatives, 1):
-                results.append(parse_file(str(self.root), relative, self.kind))
-                if progress and done % 200 == 0:
-                    progress(done, total)
+            done = 0
+            for key, names in changed.items():
+                found = {}
+                for name in names:
+                    found[name] = parse_file(root, f"{key[0]}/{name}", self.kind)
+                    done += 1
+                    if progress and done % 200 == 0:
+                        progress(done, total)
+                yield key, found
             if progress:
                 progress(total, total)
-            return results
+            return
         size = max(200, total // (workers * 8))
-        chunks = [relatives[i : i + size] for i in range(0, total, size)]
-        results = []
+        chunks: list[list[ShardKey]] = [[]]
+        count = 0
+        for key, names in changed.items():
+            chunks[-1].append(key)
+            count += len(names)
+            if count >= size:
+                chunks.append([])
+                count = 0
+        done = 0
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [
-                pool.submit(_parse_chunk, str(self.root), self.kind, chunk, lang)
+            futures = {
+                pool.submit(
+                    _parse_chunk,
+                    root,
+                    self.kind,
+                    [f"{key[0]}/{name}" for key in chunk for name in changed[key]],
+                    lang,
+                ): chunk
                 for chunk in chunks
-            ]
-            for future in futures:
-                results.extend(future.result())
+                if chunk
+            }
+            for future in as_completed(futures):
+                results = {found[0]: found for found in future.result()}
+                for key in futures[future]:
+                    yield key, {name: results[f"{key[0]}/{name}"] for name in changed[key]}
+                done += len(results)
                 if progress:
-                    progress(len(results), total)
-        return results
+                    progress(done, total)
 
     def payload(self, relative: str) -> str:
         """The JSON of the record in ``relative`` (read from the shard, else from the file)."""

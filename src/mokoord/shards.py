@@ -350,8 +350,14 @@ class Shard:
                 self.blob,
             )
         )
-        with contextlib.suppress(OSError):
+        try:
             atomic_write(self.path, content)
+        except OSError:
+            return  # the index stays as it was; this command keeps the shard in memory
+        # Written: the records, files and claims are read from the file when asked
+        # for, so that a command reading 100,000 new files holds few of them at once.
+        self.records = self.claims = self.files = None
+        self.blob = None
 
     # -- updating
 
@@ -379,7 +385,7 @@ class Shard:
                 self.records.pop(name, None)
                 continue
             text, _record_id, when, row = payload
-            self.claims[name] = _interned(claims)
+            self.claims[name] = claims
             self.records[name] = (text, when and sys.intern(when), _interned(row))
 
     def remove(self, names: list[str]) -> None:

@@ -55,6 +55,7 @@ _MAX_PRESCAN_DEPTH = 1000
 Key = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
+_MAP, _SEQ, _STR, _NULL = (_TAG + name for name in ("map", "seq", "str", "null"))
 _CONFLICT_RE = re.compile(r"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 _DEEP_BLOCK_RE = re.compile(rf"^[ \t?-]{{{_MAX_PRESCAN_DEPTH},}}", re.MULTILINE)
 _PLAIN_INT_RE = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$")
@@ -223,16 +224,21 @@ class _Builder:
                 "YAML aliases (*name) are not allowed; write the value out instead",
             )
         self.seen.add(id(node))
-        self.doc.values[loc] = _mark(node)
+        mark = node.start_mark
+        self.doc.values[loc] = (mark.line + 1, mark.column + 1)
         tag: str = node.tag or ""
+        if tag == _STR and node.id == "scalar":  # most values: plain text
+            if flow and self.fast:
+                self._unsure(node)
+            return node.value
         if node.id == "mapping":
-            if tag != _TAG + "map":
+            if tag != _MAP:
                 raise _Refused(
                     *_mark(node), "forbidden-tag", f"YAML tag {_short_tag(tag)} is not allowed"
                 )
             return self._mapping(node, loc, depth, flow or bool(node.flow_style))
         if node.id == "sequence":
-            if tag != _TAG + "seq":
+            if tag != _SEQ:
                 raise _Refused(
                     *_mark(node), "forbidden-tag", f"YAML tag {_short_tag(tag)} is not allowed"
                 )
@@ -284,7 +290,8 @@ class _Builder:
                     )
                 )
                 continue
-            self.doc.keys[child] = _mark(key_node)
+            mark = key_node.start_mark
+            self.doc.keys[child] = (mark.line + 1, mark.column + 1)
             result[key] = self.build(value_node, child, depth + 1, flow)
         return result
 
@@ -404,7 +411,9 @@ def _fast_parser() -> Any:
             for char in first:
                 # ruamel compiles its patterns lazily: take the compiled pattern's match
                 rules.setdefault(char, []).append((tag, regexp.match))
-    tags = {ScalarNode: _TAG + "str", SequenceNode: _TAG + "seq", MappingNode: _TAG + "map"}
+    tags = {ScalarNode: _STR, SequenceNode: _SEQ, MappingNode: _MAP}
+    known: dict[str, str] = {}
+    """plain scalar → its tag: values repeat (keys, dates, terms), matching is dear"""
 
     class Parser(CParser):  # type: ignore[misc]
         # The composer tells the resolver where it descends, for path-dependent
@@ -415,9 +424,14 @@ def _fast_parser() -> Any:
 
         def resolve(self, kind: Any, value: str, implicit: tuple[bool, bool]) -> str:
             if kind is ScalarNode and implicit[0]:
-                for tag, match in rules.get(value[:1], ()):
-                    if match(value):
-                        return tag
+                found = known.get(value)
+                if found is None:
+                    found = next(
+                        (tag for tag, match in rules.get(value[:1], ()) if match(value)), _STR
+                    )
+                    if len(known) < 100_000:
+                        known[value] = found
+                return found
             return tags[kind]
 
     return Parser
@@ -524,26 +538,27 @@ def _compose(text: str) -> Any:
         raise _Refused(line, column, "yaml-syntax", f"invalid YAML: {message}") from None
 
 
-def read_document(path: Path, display_path: str, *, locate: bool = True) -> Document:
+def read_document(path: Path | str, display_path: str, *, locate: bool = True) -> Document:
     """Read and parse a file; unreadable files become a problem, not an exception."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return Document(
-                display_path,
-                None,
-                [
-                    Problem(
-                        display_path,
-                        1,
-                        1,
-                        "error",
-                        "file-too-large",
-                        f"the file is {size // 1024} KiB; a record is at most 1 MiB",
-                    )
-                ],
-            )
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                return Document(
+                    display_path,
+                    None,
+                    [
+                        Problem(
+                            display_path,
+                            1,
+                            1,
+                            "error",
+                            "file-too-large",
+                            f"the file is {size // 1024} KiB; a record is at most 1 MiB",
+                        )
+                    ],
+                )
+            raw = handle.read()
     except OSError as exc:
         return Document(
             display_path,
