@@ -34,6 +34,7 @@ from mokoord.models import (
 from mokoord.records import Records, between
 
 R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,15 @@ class Dataset:
     _org_facts: dict[str, OrganisationFact] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def derived(self, name: str, make: Callable[[Dataset], T]) -> T:
+        """``make(self)``, made once per dataset: a figure over many records that several
+        queries need (persons per organisation, referrals per institution)."""
+        if name not in self._derived:
+            self._derived[name] = make(self)
+        found: T = self._derived[name]
+        return found
 
     def records(self, kind: str) -> Mapping[str, Any]:
         result: Mapping[str, Any] = getattr(self, KINDS[kind].folder)

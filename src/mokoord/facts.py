@@ -1,13 +1,19 @@
-"""Compact facts about contacts and organisations, for statistics over all of them.
+"""Compact facts about records, for statistics and listings over all of them.
 
 A report counts contacts by channel, topic, month and organisation, counts
 referrals by outcome, and takes the registry as of a day; it needs a few
 fields of every contact and organisation, not the whole validated record. The
-index keeps these fields as a row beside each record (:func:`contact_row`,
-:func:`organisation_row`), so a warm report reads 100,000 contacts and 5,000
-organisations without building a single model; a store read without the
-index gives the same facts from the models (``ContactFact.of``,
+index keeps these fields as a row beside each record (:data:`ROWS`:
+:func:`contact_row`, :func:`organisation_row` and one for persons, events,
+cooperations and applications), so a warm report reads 100,000 contacts and
+5,000 organisations without building a single model; a store read without
+the index gives the same facts from the models (``ContactFact.of``,
 ``OrganisationFact.of``).
+
+Listings use the rows to pick the few records they show before building
+them: :func:`mentioning` gives the records that name an organisation (a
+contact, a person, an event, a cooperation, an application), building only
+those.
 
 Rows hold plain values only (strings, booleans, tuples; dates as ISO
 strings), because the index stores them with :mod:`marshal`.
@@ -16,10 +22,21 @@ strings), because the index stores them with :mod:`marshal`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple, TypeVar
 
-from mokoord.models import Contact, Organisation
+from mokoord.models import (
+    Application,
+    Contact,
+    Cooperation,
+    Event,
+    Organisation,
+    Person,
+)
+from mokoord.models.organisation import PIPELINE
+from mokoord.records import Records
+
+R = TypeVar("R")
 
 
 class ReferralFact(NamedTuple):
@@ -50,13 +67,17 @@ class ContactFact(NamedTuple):
 
 
 def contact_row(contact: Contact) -> tuple[Any, ...]:
-    """The facts of a contact as plain values (what the index stores beside its id and date)."""
+    """The facts of a contact as plain values (what the index stores beside its id and date):
+    organisations, planned, channel, topics, referrals as (institution, outcome), and the
+    follow-up as (date, done) or ``None``."""
+    follow = contact.follow_up
     return (
         tuple(contact.organisations),
         contact.planned,
         contact.channel,
         tuple(contact.topics),
         tuple((r.institution, r.outcome) for r in contact.referrals),
+        (follow.date.isoformat(), _iso(follow.done)) if follow else None,
     )
 
 
@@ -82,7 +103,7 @@ def contact_facts(rows: dict[str, tuple[Any, ...]], dates: dict[str, str]) -> li
                 tuple(map(referral, referrals)) if referrals else (),
             ),
         )
-        for key, (organisations, planned, channel, topics, referrals) in rows.items()
+        for key, (organisations, planned, channel, topics, referrals, _follow_up) in rows.items()
     ]
 
 
@@ -108,6 +129,18 @@ class OrganisationFact(NamedTuple):
     needs: tuple[NeedFact, ...]
     legal_form: str | None
     own_rooms: bool
+    aliases: tuple[str, ...]
+    languages: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    @property
+    def open_needs(self) -> list[NeedFact]:
+        return [need for need in self.needs if need.is_open]
+
+    @property
+    def in_outreach(self) -> bool:
+        """As :attr:`Organisation.in_outreach`."""
+        return self.status in PIPELINE
 
     @classmethod
     def of(cls, org: Organisation) -> OrganisationFact:
@@ -125,6 +158,9 @@ class OrganisationFact(NamedTuple):
             tuple(NeedFact(n.category, n.since, n.closed, n.is_open) for n in org.needs),
             org.legal_form,
             bool(org.rooms and org.rooms.own),
+            tuple(org.aliases),
+            tuple(org.languages),
+            tuple(org.tags),
         )
 
 
@@ -147,6 +183,11 @@ def organisation_row(org: Organisation) -> tuple[Any, ...]:
         tuple((n.category, _iso(n.since), _iso(n.closed), n.is_open) for n in org.needs),
         org.legal_form,
         bool(org.rooms and org.rooms.own),
+        tuple(org.aliases),
+        tuple(org.languages),
+        tuple(org.tags),
+        org.goals,
+        org.notes,
     )
 
 
@@ -178,6 +219,9 @@ def organisation_facts(rows: dict[str, tuple[Any, ...]]) -> dict[str, Organisati
             ),
             legal_form,
             own_rooms,
+            aliases,
+            languages,
+            tags,
         )
         for key, (
             name,
@@ -192,6 +236,11 @@ def organisation_facts(rows: dict[str, tuple[Any, ...]]) -> dict[str, Organisati
             needs,
             legal_form,
             own_rooms,
+            aliases,
+            languages,
+            tags,
+            _goals,
+            _notes,
         ) in rows.items()
     }
 
@@ -201,5 +250,86 @@ def _days(isos: Iterable[str]) -> dict[str, dt.date]:
     return {iso: dt.date.fromisoformat(iso) for iso in set(isos)}
 
 
-ROWS = {"contact": contact_row, "organisation": organisation_row}
+def search_texts(
+    records: Mapping[str, Organisation],
+) -> dict[str, tuple[str, tuple[str, ...], str | None, str | None]]:
+    """id → (name, aliases, goals, notes) of every organisation, from the rows where kept."""
+    rows = rows_of(records)
+    if rows is not None:
+        return {key: (row[0], row[12], row[15], row[16]) for key, row in rows.items()}
+    return {
+        key: (org.name, tuple(org.aliases), org.goals, org.notes) for key, org in records.items()
+    }
+
+
+def person_row(person: Person) -> tuple[Any, ...]:
+    """A person's organisation and name."""
+    return (person.organisation, person.name)
+
+
+def event_row(event: Event) -> tuple[Any, ...]:
+    """The organisations an event names: attending, organising or hosting it."""
+    named = [a.organisation for a in event.attendance] + list(event.organisers)
+    if event.place_org:
+        named.append(event.place_org)
+    return (tuple(dict.fromkeys(named)),)
+
+
+def cooperation_row(coop: Cooperation) -> tuple[Any, ...]:
+    return (coop.organisation, coop.partner)
+
+
+def application_row(app: Application) -> tuple[Any, ...]:
+    return (app.organisation, app.programme, app.year)
+
+
+ROWS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
+    "contact": contact_row,
+    "organisation": organisation_row,
+    "person": person_row,
+    "event": event_row,
+    "cooperation": cooperation_row,
+    "application": application_row,
+}
 """Kinds whose records the index keeps facts rows for, and how to make the rows."""
+
+_NAMED: dict[type, Callable[[tuple[Any, ...]], Iterable[str]]] = {
+    Contact: lambda row: row[0],
+    Person: lambda row: (row[0],),
+    Event: lambda row: row[0],
+    Cooperation: lambda row: row[:2],
+    Application: lambda row: (row[0],),
+}
+
+
+def rows_of(records: Mapping[str, Any]) -> dict[str, tuple[Any, ...]] | None:
+    """The facts rows of every record, when the mapping keeps them (read through the index)."""
+    if isinstance(records, Records) and len(records.columns()) == len(records):
+        return records.columns()
+    return None
+
+
+def mentioning(records: Mapping[str, R], org_id: str) -> list[R]:
+    """Of contacts, persons, events, cooperations or applications: those that name the
+    organisation, built from the rows without building the others; where there are no
+    rows, all of them. Either way the caller tests each record itself."""
+    rows = rows_of(records)
+    if rows is None or not isinstance(records, Records) or records.model not in _NAMED:
+        return list(records.values())
+    named = _NAMED[records.model]
+    return [records[key] for key, row in rows.items() if org_id in named(row)]
+
+
+def selected(records: Mapping[str, R], wanted: Callable[[tuple[Any, ...]], bool]) -> list[R]:
+    """The records whose facts row ``wanted`` picks (all of them where there are no rows);
+    the caller tests each record itself."""
+    rows = rows_of(records)
+    if rows is None:
+        return list(records.values())
+    return [records[key] for key, row in rows.items() if wanted(row)]
+
+
+def open_follow_up(row: tuple[Any, ...]) -> str | None:
+    """The ISO date of a contact's follow-up while it is not done (from its row)."""
+    follow = row[5]
+    return follow[0] if follow is not None and follow[1] is None else None

@@ -22,7 +22,7 @@ M = TypeVar("M", bound=BaseModel)
 class Records(Mapping[str, M], Generic[M]):
     """id → model, validated on first access."""
 
-    __slots__ = ("_columns", "_dates", "_fetch", "_models", "_sources", "_validate")
+    __slots__ = ("_columns", "_dates", "_fetch", "_models", "_sources", "_validate", "model")
 
     def __init__(
         self,
@@ -33,6 +33,7 @@ class Records(Mapping[str, M], Generic[M]):
         columns: dict[str, tuple[Any, ...]] | None = None,
     ) -> None:
         """``sources``: id → file; ``fetch(file)``: the record's JSON."""
+        self.model = model
         self._sources = sources
         self._fetch = fetch
         self._dates = dates or {}
