@@ -14,6 +14,7 @@ from typing import Any
 from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
 from mokoord.errors import NotFound, UsageError
+from mokoord.facts import OrganisationFact, mentioning, rows_of, search_texts
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
 from mokoord.models.organisation import NEED_STATUSES, STATUSES
 from mokoord.textmatch import fold, fold_variants, pick
@@ -109,7 +110,7 @@ def normalise_status(text: str) -> str:
 
 def names_of(data: Dataset) -> dict[str, list[str]]:
     """Organisation id → the names it goes by (name and aliases)."""
-    return {org.id: [org.name, *org.aliases] for org in data.organisations.values()}
+    return {key: [org.name, *org.aliases] for key, org in data.organisation_facts().items()}
 
 
 def not_found(data: Dataset, org_id: str, flag: str | None = None) -> NotFound:
@@ -117,9 +118,8 @@ def not_found(data: Dataset, org_id: str, flag: str | None = None) -> NotFound:
     matches = pick(org_id.replace("-", " "), names_of(data), limit=3, cutoff=50.0)
     hint = None
     if matches:
-        hint = "did you mean: " + ", ".join(
-            f"{m.key} ({data.organisations[m.key].name})" for m in matches
-        )
+        facts = data.organisation_facts()
+        hint = "did you mean: " + ", ".join(f"{m.key} ({facts[m.key].name})" for m in matches)
     else:
         hint = "find the id with: mokoord search TEXT"
     prefix = f"{flag}: " if flag else ""
@@ -137,19 +137,39 @@ def get_org(data: Dataset, org_id: str, flag: str | None = None) -> Organisation
 def persons_of(data: Dataset, org_id: str) -> list[Person]:
     """The contact persons whose ``organisation`` is ``org_id``, by id."""
     return sorted(
-        (p for p in data.persons.values() if p.organisation == org_id), key=lambda p: p.id
+        (p for p in mentioning(data.persons, org_id) if p.organisation == org_id),
+        key=lambda p: p.id,
     )
+
+
+def person_counts(data: Dataset) -> dict[str, int]:
+    """Organisation id → how many contact persons it has (counted once per dataset)."""
+
+    def count(data: Dataset) -> dict[str, int]:
+        rows = rows_of(data.persons)
+        owners = (
+            [row[0] for row in rows.values()]
+            if rows is not None
+            else [person.organisation for person in data.persons.values()]
+        )
+        counts: dict[str, int] = {}
+        for owner in owners:
+            if owner:
+                counts[owner] = counts.get(owner, 0) + 1
+        return counts
+
+    return data.derived("person-counts", count)
 
 
 # --------------------------------------------------------------------------- staleness
 
 
-def stale_since(org: Organisation) -> dt.date | None:
+def stale_since(org: Organisation | OrganisationFact) -> dt.date | None:
     """The date the record was last confirmed: ``last_verified``, else ``known_since``."""
     return org.last_verified or org.known_since
 
 
-def is_stale(org: Organisation, months: int, today: dt.date) -> bool:
+def is_stale(org: Organisation | OrganisationFact, months: int, today: dt.date) -> bool:
     """Not verified for more than ``months`` months (never verified and no
     ``known_since`` counts as stale)."""
     since = stale_since(org)
@@ -177,8 +197,10 @@ class Filters:
 
 def filter_organisations(
     data: Dataset, filters: Filters, today: dt.date | None = None
-) -> list[Organisation]:
-    """The organisations matching every filter, sorted by name.
+) -> list[OrganisationFact]:
+    """The organisations matching every filter, sorted by name, as their facts
+    (:class:`~mokoord.facts.OrganisationFact`: what a listing shows, without
+    building the records).
 
     Declined organisations (§2.4) are left out unless the filter asks for the
     status ``declined`` or ``include_declined`` is set.
@@ -186,7 +208,7 @@ def filter_organisations(
     today = today or dt.date.today()
     months = data.config.settings.stale_after_months
     result = []
-    for org in data.organisations.values():
+    for org in data.organisation_facts().values():
         if filters.status is not None and org.status != filters.status:
             continue
         if (
@@ -230,7 +252,9 @@ LIST_COLUMNS: tuple[str, ...] = (
 """Keys of ``list --json`` rows and columns of ``list --csv``, in order."""
 
 
-def list_row(org: Organisation, data: Dataset, today: dt.date | None = None) -> dict[str, Any]:
+def list_row(
+    org: Organisation | OrganisationFact, data: Dataset, today: dt.date | None = None
+) -> dict[str, Any]:
     """One organisation as a row of ``list --json``/``--csv`` (stable keys)."""
     today = today or dt.date.today()
     return {
@@ -243,7 +267,7 @@ def list_row(org: Organisation, data: Dataset, today: dt.date | None = None) -> 
         "languages": list(org.languages),
         "tags": list(org.tags),
         "open_needs": [need.category for need in org.open_needs],
-        "persons": len(persons_of(data, org.id)),
+        "persons": person_counts(data).get(org.id, 0),
         "last_verified": org.last_verified,
         "stale": is_stale(org, data.config.settings.stale_after_months, today),
     }
@@ -311,19 +335,23 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     if not words:
         return []
     phrase = " ".join(fold(word) for word in text.split())
-    persons: dict[str, list[Person]] = {}
-    for person in data.persons.values():
-        if person.organisation:
-            persons.setdefault(person.organisation, []).append(person)
-    hits = []
-    for org in data.organisations.values():
-        candidates: list[tuple[str, str]] = [("name", org.name), ("id", org.id)]
-        candidates += [("alias", alias) for alias in org.aliases]
-        candidates += [(f"person {p.id}", p.name) for p in persons.get(org.id, [])]
-        if org.goals:
-            candidates.append(("goals", org.goals))
-        if org.notes:
-            candidates.append(("notes", org.notes))
+    persons: dict[str, list[tuple[str, str]]] = {}
+    rows = rows_of(data.persons)
+    for key in data.persons:
+        owner, name = rows[key] if rows is not None else _owner_and_name(data.persons[key])
+        if owner:
+            persons.setdefault(owner, []).append((key, name))
+    found = []
+    for key, (name, aliases, goals, notes) in search_texts(data.organisations).items():
+        candidates: list[tuple[str, str]] = [("name", name), ("id", key)]
+        candidates += [("alias", alias) for alias in aliases]
+        candidates += [
+            (f"person {person}", person_name) for person, person_name in persons.get(key, [])
+        ]
+        if goals:
+            candidates.append(("goals", goals))
+        if notes:
+            candidates.append(("notes", notes))
         score = 0.0
         matched: list[str] = []
         for where, value in candidates:
@@ -337,9 +365,15 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
                 score = max(score, weight * quality)
         if score > 0.0:
             score += min(len(matched) - 1, 3)  # small bonus for matching in several places
-            hits.append(Hit(org, round(score, 1), matched))
-    hits.sort(key=lambda h: (-h.score, fold(h.org.name), h.org.id))
-    return hits[:limit]
+            found.append((round(score, 1), fold(name), key, matched))
+    found.sort(key=lambda hit: (-hit[0], hit[1], hit[2]))
+    return [
+        Hit(data.organisations[key], score, matched) for score, _name, key, matched in found[:limit]
+    ]
+
+
+def _owner_and_name(person: Person) -> tuple[str | None, str]:
+    return person.organisation, person.name
 
 
 # --------------------------------------------------------------------------- one organisation
@@ -355,7 +389,7 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
     """
     org = get_org(data, org_id)
     contacts = sorted(
-        (c for c in data.contacts.values() if org_id in c.organisations),
+        (c for c in mentioning(data.contacts, org_id) if org_id in c.organisations),
         key=lambda c: (c.date, c.id),
     )
     done = [c for c in contacts if not c.planned]
@@ -375,7 +409,7 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
         for r in c.referrals
     ]
     events = []
-    for event in sorted(data.events.values(), key=lambda e: (e.date, e.id)):
+    for event in sorted(mentioning(data.events, org_id), key=lambda e: (e.date, e.id)):
         roles = []
         attendance = next((a for a in event.attendance if a.organisation == org_id), None)
         if attendance is not None:
@@ -403,7 +437,7 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
             "until": coop.until,
             "topic": coop.topic,
         }
-        for coop in sorted(data.cooperations.values(), key=lambda c: (c.since, c.id))
+        for coop in sorted(mentioning(data.cooperations, org_id), key=lambda c: (c.since, c.id))
         if org_id in (coop.organisation, coop.partner)
     ]
     applications = [
@@ -416,7 +450,7 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
             "requested": app.requested,
             "granted": app.granted,
         }
-        for app in sorted(data.applications.values(), key=lambda a: (a.year, a.id))
+        for app in sorted(mentioning(data.applications, org_id), key=lambda a: (a.year, a.id))
         if app.organisation == org_id
     ]
     return {

@@ -68,10 +68,10 @@ def _validated_org(data: dict[str, Any], config: "Config", what: str) -> "Organi
     return org
 
 
-def _load(ctx: typer.Context) -> "tuple[Store, Dataset]":
+def _load(ctx: typer.Context, kinds: tuple[str, ...] | None = None) -> "tuple[Store, Dataset]":
     st = state(ctx)
     store = st.store()
-    return store, store.load()
+    return store, store.load(kinds)
 
 
 def _org_file(store: "Store", org_id: str) -> "Path":
@@ -398,7 +398,7 @@ def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = Fa
     from rich.table import Table
 
     from mokoord import formatting as fmt
-    from mokoord.register import summary
+    from mokoord.register import persons_of, summary
 
     _, data = _load(ctx)
     info = summary(data, org_id)
@@ -471,7 +471,7 @@ def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = Fa
     if org.notes:
         out.print(f"  Notizen: {_esc(org.notes)}")
 
-    persons = [p for p in data.persons.values() if p.organisation == org_id]
+    persons = persons_of(data, org_id)
     out.print(f"\n[bold]Ansprechpersonen[/] ({len(persons)})")
     if persons:
         table = Table(box=None, pad_edge=False)
@@ -598,7 +598,7 @@ def list_(
 
     if json_output and csv_output:
         raise UsageError("choose one of --json and --csv")
-    _, data = _load(ctx)
+    _, data = _load(ctx, ("organisation", "person"))
     config = data.config
     for value, vocabulary, flag in (
         (field, "fields", "--field"),
@@ -703,7 +703,7 @@ def search(
     from mokoord import formatting as fmt
     from mokoord.register import search as run_search
 
-    _, data = _load(ctx)
+    _, data = _load(ctx, ("organisation", "person"))
     hits = run_search(data, " ".join(text))
     if json_output:
         print_json(
