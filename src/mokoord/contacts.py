@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from mokoord.dataset import Dataset, plain
 from mokoord.errors import NotFound, UsageError
+from mokoord.facts import dates_of, mentioning, open_follow_up, rows_of, selected
 from mokoord.models import Contact, FollowUp, Institution, Organisation, Person, Referral
 from mokoord.models.activity import Outcome
 from mokoord.slugs import random_suffix, slugify
@@ -147,7 +148,11 @@ def persons_of(data: Dataset, organisation_ids: Iterable[str]) -> list[Person]:
     """The contact persons of these organisations, by name."""
     wanted = set(organisation_ids)
     return sorted(
-        (p for p in data.persons.values() if p.organisation in wanted),
+        (
+            p
+            for p in selected(data.persons, lambda row: row[0] in wanted)
+            if p.organisation in wanted
+        ),
         key=lambda p: (fold(p.name), p.id),
     )
 
@@ -322,6 +327,19 @@ def filter_contacts(contacts: Iterable[Contact], where: ContactFilter) -> list[C
     return sorted(result, key=lambda c: (c.date, c.id), reverse=True)
 
 
+def find_contacts(data: Dataset, where: ContactFilter) -> list[Contact]:
+    """:func:`filter_contacts` over the store's contacts, building only those it could pick."""
+    if where.organisation is not None:
+        candidates: Iterable[Contact] = mentioning(data.contacts, where.organisation)
+    elif where.year is not None and where.start is None and where.end is None:
+        candidates = data.contacts_between(dt.date(where.year, 1, 1), dt.date(where.year, 12, 31))
+    elif where.start is not None or where.end is not None:
+        candidates = data.contacts_between(where.start or dt.date.min, where.end or dt.date.max)
+    else:
+        candidates = data.contacts.values()
+    return filter_contacts(candidates, where)
+
+
 def contact_json(contact: Contact) -> dict[str, Any]:
     """The documented JSON form of a contact (stable keys, every key always present)."""
     return {
@@ -415,9 +433,16 @@ def referral_rows(
     data: Dataset, *, pending: bool = False, institution: str | None = None
 ) -> list[ReferralRow]:
     """Every referral (only pending ones, only to one institution), newest first."""
+
+    def wanted(row: tuple[Any, ...]) -> bool:
+        return any(
+            (not pending or outcome == "pending") and (institution is None or target == institution)
+            for target, outcome in row[4]
+        )
+
     rows = [
         ReferralRow(contact, i, referral)
-        for contact in data.contacts.values()
+        for contact in selected(data.contacts, wanted)
         for i, referral in enumerate(contact.referrals)
         if (not pending or referral.outcome == "pending")
         and (institution is None or referral.institution == institution)
@@ -575,12 +600,25 @@ class Agenda:
 
 def _visible(contact: Contact, data: Dataset) -> bool:
     """False when every organisation of the contact is declined (§2.4)."""
-    orgs = [data.organisations.get(o) for o in contact.organisations]
+    facts = data.organisation_facts()
+    orgs = [facts.get(o) for o in contact.organisations]
     return not orgs or any(org is None or org.status != "declined" for org in orgs)
 
 
 def last_contacts(data: Dataset, today: dt.date) -> dict[str, dt.date]:
     """Organisation id → date of its latest contact that took place (planned ones left out)."""
+    rows = rows_of(data.contacts)
+    if rows is not None:  # from the index: ISO dates compare as dates do
+        dates, until = dates_of(data.contacts), today.isoformat()
+        latest: dict[str, str] = {}
+        for key, row in rows.items():
+            day = dates[key]
+            if row[1] or day > until:
+                continue
+            for org in row[0]:
+                if day > latest.get(org, ""):
+                    latest[org] = day
+        return {org: dt.date.fromisoformat(day) for org, day in latest.items()}
     last: dict[str, dt.date] = {}
     for contact in data.contacts.values():
         if contact.planned or contact.date > today:
@@ -589,6 +627,30 @@ def last_contacts(data: Dataset, today: dt.date) -> dict[str, dt.date]:
             if org not in last or contact.date > last[org]:
                 last[org] = contact.date
     return last
+
+
+def _on_agenda(data: Dataset, today: dt.date, horizon: dt.date) -> list[Contact]:
+    """The contacts that could be on the agenda: an open follow-up due by ``horizon``, a
+    planned date in ``[today, horizon]``, a referral pending long. Where the index keeps
+    facts rows, only those are built; otherwise all (the agenda tests each exactly)."""
+    rows = rows_of(data.contacts)
+    if rows is None:
+        return list(data.contacts.values())
+    dates = dates_of(data.contacts)
+    first, last = today.isoformat(), horizon.isoformat()
+    pending_days = data.config.settings.referral_pending_days
+    long_ago = (today - dt.timedelta(days=pending_days)).isoformat()
+    wanted = []
+    for key, row in rows.items():
+        due = open_follow_up(row)
+        day = dates[key]
+        if (
+            (due is not None and due <= last)
+            or (row[1] and first <= day <= last)
+            or (day < long_ago and any(outcome == "pending" for _i, outcome in row[4]))
+        ):
+            wanted.append(key)
+    return [data.contacts[key] for key in wanted]
 
 
 def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
@@ -602,7 +664,7 @@ def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
     settings = data.config.settings
     agenda = Agenda(today=today, days=days)
     horizon = today + dt.timedelta(days=days)
-    for contact in data.contacts.values():
+    for contact in _on_agenda(data, today, horizon):
         if not _visible(contact, data):
             continue
         follow = contact.follow_up
@@ -629,13 +691,8 @@ def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
     agenda.planned.sort(key=lambda c: (c.date, c.id))
     agenda.referrals.sort(key=lambda r: (r.contact.date, r.contact.id, r.index))
     last = last_contacts(data, today)
-    arranged = {
-        org
-        for contact in data.contacts.values()
-        if contact.planned and contact.date >= today
-        for org in contact.organisations
-    }
-    for org in data.organisations.values():
+    arranged = _arranged(data, today)
+    for org in data.organisation_facts().values():
         if org.status != "cooperating" or org.id in arranged:
             continue
         seen = last.get(org.id)
@@ -643,11 +700,27 @@ def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
             since = org.status_since or org.known_since
             if since is not None and (today - since).days <= settings.quiet_after_days:
                 continue
-            agenda.quiet.append(QuietItem(org, None, None))
+            agenda.quiet.append(QuietItem(data.organisations[org.id], None, None))
         elif (today - seen).days >= settings.quiet_after_days:
-            agenda.quiet.append(QuietItem(org, seen, (today - seen).days))
+            agenda.quiet.append(QuietItem(data.organisations[org.id], seen, (today - seen).days))
     agenda.quiet.sort(key=lambda q: (q.last_contact or dt.date.min, q.organisation.id))
     return agenda
+
+
+def _arranged(data: Dataset, today: dt.date) -> set[str]:
+    """Organisations with a planned contact today or later."""
+    rows = rows_of(data.contacts)
+    if rows is not None:
+        dates, first = dates_of(data.contacts), today.isoformat()
+        return {
+            org for key, row in rows.items() if row[1] and dates[key] >= first for org in row[0]
+        }
+    return {
+        org
+        for contact in data.contacts.values()
+        if contact.planned and contact.date >= today
+        for org in contact.organisations
+    }
 
 
 def agenda_json(agenda: Agenda, data: Dataset) -> dict[str, Any]:
@@ -700,9 +773,28 @@ def build_institution(raw: Mapping[str, Any]) -> Institution:
         raise UsageError(_validation_message(exc)) from None
 
 
+def referral_counts(data: Dataset) -> dict[str, tuple[int, int]]:
+    """Institution id → (referrals to it, those pending), counted once per dataset."""
+
+    def count(data: Dataset) -> dict[str, tuple[int, int]]:
+        rows = rows_of(data.contacts)
+        referrals = (
+            (pair for row in rows.values() for pair in row[4])
+            if rows is not None
+            else ((r.institution, r.outcome) for c in data.contacts.values() for r in c.referrals)
+        )
+        counts: dict[str, tuple[int, int]] = {}
+        for institution, outcome in referrals:
+            total, pending = counts.get(institution, (0, 0))
+            counts[institution] = (total + 1, pending + (outcome == "pending"))
+        return counts
+
+    return data.derived("referral-counts", count)
+
+
 def institution_json(inst: Institution, data: Dataset) -> dict[str, Any]:
     """The documented JSON form of an institution, with its referral counts."""
-    rows = referral_rows(data, institution=inst.id)
+    total, pending = referral_counts(data).get(inst.id, (0, 0))
     return {
         "id": inst.id,
         "name": inst.name,
@@ -713,6 +805,6 @@ def institution_json(inst: Institution, data: Dataset) -> dict[str, Any]:
         "email": str(inst.email) if inst.email else None,
         "phone": inst.phone,
         "website": inst.website,
-        "referrals": len(rows),
-        "pending": sum(1 for r in rows if r.referral.outcome == "pending"),
+        "referrals": total,
+        "pending": pending,
     }

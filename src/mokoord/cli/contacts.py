@@ -365,7 +365,7 @@ def list_contacts(
         ContactFilter,
         contact_csv_row,
         contact_json,
-        filter_contacts,
+        find_contacts,
         resolve_organisation,
     )
     from mokoord.errors import UsageError
@@ -382,7 +382,7 @@ def list_contacts(
         channel=resolve_term(data.config, "channels", channel, "--channel") if channel else None,
         topic=resolve_term(data.config, "topics", topic, "--topic") if topic else None,
     )
-    found = filter_contacts(data.contacts.values(), where)
+    found = find_contacts(data, where)
     if json_output:
         print_json([contact_json(c) for c in found])
         return
