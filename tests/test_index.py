@@ -12,6 +12,7 @@ import pytest
 
 from conftest import Cli
 from mokoord import index
+from mokoord.shards import digest
 from mokoord.store import Store
 
 ORG = """id: {id}
@@ -357,7 +358,13 @@ def test_a_scan_split_over_two_processes_sees_every_file(
     split = index.Scan(store.root, folders)
     assert split.pid
     assert split.theirs
-    assert split.result() == alone
+    result = split.result()
+    # every shard with the digest of its files; the files where this process scanned
+    assert {key: found for key, (found, _files) in result.items()} == {
+        key: digest(files) for key, files in alone.items()
+    }
+    assert any(files is None for _found, files in result.values())  # the child's part
+    assert all(files == alone[key] for key, (_found, files) in result.items() if files)
     assert sum(len(files) for files in alone.values()) == 120
 
 
@@ -377,7 +384,9 @@ def test_when_the_scanning_child_fails_the_parent_scans_its_part(
 
     monkeypatch.setattr(index, "FORK_THRESHOLD", 0)
     monkeypatch.setattr(index, "scan", failing_in_the_child)
-    assert index.Scan(store.root, ["contacts"]).result() == alone
+    assert index.Scan(store.root, ["contacts"]).result() == {
+        key: (digest(files), files) for key, files in alone.items()
+    }
 
 
 def test_a_deleted_file_leaves_its_shard_even_when_nothing_else_changed(store: Store) -> None:

@@ -29,6 +29,7 @@ from mokoord.checkfacts import FUNDING, OPENS, Claims, FileFacts
 from mokoord.checkrules import CHECKS, CheckContext, Funding, Summary, judge_records
 from mokoord.dataset import KINDS, Dataset, Kind
 from mokoord.errors import Problem
+from mokoord.facts import legal_form_and_rooms
 from mokoord.i18n import N_, _
 from mokoord.index import OTHER, KindIndex, bucket_of, open_kinds, quiet_gc
 from mokoord.models import Config, Programme, Record
@@ -356,8 +357,7 @@ class StoreContext(CheckContext):
         key, _name = files.key_of(files.kept[org_id])
         columns = files.index.rows(key).columns
         assert columns is not None
-        row: tuple[Any, ...] = columns[org_id]
-        return row[-2], row[-1]
+        return legal_form_and_rooms(columns[org_id])
 
     def applications(self) -> list[Funding]:
         found = [

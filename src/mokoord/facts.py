@@ -262,6 +262,11 @@ def search_texts(
     }
 
 
+def legal_form_and_rooms(row: tuple[Any, ...]) -> tuple[str | None, bool]:
+    """From an organisation's row: its legal form, and whether it has rooms of its own."""
+    return row[10], row[11]
+
+
 def person_row(person: Person) -> tuple[Any, ...]:
     """A person's organisation and name."""
     return (person.organisation, person.name)
@@ -307,6 +312,11 @@ def rows_of(records: Mapping[str, Any]) -> dict[str, tuple[Any, ...]] | None:
     if isinstance(records, Records) and len(records.columns()) == len(records):
         return records.columns()
     return None
+
+
+def dates_of(records: Mapping[str, Any]) -> dict[str, str]:
+    """id → ISO date of every dated record, when the mapping keeps them (else empty)."""
+    return records.dates() if isinstance(records, Records) else {}
 
 
 def mentioning(records: Mapping[str, R], org_id: str) -> list[R]:

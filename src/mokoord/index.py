@@ -60,6 +60,7 @@ from mokoord.shards import (
     Shard,
     ShardKey,
     code_stamp,
+    digest,
 )
 
 RACY_SECONDS = 2.0
@@ -106,14 +107,14 @@ def bucket_of(name: str) -> int:
 
 
 def scan(
-    root: Path, folder: str, *, recursive: bool = True
+    root: Path, folder: str, *, recursive: bool = True, bucket: int | None = None
 ) -> dict[ShardKey, dict[str, Fingerprint]]:
     """Every ``*.yaml`` (and ``*.yml``) below ``root/folder`` (hidden entries skipped), by
     shard: name → fingerprint.
 
     This runs on every command over every file, so it is kept lean: one
     ``stat`` per file, no ``Path`` objects. ``recursive=False`` takes only the
-    files right in ``folder``.
+    files right in ``folder``; ``bucket`` only those of one shard there.
     """
     found: dict[ShardKey, dict[str, Fingerprint]] = {}
     base = os.fspath(root) + os.sep
@@ -133,30 +134,35 @@ def scan(
                 if name[0] == ".":
                     continue
                 if name.endswith(".yaml"):
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    if is_regular(st.st_mode):
-                        # bucket_of(name), inlined: this line runs for every file
-                        shards[crc32(name.encode("utf-8", "surrogateescape")) % BUCKETS][name] = (
-                            st.st_mtime_ns,
-                            st.st_size,
-                            st.st_ino,
-                        )
+                    # bucket_of(name), inlined: this line runs for every file
+                    number = crc32(name.encode("utf-8", "surrogateescape")) % BUCKETS
                 elif name.endswith(".yml"):
-                    try:
-                        st = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    if is_regular(st.st_mode):
-                        shards[OTHER][name] = (st.st_mtime_ns, st.st_size, st.st_ino)
-                elif recursive and entry.is_dir(follow_symlinks=False):
-                    stack.append(relative + "/" + name)
-        for bucket, files in enumerate(shards):
+                    number = OTHER
+                else:
+                    if recursive and bucket is None and entry.is_dir(follow_symlinks=False):
+                        stack.append(relative + "/" + name)
+                    continue
+                if bucket is not None and number != bucket:
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if is_regular(st.st_mode):
+                    shards[number][name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        for number, files in enumerate(shards):
             if files:
-                found[(relative, bucket)] = files
+                found[(relative, number)] = files
     return found
+
+
+Scanned = dict[ShardKey, tuple[bytes, dict[str, Fingerprint] | None]]
+"""What a scan found: each shard's :func:`~mokoord.shards.digest` and, where the
+scan was made in this process, its files (name → fingerprint)."""
+
+
+def _digested(found: dict[ShardKey, dict[str, Fingerprint]], *, keep: bool) -> Scanned:
+    return {key: (digest(files), files if keep else None) for key, files in found.items()}
 
 
 FORK_THRESHOLD = 256 * 1024
@@ -185,7 +191,7 @@ class Scan:
         # the child takes the larger half: the parent reads the index meanwhile
         mine_weight, theirs_weight = 0, 0
         for weight, unit, recursive in sorted(self.units, reverse=True):
-            if theirs_weight <= mine_weight + total // 2:
+            if theirs_weight <= mine_weight + total // 5:
                 self.theirs.append((unit, recursive))
                 theirs_weight += weight
             else:
@@ -203,9 +209,9 @@ class Scan:
             code = 1
             try:
                 os.close(read_end)
-                found: dict[ShardKey, dict[str, Fingerprint]] = {}
+                found: Scanned = {}
                 for unit, recursive in self.theirs:
-                    found.update(scan(self.root, unit, recursive=recursive))
+                    found.update(_digested(scan(self.root, unit, recursive=recursive), keep=False))
                 data = memoryview(marshal.dumps(found))
                 while data:
                     data = data[os.write(write_end, data) :]
@@ -215,22 +221,25 @@ class Scan:
         os.close(write_end)
         self.pid, self.pipe = pid, read_end
 
-    def result(self) -> dict[ShardKey, dict[str, Fingerprint]]:
+    def result(self) -> Scanned:
+        """Each shard's digest, and its files where this process scanned them (the child
+        sends digests only: a shard whose digest changed is listed again, see
+        :meth:`KindIndex.refresh`)."""
         theirs = {(unit, recursive) for unit, recursive in self.theirs}
-        found: dict[ShardKey, dict[str, Fingerprint]] = {}
+        found: Scanned = {}
         for _weight, unit, recursive in self.units:
             if (unit, recursive) not in theirs:
-                found.update(scan(self.root, unit, recursive=recursive))
+                found.update(_digested(scan(self.root, unit, recursive=recursive), keep=True))
         if self.pid:
             received = self._receive()
             if received is None:  # the child failed: do its part too
                 for unit, recursive in self.theirs:
-                    found.update(scan(self.root, unit, recursive=recursive))
+                    found.update(_digested(scan(self.root, unit, recursive=recursive), keep=True))
             else:
                 found.update(received)
         return found
 
-    def _receive(self) -> dict[ShardKey, dict[str, Fingerprint]] | None:
+    def _receive(self) -> Scanned | None:
         chunks = []
         with open(self.pipe, "rb", closefd=True) as pipe:
             while chunk := pipe.read(1 << 20):
@@ -243,7 +252,11 @@ class Scan:
             received = marshal.loads(b"".join(chunks))
         except (EOFError, ValueError, TypeError):
             return None
-        return received if isinstance(received, dict) else None
+        if not isinstance(received, dict) or not all(
+            isinstance(value, tuple) and len(value) == 2 for value in received.values()
+        ):
+            return None
+        return received
 
 
 def _units(root: Path, folders: list[str]) -> list[tuple[int, str, bool]]:
@@ -352,18 +365,20 @@ class KindIndex:
 
     def refresh(
         self,
-        scanned: dict[ShardKey, dict[str, Fingerprint]],
+        scanned: Scanned,
         *,
         write: bool,
         progress: Progress | None = None,
     ) -> None:
         """Bring the shards up to date with the files, writing the changed ones.
 
-        ``scanned`` is what :func:`scan` found in the kind's folder. A shard
-        whose problems are worded in another language than the current one
-        has those files read again.
+        ``scanned`` is what :class:`Scan` found in the kind's folder. A shard
+        whose digest is the scan's is taken over as it is; otherwise its files
+        are compared one by one (listed again if the scan sent only the digest).
+        A shard whose problems are worded in another language than the current
+        one has those files read again.
         """
-        self.scanned, self.write = scanned, write
+        self.write = write
         lang = _language()
         for key in [key for key in self.shards if key not in scanned]:
             if write:
@@ -371,23 +386,28 @@ class KindIndex:
                     self.shards[key].path.unlink()
             del self.shards[key]
         changed: dict[ShardKey, list[str]] = {}
-        for key, files in scanned.items():
+        for key, (found, files) in scanned.items():
             shard = self.shards.get(key)
             reword = shard is not None and shard.lang != lang and bool(shard.problems)
-            if shard is not None and shard.fingerprints == files and not reword:
+            if shard is not None and shard.digest == found and not reword:
                 continue  # the common case: nothing in this shard changed
+            if files is None:
+                files = scan(self.root, key[0], recursive=False, bucket=key[1]).get(key, {})
+            self.scanned[key] = files
             if shard is None or not shard.load_all():
                 shard = Shard(key, self.shard_path(key))
                 shard.start(lang)
                 self.shards[key] = shard
             known = shard.fingerprints
+            assert known is not None
             shard.remove([name for name in known if name not in files])
             changed[key] = [
                 name
                 for name, fp in files.items()
                 if known.get(name) != fp or (reword and name in shard.problems)
             ]
-        # a shard can have changed by losing files only: it is rewritten all the same
+        # a shard can have changed by losing files only, or kept its files in another
+        # order (its digest is new): it is rewritten all the same
         self._take_in(changed, lang, progress)
 
     def _take_in(
@@ -403,6 +423,11 @@ class KindIndex:
                 trusted = fingerprint if fingerprint[0] < racy_ns else None
                 parsed.append((name, trusted, result))
             shard.update(parsed, lang)
+            assert shard.fingerprints is not None
+            ordered = {name: shard.fingerprints[name] for name in self.scanned[key]}
+            shard.fingerprints = ordered  # in the scan's order, as the digest takes them
+            every = None not in ordered.values()
+            shard.digest = digest(ordered) if every else b""  # type: ignore[arg-type]
             shard.derive()
             if self.write:
                 shard.write(self.kind)
@@ -417,7 +442,10 @@ class KindIndex:
         shard = Shard(key, self.shard_path(key))
         shard.start(_language())
         self.shards[key] = shard
-        self._take_in({key: list(self.scanned.get(key, {}))}, shard.lang, None)
+        if key not in self.scanned:
+            files = scan(self.root, key[0], recursive=False, bucket=key[1]).get(key, {})
+            self.scanned[key] = files
+        self._take_in({key: list(self.scanned[key])}, shard.lang, None)
         return shard
 
     def rows(self, key: ShardKey) -> Shard:
@@ -524,10 +552,10 @@ def open_kinds(
     if use_cache:
         for index in indexes.values():
             index.read()
-    scanned: dict[str, dict[ShardKey, dict[str, Fingerprint]]] = {kind: {} for kind in kinds}
+    scanned: dict[str, Scanned] = {kind: {} for kind in kinds}
     owner = {folder: kind for kind, folder in folders.items()}
-    for key, files in scanning.result().items():
-        scanned[owner[key[0].split("/", 1)[0]]][key] = files
+    for key, found in scanning.result().items():
+        scanned[owner[key[0].split("/", 1)[0]]][key] = found
     for kind, index in indexes.items():
         index.refresh(scanned[kind], write=use_cache, progress=progress)
     return indexes

@@ -1,18 +1,21 @@
 """One shard of the index: the files of one folder whose names fall into one bucket.
 
-A shard file holds six parts, each read only by the commands that need it:
+A shard file holds seven parts, each read only by the commands that need it:
 
-1. what every command needs: the files' fingerprints, id → file, and the
-   problems of files that do not validate (and the language they are worded in);
-2. the records' dates and facts rows (:mod:`mokoord.facts`), by id: what
+1. what every command needs: a digest of the files' fingerprints (a scan
+   that finds the same digest knows nothing changed), id → file, and the
+   problems of files that do not validate (and the language they are
+   worded in);
+2. every file's fingerprint, read only when the digest differs;
+3. the records' dates and facts rows (:mod:`mokoord.facts`), by id: what
    loading records needs (``mokoord check`` does not);
-3. a summary of the shard for ``mokoord check``: what its records refer to,
+4. a summary of the shard for ``mokoord check``: what its records refer to,
    their latest date, their terms, open ends, and the facts of the few files
    with something wrong in their name or place (:func:`~mokoord.checkfacts.summary_of`);
-4. every file's facts and every record's claims (:mod:`mokoord.checkfacts`),
+5. every file's facts and every record's claims (:mod:`mokoord.checkfacts`),
    read only for a shard whose summary says a claim could be a problem;
-5. where each record's JSON lies in part 6, with its date and facts row;
-6. the records' JSON, one after the other: a record looked at costs one read
+6. where each record's JSON lies in part 7, with its date and facts row;
+7. the records' JSON, one after the other: a record looked at costs one read
    of its own bytes.
 
 Its header holds a random token written anew with every version of the file.
@@ -34,11 +37,11 @@ from typing import Any
 
 from mokoord.checkfacts import Claims, FileFacts, summary_of
 
-INDEX_VERSION = 7
-MAGIC = b"MOKIDX07"
-META, ROWS, CHECK, CLAIMS, SPANS, BLOB = range(1, 7)
-PARTS = 5
-"""Parts 1-5 have their length in the header; part 6 is the rest of the file."""
+INDEX_VERSION = 8
+MAGIC = b"MOKIDX08"
+META, FILES, ROWS, CHECK, CLAIMS, SPANS, BLOB = range(1, 8)
+PARTS = 6
+"""Parts 1-6 have their length in the header; part 7 is the rest of the file."""
 HEADER = 16 + 8 * PARTS
 """Magic, token, and the lengths of the parts before the last."""
 BULK_READS = 16
@@ -87,6 +90,15 @@ def code_stamp() -> str:
     return _STAMP
 
 
+def digest(files: dict[str, Fingerprint]) -> bytes:
+    """A digest of a shard's files and their fingerprints, in the order a scan lists them.
+
+    (Marshal's version 0 writes the same bytes for the same values; later versions
+    mark objects by how often they are referred to, which differs between processes.)
+    """
+    return hashlib.sha1(marshal.dumps(files, 0)).digest()
+
+
 def _interned(value: Any) -> Any:
     """Strings in a facts row made shared, so the index stores each once."""
     if isinstance(value, str):
@@ -104,6 +116,7 @@ class Shard:
         "claims",
         "columns",
         "dates",
+        "digest",
         "entries",
         "files",
         "fingerprints",
@@ -127,8 +140,11 @@ class Shard:
         self.lengths: tuple[int, ...] = ()
         self.lang = ""
         """The language the problems are worded in."""
-        self.fingerprints: dict[str, Fingerprint | None] = {}
-        """name → fingerprint, ``None`` when the file was too fresh to trust."""
+        self.digest = b""
+        """:func:`digest` of the files' fingerprints; empty when one was too fresh to trust."""
+        self.fingerprints: dict[str, Fingerprint | None] | None = {}
+        """name → fingerprint, ``None`` when the file was too fresh to trust (part 2;
+        ``None`` until read)."""
         self.problems: dict[str, Problems] = {}
         """name → its problems (only files that have any)."""
         self.sources: dict[str, str] = {}
@@ -163,14 +179,14 @@ class Shard:
                     int.from_bytes(header[16 + 8 * i : 24 + 8 * i], "little") for i in range(PARTS)
                 )
                 meta = marshal.loads(handle.read(lengths[0]))
-            stamp, shard_kind, folder, bucket, lang, fingerprints, problems, sources = meta
+            stamp, shard_kind, folder, bucket, lang, digest, problems, sources = meta
             if stamp != code_stamp() or shard_kind != kind:
                 return None
             if not (
                 isinstance(folder, str)
                 and isinstance(bucket, int)
                 and isinstance(lang, str)
-                and isinstance(fingerprints, dict)
+                and isinstance(digest, bytes)
                 and isinstance(problems, dict)
                 and isinstance(sources, dict)
             ):
@@ -181,7 +197,8 @@ class Shard:
         shard.token = header[8:16]
         shard.lengths = lengths
         shard.lang = lang
-        shard.fingerprints = fingerprints
+        shard.digest = digest
+        shard.fingerprints = None
         shard.problems = problems
         shard.sources = sources
         shard.dates = shard.columns = None
@@ -204,6 +221,15 @@ class Shard:
                 return marshal.loads(handle.read(self.lengths[number - 1]))
         except (OSError, EOFError, ValueError, TypeError):
             return None
+
+    def load_fingerprints(self) -> bool:
+        """Read part 2: every file's fingerprint."""
+        if self.fingerprints is None:
+            found = self._part(FILES)
+            if not isinstance(found, dict):
+                return False
+            self.fingerprints = found
+        return True
 
     def load_rows(self) -> bool:
         """Read part 2: the records' dates and facts rows."""
@@ -284,7 +310,7 @@ class Shard:
             return True
         try:
             with open(self.path, "rb") as handle:
-                if not self.load_claims():
+                if not (self.load_fingerprints() and self.load_claims()):
                     return False
                 spans = self.spans if self.spans is not None else self._part(SPANS, handle)
                 blob = self.blob if self.blob is not None else self._part(BLOB, handle)
@@ -317,11 +343,12 @@ class Shard:
                 folder,
                 bucket,
                 self.lang,
-                self.fingerprints,
+                self.digest,
                 self.problems,
                 self.sources,
             )
         )
+        files = marshal.dumps(self.fingerprints)
         rows = marshal.dumps((self.dates, self.columns))
         check = marshal.dumps(self.summary)
         claims = marshal.dumps((self.files, self.claims))
@@ -335,7 +362,7 @@ class Shard:
             offset += len(data)
         where = marshal.dumps(spans)
         self.token = os.urandom(8)
-        self.lengths = (len(meta), len(rows), len(check), len(claims), len(where))
+        self.lengths = (len(meta), len(files), len(rows), len(check), len(claims), len(where))
         self.spans, self.blob = spans, b"".join(chunks)
         content = b"".join(
             (
@@ -343,6 +370,7 @@ class Shard:
                 self.token,
                 *(length.to_bytes(8, "little") for length in self.lengths),
                 meta,
+                files,
                 rows,
                 check,
                 claims,
@@ -373,6 +401,7 @@ class Shard:
         assert self.records is not None
         if lang != self.lang:
             self.lang = lang
+        assert self.fingerprints is not None
         for name, fingerprint, (_relative, payload, problems, facts, claims) in parsed:
             self.fingerprints[name] = fingerprint
             if problems:
@@ -389,6 +418,7 @@ class Shard:
             self.records[name] = (text, when and sys.intern(when), _interned(row))
 
     def remove(self, names: list[str]) -> None:
+        assert self.fingerprints is not None
         for name in names:
             del self.fingerprints[name]
             self.problems.pop(name, None)
