@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from mokoord.dataset import Dataset, plain
 from mokoord.errors import NotFound, UsageError
-from mokoord.facts import dates_of, mentioning, open_follow_up, rows_of, selected
+from mokoord.facts import dates_of, mentioning, open_follow_up, rows_of, select, selected
 from mokoord.models import Contact, FollowUp, Institution, Organisation, Person, Referral
 from mokoord.models.activity import Outcome
 from mokoord.slugs import random_suffix, slugify
@@ -650,7 +650,7 @@ def _on_agenda(data: Dataset, today: dt.date, horizon: dt.date) -> list[Contact]
             or (day < long_ago and any(outcome == "pending" for _i, outcome in row[4]))
         ):
             wanted.append(key)
-    return [data.contacts[key] for key in wanted]
+    return select(data.contacts, wanted)
 
 
 def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:

@@ -314,6 +314,13 @@ def rows_of(records: Mapping[str, Any]) -> dict[str, tuple[Any, ...]] | None:
     return None
 
 
+def select(records: Mapping[str, R], keys: list[str]) -> list[R]:
+    """The records of ``keys``, read together where the mapping can (see :meth:`Records.select`)."""
+    if isinstance(records, Records):
+        return records.select(keys)
+    return [records[key] for key in keys]
+
+
 def dates_of(records: Mapping[str, Any]) -> dict[str, str]:
     """id → ISO date of every dated record, when the mapping keeps them (else empty)."""
     return records.dates() if isinstance(records, Records) else {}
@@ -327,16 +334,16 @@ def mentioning(records: Mapping[str, R], org_id: str) -> list[R]:
     if rows is None or not isinstance(records, Records) or records.model not in _NAMED:
         return list(records.values())
     named = _NAMED[records.model]
-    return [records[key] for key, row in rows.items() if org_id in named(row)]
+    return records.select([key for key, row in rows.items() if org_id in named(row)])
 
 
 def selected(records: Mapping[str, R], wanted: Callable[[tuple[Any, ...]], bool]) -> list[R]:
     """The records whose facts row ``wanted`` picks (all of them where there are no rows);
     the caller tests each record itself."""
     rows = rows_of(records)
-    if rows is None:
+    if rows is None or not isinstance(records, Records):
         return list(records.values())
-    return [records[key] for key, row in rows.items() if wanted(row)]
+    return records.select([key for key, row in rows.items() if wanted(row)])
 
 
 def open_follow_up(row: tuple[Any, ...]) -> str | None:

@@ -510,17 +510,29 @@ class KindIndex:
 
     def payload(self, relative: str) -> str:
         """The JSON of the record in ``relative`` (read from the shard, else from the file)."""
-        folder, _, name = relative.rpartition("/")
-        shard = self.shards.get((folder, bucket_of(name)))
-        if shard is not None:
-            found = shard.payload(name)
-            if found is not None:
-                return found
-        # the shard was replaced by another command since it was read: read the file
-        _, payload, _, _, _ = parse_file(str(self.root), relative, self.kind)
-        if payload is None:
-            raise KeyError(relative)
-        return payload[0]
+        return self.payloads([relative])[0]
+
+    def payloads(self, relatives: list[str]) -> list[str]:
+        """The JSON of the records in ``relatives``, reading each shard once."""
+        by_shard: dict[ShardKey, list[str]] = {}
+        for relative in relatives:
+            folder, _, name = relative.rpartition("/")
+            bucket = OTHER if name.endswith(".yml") else bucket_of(name)
+            by_shard.setdefault((folder, bucket), []).append(name)
+        found: dict[str, str] = {}
+        for key, names in by_shard.items():
+            shard = self.shards.get(key)
+            if shard is not None:
+                for name, json in shard.payloads(names).items():
+                    found[f"{key[0]}/{name}"] = json
+        for relative in relatives:
+            if relative not in found:
+                # the shard was replaced by another command since it was read: read the file
+                _, payload, _, _, _ = parse_file(str(self.root), relative, self.kind)
+                if payload is None:
+                    raise KeyError(relative)
+                found[relative] = payload[0]
+        return [found[relative] for relative in relatives]
 
 
 def load_kinds(
@@ -595,5 +607,5 @@ def _merged(index: KindIndex) -> tuple[Records[Any], list[Problem], dict[str, st
                 columns[record_id] = shard.columns[record_id]
     problems.sort(key=lambda p: p.path)
     model = KINDS[index.kind].model
-    records: Records[Any] = Records(model, sources, index.payload, dates, columns)
+    records: Records[Any] = Records(model, sources, index.payloads, dates, columns)
     return records, problems, sources

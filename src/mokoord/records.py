@@ -28,11 +28,11 @@ class Records(Mapping[str, M], Generic[M]):
         self,
         model: type[M],
         sources: dict[str, str],
-        fetch: Callable[[str], str],
+        fetch: Callable[[list[str]], list[str]],
         dates: dict[str, str] | None = None,
         columns: dict[str, tuple[Any, ...]] | None = None,
     ) -> None:
-        """``sources``: id → file; ``fetch(file)``: the record's JSON."""
+        """``sources``: id → file; ``fetch(files)``: the records' JSON."""
         self.model = model
         self._sources = sources
         self._fetch = fetch
@@ -44,9 +44,20 @@ class Records(Mapping[str, M], Generic[M]):
     def __getitem__(self, key: str) -> M:
         found = self._models.get(key)
         if found is None:
-            found = self._validate(self._fetch(self._sources[key]))
+            found = self._validate(self._fetch([self._sources[key]])[0])
             self._models[key] = found
         return found
+
+    def select(self, keys: list[str]) -> list[M]:
+        """The records of ``keys`` (every one must be there), their files read together."""
+        models, sources = self._models, self._sources
+        missing = [key for key in keys if key not in models]
+        if missing:
+            validate = self._validate
+            texts = self._fetch([sources[key] for key in missing])
+            for key, text in zip(missing, texts, strict=True):
+                models[key] = validate(text)
+        return [models[key] for key in keys]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._sources)
@@ -60,7 +71,7 @@ class Records(Mapping[str, M], Generic[M]):
     def between(self, start: dt.date, end: dt.date) -> list[M]:
         """Records whose ``date`` lies in ``[start, end]``, validating only those."""
         low, high = start.isoformat(), end.isoformat()
-        return [self[key] for key, when in self._dates.items() if low <= when <= high]
+        return self.select([key for key, when in self._dates.items() if low <= when <= high])
 
     def dates(self) -> dict[str, str]:
         """id → ISO date of every dated record, without validating any."""

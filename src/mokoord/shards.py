@@ -44,8 +44,8 @@ PARTS = 6
 """Parts 1-6 have their length in the header; part 7 is the rest of the file."""
 HEADER = 16 + 8 * PARTS
 """Magic, token, and the lengths of the parts before the last."""
-BULK_READS = 16
-"""After this many single records of one shard, its whole part 5 is read at once."""
+BULK_SHARE = 8
+"""When more than one in this many records of a shard are wanted, its JSON is read whole."""
 
 Fingerprint = tuple[int, int, int]
 Problems = tuple[tuple[Any, ...], ...]
@@ -274,35 +274,41 @@ class Shard:
 
     def payload(self, name: str) -> str | None:
         """The JSON of the record in file ``name``; ``None`` if the shard file was replaced."""
-        if self.records is not None:
-            entry = self.records.get(name)
-            return entry[0] if entry else None
-        if not self._load_spans():
-            return None
-        assert self.spans is not None
-        span = self.spans.get(name)
-        if span is None:
-            return None
-        offset, length = span[0], span[1]
-        if self.blob is None:
-            self.hits += 1
-            if self.hits > BULK_READS:
-                self.blob = self._part(BLOB)
-                if self.blob is None:
-                    return None
-            else:
-                return self._read_span(offset, length)
-        return self.blob[offset : offset + length].decode("utf-8")
+        return self.payloads([name]).get(name)
 
-    def _read_span(self, offset: int, length: int) -> str | None:
+    def payloads(self, names: list[str]) -> dict[str, str]:
+        """The JSON of the records in files ``names`` (those the shard holds); empty if
+        the shard file was replaced. Each is read on its own, or with many of the
+        shard's records wanted the whole part at once."""
+        if self.records is not None:
+            return {name: self.records[name][0] for name in names if name in self.records}
+        if not self._load_spans():
+            return {}
+        assert self.spans is not None
+        spans = self.spans
+        wanted = [(name, spans[name]) for name in names if name in spans]
+        self.hits += len(wanted)
+        if self.blob is None and self.hits * BULK_SHARE > len(spans):
+            self.blob = self._part(BLOB)
+            if self.blob is None:
+                return {}
         try:
+            if self.blob is not None:
+                blob = self.blob
+                return {
+                    name: blob[span[0] : span[0] + span[1]].decode("utf-8") for name, span in wanted
+                }
             with open(self.path, "rb") as handle:
                 if handle.read(16) != MAGIC + self.token:
-                    return None
-                handle.seek(HEADER + sum(self.lengths) + offset)
-                return handle.read(length).decode("utf-8")
+                    return {}  # replaced by another command since
+                start = HEADER + sum(self.lengths)
+                found = {}
+                for name, span in sorted(wanted, key=lambda item: item[1][0]):
+                    handle.seek(start + span[0])
+                    found[name] = handle.read(span[1]).decode("utf-8")
+                return found
         except (OSError, UnicodeDecodeError):
-            return None
+            return {}
 
     def load_all(self) -> bool:
         """Read every part, as an update needs them; ``False`` if the file was replaced."""
