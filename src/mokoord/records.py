@@ -11,7 +11,7 @@ so records outside a period are never validated.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -68,6 +68,13 @@ class Records(Mapping[str, M], Generic[M]):
     def __contains__(self, key: object) -> bool:
         return key in self._sources
 
+    def values(self) -> ValuesView[M]:
+        """Every record; their files are read together, a shard at a time."""
+        return _Values(self)
+
+    def items(self) -> ItemsView[str, M]:
+        return _Items(self)
+
     def between(self, start: dt.date, end: dt.date) -> list[M]:
         """Records whose ``date`` lies in ``[start, end]``, validating only those."""
         low, high = start.isoformat(), end.isoformat()
@@ -87,3 +94,18 @@ def between(records: Mapping[str, M], start: dt.date, end: dt.date) -> list[M]:
     if isinstance(records, Records):
         return records.between(start, end)
     return [r for r in records.values() if start <= r.date <= end]  # type: ignore[attr-defined]
+
+
+class _Values(ValuesView[M]):
+    _mapping: Records[M]
+
+    def __iter__(self) -> Iterator[M]:
+        return iter(self._mapping.select(list(self._mapping)))
+
+
+class _Items(ItemsView[str, M]):
+    _mapping: Records[M]
+
+    def __iter__(self) -> Iterator[tuple[str, M]]:
+        keys = list(self._mapping)
+        return iter(zip(keys, self._mapping.select(keys), strict=True))
