@@ -355,6 +355,7 @@ def _names(text: str, table: Mapping[str, str]) -> tuple[list[str], list[str]]:
     return found, missing
 
 
+@lru_cache(maxsize=4096)
 def language_name(code: str, lang: str = "de") -> str:
     """The name of a language code for exports (``tr`` → ``Türkisch``)."""
     from babel import Locale
@@ -362,6 +363,7 @@ def language_name(code: str, lang: str = "de") -> str:
     return str(Locale.parse(lang).languages.get(code, code))
 
 
+@lru_cache(maxsize=4096)  # an export names the same few codes thousands of times
 def territory_name(code: str, lang: str = "de") -> str:
     from babel import Locale
 
