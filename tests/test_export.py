@@ -288,6 +288,26 @@ def test_xlsx_amounts_are_numbers_and_dates_are_dates(cli, filled, tmp_path):
     assert row["Unterstützt"].value == "ja"
 
 
+def test_applications_show_the_funding_line_by_its_name(demo_cli, tmp_path):
+    """People read the line as the programme names it; the key stays in its own column."""
+    out = tmp_path / "antraege.xlsx"
+    assert demo_cli("export", "applications", "-f", "xlsx", "-o", str(out)).exit_code == 0
+    sheet = load_workbook(out)["Förderanträge"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)]
+    culture = next(r for r in rows if r["Programm-ID"] == "integration-durch-kultur")
+    assert culture["Förderlinie"] == "Kulturelle Integrationsprojekte"
+    assert culture["Förderlinie-ID"] == "project"
+    assert all(r["Förderlinie"] not in {"project", "staff", "institutional"} for r in rows)
+    result = demo_cli("export", "applications", "-f", "json")
+    records = json.loads(result.stdout)
+    culture_json = next(r for r in records if r["programme"] == "integration-durch-kultur")
+    assert (culture_json["line"], culture_json["line_name"]) == (
+        "project",
+        "Kulturelle Integrationsprojekte",
+    )
+
+
 def test_json_uses_keys_iso_dates_and_numbers(cli, filled):
     result = cli("export", "applications", "--format", "json")
     assert result.exit_code == 0

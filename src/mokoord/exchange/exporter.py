@@ -380,6 +380,12 @@ def application_columns(data: Dataset, lang: str) -> list[Column]:
         programme = data.programmes.get(key)
         return programme.name if programme else key
 
+    def line_name(application: Application) -> str | None:
+        """The funding line as the programme names it; its key when the programme lacks it."""
+        programme = data.programmes.get(application.programme)
+        line = programme.line(application.line) if programme else None
+        return line.name if line else application.line
+
     return [
         Column("id", "ID", "text", lambda a: a.id),
         Column("organisation", "Organisation-ID", "text", lambda a: a.organisation),
@@ -388,7 +394,8 @@ def application_columns(data: Dataset, lang: str) -> list[Column]:
         ),
         Column("programme", "Programm-ID", "text", lambda a: a.programme),
         Column("programme_name", "Programm", "text", lambda a: programme_name(a.programme)),
-        Column("line", "Förderlinie", "text", lambda a: a.line),
+        Column("line", "Förderlinie-ID", "text", lambda a: a.line),
+        Column("line_name", "Förderlinie", "text", line_name),
         Column("year", "Jahr", "int", lambda a: a.year),
         Column("title", "Titel", "text", lambda a: a.title),
         Column("requested", "Beantragt (€)", "money", lambda a: a.requested),
