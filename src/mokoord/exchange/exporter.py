@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from mokoord.dataset import Dataset
+from mokoord.dates import clock
 from mokoord.errors import UsageError
 from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS
 from mokoord.exchange.normalise import language_name, territory_name
@@ -319,6 +320,8 @@ def event_columns(data: Dataset, lang: str) -> list[Column]:
         Column("id", "ID", "text", lambda e: e.id),
         Column("date", "Datum", "date", lambda e: e.date),
         Column("end", "Ende", "date", lambda e: e.end),
+        Column("time", "Beginn", "text", lambda e: clock(e.time)),
+        Column("until", "Ende (Uhrzeit)", "text", lambda e: clock(e.until)),
         Column("kind", "Art", "text", lambda e: e.kind, labels.term("event_kinds")),
         Column("title", "Titel", "text", lambda e: e.title),
         Column("series", "Reihe", "text", lambda e: e.series),

@@ -7,6 +7,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from mokoord.i18n import _
 from mokoord.models.common import (
     Count,
     Email,
@@ -18,6 +19,7 @@ from mokoord.models.common import (
     ShortText,
     Term,
     Text,
+    TimeOfDay,
     Url,
 )
 
@@ -83,6 +85,11 @@ class Event(Record):
     title: ShortText
     date: dt.date
     end: dt.date | None = None
+    time: TimeOfDay | None = None
+    """When it starts on ``date`` (wall-clock time in the store's ``timezone``);
+    empty for an all-day event."""
+    until: TimeOfDay | None = None
+    """When it ends on its last day (``end``, else ``date``); needs ``time``."""
     series: ShortText | None = None
     """A training series (Qualifizierungsreihe) this session belongs to."""
     topics: list[Term] = Field(default_factory=list)
@@ -100,6 +107,11 @@ class Event(Record):
     def _end_after_start(self) -> Event:
         if self.end is not None and self.end < self.date:
             raise FieldRuleError("end", "end lies before date")
+        if self.until is not None:
+            if self.time is None:
+                raise FieldRuleError("until", _("until needs a start time (time)"))
+            if (self.end is None or self.end == self.date) and self.until <= self.time:
+                raise FieldRuleError("until", _("until lies before the start time (time)"))
         return self
 
     @property
