@@ -15,9 +15,11 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -180,3 +182,50 @@ def format_checker() -> Any:
     absent = needed - set(checker.checkers)
     assert not absent, f"jsonschema cannot check {absent}: install jsonschema[format-nongpl]"
     return checker
+
+
+HSDS = Path(__file__).parent / "fixtures" / "hsds" / "3.0"
+
+
+def _closed(schema: Any) -> Any:
+    """``schema`` with ``additionalProperties: false`` on every object schema that
+    lists its properties, as ``compiletojsonschema
+    --set-additional-properties-false-everywhere`` makes it."""
+    if isinstance(schema, dict):
+        closed = {key: _closed(value) for key, value in schema.items()}
+        if "properties" in schema and "additionalProperties" not in schema:
+            closed["additionalProperties"] = False
+        return closed
+    if isinstance(schema, list):
+        return [_closed(item) for item in schema]
+    return schema
+
+
+@cache
+def hsds_validator(name: str = "organization", *, closed: bool = True) -> Any:
+    """A validator for the official HSDS 3.0 schema ``name`` (see fixtures/hsds/README.md)."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    def load(path: Path) -> Any:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        return _closed(schema) if closed else schema
+
+    registry: Registry[Any] = Registry().with_resources(
+        (path.name, Resource.from_contents(load(path), default_specification=DRAFT202012))
+        for path in HSDS.glob("*.json")
+    )
+    schema = load(HSDS / f"{name}.json")
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, registry=registry, format_checker=format_checker())
+
+
+def hsds_errors(document: Any, name: str = "organization") -> list[str]:
+    """Every complaint of both validators (as published, and closed) about ``document``."""
+    found = []
+    for closed in (False, True):
+        for error in hsds_validator(name, closed=closed).iter_errors(document):
+            where = "/".join(str(part) for part in error.absolute_path)
+            found.append(f"{'closed' if closed else 'official'} {where}: {error.message}")
+    return sorted(found)
