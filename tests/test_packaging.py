@@ -26,7 +26,9 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     shutil.copytree(
         REPO,
         source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__", "data", "dist"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".cache", "*_cache", "__pycache__", "data", "dist"
+        ),
     )
     built = subprocess.run(
         [

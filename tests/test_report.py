@@ -377,6 +377,37 @@ def test_html_matches_the_golden_file(rcli: Cli, tmp_path: Path) -> None:
     _check_golden("report.html", out.read_text(encoding="utf-8"))
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2.1 contrast ratio of two ``#rrggbb`` colours."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_chart_colours_stand_out_from_the_page(rcli: Cli, tmp_path: Path) -> None:
+    """WCAG 1.4.11: every bar, line and marker of every chart has 3:1 against white
+    (white itself only parts bars that touch, and fills the background)."""
+    out = tmp_path / "bericht.html"
+    assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0
+    svgs = re.findall(r"<svg.*?</svg>", out.read_text(encoding="utf-8"), re.S)
+    assert len(svgs) == 5
+    colours = {
+        colour.lower()
+        for svg in svgs
+        for colour in re.findall(r"(?:fill|stroke): (#[0-9a-fA-F]{6})", svg)
+    }
+    colours -= {"#ffffff"}
+    assert len(colours) >= 6  # the colours of both periods, the line and three outcomes
+    weak = {c: round(contrast(c, "#ffffff"), 2) for c in colours if contrast(c, "#ffffff") < 3}
+    assert weak == {}
+    assert contrast("#9dc3e6", "#ffffff") < 3  # the old previous-period blue would fail
+
+
 def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "bericht.html"
     assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0

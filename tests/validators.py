@@ -229,3 +229,43 @@ def hsds_errors(document: Any, name: str = "organization") -> list[str]:
             where = "/".join(str(part) for part in error.absolute_path)
             found.append(f"{'closed' if closed else 'official'} {where}: {error.message}")
     return sorted(found)
+
+
+# --------------------------------------------------------------------------- axe-core
+
+REPO = Path(__file__).resolve().parent.parent
+AXE_VERSION = "4.14.1"
+"""The axe-core release ``tools/install-validators`` installs (npm)."""
+AXE_SCRIPT = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_source() -> str:
+    """The source of axe-core (``$MOKOORD_AXE_JS``, else where ``tools/install-validators`` puts it)."""
+    path = Path(os.environ.get("MOKOORD_AXE_JS") or AXE_SCRIPT)
+    if not path.is_file():
+        missing("axe-core", f"no {path}; run tools/install-validators")
+    return path.read_text(encoding="utf-8")
+
+
+AXE_RUN = """async () => {
+  const rules = Object.fromEntries(axe.getRules().map((rule) => [rule.ruleId, {enabled: true}]));
+  const result = await axe.run(document, {resultTypes: ["violations"], rules});
+  return {
+    version: axe.version,
+    violations: result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary),
+    })),
+  };
+}"""
+"""Every rule axe-core has (WCAG 2.0-2.2 A/AA/AAA, best practices, experimental)."""
+
+
+def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
+    """Inject axe-core into ``page`` (opened with ``bypass_csp=True``) and run every rule."""
+    page.evaluate(source)
+    result = page.evaluate(AXE_RUN)
+    assert result["version"] == AXE_VERSION, result["version"]
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
