@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import mokoord
 from conftest import Cli, run_mokoord
 from mokoord.facts import OrganisationFact
 from mokoord.models.config import default_vocabularies
@@ -23,6 +24,7 @@ from mokoord.models.organisation import Organisation
 from mokoord.report.indicators import Period, status_at, year_period
 from mokoord.store import Store
 from report_store import fill
+from validators import schema_errors
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2024-02-01"
@@ -62,9 +64,11 @@ def rcli(store: Store) -> Cli:
 
 
 def report_json(cli: Cli, *args: str) -> dict[str, Any]:
+    """The JSON report, checked against the schema mokoord ships (report.schema.json)."""
     result = cli("report", *args, "--format", "json", "--today", TODAY)
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
+    assert schema_errors("report", data) == []
     return data
 
 
@@ -209,6 +213,8 @@ EXPECTED_2023: dict[str, Any] = {
         "office": "Koordinierungsstelle Migrantenorganisationen",
         "generated": TODAY,
         "stale_after_months": 12,
+        "format_version": 1,
+        "mokoord_version": mokoord.__version__,
     },
 }
 
@@ -429,7 +435,8 @@ def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> Non
     assert len(ids) == len(set(ids)), "duplicate ids"
     assert '<th scope="col">' in html
     assert '<th scope="row">' in html
-    assert "<caption>" in html
+    assert "<caption id=" in html
+    assert 'class="table-wrap" role="region" tabindex="0" aria-labelledby=' in html
 
 
 def test_english_on_request(rcli: Cli) -> None:
@@ -520,7 +527,9 @@ def test_output_format_follows_the_file_suffix(rcli: Cli, tmp_path: Path) -> Non
     assert not (tmp_path / "r.txt").exists()
     forced = rcli("report", "-y", "2023", "-f", "json", "-o", str(tmp_path / "r.txt"))
     assert forced.exit_code == 0
-    assert json.loads((tmp_path / "r.txt").read_text())["contacts"]["total"] == 4
+    written = json.loads((tmp_path / "r.txt").read_text())
+    assert schema_errors("report", written) == []
+    assert written["contacts"]["total"] == 4
 
 
 @pytest.mark.parametrize(
@@ -560,6 +569,7 @@ def test_report_runs_as_a_real_process(store: Store) -> None:
         env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
     )
     assert proc.returncode == 0, proc.stderr
+    assert schema_errors("report", json.loads(proc.stdout)) == []
     assert json.loads(proc.stdout)["referrals"]["rate"] == 0.6667
     md = run_mokoord(
         "report",

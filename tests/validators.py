@@ -269,3 +269,26 @@ def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
     assert result["version"] == AXE_VERSION, result["version"]
     violations: list[dict[str, Any]] = result["violations"]
     return violations
+
+
+# --------------------------------------------------------------------------- mokoord's JSON
+
+
+@cache
+def _mokoord_validator(kind: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    from mokoord.schemas import schema
+
+    loaded = schema(kind)
+    Draft202012Validator.check_schema(loaded)
+    return Draft202012Validator(loaded, format_checker=format_checker())
+
+
+def schema_errors(kind: str, document: Any) -> list[str]:
+    """What the shipped schema of ``kind`` (mokoord/schemas) says against ``document``."""
+    errors = _mokoord_validator(kind).iter_errors(document)
+    return sorted(
+        f"{'/'.join(str(part) for part in error.absolute_path)}: {error.message}"
+        for error in errors
+    )
