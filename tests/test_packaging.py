@@ -53,6 +53,7 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     for name in templates:
         assert f"mokoord/templates/{name}" in names
     assert "mokoord/cli/__init__.py" in names
+    assert "mokoord/schemas/report.schema.json" in names  # the JSON schemas ship too
 
     target = tmp_path / "site"
     subprocess.run(
