@@ -20,16 +20,6 @@ from mokoord.textmatch import fold, fold_variants, pick
 
 # --------------------------------------------------------------------------- vocabularies
 
-ORG_TERM_FIELDS: tuple[tuple[str, str], ...] = (
-    ("district", "districts"),
-    ("fields", "fields"),
-    ("legal_form", "legal_forms"),
-    ("religion", "religions"),
-    ("offered_formats", "offered_formats"),
-    ("tags", "tags"),
-)
-"""Organisation keys whose values must be declared in a vocabulary of mokoord.yaml."""
-
 
 def closest_terms(
     term: str, declared: Iterable[str], labels: dict[str, str] | None = None
@@ -70,20 +60,25 @@ def term_problems(
 def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
     """Every undeclared vocabulary term of an organisation, as a message.
 
-    Tags are only checked when the store declares tags at all (the default
-    vocabulary has none, so free tags work until a city fixes its list).
+    The fields that hold terms are declared on the model (``Vocab``). Tags are
+    only checked when the store declares tags at all (the default vocabulary
+    has none, so free tags work until a city fixes its list).
     """
-    problems: list[str] = []
-    for key, vocabulary in ORG_TERM_FIELDS:
-        value = getattr(org, key)
-        terms = value if isinstance(value, list) else ([value] if value else [])
-        problems += term_problems(config, vocabulary, terms, key, lenient_empty=key == "tags")
-    problems += term_problems(
-        config, "need_categories", [need.category for need in org.needs], "needs"
+    from mokoord.models.meta import (
+        FIXED_VOCABULARIES,
+        OPEN_VOCABULARIES,
+        values_at,
+        vocabulary_fields,
     )
-    if org.members is not None:
+
+    problems: list[str] = []
+    for path, vocabulary in vocabulary_fields(Organisation):
+        if vocabulary in FIXED_VOCABULARIES or vocabulary in OPEN_VOCABULARIES:
+            continue
+        terms = [value for _loc, value in values_at(org, path)]
+        key = ".".join(part for part in path if part != "*")
         problems += term_problems(
-            config, "age_groups", org.members.age_groups, "members.age_groups"
+            config, vocabulary, terms, key, lenient_empty=vocabulary == "tags"
         )
     return problems
 

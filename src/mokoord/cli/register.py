@@ -52,18 +52,11 @@ def _check_terms(problems: list[str]) -> None:
 
 def _validated_org(data: dict[str, Any], config: "Config", what: str) -> "Organisation":
     """Validate plain data as an organisation, vocabulary terms included."""
-    from pydantic import ValidationError
-
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Organisation
     from mokoord.register import organisation_term_problems
+    from mokoord.validation import validate_input
 
-    try:
-        org = Organisation.model_validate(data)
-    except ValidationError as exc:
-        messages = validation_messages(exc)
-        raise UsageError(f"{what}: {messages[0]}", hint="; ".join(messages[1:]) or None) from None
+    org = validate_input(Organisation, data, what=what)
     _check_terms(organisation_term_problems(org, config))
     return org
 
@@ -312,15 +305,12 @@ def add_person(
 
     Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
     """
-    from pydantic import ValidationError
-
     from mokoord.cli import prompts
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Person
     from mokoord.register import get_org, term_problems
     from mokoord.slugs import random_suffix
     from mokoord.store import Change
+    from mokoord.validation import validate_input
 
     store, data = _load(ctx)
     get_org(data, org_id)
@@ -365,13 +355,7 @@ def add_person(
         person_id = f"p-{random_suffix(6)}"
         while person_id in taken:
             person_id = f"p-{random_suffix(6)}"
-        try:
-            person = Person.model_validate({"id": person_id, **fields})
-        except ValidationError as exc:
-            messages = validation_messages(exc)
-            raise UsageError(
-                f"not added: {messages[0]}", hint="; ".join(messages[1:]) or None
-            ) from None
+        person = validate_input(Person, {"id": person_id, **fields}, what="not added")
         change.message = f"add-person {person.id} ({org_id})"
         change.create(person)
     typer.echo(person.id)
