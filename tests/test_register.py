@@ -601,7 +601,9 @@ def test_status_moves_along_and_keeps_history(cli: Cli, store: Store, org: str) 
     refused = cli("status", org, "declined")
     assert refused.exit_code == 2
     assert "--reason" in refused.output
-    assert cli("status", org, "cooperatin").exit_code == 2
+    typo = cli("status", org, "cooperatng")
+    assert typo.exit_code == 2
+    assert "did you mean 'cooperating'" in typo.output
     same = cli("status", org, "in_dialogue")
     assert same.exit_code == 2
     assert "already" in same.output

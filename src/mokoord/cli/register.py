@@ -2,6 +2,7 @@
 ``edit``, ``status``, ``add-need``, ``close-need``, ``history``."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from mokoord.dataset import Dataset
     from mokoord.models import Config, Organisation
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 PANEL = "Register"
@@ -919,28 +921,37 @@ def status(
 
     Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
     """
-    from mokoord import gitops
-    from mokoord.history import first_commit_date
-    from mokoord.register import change_status
-    from mokoord.store import Change
+    from mokoord.plans import apply
+    from mokoord.register import StatusRequest, plan_status
 
     store = state(ctx).store()
-    on = parse_date_option(date, "--date") or dt.date.today()
-    with Change(store, f"status {org_id}", commit=not no_commit) as change:
-        old = _read_org(store, org_id)
-        created = None
-        if old.status_since is None and old.known_since is None:
-            repo = gitops.toplevel(store.root)
-            path = store.path_for(old)
-            if repo is not None:
-                created = first_commit_date(repo, _repo_relative(repo, path))
-        new = change_status(old, new_status, on=on, reason=reason, previous_since=created)
-        change.message = f"status {org_id}: {old.status} -> {new.status}"
-        change.save(new, previous=old)
-    done(
-        f"{org_id}: {old.status} → {new.status}"
-        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    request = StatusRequest(
+        org_id, new_status, on=parse_date_option(date, "--date") or dt.date.today(), reason=reason
     )
+
+    def make() -> "Plan":
+        org = _read_org(store, org_id)
+        created = _created(store, org) if org.status_since is org.known_since is None else None
+        return plan_status(org, replace(request, created=created), store.config)
+
+    plan = make()
+    applied = apply(store, plan, commit=not no_commit, replan=make)
+    done(applied.plan.summary + _committed(applied.short_commit))
+
+
+def _created(store: "Store", org: "Organisation") -> "dt.date | None":
+    """When the organisation's file was first committed (``None`` outside git)."""
+    from mokoord import gitops
+    from mokoord.history import first_commit_date
+
+    repo = gitops.toplevel(store.root)
+    if repo is None:
+        return None
+    return first_commit_date(repo, _repo_relative(repo, store.path_for(org)))
+
+
+def _committed(commit: str | None) -> str:
+    return f" (commit {commit})" if commit else ""
 
 
 @app.command("add-need", rich_help_panel=PANEL)
