@@ -49,7 +49,7 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=
 
 def _cents(value: Decimal) -> Decimal:
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("an amount has at most two decimal places (euro and cent)")
+        raise ValueError(_("an amount has at most two decimal places (euro and cent)"))
     return value.quantize(Decimal("0.01"))
 
 
