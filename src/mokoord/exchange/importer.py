@@ -19,13 +19,23 @@ from mokoord.errors import InvalidData, MokoordError, Problem, UsageError
 from mokoord.exchange.cells import Context, vocabularies
 from mokoord.exchange.dedupe import OrganisationIndex
 from mokoord.exchange.mapping import ColumnMapping
-from mokoord.exchange.plan import ON_DUPLICATE, Action, Decide, OnDuplicate, Plan
+from mokoord.exchange.plan import ON_DUPLICATE, Action, Confirm, Decide, OnDuplicate, Plan, Similar
 from mokoord.exchange.planners import ContactPlanner, OrganisationPlanner
 from mokoord.exchange.tabular import Table
 from mokoord.models import Contact, Organisation, Person, Record
 from mokoord.store import Change, Store
 
-__all__ = ["ON_DUPLICATE", "Action", "Decide", "OnDuplicate", "Plan", "apply_plan", "plan_import"]
+__all__ = [
+    "ON_DUPLICATE",
+    "Action",
+    "Confirm",
+    "Decide",
+    "OnDuplicate",
+    "Plan",
+    "Similar",
+    "apply_plan",
+    "plan_import",
+]
 
 # --------------------------------------------------------------------------- planning
 
@@ -37,11 +47,17 @@ def plan_import(
     *,
     on_duplicate: OnDuplicate = "skip",
     decide: Decide | None = None,
+    confirm: Confirm | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
-    """Decide for every row what an import does; writes nothing."""
-    if on_duplicate == "ask" and decide is None:
+    """Decide for every row what an import does; writes nothing.
+
+    With ``on_duplicate="ask"``, ``decide`` chooses what to do with a
+    duplicate and ``confirm`` whether a new record that looks like another
+    is that one (:mod:`mokoord.exchange.dedupe` has the rule).
+    """
+    if on_duplicate == "ask" and (decide is None or confirm is None):
         raise UsageError("--on-duplicate ask needs a terminal to ask at")
     ctx = Context(
         data,
@@ -62,13 +78,14 @@ def plan_import(
             )
         )
         plan.problems.append(Problem(table.path, number, 0, "error", "broken-row", message))
-    planner = OrganisationPlanner(plan, ctx, decide, today or dt.date.today())
-    contact_planner = ContactPlanner(plan, ctx, decide)
+    ask = confirm if on_duplicate == "ask" else None
+    planner: OrganisationPlanner | ContactPlanner = (
+        OrganisationPlanner(plan, ctx, decide, today or dt.date.today(), ask)
+        if mapping.kind == "organisations"
+        else ContactPlanner(plan, ctx, decide, ask)
+    )
     for done, row in enumerate(table.rows, 1):
-        if mapping.kind == "organisations":
-            planner.row(row)
-        else:
-            contact_planner.row(row)
+        planner.row(row)
         if progress is not None:
             progress(done)
     plan.actions.sort(key=lambda a: (a.row, a.kind != "organisation"))

@@ -26,6 +26,9 @@ ActionName = Literal["create", "update", "unchanged", "skip", "invalid"]
 Decide = Callable[["Action", dict[str, tuple[Any, Any]], dict[str, tuple[Any, Any]]], str]
 """For ``--on-duplicate ask``: (action, update changes, fill changes) → skip/update/fill."""
 
+Confirm = Callable[["Action", "list[Similar]"], "Similar | None"]
+"""For ``--on-duplicate ask``: which look-alike a new record is the same as (``None``: none)."""
+
 # Where a flat column's value lives in a record (others are top-level fields).
 ORG_PATHS: dict[str, tuple[str, ...]] = {
     "register_number": ("registration", "number"),
@@ -51,6 +54,28 @@ CONTACT_PATHS: dict[str, tuple[str, ...]] = {
 NOT_WRITTEN = {"id", "open_needs", "contact_name", "contact_role", "contact_email", "contact_phone"}
 
 
+@dataclass(frozen=True)
+class Similar:
+    """A record (or an earlier row) that a new record looks like: possibly the same."""
+
+    id: str
+    """The record in the store, or the one an earlier row of the sheet makes."""
+    name: str
+    """Its name (a contact's summary); not in JSON for contact persons."""
+    score: float
+    """0-100."""
+    row: int | None = None
+    """The earlier row of the sheet it comes from; ``None`` for a record in the store."""
+
+    def as_dict(self, *, with_name: bool = True) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "row": self.row,
+            "name": self.name if with_name else None,
+            "similarity": round(self.score),
+        }
+
+
 @dataclass
 class Action:
     """What happens to one record because of one row."""
@@ -67,6 +92,8 @@ class Action:
     reason: str | None = None
     record: Record | None = None
     previous: Record | None = None
+    similar: list[Similar] = field(default_factory=list)
+    """Different by the rule but alike: possibly the same — for a person to check."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -74,13 +101,16 @@ class Action:
             "action": self.action,
             "kind": self.kind,
             "id": self.id,
-            "name": self.name if self.kind != "person" else None,
+            "name": self.name if self.kind == "organisation" else None,
             "match": self.match,
             "changes": {
                 key: {"old": _json(old), "new": _json(new)}
                 for key, (old, new) in self.changes.items()
             },
             "reason": self.reason,
+            "possible_duplicates": [
+                item.as_dict(with_name=self.kind != "person") for item in self.similar
+            ],
         }
 
 
@@ -122,8 +152,11 @@ class Plan:
             "invalid": 0,
             "persons_created": 0,
             "persons_updated": 0,
+            "possible_duplicates": 0,
         }
         for action in self.actions:
+            if action.similar and action.action == "create":
+                counts["possible_duplicates"] += 1
             if action.kind == "person":
                 if action.action in ("create", "update"):
                     counts[f"persons_{action.action}d"] += 1
@@ -133,6 +166,11 @@ class Plan:
             )
             counts[key] += 1
         return counts
+
+    @property
+    def possible_duplicates(self) -> list[Action]:
+        """New records that look like another: "possibly the same — please check"."""
+        return [a for a in self.actions if a.similar and a.action == "create"]
 
     @property
     def writes(self) -> list[Action]:

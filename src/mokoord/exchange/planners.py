@@ -15,41 +15,56 @@ from pydantic import ValidationError
 from mokoord.dataset import plain
 from mokoord.errors import Problem
 from mokoord.exchange.cells import Context, read_cells, validation_problems
-from mokoord.exchange.dedupe import OrganisationIndex
+from mokoord.exchange.dedupe import SIMILAR_LIMIT, Lookup, NameIndex, OrganisationIndex
 from mokoord.exchange.plan import (
     CONTACT_PATHS,
     NOT_WRITTEN,
     ORG_PATHS,
     PERSON_PATHS,
     Action,
+    Confirm,
     Decide,
     Plan,
+    Similar,
     decide_policy,
     differences,
     merge,
 )
 from mokoord.exchange.tabular import Row
 from mokoord.models import Contact, Organisation, Person
-from mokoord.textmatch import fold
+from mokoord.textmatch import spelling_key
 
 _EV_RE = re.compile(r"\be\.\s?v\.?\s*$", re.IGNORECASE)
 
 
 class OrganisationPlanner:
-    def __init__(self, plan: Plan, ctx: Context, decide: Decide | None, today: dt.date) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        ctx: Context,
+        decide: Decide | None,
+        today: dt.date,
+        confirm: Confirm | None = None,
+    ) -> None:
         self.plan = plan
         self.ctx = ctx
         self.decide = decide
+        self.confirm = confirm
         self.today = today
         self.taken = set(ctx.data.organisations)
         self.sheet = OrganisationIndex()
         self.rows_of: dict[str, int] = {}
-        self.persons: dict[tuple[str, str], Person] = {
-            (p.organisation, fold(p.name)): p
-            for p in ctx.data.persons.values()
-            if p.organisation is not None
-        }
+        self.persons: dict[str, NameIndex] = {}
+        """The names of each organisation's contact persons, keyed by person id."""
+        self.person_records: dict[str, Person] = {}
+        for person in ctx.data.persons.values():
+            if person.organisation is not None:
+                self._add_person(person.organisation, person)
         self.person_ids = set(ctx.data.persons)
+
+    def _add_person(self, org_id: str, person: Person) -> None:
+        self.persons.setdefault(org_id, NameIndex(legal_forms=False)).add(person.id, [person.name])
+        self.person_records[person.id] = person
 
     def row(self, row: Row) -> None:
         plan, ctx = self.plan, self.ctx
@@ -59,21 +74,33 @@ class OrganisationPlanner:
         register = values.get("register_number")
         action = Action(row.number, "invalid", "organisation", name=name)
         existing: Organisation | None = None
+        in_store: Lookup | None = None
         wanted_id = values.get("id")
         if wanted_id and wanted_id in ctx.data.organisations:
             existing, action.match = ctx.data.organisations[wanted_id], "id"
-        else:
-            found = ctx.index.find(name, register) if name or register else None
-            if found is not None:
-                existing, action.match = ctx.data.organisations[found.key], found.how
+        elif name or register:
+            in_store = ctx.index.lookup(name, register)
+            if in_store.same is not None:
+                existing = ctx.data.organisations[in_store.same.key]
+                action.match = in_store.same.how
+        # the same organisation twice in the sheet
+        earlier = self.rows_of.get(existing.id) if existing is not None else None
+        if earlier is None and existing is None and (name or register):
+            in_sheet = self.sheet.lookup(name, register)
+            if in_sheet.same is not None:
+                earlier = self.rows_of.get(in_sheet.same.key)
+            elif name and not any(p.severity == "error" for p in problems):
+                similar = self._similar(in_store, in_sheet)
+                chosen = self.confirm(action, similar) if similar and self.confirm else None
+                if chosen is not None and chosen.row is not None:
+                    earlier = chosen.row
+                elif chosen is not None and chosen.id in ctx.data.organisations:
+                    existing, action.match = ctx.data.organisations[chosen.id], "confirmed"
+                elif self.confirm is None:
+                    action.similar = similar
         if existing is not None:
             action.id = existing.id
             action.name = action.name or existing.name
-        # the same organisation twice in the sheet
-        earlier = self.rows_of.get(existing.id) if existing is not None else None
-        if earlier is None and existing is None:
-            same = self.sheet.find(name, register)
-            earlier = self.rows_of.get(same.key) if same is not None else None
         if earlier is not None:
             action.action = "skip"
             action.match = f"row {earlier}"
@@ -117,12 +144,22 @@ class OrganisationPlanner:
             if action.action != "skip":
                 self._person(row, action, values)
 
+    def _similar(self, in_store: Lookup | None, in_sheet: Lookup) -> list[Similar]:
+        """The look-alikes in the store and in earlier rows, best first."""
+        found: dict[str, Similar] = {}
+        for match in [*(in_store.similar if in_store else []), *in_sheet.similar]:
+            if match.key not in found or match.score > found[match.key].score:
+                found[match.key] = Similar(
+                    match.key, match.name, match.score, self.rows_of.get(match.key)
+                )
+        return sorted(found.values(), key=lambda s: (-s.score, s.id))[:SIMILAR_LIMIT]
+
     def _existing(
         self, row: Row, action: Action, existing: Organisation, values: dict[str, Any]
     ) -> None:
         old = plain(existing)
-        if action.match == "name":
-            values.pop("name", None)  # alike, not equal: the store's spelling stays
+        if action.match in ("name", "confirmed"):
+            values.pop("name", None)  # the same name, spelled otherwise: the store's spelling stays
         status = values.pop("status", None)
         if status is not None and status != existing.status:
             column = self.ctx.mapping.column_of("status")
@@ -218,12 +255,21 @@ class OrganisationPlanner:
                 )
             return
         assert org_action.id is not None
-        key = (org_action.id, fold(name))
-        action = Action(row.number, "invalid", "person")
-        existing = self.persons.get(key)
+        action = Action(row.number, "invalid", "person", name=name)
+        known = self.persons.get(org_action.id) or NameIndex(legal_forms=False)
+        same = known.equal(name)
+        existing = self.person_records[same[0]] if same else None
+        if existing is None:
+            similar = [Similar(match.key, match.name, match.score) for match in known.alike(name)]
+            chosen = self.confirm(action, similar) if similar and self.confirm else None
+            if chosen is not None and chosen.id in self.person_records:
+                existing = self.person_records[chosen.id]
+            elif self.confirm is None:
+                action.similar = similar
         renamed = {PERSON_PATHS[t][0]: v for t, v in person_values.items()}
         if existing is not None:
-            action.id, action.match = existing.id, "name"
+            action.id, action.match = existing.id, "name" if same else "confirmed"
+            renamed.pop("name")  # the same person, spelled otherwise: the store's spelling stays
             old = plain(existing)
             policy, new_data = decide_policy(self.plan, self.decide, action, old, renamed, {})
             try:
@@ -256,7 +302,7 @@ class OrganisationPlanner:
                 self.plan.actions.append(action)
                 return
             self.person_ids.add(new_id)
-            self.persons[key] = record
+            self._add_person(org_action.id, record)
             action.action, action.id, action.record = "create", new_id, record
         self.plan.actions.append(action)
 
@@ -269,23 +315,40 @@ def _complete_registration(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class ContactPlanner:
-    """Rows of a contact log: date, organisations, channel, topics, summary."""
+    """Rows of a contact log: date, organisations, channel, topics, summary.
 
-    def __init__(self, plan: Plan, ctx: Context, decide: Decide | None) -> None:
+    A row is the same contact as a record (or an earlier row) with the same
+    date, the same organisations and the same summary (spelling ignored, as
+    for names); a summary that is only alike makes a new contact, reported as
+    possibly the same.
+    """
+
+    def __init__(
+        self, plan: Plan, ctx: Context, decide: Decide | None, confirm: Confirm | None = None
+    ) -> None:
         self.plan = plan
         self.ctx = ctx
         self.decide = decide
+        self.confirm = confirm
         self.taken = set(ctx.data.contacts)
         self.seen: dict[tuple[Any, ...], int] = {}
-        self.by_content: dict[tuple[Any, ...], Contact] = {
-            self._key(c.date, c.organisations, c.summary): c for c in ctx.data.contacts.values()
-        }
+        self.rows_of: dict[str, int] = {}
+        self.by_content: dict[tuple[Any, ...], Contact] = {}
+        self.groups: dict[tuple[Any, ...], NameIndex] = {}
+        """Summaries of the contacts of one day with the same organisations, by contact id."""
+        for contact in ctx.data.contacts.values():
+            key = self._key(contact.date, contact.organisations, contact.summary)
+            self.by_content[key] = contact
+            self._group(key).add(contact.id, [contact.summary or ""])
 
     @staticmethod
     def _key(
         date: dt.date | None, organisations: list[str], summary: str | None
     ) -> tuple[Any, ...]:
-        return (date, tuple(sorted(organisations)), " ".join(fold(summary or "").split()))
+        return (date, tuple(sorted(organisations)), spelling_key(summary or "").replace(" ", ""))
+
+    def _group(self, key: tuple[Any, ...]) -> NameIndex:
+        return self.groups.setdefault(key[:2], NameIndex(legal_forms=False))
 
     def row(self, row: Row) -> None:
         from mokoord.slugs import random_suffix
@@ -295,24 +358,29 @@ class ContactPlanner:
         plan.problems.extend(problems)
         if "organisation_ids" in values:
             values["organisations"] = values.pop("organisation_ids")
-        action = Action(row.number, "invalid", "contact")
+        action = Action(row.number, "invalid", "contact", name=values.get("summary"))
         existing: Contact | None = None
         wanted = values.get("id")
+        content = self._key(
+            values.get("date"), values.get("organisations", []), values.get("summary")
+        )
         if wanted and wanted in ctx.data.contacts:
             existing, action.match = ctx.data.contacts[wanted], "id"
-        else:
-            key = self._key(
-                values.get("date"), values.get("organisations", []), values.get("summary")
-            )
-            if key in self.by_content:
-                existing, action.match = self.by_content[key], "content"
-        key = (
-            (existing.id,)
-            if existing
-            else self._key(
-                values.get("date"), values.get("organisations", []), values.get("summary")
-            )
-        )
+        elif content in self.by_content:
+            existing, action.match = self.by_content[content], "content"
+        elif content not in self.seen and values.get("summary"):
+            similar = [
+                Similar(match.key, match.name, match.score, self.rows_of.get(match.key))
+                for match in self._group(content).alike(values["summary"])
+            ]
+            chosen = self.confirm(action, similar) if similar and self.confirm else None
+            if chosen is not None and chosen.row is not None:
+                self.seen[content] = chosen.row
+            elif chosen is not None and chosen.id in ctx.data.contacts:
+                existing, action.match = ctx.data.contacts[chosen.id], "confirmed"
+            elif self.confirm is None:
+                action.similar = similar
+        key = (existing.id,) if existing else content
         if key in self.seen:
             earlier = self.seen[key]
             action.action, action.match, action.reason = (
@@ -362,8 +430,10 @@ class ContactPlanner:
             plan.actions.append(action)
             return
         self.seen[key] = row.number
+        self.rows_of[record.id] = row.number
         if existing is None:
             self.taken.add(record.id)
+            self._group(content).add(record.id, [record.summary or ""])
             action.action, action.id, action.record = "create", record.id, record
         else:
             action.changes = differences(
