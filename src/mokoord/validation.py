@@ -34,9 +34,13 @@ _ID_HINT = "an id is lower-case letters and digits joined by hyphens (e.g. elter
 _TERM_HINT = "a term is lower-case letters and digits joined by _ or - (e.g. social_counselling)"
 
 
-def _field_hint(loc: tuple[str | int, ...], pattern: str) -> str:
+def _field_hint(loc: tuple[str | int, ...], pattern: str, value: Any = None) -> str:
     names = [part for part in loc if isinstance(part, str)]
     for name in reversed(names):
+        if name in ("languages", "origins") and isinstance(value, str):
+            code_hint = _code_hint(name, value)
+            if code_hint:
+                return code_hint
         if name in _PATTERN_HINTS:
             return _PATTERN_HINTS[name]
     if "[_-]" in pattern:
@@ -44,6 +48,18 @@ def _field_hint(loc: tuple[str | int, ...], pattern: str) -> str:
     if pattern.startswith("^[a-z0-9]+(?:-"):
         return _ID_HINT
     return f"the value does not have the expected form ({pattern})"
+
+
+def _code_hint(name: str, value: str) -> str | None:
+    """``Ukrainisch`` in ``languages``: the code to write instead (:mod:`mokoord.codes`)."""
+    from mokoord import codes
+    from mokoord.i18n import _
+
+    table = codes.languages() if name == "languages" else codes.countries()
+    code = table.find(value)
+    if code is None:
+        return None
+    return _("write the code {code} ({name})").format(code=code, name=table.name(code))
 
 
 def _describe(value: Any) -> str:
@@ -77,9 +93,7 @@ def _message(
     if kind == "extra_forbidden":
         return _unknown_key(model, loc)
     if kind == "string_pattern_mismatch":
-        return (
-            f"{prefix}{_describe(value)} is not valid: {_field_hint(loc, error['ctx']['pattern'])}"
-        )
+        return f"{prefix}{_describe(value)} is not valid: {_field_hint(loc, error['ctx']['pattern'], value)}"
     if kind == "string_type":
         if isinstance(value, int | Decimal | dt.date) and not isinstance(value, bool):
             written = source or str(value)

@@ -163,9 +163,12 @@ def import_(
     Straße, PLZ, Ort, Stadtteil, Tätigkeitsfeld, Sprachen, Herkunft,
     Mitglieder, Rechtsform, Registernummer, Bemerkung, …); unknown columns
     are reported. Phone numbers, e-mails, districts, fields of activity,
-    languages and countries are normalised. Rows matching an organisation in
-    the store (same register number, or a name alike after removing "e.V."
-    and accents) are handled as --on-duplicate says; contact persons become
+    languages and countries are normalised. A row is the same organisation as
+    a record or an earlier row only with the same register number (VR 9014 =
+    vr9014) or the same name once case, accents, umlaut spellings,
+    punctuation and legal forms (e.V., gGmbH) are set aside; such rows are
+    handled as --on-duplicate says. Names that are only alike are imported
+    and listed as "possibly the same — please check". Contact persons become
     persons/ records. All rows are written or none (unless --skip-invalid).
     Importing the same file twice changes nothing.
 

@@ -122,12 +122,16 @@ def add_org(
     ] = None,
     language: Annotated[
         list[str] | None,
-        typer.Option("--language", "-l", help="Language code, e.g. tr, ar (repeatable)."),
+        typer.Option(
+            "--language", "-l", help="Language: name or code, e.g. Türkisch, tr (repeatable)."
+        ),
     ] = None,
     origin: Annotated[
         list[str] | None,
         typer.Option(
-            "--origin", help="Region of origin: country code TR or UN region 145 (repeatable)."
+            "--origin",
+            help="Region of origin: country or region, name or code, e.g. Türkei, TR, "
+            "Westasien, 145 (repeatable).",
         ),
     ] = None,
     legal_form: Annotated[
@@ -173,10 +177,12 @@ def add_org(
     register holds an organisation of the same name (case, accents, umlaut
     spellings, punctuation and legal form aside) you are asked before a
     duplicate is created (without a terminal: refused unless --force); a name
-    that only looks alike is listed as a warning.
+    that only looks alike is listed as a warning. Languages and countries are
+    accepted as codes or names (--language Ukrainisch --origin Türkei).
 
     Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district biebrich --field education --field parents_family --language tr[/]
     """
+    from mokoord import codes
     from mokoord.cli import prompts
     from mokoord.errors import UsageError
     from mokoord.exchange.dedupe import organisation_duplicates
@@ -232,8 +238,8 @@ def add_org(
         "legal_form": legal_form,
         "district": district,
         "fields": fields or [],
-        "languages": language or [],
-        "origins": origin or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
+        "origins": codes.countries().resolve_all(origin or [], "--origin"),
         "religion": religion,
         "website": website,
         "email": email,
@@ -304,7 +310,8 @@ def add_person(
     email: Annotated[str | None, typer.Option("--email")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     language: Annotated[
-        list[str] | None, typer.Option("--language", "-l", help="Language code (repeatable).")
+        list[str] | None,
+        typer.Option("--language", "-l", help="Language: name or code (repeatable)."),
     ] = None,
     legal_basis: Annotated[
         str,
@@ -338,6 +345,7 @@ def add_person(
     """
     from pydantic import ValidationError
 
+    from mokoord import codes
     from mokoord.cli import prompts
     from mokoord.edits import validation_messages
     from mokoord.errors import UsageError
@@ -379,7 +387,7 @@ def add_person(
         "role": role,
         "email": email,
         "phone": phone,
-        "languages": language or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
         "legal_basis": legal_basis,
         "consent": consent,
     }
@@ -578,7 +586,9 @@ def list_(
     ] = None,
     field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
     district: Annotated[str | None, typer.Option("--district")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="Language code.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Language: name or code (Türkisch, tr).")
+    ] = None,
     need: Annotated[
         str | None, typer.Option("--need", help="Has an open need of this category.")
     ] = None,
@@ -609,6 +619,7 @@ def list_(
 
     Example: [bold]mokoord list --district biebrich --field youth --stale[/]
     """
+    from mokoord import codes
     from mokoord import formatting as fmt
     from mokoord.errors import UsageError
     from mokoord.register import (
@@ -635,7 +646,7 @@ def list_(
         status=normalise_status(status) if status else None,
         field=field,
         district=district,
-        language=language,
+        language=codes.language_code(language) if language else None,
         need=need,
         tag=tag,
         stale=stale,

@@ -101,11 +101,11 @@ _TEXT = {
     "coordinator",
     "follow_up_action",
 }
-_CODE_LISTS: dict[str, tuple[Callable[[str], tuple[list[str], list[str]]], str]] = {
-    "languages": (norm.languages, "language"),
-    "origins": (norm.origins, "country or region"),
+_CODE_LISTS: dict[str, Callable[[str], tuple[list[str], list[str]]]] = {
+    "languages": norm.languages,
+    "origins": norm.origins,
 }
-"""Columns holding ISO codes given by name, with their parser and what they name."""
+"""Columns holding ISO codes given by name (:mod:`mokoord.codes`), with their parser."""
 
 
 def read_cells(row: Row, ctx: Context) -> tuple[dict[str, Any], list[Problem]]:
@@ -176,14 +176,16 @@ def _value(target: str, text: str, ctx: Context, values: dict[str, Any]) -> dict
             )
         return {target: terms}
     if target in _CODE_LISTS:
-        parse, what = _CODE_LISTS[target]
-        codes, missing = parse(text)
+        from mokoord import codes as code_tables
+
+        found, missing = _CODE_LISTS[target](text)
         if missing:
+            table = code_tables.languages() if target == "languages" else code_tables.countries()
             raise _Unknown(
-                f"unknown {what} {', '.join(repr(m) for m in missing)}",
-                {target: codes} if codes else {},
+                "; ".join(table.unknown(item) for item in missing),
+                {target: found} if found else {},
             )
-        return {target: codes}
+        return {target: found}
     if target == "postal_code":
         code, rest = norm.postal_code(text)
         result: dict[str, Any] = {"postal_code": code}
