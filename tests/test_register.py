@@ -487,8 +487,8 @@ def test_set_validates_before_writing(cli: Cli, store: Store, org: str) -> None:
     path = store.root / "organisations" / f"{org}.yaml"
     before_text, before_log = path.read_text(), git_log(store.root, "--format=%H")
     cases = [
-        (["address.postal_code=652"], "postal_code"),
-        (["website=kein-link"], "website"),
+        (["address.postal_code=652"], "Postal code '652': a German postal code has five digits"),
+        (["website=kein-link"], "Website 'kein-link'"),
         (["founded=früher"], "founded"),
         (["distrct=mitte"], "did you mean district"),
         (["district=bibrich"], "did you mean biebrich"),
@@ -601,7 +601,9 @@ def test_status_moves_along_and_keeps_history(cli: Cli, store: Store, org: str) 
     refused = cli("status", org, "declined")
     assert refused.exit_code == 2
     assert "--reason" in refused.output
-    assert cli("status", org, "cooperatin").exit_code == 2
+    typo = cli("status", org, "cooperatng")
+    assert typo.exit_code == 2
+    assert "did you mean 'cooperating'" in typo.output
     same = cli("status", org, "in_dialogue")
     assert same.exit_code == 2
     assert "already" in same.output
@@ -838,7 +840,7 @@ f.write_text(text.replace("status: bekannt", "status: known"))
     assert result.exit_code == 0, result.output
     first = seen.read_text()
     assert first.startswith("# mokoord: there are problems")
-    assert "'bekannt' is not one of" in first
+    assert "Status 'bekannt' is not allowed" in first
     assert "status: known" in path.read_text()
     assert "# mokoord" not in path.read_text()
     assert cli("show", org).exit_code == 0

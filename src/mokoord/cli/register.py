@@ -2,6 +2,7 @@
 ``edit``, ``status``, ``add-need``, ``close-need``, ``history``."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from mokoord.dataset import Dataset
     from mokoord.exchange.dedupe import Lookup
     from mokoord.models import Config, Organisation
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 PANEL = "Register"
@@ -50,18 +52,11 @@ def _check_terms(problems: list[str]) -> None:
 
 def _validated_org(data: dict[str, Any], config: "Config", what: str) -> "Organisation":
     """Validate plain data as an organisation, vocabulary terms included."""
-    from pydantic import ValidationError
-
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Organisation
     from mokoord.register import organisation_term_problems
+    from mokoord.validation import validate_input
 
-    try:
-        org = Organisation.model_validate(data)
-    except ValidationError as exc:
-        messages = validation_messages(exc)
-        raise UsageError(f"{what}: {messages[0]}", hint="; ".join(messages[1:]) or None) from None
+    org = validate_input(Organisation, data, what=what)
     _check_terms(organisation_term_problems(org, config))
     return org
 
@@ -343,16 +338,13 @@ def add_person(
 
     Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
     """
-    from pydantic import ValidationError
-
     from mokoord import codes
     from mokoord.cli import prompts
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Person
     from mokoord.register import get_org, term_problems
     from mokoord.slugs import random_suffix
     from mokoord.store import Change
+    from mokoord.validation import validate_input
 
     store, data = _load(ctx)
     get_org(data, org_id)
@@ -397,13 +389,7 @@ def add_person(
         person_id = f"p-{random_suffix(6)}"
         while person_id in taken:
             person_id = f"p-{random_suffix(6)}"
-        try:
-            person = Person.model_validate({"id": person_id, **fields})
-        except ValidationError as exc:
-            messages = validation_messages(exc)
-            raise UsageError(
-                f"not added: {messages[0]}", hint="; ".join(messages[1:]) or None
-            ) from None
+        person = validate_input(Person, {"id": person_id, **fields}, what="not added")
         change.message = f"add-person {person.id} ({org_id})"
         change.create(person)
     typer.echo(person.id)
@@ -970,28 +956,37 @@ def status(
 
     Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
     """
-    from mokoord import gitops
-    from mokoord.history import first_commit_date
-    from mokoord.register import change_status
-    from mokoord.store import Change
+    from mokoord.plans import apply
+    from mokoord.register import StatusRequest, plan_status
 
     store = state(ctx).store()
-    on = parse_date_option(date, "--date") or dt.date.today()
-    with Change(store, f"status {org_id}", commit=not no_commit) as change:
-        old = _read_org(store, org_id)
-        created = None
-        if old.status_since is None and old.known_since is None:
-            repo = gitops.toplevel(store.root)
-            path = store.path_for(old)
-            if repo is not None:
-                created = first_commit_date(repo, _repo_relative(repo, path))
-        new = change_status(old, new_status, on=on, reason=reason, previous_since=created)
-        change.message = f"status {org_id}: {old.status} -> {new.status}"
-        change.save(new, previous=old)
-    done(
-        f"{org_id}: {old.status} → {new.status}"
-        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    request = StatusRequest(
+        org_id, new_status, on=parse_date_option(date, "--date") or dt.date.today(), reason=reason
     )
+
+    def make() -> "Plan":
+        org = _read_org(store, org_id)
+        created = _created(store, org) if org.status_since is org.known_since is None else None
+        return plan_status(org, replace(request, created=created), store.config)
+
+    plan = make()
+    applied = apply(store, plan, commit=not no_commit, replan=make)
+    done(applied.plan.summary + _committed(applied.short_commit))
+
+
+def _created(store: "Store", org: "Organisation") -> "dt.date | None":
+    """When the organisation's file was first committed (``None`` outside git)."""
+    from mokoord import gitops
+    from mokoord.history import first_commit_date
+
+    repo = gitops.toplevel(store.root)
+    if repo is None:
+        return None
+    return first_commit_date(repo, _repo_relative(repo, store.path_for(org)))
+
+
+def _committed(commit: str | None) -> str:
+    return f" (commit {commit})" if commit else ""
 
 
 @app.command("add-need", rich_help_panel=PANEL)
