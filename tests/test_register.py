@@ -355,11 +355,11 @@ def test_list_filters_and_never_shows_declined_unless_asked(cli: Cli) -> None:
     assert row["stale"] is True
     assert row["last_verified"] == "2020-01-01"
     table = cli("list").stdout
-    assert "3 Organisation(en)" in table
+    assert "3 organisations" in table
     assert "Abgelehnt" not in table
     bad = cli("list", "--district", "mittte")
     assert bad.exit_code == 2
-    assert "did you mean mitte" in bad.output
+    assert "did you mean 'Mitte'" in bad.output
 
 
 def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> None:
@@ -376,13 +376,15 @@ def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> Non
     assert _ids(cli, "--stale") == ["verein-alt"]
 
 
-def test_list_csv(cli: Cli) -> None:
+def test_list_csv_opens_in_german_excel(cli: Cli) -> None:
     _seed(cli)
-    result = cli("list", "--csv", "--district", "mitte")
-    rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0][:3] == ["id", "name", "status"]
-    assert rows[1][0] == "kulturzentrum-mitte"
-    assert rows[1][5] == "culture;youth"
+    result = cli("list", "--csv", "--district", "Mitte")
+    assert result.stdout_bytes.startswith("\ufeff".encode())
+    assert b"\r\n" in result.stdout_bytes
+    rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0][:4] == ["Id", "Name", "Status", "District"]
+    assert rows[1][:4] == ["kulturzentrum-mitte", "Kulturzentrum Mitte", "known", "Mitte"]
+    assert rows[1][4] == "Culture, Youth"  # labels, not keys
     assert len(rows) == 2
 
 

@@ -162,6 +162,36 @@ class Filters:
     outreach: bool = False
     """Only organisations in the outreach pipeline (known → cooperating)."""
 
+    @classmethod
+    def resolved(
+        cls,
+        config: Config,
+        *,
+        status: str | None = None,
+        field: str | None = None,
+        district: str | None = None,
+        language: str | None = None,
+        need: str | None = None,
+        tag: str | None = None,
+        **flags: bool,
+    ) -> Filters:
+        """Filters from what a person typed: keys or labels in either language."""
+        from mokoord.codes import language_code
+        from mokoord.vocab import resolve
+
+        def term(value: str | None, vocabulary: str, flag: str) -> str | None:
+            return resolve(config, vocabulary, value, flag=flag) if value else None
+
+        return cls(
+            status=term(status, "statuses", "--status"),
+            field=term(field, "fields", "--field"),
+            district=term(district, "districts", "--district"),
+            language=language_code(language) if language else None,
+            need=term(need, "need_categories", "--need"),
+            tag=term(tag, "tags", "--tag"),
+            **flags,
+        )
+
 
 def filter_organisations(
     data: Dataset, filters: Filters, today: dt.date | None = None
@@ -201,25 +231,8 @@ def filter_organisations(
     return sorted(result, key=lambda o: (fold(o.name), o.id))
 
 
-LIST_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "status",
-    "status_since",
-    "district",
-    "fields",
-    "languages",
-    "tags",
-    "open_needs",
-    "persons",
-    "last_verified",
-    "stale",
-)
-"""Keys of ``list --json`` rows and columns of ``list --csv``, in order."""
-
-
 def list_row(org: Organisation, data: Dataset, today: dt.date | None = None) -> dict[str, Any]:
-    """One organisation as a row of ``list --json``/``--csv`` (stable keys)."""
+    """One organisation as a row of ``list --json`` (stable keys, docs/register.md)."""
     today = today or dt.date.today()
     return {
         "id": org.id,
@@ -235,6 +248,13 @@ def list_row(org: Organisation, data: Dataset, today: dt.date | None = None) -> 
         "last_verified": org.last_verified,
         "stale": is_stale(org, data.config.settings.stale_after_months, today),
     }
+
+
+def list_rows(
+    data: Dataset, filters: Filters, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The rows of ``mokoord list``: every organisation matching ``filters``."""
+    return [list_row(org, data, today) for org in filter_organisations(data, filters, today)]
 
 
 # --------------------------------------------------------------------------- search

@@ -24,6 +24,8 @@ from mokoord.models.meta import FIXED_VOCABULARIES, OPEN_VOCABULARIES, VOCABULAR
 from mokoord.textmatch import fold
 
 CONFIG_FILE = "mokoord.yaml"
+CODE_VOCABULARIES: frozenset[str] = frozenset({"languages", "origins"})
+"""Codes (ISO 639 languages, ISO 3166 countries and UN regions) shown by their names."""
 
 
 def is_fixed(vocabulary: str) -> bool:
@@ -46,6 +48,10 @@ def label(config: Config, vocabulary: str, key: str, lang: str | None = None) ->
     """The label of ``key`` in ``lang`` (default: the current language); an
     undeclared key as it is."""
     lang = lang or language()
+    if vocabulary in CODE_VOCABULARIES:
+        from mokoord.codes import country_name, language_name
+
+        return (language_name if vocabulary == "languages" else country_name)(key, lang)
     fixed = FIXED_VOCABULARIES.get(vocabulary)
     if fixed is not None:
         msgid = fixed.get(key)

@@ -18,6 +18,7 @@ from mokoord.cli._common import (
     print_json,
     state,
 )
+from mokoord.cli._output import CsvOption, FormatOption, Output, OutputOption, emit
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -592,10 +593,10 @@ def list_(
         ),
     ] = False,
     all_: Annotated[bool, typer.Option("--all", help="Include declined organisations.")] = False,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
-    csv_output: Annotated[
-        bool, typer.Option("--csv", help="Print CSV (same columns as --json).")
-    ] = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """List organisations, filtered; a table by default, or --json / --csv.
 
@@ -605,102 +606,24 @@ def list_(
 
     Example: [bold]mokoord list --district biebrich --field youth --stale[/]
     """
-    from mokoord import codes
-    from mokoord import formatting as fmt
-    from mokoord.errors import UsageError
-    from mokoord.register import (
-        LIST_COLUMNS,
-        Filters,
-        filter_organisations,
-        list_row,
-        normalise_status,
-        term_problems,
-    )
+    from mokoord.cli.views.register import ORGANISATIONS
+    from mokoord.register import Filters, list_rows
 
-    if json_output and csv_output:
-        raise UsageError("choose one of --json and --csv")
+    out = Output.of(fmt, output, json_output, csv_output)
     _, data = _load(ctx)
-    config = data.config
-    for value, vocabulary, flag in (
-        (field, "fields", "--field"),
-        (district, "districts", "--district"),
-        (need, "need_categories", "--need"),
-    ):
-        if value:
-            _check_terms(term_problems(config, vocabulary, [value], flag))
-    filters = Filters(
-        status=normalise_status(status) if status else None,
+    filters = Filters.resolved(
+        data.config,
+        status=status,
         field=field,
         district=district,
-        language=codes.language_code(language) if language else None,
+        language=language,
         need=need,
         tag=tag,
         stale=stale,
         include_declined=all_,
         outreach=outreach,
     )
-    orgs = filter_organisations(data, filters)
-    rows = [list_row(org, data) for org in orgs]
-    if json_output:
-        print_json(rows)
-        return
-    if csv_output:
-        import csv
-        import sys
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(LIST_COLUMNS)
-        for row in rows:
-            writer.writerow(
-                [
-                    ";".join(value)
-                    if isinstance(value, list)
-                    else (
-                        ""
-                        if value is None
-                        else str(value).lower()
-                        if isinstance(value, bool)
-                        else value
-                    )
-                    for value in row.values()
-                ]
-            )
-        return
-    from rich import box
-    from rich.table import Table
-
-    out = console()
-    wide = out.width >= 110  # district and fields only when there is room
-    table = Table(
-        title=f"{len(rows)} Organisation(en)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        padding=(0, 1),
-    )
-    table.add_column("id", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Status", no_wrap=True)
-    if wide:
-        table.add_column("Stadtteil")
-        table.add_column("Felder")
-    table.add_column("Bedarfe")
-    table.add_column("geprüft", no_wrap=True)
-    for org, row in zip(orgs, rows, strict=True):
-        checked = fmt.date(org.last_verified) if org.last_verified else "nie"
-        cells = [
-            org.id,
-            _esc(org.name),
-            fmt.label(fmt.STATUS_LABELS, org.status),
-            config.vocabularies.label("districts", org.district) if org.district else "",
-            ", ".join(org.fields),
-            ", ".join(row["open_needs"]),
-            f"[yellow]{checked}[/]" if row["stale"] else checked,
-        ]
-        if not wide:
-            del cells[3:5]
-        table.add_row(*cells)
-    out.print(table)
+    emit(ORGANISATIONS, list_rows(data, filters), out, config=data.config)
 
 
 # --------------------------------------------------------------------------- search

@@ -260,5 +260,19 @@ def _codes(text: str, find: Callable[[str], str | None]) -> tuple[list[str], lis
     return found, missing
 
 
+def language_name(code: str, lang: str | None = None) -> str:
+    """The name of a language code (``tr`` → ``Türkisch``); see :func:`mokoord.codes.language_name`."""
+    from mokoord.codes import language_name as name
+
+    return name(code, lang)
+
+
+def territory_name(code: str, lang: str | None = None) -> str:
+    """The name of a country or region code; see :func:`mokoord.codes.country_name`."""
+    from mokoord.codes import country_name
+
+    return country_name(code, lang)
+
+
 def join(items: Iterable[str]) -> str:
     return ", ".join(items)
