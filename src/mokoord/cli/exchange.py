@@ -243,18 +243,7 @@ def import_(
         _print_plan(plan, dry_run=dry_run)
         if save_mapping is not None:
             done(f"mapping saved to {save_mapping}")
-        summary = plan.summary()
-        text = (
-            f"{summary['created']} created, {summary['updated']} updated, "
-            f"{summary['unchanged']} unchanged, {summary['skipped']} skipped, "
-            f"{summary['invalid']} invalid"
-            + (
-                f"; {summary['persons_created']} contact person(s) created"
-                if summary["persons_created"]
-                else ""
-            )
-            + _possible_duplicates_summary(summary["possible_duplicates"])
-        )
+        text = _summary_text(plan.summary())
         if dry_run:
             err_console().print(f"dry run: {text}; nothing was written")
         elif commit_id:
@@ -348,6 +337,21 @@ def _print_possible_duplicates(plan: "Plan") -> None:
         )
         for item in action.similar:
             out.print("      ~ " + _similar_text(item), highlight=False, markup=False)
+
+
+def _summary_text(summary: dict[str, int]) -> str:
+    """``3 created, 0 updated, …``: the counts of the import's summary line."""
+    return (
+        f"{summary['created']} created, {summary['updated']} updated, "
+        f"{summary['unchanged']} unchanged, {summary['skipped']} skipped, "
+        f"{summary['invalid']} invalid"
+        + (
+            f"; {summary['persons_created']} contact person(s) created"
+            if summary["persons_created"]
+            else ""
+        )
+        + _possible_duplicates_summary(summary["possible_duplicates"])
+    )
 
 
 def _possible_duplicates_summary(count: int) -> str:
