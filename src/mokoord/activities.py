@@ -55,6 +55,10 @@ def require_partner(data: Dataset, partner: str, flag: str = "--partner") -> str
     """An organisation or institution id; the error suggests close names."""
     if partner in data.organisations or partner in data.institutions:
         return partner
+    for kind in ("organisation", "institution"):
+        broken = data.unreadable(kind, partner)
+        if broken is not None:
+            raise broken
     names: dict[str, list[str]] = {k: [o.name, *o.aliases] for k, o in data.organisations.items()}
     names.update({k: [i.name] for k, i in data.institutions.items()})
     suggestion = _suggest(partner, names)

@@ -7,13 +7,13 @@ commands in ``mokoord.cli.register`` call them and print the results.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
-from mokoord.errors import NotFound, UsageError
+from mokoord.errors import MokoordError, NotFound, UsageError
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
 from mokoord.models.organisation import NEED_STATUSES, STATUSES
 from mokoord.textmatch import fold, fold_variants, pick
@@ -73,19 +73,44 @@ def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
     Tags are only checked when the store declares tags at all (the default
     vocabulary has none, so free tags work until a city fixes its list).
     """
-    problems: list[str] = []
+    return [message for _loc, message in organisation_term_places(plain(org), config)]
+
+
+def organisation_term_places(
+    data: Mapping[str, Any], config: Config
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """(where, message) for every undeclared term in an organisation's plain data.
+
+    Works on data that may not validate otherwise (``mokoord edit`` reports
+    these together with every other problem of the file); values of the
+    wrong type are left to validation.
+    """
+    found: list[tuple[tuple[str | int, ...], str]] = []
+
+    def check(loc: tuple[str | int, ...], value: Any, vocabulary: str, key: str) -> None:
+        if isinstance(value, str):
+            items: list[tuple[tuple[str | int, ...], str]] = [(loc, value)]
+        elif isinstance(value, list):
+            items = [((*loc, i), item) for i, item in enumerate(value) if isinstance(item, str)]
+        else:
+            return
+        for where, term in items:
+            for message in term_problems(
+                config, vocabulary, [term], key, lenient_empty=key == "tags"
+            ):
+                found.append((where, message))
+
     for key, vocabulary in ORG_TERM_FIELDS:
-        value = getattr(org, key)
-        terms = value if isinstance(value, list) else ([value] if value else [])
-        problems += term_problems(config, vocabulary, terms, key, lenient_empty=key == "tags")
-    problems += term_problems(
-        config, "need_categories", [need.category for need in org.needs], "needs"
-    )
-    if org.members is not None:
-        problems += term_problems(
-            config, "age_groups", org.members.age_groups, "members.age_groups"
-        )
-    return problems
+        check((key,), data.get(key), vocabulary, key)
+    needs = data.get("needs")
+    if isinstance(needs, list):
+        for index, need in enumerate(needs):
+            if isinstance(need, Mapping):
+                check(("needs", index, "category"), need.get("category"), "need_categories", "needs")
+    members = data.get("members")
+    if isinstance(members, Mapping):
+        check(("members", "age_groups"), members.get("age_groups"), "age_groups", "members.age_groups")
+    return found
 
 
 def normalise_status(text: str) -> str:
@@ -112,8 +137,12 @@ def names_of(data: Dataset) -> dict[str, list[str]]:
     return {org.id: [org.name, *org.aliases] for org in data.organisations.values()}
 
 
-def not_found(data: Dataset, org_id: str, flag: str | None = None) -> NotFound:
-    """An error for an unknown organisation id that names the closest ids and names."""
+def not_found(data: Dataset, org_id: str, flag: str | None = None) -> MokoordError:
+    """An error for an unknown organisation id that names the closest ids and names,
+    or says that the organisation's file cannot be read."""
+    broken = data.unreadable("organisation", org_id)
+    if broken is not None:
+        return broken
     matches = pick(org_id.replace("-", " "), names_of(data), limit=3, cutoff=50.0)
     hint = None
     if matches:

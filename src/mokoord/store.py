@@ -30,7 +30,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mokoord.dataset import KINDS, Dataset, Kind, kind_of, plain
-from mokoord.errors import InvalidData, MokoordError, NotFound, Problem, StoreNotFound
+from mokoord.errors import (
+    InvalidData,
+    MokoordError,
+    NotFound,
+    Problem,
+    StoreNotFound,
+    Unreadable,
+)
 from mokoord.models import Config, Record
 from mokoord.slugs import is_valid_id
 from mokoord.validation import validate_document
@@ -91,6 +98,9 @@ class Store:
         self.retain: list[object] | None = None
         """When a list, every loaded :class:`Dataset` is appended to it: a command line
         keeps them until the process ends, which is cheaper than freeing them."""
+        self.on_left_out: Callable[[list[Problem]], None] | None = None
+        """Called after every :meth:`load` that left files out, with the problems
+        of the kinds it read (the CLI names each such file on stderr)."""
 
     @classmethod
     def open(cls, explicit: Path | None = None, *, cwd: Path | None = None) -> Store:
@@ -162,7 +172,9 @@ class Store:
             raise NotFound(f"no {kind.name} with id '{record_id}'")
         record, problems = validate_document(self.read_document(path), model)
         if record is None:
-            raise InvalidData(f"{self.relative(path)} is not valid; fix it first", problems)
+            errors = [problem for problem in problems if problem.severity == "error"]
+            repair = f"mokoord edit {record_id}" if kind.name == "organisation" else None
+            raise Unreadable(errors or problems, repair=repair)
         return record
 
     def taken(self, kind: str) -> Container[str]:
@@ -212,6 +224,8 @@ class Store:
                 data.sources.add_kind(name, sources)
         if self.retain is not None:
             self.retain.append(data)
+        if self.on_left_out is not None and data.left_out():
+            self.on_left_out(data.problems)
         return data
 
     def documents(

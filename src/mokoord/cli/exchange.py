@@ -13,8 +13,10 @@ from mokoord.cli._common import (
     console,
     done,
     err_console,
+    left_out_note,
     print_json,
     state,
+    warn,
 )
 
 if TYPE_CHECKING:
@@ -319,6 +321,10 @@ def export(
             "--year", help="Only records of this year (contacts, events, referrals, applications)."
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse to export when a file could not be read."),
+    ] = False,
 ) -> None:
     """Export records as CSV (German Excel), XLSX, JSON or Open Referral HSDS.
 
@@ -327,7 +333,8 @@ def export(
     and filters. Cells that a spreadsheet could run as a formula (starting
     with = + - @) are neutralised. --format hsds writes organisations as HSDS 3
     organization objects for other directories. An exported CSV or XLSX of
-    organisations can be imported again unchanged.
+    organisations can be imported again unchanged. Files that cannot be read
+    are left out and named (--strict: an error instead, nothing written).
 
     Example: [bold]mokoord export organisations --format xlsx -o register.xlsx[/]
     or [bold]mokoord export contacts --year 2023 --anonymous --format csv -o kontakte.csv[/]
@@ -344,6 +351,8 @@ def export(
     if output is not None and output.is_dir():
         raise UsageError(f"--output: {output} is a folder; name a file")
     data = state(ctx).store().load()
+    if strict:
+        data.require_complete()
     lang = data.config.language
     if fmt == "hsds":
         import json
@@ -366,9 +375,12 @@ def export(
         table = build_export(data, kind, fields=selected, anonymous=anonymous, year=year, lang=lang)
         content = render(table, fmt)
         count = len(table.records)
+    note = left_out_note(data)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+        if note:
+            warn(note)
         return
     from mokoord.yamlio import atomic_write
 
@@ -376,4 +388,4 @@ def export(
         atomic_write(output, content)
     except OSError as exc:
         raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from None
-    done(f"{count} {kind} written to {output}")
+    done(f"{count} {kind} written to {output}" + (f"; {note}" if note else ""))

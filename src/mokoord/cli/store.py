@@ -63,7 +63,9 @@ def check(
     """
     from mokoord.checks import check_store, count_by_severity
 
-    store = state(ctx).store()
+    st = state(ctx)
+    st.warn_left_out = False  # every problem is this command's own output
+    store = st.store()
     problems = check_store(store, strict=strict)
     counts = count_by_severity(problems)
     if json_output:

@@ -1,9 +1,12 @@
 """Rendering the report model: JSON, Markdown and HTML (jinja2 templates).
 
 Templates are looked up in the store's own ``templates/`` folder first (a
-city may override any of them), then in the packaged templates. Every
-template is rendered with autoescaping on, whatever its file name, in a
-sandboxed environment: text from the data always stays text.
+city may override any of them), then in the packaged templates, and rendered
+in a sandboxed environment. Text from the data always stays text: HTML
+templates are autoescaped; Markdown templates are not (an ``&`` must stay an
+``&``), but every value from the data goes through the ``mdx`` filter, which
+escapes Markdown's own characters, and whatever else a Markdown template
+prints has its ``<``, ``>`` and character references neutralised.
 """
 
 from __future__ import annotations
@@ -58,8 +61,9 @@ def template_dirs(store_root: Path | None) -> list[Path]:
     return dirs
 
 
-def environment(store_root: Path | None) -> Any:
-    """A sandboxed jinja2 environment, autoescape on for every template."""
+def environment(store_root: Path | None, *, markdown: bool = False) -> Any:
+    """A sandboxed jinja2 environment: for HTML with autoescape on, for Markdown
+    with autoescape off and :func:`markdown_safe` applied to every value printed."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -72,7 +76,8 @@ def environment(store_root: Path | None) -> Any:
         )
     env = SandboxedEnvironment(
         loader=FileSystemLoader([str(d) for d in dirs]),
-        autoescape=True,
+        autoescape=not markdown,
+        finalize=markdown_safe if markdown else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -86,13 +91,49 @@ def environment(store_root: Path | None) -> Any:
 # --------------------------------------------------------------------------- safe text
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~<>])")
+_MD_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+_MD_BLOCK_START = re.compile(r"^(?:(#{1,6}|[=+-])|(\d{1,9})([.)]))(?=\s|$)")
 
 
 def markdown_escape(value: object) -> Markup:
-    """Text from the data for a Markdown file: Markdown syntax and HTML neutralised."""
+    """Text from the data for a Markdown file, shown as written wherever it stands.
+
+    Markdown's own characters (``\\ ` * _ [ ] | ~ < >``) get a backslash, so a
+    name can neither break a table nor start a link, emphasis or raw HTML;
+    line breaks become spaces; a ``&`` stays an ``&`` unless it would start a
+    character reference (``&amp;``); a leading ``#``, ``-``, ``+``, ``=`` or
+    ``1.`` cannot start a heading or list.
+    """
     text = " ".join(str(value).split())
-    return Markup(escape(_MD_SPECIAL.sub(r"\\\1", text)))
+    text = _MD_ENTITY.sub(r"\\&", _MD_SPECIAL.sub(r"\\\1", text))
+    text = _MD_BLOCK_START.sub(
+        lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text
+    )
+    return Markup(text)
+
+
+def markdown_safe(value: object) -> object:
+    """What a Markdown template prints: raw HTML and character references neutralised.
+
+    Applied to every value a Markdown template prints, as a safety net for
+    templates that print data without ``mdx``. Only a ``<``, ``>`` or
+    reference-like ``&`` that no backslash escapes yet gets one, so text
+    escaped already (by ``mdx``, inside a macro's table) stays as it is.
+    """
+    if not isinstance(value, str) or isinstance(value, Markup):
+        return value
+    return _MD_UNESCAPED.sub(_add_backslash, value)
+
+
+_MD_UNESCAPED = re.compile(
+    r"(\\*)([<>]|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};))"
+)
+
+
+def _add_backslash(match: re.Match[str]) -> str:
+    slashes, char = match.groups()
+    return f"{slashes}\\{char}" if len(slashes) % 2 == 0 else match.group(0)
 
 
 _MD_LINK = re.compile(
@@ -150,7 +191,7 @@ def markdown_notes(text: object) -> Markup:
         return Markup("")
     value = _strip_unsafe_links(str(text))
     # Any other "<" would start raw HTML: show it as text.
-    value = re.sub(r"<(?!(?:https?|mailto):[^>\s]*>)", "&lt;", value)
+    value = re.sub(r"<(?!(?:https?|mailto):[^>\s]*>)", r"\\<", value)
     lines = [line.rstrip() for line in value.strip().splitlines()]
     return Markup("\n".join(lines))
 
@@ -487,6 +528,7 @@ def build_view(report: Report, lang: str, *, charts: bool) -> dict[str, Any]:
             {"name": item.name, "date": formatting.date(item.date, lang)}
             for item in report.new_organisations
         ],
+        "left_out": _left_out_view(report, t, lang),
         "events": [
             {
                 "date": formatting.date(item.date, lang),
@@ -496,6 +538,24 @@ def build_view(report: Report, lang: str, *, charts: bool) -> dict[str, Any]:
                 "notes_html": notes_html(item.notes),
             }
             for item in report.events
+        ],
+    }
+
+
+def _left_out_view(report: Report, t: dict[str, str], lang: str) -> dict[str, Any] | None:
+    """The warning at the top of the report when files were left out; ``None`` when none were."""
+    if not report.left_out:
+        return None
+    return {
+        "title": t["left_out.title"],
+        "text": t["left_out.text"].format(total=formatting.number(len(report.left_out), lang)),
+        "remedy": t["left_out.remedy"],
+        "files": [
+            {
+                "place": f"{problem.path}:{problem.line}" if problem.line else problem.path,
+                "message": problem.message,
+            }
+            for problem in report.left_out
         ],
     }
 
@@ -649,7 +709,7 @@ def render_template(
     """Markdown or HTML through the (possibly overridden) templates."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
-    env = environment(store_root)
+    env = environment(store_root, markdown=fmt == "md")
     view = build_view(report, lang, charts=fmt == "html")
     try:
         template = env.get_template(TEMPLATE_NAMES[fmt])
