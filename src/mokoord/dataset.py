@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from mokoord.errors import InvalidData, Problem, Unreadable, first_errors
-from mokoord.i18n import _, ngettext
 from mokoord.facts import ContactFact, OrganisationFact, contact_facts, organisation_facts
+from mokoord.i18n import _, ngettext
 from mokoord.models import (
     Application,
     Config,

@@ -106,10 +106,14 @@ def organisation_term_places(
     if isinstance(needs, list):
         for index, need in enumerate(needs):
             if isinstance(need, Mapping):
-                check(("needs", index, "category"), need.get("category"), "need_categories", "needs")
+                check(
+                    ("needs", index, "category"), need.get("category"), "need_categories", "needs"
+                )
     members = data.get("members")
     if isinstance(members, Mapping):
-        check(("members", "age_groups"), members.get("age_groups"), "age_groups", "members.age_groups")
+        check(
+            ("members", "age_groups"), members.get("age_groups"), "age_groups", "members.age_groups"
+        )
     return found
 
 

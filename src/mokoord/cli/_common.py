@@ -36,7 +36,8 @@ class State:
     """Name every file a load leaves out on stderr (``check`` reports them itself)."""
     _store: Store | None = field(default=None, repr=False)
     _warned: set[str] = field(default_factory=set, repr=False)
-    _root: typer.Context | None = field(default=None, repr=False)
+    _at_end: Callable[[Callable[[], None]], object] | None = field(default=None, repr=False)
+    """Registers a function to run when the command line ends (the root context's close)."""
 
     def store(self) -> Store:
         """The store named by --data (or found), set up for this command line."""
@@ -59,9 +60,8 @@ class State:
         new = [problem for problem in first_errors(problems) if problem.path not in self._warned]
         if not new:
             return
-        if not self._warned:
-            if self._root is not None:
-                self._root.call_on_close(self._check_hint)  # once, after the command's output
+        if not self._warned and self._at_end is not None:
+            self._at_end(self._check_hint)  # once, after the command's output
         self._warned.update(problem.path for problem in new)
         for problem in new:
             warn(left_out_message(problem))
@@ -122,8 +122,8 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):  # commands invoked without the callback (tests)
         obj = State()
         ctx.find_root().obj = obj
-    if obj._root is None:
-        obj._root = ctx.find_root()
+    if obj._at_end is None:
+        obj._at_end = ctx.find_root().call_on_close
     return obj
 
 

@@ -16,7 +16,6 @@ from mokoord.cli._common import (
     left_out_note,
     print_json,
     state,
-    warn,
 )
 
 if TYPE_CHECKING:
@@ -380,7 +379,7 @@ def export(
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         if note:
-            warn(note)
+            done(f"{count} {kind} exported; {note}")
         return
     from mokoord.yamlio import atomic_write
 

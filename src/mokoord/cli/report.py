@@ -45,9 +45,7 @@ def report(
     ] = None,
     strict: Annotated[
         bool,
-        typer.Option(
-            "--strict", help="Refuse to write the report when a file could not be read."
-        ),
+        typer.Option("--strict", help="Refuse to write the report when a file could not be read."),
     ] = False,
     today: Annotated[
         str | None,
