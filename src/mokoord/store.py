@@ -38,6 +38,7 @@ from mokoord.errors import (
     StoreNotFound,
     Unreadable,
 )
+from mokoord.faults import file_fault
 from mokoord.models import Config, Record
 from mokoord.slugs import is_valid_id
 from mokoord.validation import validate_document
@@ -304,9 +305,10 @@ class Change:
                     hint="run `git init` there, or pass --no-commit to write without a commit",
                 )
             self.repo, lock_dir = found
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(lock_dir / "mokoord.lock"), timeout=LOCK_TIMEOUT)
+        lock_path = lock_dir / "mokoord.lock"
+        self._lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
         try:
+            lock_dir.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
         except Timeout:
             raise MokoordError(
@@ -314,15 +316,29 @@ class Change:
                 "seconds; nothing was changed",
                 hint="wait until it has finished, then run the command again",
             ) from None
+        except OSError as exc:  # after Timeout, which is an OSError too
+            raise file_fault(exc, lock_path) from None
         return self
 
     def _remember(self, path: Path) -> None:
         if path not in self.touched:
-            self.touched[path] = path.read_bytes() if path.is_file() else None
+            try:
+                self.touched[path] = path.read_bytes() if path.is_file() else None
+            except OSError as exc:
+                raise file_fault(exc, path, writing=False) from None
 
     def write_bytes(self, path: Path, content: bytes) -> None:
         self._remember(path)
-        atomic_write(path, content)
+        try:
+            atomic_write(path, content)
+        except OSError as exc:
+            raise file_fault(exc, path) from None
+
+    def _unlink(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise file_fault(exc, path) from None
 
     def save(self, record: Record, previous: Record | None = None) -> Path:
         """Write a record, keeping the layout of its file; moves it when its path changes."""
@@ -337,7 +353,7 @@ class Change:
                     )
                 self._remember(old)
                 self.write_bytes(path, content)
-                old.unlink()
+                self._unlink(old)
                 return path
         self.write_bytes(path, content)
         return path
@@ -350,7 +366,7 @@ class Change:
     def delete(self, record: Record) -> None:
         path = self.store.path_for(record)
         self._remember(path)
-        path.unlink(missing_ok=True)
+        self._unlink(path)
 
     @property
     def changed(self) -> list[Path]:
@@ -430,7 +446,10 @@ def init_store(
     if commit:
         gitops.identity_args(repo or existing, None)  # fails before anything is written
     created = [folder for folder in (root, *root.parents) if not folder.exists()]
-    root.mkdir(parents=True, exist_ok=True)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_fault(exc, exc.filename or root) from None
     document = RoundTripDocument.new(plain(config), header=CONFIG_HEADER)
     written = [root / CONFIG_FILE, root / ".gitignore"]
     try:
@@ -445,7 +464,7 @@ def init_store(
         if repo is None:
             return root, gitops.init_repository(root, message)
         return root, gitops.commit(repo, written, message)
-    except BaseException:
+    except BaseException as exc:
         # Leave nothing half-made behind: a second `init` must not find a store.
         for file in written:
             file.unlink(missing_ok=True)
@@ -457,6 +476,8 @@ def init_store(
         for folder in created:
             with contextlib.suppress(OSError):
                 folder.rmdir()
+        if isinstance(exc, OSError):
+            raise file_fault(exc, root) from None
         raise
 
 

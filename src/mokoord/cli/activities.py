@@ -1203,7 +1203,7 @@ def calendar_command(
 
     from mokoord import calendar
     from mokoord.errors import UsageError
-    from mokoord.yamlio import atomic_write
+    from mokoord.faults import write_output
 
     if output is None:
         raise UsageError("missing --output FILE.ics")
@@ -1220,10 +1220,7 @@ def calendar_command(
         return
     if output.is_dir():
         raise UsageError(f"--output: {output} is a folder; name a file such as termine.ics")
-    try:
-        atomic_write(output, content)
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write {output}: {exc.strerror}") from None
+    write_output(output, content)
     counts: dict[str, int] = {}
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1

@@ -170,9 +170,9 @@ def import_(
         table.headers, chosen, display=table.path, header_row=table.header_row, saved=saved
     )
     if save_mapping is not None:
-        from mokoord.yamlio import atomic_write
+        from mokoord.faults import write_output
 
-        atomic_write(save_mapping, mapping_text(columns).encode("utf-8"))
+        write_output(save_mapping, mapping_text(columns).encode("utf-8"))
     store = state(ctx).store()
     data = store.load(["organisation", "person", "network", "contact"])
     with _Progress(len(table.rows), "reading rows") as progress:
@@ -381,10 +381,7 @@ def export(
         if note:
             done(f"{count} {kind} exported; {note}")
         return
-    from mokoord.yamlio import atomic_write
+    from mokoord.faults import write_output
 
-    try:
-        atomic_write(output, content)
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from None
+    write_output(output, content)
     done(f"{count} {kind} written to {output}" + (f"; {note}" if note else ""))

@@ -118,12 +118,9 @@ def report(
     model = build_report(data, period, today=generated)
     text = render(model, fmt, lang=language, store_root=store.root)
     if output is not None:
-        from mokoord.yamlio import atomic_write
+        from mokoord.faults import write_output
 
-        try:
-            atomic_write(output, text.encode("utf-8"))
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        write_output(output, text.encode("utf-8"))
         note = left_out_note(data)
         done(
             f"report {period.start} – {period.end} ({fmt}, {language}) written to {output}"
