@@ -95,6 +95,17 @@ def with_attendance(event: Event, org_ids: Iterable[str], people: int | None) ->
     return event.model_copy(update={"attendance": attendance})
 
 
+def replaced_head_counts(old: Event, new: Event) -> list[tuple[str, int, int | None]]:
+    """(organisation, old count, new count) for every organisation whose head count was
+    recorded already and is now another (a count given for the first time is none)."""
+    before = {entry.organisation: entry.people for entry in old.attendance}
+    return [
+        (entry.organisation, count, entry.people)
+        for entry in new.attendance
+        if (count := before.get(entry.organisation)) is not None and count != entry.people
+    ]
+
+
 def event_year(event: Event) -> int:
     return event.date.year
 

@@ -7,6 +7,7 @@ commands in ``mokoord.cli.register`` call them and print the results.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from mokoord.dates import add_months
 from mokoord.errors import MokoordError, NotFound, UsageError
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
 from mokoord.models.organisation import NEED_STATUSES, STATUSES
-from mokoord.textmatch import fold, fold_variants, pick
+from mokoord.textmatch import fold, fold_variants, pick, words_of
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -115,6 +116,23 @@ def organisation_term_places(
             ("members", "age_groups"), members.get("age_groups"), "age_groups", "members.age_groups"
         )
     return found
+
+
+_REGISTERED_ASSOCIATION_RE = re.compile(r"\be\.\s?v\.?\s*$", re.IGNORECASE)
+
+
+def legal_form_from_name(name: str, config: Config) -> str | None:
+    """The legal form a name states: "… e.V." is a registered association.
+
+    Only when the store declares ``registered_association``; ``None`` when the
+    name says nothing. ``add-org`` and ``import`` both fill a missing legal
+    form from it.
+    """
+    if _REGISTERED_ASSOCIATION_RE.search(name.strip()) and (
+        "registered_association" in config.vocabularies.legal_forms
+    ):
+        return "registered_association"
+    return None
 
 
 def normalise_status(text: str) -> str:
@@ -300,15 +318,16 @@ _WEIGHTS = {"name": 100.0, "alias": 90.0, "id": 85.0, "person": 70.0, "goals": 5
 
 def _score_text(words: list[set[str]], text: str) -> float:
     """0..1: how well the words match a text (every word must appear)."""
-    target = fold(text)
-    if not target:
+    tokens = words_of(text)
+    if not tokens:
         return 0.0
-    tokens = target.replace("-", " ").split()
+    target = " ".join(tokens)
+    compact = "".join(tokens)
     total = 0.0
     for variants in words:
         best = 0.0
         for word in variants:
-            if word in target:
+            if word in target or word in compact:
                 if word in tokens:
                     best = max(best, 1.0)
                 elif any(token.startswith(word) for token in tokens):
@@ -324,7 +343,7 @@ def _score_text(words: list[set[str]], text: str) -> float:
 def _score_fuzzy(phrase: str, text: str) -> float:
     from rapidfuzz import fuzz
 
-    target = fold(text)
+    target = " ".join(words_of(text))
     if len(phrase) < 4 or len(target) < 4:
         return 0.0
     score = float(fuzz.partial_ratio(phrase, target))
@@ -334,16 +353,20 @@ def _score_fuzzy(phrase: str, text: str) -> float:
 def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     """Organisations matching ``text`` in name, aliases, id, goals, notes or a person's name.
 
-    Case and accents are ignored ("turk" finds "Türk", "ozturk" finds
-    "Öztürk", "oeztuerk" too). Every word must appear; a name match ranks
+    Case, accents and punctuation are ignored ("turk" finds "Türk", "ozturk"
+    finds "Öztürk", "oeztuerk" too, "ndiaye" finds "N'Diaye"). Every word must appear; a name match ranks
     above an alias, a person, goals and notes; whole words rank above
     prefixes and parts of words. Small typos in names still match, ranked
     below exact matches.
     """
-    words = [fold_variants(word) for word in text.split() if fold(word)]
+    words = [
+        {"".join(words_of(variant)) for variant in fold_variants(word)} - {""}
+        for word in text.split()
+    ]
+    words = [variants for variants in words if variants]
     if not words:
         return []
-    phrase = " ".join(fold(word) for word in text.split())
+    phrase = " ".join(words_of(text))
     persons: dict[str, list[Person]] = {}
     for person in data.persons.values():
         if person.organisation:

@@ -37,10 +37,12 @@ from mokoord.errors import (
     Problem,
     StoreNotFound,
     Unreadable,
+    UsageError,
 )
 from mokoord.faults import file_fault
+from mokoord.i18n import _
 from mokoord.models import Config, Record
-from mokoord.slugs import is_valid_id
+from mokoord.slugs import is_device_name, is_valid_id
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
 
@@ -257,6 +259,13 @@ class Store:
 
     def check_new(self, record: Record) -> None:
         kind = kind_of(record)
+        if is_device_name(record.id):
+            raise UsageError(
+                _("'{id}' cannot be a file name: Windows keeps {name} for a device").format(
+                    id=record.id, name=record.id.upper()
+                ),
+                hint=_("choose another id, e.g. {id}-1").format(id=record.id),
+            )
         if self.exists(kind.name, record.id):
             raise MokoordError(
                 f"{_article(kind.name)} {kind.name} with id '{record.id}' exists already"
@@ -430,7 +439,6 @@ def init_store(
     store's files are committed there. Returns the root and the commit id.
     """
     from mokoord import gitops
-    from mokoord.errors import UsageError
 
     root = path.resolve()
     if (root / CONFIG_FILE).exists():
@@ -440,6 +448,8 @@ def init_store(
     if root.exists() and any(entry for entry in root.iterdir() if entry.name != ".git"):
         raise UsageError(f"{path} is not empty; choose a new or empty folder")
     config = Config(city=city) if city else Config()
+    if has_own_districts(config.city):
+        config.vocabularies.districts = {}
     message = f"init: new mokoord store for {config.city}"
     existing = next(folder for folder in (root, *root.parents) if folder.is_dir())
     repo = gitops.toplevel(existing) if commit else None
@@ -450,7 +460,7 @@ def init_store(
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise file_fault(exc, exc.filename or root) from None
-    document = RoundTripDocument.new(plain(config), header=CONFIG_HEADER)
+    document = _config_document(config)
     written = [root / CONFIG_FILE, root / ".gitignore"]
     try:
         atomic_write(root / CONFIG_FILE, document.dump().encode("utf-8"))
@@ -479,6 +489,40 @@ def init_store(
         if isinstance(exc, OSError):
             raise file_fault(exc, root) from None
         raise
+
+
+DISTRICTS_NOTE = """The districts of {city}: replace {{}} by one line per district, e.g.
+  mitte: {{de: Mitte, en: Centre}}
+(the key in lower-case letters, digits and _; de and en: the labels in reports)"""
+
+
+def has_own_districts(city: str) -> bool:
+    """Whether a new store for ``city`` starts with an empty district list.
+
+    The default vocabularies hold Wiesbaden's districts; any other city
+    fills in its own.
+    """
+    return city.strip().casefold() != "wiesbaden"
+
+
+def _config_document(config: Config) -> RoundTripDocument:
+    """The new store's mokoord.yaml; an empty district list is written (with a note),
+    since a missing one would mean Wiesbaden's."""
+    data = plain(config)
+    if not config.vocabularies.districts:
+        vocabularies: dict[str, Any] = {}
+        for key, terms in data.get("vocabularies", {}).items():
+            vocabularies[key] = terms
+            if key == "fields":
+                vocabularies["districts"] = {}
+        vocabularies.setdefault("districts", {})
+        data["vocabularies"] = vocabularies
+    document = RoundTripDocument.new(data, header=CONFIG_HEADER)
+    if not config.vocabularies.districts:
+        document.data["vocabularies"].yaml_set_comment_before_after_key(
+            "districts", before=DISTRICTS_NOTE.format(city=config.city), indent=2
+        )
+    return document
 
 
 def _article(noun: str) -> str:

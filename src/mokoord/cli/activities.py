@@ -64,7 +64,7 @@ def _escape(text: str) -> str:
 
 
 def _warn(message: str) -> None:
-    err_console().print(f"[yellow]note:[/] {message}")
+    err_console().print(f"[yellow]note:[/] {message}", soft_wrap=True)
 
 
 def _table(*columns: str, title: str | None = None) -> Any:
@@ -237,6 +237,7 @@ def attend(
     """
     from mokoord import activities
     from mokoord.errors import UsageError
+    from mokoord.i18n import _
     from mokoord.lookup import lookup
     from mokoord.models import Event
     from mokoord.store import Change
@@ -260,6 +261,18 @@ def attend(
             done(f"{event_id}: nothing to change")
             return
         change.save(new, previous=old)
+    for org_id, before, after in activities.replaced_head_counts(old, new):
+        _warn(
+            _(
+                "{event}: {org} was recorded already; head count {old} → {new} "
+                "(the new count replaces the old one)"
+            ).format(
+                event=event_id,
+                org=org_id,
+                old=before,
+                new="–" if after is None else after,
+            )
+        )
     counts = {a.organisation: a.people for a in new.attendance}
     detail = ", ".join(f"{o} ({counts[o]})" if counts[o] is not None else o for o in orgs)
     done(f"{event_id}: attendance of {detail} recorded; {len(new.attendance)} organisation(s)")

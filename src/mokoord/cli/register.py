@@ -134,7 +134,10 @@ def add_org(
     ] = None,
     legal_form: Annotated[
         str | None,
-        typer.Option("--legal-form", help="Legal form term, e.g. registered_association."),
+        typer.Option(
+            "--legal-form",
+            help="Legal form term, e.g. registered_association (the default for a name ending in e.V.).",
+        ),
     ] = None,
     religion: Annotated[
         str | None, typer.Option("--religion", help="Religion term, if any.")
@@ -179,7 +182,7 @@ def add_org(
     """
     from mokoord.cli import prompts
     from mokoord.errors import UsageError
-    from mokoord.register import names_of, normalise_status
+    from mokoord.register import legal_form_from_name, names_of, normalise_status
     from mokoord.slugs import is_valid_id, unique
     from mokoord.slugs import org_id as make_id
     from mokoord.store import Change
@@ -206,6 +209,8 @@ def add_org(
                 )
             if not prompts.confirm("Create a new organisation anyway?", default=False):
                 raise UsageError("not created (possible duplicate)")
+    if legal_form is None:
+        legal_form = legal_form_from_name(name, config)  # "… e.V.": as import does
     if asking:
         if district is None and config.vocabularies.districts:
             district = prompts.choose(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -59,7 +58,6 @@ CONTACT_PATHS: dict[str, tuple[str, ...]] = {
     "follow_up_date": ("follow_up", "date"),
     "follow_up_action": ("follow_up", "action"),
 }
-_EV_RE = re.compile(r"\be\.\s?v\.?\s*$", re.IGNORECASE)
 NOT_WRITTEN = {"id", "open_needs", "contact_name", "contact_role", "contact_email", "contact_phone"}
 
 
@@ -705,21 +703,26 @@ class _OrganisationPlanner:
             action.record, action.previous = record, existing
 
     def _new(self, row: Row, action: Action, values: dict[str, Any], wanted_id: str | None) -> None:
-        from mokoord.slugs import is_valid_id, org_id, unique
+        from mokoord.slugs import is_device_name, is_valid_id, org_id, unique
 
-        if wanted_id and is_valid_id(wanted_id) and wanted_id not in self.taken:
+        if (
+            wanted_id
+            and is_valid_id(wanted_id)
+            and not is_device_name(wanted_id)
+            and wanted_id not in self.taken
+        ):
             new_id = wanted_id
         else:
             new_id = unique(org_id(values["name"]), frozenset(self.taken))
         data = merge({"id": new_id, "name": values["name"]}, values, ORG_PATHS, "update")
         data.setdefault("status", "known")
         data.setdefault("known_since", self.today)
-        if (
-            "legal_form" not in data
-            and _EV_RE.search(values["name"])
-            and "registered_association" in self.ctx.data.config.vocabularies.legal_forms
-        ):
-            data["legal_form"] = "registered_association"  # "… e.V." says so
+        if "legal_form" not in data:  # "… e.V." says so
+            from mokoord.register import legal_form_from_name
+
+            derived = legal_form_from_name(values["name"], self.ctx.data.config)
+            if derived is not None:
+                data["legal_form"] = derived
         if values.get("open_needs"):
             data["needs"] = [{"category": c, "status": "open"} for c in values["open_needs"]]
         data = _complete_registration(data)
