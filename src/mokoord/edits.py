@@ -18,7 +18,7 @@ import types
 from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from mokoord.errors import UsageError
 
@@ -254,25 +254,3 @@ def _prune(data: Any) -> Any:
     if isinstance(data, list):
         return [_prune(item) for item in data]
     return data
-
-
-def validation_messages(exc: ValidationError) -> list[str]:
-    """Pydantic's errors as ``key.path: message`` lines a user can act on."""
-    messages = []
-    for error in exc.errors(include_url=False):
-        loc = ".".join(str(part) for part in error["loc"])
-        cause = error.get("ctx", {}).get("error") if error["type"] == "value_error" else None
-        field = getattr(cause, "field", None)
-        if field:
-            loc = f"{loc}.{field}" if loc else str(field)
-        message = str(cause) if cause else str(error["msg"])
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        value = error.get("input")
-        shown = (
-            f" (got {value!r})"
-            if isinstance(value, str | int) and error["type"] != "missing"
-            else ""
-        )
-        messages.append(f"{loc or 'record'}: {message}{shown}")
-    return messages

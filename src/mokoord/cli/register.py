@@ -2,6 +2,7 @@
 ``edit``, ``status``, ``add-need``, ``close-need``, ``history``."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,12 +18,14 @@ from mokoord.cli._common import (
     print_json,
     state,
 )
+from mokoord.cli._output import CsvOption, FormatOption, Output, OutputOption, emit
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from mokoord.dataset import Dataset
     from mokoord.models import Config, Organisation
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 PANEL = "Register"
@@ -52,18 +55,11 @@ def _check_terms(problems: list[str]) -> None:
 
 def _validated_org(data: dict[str, Any], config: "Config", what: str) -> "Organisation":
     """Validate plain data as an organisation, vocabulary terms included."""
-    from pydantic import ValidationError
-
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Organisation
     from mokoord.register import organisation_term_problems
+    from mokoord.validation import validate_input
 
-    try:
-        org = Organisation.model_validate(data)
-    except ValidationError as exc:
-        messages = validation_messages(exc)
-        raise UsageError(f"{what}: {messages[0]}", hint="; ".join(messages[1:]) or None) from None
+    org = validate_input(Organisation, data, what=what)
     _check_terms(organisation_term_problems(org, config))
     return org
 
@@ -317,15 +313,12 @@ def add_person(
 
     Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
     """
-    from pydantic import ValidationError
-
     from mokoord.cli import prompts
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Person
     from mokoord.register import get_org, term_problems
     from mokoord.slugs import random_suffix
     from mokoord.store import Change
+    from mokoord.validation import validate_input
 
     store, data = _load(ctx)
     get_org(data, org_id)
@@ -370,13 +363,7 @@ def add_person(
         person_id = f"p-{random_suffix(6)}"
         while person_id in taken:
             person_id = f"p-{random_suffix(6)}"
-        try:
-            person = Person.model_validate({"id": person_id, **fields})
-        except ValidationError as exc:
-            messages = validation_messages(exc)
-            raise UsageError(
-                f"not added: {messages[0]}", hint="; ".join(messages[1:]) or None
-            ) from None
+        person = validate_input(Person, {"id": person_id, **fields}, what="not added")
         change.message = f"add-person {person.id} ({org_id})"
         change.create(person)
     typer.echo(person.id)
@@ -577,10 +564,10 @@ def list_(
         ),
     ] = False,
     all_: Annotated[bool, typer.Option("--all", help="Include declined organisations.")] = False,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
-    csv_output: Annotated[
-        bool, typer.Option("--csv", help="Print CSV (same columns as --json).")
-    ] = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """List organisations, filtered; a table by default, or --json / --csv.
 
@@ -590,30 +577,14 @@ def list_(
 
     Example: [bold]mokoord list --district biebrich --field youth --stale[/]
     """
-    from mokoord import formatting as fmt
-    from mokoord.errors import UsageError
-    from mokoord.register import (
-        LIST_COLUMNS,
-        Filters,
-        filter_organisations,
-        list_row,
-        normalise_status,
-        term_problems,
-    )
+    from mokoord.cli.views.register import ORGANISATIONS
+    from mokoord.register import Filters, list_rows
 
-    if json_output and csv_output:
-        raise UsageError("choose one of --json and --csv")
+    out = Output.of(fmt, output, json_output, csv_output)
     _, data = _load(ctx)
-    config = data.config
-    for value, vocabulary, flag in (
-        (field, "fields", "--field"),
-        (district, "districts", "--district"),
-        (need, "need_categories", "--need"),
-    ):
-        if value:
-            _check_terms(term_problems(config, vocabulary, [value], flag))
-    filters = Filters(
-        status=normalise_status(status) if status else None,
+    filters = Filters.resolved(
+        data.config,
+        status=status,
         field=field,
         district=district,
         language=language,
@@ -623,68 +594,7 @@ def list_(
         include_declined=all_,
         outreach=outreach,
     )
-    orgs = filter_organisations(data, filters)
-    rows = [list_row(org, data) for org in orgs]
-    if json_output:
-        print_json(rows)
-        return
-    if csv_output:
-        import csv
-        import sys
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(LIST_COLUMNS)
-        for row in rows:
-            writer.writerow(
-                [
-                    ";".join(value)
-                    if isinstance(value, list)
-                    else (
-                        ""
-                        if value is None
-                        else str(value).lower()
-                        if isinstance(value, bool)
-                        else value
-                    )
-                    for value in row.values()
-                ]
-            )
-        return
-    from rich import box
-    from rich.table import Table
-
-    out = console()
-    wide = out.width >= 110  # district and fields only when there is room
-    table = Table(
-        title=f"{len(rows)} Organisation(en)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        padding=(0, 1),
-    )
-    table.add_column("id", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Status", no_wrap=True)
-    if wide:
-        table.add_column("Stadtteil")
-        table.add_column("Felder")
-    table.add_column("Bedarfe")
-    table.add_column("geprüft", no_wrap=True)
-    for org, row in zip(orgs, rows, strict=True):
-        checked = fmt.date(org.last_verified) if org.last_verified else "nie"
-        cells = [
-            org.id,
-            _esc(org.name),
-            fmt.label(fmt.STATUS_LABELS, org.status),
-            config.vocabularies.label("districts", org.district) if org.district else "",
-            ", ".join(org.fields),
-            ", ".join(row["open_needs"]),
-            f"[yellow]{checked}[/]" if row["stale"] else checked,
-        ]
-        if not wide:
-            del cells[3:5]
-        table.add_row(*cells)
-    out.print(table)
+    emit(ORGANISATIONS, list_rows(data, filters), out, config=data.config)
 
 
 # --------------------------------------------------------------------------- search
@@ -906,28 +816,37 @@ def status(
 
     Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
     """
-    from mokoord import gitops
-    from mokoord.history import first_commit_date
-    from mokoord.register import change_status
-    from mokoord.store import Change
+    from mokoord.plans import apply
+    from mokoord.register import StatusRequest, plan_status
 
     store = state(ctx).store()
-    on = parse_date_option(date, "--date") or dt.date.today()
-    with Change(store, f"status {org_id}", commit=not no_commit) as change:
-        old = _read_org(store, org_id)
-        created = None
-        if old.status_since is None and old.known_since is None:
-            repo = gitops.toplevel(store.root)
-            path = store.path_for(old)
-            if repo is not None:
-                created = first_commit_date(repo, _repo_relative(repo, path))
-        new = change_status(old, new_status, on=on, reason=reason, previous_since=created)
-        change.message = f"status {org_id}: {old.status} -> {new.status}"
-        change.save(new, previous=old)
-    done(
-        f"{org_id}: {old.status} → {new.status}"
-        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    request = StatusRequest(
+        org_id, new_status, on=parse_date_option(date, "--date") or dt.date.today(), reason=reason
     )
+
+    def make() -> "Plan":
+        org = _read_org(store, org_id)
+        created = _created(store, org) if org.status_since is org.known_since is None else None
+        return plan_status(org, replace(request, created=created), store.config)
+
+    plan = make()
+    applied = apply(store, plan, commit=not no_commit, replan=make)
+    done(applied.plan.summary + _committed(applied.short_commit))
+
+
+def _created(store: "Store", org: "Organisation") -> "dt.date | None":
+    """When the organisation's file was first committed (``None`` outside git)."""
+    from mokoord import gitops
+    from mokoord.history import first_commit_date
+
+    repo = gitops.toplevel(store.root)
+    if repo is None:
+        return None
+    return first_commit_date(repo, _repo_relative(repo, store.path_for(org)))
+
+
+def _committed(commit: str | None) -> str:
+    return f" (commit {commit})" if commit else ""
 
 
 @app.command("add-need", rich_help_panel=PANEL)
