@@ -133,7 +133,7 @@ def test_every_problem_of_a_save_is_listed_at_once(
     ]
     problems = "\n".join(header)
     assert "the id must stay 'elternverein-biebrich'" in problems  # id
-    assert "'kaputt' is not one of" in problems  # a value
+    assert "Status 'kaputt' is not allowed" in problems  # a value
     assert "founded" in problems  # a second value of the same layer
     assert "'atlantis' is not declared in vocabularies.districts" in problems  # a term
     # line numbers point into the copy the editor shows

@@ -49,7 +49,7 @@ BROKEN = {
     "organisations/bekannt.yaml": (
         b"id: bekannt\nname: Bekannter Verein\nstatus: bekannt\n",
         3,
-        "status: 'bekannt' is not one of",
+        "Status 'bekannt' is not allowed",
     ),
     "organisations/konflikt.yaml": (
         b"id: konflikt\n<<<<<<< HEAD\nname: Konflikt e.V.\n=======\nname: Konflikt-Verein\n"
@@ -106,7 +106,7 @@ def _assert_names_each_file(stderr: str, files: dict[str, tuple[int, str]]) -> N
 
 
 ORGANISATIONS = {path: (line, problem) for path, (_, line, problem) in BROKEN.items()}
-CONTACT = {BROKEN_CONTACT: (1, "missing required key")}
+CONTACT = {BROKEN_CONTACT: (1, "Organisations is missing")}
 
 
 @pytest.mark.parametrize(
@@ -213,7 +213,7 @@ def test_an_id_of_a_broken_contact_names_its_file(cli: Cli, broken: Store) -> No
     ):
         result = cli(*args)
         assert result.exit_code == 1, args
-        assert f"error: {BROKEN_CONTACT} cannot be read: line 1: missing required key" in (
+        assert f"error: {BROKEN_CONTACT} cannot be read: line 1: Organisations is missing" in (
             result.stderr
         )
         assert f"repair {BROKEN_CONTACT} in a text editor" in result.stderr
@@ -329,7 +329,7 @@ def test_report_warns_at_its_top_in_every_format(cli: Cli, broken: Store, tmp_pa
         "column": 1,
         "severity": "error",
         "code": "missing-key",
-        "message": "missing required key 'organisations'",
+        "message": "Organisations is missing: the key 'organisations' is required",
     }
     assert data["completeness"]["invalid_files"] == 5
     assert data["registry"]["total"] == 2

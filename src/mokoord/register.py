@@ -7,7 +7,6 @@ commands in ``mokoord.cli.register`` call them and print the results.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,23 +94,6 @@ def organisation_term_places(
             ):
                 found.append((loc, message))
     return found
-
-
-_REGISTERED_ASSOCIATION_RE = re.compile(r"\be\.\s?v\.?\s*$", re.IGNORECASE)
-
-
-def legal_form_from_name(name: str, config: Config) -> str | None:
-    """The legal form a name states: "… e.V." is a registered association.
-
-    Only when the store declares ``registered_association``; ``None`` when the
-    name says nothing. ``add-org`` and ``import`` both fill a missing legal
-    form from it.
-    """
-    if _REGISTERED_ASSOCIATION_RE.search(name.strip()) and (
-        "registered_association" in config.vocabularies.legal_forms
-    ):
-        return "registered_association"
-    return None
 
 
 def normalise_status(text: str, config: Config | None = None, flag: str = "--status") -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Container
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
@@ -73,6 +74,21 @@ def strip_legal_form(name: str) -> str:
         previous = name
         name = _LEGAL_SUFFIX_RE.sub("", name).strip()
     return name
+
+
+_REGISTERED_ASSOCIATION_RE = re.compile(r"\be\.\s?v\.?\s*$", re.IGNORECASE)
+
+
+def legal_form_from_name(name: str, declared: Container[str]) -> str | None:
+    """The legal form a name states: "… e.V." is a registered association.
+
+    Only when ``registered_association`` is among the ``declared`` legal
+    forms; ``None`` when the name says nothing. ``add-org`` and ``import``
+    both fill a missing legal form from it.
+    """
+    if _REGISTERED_ASSOCIATION_RE.search(name.strip()) and "registered_association" in declared:
+        return "registered_association"
+    return None
 
 
 def org_id(name: str) -> str:

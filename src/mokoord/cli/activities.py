@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from mokoord.dataset import Dataset
+    from mokoord.models import Event
 
 EVENTS = "Events and cooperation"
 FUNDING = "Funding"
@@ -89,6 +90,20 @@ def _valid(st: Any, data: "Dataset", kind: str, ids: list[str | None]) -> None:
             from mokoord.dataset import KINDS
 
             store.get(KINDS[kind].model, record_id)
+
+
+def _note_replaced_counts(old: "Event", new: "Event") -> None:
+    """Say so when a new head count replaces one recorded before (old → new)."""
+    from mokoord.activities import replaced_head_counts
+    from mokoord.i18n import _
+
+    for org_id, before, after in replaced_head_counts(old, new):
+        _warn(
+            _(
+                "{event}: {org} was recorded already; head count {old} → {new} "
+                "(the new count replaces the old one)"
+            ).format(event=new.id, org=org_id, old=before, new="–" if after is None else after)
+        )
 
 
 def _declined_note(data: "Dataset", org_ids: list[str]) -> None:
@@ -235,7 +250,6 @@ def attend(
     """
     from mokoord import activities
     from mokoord.errors import UsageError
-    from mokoord.i18n import _
     from mokoord.lookup import lookup
     from mokoord.models import Event
     from mokoord.store import Change
@@ -259,18 +273,7 @@ def attend(
             done(f"{event_id}: nothing to change")
             return
         change.save(new, previous=old)
-    for org_id, before, after in activities.replaced_head_counts(old, new):
-        _warn(
-            _(
-                "{event}: {org} was recorded already; head count {old} → {new} "
-                "(the new count replaces the old one)"
-            ).format(
-                event=event_id,
-                org=org_id,
-                old=before,
-                new="–" if after is None else after,
-            )
-        )
+    _note_replaced_counts(old, new)
     counts = {a.organisation: a.people for a in new.attendance}
     detail = ", ".join(f"{o} ({counts[o]})" if counts[o] is not None else o for o in orgs)
     done(f"{event_id}: attendance of {detail} recorded; {len(new.attendance)} organisation(s)")

@@ -178,8 +178,8 @@ def add_org(
     """
     from mokoord.cli import prompts
     from mokoord.errors import UsageError
-    from mokoord.register import legal_form_from_name, names_of, normalise_status
-    from mokoord.slugs import is_valid_id, unique
+    from mokoord.register import names_of, normalise_status
+    from mokoord.slugs import is_valid_id, legal_form_from_name, unique
     from mokoord.slugs import org_id as make_id
     from mokoord.store import Change
     from mokoord.textmatch import similar
@@ -206,7 +206,7 @@ def add_org(
             if not prompts.confirm("Create a new organisation anyway?", default=False):
                 raise UsageError("not created (possible duplicate)")
     if legal_form is None:
-        legal_form = legal_form_from_name(name, config)  # "… e.V.": as import does
+        legal_form = legal_form_from_name(name, config.vocabularies.legal_forms)  # as import does
     if asking:
         if district is None and config.vocabularies.districts:
             district = prompts.choose(

@@ -718,9 +718,10 @@ class _OrganisationPlanner:
         data.setdefault("status", "known")
         data.setdefault("known_since", self.today)
         if "legal_form" not in data:  # "… e.V." says so
-            from mokoord.register import legal_form_from_name
+            from mokoord.slugs import legal_form_from_name
 
-            derived = legal_form_from_name(values["name"], self.ctx.data.config)
+            legal_forms = self.ctx.data.config.vocabularies.legal_forms
+            derived = legal_form_from_name(values["name"], legal_forms)
             if derived is not None:
                 data["legal_form"] = derived
         if values.get("open_needs"):
