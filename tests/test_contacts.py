@@ -313,8 +313,7 @@ def test_an_invalid_organisation_file_is_not_taken(rcli: Cli, reg: Store) -> Non
     _commit_all(reg.root, "broken by hand")
     err = _fails(rcli, reg, *BASE, "--org", "kulturverein-schierstein")
     assert (
-        "organisations/kulturverein-schierstein.yaml cannot be read: line 1: Name is missing"
-        in err
+        "organisations/kulturverein-schierstein.yaml cannot be read: line 1: Name is missing" in err
     )
     assert "repair it with: mokoord edit kulturverein-schierstein" in err
 
