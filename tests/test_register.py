@@ -118,7 +118,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     before = git_log(store.root, "--format=%H")
     result = cli("add-org", "--name", "Deutsch Turkischer Elternverein")
     assert result.exit_code != 0
-    assert "looks like an organisation in the register" in result.output
+    assert "this organisation is in the register already" in result.output
     assert DTE in result.output
     assert "--force" in result.output
     assert git_log(store.root, "--format=%H") == before
@@ -163,7 +163,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     assert result.exit_code == 0  # not similar
     cli("set", DTE, "aliases+=Elternverein Biebrich")
     refused = cli("add-org", "--name", "Elternverein Biebrich e.V.")
-    assert "matched 'Elternverein Biebrich'" in refused.output
+    assert "the same name as 'Elternverein Biebrich'" in refused.output
     assert cli("add-org", "--name", "Elternverein Biebrich e.V.", "--force").exit_code == 0
 
 

@@ -192,6 +192,7 @@ class Filters:
         **flags: bool,
     ) -> Filters:
         """Filters from what a person typed: keys or labels in either language."""
+        from mokoord.codes import language_code
         from mokoord.vocab import resolve
 
         def term(value: str | None, vocabulary: str, flag: str) -> str | None:
@@ -201,7 +202,7 @@ class Filters:
             status=term(status, "statuses", "--status"),
             field=term(field, "fields", "--field"),
             district=term(district, "districts", "--district"),
-            language=language,
+            language=language_code(language) if language else None,
             need=term(need, "need_categories", "--need"),
             tag=term(tag, "tags", "--tag"),
             **flags,

@@ -24,14 +24,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mokoord.dataset import Dataset
+    from mokoord.exchange.dedupe import Lookup
     from mokoord.models import Config, Organisation
     from mokoord.plans import Plan
     from mokoord.store import Store
 
 PANEL = "Register"
-DUPLICATE_CUTOFF = 85.0
-"""Name similarity (0-100) from which add-org warns of a duplicate; short
-names sharing a generic word ("Verein Eins", "Verein Drei") score about 82."""
 
 OrgIdArgument = Annotated[
     str, typer.Argument(metavar="ID", help="The organisation's id (see: mokoord search).")
@@ -120,12 +118,16 @@ def add_org(
     ] = None,
     language: Annotated[
         list[str] | None,
-        typer.Option("--language", "-l", help="Language code, e.g. tr, ar (repeatable)."),
+        typer.Option(
+            "--language", "-l", help="Language: name or code, e.g. Türkisch, tr (repeatable)."
+        ),
     ] = None,
     origin: Annotated[
         list[str] | None,
         typer.Option(
-            "--origin", help="Region of origin: country code TR or UN region 145 (repeatable)."
+            "--origin",
+            help="Region of origin: country or region, name or code, e.g. Türkei, TR, "
+            "Westasien, 145 (repeatable).",
         ),
     ] = None,
     legal_form: Annotated[
@@ -162,7 +164,7 @@ def add_org(
         typer.Option(
             "--force",
             "--allow-duplicate",
-            help="Create even when the name looks like an existing organisation.",
+            help="Create even when the register holds an organisation of the same name.",
         ),
     ] = False,
     no_commit: NoCommitOption = False,
@@ -170,41 +172,39 @@ def add_org(
     """Add an organisation to the register and print its id.
 
     Missing values are asked for when you run it at a terminal (with the
-    vocabularies as choices); in a script, --name is required. When the name
-    looks like an organisation already in the register you are asked before a
-    duplicate is created (without a terminal: refused unless --force).
+    vocabularies as choices); in a script, --name is required. When the
+    register holds an organisation of the same name (case, accents, umlaut
+    spellings, punctuation and legal form aside) you are asked before a
+    duplicate is created (without a terminal: refused unless --force); a name
+    that only looks alike is listed as a warning. Languages and countries are
+    accepted as codes or names (--language Ukrainisch --origin Türkei).
 
     Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district biebrich --field education --field parents_family --language tr[/]
     """
+    from mokoord import codes
     from mokoord.cli import prompts
     from mokoord.errors import UsageError
-    from mokoord.register import names_of, normalise_status
+    from mokoord.exchange.dedupe import organisation_duplicates
+    from mokoord.i18n import _
+    from mokoord.register import normalise_status
     from mokoord.slugs import is_valid_id, legal_form_from_name, unique
     from mokoord.slugs import org_id as make_id
     from mokoord.store import Change
-    from mokoord.textmatch import similar
 
     store, data = _load(ctx)
     config = data.config
     asking = prompts.interactive()
     name = prompts.require(name, "--name", "Name of the organisation")
-    matches = similar(name, names_of(data), cutoff=DUPLICATE_CUTOFF)
-    if matches:
-        out = err_console()
-        out.print("[yellow]warning:[/] this looks like an organisation in the register already:")
-        for match in matches:
-            org = data.organisations[match.key]
-            out.print(
-                f"  {match.key}  {org.name}  ({org.status}; matched '{match.text}', {match.score:.0f} %)"
+    found = organisation_duplicates(data.organisations.values(), name)
+    _warn_duplicates(data, found)
+    if found.same is not None and not force:
+        if not asking:
+            raise UsageError(
+                _("not created: this organisation is in the register already"),
+                hint=_("check it above; pass --force to create it anyway"),
             )
-        if not force:
-            if not asking:
-                raise UsageError(
-                    "not created: possible duplicate",
-                    hint="check the organisations above; pass --force to create it anyway",
-                )
-            if not prompts.confirm("Create a new organisation anyway?", default=False):
-                raise UsageError("not created (possible duplicate)")
+        if not prompts.confirm(_("Create a new organisation anyway?"), default=False):
+            raise UsageError(_("not created: this organisation is in the register already"))
     if legal_form is None:
         legal_form = legal_form_from_name(name, config.vocabularies.legal_forms)  # as import does
     if asking:
@@ -239,8 +239,8 @@ def add_org(
         "legal_form": legal_form,
         "district": district,
         "fields": fields or [],
-        "languages": language or [],
-        "origins": origin or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
+        "origins": codes.countries().resolve_all(origin or [], "--origin"),
         "religion": religion,
         "website": website,
         "email": email,
@@ -267,6 +267,36 @@ def add_org(
     done(f"added {org.id}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
 
 
+def _warn_duplicates(data: "Dataset", found: "Lookup") -> None:
+    """List the organisation a new one duplicates, and those it only looks like."""
+    from mokoord.i18n import _
+
+    out = err_console()
+    if found.same is not None:
+        out.print(
+            "[yellow]" + _("warning:") + "[/] " + _("this organisation is in the register already:")
+        )
+    elif found.similar:
+        out.print(
+            "[yellow]"
+            + _("warning:")
+            + "[/] "
+            + _(
+                "this looks like an organisation in the register; possibly the same — please check:"
+            )
+        )
+    for match in [*([found.same] if found.same else []), *found.similar]:
+        org = data.organisations[match.key]
+        line = (
+            _("the same register number")
+            if match.how == "register"
+            else _("the same name as '{name}'").format(name=match.name)
+            if match.how == "name"
+            else _("{score} % alike '{name}'").format(score=round(match.score), name=match.name)
+        )
+        out.print(f"  {match.key}  {_esc(org.name)}  ({org.status}; {line})", highlight=False)
+
+
 # --------------------------------------------------------------------------- add-person
 
 
@@ -281,7 +311,8 @@ def add_person(
     email: Annotated[str | None, typer.Option("--email")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     language: Annotated[
-        list[str] | None, typer.Option("--language", "-l", help="Language code (repeatable).")
+        list[str] | None,
+        typer.Option("--language", "-l", help="Language: name or code (repeatable)."),
     ] = None,
     legal_basis: Annotated[
         str,
@@ -313,6 +344,7 @@ def add_person(
 
     Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
     """
+    from mokoord import codes
     from mokoord.cli import prompts
     from mokoord.models import Person
     from mokoord.register import get_org, term_problems
@@ -353,7 +385,7 @@ def add_person(
         "role": role,
         "email": email,
         "phone": phone,
-        "languages": language or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
         "legal_basis": legal_basis,
         "consent": consent,
     }
@@ -546,7 +578,9 @@ def list_(
     ] = None,
     field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
     district: Annotated[str | None, typer.Option("--district")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="Language code.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Language: name or code (Türkisch, tr).")
+    ] = None,
     need: Annotated[
         str | None, typer.Option("--need", help="Has an open need of this category.")
     ] = None,
