@@ -142,6 +142,13 @@ class MokoordGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except OSError as exc:  # a fault of the machine no lower layer named: still one message
+            from mokoord.cli._common import report_error
+            from mokoord.faults import file_fault
+
+            fault = file_fault(exc, writing=False)
+            report_error(fault)
+            raise typer.Exit(fault.exit_code) from None
 
 
 app = typer.Typer(

@@ -132,7 +132,10 @@ def add_org(
     ] = None,
     legal_form: Annotated[
         str | None,
-        typer.Option("--legal-form", help="Legal form term, e.g. registered_association."),
+        typer.Option(
+            "--legal-form",
+            help="Legal form term, e.g. registered_association (the default for a name ending in e.V.).",
+        ),
     ] = None,
     religion: Annotated[
         str | None, typer.Option("--religion", help="Religion term, if any.")
@@ -184,7 +187,7 @@ def add_org(
     from mokoord.exchange.dedupe import organisation_duplicates
     from mokoord.i18n import _
     from mokoord.register import normalise_status
-    from mokoord.slugs import is_valid_id, unique
+    from mokoord.slugs import is_valid_id, legal_form_from_name, unique
     from mokoord.slugs import org_id as make_id
     from mokoord.store import Change
 
@@ -202,6 +205,8 @@ def add_org(
             )
         if not prompts.confirm(_("Create a new organisation anyway?"), default=False):
             raise UsageError(_("not created: this organisation is in the register already"))
+    if legal_form is None:
+        legal_form = legal_form_from_name(name, config.vocabularies.legal_forms)  # as import does
     if asking:
         if district is None and config.vocabularies.districts:
             district = prompts.choose(
@@ -730,62 +735,27 @@ def set_(
 
 # --------------------------------------------------------------------------- edit
 
-_MARK = "# mokoord: "
-
-
-def _strip_marks(text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    while lines and lines[0].startswith(_MARK):
-        lines.pop(0)
-    return "".join(lines)
-
-
-def _with_marks(text: str, problems: list[str]) -> str:
-    header = [
-        "there are problems; fix them and save, or quit without saving to keep the original",
-        *problems,
-    ]
-    offset = len(header)
-    shifted = []
-    import re
-
-    for message in header:
-        shifted.append(
-            re.sub(
-                r":(\d+):(\d+):",
-                lambda m: f":{int(m.group(1)) + offset}:{m.group(2)}:",
-                message,
-                count=1,
-            )
-        )
-    return "".join(f"{_MARK}{line}\n" for line in shifted) + text
-
 
 @app.command(rich_help_panel=PANEL)
 def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = False) -> None:
     """Edit an organisation's YAML file in $VISUAL or $EDITOR, validated on save.
 
-    You edit a copy. When you save a file with problems the editor opens
-    again with them listed at the top; quitting without saving (or saving
-    it unchanged) keeps the original untouched. The id cannot change here.
+    You edit a copy. When you save a file with problems, all of them are
+    listed at the top of the file; at a terminal you choose to open the editor
+    again or to discard your changes (in a script it stops after three
+    rounds). Quitting without saving keeps the original untouched. A file
+    that cannot be read (wrong encoding, invalid YAML, git conflict markers)
+    opens as it is, so that you can repair it. The id cannot change here.
 
     Example: [bold]EDITOR=nano mokoord edit elternverein-biebrich[/]
     """
-    import os
-    import shlex
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from mokoord.errors import MokoordError, UsageError
-    from mokoord.models import Organisation
-    from mokoord.register import organisation_term_problems
-    from mokoord.store import Change
-    from mokoord.validation import validate_document
-    from mokoord.yamlio import parse_document
+    from mokoord.cli import prompts
+    from mokoord.editing import EditSession, editor_command, save_edit
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
 
     store = state(ctx).store()
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    editor = editor_command()
     if not editor:
         raise UsageError(
             "no editor: set $VISUAL or $EDITOR",
@@ -793,63 +763,64 @@ def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = 
         )
     path = _org_file(store, org_id)
     relative = store.relative(path)
-    original = path.read_bytes()
-    text = original.decode("utf-8-sig", errors="replace")
-
-    def problems_of(content: str) -> list[str]:
-        doc = parse_document(relative, content.encode("utf-8"))
-        record, found = validate_document(doc, Organisation)
-        problems = [p.format() for p in found if p.severity == "error"]
-        if record is not None and not problems:
-            if record.id != org_id:
-                problems = [f"{relative}:1:1: error id the id must stay '{org_id}'"]
-            else:
-                terms = organisation_term_problems(record, store.config)
-                problems = [f"{relative}: {m}" for m in terms]
-        return problems
-
-    with tempfile.TemporaryDirectory(prefix="mokoord-edit-") as tmp:
-        copy = Path(tmp) / f"{org_id}.yaml"
-        problems = problems_of(text)
-        shown = _with_marks(text, problems) if problems else text
-        while True:
-            copy.write_text(shown, encoding="utf-8")
-            try:
-                result = subprocess.run([*shlex.split(editor), str(copy)], check=False)
-            except OSError as exc:
-                raise UsageError(
-                    f"cannot start the editor '{editor}': {exc.strerror or exc}"
-                ) from None
-            if result.returncode != 0:
-                raise MokoordError(
-                    f"the editor exited with status {result.returncode}; {relative} is unchanged"
-                )
-            edited = copy.read_text(encoding="utf-8")
-            if edited == shown:
-                if problems:
-                    raise MokoordError(f"edit abandoned with problems; {relative} is unchanged")
-                err_console().print(f"no changes; {relative} is unchanged")
-                return
-            content = _strip_marks(edited)
-            if content == text:
-                err_console().print(f"no changes; {relative} is unchanged")
-                return
-            problems = problems_of(content)
-            if not problems:
-                break
-            err_console().print(f"[yellow]{len(problems)} problem(s); opening the editor again[/]")
-            shown = _with_marks(content, problems)
-    with Change(store, f"edit {org_id}", commit=not no_commit) as change:
-        if path.read_bytes() != original:
-            backup = store.cache_dir / f"edit-{org_id}.yaml"
-            backup.parent.mkdir(parents=True, exist_ok=True)
-            backup.write_text(content, encoding="utf-8")
-            raise MokoordError(
-                f"{relative} was changed by someone else while you edited; nothing written",
-                hint=f"your version is saved in {backup}",
-            )
-        change.write_bytes(path, content.encode("utf-8"))
+    session = EditSession(
+        relative,
+        org_id,
+        store.config,
+        path.read_bytes(),
+        run_editor=lambda copy: _run_editor(editor, copy),
+        ask_reopen=_ask_reopen if prompts.interactive() else None,
+    )
+    content = session.run()
+    if content is None:
+        err_console().print(_("no changes; {path} is unchanged").format(path=relative))
+        return
+    change = save_edit(
+        store, path, session.original, content, message=f"edit {org_id}", commit=not no_commit
+    )
     done(f"saved {relative}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
+
+
+def _run_editor(editor: str, copy: "Path") -> int:
+    import shlex
+    import subprocess
+
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
+
+    try:
+        return subprocess.run([*shlex.split(editor), str(copy)], check=False).returncode
+    except OSError as exc:
+        raise UsageError(
+            _("cannot start the editor '{editor}': {reason}").format(
+                editor=editor, reason=exc.strerror or exc
+            )
+        ) from None
+
+
+def _ask_reopen(problems: list[str]) -> bool:
+    from mokoord.cli import prompts
+    from mokoord.i18n import _, ngettext
+
+    out = err_console()
+    out.print(
+        "[yellow]"
+        + _esc(
+            ngettext(
+                "the saved file has {n} problem:", "the saved file has {n} problems:", len(problems)
+            ).format(n=len(problems))
+        )
+        + "[/]",
+        soft_wrap=True,
+    )
+    for problem in problems:
+        out.print("  " + _esc(problem), soft_wrap=True)
+    choice = prompts.choose(
+        _("What now?"),
+        {"reopen": _("re-open the editor"), "discard": _("discard the changes, keep the original")},
+        default="reopen",
+    )
+    return choice == "reopen"
 
 
 # --------------------------------------------------------------------------- status and needs
