@@ -145,7 +145,7 @@ def add_event(
     series share --series; participating organisations are --org (repeat it),
     head counts per organisation are added with [bold]mokoord attend[/].
 
-    Example: [bold]mokoord add-event --kind training --series "Vereinsarbeit kompakt"
+    Example: [bold]mokoord add-event --kind Qualifizierung --series "Vereinsarbeit kompakt"
     --title "Vereinsrecht" --date 14.03.2023 --place-org elternverein-biebrich
     --org elternverein-biebrich --org kulturverein-anatolia --participants 18[/]
     """
@@ -284,7 +284,7 @@ def events(
     With --series NAME: one row per organisation, one column per session, and
     how many sessions each organisation attended.
 
-    Example: [bold]mokoord events --year 2023 --kind training[/];
+    Example: [bold]mokoord events --year 2023 --kind Qualifizierung[/];
     [bold]mokoord events --series "Vereinsarbeit kompakt"[/]
     """
     from mokoord import activities
@@ -521,7 +521,7 @@ def add_network(
     networks …[/] or edit organisations/<id>.yaml.
 
     Example: [bold]mokoord add-network --name "Netzwerk Islamischer Gemeinden"
-    --rhythm quarterly --member moscheeverein-mitte --member ditib-biebrich[/]
+    --rhythm vierteljährlich --member moscheeverein-mitte --member ditib-biebrich[/]
     """
     from mokoord import activities
     from mokoord.dataset import plain
@@ -675,7 +675,7 @@ def add_programme(
     programmes/<id>.yaml (see docs/activities.md).
 
     Example: [bold]mokoord add-programme --name "Integration durch Kultur"
-    --max-amount 5000 --budget 50.000,00 --deadline "31.01.2024"[/]
+    --max-amount 5.000,00 --budget 50.000,00 --deadline 31.01.2024[/]
     """
     from mokoord import activities
     from mokoord.errors import UsageError
@@ -1002,7 +1002,7 @@ def application(
     today). Granting needs --granted. Without options it prints the application.
 
     Example: [bold]mokoord application 2024-elternverein-biebrich-hausaufgabenhilfe
-    --status granted --granted 1.800,00 --date 15.05.2024[/]
+    --status bewilligt --granted 1.800,00 --date 15.05.2024[/]
     """
     from mokoord import funding
     from mokoord.dataset import plain
@@ -1245,7 +1245,7 @@ def rooms(
     "Need" is an open need of category rooms; "offer" is rooms.offered_to_others.
     Declined, dissolved and inactive organisations are left out.
 
-    Example: [bold]mokoord rooms --district biebrich[/]
+    Example: [bold]mokoord rooms --district Biebrich[/]
     """
     from mokoord import activities
     from mokoord.vocab import resolve_in

@@ -175,7 +175,7 @@ def add_org(
     looks like an organisation already in the register you are asked before a
     duplicate is created (without a terminal: refused unless --force).
 
-    Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district biebrich --field education --field parents_family --language tr[/]
+    Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district Biebrich --field Bildung --field "Eltern und Familie" --language Türkisch[/]
     """
     from mokoord.cli import prompts
     from mokoord.errors import UsageError
@@ -310,7 +310,7 @@ def add_person(
     commit message names only the ids. With the legal basis "consent" (the
     default) the consent's date is required.
 
-    Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
+    Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role Vorsitz --email vorsitz@example.org --consent-date heute --consent-scope Kontaktaufnahme[/]
     """
     from pydantic import ValidationError
 
@@ -583,7 +583,7 @@ def list_(
     --status declined or --all. --outreach narrows to the pipeline (known,
     contacted, in dialogue, cooperating).
 
-    Example: [bold]mokoord list --district biebrich --field youth --stale[/]
+    Example: [bold]mokoord list --district Biebrich --field Jugend --stale[/]
     """
     from mokoord import formatting as fmt
     from mokoord.errors import UsageError
@@ -689,7 +689,7 @@ def list_(
 def search(
     ctx: typer.Context,
     text: Annotated[
-        list[str], typer.Argument(metavar="TEXT...", help="Words to find (all must appear).")
+        list[str], typer.Argument(metavar="WORD...", help="Words to find (all must appear).")
     ],
     json_output: JsonOption = False,
 ) -> None:
@@ -762,7 +762,7 @@ def set_(
     record is validated before anything is written, and the file keeps its
     comments and layout: only the changed lines differ.
 
-    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=youth fields-=sport last_verified=today[/]
+    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=Jugend fields-=Sport last_verified=heute[/]
     """
     from mokoord.dataset import plain
     from mokoord.edits import apply_assignments, parse_assignment
@@ -933,7 +933,7 @@ def status(
     known → contacted → in_dialogue → cooperating; or inactive, dissolved,
     declined. Declining (§2.4) needs --reason.
 
-    Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
+    Example: [bold]mokoord status elternverein-biebrich "im Gespräch" --date 14.03.2023[/]
     """
     from mokoord import gitops
     from mokoord.history import first_commit_date
@@ -978,7 +978,7 @@ def add_need(
 ) -> None:
     """Record a support need (§2.5) of an organisation, open from today.
 
-    Example: [bold]mokoord add-need elternverein-biebrich rooms --note "Raum für Hausaufgabenhilfe"[/]
+    Example: [bold]mokoord add-need elternverein-biebrich Räume --note "Raum für Hausaufgabenhilfe"[/]
     """
     from mokoord.register import add_need as make_need
     from mokoord.register import term_problems
@@ -1011,7 +1011,7 @@ def close_need(
 ) -> None:
     """Close an organisation's open need as met or dropped.
 
-    Example: [bold]mokoord close-need elternverein-biebrich rooms --status met[/]
+    Example: [bold]mokoord close-need elternverein-biebrich Räume --status erfüllt[/]
     """
     from mokoord.register import close_need as make_closed
     from mokoord.store import Change
