@@ -168,7 +168,8 @@ def test_german_help_of_a_command(demo_cli: Any) -> None:
     result = demo_cli("--lang", "de", "export", "--help", env={"COLUMNS": "120"})
     flat = _flat(result.output)
     assert "Aufruf: mokoord export [OPTIONEN] ART" in flat
-    assert "Argumente" in flat and "Optionen" in flat
+    assert "Argumente" in flat
+    assert "Optionen" in flat
     assert "* ART organisations, contacts, events, referrals oder applications" in flat
     assert "[erforderlich]" in flat
     assert "--format -f FORMAT csv, xlsx, json oder hsds (nur Organisationen). [Standard: csv]" in (
@@ -192,7 +193,9 @@ def test_the_german_listing_is_the_same_before_and_after_loading(
     fresh = mokoord_process("--help", cwd=tmp_path, env=env)
     assert fresh.returncode == 0
     assert fresh.stdout == loaded.output
-    panels = [line.split("─ ")[1].split(" ─")[0] for line in fresh.stdout.splitlines() if "╭─" in line]
+    panels = [
+        line.split("─ ")[1].split(" ─")[0] for line in fresh.stdout.splitlines() if "╭─" in line
+    ]
     assert panels == ["Optionen", "Datenbestand", "Register", "Kontakte und Verweisungen",
                       "Veranstaltungen und Kooperation", "Förderung", "Auswertung",
                       "Datenaustausch"]  # fmt: skip

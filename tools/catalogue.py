@@ -15,14 +15,15 @@ Run from the repository root::
 English literals in the code; the command line translates them when it shows
 them.
 
-Both catalogues are written the same way every time — sorted by msgid, no
-source locations, lines wrapped at 100 — so that branches adding messages in
-parallel merge cleanly. Existing translations are kept; entries whose message
+The catalogues are those under ``src/mokoord/locale`` (``de`` and ``en``; a
+new language is a new folder there, see docs/DEVELOPING.md). They are written
+the same way every time — sorted by msgid, no source locations, lines wrapped
+at 100 — so that branches adding messages in parallel merge cleanly. Existing translations are kept; entries whose message
 left the code are dropped (and listed). The English catalogue gets
 ``msgstr = msgid`` for every new entry.
 
-``check`` fails on a message of the code or of a catalogue without its German
-or English translation, on fuzzy entries, on a translation whose named
+``check`` fails on a message of the code or of a catalogue without its
+translation in every language, on fuzzy entries, on a translation whose named
 placeholders (``{id}``) differ from its msgid's, and on a catalogue not in the
 form ``extract`` writes.
 """
@@ -48,7 +49,6 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "src" / "mokoord"
 LOCALE_DIR = PACKAGE / "locale"
 DOMAIN = "mokoord"
-LANGUAGES = ("de", "en")
 WIDTH = 100
 KEYWORDS: dict[str, Any] = {**DEFAULT_KEYWORDS, "in_language": (2,)}
 
@@ -185,6 +185,11 @@ def template(package: Path = PACKAGE) -> Catalog:
 # --------------------------------------------------------------------------- the catalogues
 
 
+def languages(locale_dir: Path = LOCALE_DIR) -> list[str]:
+    """The languages with a catalogue: ``<locale_dir>/<lang>/LC_MESSAGES/mokoord.po``."""
+    return sorted(path.parent.parent.name for path in locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
 def po_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
     return locale_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -234,7 +239,7 @@ def merged(catalog: Catalog, source: Catalog, lang: str) -> tuple[Catalog, list[
 
 def extract(locale_dir: Path = LOCALE_DIR, package: Path = PACKAGE) -> int:
     source = template(package)
-    for lang in LANGUAGES:
+    for lang in languages(locale_dir):
         catalog, dropped = merged(read(lang, locale_dir), source, lang)
         path = po_path(lang, locale_dir)
         text = render(catalog)
@@ -254,7 +259,7 @@ def compile_catalogues(
     """Write each ``.mo`` from its ``.po``; with ``only_stale`` only where the
     ``.po`` is newer (or the ``.mo`` missing). Returns the files written."""
     written = []
-    for lang in LANGUAGES:
+    for lang in languages(locale_dir):
         po, mo = po_path(lang, locale_dir), mo_path(lang, locale_dir)
         if only_stale and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
@@ -273,7 +278,7 @@ def compile_catalogues(
 def problems(locale_dir: Path = LOCALE_DIR, package: Path = PACKAGE) -> list[str]:
     """Everything that keeps the catalogues from shipping, one line each."""
     source = template(package)
-    catalogues = {lang: read(lang, locale_dir) for lang in LANGUAGES}
+    catalogues = {lang: read(lang, locale_dir) for lang in languages(locale_dir)}
     found: list[str] = []
     for lang, catalog in catalogues.items():
         path = po_path(lang, locale_dir)
@@ -307,7 +312,7 @@ def check(locale_dir: Path = LOCALE_DIR, package: Path = PACKAGE) -> int:
     if found:
         print(f"{len(found)} problems", file=sys.stderr)
         return 1
-    print("catalogues complete: every message in German and English")
+    print(f"catalogues complete: every message in {', '.join(languages(locale_dir))}")
     return 0
 
 
