@@ -211,6 +211,17 @@ def test_check_lists_what_keeps_a_catalogue_from_shipping(tmp_path: Path) -> Non
     assert "eins {nummer}" in po.read_text(encoding="utf-8")
 
 
+def test_init_starts_a_new_language_that_check_wants_translated(tmp_path: Path) -> None:
+    package = _package(tmp_path, "from mokoord.i18n import _\n_('Options')\n")
+    locale = _locale(tmp_path, {"de": {"Options": "Optionen"}, "en": {"Options": "Options"}})
+    assert catalogue.init("fr", locale, package) == 0
+    assert catalogue.languages(locale) == ["de", "en", "fr"]
+    assert catalogue.read("fr", locale)["Options"].string == ""
+    assert any("fr/LC_MESSAGES" in line and "no translation: 'Options'" in line
+               for line in catalogue.problems(locale, package))  # fmt: skip
+    assert catalogue.init("fr", locale, package) == 1  # never overwrites
+
+
 def test_compile_writes_catalogues_gettext_reads(tmp_path: Path) -> None:
     locale = _locale(tmp_path, {"de": {"Options": "Optionen"}, "en": {"Options": "Options"}})
     written = catalogue.compile_catalogues(locale, quiet=True)

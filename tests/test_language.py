@@ -151,13 +151,16 @@ def test_unknown_languages_are_clear_errors(tmp_path: Path) -> None:
     result = runner.invoke(app, ["list"], env={"MOKOORD_LANG": "fr"})
     assert result.exit_code == 2
     assert "$MOKOORD_LANG is „fr“" not in result.output
-    assert "$MOKOORD_LANG ist „fr“, keine Sprache von mokoord; möglich sind de und en" in (
+    assert "$MOKOORD_LANG ist „fr“, keine Sprache von mokoord; möglich sind: de, en" in (
         result.output
     )
     result = runner.invoke(app, ["--lang", "en", "--version"], env={"MOKOORD_LANG": "fr"})
     assert result.exit_code == 0  # --lang decides; the environment is not asked
-    result = runner.invoke(app, ["--lang", "fr", "list"])
-    assert "Invalid value for '--lang': 'fr' is not a language of mokoord" in result.output
+    result = runner.invoke(app, ["--lang", "fr", "list"], env={"COLUMNS": "200"})
+    assert (
+        "Invalid value for '--lang': 'fr' is not a language of mokoord; choose one of de, en"
+        in result.output
+    )
 
 
 def test_the_language_is_chosen_before_the_library_speaks(demo_cli: Any) -> None:

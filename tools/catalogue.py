@@ -5,6 +5,7 @@ Run from the repository root::
     python tools/catalogue.py extract    # code → both .po files (new entries, obsolete ones dropped)
     python tools/catalogue.py compile    # .po → .mo beside them
     python tools/catalogue.py check      # exit 1 listing every message not ready to ship
+    python tools/catalogue.py init fr    # start the catalogue of a new language
 
 ``extract`` reads every ``_()``, ``N_()``, ``ngettext()``, ``pgettext()`` and
 ``in_language()`` call in ``src/mokoord`` with Babel's Python extractor, and in
@@ -253,6 +254,22 @@ def extract(locale_dir: Path = LOCALE_DIR, package: Path = PACKAGE) -> int:
     return 0
 
 
+def init(lang: str, locale_dir: Path = LOCALE_DIR, package: Path = PACKAGE) -> int:
+    """Start the catalogue of a new language: every message, none translated."""
+    path = po_path(lang, locale_dir)
+    if path.exists():
+        print(f"{path} exists already; extract updates it", file=sys.stderr)
+        return 1
+    catalog = Catalog(locale=lang, domain=DOMAIN, project="mokoord", copyright_holder="mokoord")
+    catalog.update(template(package), no_fuzzy_matching=True)
+    for message in catalog:
+        message.locations = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(render(catalog))
+    print(f"{path}: {len(catalog)} messages to translate")
+    return 0
+
+
 def compile_catalogues(
     locale_dir: Path = LOCALE_DIR, *, only_stale: bool = False, quiet: bool = False
 ) -> list[Path]:
@@ -355,9 +372,13 @@ def main(argv: list[str] | None = None) -> int:
     compile_parser = commands.add_parser("compile", help="write the .mo files")
     compile_parser.add_argument("--stale", action="store_true", help="only where the .po is newer")
     commands.add_parser("check", help="exit 1 listing messages not ready to ship")
+    init_parser = commands.add_parser("init", help="start the catalogue of a new language")
+    init_parser.add_argument("language", help="its code, e.g. fr")
     args = parser.parse_args(argv)
     if args.command == "extract":
         return extract()
+    if args.command == "init":
+        return init(args.language)
     if args.command == "compile":
         compile_catalogues(only_stale=args.stale)
         return 0

@@ -24,6 +24,7 @@ from mokoord.cli._typer_texts import (
 )
 from mokoord.i18n import (
     DEFAULT_LANGUAGE,
+    LANGUAGES,
     N_,
     UnknownLanguage,
     _,
@@ -249,11 +250,14 @@ def _choose_language(ctx: Any, args: list[str]) -> None:
         set_language(choose_language(explicit, lambda: store_language(data)))
     except UnknownLanguage as exc:
         set_language(normalise_language(store_language(data)) or DEFAULT_LANGUAGE)
-        raise UsageError(_(UNKNOWN_ENVIRONMENT).format(value=exc.value), ctx=ctx) from None
+        message = _(UNKNOWN_ENVIRONMENT).format(value=exc.value, languages=", ".join(LANGUAGES))
+        raise UsageError(message, ctx=ctx) from None
 
 
-UNKNOWN_LANGUAGE = N_("'{value}' is not a language of mokoord; choose de or en")
-UNKNOWN_ENVIRONMENT = N_("$MOKOORD_LANG is '{value}', not a language of mokoord; choose de or en")
+UNKNOWN_LANGUAGE = N_("'{value}' is not a language of mokoord; choose one of {languages}")
+UNKNOWN_ENVIRONMENT = N_(
+    "$MOKOORD_LANG is '{value}', not a language of mokoord; choose one of {languages}"
+)
 
 
 def _global_options(args: list[str]) -> tuple[str | None, str | None]:
@@ -345,7 +349,8 @@ def _check_language(value: str | None) -> str | None:
     if value is not None:
         code = normalise_language(value)
         if code is None:
-            raise typer.BadParameter(_(UNKNOWN_LANGUAGE).format(value=value))
+            message = _(UNKNOWN_LANGUAGE).format(value=value, languages=", ".join(LANGUAGES))
+            raise typer.BadParameter(message)
         set_language(code)
     return value
 
