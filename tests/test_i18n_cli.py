@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from mokoord import i18n
 from mokoord.cli import app
 from mokoord.cli._app import COMMANDS
-from mokoord.cli._help import METAVARS, metavar
+from mokoord.cli._help import DEFAULT_LABELS, METAVARS, metavar
 from mokoord.cli._typer_texts import (
     HELP_OPTION_HELP,
     OPTIONS_METAVAR,
@@ -125,7 +125,9 @@ def test_help_in_german_holds_no_english() -> None:
 
 def test_help_in_english_holds_no_german() -> None:
     english_texts = " ".join(
-        _flat(_markup_free(message.id)) for message in _catalogue("de") if message.id
+        _flat(_markup_free(message.id))
+        for message in _catalogue("de")
+        if isinstance(message.id, str) and message.id
     )
     german_only = [
         german for _, german in _pairs() if not _contains(english_texts, german) and german != ""
@@ -162,6 +164,34 @@ def test_options_name_what_they_take() -> None:
                 assert wanted, f"{name} {param.opts}: add it to _help.METAVARS"
                 assert wanted.isupper() or "=" in wanted, wanted
     assert all(value == value.upper() for value in METAVARS.values())
+
+
+def test_defaults_that_are_terms_are_shown_by_their_label() -> None:
+    """DEFAULT_LABELS names the label of every default that is a term of one
+    of mokoord's own vocabularies, as models.meta declares it."""
+    import importlib
+    import pkgutil
+
+    import mokoord.cli
+    from mokoord.models.meta import FIXED_VOCABULARIES
+
+    for module in pkgutil.iter_modules(mokoord.cli.__path__):
+        importlib.import_module(f"mokoord.cli.{module.name}")
+    from typer.main import get_command
+
+    labels = {term: set() for terms in FIXED_VOCABULARIES.values() for term in terms}
+    for terms in FIXED_VOCABULARIES.values():
+        for term, label in terms.items():
+            labels[term].add(label)
+    for name, command in get_command(app).commands.items():  # type: ignore[attr-defined]
+        for param in command.params:
+            default = getattr(param.default, "value", param.default)
+            if isinstance(default, str) and default in labels:
+                key = (name, param.opts[0])
+                assert key in DEFAULT_LABELS, key
+                assert DEFAULT_LABELS[key] in labels[default], key
+    result = CliRunner().invoke(app, ["--lang", "de", "add-org", "--help"], env={"COLUMNS": "200"})
+    assert "[Standard: bekannt]" in result.output
 
 
 def test_german_help_of_a_command(demo_cli: Any) -> None:

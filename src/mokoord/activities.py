@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset
-from mokoord.errors import NotFound, UsageError
+from mokoord.errors import NotFound
 from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
 from mokoord.textmatch import fold, pick
@@ -389,14 +389,6 @@ __all__ = [
 
 def build_record(model: type[R], values: Mapping[str, Any]) -> R:
     """A validated record from command-line values; a clear error instead of a traceback."""
-    from pydantic import ValidationError
+    from mokoord.validation import validate_input
 
-    from mokoord.validation import problems_from
-    from mokoord.yamlio import Document
-
-    try:
-        return model.model_validate(dict(values))
-    except ValidationError as exc:
-        doc = Document(path=f"new {model.entity}", data=dict(values))
-        messages = [problem.message for problem in problems_from(exc, doc, model)]
-        raise UsageError("; ".join(messages)) from None
+    return validate_input(model, dict(values))

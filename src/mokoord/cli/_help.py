@@ -14,13 +14,16 @@ What an option wants is named by its metavar, in the current language:
 long name (or an argument's parameter name), else
 :data:`COMMAND_METAVARS` for an option whose meaning differs in one command.
 Flags show no type at all, arguments no ``<str>`` beside their name.
+
+A default that is a term of one of mokoord's own vocabularies is shown by its
+label (:data:`DEFAULT_LABELS`), as German users type it: ``[Standard: bekannt]``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from mokoord.cli._typer_texts import hide_type
+from mokoord.cli._typer_texts import hide_type, show_default_as
 from mokoord.i18n import N_, _
 
 #: Option long name (or argument parameter name) → metavar, in English.
@@ -131,6 +134,22 @@ COMMAND_METAVARS: dict[tuple[str, str], str] = {
 }
 
 
+#: (command, option) → label (msgid) of its default, a term of a vocabulary of
+#: ``models.meta.FIXED_VOCABULARIES`` (not imported here: it loads pydantic;
+#: tests/test_i18n_cli.py holds the two together).
+DEFAULT_LABELS: dict[tuple[str, str], str] = {
+    ("add-org", "--status"): N_("known"),
+    ("add-person", "--legal-basis"): N_("consent (Art. 6(1)(a) GDPR)"),
+    ("close-need", "--status"): N_("met"),
+    ("add-contact", "--initiated-by"): N_("the office"),
+    ("add-network", "--kind"): N_("network"),
+    ("add-network", "--level"): N_("local"),
+    ("add-programme", "--per"): N_("per project"),
+    ("add-programme", "--line-kind"): N_("project funding"),
+    ("add-application", "--status"): N_("idea"),
+}
+
+
 def translate(obj: Any, attribute: str) -> None:
     """Set ``obj.attribute`` to the translation of its English original."""
     originals: dict[str, Any] = obj.__dict__.setdefault("_mokoord_english", {})
@@ -177,6 +196,9 @@ def present_param(command: str | None, param: Any) -> None:
         originals["metavar"] = metavar(command, param)
         if param.param_type_name == "argument":
             hide_type(param)
+    label = DEFAULT_LABELS.get((command or "", _key(param)))
+    if label is not None:
+        show_default_as(param, _(label))
     english = originals["metavar"]
     if english is not None:
         param.metavar = _(english)

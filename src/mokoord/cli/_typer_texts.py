@@ -12,9 +12,11 @@ them, in three ways:
    :class:`MokoordContext` has a help formatter that writes the prefix from
    the catalogue; the commands give their usage pieces themselves
    (``_app.MokoordCommand``).
-3. **Arguments without a type**: Typer shows ``<str>`` beside an argument's
-   name and has no setting against it; :func:`hide_type` gives the argument
-   object a ``display_type_rich`` that shows none.
+3. **Arguments without a type, defaults by their label**: Typer shows
+   ``<str>`` beside an argument's name, and a default as the value in the code
+   (``[default: known]``), with no setting against either; :func:`hide_type`
+   and :func:`show_default_as` give the parameter object a method of its own
+   (``display_type_rich``, ``_get_default_string``) that shows what we say.
 4. **Usage errors** (``No such option``, ``Missing argument`` …): Click builds
    them as English sentences. At the error boundary (``_app.MokoordGroup``),
    :func:`in_language` matches the sentence against :data:`USAGE_ERRORS` (the
@@ -123,6 +125,11 @@ def hide_type(argument: Any) -> None:
 
 def _no_type(ctx: Any = None) -> None:
     return None
+
+
+def show_default_as(option: Any, text: str) -> None:
+    """Show ``text`` as ``option``'s default in help (``[Standard: bekannt]``)."""
+    option._get_default_string = lambda **_: text
 
 
 class LocalHelpFormatter(HelpFormatter):

@@ -154,7 +154,7 @@ def add_event(
     from mokoord.lookup import lookup
     from mokoord.models import Event
     from mokoord.store import Change
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     st = state(ctx)
     store = st.store()
@@ -166,15 +166,13 @@ def add_event(
         )
     if kind is None:
         raise UsageError("missing --kind (no terminal to ask)")
-    kind = resolve_in(kinds, "event_kinds", kind, "--kind")
+    kind = resolve(data.config, "event_kinds", kind, flag="--kind")
     title = prompts.require(title, "--title", "Title")
     day = parse_date_option(prompts.require(date, "--date", "Date (14.03.2023)"), "--date")
     last = parse_date_option(end, "--end")
     if place is not None and place_org is not None:
         raise UsageError("give either --place or --place-org, not both")
-    topics = [
-        resolve_in(data.config.vocabularies.topics, "topics", t, "--topic") for t in topic or []
-    ]
+    topics = [resolve(data.config, "topics", t, flag="--topic") for t in topic or []]
     orgs = list(dict.fromkeys(org or []))
     _valid(st, data, "organisation", [*orgs, place_org])
     for org_id in orgs:
@@ -288,14 +286,14 @@ def events(
     [bold]mokoord events --series "Vereinsarbeit kompakt"[/]
     """
     from mokoord import activities
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     data = state(ctx).load(("organisation", "institution", "event"))
     _year(year)
     lang = _lang(data)
     vocab = data.config.vocabularies
     if kind is not None:
-        kind = resolve_in(vocab.event_kinds, "event_kinds", kind, "--kind")
+        kind = resolve(data.config, "event_kinds", kind, flag="--kind")
     if org is not None:
         activities.require_org(data, org)
     if series is not None:
@@ -682,7 +680,7 @@ def add_programme(
     from mokoord.models import Programme
     from mokoord.slugs import is_valid_id
     from mokoord.store import Change
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     st = state(ctx)
     store = st.store()
@@ -691,8 +689,7 @@ def add_programme(
     if programme_id is not None and not is_valid_id(programme_id):
         raise UsageError(f"--id: '{programme_id}' is not an id (lower-case words joined by -)")
     forms = [
-        resolve_in(data.config.vocabularies.legal_forms, "legal_forms", form, "--eligible")
-        for form in eligible or []
+        resolve(data.config, "legal_forms", form, flag="--eligible") for form in eligible or []
     ]
     deadlines = []
     for text in deadline or []:
@@ -1248,13 +1245,13 @@ def rooms(
     Example: [bold]mokoord rooms --district Biebrich[/]
     """
     from mokoord import activities
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     data = state(ctx).load(("organisation",))
     vocab = data.config.vocabularies
     lang = _lang(data)
     if district is not None:
-        district = resolve_in(vocab.districts, "districts", district, "--district")
+        district = resolve(data.config, "districts", district, flag="--district")
     groups = activities.room_matching(data, district=district)
 
     def district_label(term: str) -> str:

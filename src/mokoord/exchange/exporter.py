@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from mokoord.codes import country_name, language_name
 from mokoord.dataset import Dataset
 from mokoord.errors import UsageError
 from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS
-from mokoord.exchange.normalise import language_name, territory_name
 from mokoord.exchange.tabular import FORMULA_PREFIXES
 from mokoord.models import Application, Contact, Event, Organisation, Person
 
@@ -217,7 +217,7 @@ def organisation_columns(data: Dataset, lang: str) -> list[Column]:
             h("origins"),
             "list",
             lambda o: list(o.origins),
-            lambda c: territory_name(c, lang),
+            lambda c: country_name(c, lang),
         ),
         Column("religion", h("religion"), "text", lambda o: o.religion, labels.term("religions")),
         Column("members", h("members"), "int", lambda o: o.members.count if o.members else None),

@@ -8,6 +8,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from mokoord.i18n import _
 from mokoord.slugs import ID_PATTERN, MAX_ID_LENGTH
 
 TERM_PATTERN = r"^[a-z0-9]+(?:[_-][a-z0-9]+)*$"
@@ -40,7 +41,7 @@ Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$", max_length=
 
 def _cents(value: Decimal) -> Decimal:
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("an amount has at most two decimal places (euro and cent)")
+        raise ValueError(_("an amount has at most two decimal places (euro and cent)"))
     return value.quantize(Decimal("0.01"))
 
 

@@ -49,6 +49,7 @@ VOCABULARY_NAMES: tuple[str, ...] = (
     "religions",
     "age_groups",
     "consent_scopes",
+    "roles",
     "tags",
 )
 
@@ -205,6 +206,18 @@ def default_vocabularies() -> dict[str, dict[str, Label]]:
             ("publication", "Veröffentlichung im Verzeichnis", "Publication in the directory"),
             ("sharing", "Weitergabe an Fachstellen", "Passing on to other offices"),
         ),
+        "roles": _v(
+            ("chair", "Vorsitz", "Chair"),
+            ("deputy_chair", "stellv. Vorsitz", "Deputy chair"),
+            ("treasurer", "Kassenwart/in", "Treasurer"),
+            ("secretary", "Schriftführung", "Secretary"),
+            ("board_member", "Vorstandsmitglied", "Board member"),
+            ("youth_worker", "Jugendwart/in", "Youth worker"),
+            ("coordination", "Koordination", "Coordination"),
+            ("project_lead", "Projektleitung", "Project lead"),
+            ("imam", "Imam", "Imam"),
+            ("priest", "Pfarrer/in", "Priest"),
+        ),
         "tags": {},
     }
 
@@ -242,6 +255,8 @@ class Vocabularies(Model):
     consent_scopes: dict[Term, Label] = Field(
         default_factory=lambda: default_vocabularies()["consent_scopes"]
     )
+    roles: dict[Term, Label] = Field(default_factory=lambda: default_vocabularies()["roles"])
+    """Roles of contact persons; a role that is no declared term is kept as written."""
     tags: dict[Term, Label] = Field(default_factory=dict)
 
     _normalise = field_validator(*VOCABULARY_NAMES, mode="before")(_labels)
