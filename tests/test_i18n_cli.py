@@ -143,8 +143,8 @@ def test_help_in_english_holds_no_german() -> None:
 
 
 def test_options_name_what_they_take() -> None:
-    """Every option taking a value has a metavar, from the code or the table;
-    flags show none."""
+    """Every option says what it is for; one taking a value has a metavar,
+    from the code or the table; flags show none."""
     import importlib
     import pkgutil
 
@@ -157,6 +157,7 @@ def test_options_name_what_they_take() -> None:
     group = get_command(app)
     for name, command in [("", group), *group.commands.items()]:  # type: ignore[attr-defined]
         for param in command.params:
+            assert param.help or param.hidden, f"{name} {param.opts}: no help"
             wanted = metavar(name, param)
             if getattr(param, "is_flag", False):
                 assert wanted is None

@@ -144,18 +144,20 @@ def add_org(
     known_since: Annotated[
         str | None, typer.Option("--known-since", help="Date first recorded (default: today).")
     ] = None,
-    website: Annotated[str | None, typer.Option("--website")] = None,
+    website: Annotated[str | None, typer.Option("--website", help="Web address.")] = None,
     email: Annotated[
         str | None, typer.Option("--email", help="The organisation's general e-mail.")
     ] = None,
     phone: Annotated[
         str | None, typer.Option("--phone", help="The organisation's general phone.")
     ] = None,
-    street: Annotated[str | None, typer.Option("--street")] = None,
-    postal_code: Annotated[str | None, typer.Option("--postal-code")] = None,
-    city: Annotated[str | None, typer.Option("--city")] = None,
+    street: Annotated[str | None, typer.Option("--street", help="Street and house number.")] = None,
+    postal_code: Annotated[
+        str | None, typer.Option("--postal-code", help="Postal code (five digits).")
+    ] = None,
+    city: Annotated[str | None, typer.Option("--city", help="Town of the address.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")] = None,
-    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Free notes.")] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -303,8 +305,10 @@ def add_person(
     role: Annotated[
         str | None, typer.Option("--role", help="Role: chair, treasurer, youth worker…")
     ] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The person's e-mail address.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="The person's phone number.")] = None,
     language: Annotated[
         list[str] | None,
         typer.Option("--language", "-l", help="Language: name or code (repeatable)."),
@@ -572,14 +576,14 @@ def list_(
         str | None, typer.Option("--status", help="Only this status (declined shows the declined).")
     ] = None,
     field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
-    district: Annotated[str | None, typer.Option("--district")] = None,
+    district: Annotated[str | None, typer.Option("--district", help="Only this district.")] = None,
     language: Annotated[
         str | None, typer.Option("--language", help="Language: name or code (Türkisch, tr).")
     ] = None,
     need: Annotated[
         str | None, typer.Option("--need", help="Has an open need of this category.")
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only with this tag.")] = None,
     stale: Annotated[
         bool,
         typer.Option(
@@ -923,7 +927,7 @@ def add_need(
             help="Need category: advice, rooms, staff_training, education_work, funding, other.",
         ),
     ],
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note on the need.")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Since when (default: today).")
     ] = None,
