@@ -29,7 +29,7 @@ def test_wheel_installs_with_its_templates_and_catalogues(tmp_path: Path) -> Non
         source,
         # no .mo: the build must compile the catalogues itself
         ignore=shutil.ignore_patterns(
-            ".git", ".venv*", "*_cache", "__pycache__", "data", "dist", "*.mo"
+            ".git", ".venv*", ".cache", "*_cache", "__pycache__", "data", "dist", "*.mo"
         ),
     )
     built = subprocess.run(
@@ -55,6 +55,7 @@ def test_wheel_installs_with_its_templates_and_catalogues(tmp_path: Path) -> Non
     for name in templates:
         assert f"mokoord/templates/{name}" in names
     assert "mokoord/cli/__init__.py" in names
+    assert "mokoord/schemas/report.schema.json" in names  # the JSON schemas ship too
     for lang in ("de", "en"):
         assert f"mokoord/locale/{lang}/LC_MESSAGES/mokoord.mo" in names
         assert f"mokoord/locale/{lang}/LC_MESSAGES/mokoord.po" in names

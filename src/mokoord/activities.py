@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset
+from mokoord.dates import clock
 from mokoord.errors import NotFound
 from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
@@ -139,6 +140,8 @@ def event_row(data: Dataset, event: Event) -> dict[str, Any]:
         "title": event.title,
         "date": event.date,
         "end": event.end,
+        "time": clock(event.time),
+        "until": clock(event.until),
         "series": event.series,
         "topics": list(event.topics),
         "place": event.place,

@@ -202,6 +202,19 @@ def parse_date_option(value: str | None, flag: str) -> dt.date | None:
         raise UsageError(f"{flag}: {exc}") from None
 
 
+def parse_time_option(value: str | None, flag: str) -> dt.time | None:
+    """A time of day from a flag (``18:00``, ``18.30``, ``18 Uhr``); a clear error naming the flag."""
+    if value is None:
+        return None
+    from mokoord.dates import parse_time
+    from mokoord.errors import UsageError
+
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
 def done(message: str) -> None:
     """A short confirmation on stderr (stdout stays for the result).
 

@@ -70,6 +70,7 @@ METAVARS: dict[str, str] = {
     "--submitted": N_("DATE"),
     "--today": N_("DATE"),
     "--deadline": N_("DEADLINE"),
+    "--time": N_("TIME"),
     "--year": N_("YEAR"),
     "--days": N_("DAYS"),
     "--months": N_("MONTHS"),
@@ -131,6 +132,7 @@ METAVARS: dict[str, str] = {
 #: (command, option) → metavar, where an option means something else in one command.
 COMMAND_METAVARS: dict[tuple[str, str], str] = {
     ("add-event", "--follow-up"): N_("TASK"),
+    ("add-event", "--until"): N_("TIME"),
 }
 
 

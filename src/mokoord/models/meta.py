@@ -253,6 +253,8 @@ FIELD_LABELS: dict[str, str] = {
     "summary": N_("Summary"),
     "supported": N_("Supported by the office"),
     "tags": N_("Tags"),
+    "time": N_("Start time"),
+    "timezone": N_("Time zone"),
     "title": N_("Title"),
     "topic": N_("Topic"),
     "topics": N_("Topics"),
@@ -270,6 +272,7 @@ FIELD_LABEL_OVERRIDES: dict[tuple[str, str], str] = {
     ("FollowUp", "date"): N_("Follow-up date"),
     ("Deadline", "date"): N_("Deadline date"),
     ("Event", "follow_up"): N_("Follow-up notes"),
+    ("Event", "until"): N_("End time"),
     ("Config", "city"): N_("City of the office"),
 }
 """(model name, key) → label, where a key means something more specific."""
