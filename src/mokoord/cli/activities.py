@@ -171,7 +171,7 @@ def add_event(
     Without --time it is an all-day event; --time 18:00 --until 20:00 gives
     its hours (in the store's time zone, mokoord.yaml "timezone").
 
-    Example: [bold]mokoord add-event --kind training --series "Vereinsarbeit kompakt"
+    Example: [bold]mokoord add-event --kind Qualifizierung --series "Vereinsarbeit kompakt"
     --title "Vereinsrecht" --date 14.03.2023 --time 18:00 --until 20:00
     --place-org elternverein-biebrich --org elternverein-biebrich
     --org kulturverein-anatolia --participants 18[/]
@@ -316,7 +316,7 @@ def events(
     With --series NAME: one row per organisation, one column per session, and
     how many sessions each organisation attended.
 
-    Example: [bold]mokoord events --year 2023 --kind training[/];
+    Example: [bold]mokoord events --year 2023 --kind Qualifizierung[/];
     [bold]mokoord events --series "Vereinsarbeit kompakt"[/]
     """
     from mokoord import activities
@@ -553,7 +553,7 @@ def add_network(
     networks …[/] or edit organisations/<id>.yaml.
 
     Example: [bold]mokoord add-network --name "Netzwerk Islamischer Gemeinden"
-    --rhythm quarterly --member moscheeverein-mitte --member ditib-biebrich[/]
+    --rhythm vierteljährlich --member moscheeverein-mitte --member ditib-biebrich[/]
     """
     from mokoord import activities
     from mokoord.dataset import plain
@@ -707,7 +707,7 @@ def add_programme(
     programmes/<id>.yaml (see docs/activities.md).
 
     Example: [bold]mokoord add-programme --name "Integration durch Kultur"
-    --max-amount 5000 --budget 50.000,00 --deadline "31.01.2024"[/]
+    --max-amount 5.000,00 --budget 50.000,00 --deadline 31.01.2024[/]
     """
     from mokoord import activities
     from mokoord.errors import UsageError
@@ -1033,7 +1033,7 @@ def application(
     today). Granting needs --granted. Without options it prints the application.
 
     Example: [bold]mokoord application 2024-elternverein-biebrich-hausaufgabenhilfe
-    --status granted --granted 1.800,00 --date 15.05.2024[/]
+    --status bewilligt --granted 1.800,00 --date 15.05.2024[/]
     """
     from mokoord import funding
     from mokoord.dataset import plain
@@ -1276,7 +1276,7 @@ def rooms(
     "Need" is an open need of category rooms; "offer" is rooms.offered_to_others.
     Declined, dissolved and inactive organisations are left out.
 
-    Example: [bold]mokoord rooms --district biebrich[/]
+    Example: [bold]mokoord rooms --district Biebrich[/]
     """
     from mokoord import activities
     from mokoord.vocab import resolve

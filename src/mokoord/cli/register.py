@@ -147,18 +147,20 @@ def add_org(
     known_since: Annotated[
         str | None, typer.Option("--known-since", help="Date first recorded (default: today).")
     ] = None,
-    website: Annotated[str | None, typer.Option("--website")] = None,
+    website: Annotated[str | None, typer.Option("--website", help="Web address.")] = None,
     email: Annotated[
         str | None, typer.Option("--email", help="The organisation's general e-mail.")
     ] = None,
     phone: Annotated[
         str | None, typer.Option("--phone", help="The organisation's general phone.")
     ] = None,
-    street: Annotated[str | None, typer.Option("--street")] = None,
-    postal_code: Annotated[str | None, typer.Option("--postal-code")] = None,
-    city: Annotated[str | None, typer.Option("--city")] = None,
+    street: Annotated[str | None, typer.Option("--street", help="Street and house number.")] = None,
+    postal_code: Annotated[
+        str | None, typer.Option("--postal-code", help="Postal code (five digits).")
+    ] = None,
+    city: Annotated[str | None, typer.Option("--city", help="Town of the address.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")] = None,
-    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Free notes.")] = None,
     force: Annotated[
         bool,
         typer.Option(
@@ -179,7 +181,7 @@ def add_org(
     that only looks alike is listed as a warning. Languages and countries are
     accepted as codes or names (--language Ukrainisch --origin Türkei).
 
-    Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district biebrich --field education --field parents_family --language tr[/]
+    Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district Biebrich --field Bildung --field "Eltern und Familie" --language Türkisch[/]
     """
     from mokoord import codes
     from mokoord.cli import prompts
@@ -308,8 +310,10 @@ def add_person(
     role: Annotated[
         str | None, typer.Option("--role", help="Role: chair, treasurer, youth worker…")
     ] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The person's e-mail address.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="The person's phone number.")] = None,
     language: Annotated[
         list[str] | None,
         typer.Option("--language", "-l", help="Language: name or code (repeatable)."),
@@ -342,7 +346,7 @@ def add_person(
     commit message names only the ids. With the legal basis "consent" (the
     default) the consent's date is required.
 
-    Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
+    Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role Vorsitz --email vorsitz@example.org --consent-date heute --consent-scope Kontaktaufnahme[/]
     """
     from mokoord import codes
     from mokoord.cli import prompts
@@ -577,14 +581,14 @@ def list_(
         str | None, typer.Option("--status", help="Only this status (declined shows the declined).")
     ] = None,
     field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
-    district: Annotated[str | None, typer.Option("--district")] = None,
+    district: Annotated[str | None, typer.Option("--district", help="Only this district.")] = None,
     language: Annotated[
         str | None, typer.Option("--language", help="Language: name or code (Türkisch, tr).")
     ] = None,
     need: Annotated[
         str | None, typer.Option("--need", help="Has an open need of this category.")
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only with this tag.")] = None,
     stale: Annotated[
         bool,
         typer.Option(
@@ -609,7 +613,7 @@ def list_(
     --status declined or --all. --outreach narrows to the pipeline (known,
     contacted, in dialogue, cooperating).
 
-    Example: [bold]mokoord list --district biebrich --field youth --stale[/]
+    Example: [bold]mokoord list --district Biebrich --field Jugend --stale[/]
     """
     from mokoord.cli.views.register import ORGANISATIONS
     from mokoord.register import Filters, list_rows
@@ -638,7 +642,7 @@ def list_(
 def search(
     ctx: typer.Context,
     text: Annotated[
-        list[str], typer.Argument(metavar="TEXT...", help="Words to find (all must appear).")
+        list[str], typer.Argument(metavar="WORD...", help="Words to find (all must appear).")
     ],
     json_output: JsonOption = False,
 ) -> None:
@@ -711,7 +715,7 @@ def set_(
     record is validated before anything is written, and the file keeps its
     comments and layout: only the changed lines differ.
 
-    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=youth fields-=sport last_verified=today[/]
+    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=Jugend fields-=Sport last_verified=heute[/]
     """
     from mokoord.dataset import plain
     from mokoord.edits import apply_assignments, parse_assignment
@@ -848,7 +852,7 @@ def status(
     known → contacted → in_dialogue → cooperating; or inactive, dissolved,
     declined. Declining (§2.4) needs --reason.
 
-    Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
+    Example: [bold]mokoord status elternverein-biebrich "im Gespräch" --date 14.03.2023[/]
     """
     from mokoord.plans import apply
     from mokoord.register import StatusRequest, plan_status
@@ -894,7 +898,7 @@ def add_need(
             help="Need category: advice, rooms, staff_training, education_work, funding, other.",
         ),
     ],
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note on the need.")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Since when (default: today).")
     ] = None,
@@ -902,7 +906,7 @@ def add_need(
 ) -> None:
     """Record a support need (§2.5) of an organisation, open from today.
 
-    Example: [bold]mokoord add-need elternverein-biebrich rooms --note "Raum für Hausaufgabenhilfe"[/]
+    Example: [bold]mokoord add-need elternverein-biebrich Räume --note "Raum für Hausaufgabenhilfe"[/]
     """
     from mokoord.register import add_need as make_need
     from mokoord.register import term_problems
@@ -935,7 +939,7 @@ def close_need(
 ) -> None:
     """Close an organisation's open need as met or dropped.
 
-    Example: [bold]mokoord close-need elternverein-biebrich rooms --status met[/]
+    Example: [bold]mokoord close-need elternverein-biebrich Räume --status erfüllt[/]
     """
     from mokoord.register import close_need as make_closed
     from mokoord.store import Change

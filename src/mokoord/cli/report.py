@@ -41,7 +41,11 @@ def report(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="de (default) or en.", show_default=False),
+        typer.Option(
+            "--lang",
+            help="Language of the report: de or en. Default: the store's language:.",
+            show_default=False,
+        ),
     ] = None,
     strict: Annotated[
         bool,
@@ -68,7 +72,7 @@ def report(
 
     Examples: [bold]mokoord report --year 2023[/] ·
     [bold]mokoord report --year 2023 --output bericht-2023.html[/] ·
-    [bold]mokoord report --from 2023-07-01 --to 2023-12-31 --format json[/]
+    [bold]mokoord report --from 01.07.2023 --to 31.12.2023 --format json[/]
     """
     import datetime as dt
 
