@@ -20,7 +20,14 @@ from mokoord.cli import app
 from mokoord.cli._app import COMMANDS
 
 # The modules ``mokoord --help`` and ``mokoord`` may import: no command module.
-STARTUP_MODULES = ["mokoord", "mokoord.cli", "mokoord.cli._app"]
+STARTUP_MODULES = [
+    "mokoord",
+    "mokoord.cli",
+    "mokoord.cli._app",
+    "mokoord.cli._help",
+    "mokoord.cli._typer_texts",
+    "mokoord.i18n",
+]
 
 
 def _python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -98,7 +105,7 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
         "from typer.testing import CliRunner\n"
         "from mokoord.cli import app\n"
         "from mokoord.cli._app import COMMANDS\n"
-        "shared = {'mokoord.cli._common', 'mokoord.cli.prompts'}\n"
+        "shared = {'mokoord.cli._common', 'mokoord.cli._output', 'mokoord.cli.prompts'}\n"
         "report = {}\n"
         "for name in COMMANDS:\n"
         "    before = set(sys.modules)\n"

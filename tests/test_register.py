@@ -118,7 +118,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     before = git_log(store.root, "--format=%H")
     result = cli("add-org", "--name", "Deutsch Turkischer Elternverein")
     assert result.exit_code != 0
-    assert "looks like an organisation in the register" in result.output
+    assert "this organisation is in the register already" in result.output
     assert DTE in result.output
     assert "--force" in result.output
     assert git_log(store.root, "--format=%H") == before
@@ -163,7 +163,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     assert result.exit_code == 0  # not similar
     cli("set", DTE, "aliases+=Elternverein Biebrich")
     refused = cli("add-org", "--name", "Elternverein Biebrich e.V.")
-    assert "matched 'Elternverein Biebrich'" in refused.output
+    assert "the same name as 'Elternverein Biebrich'" in refused.output
     assert cli("add-org", "--name", "Elternverein Biebrich e.V.", "--force").exit_code == 0
 
 
@@ -355,11 +355,11 @@ def test_list_filters_and_never_shows_declined_unless_asked(cli: Cli) -> None:
     assert row["stale"] is True
     assert row["last_verified"] == "2020-01-01"
     table = cli("list").stdout
-    assert "3 Organisation(en)" in table
+    assert "3 organisations" in table
     assert "Abgelehnt" not in table
     bad = cli("list", "--district", "mittte")
     assert bad.exit_code == 2
-    assert "did you mean mitte" in bad.output
+    assert "did you mean 'Mitte'" in bad.output
 
 
 def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> None:
@@ -376,13 +376,15 @@ def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> Non
     assert _ids(cli, "--stale") == ["verein-alt"]
 
 
-def test_list_csv(cli: Cli) -> None:
+def test_list_csv_opens_in_german_excel(cli: Cli) -> None:
     _seed(cli)
-    result = cli("list", "--csv", "--district", "mitte")
-    rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0][:3] == ["id", "name", "status"]
-    assert rows[1][0] == "kulturzentrum-mitte"
-    assert rows[1][5] == "culture;youth"
+    result = cli("list", "--csv", "--district", "Mitte")
+    assert result.stdout_bytes.startswith("\ufeff".encode())
+    assert b"\r\n" in result.stdout_bytes
+    rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0][:4] == ["Id", "Name", "Status", "District"]
+    assert rows[1][:4] == ["kulturzentrum-mitte", "Kulturzentrum Mitte", "known", "Mitte"]
+    assert rows[1][4] == "Culture, Youth"  # labels, not keys
     assert len(rows) == 2
 
 
@@ -487,8 +489,8 @@ def test_set_validates_before_writing(cli: Cli, store: Store, org: str) -> None:
     path = store.root / "organisations" / f"{org}.yaml"
     before_text, before_log = path.read_text(), git_log(store.root, "--format=%H")
     cases = [
-        (["address.postal_code=652"], "postal_code"),
-        (["website=kein-link"], "website"),
+        (["address.postal_code=652"], "Postal code '652': a German postal code has five digits"),
+        (["website=kein-link"], "Website 'kein-link'"),
         (["founded=früher"], "founded"),
         (["distrct=mitte"], "did you mean district"),
         (["district=bibrich"], "did you mean biebrich"),
@@ -601,7 +603,9 @@ def test_status_moves_along_and_keeps_history(cli: Cli, store: Store, org: str) 
     refused = cli("status", org, "declined")
     assert refused.exit_code == 2
     assert "--reason" in refused.output
-    assert cli("status", org, "cooperatin").exit_code == 2
+    typo = cli("status", org, "cooperatng")
+    assert typo.exit_code == 2
+    assert "did you mean 'cooperating'" in typo.output
     same = cli("status", org, "in_dialogue")
     assert same.exit_code == 2
     assert "already" in same.output
@@ -795,13 +799,13 @@ def test_add_org_prompts_at_a_real_terminal(store: Store) -> None:
         _expect(fd, "Name of the organisation", seen)
         os.write(fd, "Kültürverein Pseudoterminal\r".encode())
         _expect(fd, "District:", seen)
-        _expect(fd, "number or key", seen)
+        _expect(fd, "number, key or name", seen)
         os.write(fd, b"westend\r")
         _expect(fd, "Fields of activity:", seen)
         _expect(fd, "comma-separated", seen)
         os.write(fd, b"3\r")
         _expect(fd, "Legal form:", seen)
-        _expect(fd, "number or key", seen)
+        _expect(fd, "number, key or name", seen)
         os.write(fd, b"\r")
         _expect(fd, "kueltuerverein-pseudoterminal", seen)
     except BaseException:
@@ -838,7 +842,7 @@ f.write_text(text.replace("status: bekannt", "status: known"))
     assert result.exit_code == 0, result.output
     first = seen.read_text()
     assert first.startswith("# mokoord: there are problems")
-    assert "'bekannt' is not one of" in first
+    assert "Status 'bekannt' is not allowed" in first
     assert "status: known" in path.read_text()
     assert "# mokoord" not in path.read_text()
     assert cli("show", org).exit_code == 0
@@ -868,3 +872,42 @@ def test_parallel_sets_on_one_organisation_lose_no_edit(cli: Cli, store: Store, 
     messages = git_log(store.root, "-3", "--format=%s").splitlines()
     assert sorted(messages) == sorted(f"set {org}: {a.split('=')[0]}" for a in assignments)
     assert git_status(store.root) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("Elternverein Biebrich e.V.", [], "registered_association"),
+        ("Kulturverein Anatolia e. V.", [], "registered_association"),
+        ("Initiative Mitte", [], None),
+        ("Bildungswerk e.V.", ["--legal-form", "non_profit_company"], "non_profit_company"),
+    ],
+)
+def test_add_org_takes_the_legal_form_from_the_name_as_import_does(
+    cli: Cli, store: Store, name: str, args: list[str], expected: str | None
+) -> None:
+    from mokoord.models import Organisation
+
+    org_id = add(cli, name, *args)
+    assert store.get(Organisation, org_id).legal_form == expected
+
+
+def test_search_ignores_punctuation(cli: Cli, store: Store) -> None:
+    senegal = add(cli, "Senegalesischer Verein N'Diaye e.V.")
+    add(cli, "Verein O’Connor-Haus")
+    other = add(cli, "Elternverein Biebrich")
+    person = cli(
+        "add-person", other, "--name", "Aminata N’Diaye", "--legal-basis", "legitimate_interest"
+    )
+    assert person.exit_code == 0, person.output
+
+    def found(text: str) -> list[str]:
+        result = cli("search", text, "--json")
+        assert result.exit_code == 0, result.output
+        return [hit["id"] for hit in json.loads(result.stdout)]
+
+    assert found("ndiaye") == [senegal, other]  # the name first, then the person
+    assert found("n'diaye") == [senegal, other]
+    assert found("N’Diaye verein") == [senegal]  # every word in one place
+    assert found("oconnor") == ["verein-oconnor-haus"]
+    assert found("connor haus") == ["verein-oconnor-haus"]

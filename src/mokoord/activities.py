@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset
-from mokoord.errors import NotFound, UsageError
+from mokoord.dates import clock
+from mokoord.errors import NotFound
 from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
 from mokoord.textmatch import fold, pick
@@ -55,6 +56,10 @@ def require_partner(data: Dataset, partner: str, flag: str = "--partner") -> str
     """An organisation or institution id; the error suggests close names."""
     if partner in data.organisations or partner in data.institutions:
         return partner
+    for kind in ("organisation", "institution"):
+        broken = data.unreadable(kind, partner)
+        if broken is not None:
+            raise broken
     names: dict[str, list[str]] = {k: [o.name, *o.aliases] for k, o in data.organisations.items()}
     names.update({k: [i.name] for k, i in data.institutions.items()})
     suggestion = _suggest(partner, names)
@@ -89,6 +94,17 @@ def with_attendance(event: Event, org_ids: Iterable[str], people: int | None) ->
         else:
             attendance.append(Attendance(organisation=org_id, people=people))
     return event.model_copy(update={"attendance": attendance})
+
+
+def replaced_head_counts(old: Event, new: Event) -> list[tuple[str, int, int | None]]:
+    """(organisation, old count, new count) for every organisation whose head count was
+    recorded already and is now another (a count given for the first time is none)."""
+    before = {entry.organisation: entry.people for entry in old.attendance}
+    return [
+        (entry.organisation, count, entry.people)
+        for entry in new.attendance
+        if (count := before.get(entry.organisation)) is not None and count != entry.people
+    ]
 
 
 def event_year(event: Event) -> int:
@@ -139,6 +155,8 @@ def event_row(data: Dataset, event: Event) -> dict[str, Any]:
         "title": event.title,
         "date": event.date,
         "end": event.end,
+        "time": clock(event.time),
+        "until": clock(event.until),
         "series": event.series,
         "topics": list(event.topics),
         "place": event.place,
@@ -389,14 +407,6 @@ __all__ = [
 
 def build_record(model: type[R], values: Mapping[str, Any]) -> R:
     """A validated record from command-line values; a clear error instead of a traceback."""
-    from pydantic import ValidationError
+    from mokoord.validation import validate_input
 
-    from mokoord.validation import problems_from
-    from mokoord.yamlio import Document
-
-    try:
-        return model.model_validate(dict(values))
-    except ValidationError as exc:
-        doc = Document(path=f"new {model.entity}", data=dict(values))
-        messages = [problem.message for problem in problems_from(exc, doc, model)]
-        raise UsageError("; ".join(messages)) from None
+    return validate_input(model, dict(values))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from mokoord.i18n import N_
 from mokoord.models import (
     Application,
     Contact,
@@ -174,7 +175,7 @@ def _organisation(claims: _Gather, org: Organisation) -> None:
                 STATICS,
                 ("status_history", i, "since"),
                 "date-order",
-                "status_history must be in date order, oldest first",
+                N_("status_history must be in date order, oldest first"),
                 {},
             )
         previous = change.since
@@ -183,7 +184,7 @@ def _organisation(claims: _Gather, org: Organisation) -> None:
             STATICS,
             ("status_since",),
             "date-order",
-            "status_since {since} lies before the last entry of status_history ({last})",
+            N_("status_since {since} lies before the last entry of status_history ({last})"),
             {"since": org.status_since.isoformat(), "last": previous.isoformat()},
         )
     for i, need in enumerate(org.needs):
@@ -222,7 +223,7 @@ def _contact(claims: _Gather, contact: Contact) -> None:
                 STATICS,
                 ("referrals", i, "outcome_date"),
                 "date-order",
-                "the referral's outcome_date lies before the contact",
+                N_("the referral's outcome_date lies before the contact"),
                 {},
             )
         if referral.outcome == "pending":

@@ -12,8 +12,6 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
 from mokoord.dataset import Dataset, plain
 from mokoord.errors import NotFound, UsageError
 from mokoord.facts import dates_of, mentioning, open_follow_up, rows_of, select, selected
@@ -21,6 +19,7 @@ from mokoord.models import Contact, FollowUp, Institution, Organisation, Person,
 from mokoord.models.activity import Outcome
 from mokoord.slugs import random_suffix, slugify
 from mokoord.textmatch import Match, fold, pick, similar
+from mokoord.validation import validate_input
 
 # --------------------------------------------------------------------------- ids
 
@@ -94,6 +93,7 @@ def _exact_name(query: str, candidates: Mapping[str, list[str]]) -> str | None:
 def resolve_organisation(data: Dataset, value: str) -> Organisation:
     """An organisation by id (or by its exact name); else an error naming the closest ones."""
     return _resolve(
+        data,
         data.organisations,
         lambda: organisation_candidates(data),
         value,
@@ -106,6 +106,7 @@ def resolve_organisation(data: Dataset, value: str) -> Organisation:
 def resolve_institution(data: Dataset, value: str) -> Institution:
     """An institution by id (or exact name); else an error naming the closest ones."""
     return _resolve(
+        data,
         data.institutions,
         lambda: institution_candidates(data),
         value,
@@ -119,6 +120,7 @@ R = TypeVar("R", Organisation, Institution)
 
 
 def _resolve(
+    data: Dataset,
     records: Mapping[str, R],
     candidates_of: Callable[[], Mapping[str, list[str]]],
     value: str,
@@ -130,6 +132,9 @@ def _resolve(
     value = value.strip()
     if value in records:
         return records[value]
+    broken = data.unreadable(what, value)  # the id names a file that cannot be read
+    if broken is not None:
+        raise broken
     candidates = candidates_of()  # names of all records: only when the id is unknown
     exact = _exact_name(value, candidates)
     if exact is not None:
@@ -272,18 +277,7 @@ def build_contact(
     }
     if follow_up is not None:
         raw["follow_up"] = {"date": follow_up, "action": follow_up_action or None}
-    try:
-        return Contact.model_validate(raw)
-    except ValidationError as exc:
-        raise UsageError(_validation_message(exc)) from None
-
-
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"])
-        parts.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
-    return "invalid input: " + "; ".join(parts)
+    return validate_input(Contact, raw)
 
 
 # --------------------------------------------------------------------------- listing contacts
@@ -529,10 +523,7 @@ def close_referral(
     if note:
         referral["note"] = note
     raw["referrals"][index] = referral
-    try:
-        return Contact.model_validate(raw), index
-    except ValidationError as exc:
-        raise UsageError(_validation_message(exc)) from None
+    return validate_input(Contact, raw), index
 
 
 def complete_follow_up(contact: Contact, *, date: dt.date, today: dt.date) -> Contact:
@@ -767,10 +758,7 @@ def agenda_json(agenda: Agenda, data: Dataset) -> dict[str, Any]:
 
 def build_institution(raw: Mapping[str, Any]) -> Institution:
     """A validated institution from command-line values; errors as :class:`UsageError`."""
-    try:
-        return Institution.model_validate({k: v for k, v in raw.items() if v is not None})
-    except ValidationError as exc:
-        raise UsageError(_validation_message(exc)) from None
+    return validate_input(Institution, {k: v for k, v in raw.items() if v is not None})
 
 
 def referral_counts(data: Dataset) -> dict[str, tuple[int, int]]:

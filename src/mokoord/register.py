@@ -7,29 +7,20 @@ commands in ``mokoord.cli.register`` call them and print the results.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
-from mokoord.errors import NotFound, UsageError
+from mokoord.errors import MokoordError, NotFound, UsageError
 from mokoord.facts import OrganisationFact, mentioning, rows_of, search_texts
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
-from mokoord.models.organisation import NEED_STATUSES, STATUSES
-from mokoord.textmatch import fold, fold_variants, pick
+from mokoord.models.organisation import NEED_STATUSES
+from mokoord.plans import Plan, Write
+from mokoord.textmatch import fold, fold_variants, pick, words_of
 
 # --------------------------------------------------------------------------- vocabularies
-
-ORG_TERM_FIELDS: tuple[tuple[str, str], ...] = (
-    ("district", "districts"),
-    ("fields", "fields"),
-    ("legal_form", "legal_forms"),
-    ("religion", "religions"),
-    ("offered_formats", "offered_formats"),
-    ("tags", "tags"),
-)
-"""Organisation keys whose values must be declared in a vocabulary of mokoord.yaml."""
 
 
 def closest_terms(
@@ -71,38 +62,47 @@ def term_problems(
 def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
     """Every undeclared vocabulary term of an organisation, as a message.
 
-    Tags are only checked when the store declares tags at all (the default
-    vocabulary has none, so free tags work until a city fixes its list).
+    The fields that hold terms are declared on the model (``Vocab``). Tags are
+    only checked when the store declares tags at all (the default vocabulary
+    has none, so free tags work until a city fixes its list).
     """
-    problems: list[str] = []
-    for key, vocabulary in ORG_TERM_FIELDS:
-        value = getattr(org, key)
-        terms = value if isinstance(value, list) else ([value] if value else [])
-        problems += term_problems(config, vocabulary, terms, key, lenient_empty=key == "tags")
-    problems += term_problems(
-        config, "need_categories", [need.category for need in org.needs], "needs"
+    return [message for _loc, message in organisation_term_places(org, config)]
+
+
+def organisation_term_places(
+    data: Organisation | Mapping[str, Any], config: Config
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """(where, message) for every undeclared term of an organisation, as a model or
+    as plain data that may not validate otherwise (``mokoord edit`` reports these
+    together with every other problem of the file)."""
+    from mokoord.models.meta import (
+        FIXED_VOCABULARIES,
+        OPEN_VOCABULARIES,
+        values_at,
+        vocabulary_fields,
     )
-    if org.members is not None:
-        problems += term_problems(
-            config, "age_groups", org.members.age_groups, "members.age_groups"
-        )
-    return problems
+
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for path, vocabulary in vocabulary_fields(Organisation):
+        if vocabulary in FIXED_VOCABULARIES or vocabulary in OPEN_VOCABULARIES:
+            continue
+        key = ".".join(part for part in path if part != "*")
+        for loc, value in values_at(data, path):
+            if not isinstance(value, str):
+                continue  # a value of the wrong type: validation says so
+            for message in term_problems(
+                config, vocabulary, [value], key, lenient_empty=vocabulary == "tags"
+            ):
+                found.append((loc, message))
+    return found
 
 
-def normalise_status(text: str) -> str:
-    """``"in dialogue"``/``"in-dialogue"`` → ``"in_dialogue"``; a clear error for anything else."""
-    value = text.strip().lower().replace("-", "_").replace(" ", "_")
-    if value not in STATUSES:
-        import difflib
+def normalise_status(text: str, config: Config | None = None, flag: str = "--status") -> str:
+    """A status by key or label in either language ("im Gespräch", "in dialogue",
+    "in-dialogue", "kooperierend"); a clear error for anything else."""
+    from mokoord.vocab import resolve
 
-        close = difflib.get_close_matches(value, STATUSES, n=1, cutoff=0.5)
-        raise UsageError(
-            f"'{text}' is not a status",
-            hint=(f"did you mean {close[0]}? " if close else "")
-            + "statuses: "
-            + ", ".join(STATUSES),
-        )
-    return value
+    return resolve(config or Config(), "statuses", text.replace("-", "_"), flag=flag)
 
 
 # --------------------------------------------------------------------------- finding
@@ -113,8 +113,12 @@ def names_of(data: Dataset) -> dict[str, list[str]]:
     return {key: [org.name, *org.aliases] for key, org in data.organisation_facts().items()}
 
 
-def not_found(data: Dataset, org_id: str, flag: str | None = None) -> NotFound:
-    """An error for an unknown organisation id that names the closest ids and names."""
+def not_found(data: Dataset, org_id: str, flag: str | None = None) -> MokoordError:
+    """An error for an unknown organisation id that names the closest ids and names,
+    or says that the organisation's file cannot be read."""
+    broken = data.unreadable("organisation", org_id)
+    if broken is not None:
+        return broken
     matches = pick(org_id.replace("-", " "), names_of(data), limit=3, cutoff=50.0)
     hint = None
     if matches:
@@ -194,6 +198,36 @@ class Filters:
     outreach: bool = False
     """Only organisations in the outreach pipeline (known → cooperating)."""
 
+    @classmethod
+    def resolved(
+        cls,
+        config: Config,
+        *,
+        status: str | None = None,
+        field: str | None = None,
+        district: str | None = None,
+        language: str | None = None,
+        need: str | None = None,
+        tag: str | None = None,
+        **flags: bool,
+    ) -> Filters:
+        """Filters from what a person typed: keys or labels in either language."""
+        from mokoord.codes import language_code
+        from mokoord.vocab import resolve
+
+        def term(value: str | None, vocabulary: str, flag: str) -> str | None:
+            return resolve(config, vocabulary, value, flag=flag) if value else None
+
+        return cls(
+            status=term(status, "statuses", "--status"),
+            field=term(field, "fields", "--field"),
+            district=term(district, "districts", "--district"),
+            language=language_code(language) if language else None,
+            need=term(need, "need_categories", "--need"),
+            tag=term(tag, "tags", "--tag"),
+            **flags,
+        )
+
 
 def filter_organisations(
     data: Dataset, filters: Filters, today: dt.date | None = None
@@ -235,27 +269,10 @@ def filter_organisations(
     return sorted(result, key=lambda o: (fold(o.name), o.id))
 
 
-LIST_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "status",
-    "status_since",
-    "district",
-    "fields",
-    "languages",
-    "tags",
-    "open_needs",
-    "persons",
-    "last_verified",
-    "stale",
-)
-"""Keys of ``list --json`` rows and columns of ``list --csv``, in order."""
-
-
 def list_row(
     org: Organisation | OrganisationFact, data: Dataset, today: dt.date | None = None
 ) -> dict[str, Any]:
-    """One organisation as a row of ``list --json``/``--csv`` (stable keys)."""
+    """One organisation as a row of ``list --json`` (stable keys, docs/register.md)."""
     today = today or dt.date.today()
     return {
         "id": org.id,
@@ -271,6 +288,13 @@ def list_row(
         "last_verified": org.last_verified,
         "stale": is_stale(org, data.config.settings.stale_after_months, today),
     }
+
+
+def list_rows(
+    data: Dataset, filters: Filters, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The rows of ``mokoord list``: every organisation matching ``filters``."""
+    return [list_row(org, data, today) for org in filter_organisations(data, filters, today)]
 
 
 # --------------------------------------------------------------------------- search
@@ -291,15 +315,16 @@ _WEIGHTS = {"name": 100.0, "alias": 90.0, "id": 85.0, "person": 70.0, "goals": 5
 
 def _score_text(words: list[set[str]], text: str) -> float:
     """0..1: how well the words match a text (every word must appear)."""
-    target = fold(text)
-    if not target:
+    tokens = words_of(text)
+    if not tokens:
         return 0.0
-    tokens = target.replace("-", " ").split()
+    target = " ".join(tokens)
+    compact = "".join(tokens)
     total = 0.0
     for variants in words:
         best = 0.0
         for word in variants:
-            if word in target:
+            if word in target or word in compact:
                 if word in tokens:
                     best = max(best, 1.0)
                 elif any(token.startswith(word) for token in tokens):
@@ -315,7 +340,7 @@ def _score_text(words: list[set[str]], text: str) -> float:
 def _score_fuzzy(phrase: str, text: str) -> float:
     from rapidfuzz import fuzz
 
-    target = fold(text)
+    target = " ".join(words_of(text))
     if len(phrase) < 4 or len(target) < 4:
         return 0.0
     score = float(fuzz.partial_ratio(phrase, target))
@@ -325,16 +350,20 @@ def _score_fuzzy(phrase: str, text: str) -> float:
 def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     """Organisations matching ``text`` in name, aliases, id, goals, notes or a person's name.
 
-    Case and accents are ignored ("turk" finds "Türk", "ozturk" finds
-    "Öztürk", "oeztuerk" too). Every word must appear; a name match ranks
+    Case, accents and punctuation are ignored ("turk" finds "Türk", "ozturk"
+    finds "Öztürk", "oeztuerk" too, "ndiaye" finds "N'Diaye"). Every word must appear; a name match ranks
     above an alias, a person, goals and notes; whole words rank above
     prefixes and parts of words. Small typos in names still match, ranked
     below exact matches.
     """
-    words = [fold_variants(word) for word in text.split() if fold(word)]
+    words = [
+        {"".join(words_of(variant)) for variant in fold_variants(word)} - {""}
+        for word in text.split()
+    ]
+    words = [variants for variants in words if variants]
     if not words:
         return []
-    phrase = " ".join(fold(word) for word in text.split())
+    phrase = " ".join(words_of(text))
     persons: dict[str, list[tuple[str, str]]] = {}
     rows = rows_of(data.persons)
     for key in data.persons:
@@ -518,6 +547,40 @@ def change_status(
     if reason:
         data["status_reason"] = reason
     return Organisation.model_validate(data)
+
+
+@dataclass(frozen=True)
+class StatusRequest:
+    """``mokoord status ID NEW_STATUS [--reason] [--date]``."""
+
+    org_id: str
+    status: str
+    on: dt.date
+    reason: str | None = None
+    created: dt.date | None = None
+    """When the record was created (from git), for a record that does not say
+    since when it has held its status."""
+
+
+def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Plan:
+    """Move ``org`` to a new status; its old status goes to its history."""
+    status = normalise_status(request.status, config, flag="NEW_STATUS")
+    new = change_status(
+        org, status, on=request.on, reason=request.reason, previous_since=request.created
+    )
+    from mokoord.i18n import _
+    from mokoord.vocab import label
+
+    return Plan(
+        action=f"status {org.id}: {org.status} -> {new.status}",
+        writes=[Write(new, previous=org)],
+        result=new,
+        summary=_("{id}: {old} → {new}").format(
+            id=org.id,
+            old=label(config, "statuses", org.status),
+            new=label(config, "statuses", new.status),
+        ),
+    )
 
 
 def add_need(

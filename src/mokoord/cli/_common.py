@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from mokoord.dataset import Dataset
     from mokoord.errors import MokoordError, Problem
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 
@@ -32,7 +35,12 @@ class State:
 
     data: Path | None = None
     use_cache: bool = True
+    warn_left_out: bool = True
+    """Name every file a load leaves out on stderr (``check`` reports them itself)."""
     _store: Store | None = field(default=None, repr=False)
+    _warned: set[str] = field(default_factory=set, repr=False)
+    _at_end: Callable[[Callable[[], None]], object] | None = field(default=None, repr=False)
+    """Registers a function to run when the command line ends (the root context's close)."""
 
     def store(self) -> Store:
         """The store named by --data (or found), set up for this command line."""
@@ -43,7 +51,34 @@ class State:
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
+            self._store.on_left_out = self._left_out
         return self._store
+
+    def _left_out(self, problems: list[Problem]) -> None:
+        """Warn once per file that a load left out; one hint at the end of the command."""
+        if not self.warn_left_out:
+            return
+        from mokoord.errors import first_errors
+
+        new = [problem for problem in first_errors(problems) if problem.path not in self._warned]
+        if not new:
+            return
+        if not self._warned and self._at_end is not None:
+            self._at_end(self._check_hint)  # once, after the command's output
+        self._warned.update(problem.path for problem in new)
+        for problem in new:
+            warn(left_out_message(problem))
+
+    def _check_hint(self) -> None:
+        from mokoord.i18n import _, ngettext
+
+        count = len(self._warned)
+        text = ngettext(
+            "{n} file could not be read and was left out; `mokoord check` lists every problem",
+            "{n} files could not be read and were left out; `mokoord check` lists every problem",
+            count,
+        ).format(n=count)
+        _plain_or_styled(f"{_('hint:')} {text}", f"[dim]{_escape(_('hint:'))}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
@@ -90,11 +125,20 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):  # commands invoked without the callback (tests)
         obj = State()
         ctx.find_root().obj = obj
+    if obj._at_end is None:
+        obj._at_end = ctx.find_root().call_on_close
     return obj
 
 
 _stdout: Console | None = None
 _stderr: Console | None = None
+
+
+def reset_consoles() -> None:
+    """Forget the consoles, so the next output measures the terminal again (each
+    command line starts afresh; tests run many in one process)."""
+    global _stdout, _stderr
+    _stdout = _stderr = None
 
 
 def console() -> Console:
@@ -123,7 +167,7 @@ def report_error(exc: MokoordError) -> None:
     # soft_wrap: never break a message (and the paths in it) at the terminal's width
     out.print(f"[bold red]error:[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
-        for problem in exc.problems:
+        for problem in exc.problems[exc.shown :]:
             out.print(_escape(problem.format()), soft_wrap=True)
     if exc.hint:
         out.print(f"[dim]hint:[/] {_escape(exc.hint)}", soft_wrap=True)
@@ -152,11 +196,34 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def json_text(data: Any) -> str:
+    """Machine-readable text: UTF-8, 2-space indent, stable key order, dates ISO."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=json_default) + "\n"
+
+
 def print_json(data: Any) -> None:
-    """Machine-readable output on stdout: UTF-8, 2-space indent, stable key order."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
-    sys.stdout.write(text + "\n")
+    """:func:`json_text` on stdout."""
+    sys.stdout.write(json_text(data))
     sys.stdout.flush()
+
+
+def write_output(path: Path, content: bytes, flag: str = "--output") -> None:
+    """Write a command's result to ``path`` at once (never half a file); an error
+    naming the flag and the reason when it cannot be written."""
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
+    from mokoord.yamlio import atomic_write
+
+    if path.is_dir():
+        raise UsageError(_("{flag}: {path} is a folder; name a file").format(flag=flag, path=path))
+    try:
+        atomic_write(path, content)
+    except OSError as exc:
+        raise UsageError(
+            _("{flag}: cannot write {path}: {reason}").format(
+                flag=flag, path=path, reason=exc.strerror or exc
+            )
+        ) from None
 
 
 def parse_date_option(value: str | None, flag: str) -> dt.date | None:
@@ -170,6 +237,78 @@ def parse_date_option(value: str | None, flag: str) -> dt.date | None:
         return parse_date(value)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
+
+
+def parse_time_option(value: str | None, flag: str) -> dt.time | None:
+    """A time of day from a flag (``18:00``, ``18.30``, ``18 Uhr``); a clear error naming the flag."""
+    if value is None:
+        return None
+    from mokoord.dates import parse_time
+    from mokoord.errors import UsageError
+
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def left_out_message(problem: Problem) -> str:
+    """``organisations/x.yaml:2: left out: invalid YAML: …`` (no line when the file as a whole)."""
+    from mokoord.i18n import _
+
+    place = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    return _("{place}: left out: {problem}").format(place=place, problem=problem.message)
+
+
+def left_out_note(data: Dataset) -> str | None:
+    """``2 files left out: organisations/a.yaml, contacts/2023/b.yaml``; ``None`` when none were."""
+    from mokoord.i18n import ngettext
+
+    paths = [problem.path for problem in data.left_out()]
+    if not paths:
+        return None
+    return ngettext("{n} file left out: {files}", "{n} files left out: {files}", len(paths)).format(
+        n=len(paths), files=", ".join(paths)
+    )
+
+
+def warn(message: str) -> None:
+    """A warning on stderr (stdout stays for the result)."""
+    from mokoord.i18n import _
+
+    label = _("warning:")
+    _plain_or_styled(f"{label} {message}", f"[yellow]{_escape(label)}[/] {_escape(message)}")
+
+
+def warn_problems(problems: Iterable[Problem]) -> None:
+    """Each problem's message as a warning on stderr (a plan's warnings)."""
+    for problem in problems:
+        warn(problem.message)
+
+
+def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> Plan:
+    """The seam's last steps: make the plan, show its warnings, apply it (made
+    again by ``make`` when the records changed meanwhile) and confirm its
+    summary. A plan with nothing to write says so and writes nothing."""
+    from mokoord.plans import apply
+
+    plan = make()
+    warn_problems(plan.warnings)
+    if plan.empty:
+        plan.raise_errors()
+        done(plan.summary)
+        return plan
+    applied = apply(store, plan, commit=commit, replan=make)
+    done(applied.plan.summary)
+    return applied.plan
+
+
+def _plain_or_styled(plain: str, styled: str) -> None:
+    if _stderr is None and not _styled_stderr():
+        sys.stderr.write(plain + "\n")
+        sys.stderr.flush()
+        return
+    err_console().print(styled, soft_wrap=True)
 
 
 def done(message: str) -> None:
