@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from conftest import Cli
-from mokoord import i18n, index
+from mokoord import index
 from mokoord.store import Store
 
 BROKEN: dict[str, str | bytes] = {
@@ -301,14 +301,16 @@ def test_problems_in_another_language_are_worded_again(
     broken: Store, cli: Cli, parses: list[str]
 ) -> None:
     _age_everything(broken.root)
-    cli("check", "--json")
+    english = json.loads(cli("check", "--json").stdout)
     parses.clear()
-    previous = i18n.language()
-    i18n.set_language("de" if previous != "de" else "en")
-    try:
-        cli("check", "--json")
-    finally:
-        i18n.set_language(previous)
+    german = json.loads(cli("--lang", "de", "check", "--json").stdout)
+    assert "Keine Organisation mit der Kennung „unbekannt“" in {p["message"] for p in german}
+
+    def unknown_key(found: list[dict[str, Any]]) -> str:
+        [message] = [p["message"] for p in found if p["code"] == "unknown-key"]
+        return message
+
+    assert unknown_key(german) != unknown_key(english)  # the stored problem, worded again
     # only the files whose problems are stored in words are read again
     assert sorted(parses) == sorted(
         relative
