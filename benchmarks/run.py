@@ -1,12 +1,18 @@
-"""mokoord's speed, measured against baselines taken in the same run.
+"""mokoord's speed on a large store: every figure next to its limit and a baseline.
 
-    python benchmarks/run.py [--orgs 5000 --contacts 100000 --events 5000] [--rebuild]
+    python benchmarks/run.py [--orgs 5000 --contacts 100000 --events 5000] [--runs 3]
+                             [--rebuild] [--no-growth] [--no-beancount]
 
 Builds (or reuses) a stress store with ``benchmarks/make_store.py`` in
-``benchmarks/out/``, then times each figure of issue 7 next to its baseline
-and prints the ratio and whether it meets the target. Every figure is a real
-``mokoord`` process started the way a user starts it; the median of several
-runs is taken. Results also go to ``benchmarks/out/results.json``.
+``benchmarks/out/`` and, for the growth figures, one three times as large.
+Every figure is a real ``python -m mokoord`` process started the way a user
+starts it (its output goes nowhere, as into a pipe: no terminal); each is the
+median of ``--runs`` runs after one unmeasured run, with the peak memory of
+the largest run (the process's maximum resident set). Figures with a baseline
+(the libyaml parse floor, ``git commit``, a minimal Typer app, ``bean-check``)
+measure the pair in turns, A B A B …, and give the median of the ratios, so
+a comparison holds while a shared machine's speed drifts. Results also go to
+``benchmarks/out/results.json``; the exit status is 1 when a limit is missed.
 """
 
 from __future__ import annotations
@@ -14,13 +20,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -29,18 +39,18 @@ MOKOORD = [sys.executable, "-m", "mokoord"]
 
 FLOOR_SCRIPT = """
 import os, sys
-from ruamel.yaml import YAML
-yaml = YAML(typ="safe", pure=False)
+import yaml
 count = 0
 for folder, dirs, files in os.walk(sys.argv[1]):
     dirs[:] = [d for d in dirs if not d.startswith(".")]
     for name in files:
         if name.endswith(".yaml"):
             with open(os.path.join(folder, name), "rb") as handle:
-                yaml.load(handle.read())
+                yaml.load(handle.read(), Loader=yaml.CSafeLoader)
             count += 1
 print(count)
 """
+"""The libyaml parse floor: PyYAML's C loader reads every file once, in one process."""
 
 MINIMAL_TYPER = """
 import typer
@@ -55,66 +65,454 @@ def bye() -> None:
 app()
 """
 
-PEAK_SCRIPT = """
-import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-"""
+YEAR = "2023"
+SEARCH = "elternverein"
 
 
-def timed(args: list[str], *, cwd: Path | None = None, runs: int = 3) -> float:
-    """Median wall time of ``runs`` runs of a command (output discarded)."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(args, cwd=cwd, stdout=subprocess.DEVNULL, check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+@dataclass
+class Run:
+    wall: float
+    peak_mib: float
+
+
+@dataclass
+class Timing:
+    runs: list[Run]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(run.wall for run in self.runs)
+
+    @property
+    def peak(self) -> float:
+        return max(run.peak_mib for run in self.runs)
+
+
+def run_once(args: Sequence[str], *, cwd: Path | None = None) -> Run:
+    """One whole process: its wall time and its peak memory (from the kernel's accounting)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        list(args), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return Run(wall, usage.ru_maxrss / 1024)  # KiB on Linux
+
+
+def timed(
+    args: Sequence[str], runs: int, *, before: Callable[[], None] | None = None, warmup: int = 1
+) -> Timing:
+    """``runs`` runs after ``warmup`` unmeasured ones; ``before()`` runs (untimed) before each."""
+    found = []
+    for number in range(warmup + runs):
+        if before:
+            before()
+        run = run_once(args)
+        if number >= warmup:
+            found.append(run)
+    return Timing(found)
+
+
+def paired(
+    a: Sequence[str],
+    b: Sequence[str],
+    runs: int,
+    *,
+    before_a: Callable[[], None] | None = None,
+    before_b: Callable[[], None] | None = None,
+    warmup: int = 1,
+) -> tuple[Timing, Timing, float]:
+    """A and B in turns; their timings and the median of the ratios A/B, pair by pair."""
+    ta, tb = [], []
+    for number in range(warmup + runs):
+        if before_a:
+            before_a()
+        ra = run_once(a)
+        if before_b:
+            before_b()
+        rb = run_once(b)
+        if number >= warmup:
+            ta.append(ra)
+            tb.append(rb)
+    ratio = statistics.median(x.wall / y.wall for x, y in zip(ta, tb, strict=True))
+    return Timing(ta), Timing(tb), ratio
+
+
+# --------------------------------------------------------------------------- stores
 
 
 def git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
-def build_store(root: Path, orgs: int, contacts: int, events: int, seed: int) -> None:
+def build_store(
+    root: Path, orgs: int, contacts: int, events: int, seed: int, *, repo: bool
+) -> None:
     if root.exists():
         shutil.rmtree(root)
-    print(
-        f"building a stress store: {orgs} organisations, {contacts} contacts, {events} events …",
-        flush=True,
-    )
+    print(f"building {root.name} …", flush=True)
     start = time.perf_counter()
     subprocess.run(
         [
             sys.executable,
             str(HERE / "make_store.py"),
-            "--orgs",
-            str(orgs),
-            "--contacts",
-            str(contacts),
-            "--events",
-            str(events),
-            "--seed",
-            str(seed),
-            "--output",
-            str(root),
+            *("--orgs", str(orgs), "--contacts", str(contacts), "--events", str(events)),
+            *("--seed", str(seed), "--output", str(root)),
         ],
         check=True,
     )
-    if not (root / ".git").exists():
-        git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(
-        root,
-        "-c",
-        "user.name=Benchmark",
-        "-c",
-        "user.email=bench@example.org",
-        "commit",
-        "-qm",
-        "stress store",
-    )
+    if repo:
+        if not (root / ".git").exists():
+            git(root, "init", "-q")
+        git(root, "add", "-A")
+        git(root, "commit", "-qm", "stress store")  # the identity comes from the environment
     print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+def store_path(orgs: int, contacts: int, events: int, seed: int) -> Path:
+    return OUT / f"stress-{orgs}-{contacts}-{events}-{seed}"
+
+
+def count_files(root: Path) -> int:
+    """The store's record files."""
+    count = 0
+    for _folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        count += sum(1 for name in files if name.endswith(".yaml") and name != "mokoord.yaml")
+    return count
+
+
+def first_org(root: Path) -> str:
+    return sorted(path.stem for path in (root / "organisations").glob("*.yaml"))[0]
+
+
+def everyday(root: Path) -> dict[str, list[str]]:
+    """The commands of every day, as the issue names them (label → arguments)."""
+    org = first_org(root)
+    return {
+        "list": ["list"],
+        "show ID": ["show", org],
+        "contacts --org ID": ["contacts", "--org", org],
+        "referrals --pending": ["referrals", "--pending"],
+        "agenda": ["agenda"],
+        f"search {SEARCH}": ["search", SEARCH],
+        f"events --year {YEAR}": ["events", "--year", YEAR],
+        "institutions": ["institutions"],
+        f"applications --year {YEAR}": ["applications", "--year", YEAR],
+        f"cooperations --year {YEAR}": ["cooperations", "--year", YEAR],
+    }
+
+
+def tables_as_json(root: Path) -> dict[str, list[str]]:
+    """The long listings once more as JSON: what their tables cost beyond the data."""
+    return {
+        "list --json": ["list", "--json"],
+        f"events --year {YEAR} --json": ["events", "--year", YEAR, "--json"],
+        f"applications --year {YEAR} --json": ["applications", "--year", YEAR, "--json"],
+        f"cooperations --year {YEAR} --json": ["cooperations", "--year", YEAR, "--json"],
+    }
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass
+class Report:
+    store: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    growth: list[dict[str, Any]] = field(default_factory=list)
+
+    def row(
+        self,
+        figure: str,
+        value: float,
+        target: str,
+        ok: bool | None,
+        *,
+        unit: str = "s",
+        baseline: str = "—",
+        baseline_value: float | None = None,
+        ratio: float | None = None,
+        peak: float | None = None,
+    ) -> None:
+        self.rows.append(
+            {
+                "figure": figure,
+                "value": round(value, 3),
+                "unit": unit,
+                "peak_mib": round(peak, 1) if peak is not None else None,
+                "baseline": baseline,
+                "baseline_value": round(baseline_value, 3) if baseline_value else None,
+                "ratio": round(ratio, 3) if ratio is not None else None,
+                "target": target,
+                "ok": ok,
+            }
+        )
+        mark = "·" if ok is None else "✓" if ok else "✗"
+        shown = f"{value:.3f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
+        memory = f"{peak:.0f} MiB" if peak is not None else ""
+        base = f"{baseline_value:.3f} s" if baseline_value else ""
+        rat = f"{ratio:.2f}×" if ratio is not None else ""
+        print(
+            f"{mark} {figure:<42} {shown:>11} {memory:>9}  {baseline:<28} {base:>9} {rat:>7}"
+            f"  {target}",
+            flush=True,
+        )
+
+    def grew(self, figure: str, small: float, large: float, limit: float) -> None:
+        factor = large / small
+        ok = factor <= limit
+        self.growth.append(
+            {
+                "figure": figure,
+                "small": round(small, 3),
+                "large": round(large, 3),
+                "factor": round(factor, 2),
+                "limit": limit,
+                "ok": ok,
+            }
+        )
+        print(
+            f"{'✓' if ok else '✗'} {figure:<42} {small:>8.3f} s {large:>8.3f} s {factor:>6.2f}×"
+            f"  ≤ {limit:g}×",
+            flush=True,
+        )
+
+    @property
+    def ok(self) -> bool:
+        return all(r["ok"] is not False for r in self.rows) and all(g["ok"] for g in self.growth)
+
+
+def warm_figures(report: Report, root: Path, runs: int) -> dict[str, float]:
+    """check, report, export and the everyday commands, warm; returns label → median."""
+    data = [*MOKOORD, "--data", str(root)]
+    medians: dict[str, float] = {}
+
+    def figure(label: str, args: list[str], limit: float | None) -> None:
+        timing = timed([*data, *args], runs)
+        medians[label] = timing.median
+        ok = None if limit is None else timing.median <= limit and timing.peak <= 300
+        target = "—" if limit is None else f"≤ {limit:g} s, ≤ 300 MiB"
+        report.row(label, timing.median, target, ok, peak=timing.peak)
+
+    figure("check", ["check"], 1.5)
+    figure(f"report --year {YEAR}", ["report", "--year", YEAR, "--format", "json"], 1.0)
+    figure("export organisations --format csv", ["export", "organisations", "--format", "csv"], 1.0)
+    for label, args in everyday(root).items():
+        figure(label, args, 0.5)
+    for label, args in tables_as_json(root).items():
+        figure(label, args, None)
+    return medians
+
+
+def cold_report(report: Report, root: Path, runs: int) -> None:
+    index = root / ".mokoord"
+    floor = [sys.executable, "-c", FLOOR_SCRIPT, str(root)]
+    cold = [*MOKOORD, "--data", str(root), "report", "--year", YEAR, "--format", "json"]
+    ta, tb, ratio = paired(
+        cold,
+        floor,
+        max(1, runs - 1),
+        before_a=lambda: shutil.rmtree(index, ignore_errors=True),
+        warmup=0,
+    )
+    report.row(
+        "report, cold (no index)",
+        ta.median,
+        "≤ 1.3× the floor",
+        ratio <= 1.3,
+        baseline="libyaml floor (one process)",
+        baseline_value=tb.median,
+        ratio=ratio,
+        peak=ta.peak,
+    )
+    run_once([*MOKOORD, "--data", str(root), "check"])  # the whole index again
+
+
+def changed_check(report: Report, root: Path, runs: int) -> None:
+    target = sorted((root / "contacts" / YEAR).glob("*.yaml"))[0]
+    original = target.read_bytes()
+    check = [*MOKOORD, "--data", str(root), "check"]
+    count = iter(range(1_000_000))
+
+    def change() -> None:
+        target.write_bytes(original + f"# {next(count)}\n".encode())
+
+    try:
+        ta, tb, ratio = paired(check, check, runs, before_a=change)
+    finally:
+        target.write_bytes(original)
+    report.row(
+        "check after one changed file",
+        ta.median,
+        "≤ 1.2× warm check",
+        ratio <= 1.2,
+        baseline="warm check",
+        baseline_value=tb.median,
+        ratio=ratio,
+        peak=ta.peak,
+    )
+    run_once(check)
+
+
+def writing_figures(report: Report, root: Path, runs: int) -> None:
+    """Figures of the first round (the report after a write, add-contact, help, the demo)."""
+    data = [*MOKOORD, "--data", str(root)]
+    institution = sorted(path.stem for path in (root / "institutions").glob("*.yaml"))
+    add_contact = [
+        *data,
+        "add-contact",
+        *("--org", first_org(root), "--date", "2023-06-01", "--channel", "phone"),
+        *("--topic", "funding", "--summary", "Benchmark-Kontakt", "--initiated-by", "organisation"),
+        *("--follow-up", "2023-06-15", "--follow-up-action", "Rückruf"),
+    ]
+    if institution:
+        add_contact += ["--refer-to", institution[0], "--refer-reason", "Beratung"]
+    report_args = [*data, "report", "--year", YEAR, "--format", "json"]
+    ta, tb, ratio = paired(
+        report_args, report_args, runs, before_a=lambda: run_once(add_contact), warmup=0
+    )
+    report.row(
+        "report after one add-contact",
+        ta.median,
+        "≤ 1.2× warm report",
+        ratio <= 1.2,
+        baseline="warm report",
+        baseline_value=tb.median,
+        ratio=ratio,
+    )
+    sample = sorted((root / "contacts" / YEAR).glob("*.yaml"))[0].read_text(encoding="utf-8")
+    numbers = iter(range(1_000_000))
+
+    def git_baseline() -> Run:
+        path = root / "contacts" / YEAR / f"{YEAR}-06-01-gitbench{next(numbers)}.yaml"
+        path.write_text(sample.replace("id: ", "id: x", 1), encoding="utf-8")
+        start = time.perf_counter()
+        git(root, "add", "--", str(path))
+        git(root, "commit", "-qm", "baseline")
+        wall = time.perf_counter() - start
+        git(root, "rm", "-q", "--", str(path))
+        git(root, "commit", "-qm", "remove baseline file")
+        return Run(wall, 0.0)
+
+    adds, gits = [], []
+    for _ in range(runs):
+        adds.append(run_once(add_contact))
+        gits.append(git_baseline())
+    ratio = statistics.median(a.wall / g.wall for a, g in zip(adds, gits, strict=True))
+    report.row(
+        "add-contact, all flags, with its commit",
+        statistics.median(a.wall for a in adds),
+        "≤ 1.5×",
+        ratio <= 1.5,
+        baseline="git add + git commit",
+        baseline_value=statistics.median(g.wall for g in gits),
+        ratio=ratio,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        minimal = Path(tmp) / "minimal.py"
+        minimal.write_text(MINIMAL_TYPER, encoding="utf-8")
+        ta, tb, ratio = paired(
+            [*MOKOORD, "--help"], [sys.executable, str(minimal), "--help"], max(5, runs)
+        )
+    report.row(
+        "mokoord --help",
+        ta.median,
+        "≤ 1.3×",
+        ratio <= 1.3,
+        baseline="minimal Typer app --help",
+        baseline_value=tb.median,
+        ratio=ratio,
+    )
+    demo = Path(tempfile.mkdtemp(prefix="mokoord-demo-"))
+    try:
+        shutil.copytree(REPO / "data", demo / "data", ignore=shutil.ignore_patterns(".mokoord"))
+        floor = [sys.executable, "-c", FLOOR_SCRIPT, str(demo / "data")]
+        listing = [*MOKOORD, "--data", str(demo / "data"), "list", "--json"]
+        ta, tb, ratio = paired(listing, floor, max(5, runs))
+    finally:
+        shutil.rmtree(demo, ignore_errors=True)
+    report.row(
+        "list --json on the demo store",
+        ta.median,
+        "≤ 1.0×",
+        ratio <= 1.0,
+        baseline="libyaml floor, demo store",
+        baseline_value=tb.median,
+        ratio=ratio,
+    )
+
+
+def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> None:
+    """``bean-check`` on a ledger of as many entries, next to ``mokoord check``."""
+    bean_check = shutil.which(
+        "bean-check", path=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"
+    )
+    if bean_check is None:
+        print("· bean-check: not installed (pip install beancount); no comparison", flush=True)
+        return
+    ledger = OUT / f"ledger-{entries}.beancount"
+    if not ledger.is_file():
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "make_ledger.py"),
+                "--entries",
+                str(entries),
+                "--output",
+                str(ledger),
+            ],
+            check=True,
+        )
+    cache = ledger.parent / f".{ledger.name}.picklecache"
+    check = [*MOKOORD, "--data", str(root), "check"]
+    ta, tb, ratio = paired(check, [bean_check, str(ledger)], runs)
+    report.row(
+        f"check (warm) vs bean-check, {entries:,} entries",
+        ta.median,
+        "—",
+        None,
+        baseline="bean-check with its cache",
+        baseline_value=tb.median,
+        ratio=ratio,
+        peak=ta.peak,
+    )
+    index = root / ".mokoord"
+    ta, tb, ratio = paired(
+        check,
+        [bean_check, str(ledger)],
+        max(1, runs - 1),
+        before_a=lambda: shutil.rmtree(index, ignore_errors=True),
+        before_b=lambda: cache.unlink(missing_ok=True),
+        warmup=0,
+    )
+    report.row(
+        "check, cold (no index) vs bean-check",
+        ta.median,
+        "—",
+        None,
+        baseline="bean-check without its cache",
+        baseline_value=tb.median,
+        ratio=ratio,
+        peak=ta.peak,
+    )
+    run_once(check)
+
+
+def growth_figures(report: Report, small: dict[str, float], root: Path, runs: int) -> None:
+    """The same commands on a store three times as large: how much longer they take."""
+    data = [*MOKOORD, "--data", str(root)]
+    print(f"\non {root.name} ({count_files(root):,} files), warm:", flush=True)
+    run_once([*data, "check"])  # builds the index
+    commands = {
+        "check": (["check"], 3.0),
+        f"report --year {YEAR}": (["report", "--year", YEAR, "--format", "json"], 3.0),
+        **{label: (args, 2.0) for label, args in everyday(root).items()},
+    }
+    print(f"  {'figure':<42} {'1×':>10} {'3×':>10} {'factor':>7}", flush=True)
+    for label, (args, limit) in commands.items():
+        report.grew(label, small[label], timed([*data, *args], runs).median, limit)
 
 
 def main() -> int:
@@ -125,209 +523,64 @@ def main() -> int:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--rebuild", action="store_true", help="build the stress store anew")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
+    parser.add_argument("--rebuild", action="store_true", help="build the stores anew")
+    parser.add_argument("--no-growth", action="store_true", help="skip the store 3× as large")
+    parser.add_argument("--no-beancount", action="store_true", help="skip bean-check")
     args = parser.parse_args()
 
-    name = f"stress-{args.orgs}-{args.contacts}-{args.events}-{args.seed}"
-    root = OUT / name
-    if args.rebuild or not (root / "mokoord.yaml").is_file():
-        build_store(root, args.orgs, args.contacts, args.events, args.seed)
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Benchmark",
-        "GIT_AUTHOR_EMAIL": "bench@example.org",
-        "GIT_COMMITTER_NAME": "Benchmark",
-        "GIT_COMMITTER_EMAIL": "bench@example.org",
-    }
-    os.environ.update(env)
+    os.environ.update(
+        {
+            "GIT_AUTHOR_NAME": "Benchmark",
+            "GIT_AUTHOR_EMAIL": "bench@example.org",
+            "GIT_COMMITTER_NAME": "Benchmark",
+            "GIT_COMMITTER_EMAIL": "bench@example.org",
+            "MOKOORD_LANG": "de",
+        }
+    )
     # Users run from installed (compiled) modules: let Python keep its bytecode cache.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    data = ["--data", str(root)]
-    report = [*MOKOORD, *data, "report", "--year", "2023", "--format", "json"]
-    index_dir = root / ".mokoord"
-    rows: list[dict[str, object]] = []
+    sizes = (args.orgs, args.contacts, args.events, args.seed)
+    root = store_path(*sizes)
+    if args.rebuild or not (root / "mokoord.yaml").is_file():
+        build_store(root, *sizes, repo=True)
+    large = store_path(args.orgs * 3, args.contacts * 3, args.events * 3, args.seed)
+    if not args.no_growth and (args.rebuild or not (large / "mokoord.yaml").is_file()):
+        build_store(large, args.orgs * 3, args.contacts * 3, args.events * 3, args.seed, repo=False)
 
-    def row(
-        figure: str,
-        value: float,
-        baseline_name: str,
-        baseline: float | None,
-        target: str,
-        ok: bool,
-        unit: str = "s",
-    ) -> None:
-        ratio = value / baseline if baseline else None
-        rows.append(
-            {
-                "figure": figure,
-                "value": round(value, 3),
-                "unit": unit,
-                "baseline": baseline_name,
-                "baseline_value": round(baseline, 3) if baseline else None,
-                "ratio": round(ratio, 3) if ratio is not None else None,
-                "target": target,
-                "ok": ok,
-            }
-        )
-        shown = f"{value:.3f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
-        base = f"{baseline:.3f} s" if baseline else "—"
-        rat = f"{ratio:.2f}×" if ratio is not None else "—"
-        print(
-            f"{'✓' if ok else '✗'} {figure:<44} {shown:>12}  {baseline_name:<34} {base:>10}  {rat:>7}  target {target}",
-            flush=True,
-        )
-
-    print(f"measuring (median of {args.runs} runs each) …", flush=True)
-    floor = timed([sys.executable, "-c", FLOOR_SCRIPT, str(root)], runs=1)
-
-    shutil.rmtree(index_dir, ignore_errors=True)
-    cold_times = []
-    for _ in range(max(1, args.runs - 1)):
-        shutil.rmtree(index_dir, ignore_errors=True)
-        cold_times.append(timed(report, runs=1))
-    cold = statistics.median(cold_times)
-    warm = timed(report, runs=args.runs)
-    row(
-        "report --year 2023 --format json, warm",
-        warm,
-        "parse floor (C YAML loader)",
-        floor,
-        "≤ 0.1× and ≤ 1.0 s",
-        warm <= 0.1 * floor and warm <= 1.0,
+    files = count_files(root)
+    report = Report(root.name)
+    print(
+        f"{root.name}: {files:,} files; {platform.node()}, {os.cpu_count()} cores; "
+        f"median of {args.runs} runs after one more",
+        flush=True,
     )
-    row(
-        "the same, cold (no index)",
-        cold,
-        "parse floor (C YAML loader)",
-        floor,
-        "≤ 1.3×",
-        cold <= 1.3 * floor,
+    print(
+        f"  {'figure':<42} {'median':>11} {'peak':>9}  {'baseline':<28} {'':>9} {'ratio':>7}  limit"
     )
-
-    org_id = sorted(p.stem for p in (root / "organisations").glob("*.yaml"))[0]
-    institution = sorted(p.stem for p in (root / "institutions").glob("*.yaml"))
-    add_contact = [
-        *MOKOORD,
-        *data,
-        "add-contact",
-        "--org",
-        org_id,
-        "--date",
-        "2023-06-01",
-        "--channel",
-        "phone",
-        "--topic",
-        "funding",
-        "--summary",
-        "Benchmark-Kontakt",
-        "--initiated-by",
-        "organisation",
-        "--follow-up",
-        "2023-06-15",
-        "--follow-up-action",
-        "Rückruf",
-    ]
-    if institution:
-        add_contact += ["--refer-to", institution[0], "--refer-reason", "Beratung"]
-    adds = []
-    for _ in range(args.runs):
-        adds.append(timed(add_contact, runs=1))
-    add_time = statistics.median(adds)
-    after = []
-    for _ in range(args.runs):
-        subprocess.run(add_contact, stdout=subprocess.DEVNULL, check=True)
-        after.append(timed(report, runs=1))
-    after_add = statistics.median(after)
-    row(
-        "report after one add-contact",
-        after_add,
-        "warm report",
-        warm,
-        "≤ 1.2×",
-        after_add <= 1.2 * warm,
-    )
-
-    git_times = []
-    for number in range(args.runs):
-        path = root / "contacts" / "2023" / f"2023-06-01-gitbench{number}.yaml"
-        path.write_text(
-            (root / "contacts" / "2023")
-            .glob("*.yaml")
-            .__next__()
-            .read_text(encoding="utf-8")
-            .replace("id: ", "id: x", 1),
-            encoding="utf-8",
-        )
-        start = time.perf_counter()
-        git(root, "add", "--", str(path))
-        git(root, "commit", "-qm", "baseline")
-        git_times.append(time.perf_counter() - start)
-        git(root, "rm", "-q", "--", str(path))
-        git(root, "commit", "-qm", "remove baseline file")
-    git_baseline = statistics.median(git_times)
-    row(
-        "add-contact, all flags, with its commit",
-        add_time,
-        "git add + git commit of one file",
-        git_baseline,
-        "≤ 1.5×",
-        add_time <= 1.5 * git_baseline,
-    )
-
-    with tempfile.TemporaryDirectory() as tmp:
-        minimal = Path(tmp) / "minimal.py"
-        minimal.write_text(MINIMAL_TYPER, encoding="utf-8")
-        typer_help = timed([sys.executable, str(minimal), "--help"], runs=max(5, args.runs))
-    help_time = timed([*MOKOORD, "--help"], runs=max(5, args.runs))
-    row(
-        "mokoord --help",
-        help_time,
-        "minimal Typer app --help",
-        typer_help,
-        "≤ 1.3×",
-        help_time <= 1.3 * typer_help,
-    )
-
-    demo = Path(tempfile.mkdtemp(prefix="mokoord-demo-"))
-    try:
-        shutil.copytree(REPO / "data", demo / "data", ignore=shutil.ignore_patterns(".mokoord"))
-        demo_floor = timed([sys.executable, "-c", FLOOR_SCRIPT, str(demo / "data")], runs=args.runs)
-        list_cmd = [*MOKOORD, "--data", str(demo / "data"), "list", "--json"]
-        subprocess.run(list_cmd, stdout=subprocess.DEVNULL, check=True)  # builds the index
-        list_time = timed(list_cmd, runs=max(5, args.runs))
-    finally:
-        shutil.rmtree(demo, ignore_errors=True)
-    row(
-        "list --json on the demo store",
-        list_time,
-        "parse floor of the demo store",
-        demo_floor,
-        "≤ 1.0×",
-        list_time <= demo_floor,
-    )
-
-    peak_kib = int(
-        subprocess.run(
-            [sys.executable, "-c", PEAK_SCRIPT, *report], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    )
-    peak_mib = peak_kib / 1024
-    row(
-        "peak memory of the warm report",
-        peak_mib,
-        "—",
-        None,
-        "≤ 300 MiB",
-        peak_mib <= 300,
-        unit="MiB",
-    )
+    cold_report(report, root, args.runs)
+    small = warm_figures(report, root, args.runs)
+    changed_check(report, root, args.runs)
+    writing_figures(report, root, args.runs)
+    if not args.no_beancount:
+        beancount_figures(report, root, args.runs, files)
+    if not args.no_growth:
+        growth_figures(report, small, large, args.runs)
 
     OUT.mkdir(parents=True, exist_ok=True)
+    results = {
+        "store": report.store,
+        "files": files,
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "runs": args.runs,
+        "rows": report.rows,
+        "growth": report.growth,
+    }
     (OUT / "results.json").write_text(
-        json.dumps({"store": name, "rows": rows}, indent=2, ensure_ascii=False), encoding="utf-8"
+        json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    return 0 if all(r["ok"] for r in rows) else 1
+    print(f"\nresults: {OUT / 'results.json'}")
+    return 0 if report.ok else 1
 
 
 if __name__ == "__main__":
