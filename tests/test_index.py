@@ -402,3 +402,49 @@ def test_a_deleted_file_leaves_its_shard_even_when_nothing_else_changed(store: S
     for _ in range(2):  # seen, then from the rewritten shard
         assert set(_names(store)) == {first}
     assert _indexed(store) == {f"organisations/{first}.yaml": first}
+
+
+def test_a_changed_shard_known_by_its_digest_only_is_listed_again(store: Store) -> None:
+    """The scanning child sends digests only: a shard whose digest changed is listed again."""
+    for number in range(30):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    assert len(_names(store)) == 30
+    _age(_org(store, "verein-7", "Ganz Neuer Name"), 5)
+    digests = {
+        key: (digest(files), None) for key, files in index.scan(store.root, "organisations").items()
+    }
+    kind = index.KindIndex(store.root, "organisation")
+    kind.read()
+    kind.refresh(digests, write=True)
+    [key] = [key for key, shard in kind.shards.items() if "verein-7" in shard.sources]
+    assert kind.scanned[key]  # listed again: its digest differed
+    assert len(kind.scanned) == 1  # the others were taken over by their digests
+    assert _names(store)["verein-7"] == "Ganz Neuer Name"
+
+
+def test_yml_files_are_indexed_for_check_but_not_loaded(store: Store) -> None:
+    path = store.root / "organisations" / "anders.yml"
+    path.write_text(ORG.format(id="anders", name="Anders"), encoding="utf-8")
+    _age(path)
+    _age(_org(store, "verein", "Verein"))
+    for _ in range(2):  # built, then from the index
+        assert _names(store) == {"verein": "Verein"}
+        assert store.load(("organisation",)).problems == []
+    assert "organisations/anders.yml" in _indexed(store)
+
+
+def test_records_read_together_are_right_after_another_command_rewrote_the_index(
+    store: Store,
+) -> None:
+    for number in range(40):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    _names(store)
+    data = store.load(("organisation",))
+    for number in range(0, 40, 3):
+        _age(_org(store, f"verein-{number}", f"Neu {number}"), 5)
+    _names(store)  # another command rewrote most shards
+    names = {org.id: org.name for org in data.organisations.values()}
+    assert names == {
+        f"verein-{number}": (f"Neu {number}" if number % 3 == 0 else f"Verein {number}")
+        for number in range(40)
+    }

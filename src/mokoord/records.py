@@ -75,6 +75,11 @@ class Records(Mapping[str, M], Generic[M]):
     def items(self) -> ItemsView[str, M]:
         return _Items(self)
 
+    @property
+    def built(self) -> int:
+        """How many records have been validated so far."""
+        return len(self._models)
+
     def between(self, start: dt.date, end: dt.date) -> list[M]:
         """Records whose ``date`` lies in ``[start, end]``, validating only those."""
         low, high = start.isoformat(), end.isoformat()
