@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Cli
-from mokoord import index
+from mokoord import index, scanning
 from mokoord.shards import digest
 from mokoord.store import Store
 
@@ -354,7 +354,7 @@ def test_a_scan_split_over_two_processes_sees_every_file(
     alone: dict[object, object] = {}
     for folder in folders:
         alone.update(index.scan(store.root, folder))
-    monkeypatch.setattr(index, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(scanning, "FORK_THRESHOLD", 0)
     split = index.Scan(store.root, folders)
     assert split.pid
     assert split.theirs
@@ -375,15 +375,15 @@ def test_when_the_scanning_child_fails_the_parent_scans_its_part(
     _many_contacts(store)
     alone = index.scan(store.root, "contacts")
     parent = os.getpid()
-    original = index.scan
+    original = scanning.scan
 
     def failing_in_the_child(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
             raise RuntimeError("child broke")
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(index, "FORK_THRESHOLD", 0)
-    monkeypatch.setattr(index, "scan", failing_in_the_child)
+    monkeypatch.setattr(scanning, "FORK_THRESHOLD", 0)
+    monkeypatch.setattr(scanning, "scan", failing_in_the_child)
     assert index.Scan(store.root, ["contacts"]).result() == {
         key: (digest(files), files) for key, files in alone.items()
     }
