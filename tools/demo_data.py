@@ -2258,6 +2258,10 @@ class RegisterNumbers:
         self.taken: set[str] = set()
 
     def number(self) -> str:
+        if len(self.taken) >= 9999:  # all four-digit numbers given: count on (large stores)
+            value = f"VR DEMO-{len(self.taken) + 1:05d}"
+            self.taken.add(value)
+            return value
         while True:
             value = f"VR DEMO-{self.rng.randrange(1, 10000):04d}"
             if value not in self.taken:
