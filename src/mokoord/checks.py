@@ -355,9 +355,7 @@ class StoreContext(CheckContext):
         if org_id not in files.kept:
             return None
         key, _name = files.key_of(files.kept[org_id])
-        columns = files.index.rows(key).columns
-        assert columns is not None
-        return legal_form_and_rooms(columns[org_id])
+        return legal_form_and_rooms(files.index.rows(key).rows()[org_id])
 
     def applications(self) -> list[Funding]:
         found = [

@@ -14,7 +14,16 @@ from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset, plain
 from mokoord.errors import NotFound, UsageError
-from mokoord.facts import dates_of, mentioning, open_follow_up, rows_of, select, selected
+from mokoord.facts import (
+    REFERRALS,
+    dates_of,
+    field_of,
+    mentioning,
+    open_follow_up,
+    rows_of,
+    select,
+    selected,
+)
 from mokoord.models import Contact, FollowUp, Institution, Organisation, Person, Referral
 from mokoord.models.activity import Outcome
 from mokoord.slugs import random_suffix, slugify
@@ -155,7 +164,7 @@ def persons_of(data: Dataset, organisation_ids: Iterable[str]) -> list[Person]:
     return sorted(
         (
             p
-            for p in selected(data.persons, lambda row: row[0] in wanted)
+            for p in selected(data.persons, lambda owner: owner in wanted, 0)
             if p.organisation in wanted
         ),
         key=lambda p: (fold(p.name), p.id),
@@ -428,15 +437,15 @@ def referral_rows(
 ) -> list[ReferralRow]:
     """Every referral (only pending ones, only to one institution), newest first."""
 
-    def wanted(row: tuple[Any, ...]) -> bool:
+    def wanted(referrals: tuple[tuple[str, str], ...]) -> bool:
         return any(
             (not pending or outcome == "pending") and (institution is None or target == institution)
-            for target, outcome in row[4]
+            for target, outcome in referrals
         )
 
     rows = [
         ReferralRow(contact, i, referral)
-        for contact in selected(data.contacts, wanted)
+        for contact in selected(data.contacts, wanted, REFERRALS)
         for i, referral in enumerate(contact.referrals)
         if (not pending or referral.outcome == "pending")
         and (institution is None or referral.institution == institution)
@@ -765,10 +774,10 @@ def referral_counts(data: Dataset) -> dict[str, tuple[int, int]]:
     """Institution id → (referrals to it, those pending), counted once per dataset."""
 
     def count(data: Dataset) -> dict[str, tuple[int, int]]:
-        rows = rows_of(data.contacts)
+        made = field_of(data.contacts, REFERRALS)
         referrals = (
-            (pair for row in rows.values() for pair in row[4])
-            if rows is not None
+            (pair for pairs in made.values() for pair in pairs)
+            if made is not None
             else ((r.institution, r.outcome) for c in data.contacts.values() for r in c.referrals)
         )
         counts: dict[str, tuple[int, int]] = {}

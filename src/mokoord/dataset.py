@@ -193,7 +193,7 @@ class Dataset:
         """
         if self._facts is None:
             contacts = self.contacts
-            if isinstance(contacts, Records) and len(contacts.columns()) == len(contacts):
+            if isinstance(contacts, Records) and contacts.has_rows:
                 self._facts = contact_facts(contacts.columns(), contacts.dates())
             else:
                 self._facts = [ContactFact.of(contact) for contact in contacts.values()]
@@ -203,7 +203,7 @@ class Dataset:
         """id → the facts statistics need of every organisation, like :meth:`contact_facts`."""
         if self._org_facts is None:
             orgs = self.organisations
-            if isinstance(orgs, Records) and len(orgs.columns()) == len(orgs):
+            if isinstance(orgs, Records) and orgs.has_rows:
                 self._org_facts = organisation_facts(orgs.columns())
             else:
                 self._org_facts = {key: OrganisationFact.of(org) for key, org in orgs.items()}

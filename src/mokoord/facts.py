@@ -66,6 +66,10 @@ class ContactFact(NamedTuple):
         )
 
 
+REFERRALS = 4
+"""The field of a contact's row holding its referrals as (institution, outcome)."""
+
+
 def contact_row(contact: Contact) -> tuple[Any, ...]:
     """The facts of a contact as plain values (what the index stores beside its id and date):
     organisations, planned, channel, topics, referrals as (institution, outcome), and the
@@ -298,19 +302,27 @@ ROWS: dict[str, Callable[[Any], tuple[Any, ...]]] = {
 }
 """Kinds whose records the index keeps facts rows for, and how to make the rows."""
 
-_NAMED: dict[type, Callable[[tuple[Any, ...]], Iterable[str]]] = {
-    Contact: lambda row: row[0],
-    Person: lambda row: (row[0],),
-    Event: lambda row: row[0],
-    Cooperation: lambda row: row[:2],
-    Application: lambda row: (row[0],),
+_NAMED: dict[type, tuple[tuple[int, bool], ...]] = {
+    Contact: ((0, True),),
+    Person: ((0, False),),
+    Event: ((0, True),),
+    Cooperation: ((0, False), (1, False)),
+    Application: ((0, False),),
 }
+"""The fields of a kind's row that name organisations: (field, whether it holds several)."""
 
 
 def rows_of(records: Mapping[str, Any]) -> dict[str, tuple[Any, ...]] | None:
     """The facts rows of every record, when the mapping keeps them (read through the index)."""
-    if isinstance(records, Records) and len(records.columns()) == len(records):
+    if isinstance(records, Records) and records.has_rows:
         return records.columns()
+    return None
+
+
+def field_of(records: Mapping[str, Any], number: int) -> dict[str, Any] | None:
+    """One field of every record's facts row (read without the rest), when kept."""
+    if isinstance(records, Records) and records.has_rows:
+        return records.field(number)
     return None
 
 
@@ -328,22 +340,28 @@ def dates_of(records: Mapping[str, Any]) -> dict[str, str]:
 
 def mentioning(records: Mapping[str, R], org_id: str) -> list[R]:
     """Of contacts, persons, events, cooperations or applications: those that name the
-    organisation, built from the rows without building the others; where there are no
-    rows, all of them. Either way the caller tests each record itself."""
-    rows = rows_of(records)
-    if rows is None or not isinstance(records, Records) or records.model not in _NAMED:
+    organisation, found by their rows (only the fields naming organisations are read)
+    and built without the others; where there are no rows, all of them. Either way the
+    caller tests each record itself."""
+    if not isinstance(records, Records) or records.model not in _NAMED or not records.has_rows:
         return list(records.values())
-    named = _NAMED[records.model]
-    return records.select([key for key, row in rows.items() if org_id in named(row)])
+    keys: dict[str, None] = {}
+    for number, several in _NAMED[records.model]:
+        for key, value in records.field(number).items():
+            if (org_id in value) if several else value == org_id:
+                keys[key] = None
+    return records.select(list(keys))
 
 
-def selected(records: Mapping[str, R], wanted: Callable[[tuple[Any, ...]], bool]) -> list[R]:
-    """The records whose facts row ``wanted`` picks (all of them where there are no rows);
-    the caller tests each record itself."""
-    rows = rows_of(records)
-    if rows is None or not isinstance(records, Records):
+def selected(
+    records: Mapping[str, R], wanted: Callable[[Any], bool], field: int | None = None
+) -> list[R]:
+    """The records whose facts row (or one field of it) ``wanted`` picks; all of them
+    where there are no rows. The caller tests each record itself."""
+    if not isinstance(records, Records) or not records.has_rows:
         return list(records.values())
-    return records.select([key for key, row in rows.items() if wanted(row)])
+    values = records.columns() if field is None else records.field(field)
+    return records.select([key for key, value in values.items() if wanted(value)])
 
 
 def open_follow_up(row: tuple[Any, ...]) -> str | None:

@@ -399,38 +399,90 @@ def open_kinds(
 
 
 def _merged(index: KindIndex) -> tuple[Records[Any], list[Problem], dict[str, str]]:
-    """One kind's shards as one mapping of records."""
+    """One kind's shards as one mapping of records (their dates and rows read when asked)."""
     from mokoord.dataset import KINDS
 
     sources: dict[str, str] = {}
-    dates: dict[str, str] = {}
-    columns: dict[str, tuple[Any, ...]] = {}
+    contested: set[str] = set()
     problems: list[Problem] = []
+    keys = []
     for key in sorted(index.shards):
         if key[1] == OTHER:
             continue  # *.yml files: not records mokoord reads (check reports them)
-        shard = index.rows(key)
-        assert shard.dates is not None
-        assert shard.columns is not None
+        shard = index.shards[key]
+        keys.append(key)
         for found in shard.problems.values():
             problems.extend(Problem(*p) for p in found)
         if sources.keys().isdisjoint(shard.sources):
             sources.update(shard.sources)
-            dates.update(shard.dates)
-            columns.update(shard.columns)
             continue
         # a duplicate id in two files: the first file by path wins; check reports it
         for record_id, relative in shard.sources.items():
-            if record_id in sources and sources[record_id] < relative:
-                continue
+            if record_id in sources:
+                contested.add(record_id)
+                if sources[record_id] < relative:
+                    continue
             sources[record_id] = relative
-            dates.pop(record_id, None)
-            columns.pop(record_id, None)
-            if record_id in shard.dates:
-                dates[record_id] = shard.dates[record_id]
-            if record_id in shard.columns:
-                columns[record_id] = shard.columns[record_id]
     problems.sort(key=lambda p: p.path)
     model = KINDS[index.kind].model
-    records: Records[Any] = Records(model, sources, index.payloads, dates, columns)
+    rows = KindRows(index, keys, sources, contested)
+    records: Records[Any] = Records(model, sources, index.payloads, rows)
     return records, problems, sources
+
+
+class KindRows:
+    """The dates and facts rows of one kind's records, merged from its shards when asked for."""
+
+    def __init__(
+        self, index: KindIndex, keys: list[ShardKey], sources: dict[str, str], contested: set[str]
+    ) -> None:
+        self.index = index
+        self.keys = keys
+        self.sources = sources
+        self.contested = contested
+        """Ids held by files in several shards: the first file by path keeps them."""
+        self._dates: dict[str, str] | None = None
+        self._columns: dict[str, tuple[Any, ...]] | None = None
+        self._fields: dict[int, dict[str, Any]] = {}
+
+    def _merge(self, part: Callable[[Shard], dict[str, Any]]) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        for key in self.keys:
+            shard = self.index.rows(key)
+            found = part(shard)
+            if self.contested and not self.contested.isdisjoint(found):
+                found = {
+                    record_id: value
+                    for record_id, value in found.items()
+                    if record_id not in self.contested
+                    or self.sources.get(record_id) == shard.sources.get(record_id)
+                }
+            merged.update(found)
+        return merged
+
+    def dates(self) -> dict[str, str]:
+        if self._dates is None:
+            self._dates = self._merge(lambda shard: shard.dates or {})
+        return self._dates
+
+    def columns(self) -> dict[str, tuple[Any, ...]]:
+        if self._columns is None:
+            self._columns = self._merge(Shard.rows)
+        return self._columns
+
+    def field(self, number: int) -> dict[str, Any]:
+        if self._columns is not None:
+            return {key: row[number] for key, row in self._columns.items()}
+        if number not in self._fields:
+            self._fields[number] = self._merge(lambda shard: shard.field(number))
+        return self._fields[number]
+
+    def complete(self) -> bool:
+        """Whether every record has a facts row."""
+        if self.contested:
+            return len(self.columns()) == len(self.sources)
+        count = 0
+        for key in self.keys:
+            shard = self.index.rows(key)
+            count += len(shard.columns) if shard.columns is not None else len(shard.fields[0])  # type: ignore[index]
+        return count == len(self.sources)

@@ -12,32 +12,43 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
 
 
+class RowSource(Protocol):
+    """Where :class:`Records` take dates and facts rows from (the index's shards)."""
+
+    def dates(self) -> dict[str, str]: ...
+
+    def columns(self) -> dict[str, tuple[Any, ...]]: ...
+
+    def field(self, number: int) -> dict[str, Any]: ...
+
+    def complete(self) -> bool: ...
+
+
 class Records(Mapping[str, M], Generic[M]):
     """id → model, validated on first access."""
 
-    __slots__ = ("_columns", "_dates", "_fetch", "_models", "_sources", "_validate", "model")
+    __slots__ = ("_fetch", "_models", "_rows", "_sources", "_validate", "model")
 
     def __init__(
         self,
         model: type[M],
         sources: dict[str, str],
         fetch: Callable[[list[str]], list[str]],
-        dates: dict[str, str] | None = None,
-        columns: dict[str, tuple[Any, ...]] | None = None,
+        rows: RowSource | None = None,
     ) -> None:
-        """``sources``: id → file; ``fetch(files)``: the records' JSON."""
+        """``sources``: id → file; ``fetch(files)``: the records' JSON; ``rows``: their
+        dates and facts rows, read when asked for."""
         self.model = model
         self._sources = sources
         self._fetch = fetch
-        self._dates = dates or {}
-        self._columns = columns or {}
+        self._rows = rows
         self._models: dict[str, M] = {}
         self._validate = model.model_validate_json
 
@@ -83,15 +94,24 @@ class Records(Mapping[str, M], Generic[M]):
     def between(self, start: dt.date, end: dt.date) -> list[M]:
         """Records whose ``date`` lies in ``[start, end]``, validating only those."""
         low, high = start.isoformat(), end.isoformat()
-        return self.select([key for key, when in self._dates.items() if low <= when <= high])
+        return self.select([key for key, when in self.dates().items() if low <= when <= high])
 
     def dates(self) -> dict[str, str]:
         """id → ISO date of every dated record, without validating any."""
-        return self._dates
+        return self._rows.dates() if self._rows is not None else {}
 
     def columns(self) -> dict[str, tuple[Any, ...]]:
         """id → the facts row the index keeps beside a record (see :mod:`mokoord.facts`)."""
-        return self._columns
+        return self._rows.columns() if self._rows is not None else {}
+
+    def field(self, number: int) -> dict[str, Any]:
+        """id → one field of the facts rows (read without the others)."""
+        return self._rows.field(number) if self._rows is not None else {}
+
+    @property
+    def has_rows(self) -> bool:
+        """Whether every record has a facts row."""
+        return self._rows is not None and self._rows.complete()
 
 
 def between(records: Mapping[str, M], start: dt.date, end: dt.date) -> list[M]:

@@ -14,7 +14,7 @@ from typing import Any
 from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
 from mokoord.errors import MokoordError, NotFound, UsageError
-from mokoord.facts import OrganisationFact, mentioning, rows_of, search_texts
+from mokoord.facts import OrganisationFact, field_of, mentioning, rows_of, search_texts
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
 from mokoord.models.organisation import NEED_STATUSES
 from mokoord.plans import Plan, Write
@@ -150,10 +150,10 @@ def person_counts(data: Dataset) -> dict[str, int]:
     """Organisation id → how many contact persons it has (counted once per dataset)."""
 
     def count(data: Dataset) -> dict[str, int]:
-        rows = rows_of(data.persons)
+        made = field_of(data.persons, 0)
         owners = (
-            [row[0] for row in rows.values()]
-            if rows is not None
+            list(made.values())
+            if made is not None
             else [person.organisation for person in data.persons.values()]
         )
         counts: dict[str, int] = {}

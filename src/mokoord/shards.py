@@ -118,6 +118,7 @@ class Shard:
         "dates",
         "digest",
         "entries",
+        "fields",
         "files",
         "fingerprints",
         "hits",
@@ -150,9 +151,12 @@ class Shard:
         self.sources: dict[str, str] = {}
         """id → the file holding it (relative to the store root)."""
         self.dates: dict[str, str] | None = {}
-        """id → ISO date (part 2; ``None`` until read)."""
+        """id → ISO date (part 3; ``None`` until read)."""
         self.columns: dict[str, tuple[Any, ...]] | None = {}
-        """id → facts row (part 2; ``None`` until read)."""
+        """id → facts row (made from part 3 when asked for; see :meth:`rows`)."""
+        self.fields: tuple[tuple[str, ...], tuple[bytes, ...]] | None = None
+        """The ids with a facts row, and each field of their rows marshalled apart:
+        a query needing one field (the organisations a contact names) reads only it."""
         self.files: dict[str, FileFacts] | None = None
         """name → its file facts (part 2; ``None`` until read)."""
         self.summary: dict[str, Any] = {}
@@ -232,16 +236,47 @@ class Shard:
         return True
 
     def load_rows(self) -> bool:
-        """Read part 2: the records' dates and facts rows."""
-        if self.dates is None or self.columns is None:
+        """Read part 3: the records' dates, and their facts rows field by field (undecoded)."""
+        if self.dates is None:
             found = self._part(ROWS)
-            if not (isinstance(found, tuple) and len(found) == 2):
+            if not (isinstance(found, tuple) and len(found) == 3):
                 return False
-            dates, columns = found
-            if not (isinstance(dates, dict) and isinstance(columns, dict)):
+            dates, ids, blobs = found
+            if not (
+                isinstance(dates, dict)
+                and isinstance(ids, tuple)
+                and isinstance(blobs, tuple)
+                and all(isinstance(blob, bytes) for blob in blobs)
+            ):
                 return False
-            self.dates, self.columns = dates, columns
+            self.dates, self.fields = dates, (ids, blobs)
         return True
+
+    def rows(self) -> dict[str, tuple[Any, ...]]:
+        """id → facts row (after :meth:`load_rows`)."""
+        if self.columns is None:
+            assert self.fields is not None
+            ids, blobs = self.fields
+            values = [self._decoded(blob, len(ids)) for blob in blobs]
+            self.columns = dict(zip(ids, zip(*values, strict=True), strict=True)) if values else {}
+        return self.columns
+
+    def field(self, number: int) -> dict[str, Any]:
+        """id → one field of the facts rows (after :meth:`load_rows`)."""
+        if self.columns is not None:
+            return {key: row[number] for key, row in self.columns.items()}
+        assert self.fields is not None
+        ids, blobs = self.fields
+        if number >= len(blobs):
+            return {}
+        return dict(zip(ids, self._decoded(blobs[number], len(ids)), strict=True))
+
+    @staticmethod
+    def _decoded(blob: bytes, count: int) -> tuple[Any, ...]:
+        values = marshal.loads(blob)
+        if not isinstance(values, tuple) or len(values) != count:
+            raise ValueError("a field of the facts rows does not fit its ids")
+        return values
 
     def load_check(self) -> bool:
         """Read part 3: the summary of the shard's files and claims."""
@@ -355,7 +390,7 @@ class Shard:
             )
         )
         files = marshal.dumps(self.fingerprints)
-        rows = marshal.dumps((self.dates, self.columns))
+        rows = marshal.dumps((self.dates, *self._fields_of(self.columns or {})))
         check = marshal.dumps(self.summary)
         claims = marshal.dumps((self.files, self.claims))
         spans: dict[str, tuple[int, int, str | None, Any]] = {}
@@ -392,6 +427,18 @@ class Shard:
         # for, so that a command reading 100,000 new files holds few of them at once.
         self.records = self.claims = self.files = None
         self.blob = None
+
+    @staticmethod
+    def _fields_of(
+        columns: dict[str, tuple[Any, ...]],
+    ) -> tuple[tuple[str, ...], tuple[bytes, ...]]:
+        ids = tuple(columns)
+        if not ids:
+            return ids, ()
+        width = len(next(iter(columns.values())))
+        return ids, tuple(
+            marshal.dumps(tuple(row[number] for row in columns.values())) for number in range(width)
+        )
 
     # -- updating
 
