@@ -100,11 +100,13 @@ def digest(files: dict[str, Fingerprint]) -> bytes:
 
 
 def _interned(value: Any) -> Any:
-    """Strings in a facts row made shared, so the index stores each once."""
-    if isinstance(value, str):
+    """Strings in a facts row made shared, so the index stores each once (and a command
+    reading the index makes each once)."""
+    kind = type(value)
+    if kind is str:
         return sys.intern(value)
-    if isinstance(value, tuple):
-        return tuple(_interned(item) for item in value)
+    if kind is tuple:
+        return tuple([_interned(item) for item in value])
     return value
 
 
