@@ -13,6 +13,7 @@ import pytest
 from conftest import Cli
 from mokoord import index, scanning
 from mokoord.shards import digest
+from mokoord.checks import check_store
 from mokoord.store import Store
 
 ORG = """id: {id}
@@ -448,3 +449,32 @@ def test_records_read_together_are_right_after_another_command_rewrote_the_index
         f"verein-{number}": (f"Neu {number}" if number % 3 == 0 else f"Verein {number}")
         for number in range(40)
     }
+
+
+@pytest.mark.parametrize("part", ["rows", "check", "claims", "spans"])
+def test_a_damaged_part_of_a_shard_is_read_from_the_files(store: Store, part: str) -> None:
+    """Garbage in a later part of a shard file (a disk fault, a tampered index) is never
+    taken for data: the shard's records are read from their files again."""
+    from mokoord import shards
+
+    for number in range(20):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    _names(store)
+    number = {"rows": shards.ROWS, "check": shards.CHECK, "claims": shards.CLAIMS}.get(
+        part, shards.SPANS
+    )
+    for path in (store.root / ".mokoord" / "index" / "organisation").glob("*.idx"):
+        raw = bytearray(path.read_bytes())
+        lengths = [
+            int.from_bytes(raw[16 + 8 * i : 24 + 8 * i], "little") for i in range(shards.PARTS)
+        ]
+        start = shards.HEADER + sum(lengths[: number - 1])
+        for offset in range(start, start + lengths[number - 1]):
+            raw[offset] = 0x5A  # 'Z'
+        path.write_bytes(bytes(raw))
+    data = store.load(("organisation",))
+    assert {key: org.name for key, org in data.organisations.items()} == {
+        f"verein-{number}": f"Verein {number}" for number in range(20)
+    }
+    assert len(data.organisation_facts()) == 20
+    assert [p.code for p in check_store(store)] == []

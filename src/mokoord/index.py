@@ -263,6 +263,7 @@ class KindIndex:
         if shard.load_all():
             if shard.dates is None or shard.columns is None:
                 shard.derive()
+                shard.fields = None
             return shard
         shard = Shard(key, self.shard_path(key))
         shard.start(_language())
@@ -449,7 +450,11 @@ class KindRows:
         merged: dict[str, Any] = {}
         for key in self.keys:
             shard = self.index.rows(key)
-            found = part(shard)
+            try:
+                found = part(shard)
+            except (ValueError, TypeError, EOFError):  # a damaged part: read the files
+                shard = self.index.whole(key)
+                found = part(shard)
             if self.contested and not self.contested.isdisjoint(found):
                 found = {
                     record_id: value
@@ -462,7 +467,7 @@ class KindRows:
 
     def dates(self) -> dict[str, str]:
         if self._dates is None:
-            self._dates = self._merge(lambda shard: shard.dates or {})
+            self._dates = self._merge(Shard.record_dates)
         return self._dates
 
     def columns(self) -> dict[str, tuple[Any, ...]]:
@@ -478,11 +483,7 @@ class KindRows:
         return self._fields[number]
 
     def complete(self) -> bool:
-        """Whether every record has a facts row."""
-        if self.contested:
-            return len(self.columns()) == len(self.sources)
-        count = 0
-        for key in self.keys:
-            shard = self.index.rows(key)
-            count += len(shard.columns) if shard.columns is not None else len(shard.fields[0])  # type: ignore[index]
-        return count == len(self.sources)
+        """Whether every record has a facts row: those of a kind with rows all have one."""
+        from mokoord.facts import ROWS
+
+        return self.index.kind in ROWS

@@ -156,9 +156,10 @@ class Shard:
         """id → ISO date (part 3; ``None`` until read)."""
         self.columns: dict[str, tuple[Any, ...]] | None = {}
         """id → facts row (made from part 3 when asked for; see :meth:`rows`)."""
-        self.fields: tuple[tuple[str, ...], tuple[bytes, ...]] | None = None
-        """The ids with a facts row, and each field of their rows marshalled apart:
-        a query needing one field (the organisations a contact names) reads only it."""
+        self.fields: tuple[tuple[str, ...], bytes, tuple[bytes, ...]] | None = None
+        """The ids with a facts row, the dates, and each field of the rows, marshalled
+        apart: a query needing one field (the organisations a contact names) decodes
+        only it."""
         self.files: dict[str, FileFacts] | None = None
         """name → its file facts (part 2; ``None`` until read)."""
         self.summary: dict[str, Any] = {}
@@ -238,27 +239,38 @@ class Shard:
         return True
 
     def load_rows(self) -> bool:
-        """Read part 3: the records' dates, and their facts rows field by field (undecoded)."""
-        if self.dates is None:
+        """Read part 3: the ids with a facts row, and the dates and each field of the
+        rows, still marshalled (each is decoded when asked for)."""
+        if self.fields is None and (self.dates is None or self.columns is None):
             found = self._part(ROWS)
             if not (isinstance(found, tuple) and len(found) == 3):
                 return False
-            dates, ids, blobs = found
+            ids, dates, blobs = found
             if not (
-                isinstance(dates, dict)
-                and isinstance(ids, tuple)
+                isinstance(ids, tuple)
+                and isinstance(dates, bytes)
                 and isinstance(blobs, tuple)
                 and all(isinstance(blob, bytes) for blob in blobs)
             ):
                 return False
-            self.dates, self.fields = dates, (ids, blobs)
+            self.fields = (ids, dates, blobs)
         return True
 
+    def record_dates(self) -> dict[str, str]:
+        """id → ISO date (after :meth:`load_rows`); ``ValueError`` if the part is damaged."""
+        if self.dates is None:
+            assert self.fields is not None
+            dates = marshal.loads(self.fields[1])
+            if not isinstance(dates, dict):
+                raise ValueError("the dates of a shard are damaged")
+            self.dates = dates
+        return self.dates
+
     def rows(self) -> dict[str, tuple[Any, ...]]:
-        """id → facts row (after :meth:`load_rows`)."""
+        """id → facts row (after :meth:`load_rows`); ``ValueError`` if the part is damaged."""
         if self.columns is None:
             assert self.fields is not None
-            ids, blobs = self.fields
+            ids, _dates, blobs = self.fields
             values = [self._decoded(blob, len(ids)) for blob in blobs]
             self.columns = dict(zip(ids, zip(*values, strict=True), strict=True)) if values else {}
         return self.columns
@@ -268,7 +280,7 @@ class Shard:
         if self.columns is not None:
             return {key: row[number] for key, row in self.columns.items()}
         assert self.fields is not None
-        ids, blobs = self.fields
+        ids, _dates, blobs = self.fields
         if number >= len(blobs):
             return {}
         return dict(zip(ids, self._decoded(blobs[number], len(ids)), strict=True))
@@ -392,7 +404,8 @@ class Shard:
             )
         )
         files = marshal.dumps(self.fingerprints)
-        rows = marshal.dumps((self.dates, *self._fields_of(self.columns or {})))
+        ids, blobs = self._fields_of(self.columns or {})
+        rows = marshal.dumps((ids, marshal.dumps(self.dates or {}), blobs))
         check = marshal.dumps(self.summary)
         claims = marshal.dumps((self.files, self.claims))
         spans: dict[str, tuple[int, int, str | None, Any]] = {}
