@@ -12,8 +12,8 @@ import pytest
 
 from conftest import Cli
 from mokoord import index, scanning
-from mokoord.shards import digest
 from mokoord.checks import check_store
+from mokoord.shards import digest
 from mokoord.store import Store
 
 ORG = """id: {id}
