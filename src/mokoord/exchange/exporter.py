@@ -14,7 +14,6 @@ explicitly as text.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -27,8 +26,9 @@ from mokoord.codes import country_name, language_name
 from mokoord.dataset import Dataset
 from mokoord.dates import clock
 from mokoord.errors import UsageError
-from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS
+from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS, kind_label
 from mokoord.exchange.tabular import FORMULA_PREFIXES
+from mokoord.i18n import _
 from mokoord.models import Application, Contact, Event, Organisation, Person
 
 ExportKind = Literal["organisations", "contacts", "events", "referrals", "applications"]
@@ -73,6 +73,12 @@ class ExportTable:
     columns: list[Column]
     records: list[Any]
     lang: str = "de"
+
+    def headers(self) -> list[str]:
+        """The header of each column in the table's language (German: as import reads it)."""
+        from mokoord.exchange.headers import header
+
+        return [header(self.kind, c.key, c.header, self.lang) for c in self.columns]
 
     def raw_rows(self) -> list[dict[str, Any]]:
         return [
@@ -416,7 +422,7 @@ def application_columns(data: Dataset, lang: str) -> list[Column]:
 def _records(data: Dataset, kind: ExportKind, year: int | None) -> list[Any]:
     if kind == "organisations":
         if year is not None:
-            raise UsageError("--year applies to contacts, events, referrals and applications")
+            raise UsageError(_("--year applies to contacts, events, referrals and applications"))
         return sorted(data.organisations.values(), key=lambda o: o.id)
     if kind == "contacts":
         contacts: Iterable[Contact] = data.contacts.values()
@@ -468,15 +474,19 @@ def build_export(
         unknown = [key for key in fields if key not in available]
         if unknown:
             raise UsageError(
-                f"--fields: {', '.join(unknown)} not among the columns of {kind}",
-                hint=f"columns: {', '.join(available)}",
+                _("--fields: {fields} not among the columns of {kind}").format(
+                    fields=", ".join(unknown), kind=kind_label(kind)
+                ),
+                hint=_("columns: {columns}").format(columns=", ".join(available)),
             )
         if anonymous:
             private = [key for key in fields if available[key].private]
             if private:
                 raise UsageError(
-                    f"--fields: {', '.join(private)} hold personal data or free text, "
-                    "which --anonymous leaves out"
+                    _(
+                        "--fields: {fields} hold personal data or free text, "
+                        "which --anonymous leaves out"
+                    ).format(fields=", ".join(private))
                 )
         columns = [available[key] for key in dict.fromkeys(fields)]
     elif anonymous:
@@ -492,28 +502,27 @@ def neutralise(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+PHONE_KEYS = frozenset({"phone", "contact_phone"})
+"""Columns holding phone numbers: written as dialled (:func:`mokoord.sheets.dialable`)."""
+
+
 def to_csv(table: ExportTable) -> bytes:
-    """Semicolon-separated, UTF-8 with BOM, CRLF: what German Excel opens correctly."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([neutralise(column.header) for column in table.columns])
-    for row in table.display_rows():
-        writer.writerow(
-            [_csv_cell(column, value) for column, value in zip(table.columns, row, strict=True)]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """CSV for German Excel (:mod:`mokoord.sheets`): semicolons, UTF-8 with BOM, CRLF,
+    dates and amounts as the table's language writes them, phone numbers as dialled."""
+    from mokoord.sheets import cell, csv_bytes
 
+    def text(column: Column, value: Any) -> str:
+        if column.key in PHONE_KEYS:
+            return cell(value, kind="phone", lang=table.lang)
+        if column.type in ("date", "money", "int"):
+            return cell(value, kind=column.type, lang=table.lang)
+        return cell(None if value is None else str(value), lang=table.lang)
 
-def _csv_cell(column: Column, value: Any) -> str:
-    if value is None:
-        return ""
-    if column.type == "date" and isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    if column.type == "money":
-        return f"{Decimal(value):.2f}".replace(".", ",")
-    if column.type == "int":
-        return str(value)
-    return neutralise(str(value))
+    rows = (
+        [text(column, value) for column, value in zip(table.columns, row, strict=True)]
+        for row in table.display_rows()
+    )
+    return csv_bytes(table.headers(), rows)
 
 
 def to_json(table: ExportTable) -> bytes:
@@ -533,9 +542,10 @@ def to_xlsx(table: ExportTable) -> bytes:
     assert sheet is not None
     sheet.title = SHEET_NAMES[table.kind]
     bold = Font(bold=True)
-    widths = [len(column.header) for column in table.columns]
-    for index, column in enumerate(table.columns, 1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+    headers = table.headers()
+    widths = [len(header) for header in headers]
+    for index, header in enumerate(headers, 1):
+        cell = sheet.cell(row=1, column=index, value=header)
         cell.data_type = "s"
         cell.font = bold
     for row_number, row in enumerate(table.display_rows(), 2):

@@ -110,7 +110,7 @@ FIXED_VOCABULARIES: dict[str, dict[str, str]] = {
     "duplicate_policies": {
         "skip": N_("skip"),
         "update": N_("update"),
-        "fill": N_("fill in empty fields"),
+        "fill": N_("fill in: empty fields only"),
         "ask": N_("ask"),
     },
 }
