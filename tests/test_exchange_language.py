@@ -163,6 +163,13 @@ def test_english_export_has_english_headers_and_labels_and_imports_again(
         result = cli("--lang", "en", "export", "organisations", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert "3 organisations written to" in said(result)
+    sheet = tmp_path / "organisations.xlsx"
+    assert cli("--lang", "en", "export", "organisations", "-o", str(sheet)).exit_code == 0
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(sheet).active
+    assert workbook is not None
+    assert (workbook.title, workbook.cell(1, 2).value) == ("Organisations", "Name")
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfID;Name;Also known as;Status;Legal form;")
     rows = {row["ID"]: row for row in read_csv(out)}

@@ -537,10 +537,12 @@ def to_xlsx(table: ExportTable) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    from mokoord.exchange.headers import sheet_title
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
-    sheet.title = SHEET_NAMES[table.kind]
+    sheet.title = sheet_title(table.kind, SHEET_NAMES[table.kind], table.lang)
     bold = Font(bold=True)
     headers = table.headers()
     widths = [len(header) for header in headers]

@@ -10,6 +10,15 @@ from __future__ import annotations
 
 from mokoord.i18n import N_, in_language
 
+SHEETS: dict[str, str] = {
+    "organisations": N_("Organisations"),
+    "contacts": N_("Contacts"),
+    "events": N_("Events"),
+    "referrals": N_("Referrals"),
+    "applications": N_("Funding applications"),
+}
+"""The title of an XLSX export's sheet in another language than German."""
+
 ENGLISH: dict[str, str] = {
     "id": N_("ID"),
     "name": N_("Name"),
@@ -106,3 +115,8 @@ def header(kind: str, key: str, german: str, lang: str) -> str:
         return german
     msgid = BY_KIND.get((kind, key)) or ENGLISH.get(key)
     return in_language(lang, msgid) if msgid else german
+
+
+def sheet_title(kind: str, german: str, lang: str) -> str:
+    """The title of the sheet of an XLSX export of ``kind`` in ``lang``."""
+    return german if lang == "de" else in_language(lang, SHEETS[kind])
