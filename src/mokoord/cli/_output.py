@@ -314,8 +314,8 @@ def _widths(
             full[index] = max(full[index], word, len(headers[index]))
         elif kinds[index] in (*_NO_WRAP, "name", "term"):
             full[index] = longest
-        else:
-            wrapping[index] = (word, longest)
+        else:  # never narrower than its longest word, nor than a short header
+            wrapping[index] = (max(word, min(len(headers[index]), 16)), longest)
     room = width - sum(full.values()) - 3 * (len(keep) - 1)
     shares: dict[int, int] = {}
     wanted = sum(longest for _word, longest in wrapping.values()) or 1
