@@ -475,3 +475,16 @@ def test_ids_of_the_contacts_stay_copyable(rcli: Cli, office: Store) -> None:
     found = {word for word in agenda.split() if ID_RE.match(word)}
     assert found == {"2023-06-10-b002", "2023-06-28-a001", "2023-07-04-c003", "2023-03-01-e005"}
     assert "ruhiger-verein" in agenda.split()
+
+
+def test_empty_listings_say_so(rcli: Cli, logged: Store) -> None:
+    result = _de(rcli, "contacts", "--year", "1999")
+    assert result.exit_code == 0
+    assert result.stdout == ""  # no empty table
+    assert "Keine Kontakte gefunden" in result.stderr
+    assert json.loads(_de(rcli, "contacts", "--year", "1999", "--json").stdout) == []
+    closed = _de(rcli, "referrals", "--pending", "--to", "freiwilligenzentrum")
+    assert "2023-03-14-bbbb" in closed.stdout  # still pending: listed
+    rcli("close-referral", "2023-03-14-bbbb", "--to", "freiwilligenzentrum", "--outcome", "nicht")
+    empty = _de(rcli, "referrals", "--pending", "--to", "freiwilligenzentrum")
+    assert (empty.stdout, empty.stderr.strip()) == ("", "Keine Verweisungen gefunden")

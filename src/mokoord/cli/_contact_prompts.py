@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from mokoord.dataset import Dataset
     from mokoord.errors import UsageError
     from mokoord.models import Config, Contact
-    from mokoord.plans import Plan
 
 
 def missing(flag: str) -> UsageError:
@@ -38,14 +37,6 @@ def missing(flag: str) -> UsageError:
 
 def say(text: str) -> None:
     typer.echo(text, err=True)
-
-
-def warn_about(plan: Plan) -> None:
-    """The plan's warnings on stderr, before it is applied."""
-    from mokoord.cli._common import warn
-
-    for problem in plan.warnings:
-        warn(problem.message)
 
 
 # --------------------------------------------------------------------------- add-contact

@@ -7,8 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mokoord.cli._app import app
-from mokoord.cli._common import NoCommitOption, done, parse_date_option, state
-from mokoord.cli._output import CsvOption, FormatOption, JsonOption, Output, OutputOption, emit
+from mokoord.cli._common import NoCommitOption, parse_date_option, run_plan, state
+from mokoord.cli._output import (
+    CsvOption,
+    FormatOption,
+    JsonOption,
+    Output,
+    OutputOption,
+    emit_listing,
+)
 
 if TYPE_CHECKING:
     from mokoord.models import Contact
@@ -119,10 +126,9 @@ def add_contact(
     --date 14.03.2023 --topic Räume --summary "Raumbedarf besprochen" --refer-to kulturamt
     --refer-reason "Raum für Sommerfest" --follow-up 01.04.2023[/]
     """
-    from mokoord.cli._contact_prompts import complete_contact, warn_about
+    from mokoord.cli._contact_prompts import complete_contact
     from mokoord.contacts import ContactRequest, pair_referrals, plan_contact
     from mokoord.lookup import lookup
-    from mokoord.plans import apply
 
     store = state(ctx).store()
     # exact ids read just their files; a search, a prompt or an unknown id loads the kind
@@ -147,11 +153,7 @@ def add_contact(
     def make() -> "Plan":
         return plan_contact(data, request, taken=store.taken("contact"))
 
-    plan = make()
-    warn_about(plan)
-    applied = apply(store, plan, commit=not no_commit, replan=make)
-    typer.echo(applied.plan.result.id)
-    done(applied.plan.summary)
+    typer.echo(run_plan(store, make, commit=not no_commit).result.id)
 
 
 # --------------------------------------------------------------------------- contacts
@@ -189,6 +191,7 @@ def contacts(
     """
     from mokoord.cli.views.contacts import CONTACTS
     from mokoord.contacts import ContactFilter, contact_json, contact_row, filter_contacts
+    from mokoord.i18n import _
 
     out = Output.of(fmt, output, json_output, csv_output)
     data = state(ctx).load(("organisation", "contact", "institution"))
@@ -206,7 +209,7 @@ def contacts(
         rows = [contact_json(contact) for contact in found]
     else:
         rows = [contact_row(contact, data) for contact in found]
-    emit(CONTACTS, rows, out, config=data.config)
+    emit_listing(CONTACTS, rows, out, config=data.config, empty=_("no contacts found"))
 
 
 # --------------------------------------------------------------------------- referrals
@@ -234,6 +237,7 @@ def referrals(
     """
     from mokoord.cli.views.contacts import REFERRALS
     from mokoord.contacts import resolve_institution
+    from mokoord.i18n import _
     from mokoord.referrals import referral_json, referral_row, referral_rows
 
     out = Output.of(fmt, output, json_output, csv_output)
@@ -241,7 +245,8 @@ def referrals(
     target = resolve_institution(data, to, flag="--to").id if to else None
     found = referral_rows(data, pending=pending, institution=target)
     shape = referral_json if out.format == "json" else referral_row
-    emit(REFERRALS, [shape(row, data, _today()) for row in found], out, config=data.config)
+    rows = [shape(row, data, _today()) for row in found]
+    emit_listing(REFERRALS, rows, out, config=data.config, empty=_("no referrals found"))
 
 
 @app.command("close-referral", rich_help_panel=PANEL)
@@ -275,7 +280,6 @@ def close_referral(
     from mokoord.contacts import resolve_institution
     from mokoord.i18n import _
     from mokoord.lookup import lookup
-    from mokoord.plans import apply
     from mokoord.referrals import CloseReferralRequest, closing_outcome, plan_close_referral
 
     store = state(ctx).store()
@@ -295,8 +299,7 @@ def close_referral(
     def make() -> "Plan":
         return plan_close_referral(_read_contact(store, contact_id, hint), request, store.config)
 
-    applied = apply(store, make(), commit=not no_commit, replan=make)
-    done(applied.plan.summary)
+    run_plan(store, make, commit=not no_commit)
 
 
 @app.command("follow-up-done", rich_help_panel=PANEL)
@@ -313,7 +316,6 @@ def follow_up_done(
     Example: [bold]mokoord follow-up-done 2023-03-14-k7qm --date gestern[/]
     """
     from mokoord.i18n import _
-    from mokoord.plans import apply
     from mokoord.referrals import FollowUpDoneRequest, plan_follow_up_done
 
     store = state(ctx).store()
@@ -323,8 +325,7 @@ def follow_up_done(
     def make() -> "Plan":
         return plan_follow_up_done(_read_contact(store, contact_id, hint), request)
 
-    applied = apply(store, make(), commit=not no_commit, replan=make)
-    done(applied.plan.summary)
+    run_plan(store, make, commit=not no_commit)
 
 
 # --------------------------------------------------------------------------- agenda
@@ -396,9 +397,8 @@ def add_institution(
     Example: [bold]mokoord add-institution --name Kulturamt --kind "Städtisches Amt"
     --department "Amt 41" --website https://www.wiesbaden.de[/]
     """
-    from mokoord.cli._contact_prompts import ask_institution, warn_about
+    from mokoord.cli._contact_prompts import ask_institution
     from mokoord.institutions import InstitutionRequest, plan_institution
-    from mokoord.plans import apply
 
     store = state(ctx).store()
     name, kind, department = ask_institution(store.config, name, kind, department)
@@ -409,11 +409,7 @@ def add_institution(
     def make() -> "Plan":
         return plan_institution(store.load(("institution",)), request)
 
-    plan = make()
-    warn_about(plan)
-    applied = apply(store, plan, commit=not no_commit, replan=make)
-    typer.echo(applied.plan.result.id)
-    done(applied.plan.summary)
+    typer.echo(run_plan(store, make, commit=not no_commit).result.id)
 
 
 @app.command("institutions", rich_help_panel=PANEL)
@@ -432,8 +428,10 @@ def institutions(
     Example: [bold]mokoord institutions --csv -o einrichtungen.csv[/]
     """
     from mokoord.cli.views.contacts import INSTITUTIONS
+    from mokoord.i18n import _
     from mokoord.institutions import institution_rows
 
     out = Output.of(fmt, output, json_output, csv_output)
     data = state(ctx).load(("institution", "contact"))
-    emit(INSTITUTIONS, institution_rows(data), out, config=data.config)
+    empty = _("no institutions recorded; add one with `mokoord add-institution`")
+    emit_listing(INSTITUTIONS, institution_rows(data), out, config=data.config, empty=empty)
