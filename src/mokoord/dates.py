@@ -19,6 +19,14 @@ _WORDS = {
 }
 
 
+_REASONS = {
+    "day is out of range for month": N_("day is out of range for month"),
+    "month must be in 1..12": N_("month must be in 1..12"),
+    "year 0 is out of range": N_("year 0 is out of range"),
+}
+"""Python's reasons for an impossible date, as messages of the catalogue."""
+
+
 def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
     """Parse a date; raise ``ValueError`` with a message that says what is accepted."""
     value = text.strip()
@@ -34,25 +42,13 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        detail = str(exc) if match or re.match(r"^\d{4}-\d{2}-\d{2}$", value) else ""
-        reason = _PYTHON_REASONS.get(detail.split(",")[0])
-        if reason is not None:
-            raise ValueError(
-                _("'{text}' is not a valid date ({reason}); write 2023-03-14 or 14.03.2023").format(
-                    text=text, reason=_(reason)
-                )
-            ) from None
+        reason = _REASONS.get(str(exc))
+        if reason:
+            message = _("'{text}' is not a valid date ({reason}); write 2023-03-14 or 14.03.2023")
+            raise ValueError(message.format(text=text, reason=_(reason))) from None
         raise ValueError(
             _("'{text}' is not a valid date; write 2023-03-14 or 14.03.2023").format(text=text)
         ) from None
-
-
-_PYTHON_REASONS = {
-    "day is out of range for month": N_("day is out of range for month"),
-    "month must be in 1..12": N_("month must be in 1..12"),
-    "year 0 is out of range": N_("year 0 is out of range"),
-}
-"""Python's reasons for a date that does not exist, as msgids; others are not shown."""
 
 
 _TIME_RE = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?(?:\s*(?:uhr|h))?$", re.IGNORECASE)

@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from mokoord.dataset import Dataset
     from mokoord.errors import MokoordError, Problem
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 
@@ -75,8 +78,8 @@ class State:
             "{n} files could not be read and were left out; `mokoord check` lists every problem",
             count,
         ).format(n=count)
-        hint = _("hint:")
-        _plain_or_styled(f"{hint} {text}", f"[dim]{_escape(hint)}[/] {_escape(text)}")
+        label = _("hint:")
+        _plain_or_styled(f"{label} {text}", f"[dim]{_escape(label)}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
@@ -163,14 +166,14 @@ def report_error(exc: MokoordError) -> None:
     from mokoord.i18n import _
 
     out = err_console()
-    error, hint = _("error:"), _("hint:")
+    error, hint = _escape(_("error:")), _escape(_("hint:"))
     # soft_wrap: never break a message (and the paths in it) at the terminal's width
-    out.print(f"[bold red]{_escape(error)}[/] {_escape(exc.message)}", soft_wrap=True)
+    out.print(f"[bold red]{error}[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
         for problem in exc.problems[exc.shown :]:
             out.print(_escape(problem.shown()), soft_wrap=True)
     if exc.hint:
-        out.print(f"[dim]{_escape(hint)}[/] {_escape(exc.hint)}", soft_wrap=True)
+        out.print(f"[dim]{hint}[/] {_escape(exc.hint)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:
@@ -278,6 +281,29 @@ def warn(message: str) -> None:
 
     label = _("warning:")
     _plain_or_styled(f"{label} {message}", f"[yellow]{_escape(label)}[/] {_escape(message)}")
+
+
+def warn_problems(problems: Iterable[Problem]) -> None:
+    """Each problem's message as a warning on stderr (a plan's warnings)."""
+    for problem in problems:
+        warn(problem.message)
+
+
+def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> Plan:
+    """The seam's last steps: make the plan, show its warnings, apply it (made
+    again by ``make`` when the records changed meanwhile) and confirm its
+    summary. A plan with nothing to write says so and writes nothing."""
+    from mokoord.plans import apply
+
+    plan = make()
+    warn_problems(plan.warnings)
+    if plan.empty:
+        plan.raise_errors()
+        done(plan.summary)
+        return plan
+    applied = apply(store, plan, commit=commit, replan=make)
+    done(applied.plan.summary)
+    return applied.plan
 
 
 def _plain_or_styled(plain: str, styled: str) -> None:
