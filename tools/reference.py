@@ -22,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 if (REPO / "src" / "mokoord").is_dir():
     sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
 
 WIDTH = 100
 FILES = {"en": REPO / "docs" / "commands.md", "de": REPO / "docs" / "befehle.md"}
@@ -43,6 +44,10 @@ TITLES = {
 def helps(lang: str) -> dict[str, str]:
     """``mokoord --help`` and each ``mokoord COMMAND --help`` in ``lang``, by command."""
     from typer.testing import CliRunner
+
+    from tools.catalogue import compile_catalogues
+
+    compile_catalogues(only_stale=True, quiet=True)  # the help as the .po files say it
 
     from mokoord import i18n
     from mokoord.cli import app
