@@ -193,3 +193,53 @@ def test_german_export_csv_is_german(cli: Cli, filled: Store) -> None:  # noqa: 
     row = next(r for r in rows if r[0] == "elternverein-biebrich")
     assert row[1] == "kooperierend"
     assert row[2] == "01.03.2021"
+
+
+# --------------------------------------------------------------------------- the library, no CLI
+
+
+def test_requests_take_labels_and_refuse_in_the_current_language(store: Store) -> None:
+    import pytest
+
+    from mokoord.errors import UsageError
+    from mokoord.exchange.requests import ExportRequest, ImportRequest
+    from mokoord.i18n import speaking
+
+    config = store.config
+    request = ImportRequest.of(config, Path("x.csv"), kind="Kontakte", on_duplicate="AKTUAL")
+    assert (request.kind, request.on_duplicate) == ("contacts", "update")
+    assert ExportRequest.of(config, "förder", output=Path("a.XLSX")).format == "xlsx"
+    assert ExportRequest.of(config, "events", output=Path("a.txt")).format == "csv"
+    assert ExportRequest.of(config, "org", fields="id, name").fields == ("id", "name")
+    with speaking("de"), pytest.raises(UsageError) as refused:
+        ExportRequest.of(config, "contacts", fmt="hsds")
+    assert refused.value.message == "--format hsds exportiert nur Organisationen"
+
+
+def test_the_summary_and_values_in_either_language(store: Store) -> None:
+    import datetime as dt
+
+    from mokoord.exchange.plan import change_label, summary_text, value_text
+    from mokoord.i18n import speaking
+
+    counts = dict.fromkeys(
+        ("created", "updated", "unchanged", "skipped", "invalid", "possible_duplicates"), 0
+    )
+    counts |= {"created": 2, "persons_created": 1}
+    with speaking("de"):
+        assert summary_text(counts) == (
+            "2 neu angelegt, 0 aktualisiert, 0 unverändert, 0 übersprungen, 0 ungültig; "
+            "1 Ansprechperson angelegt"
+        )
+        assert change_label("organisation", "register_number") == "Registernummer"
+        assert value_text(store.config, "organisation", "district", "biebrich") == "Biebrich"
+        assert value_text(store.config, "organisation", "known_since", dt.date(2023, 3, 14)) == (
+            "14.03.2023"
+        )
+        assert value_text(store.config, "organisation", "email", None) == "—"
+    with speaking("en"):
+        assert summary_text(counts).startswith("2 created, 0 updated")
+        assert change_label("person", "phone") == "Phone"
+        assert value_text(store.config, "organisation", "fields", ["youth", "culture"]) == (
+            "Youth, Culture"
+        )
