@@ -272,6 +272,10 @@ class Change:
         self.repo: Path | None = None
         self.touched: dict[Path, bytes | None] = {}
         self.commit_id: str | None = None
+        self.merging = False
+        """A merge is unfinished: only its files in conflict are written, and not committed
+        (``mokoord sync --continue`` commits them with the merge)."""
+        self._in_conflict: set[Path] = set()
         self._lock: Any = None
 
     def __enter__(self) -> Change:
@@ -300,9 +304,33 @@ class Change:
                 "seconds; nothing was changed",
                 hint="wait until it has finished, then run the command again",
             ) from None
+        if self.repo is not None:
+            try:
+                self._check_unfinished(self.repo, lock_dir)
+            except BaseException:
+                self._lock.release()
+                raise
         return self
 
+    def _check_unfinished(self, repo: Path, git_dir: Path) -> None:
+        """Refuse to commit into an unfinished rebase or cherry-pick; in an unfinished
+        merge, allow writing only the files in conflict (settling them)."""
+        from mokoord import gitops
+
+        operation = gitops.operation_in_progress(git_dir)
+        if operation is None:
+            return
+        if operation != "merge":
+            raise gitops.unfinished_error(operation, repo)
+        self.merging = True
+        self._in_conflict = {(repo / entry.path).resolve() for entry in gitops.unmerged(repo)}
+
     def _remember(self, path: Path) -> None:
+        if self.merging and path.resolve() not in self._in_conflict:
+            from mokoord import gitops
+
+            assert self.repo is not None
+            raise gitops.unfinished_error("merge", self.repo, path=self.store.relative(path))
         if path not in self.touched:
             self.touched[path] = path.read_bytes() if path.is_file() else None
 
@@ -362,7 +390,7 @@ class Change:
                 self._restore()
                 return
             changed = self.changed
-            if self.commit and self.repo is not None and changed:
+            if self.commit and self.repo is not None and changed and not self.merging:
                 try:
                     author = self.store.config.author
                     self.commit_id = gitops.commit(
@@ -383,6 +411,24 @@ class Change:
 GITIGNORE = """# mokoord's caches and locks: derived data, rebuilt automatically
 .mokoord/
 """
+
+
+def gitattributes() -> str:
+    """``.gitattributes`` of a store: git merges record files with mokoord's merge driver.
+
+    Patterns are relative to the store's folder, so a store inside a larger
+    repository works too. The driver itself is set in each clone's own git
+    config (:func:`mokoord.gitops.setup_merge_driver`).
+    """
+    lines = [
+        "# Records are merged field by field by mokoord (see docs/together.md);",
+        "# `mokoord clone`, `mokoord init` or any mokoord command sets up the driver.",
+    ]
+    for spec in KINDS.values():
+        depth = "*/*.yaml" if spec.year_of is not None else "*.yaml"
+        lines.append(f"{spec.folder}/{depth} merge=mokoord")
+    return "\n".join(lines) + "\n"
+
 
 CONFIG_HEADER = """mokoord store configuration.
 Vocabularies list the terms records may use: an English key, a German (de)
@@ -418,19 +464,24 @@ def init_store(
     created = [folder for folder in (root, *root.parents) if not folder.exists()]
     root.mkdir(parents=True, exist_ok=True)
     document = RoundTripDocument.new(plain(config), header=CONFIG_HEADER)
-    written = [root / CONFIG_FILE, root / ".gitignore"]
+    written = [root / CONFIG_FILE, root / ".gitignore", root / ".gitattributes"]
     try:
         atomic_write(root / CONFIG_FILE, document.dump().encode("utf-8"))
         atomic_write(root / ".gitignore", GITIGNORE.encode("utf-8"))
+        atomic_write(root / ".gitattributes", gitattributes().encode("utf-8"))
         for spec in KINDS.values():
             keep = root / spec.folder / ".gitkeep"
             atomic_write(keep, b"")
             written.append(keep)
         if not commit:
             return root, None
-        if repo is None:
-            return root, gitops.init_repository(root, message)
-        return root, gitops.commit(repo, written, message)
+        commit_id = (
+            gitops.init_repository(root, message)
+            if repo is None
+            else gitops.commit(repo, written, message)
+        )
+        gitops.setup_merge_driver(repo or root)
+        return root, commit_id
     except BaseException:
         # Leave nothing half-made behind: a second `init` must not find a store.
         for file in written:

@@ -3,6 +3,7 @@ error boundary."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from pathlib import Path
@@ -22,6 +23,10 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
     ("store", "Store"): {
         "init": "Create a new, empty store with its configuration and a git repository.",
         "check": "Validate every file and report all problems as path:line:col: severity code message.",
+    },
+    ("together", "Working together"): {
+        "clone": "Clone a shared store and set it up for mokoord: record merges, author, index.",
+        "sync": "Bring your work and your colleagues' together: fetch, merge record by record, push.",
     },
     ("register", "Register"): {
         "add-org": "Add an organisation to the register and print its id.",
@@ -142,6 +147,17 @@ class MokoordGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        finally:
+            _after(ctx)
+
+
+def _after(ctx: Any) -> None:
+    """After every command: an unfinished merge in the store's clone is named (issue 12)."""
+    from mokoord.cli._common import State, notice_unfinished
+
+    if isinstance(ctx.obj, State):
+        with contextlib.suppress(Exception):  # a notice never turns a result into a failure
+            notice_unfinished(ctx.obj)
 
 
 app = typer.Typer(

@@ -32,22 +32,59 @@ class State:
 
     data: Path | None = None
     use_cache: bool = True
+    quiet_unfinished: bool = False
+    """The command speaks of an unfinished merge itself (``sync``): no notice after it."""
     _store: Store | None = field(default=None, repr=False)
 
     def store(self) -> Store:
-        """The store named by --data (or found), set up for this command line."""
+        """The store named by --data (or found), set up for this command line.
+
+        In a clone that lacks mokoord's git setup (made with plain ``git
+        clone``), it is set up here, and said so once.
+        """
         if self._store is None:
             from mokoord.store import Store
+            from mokoord.together import self_setup
 
             self._store = Store.open(self.data)
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
+            for line in self_setup(self._store.root):
+                done(_setup_line(line))
+        return self._store
+
+    def opened(self) -> Store | None:
+        """The store, if this command line has opened it."""
         return self._store
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
         return self.store().load(kinds)
+
+
+def _setup_line(what: str) -> str:
+    from mokoord.i18n import _
+
+    return _("this clone is set up for mokoord: {what}").format(what=what)
+
+
+def notice_unfinished(state: State) -> None:
+    """After a command on a store: name an unfinished merge, rebase or cherry-pick,
+    its files in conflict, and the next step (on stderr)."""
+    store = state.opened()
+    if store is None or state.quiet_unfinished:
+        return
+    from mokoord.i18n import _
+    from mokoord.together import unfinished, unfinished_notice
+
+    left = unfinished(store.root)
+    if left is None:
+        return
+    what, next_step = unfinished_notice(left)
+    out = err_console()
+    out.print(f"[yellow]{_('warning')}:[/] {_escape(what)}", soft_wrap=True)
+    out.print(f"[dim]{_('hint')}:[/] {_escape(next_step)}", soft_wrap=True)
 
 
 def progress_bar(delay: float = 1.0) -> Callable[[int, int], None] | None:

@@ -77,6 +77,8 @@ class Rooms(Model):
 
 
 class StatusChange(Model):
+    identity: ClassVar[tuple[str, ...]] = ("since", "status")
+
     status: Status
     since: dt.date
     reason: Text | None = None
@@ -84,6 +86,8 @@ class StatusChange(Model):
 
 class Need(Model):
     """A support need (Unterstützungsbedarf, §2.5)."""
+
+    identity: ClassVar[tuple[str, ...]] = ("category", "since")
 
     category: Term
     since: dt.date | None = None

@@ -1,0 +1,700 @@
+"""``mokoord sync``: bring my work and my colleagues' work together.
+
+One sync (:func:`sync`):
+
+1. refuses when there are uncommitted changes, naming them (it commits nothing
+   on its own);
+2. fetches the server's work and merges it; record files merge field by field
+   (:mod:`mokoord.merge`), other files with git's own merge;
+3. pushes;
+4. when the push is refused because someone pushed meanwhile, fetches, merges
+   and pushes again.
+
+A conflict (the same field changed to two values) stops the merge unfinished,
+with every file valid: in a terminal the caller's ``ask`` settles each one
+(mine, theirs or a new value); otherwise :class:`Conflicts` names them all and
+``sync --continue`` (after ``mokoord set``/``edit``) or ``sync --abort``
+finishes or undoes the merge (:func:`finish`, :func:`abort`).
+
+When the server cannot be reached, nothing is half done: a fetch changes no
+file, a merge made before a failed push is complete and stays, and the next
+sync carries on. What came in and went out is summed up per kind of record
+(:class:`Changes`).
+
+This module imports neither the models nor YAML until a conflict needs them,
+so that a sync costs little more than ``git pull``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mokoord import gitops
+from mokoord.errors import GitError, MokoordError, UsageError
+from mokoord.i18n import _, ngettext
+from mokoord.together import remote_error
+
+MAX_ATTEMPTS = 5
+"""Pushes tried when the server keeps moving, each after a new fetch and merge."""
+LOCK_TIMEOUT = 120
+
+FOLDERS: dict[str, str] = {
+    "organisations": "organisation",
+    "persons": "person",
+    "contacts": "contact",
+    "events": "event",
+    "cooperations": "cooperation",
+    "networks": "network",
+    "institutions": "institution",
+    "programmes": "programme",
+    "applications": "application",
+}
+"""Folder → kind of record, as :data:`mokoord.dataset.KINDS` has them (a test keeps
+them equal); here without importing the models, which a sync rarely needs."""
+_WATCHED = ("mokoord.yaml", "templates/", *(f"{folder}/" for folder in FOLDERS))
+"""Files of the store a sync refuses to leave behind uncommitted (untracked ones too)."""
+
+
+# --------------------------------------------------------------------------- where to sync
+
+
+@dataclass(frozen=True)
+class Target:
+    """The clone, its branch and the server branch it syncs with."""
+
+    top: Path
+    git_dir: Path
+    store_root: Path
+    branch: str
+    remote: str
+    url: str
+    remote_branch: str
+    has_upstream: bool
+
+    @property
+    def tracking(self) -> str:
+        return f"refs/remotes/{self.remote}/{self.remote_branch}"
+
+    @property
+    def prefix(self) -> str:
+        """The store's folder relative to the clone's top, ``""`` when it is the top."""
+        relative = self.store_root.resolve().relative_to(self.top.resolve()).as_posix()
+        return "" if relative == "." else relative + "/"
+
+    @property
+    def server(self) -> str:
+        """The remote as shown to people: name and address, without any password or token."""
+        return f"{self.remote} ({shown_url(self.url)})"
+
+
+def shown_url(url: str) -> str:
+    """``https://user:token@host/x`` → ``https://host/x``: never print a secret."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
+
+
+def target(store_root: Path, remote: str | None = None) -> Target:
+    """The clone holding the store and the server branch its current branch syncs with.
+
+    ``remote`` defaults to the branch's upstream remote, else ``origin``.
+    """
+    found = gitops.git(
+        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--symbolic-full-name", "HEAD"],
+        store_root,
+        check=False,
+    )
+    lines = found.stdout.splitlines()
+    if found.returncode != 0 or len(lines) != 3:
+        if gitops.repository(store_root) is None:
+            raise GitError(
+                _("{root} is not in a git repository, so there is nothing to sync").format(
+                    root=store_root
+                ),
+                hint=_("get a shared store with `mokoord clone URL`"),
+            )
+        raise GitError(_("this clone has no commit yet; nothing to sync"))
+    top, git_dir, head = Path(lines[0]), Path(lines[1]), lines[2]
+    if not head.startswith("refs/heads/"):
+        raise GitError(
+            _("this clone is on no branch (a detached HEAD), so it cannot sync"),
+            hint=_("go back to your branch with `git switch -` or `git switch main`"),
+        )
+    branch = head.removeprefix("refs/heads/")
+    values = _config(top, r"^(branch|remote)\.")
+    upstream = values.get(f"branch.{branch}.remote")
+    name = remote or upstream or "origin"
+    url = values.get(f"remote.{name}.url")
+    if url is None:
+        known = sorted(
+            {
+                key.split(".")[1]
+                for key in values
+                if key.startswith("remote.") and key.count(".") == 2
+            }
+        )
+        raise UsageError(
+            _("this clone knows no server named '{remote}'").format(remote=name),
+            hint=_("known: {names}").format(names=", ".join(known))
+            if known
+            else _(
+                "add the shared repository once: git remote add origin URL (see docs/together.md)"
+            ),
+        )
+    merge_ref = values.get(f"branch.{branch}.merge", "")
+    tracked = upstream == name and merge_ref.startswith("refs/heads/")
+    remote_branch = merge_ref.removeprefix("refs/heads/") if tracked else branch
+    store = store_root.resolve()
+    return Target(top, git_dir, store, branch, name, url, remote_branch, tracked)
+
+
+def _config(top: Path, pattern: str) -> dict[str, str]:
+    found = gitops.git(["config", "-z", "--get-regexp", pattern], top, check=False).stdout
+    values: dict[str, str] = {}
+    for entry in filter(None, found.split("\0")):
+        key, _sep, value = entry.partition("\n")
+        values.setdefault(key, value)
+    return values
+
+
+# --------------------------------------------------------------------------- what changed
+
+
+@dataclass
+class Changes:
+    """What came in from the server, or went out to it."""
+
+    commits: int = 0
+    authors: list[str] = field(default_factory=list)
+    records: dict[str, dict[str, int]] = field(default_factory=dict)
+    """kind → {"added": n, "changed": n, "deleted": n}."""
+    files: list[str] = field(default_factory=list)
+    """Other files of the store that changed (``mokoord.yaml``, templates …)."""
+
+    @property
+    def empty(self) -> bool:
+        return not self.commits and not self.records and not self.files
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "commits": self.commits,
+            "authors": self.authors,
+            "records": self.records,
+            "files": self.files,
+        }
+
+
+_ACTIONS = {
+    "A": "added",
+    "C": "added",
+    "M": "changed",
+    "T": "changed",
+    "R": "changed",
+    "D": "deleted",
+}
+
+
+def changes(target: Target, old: str | None, new: str, commits: str) -> Changes:
+    """The files of the store that differ from ``old`` to ``new``, and who made the
+    commits in the range ``commits`` (merges left out)."""
+    result = Changes()
+    log = gitops.git(["log", "--no-merges", "--format=%aN", "-z", commits], target.top).stdout
+    names = [name for name in log.split("\0") if name.strip()]
+    result.commits = len(names)
+    result.authors = list(dict.fromkeys(name.strip() for name in names))
+    where = [target.prefix] if target.prefix else []
+    if old is None:
+        listing = gitops.git(
+            ["ls-tree", "-r", "-z", "--name-only", new, "--", *where], target.top
+        ).stdout
+        entries = [("A", path) for path in filter(None, listing.split("\0"))]
+    else:
+        diff = gitops.git(
+            ["diff", "--name-status", "-z", "-M", "--no-ext-diff", old, new, "--", *where],
+            target.top,
+        ).stdout.split("\0")
+        entries = []
+        index = 0
+        while index < len(diff) - 1:
+            status = diff[index]
+            if status[:1] in ("R", "C"):
+                entries.append((status[:1], diff[index + 2]))
+                index += 3
+            else:
+                entries.append((status[:1], diff[index + 1]))
+                index += 2
+    for status, path in entries:
+        relative = path.removeprefix(target.prefix)
+        if relative.endswith("/.gitkeep") or relative.startswith("."):
+            continue
+        kind = FOLDERS.get(relative.split("/", 1)[0]) if relative.endswith(".yaml") else None
+        if kind is None or "/" not in relative:
+            result.files.append(relative)
+            continue
+        counts = result.records.setdefault(kind, {"added": 0, "changed": 0, "deleted": 0})
+        counts[_ACTIONS.get(status, "changed")] += 1
+    return result
+
+
+# --------------------------------------------------------------------------- a sync
+
+
+@dataclass
+class Outcome:
+    """What a sync did: what came in, what went out, and a server failure after local work."""
+
+    target: Target
+    incoming: Changes = field(default_factory=Changes)
+    outgoing: Changes = field(default_factory=Changes)
+    pushed: bool = False
+    dry_run: bool = False
+    attempts: int = 0
+    """Pushes tried (more than one when the server moved meanwhile)."""
+    error: MokoordError | None = None
+    """The server failed after the server's work was merged here: that merge stays,
+    the next sync sends it."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "remote": self.target.remote,
+            "branch": self.target.remote_branch,
+            "dry_run": self.dry_run,
+            "incoming": self.incoming.as_dict(),
+            "outgoing": self.outgoing.as_dict(),
+            "pushed": self.pushed,
+            "attempts": self.attempts,
+            "error": self.error.message if self.error else None,
+        }
+
+
+Ask = Callable[[Any], Any]
+"""Asks a person to settle a conflict: :data:`mokoord.conflicts.Ask`."""
+
+
+class UncommittedChanges(MokoordError):
+    """sync commits nothing on its own."""
+
+
+def sync(
+    store_root: Path,
+    *,
+    remote: str | None = None,
+    dry_run: bool = False,
+    resume: bool = False,
+    ask: Ask | None = None,
+    interactive: bool = False,
+) -> Outcome:
+    """Bring this clone's work and the server's together (see the module's docstring).
+
+    ``resume`` (``--continue``) finishes an unfinished merge with the files as
+    they are; without it an unfinished merge is settled through ``ask`` (a
+    person at a terminal) or stops with :class:`~mokoord.conflicts.Conflicts`.
+    """
+    clone = target(store_root, remote)
+    with _locked(clone):
+        operation = gitops.operation_in_progress(clone.git_dir)
+        start: str | None = None
+        if operation == "merge" and not dry_run:
+            start = _head(clone)
+            if not resume:
+                _settle_all(clone, ask)
+            _commit_merge(clone)
+        elif operation is not None:
+            raise gitops.unfinished_error(operation, clone.top)
+        elif resume:
+            raise UsageError(
+                _("no merge is unfinished; nothing to continue"), hint=_("run `mokoord sync`")
+            )
+        return _exchange(clone, start, dry_run=dry_run, ask=ask, interactive=interactive)
+
+
+def abort(store_root: Path) -> Target:
+    """Undo an unfinished merge: every file as it was before it."""
+    clone = _clone(store_root)
+    with _locked(clone):
+        if gitops.operation_in_progress(clone.git_dir) != "merge":
+            raise UsageError(_("no merge is unfinished; nothing to abort"))
+        gitops.git(["merge", "--abort"], clone.top)
+    return clone
+
+
+def _clone(store_root: Path) -> Target:
+    """The clone without a server (enough to abort a merge)."""
+    found = gitops.repository(store_root)
+    if found is None:
+        raise GitError(_("{root} is not in a git repository").format(root=store_root))
+    return Target(found[0], found[1], store_root.resolve(), "", "", "", "", False)
+
+
+@contextlib.contextmanager
+def _locked(clone: Target) -> Iterator[None]:
+    """The write lock every mokoord change in this clone takes (see ``store.Change``)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(clone.git_dir / "mokoord.lock"), timeout=LOCK_TIMEOUT)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise MokoordError(
+            _("another mokoord command is changing this store; nothing was done"),
+            hint=_("wait until it has finished, then run `mokoord sync` again"),
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def _exchange(
+    clone: Target, start: str | None, *, dry_run: bool, ask: Ask | None, interactive: bool
+) -> Outcome:
+    status = None if dry_run else _status_in_background(clone)
+    head = _head(clone)
+    start = start or head
+    try:
+        server = _fetch(clone, interactive=interactive)
+    except MokoordError:
+        if status is not None:
+            _refuse_uncommitted(clone, status.result())
+        raise
+    if status is not None:
+        _refuse_uncommitted(clone, status.result())
+    if dry_run:
+        return _preview(clone, head, server)
+    outcome = Outcome(clone)
+    sent_from = server
+    try:
+        while True:
+            if server is not None and not _is_ancestor(clone, server, "HEAD"):
+                _merge(clone, server, ask)
+            head = _head(clone)
+            if head == server:
+                break
+            outcome.attempts += 1
+            sent_from = server
+            if _push(clone, interactive=interactive):
+                outcome.pushed = True
+                break
+            if outcome.attempts >= MAX_ATTEMPTS:
+                raise GitError(
+                    _("the server kept changing while sending; tried {count} times").format(
+                        count=outcome.attempts
+                    ),
+                    hint=_("your work is merged here and kept; run `mokoord sync` again"),
+                )
+            server = _fetch(clone, interactive=interactive)
+    except MokoordError as error:
+        if _head(clone) == start or isinstance(error, _conflicts_error()):
+            raise
+        outcome.error = error
+    head = _head(clone)
+    outcome.incoming = changes(clone, start, head, f"{start}..{head}")
+    if outcome.pushed:
+        span = f"{sent_from}..{head}" if sent_from else head
+        outcome.outgoing = changes(clone, sent_from, head, span)
+    return outcome
+
+
+def _conflicts_error() -> type[MokoordError]:
+    from mokoord.conflicts import Conflicts
+
+    return Conflicts
+
+
+def _preview(clone: Target, head: str, server: str | None) -> Outcome:
+    """What a sync would bring in and send, without merging or sending anything."""
+    outcome = Outcome(clone, dry_run=True)
+    if server is None:
+        outcome.outgoing = changes(clone, None, head, head)
+        return outcome
+    found = gitops.git(["merge-base", head, server], clone.top, check=False).stdout.strip()
+    base = found or None
+    outcome.incoming = changes(clone, base, server, f"{head}..{server}")
+    outcome.outgoing = changes(clone, base, head, f"{server}..{head}")
+    return outcome
+
+
+def _head(clone: Target) -> str:
+    return gitops.git(["rev-parse", "HEAD"], clone.top).stdout.strip()
+
+
+def _is_ancestor(clone: Target, older: str, newer: str) -> bool:
+    found = gitops.git(["merge-base", "--is-ancestor", older, newer], clone.top, check=False)
+    return found.returncode == 0
+
+
+# --------------------------------------------------------------------------- uncommitted changes
+
+
+def _status_in_background(clone: Target) -> Any:
+    return gitops._Background(
+        ["status", "--porcelain", "-z", "--untracked-files=normal"], clone.top
+    )
+
+
+def _refuse_uncommitted(clone: Target, status: Any) -> None:
+    """Refuse to sync with uncommitted changes: tracked files, and the store's untracked ones."""
+    entries = status.stdout.split("\0")
+    found: list[str] = []
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        index += 1
+        if len(entry) < 4:
+            continue
+        code, path = entry[:2], entry[3:]
+        if code[0] in "RC":
+            index += 1  # the old name follows
+        relative = path.removeprefix(clone.prefix)
+        if code == "??" and (
+            not path.startswith(clone.prefix) or not relative.startswith(_WATCHED)
+        ):
+            continue
+        found.append(relative if path.startswith(clone.prefix) else path)
+    if not found:
+        return
+    shown = ", ".join(found[:10])
+    if len(found) > 10:
+        shown += " " + _("and {count} more").format(count=len(found) - 10)
+    raise UncommittedChanges(
+        _("there are uncommitted changes, and sync commits nothing on its own: {files}").format(
+            files=shown
+        ),
+        hint=_(
+            "commit them (`git add FILE` and `git commit -m …`; files written with --no-commit "
+            "or by hand), or undo them with `git restore FILE`; then run `mokoord sync` again"
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- fetch, merge, push
+
+
+def _fetch(clone: Target, *, interactive: bool) -> str | None:
+    """The server's commit of the branch, fetched; ``None`` when the server has no such branch."""
+    refspec = f"+refs/heads/{clone.remote_branch}:{clone.tracking}"
+    result = gitops.run_remote(
+        ["fetch", "--quiet", "--no-tags", "--", clone.remote, refspec],
+        clone.top,
+        interactive=interactive,
+    )
+    if result.returncode != 0:
+        if "couldn't find remote ref" in result.stderr.lower():
+            return None  # a new, empty repository on the server: the first sync fills it
+        raise _server_error(clone, result.stderr, "fetch")
+    found = gitops.git(["rev-parse", "--verify", "--quiet", clone.tracking], clone.top, check=False)
+    return found.stdout.strip() or None
+
+
+def _server_error(clone: Target, stderr: str, action: str) -> MokoordError:
+    return remote_error(
+        stderr.replace(clone.url, shown_url(clone.url)), server=clone.server, action=action
+    )
+
+
+def _merge(clone: Target, server: str, ask: Ask | None) -> None:
+    """Merge the server's commit; conflicts are settled through ``ask`` or stop the sync."""
+    identity = _identity(clone)
+    message = f"sync: merge {clone.remote}/{clone.remote_branch}"
+    result = gitops.git(
+        [*identity, "merge", "--no-edit", "--quiet", "-m", message, server], clone.top, check=False
+    )
+    if result.returncode == 0:
+        return
+    if gitops.operation_in_progress(clone.git_dir) == "merge":
+        _settle_all(clone, ask)
+        _commit_merge(clone)
+        return
+    words = result.stderr or result.stdout
+    if "unrelated histories" in words:
+        raise GitError(
+            _(
+                "the server {server} holds another store (no history in common with this one)"
+            ).format(server=clone.server),
+            hint=_("to work on the server's store, clone it: mokoord clone URL FOLDER"),
+        )
+    raise GitError(
+        _("git could not merge the server's work: {reason}").format(
+            reason=gitops.first_line(words)
+        ),
+        hint=_("nothing was changed; move the files git names out of the way and sync again"),
+    )
+
+
+_MOVED = (
+    "fetch first",
+    "non-fast-forward",
+    "stale info",
+    "failed to update ref",
+    "cannot lock",
+    "incorrect old value",
+)
+"""How git says a push was refused because the server's branch moved meanwhile."""
+
+
+def _push(clone: Target, *, interactive: bool) -> bool:
+    """Send HEAD; ``False`` when the server refused because it moved meanwhile."""
+    args = ["push", "--porcelain", clone.remote, f"HEAD:refs/heads/{clone.remote_branch}"]
+    if not clone.has_upstream:
+        args.insert(1, "--set-upstream")
+    result = gitops.run_remote(args, clone.top, interactive=interactive)
+    if result.returncode == 0:
+        return True
+    for line in result.stdout.splitlines():
+        if line.startswith("!"):
+            summary = line.split("\t")[-1]
+            if any(sign in summary for sign in _MOVED):
+                return False
+            raise _server_error(clone, f"{summary}\n{result.stderr}", "push")
+    raise _server_error(clone, result.stderr, "push")
+
+
+def _identity(clone: Target) -> list[str]:
+    """``-c user.name=…`` for a merge commit when git lacks a name and the store has one."""
+    try:
+        return gitops.identity_args(clone.top, None)
+    except GitError:
+        from mokoord.store import Store
+
+        author = Store(clone.store_root).config.author
+        return gitops.identity_args(clone.top, (author.name, str(author.email)) if author else None)
+
+
+# --------------------------------------------------------------------------- settling a merge
+
+
+def _settle_all(clone: Target, ask: Ask | None) -> None:
+    """Settle the merge's open conflicts through ``ask``; stop with them all otherwise."""
+    from mokoord.conflicts import Conflicts, ask_all, conflict_problems, open_conflicts
+
+    found = open_conflicts(clone)
+    if not found:
+        return
+    if ask is not None:
+        ask_all(clone, found, ask)
+        found = [conflict for conflict in found if conflict.state == "text"]
+        if not found:
+            return
+    raise Conflicts(found, conflict_problems(clone, found))
+
+
+def _commit_merge(clone: Target) -> None:
+    """Commit the merge with its files as they are; refused while one still holds markers
+    or a record file is not a valid record."""
+    from mokoord.conflicts import unfinished_problems
+    from mokoord.errors import InvalidData
+
+    problems = unfinished_problems(clone)
+    if problems:
+        raise InvalidData(_("the merge cannot be finished yet: files are not settled"), problems)
+    paths = [entry.path for entry in gitops.unmerged(clone.top)]
+    if paths:
+        gitops.git(["add", "--all", "--", *paths], clone.top)
+    gitops.git([*_identity(clone), "commit", "--no-edit", "--quiet"], clone.top)
+
+
+# --------------------------------------------------------------------------- in plain words
+
+
+def _phrases() -> dict[tuple[str, str], Callable[[int], str]]:
+    """(kind, action) → ``n`` in words: ``3 new contacts``, ``1 organisation changed``."""
+    return {
+        ("organisation", "added"): lambda n: ngettext(
+            "{n} new organisation", "{n} new organisations", n
+        ),
+        ("organisation", "changed"): lambda n: ngettext(
+            "{n} organisation changed", "{n} organisations changed", n
+        ),
+        ("organisation", "deleted"): lambda n: ngettext(
+            "{n} organisation removed", "{n} organisations removed", n
+        ),
+        ("person", "added"): lambda n: ngettext("{n} new person", "{n} new persons", n),
+        ("person", "changed"): lambda n: ngettext("{n} person changed", "{n} persons changed", n),
+        ("person", "deleted"): lambda n: ngettext("{n} person removed", "{n} persons removed", n),
+        ("contact", "added"): lambda n: ngettext("{n} new contact", "{n} new contacts", n),
+        ("contact", "changed"): lambda n: ngettext(
+            "{n} contact changed", "{n} contacts changed", n
+        ),
+        ("contact", "deleted"): lambda n: ngettext(
+            "{n} contact removed", "{n} contacts removed", n
+        ),
+        ("event", "added"): lambda n: ngettext("{n} new event", "{n} new events", n),
+        ("event", "changed"): lambda n: ngettext("{n} event changed", "{n} events changed", n),
+        ("event", "deleted"): lambda n: ngettext("{n} event removed", "{n} events removed", n),
+        ("cooperation", "added"): lambda n: ngettext(
+            "{n} new cooperation", "{n} new cooperations", n
+        ),
+        ("cooperation", "changed"): lambda n: ngettext(
+            "{n} cooperation changed", "{n} cooperations changed", n
+        ),
+        ("cooperation", "deleted"): lambda n: ngettext(
+            "{n} cooperation removed", "{n} cooperations removed", n
+        ),
+        ("network", "added"): lambda n: ngettext("{n} new network", "{n} new networks", n),
+        ("network", "changed"): lambda n: ngettext(
+            "{n} network changed", "{n} networks changed", n
+        ),
+        ("network", "deleted"): lambda n: ngettext(
+            "{n} network removed", "{n} networks removed", n
+        ),
+        ("institution", "added"): lambda n: ngettext(
+            "{n} new institution", "{n} new institutions", n
+        ),
+        ("institution", "changed"): lambda n: ngettext(
+            "{n} institution changed", "{n} institutions changed", n
+        ),
+        ("institution", "deleted"): lambda n: ngettext(
+            "{n} institution removed", "{n} institutions removed", n
+        ),
+        ("programme", "added"): lambda n: ngettext(
+            "{n} new funding programme", "{n} new funding programmes", n
+        ),
+        ("programme", "changed"): lambda n: ngettext(
+            "{n} funding programme changed", "{n} funding programmes changed", n
+        ),
+        ("programme", "deleted"): lambda n: ngettext(
+            "{n} funding programme removed", "{n} funding programmes removed", n
+        ),
+        ("application", "added"): lambda n: ngettext(
+            "{n} new funding application", "{n} new funding applications", n
+        ),
+        ("application", "changed"): lambda n: ngettext(
+            "{n} funding application changed", "{n} funding applications changed", n
+        ),
+        ("application", "deleted"): lambda n: ngettext(
+            "{n} funding application removed", "{n} funding applications removed", n
+        ),
+    }
+
+
+def describe(found: Changes) -> str:
+    """``3 neue Kontakte, 1 Organisation geändert (von Anna Beispiel)``; ``""`` when empty."""
+    phrases = _phrases()
+    parts: list[str] = []
+    for kind in FOLDERS.values():
+        counts = found.records.get(kind, {})
+        for action in ("added", "changed", "deleted"):
+            if counts.get(action):
+                parts.append(phrases[kind, action](counts[action]).format(n=counts[action]))
+    if found.files:
+        parts.append(
+            ngettext("{files} changed", "{files} changed", len(found.files)).format(
+                files=", ".join(found.files)
+            )
+        )
+    if not parts and found.commits:
+        parts.append(ngettext("{n} commit", "{n} commits", found.commits).format(n=found.commits))
+    text = ", ".join(parts)
+    if text and found.authors:
+        text += " " + _("(by {names})").format(names=names(found.authors))
+    return text
+
+
+def names(people: list[str]) -> str:
+    """``Anna``, ``Anna and Bernd``, ``Anna, Bernd and Cem``."""
+    if len(people) < 2:
+        return "".join(people)
+    return _("{names} and {last}").format(names=", ".join(people[:-1]), last=people[-1])
