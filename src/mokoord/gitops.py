@@ -696,6 +696,13 @@ def merge_next_step(files: Sequence[str]) -> str:
     ).format(files=", ".join(files))
 
 
+class UnfinishedOperation(GitError):
+    """A write refused while a merge, rebase or cherry-pick is unfinished."""
+
+    names_unfinished = True
+    """The message names the operation and the next step (no notice needed after it)."""
+
+
 def unfinished_error(operation: str, repo: Path, *, path: str | None = None) -> GitError:
     """The error for a write while a merge, rebase, cherry-pick, revert or ``am`` is unfinished."""
     from mokoord.i18n import _
@@ -709,8 +716,8 @@ def unfinished_error(operation: str, repo: Path, *, path: str | None = None) -> 
             ).format(path=path)
         else:
             message = _("a merge is not finished in this clone")
-        return GitError(message, hint=merge_next_step(files))
-    return GitError(
+        return UnfinishedOperation(message, hint=merge_next_step(files))
+    return UnfinishedOperation(
         _("a git {operation} is not finished in this clone; mokoord cannot commit now").format(
             operation=operation
         ),

@@ -134,11 +134,13 @@ class MokoordGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         from mokoord.errors import MokoordError
 
+        failure: MokoordError | None = None
         try:
             return super().invoke(ctx)
         except MokoordError as exc:
             from mokoord.cli._common import report_error
 
+            failure = exc
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
@@ -148,14 +150,15 @@ class MokoordGroup(TyperGroup):
             sys.stderr.close()
             raise typer.Exit(0) from None
         finally:
-            _after(ctx)
+            _after(ctx, failure)
 
 
-def _after(ctx: Any) -> None:
-    """After every command: an unfinished merge in the store's clone is named (issue 12)."""
+def _after(ctx: Any, failure: Exception | None) -> None:
+    """After every command: an unfinished merge, rebase or cherry-pick in the store's
+    clone is named with the next step, unless the command's error said so already."""
     from mokoord.cli._common import State, notice_unfinished
 
-    if isinstance(ctx.obj, State):
+    if isinstance(ctx.obj, State) and not getattr(failure, "names_unfinished", False):
         with contextlib.suppress(Exception):  # a notice never turns a result into a failure
             notice_unfinished(ctx.obj)
 

@@ -83,8 +83,9 @@ def notice_unfinished(state: State) -> None:
         return
     what, next_step = unfinished_notice(left)
     out = err_console()
-    out.print(f"[yellow]{_('warning')}:[/] {_escape(what)}", soft_wrap=True)
-    out.print(f"[dim]{_('hint')}:[/] {_escape(next_step)}", soft_wrap=True)
+    warning, hint = _("warning"), _("hint")
+    out.print(f"[yellow]{warning}:[/] {_escape(what)}", soft_wrap=True)
+    out.print(f"[dim]{hint}:[/] {_escape(next_step)}", soft_wrap=True)
 
 
 def progress_bar(delay: float = 1.0) -> Callable[[int, int], None] | None:
