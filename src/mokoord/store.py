@@ -23,56 +23,26 @@ adding records in two clones merge without a conflict.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from mokoord.dataset import KINDS, Dataset, Kind, kind_of, plain
-from mokoord.errors import InvalidData, MokoordError, NotFound, Problem, StoreNotFound
+from mokoord.errors import InvalidData, MokoordError, NotFound, Problem
+from mokoord.location import CONFIG_FILE as CONFIG_FILE
+from mokoord.location import ENV_VAR as ENV_VAR
+from mokoord.location import find_store_root as find_store_root
 from mokoord.models import Config, Record
 from mokoord.slugs import is_valid_id
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
 
-CONFIG_FILE = "mokoord.yaml"
 LOCK_TIMEOUT = 120
 """Seconds a change waits for another one holding the store's write lock."""
 CACHE_DIR = ".mokoord"
-ENV_VAR = "MOKOORD_DATA"
 
 R = TypeVar("R", bound=Record)
-
-
-# --------------------------------------------------------------------------- finding the store
-
-
-def find_store_root(explicit: Path | None = None, *, cwd: Path | None = None) -> Path:
-    """``--data``, else ``$MOKOORD_DATA``, else the nearest ``mokoord.yaml`` upward, else ``./data``."""
-    cwd = cwd or Path.cwd()
-    how = "--data"
-    if explicit is None and os.environ.get(ENV_VAR):
-        explicit, how = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
-    if explicit is not None:
-        root = (cwd / explicit).resolve() if not explicit.is_absolute() else explicit
-        if root.name == CONFIG_FILE and root.is_file():
-            return root.parent  # --data pointing at the configuration file itself
-        if (root / CONFIG_FILE).is_file():
-            return root
-        raise StoreNotFound(
-            f"{how} names {explicit}, but there is no mokoord store there ({CONFIG_FILE} is missing)",
-            hint=f"create one with: mokoord init {explicit}",
-        )
-    for folder in (cwd, *cwd.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    if (cwd / "data" / CONFIG_FILE).is_file():
-        return cwd / "data"
-    raise StoreNotFound(
-        "no mokoord store found here: no mokoord.yaml in this folder, its parents or ./data",
-        hint="create one with `mokoord init PATH`, or point to one with --data PATH or MOKOORD_DATA=PATH",
-    )
 
 
 # --------------------------------------------------------------------------- the store

@@ -58,6 +58,29 @@ def self_setup(store_root: Path) -> list[str]:
         return []
 
 
+def setup_if_needed(store_root: Path) -> list[str]:
+    """Set the clone up fully unless it is (a few file reads): before a sync."""
+    found = gitops.git_dir_of(store_root)
+    if found is None:
+        return []
+    top, git_dir = found
+    attributes = declares_driver(store_root) or _info_declares(git_dir)
+    if attributes and gitops.merge_driver_in_place(git_dir):
+        return []
+    try:
+        return setup(top, store_root)
+    except (GitError, OSError):
+        return []
+
+
+def _info_declares(git_dir: Path) -> bool:
+    try:
+        info = gitops.common_dir(git_dir) / "info" / "attributes"
+        return DRIVER_ATTRIBUTE in info.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def setup(top: Path, store_root: Path) -> list[str]:
     """Set up a clone fully: the driver in git's config, and the attributes that name it.
 

@@ -35,35 +35,45 @@ class State:
     quiet_unfinished: bool = False
     """The command speaks of an unfinished merge itself (``sync``): no notice after it."""
     _store: Store | None = field(default=None, repr=False)
+    _root: Path | None = field(default=None, repr=False)
 
-    def store(self) -> Store:
-        """The store named by --data (or found), set up for this command line.
+    def root(self) -> Path:
+        """The store's folder, named by --data (or found), without reading the store.
 
         In a clone that lacks mokoord's git setup (made with plain ``git
         clone``), it is set up here, and said so once.
         """
-        if self._store is None:
-            from mokoord.store import Store
+        if self._root is None:
+            from mokoord.location import find_store_root
             from mokoord.together import self_setup
 
-            self._store = Store.open(self.data)
+            self._root = find_store_root(self.data)
+            for line in self_setup(self._root):
+                done(setup_line(line))
+        return self._root
+
+    def store(self) -> Store:
+        """The store named by --data (or found), set up for this command line."""
+        if self._store is None:
+            from mokoord.store import Store
+
+            self._store = Store(self.root())
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
-            for line in self_setup(self._store.root):
-                done(_setup_line(line))
         return self._store
 
-    def opened(self) -> Store | None:
-        """The store, if this command line has opened it."""
-        return self._store
+    def found_root(self) -> Path | None:
+        """The store's folder, if this command line has looked for it."""
+        return self._root
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
         return self.store().load(kinds)
 
 
-def _setup_line(what: str) -> str:
+def setup_line(what: str) -> str:
+    """What was set up in a clone, said once."""
     from mokoord.i18n import _
 
     return _("this clone is set up for mokoord: {what}").format(what=what)
@@ -72,13 +82,13 @@ def _setup_line(what: str) -> str:
 def notice_unfinished(state: State) -> None:
     """After a command on a store: name an unfinished merge, rebase or cherry-pick,
     its files in conflict, and the next step (on stderr)."""
-    store = state.opened()
-    if store is None or state.quiet_unfinished:
+    root = state.found_root()
+    if root is None or state.quiet_unfinished:
         return
     from mokoord.i18n import _
     from mokoord.together import unfinished, unfinished_notice
 
-    left = unfinished(store.root)
+    left = unfinished(root)
     if left is None:
         return
     what, next_step = unfinished_notice(left)

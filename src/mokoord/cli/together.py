@@ -125,24 +125,28 @@ def sync(
     Example: [bold]mokoord sync[/]   ·   [bold]mokoord sync --dry-run[/]
     """
     from mokoord import sync as syncing
+    from mokoord.cli._common import setup_line
     from mokoord.cli.prompts import interactive
     from mokoord.conflicts import Conflicts
     from mokoord.errors import UsageError
     from mokoord.i18n import _
+    from mokoord.together import setup_if_needed
 
     if abort and (resume or dry_run):
         raise UsageError(_("--abort goes alone, without --continue or --dry-run"))
     st = state(ctx)
     st.quiet_unfinished = True  # sync speaks of an unfinished merge itself
-    store = st.store()
+    root = st.root()
+    for line in setup_if_needed(root):
+        done(setup_line(line))
     if abort:
-        syncing.abort(store.root)
+        syncing.abort(root)
         done(_("merge undone: every file is as it was before it"))
         return
     asking = interactive() and not json_output
     try:
         outcome = syncing.sync(
-            store.root,
+            root,
             remote=remote,
             dry_run=dry_run,
             resume=resume,
@@ -150,7 +154,7 @@ def sync(
             interactive=asking,
         )
     except KeyboardInterrupt:
-        _interrupted(store.root)
+        _interrupted(root)
     except Conflicts as stopped:
         if json_output:
             print_json({"conflicts": [problem.as_dict() for problem in stopped.problems]})
