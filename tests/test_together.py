@@ -719,3 +719,25 @@ def test_sync_reports_in_german(team: Team, german: None) -> None:
     assert "geholt von origin" in result.stderr
     assert "2 neue Kontakte (von Bernd Muster)" in result.stderr
     assert "nichts zu senden" in result.stderr
+
+
+def test_a_fast_forward_checks_out_only_what_came_and_never_overwrites(team: Team) -> None:
+    bernd = team.clone("bernd", BERND)
+    team.anna.ok("add-org", "--name", "Kulturverein Bamyan")
+    (team.anna.root / "notizen.txt").write_text("Anna's notes\n", encoding="utf-8")
+    _git(team.anna.root, "add", "notizen.txt")
+    _git(team.anna.root, "commit", "-qm", "notes")
+    team.anna.ok("sync")
+    before = _git(bernd.root, "rev-parse", "HEAD").strip()
+    (bernd.root / "notizen.txt").write_text("Bernd's own notes\n", encoding="utf-8")
+    refused = bernd("sync")
+    assert refused.exit_code == 1
+    assert "notizen.txt" in refused.stderr
+    assert (bernd.root / "notizen.txt").read_text(encoding="utf-8") == "Bernd's own notes\n"
+    assert _git(bernd.root, "rev-parse", "HEAD").strip() == before
+    (bernd.root / "notizen.txt").unlink()
+    bernd.ok("sync")
+    assert _git(bernd.root, "rev-parse", "ORIG_HEAD").strip() == before
+    assert "sync: fast-forward" in _git(bernd.root, "reflog", "-1", "--format=%gs")
+    assert git_status(bernd.root) == ""
+    assert bernd.org("kulturverein-bamyan")["name"] == "Kulturverein Bamyan"

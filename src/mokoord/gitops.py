@@ -298,6 +298,10 @@ class _Background:
         return self._result
 
 
+Background = _Background
+"""A git command run while the caller goes on (``result()`` waits for it)."""
+
+
 def _stage(repo: Path, ours: list[str]) -> None:
     """Put the files' current state into the index."""
     ignored = 0
@@ -576,6 +580,20 @@ def run_remote(
         errors="replace",
         check=False,
     )
+
+
+def error_with_paths(text: str) -> str:
+    """git's first error line and the paths it lists below it (indented), on one line."""
+    lines = text.splitlines()
+    first = first_line(text)
+    paths: list[str] = []
+    if first in (line.strip() for line in lines):
+        start = next(i for i, line in enumerate(lines) if line.strip() == first)
+        for line in lines[start + 1 :]:
+            if not line.startswith(("\t", " ")) or not line.strip():
+                break
+            paths.append(line.strip())
+    return " ".join([first.rstrip(":") + (":" if paths else ""), *paths[:10]]).strip()
 
 
 def first_line(text: str) -> str:

@@ -28,6 +28,7 @@ so that a sync costs little more than ``git pull``.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ class Target:
     url: str
     remote_branch: str
     has_upstream: bool
+    quick: bool = False
+    """A fast-forward may be made by checking out the changed files only: no
+    ``post-merge`` hook to run, no sparse checkout (see :func:`_fast_forward`)."""
 
     @property
     def tracking(self) -> str:
@@ -124,7 +128,7 @@ def target(store_root: Path, remote: str | None = None) -> Target:
             hint=_("go back to your branch with `git switch -` or `git switch main`"),
         )
     branch = head.removeprefix("refs/heads/")
-    values = _config(top, r"^(branch|remote)\.")
+    values = _config(top, r"^(branch|remote)\.|^core\.(hookspath|sparsecheckout)$")
     upstream = values.get(f"branch.{branch}.remote")
     name = remote or upstream or "origin"
     url = values.get(f"remote.{name}.url")
@@ -147,8 +151,13 @@ def target(store_root: Path, remote: str | None = None) -> Target:
     merge_ref = values.get(f"branch.{branch}.merge", "")
     tracked = upstream == name and merge_ref.startswith("refs/heads/")
     remote_branch = merge_ref.removeprefix("refs/heads/") if tracked else branch
+    hooks = Path(values.get("core.hookspath") or gitops.common_dir(git_dir) / "hooks")
+    hooks = hooks if hooks.is_absolute() else top / hooks
+    quick = not os.access(hooks / "post-merge", os.X_OK) and values.get(
+        "core.sparsecheckout", "false"
+    ).lower() in ("false", "no", "off", "0")
     store = store_root.resolve()
-    return Target(top, git_dir, store, branch, name, url, remote_branch, tracked)
+    return Target(top, git_dir, store, branch, name, url, remote_branch, tracked, quick)
 
 
 def _config(top: Path, pattern: str) -> dict[str, str]:
@@ -293,6 +302,12 @@ def sync(
     they are; without it an unfinished merge is settled through ``ask`` (a
     person at a terminal) or stops with :class:`~mokoord.conflicts.Conflicts`.
     """
+    # Checking the work tree takes longest on a large store: it starts first and
+    # runs while the clone is looked at and the server's work fetched.
+    found = gitops.git_dir_of(store_root)
+    early = None
+    if not dry_run and found is not None and gitops.operation_in_progress(found[1]) is None:
+        early = _status_in_background(store_root)
     clone = target(store_root, remote)
     with _locked(clone):
         operation = gitops.operation_in_progress(clone.git_dir)
@@ -308,7 +323,11 @@ def sync(
             raise UsageError(
                 _("no merge is unfinished; nothing to continue"), hint=_("run `mokoord sync`")
             )
-        return _exchange(clone, start, dry_run=dry_run, ask=ask, interactive=interactive)
+        if operation is not None:
+            early = None  # the merge was committed since: check the files anew
+        return _exchange(
+            clone, start, status=early, dry_run=dry_run, ask=ask, interactive=interactive
+        )
 
 
 def abort(store_root: Path) -> Target:
@@ -349,9 +368,16 @@ def _locked(clone: Target) -> Iterator[None]:
 
 
 def _exchange(
-    clone: Target, start: str | None, *, dry_run: bool, ask: Ask | None, interactive: bool
+    clone: Target,
+    start: str | None,
+    *,
+    status: Any,
+    dry_run: bool,
+    ask: Ask | None,
+    interactive: bool,
 ) -> Outcome:
-    status = None if dry_run else _status_in_background(clone)
+    if status is None and not dry_run:
+        status = _status_in_background(clone.top)
     head = _head(clone)
     start = start or head
     try:
@@ -369,7 +395,10 @@ def _exchange(
     try:
         while True:
             if server is not None and not _is_ancestor(clone, server, "HEAD"):
-                _merge(clone, server, ask)
+                head = _head(clone)
+                forward = _is_ancestor(clone, head, server)
+                if not (forward and _fast_forward(clone, head, server)):
+                    _merge(clone, server, ask)
             head = _head(clone)
             if head == server:
                 break
@@ -429,10 +458,9 @@ def _is_ancestor(clone: Target, older: str, newer: str) -> bool:
 # --------------------------------------------------------------------------- uncommitted changes
 
 
-def _status_in_background(clone: Target) -> Any:
-    return gitops._Background(
-        ["status", "--porcelain", "-z", "--untracked-files=normal"], clone.top
-    )
+def _status_in_background(folder: Path) -> Any:
+    """``git status`` running in the background (paths relative to the clone's top)."""
+    return gitops.Background(["status", "--porcelain", "-z", "--untracked-files=normal"], folder)
 
 
 def _refuse_uncommitted(clone: Target, status: Any) -> None:
@@ -495,6 +523,64 @@ def _server_error(clone: Target, stderr: str, action: str) -> MokoordError:
     )
 
 
+QUICK_LIMIT = 200
+"""A fast-forward over at most this many files checks out just those files."""
+
+
+def _fast_forward(clone: Target, head: str, server: str) -> bool:
+    """Move to the server's commit, which only adds to ours, by checking out the files
+    that differ; ``False`` when ``git merge`` must do it.
+
+    ``git merge`` would first check every file of the work tree, which the sync
+    has just done (uncommitted changes stop it); in a large store that check is
+    most of a merge's time. The files about to change are checked once more
+    here, so a file edited meanwhile is never overwritten: then, as for hooks,
+    a sparse checkout, a file in the way or many files, ``git merge`` does it.
+    """
+    if not clone.quick:
+        return False
+    listing = gitops.git(
+        ["diff", "--name-status", "-z", "--no-renames", head, server], clone.top
+    ).stdout.split("\0")
+    entries = list(zip(listing[0::2], listing[1::2], strict=False))
+    if not entries or len(entries) > QUICK_LIMIT:
+        return False
+    there = [path for status, path in entries if status != "A"]
+    if any(os.path.lexists(clone.top / path) for status, path in entries if status == "A"):
+        return False  # an untracked file in the way: git merge refuses in its words
+    if there:
+        found = gitops.git(["diff-index", "--quiet", "HEAD", "--", *there], clone.top, check=False)
+        if found.returncode != 0:
+            return False
+    keep = [path for status, path in entries if status != "D"]
+    gone = [path for status, path in entries if status == "D"]
+    with _uninterrupted():
+        if keep:
+            gitops.git(["checkout", "--quiet", server, "--", *keep], clone.top)
+        if gone:
+            gitops.git(["rm", "--quiet", "--", *gone], clone.top)
+        message = f"sync: fast-forward to {clone.remote}/{clone.remote_branch}"
+        gitops.git(["update-ref", "-m", message, "HEAD", server, head], clone.top)
+        gitops.git(["update-ref", "ORIG_HEAD", head], clone.top)
+    return True
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Ctrl-C waits for the few steps of a fast-forward (git's children ignore it too)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _merge(clone: Target, server: str, ask: Ask | None) -> None:
     """Merge the server's commit; conflicts are settled through ``ask`` or stop the sync."""
     identity = _identity(clone)
@@ -518,7 +604,7 @@ def _merge(clone: Target, server: str, ask: Ask | None) -> None:
         )
     raise GitError(
         _("git could not merge the server's work: {reason}").format(
-            reason=gitops.first_line(words)
+            reason=gitops.error_with_paths(words)
         ),
         hint=_("nothing was changed; move the files git names out of the way and sync again"),
     )
