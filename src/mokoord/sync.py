@@ -394,12 +394,13 @@ def _exchange(
     sent_from = server
     try:
         while True:
-            if server is not None and not _is_ancestor(clone, server, "HEAD"):
-                head = _head(clone)
-                forward = _is_ancestor(clone, head, server)
-                if not (forward and _fast_forward(clone, head, server)):
+            if server is not None and server != head:
+                base = _merge_base(clone, head, server)
+                if base == head and _fast_forward(clone, head, server):
+                    head = server
+                elif base != server:  # the server has work this clone lacks
                     _merge(clone, server, ask)
-            head = _head(clone)
+                    head = _head(clone)
             if head == server:
                 break
             outcome.attempts += 1
@@ -416,10 +417,10 @@ def _exchange(
                 )
             server = _fetch(clone, interactive=interactive)
     except MokoordError as error:
-        if _head(clone) == start or isinstance(error, _conflicts_error()):
+        head = _head(clone)
+        if head == start or isinstance(error, _conflicts_error()):
             raise
         outcome.error = error
-    head = _head(clone)
     outcome.incoming = changes(clone, start, head, f"{start}..{head}")
     if outcome.pushed:
         span = f"{sent_from}..{head}" if sent_from else head
@@ -450,9 +451,10 @@ def _head(clone: Target) -> str:
     return gitops.git(["rev-parse", "HEAD"], clone.top).stdout.strip()
 
 
-def _is_ancestor(clone: Target, older: str, newer: str) -> bool:
-    found = gitops.git(["merge-base", "--is-ancestor", older, newer], clone.top, check=False)
-    return found.returncode == 0
+def _merge_base(clone: Target, one: str, other: str) -> str | None:
+    """The newest commit both have; ``None`` when they share no history."""
+    found = gitops.git(["merge-base", one, other], clone.top, check=False)
+    return found.stdout.strip() or None
 
 
 # --------------------------------------------------------------------------- uncommitted changes
@@ -560,8 +562,11 @@ def _fast_forward(clone: Target, head: str, server: str) -> bool:
         if gone:
             gitops.git(["rm", "--quiet", "--", *gone], clone.top)
         message = f"sync: fast-forward to {clone.remote}/{clone.remote_branch}"
-        gitops.git(["update-ref", "-m", message, "HEAD", server, head], clone.top)
-        gitops.git(["update-ref", "ORIG_HEAD", head], clone.top)
+        gitops.git(
+            ["update-ref", "-m", message, "--stdin"],
+            clone.top,
+            input=f"update HEAD {server} {head}\nupdate ORIG_HEAD {head}\n",
+        )
     return True
 
 
