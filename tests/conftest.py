@@ -37,6 +37,15 @@ def _git_identity(
     monkeypatch.delenv("VISUAL", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite reads English unless a test asks for German (subprocesses inherit it)."""
+    from mokoord import i18n
+
+    monkeypatch.setenv("MOKOORD_LANG", "en")
+    monkeypatch.setattr(i18n, "_current", "en")
+
+
 @pytest.fixture(scope="session")
 def _store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One store made by ``init``; each test gets a copy (git is slow to start)."""

@@ -98,7 +98,7 @@ def test_a_command_imports_only_its_own_module(tmp_path: Path) -> None:
         "from typer.testing import CliRunner\n"
         "from mokoord.cli import app\n"
         "from mokoord.cli._app import COMMANDS\n"
-        "shared = {'mokoord.cli._common', 'mokoord.cli.prompts'}\n"
+        "shared = {'mokoord.cli._common', 'mokoord.cli._output', 'mokoord.cli.prompts'}\n"
         "report = {}\n"
         "for name in COMMANDS:\n"
         "    before = set(sys.modules)\n"

@@ -344,11 +344,11 @@ def test_planned_in_the_past_is_refused(rcli: Cli, reg: Store) -> None:
 
 def test_bad_channel_and_topic_suggest(rcli: Cli, reg: Store) -> None:
     err = _fails(rcli, reg, "add-contact", "--org", DTEV, "--channel", "fone", "--summary", "x")
-    assert "'fone' is not one of the channels" in err
-    assert "phone" in err
+    assert "--channel: 'fone' is not a known channel" in err
+    assert "'Phone'" in err
     err = _fails(rcli, reg, *BASE, "--org", DTEV, "--topic", "funds")
-    assert "'funds' is not one of the topics" in err
-    assert "funding" in err
+    assert "--topic: 'funds' is not a known topic" in err
+    assert "'Funding'" in err
 
 
 def test_unknown_or_ambiguous_person(rcli: Cli, reg: Store) -> None:
@@ -640,7 +640,7 @@ def test_contacts_errors(rcli: Cli, logged: Store) -> None:
         (("--year", "2023", "--from", "2023-01-01"), "either --year or --from/--to"),
         (("--from", "2023-05-01", "--to", "2023-04-01"), "lies before --from"),
         (("--org", "elternverein"), "closest"),
-        (("--channel", "visite"), "did you mean visit"),
+        (("--channel", "visite"), "did you mean 'Outreach visit on site'"),
         (("--json", "--csv"), "either --json or --csv"),
         (("--from", "30.02.2023"), "--from"),
     ]:
@@ -961,10 +961,10 @@ def test_add_institution_errors(rcli: Cli, reg: Store) -> None:
     before = _commits(reg.root)
     for args, message in [
         (("--name", "Kulturamt"), "exists already"),
-        (("--name", "X", "--kind", "city_ofice"), "did you mean city_office"),
+        (("--name", "X", "--kind", "city_ofice"), "did you mean 'City office'"),
         (("--name", "X", "--email", "not-an-email"), "email"),
         (("--name", "X", "--id", "Bad Id"), "not a valid id"),
-        (("--name", "X", "--website", "www.example.org"), "website"),
+        (("--name", "X", "--website", "www.example.org"), "Website 'www.example.org'"),
         ((), "missing --name"),
     ]:
         result = rcli("add-institution", *args, env=NO_TTY)

@@ -387,6 +387,7 @@ def test_xlsx_import_with_sheet_numbers_and_dates(cli, tmp_path):
         "invalid": 2,
         "persons_created": 1,
         "persons_updated": 0,
+        "possible_duplicates": 0,
     }
     by_row = {(a["row"], a["kind"]): a for a in report["actions"]}
     assert by_row[(4, "organisation")]["action"] == "skip"
@@ -678,9 +679,17 @@ def test_subprocess_dry_run_json(store, messy_csv):
     assert report["dry_run"] is True
     assert report["commit"] is None
     assert report["summary"]["created"] == 3
-    assert {"row", "action", "kind", "id", "name", "match", "changes", "reason"} == set(
-        report["actions"][0]
-    )
+    assert {
+        "row",
+        "action",
+        "kind",
+        "id",
+        "name",
+        "match",
+        "changes",
+        "reason",
+        "possible_duplicates",
+    } == set(report["actions"][0])
     assert all(a["name"] is None for a in report["actions"] if a["kind"] == "person")
     assert git_status(store.root) == ""
 

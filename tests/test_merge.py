@@ -14,7 +14,7 @@ from mokoord.dataset import KINDS
 from mokoord.merge import MISSING, Entry, merge_data, merge_files, model_for_path, shape_of
 from mokoord.models import Contact, Event, Organisation, Programme
 from mokoord.store import Store
-from mokoord.sync import FOLDERS
+from mokoord.together import FOLDERS
 from mokoord.yamlio import parse_document
 
 

@@ -26,7 +26,9 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     shutil.copytree(
         REPO,
         source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__", "data", "dist"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".cache", "*_cache", "__pycache__", "data", "dist"
+        ),
     )
     built = subprocess.run(
         [
@@ -51,6 +53,7 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     for name in templates:
         assert f"mokoord/templates/{name}" in names
     assert "mokoord/cli/__init__.py" in names
+    assert "mokoord/schemas/report.schema.json" in names  # the JSON schemas ship too
 
     target = tmp_path / "site"
     subprocess.run(

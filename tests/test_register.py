@@ -118,7 +118,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     before = git_log(store.root, "--format=%H")
     result = cli("add-org", "--name", "Deutsch Turkischer Elternverein")
     assert result.exit_code != 0
-    assert "looks like an organisation in the register" in result.output
+    assert "this organisation is in the register already" in result.output
     assert DTE in result.output
     assert "--force" in result.output
     assert git_log(store.root, "--format=%H") == before
@@ -163,7 +163,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     assert result.exit_code == 0  # not similar
     cli("set", DTE, "aliases+=Elternverein Biebrich")
     refused = cli("add-org", "--name", "Elternverein Biebrich e.V.")
-    assert "matched 'Elternverein Biebrich'" in refused.output
+    assert "the same name as 'Elternverein Biebrich'" in refused.output
     assert cli("add-org", "--name", "Elternverein Biebrich e.V.", "--force").exit_code == 0
 
 
@@ -355,11 +355,11 @@ def test_list_filters_and_never_shows_declined_unless_asked(cli: Cli) -> None:
     assert row["stale"] is True
     assert row["last_verified"] == "2020-01-01"
     table = cli("list").stdout
-    assert "3 Organisation(en)" in table
+    assert "3 organisations" in table
     assert "Abgelehnt" not in table
     bad = cli("list", "--district", "mittte")
     assert bad.exit_code == 2
-    assert "did you mean mitte" in bad.output
+    assert "did you mean 'Mitte'" in bad.output
 
 
 def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> None:
@@ -376,13 +376,15 @@ def test_list_stale_follows_the_configured_months(cli: Cli, store: Store) -> Non
     assert _ids(cli, "--stale") == ["verein-alt"]
 
 
-def test_list_csv(cli: Cli) -> None:
+def test_list_csv_opens_in_german_excel(cli: Cli) -> None:
     _seed(cli)
-    result = cli("list", "--csv", "--district", "mitte")
-    rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0][:3] == ["id", "name", "status"]
-    assert rows[1][0] == "kulturzentrum-mitte"
-    assert rows[1][5] == "culture;youth"
+    result = cli("list", "--csv", "--district", "Mitte")
+    assert result.stdout_bytes.startswith("\ufeff".encode())
+    assert b"\r\n" in result.stdout_bytes
+    rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0][:4] == ["Id", "Name", "Status", "District"]
+    assert rows[1][:4] == ["kulturzentrum-mitte", "Kulturzentrum Mitte", "known", "Mitte"]
+    assert rows[1][4] == "Culture, Youth"  # labels, not keys
     assert len(rows) == 2
 
 
@@ -487,8 +489,8 @@ def test_set_validates_before_writing(cli: Cli, store: Store, org: str) -> None:
     path = store.root / "organisations" / f"{org}.yaml"
     before_text, before_log = path.read_text(), git_log(store.root, "--format=%H")
     cases = [
-        (["address.postal_code=652"], "postal_code"),
-        (["website=kein-link"], "website"),
+        (["address.postal_code=652"], "Postal code '652': a German postal code has five digits"),
+        (["website=kein-link"], "Website 'kein-link'"),
         (["founded=früher"], "founded"),
         (["distrct=mitte"], "did you mean district"),
         (["district=bibrich"], "did you mean biebrich"),
@@ -601,7 +603,9 @@ def test_status_moves_along_and_keeps_history(cli: Cli, store: Store, org: str) 
     refused = cli("status", org, "declined")
     assert refused.exit_code == 2
     assert "--reason" in refused.output
-    assert cli("status", org, "cooperatin").exit_code == 2
+    typo = cli("status", org, "cooperatng")
+    assert typo.exit_code == 2
+    assert "did you mean 'cooperating'" in typo.output
     same = cli("status", org, "in_dialogue")
     assert same.exit_code == 2
     assert "already" in same.output
@@ -838,7 +842,7 @@ f.write_text(text.replace("status: bekannt", "status: known"))
     assert result.exit_code == 0, result.output
     first = seen.read_text()
     assert first.startswith("# mokoord: there are problems")
-    assert "'bekannt' is not one of" in first
+    assert "Status 'bekannt' is not allowed" in first
     assert "status: known" in path.read_text()
     assert "# mokoord" not in path.read_text()
     assert cli("show", org).exit_code == 0

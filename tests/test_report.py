@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import mokoord
 from conftest import Cli, run_mokoord
 from mokoord.facts import OrganisationFact
 from mokoord.models.config import default_vocabularies
@@ -23,6 +24,7 @@ from mokoord.models.organisation import Organisation
 from mokoord.report.indicators import Period, status_at, year_period
 from mokoord.store import Store
 from report_store import fill
+from validators import schema_errors
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2024-02-01"
@@ -62,9 +64,11 @@ def rcli(store: Store) -> Cli:
 
 
 def report_json(cli: Cli, *args: str) -> dict[str, Any]:
+    """The JSON report, checked against the schema mokoord ships (report.schema.json)."""
     result = cli("report", *args, "--format", "json", "--today", TODAY)
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
+    assert schema_errors("report", data) == []
     return data
 
 
@@ -209,6 +213,8 @@ EXPECTED_2023: dict[str, Any] = {
         "office": "Koordinierungsstelle Migrantenorganisationen",
         "generated": TODAY,
         "stale_after_months": 12,
+        "format_version": 1,
+        "mokoord_version": mokoord.__version__,
     },
 }
 
@@ -377,6 +383,37 @@ def test_html_matches_the_golden_file(rcli: Cli, tmp_path: Path) -> None:
     _check_golden("report.html", out.read_text(encoding="utf-8"))
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2.1 contrast ratio of two ``#rrggbb`` colours."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_chart_colours_stand_out_from_the_page(rcli: Cli, tmp_path: Path) -> None:
+    """WCAG 1.4.11: every bar, line and marker of every chart has 3:1 against white
+    (white itself only parts bars that touch, and fills the background)."""
+    out = tmp_path / "bericht.html"
+    assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0
+    svgs = re.findall(r"<svg.*?</svg>", out.read_text(encoding="utf-8"), re.S)
+    assert len(svgs) == 5
+    colours = {
+        colour.lower()
+        for svg in svgs
+        for colour in re.findall(r"(?:fill|stroke): (#[0-9a-fA-F]{6})", svg)
+    }
+    colours -= {"#ffffff"}
+    assert len(colours) >= 6  # the colours of both periods, the line and three outcomes
+    weak = {c: round(contrast(c, "#ffffff"), 2) for c in colours if contrast(c, "#ffffff") < 3}
+    assert weak == {}
+    assert contrast("#9dc3e6", "#ffffff") < 3  # the old previous-period blue would fail
+
+
 def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "bericht.html"
     assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0
@@ -398,7 +435,8 @@ def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> Non
     assert len(ids) == len(set(ids)), "duplicate ids"
     assert '<th scope="col">' in html
     assert '<th scope="row">' in html
-    assert "<caption>" in html
+    assert "<caption id=" in html
+    assert 'class="table-wrap" role="region" tabindex="0" aria-labelledby=' in html
 
 
 def test_english_on_request(rcli: Cli) -> None:
@@ -489,7 +527,9 @@ def test_output_format_follows_the_file_suffix(rcli: Cli, tmp_path: Path) -> Non
     assert not (tmp_path / "r.txt").exists()
     forced = rcli("report", "-y", "2023", "-f", "json", "-o", str(tmp_path / "r.txt"))
     assert forced.exit_code == 0
-    assert json.loads((tmp_path / "r.txt").read_text())["contacts"]["total"] == 4
+    written = json.loads((tmp_path / "r.txt").read_text())
+    assert schema_errors("report", written) == []
+    assert written["contacts"]["total"] == 4
 
 
 @pytest.mark.parametrize(
@@ -529,6 +569,7 @@ def test_report_runs_as_a_real_process(store: Store) -> None:
         env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
     )
     assert proc.returncode == 0, proc.stderr
+    assert schema_errors("report", json.loads(proc.stdout)) == []
     assert json.loads(proc.stdout)["referrals"]["rate"] == 0.6667
     md = run_mokoord(
         "report",

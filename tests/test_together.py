@@ -17,9 +17,11 @@ from typer.testing import Result
 
 from conftest import Cli, git_status
 from gitserver import GitServer, free_port, git_daemon, silent_server, smart_http
+from mokoord import summary
 from mokoord import sync as syncing
 from mokoord.store import init_store
 from mokoord.yamlio import read_document
+from validators import schema_errors
 
 ANNA = ("Anna Beispiel", "anna@example.org")
 BERND = ("Bernd Muster", "bernd@example.org")
@@ -240,6 +242,7 @@ def test_dry_run_shows_what_would_come_and_go_and_changes_nothing(team: Team) ->
     assert as_json["incoming"]["authors"] == ["Bernd Muster"]
     assert as_json["dry_run"] is True
     assert as_json["pushed"] is False
+    assert schema_errors("sync", as_json) == []
 
 
 def test_uncommitted_changes_stop_the_sync_naming_them(team: Team) -> None:
@@ -321,7 +324,9 @@ def test_a_clash_in_a_script_stops_naming_both_values(team: Team) -> None:
     assert shown["website"] == "https://bernd.example.org"
     as_json = bernd("sync", "--json")
     assert as_json.exit_code == 1
-    assert json.loads(as_json.stdout)["conflicts"][0]["code"] == "merge-conflict"
+    stopped = json.loads(as_json.stdout)
+    assert stopped["conflicts"][0]["code"] == "merge-conflict"
+    assert schema_errors("sync", stopped) == []
 
 
 def test_settle_with_set_then_continue(team: Team) -> None:
@@ -472,6 +477,7 @@ def test_a_rejected_push_is_fetched_merged_and_sent_again(
     monkeypatch.setattr(syncing, "_fetch", fetch_while_bernd_pushes)
     result = team.anna.ok("sync", "--json")
     outcome = json.loads(result.stdout)
+    assert schema_errors("sync", outcome) == []
     assert outcome["attempts"] == 2
     assert outcome["pushed"] is True
     assert outcome["incoming"]["authors"] == ["Bernd Muster"]
@@ -681,7 +687,7 @@ def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_the_summary_speaks_german(german: None) -> None:
-    found = syncing.Changes(
+    found = summary.Changes(
         commits=4,
         authors=["Anna Beispiel"],
         records={
@@ -689,12 +695,12 @@ def test_the_summary_speaks_german(german: None) -> None:
             "organisation": {"added": 0, "changed": 1, "deleted": 0},
         },
     )
-    assert syncing.describe(found) == (
+    assert summary.describe(found) == (
         "1 Organisation geändert, 3 neue Kontakte (von Anna Beispiel)"
     )
     found.records = {"application": {"added": 1, "changed": 0, "deleted": 2}}
     found.authors = ["Anna Beispiel", "Bernd Muster", "Cem Yilmaz"]
-    assert syncing.describe(found) == (
+    assert summary.describe(found) == (
         "1 neuer Förderantrag, 2 Förderanträge gelöscht "
         "(von Anna Beispiel, Bernd Muster und Cem Yilmaz)"
     )

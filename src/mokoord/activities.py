@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset
-from mokoord.errors import NotFound, UsageError
+from mokoord.dates import clock
+from mokoord.errors import NotFound
 from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
 from mokoord.textmatch import fold, pick
@@ -139,6 +140,8 @@ def event_row(data: Dataset, event: Event) -> dict[str, Any]:
         "title": event.title,
         "date": event.date,
         "end": event.end,
+        "time": clock(event.time),
+        "until": clock(event.until),
         "series": event.series,
         "topics": list(event.topics),
         "place": event.place,
@@ -389,14 +392,6 @@ __all__ = [
 
 def build_record(model: type[R], values: Mapping[str, Any]) -> R:
     """A validated record from command-line values; a clear error instead of a traceback."""
-    from pydantic import ValidationError
+    from mokoord.validation import validate_input
 
-    from mokoord.validation import problems_from
-    from mokoord.yamlio import Document
-
-    try:
-        return model.model_validate(dict(values))
-    except ValidationError as exc:
-        doc = Document(path=f"new {model.entity}", data=dict(values))
-        messages = [problem.message for problem in problems_from(exc, doc, model)]
-        raise UsageError("; ".join(messages)) from None
+    return validate_input(model, dict(values))

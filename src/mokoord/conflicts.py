@@ -1,7 +1,7 @@
 """The conflicts of an unfinished merge: finding them, naming them, settling them.
 
 A record file git could not merge is merged again here from the three
-versions git keeps in its index (:func:`mokoord.gitops.unmerged`), so the
+versions git keeps in its index (:func:`mokoord.gitrepo.unmerged`), so the
 conflicts are known without any state of mokoord's own: after ``mokoord
 sync`` as after a plain ``git pull``. A key counts as settled once the file
 no longer holds our value there (``mokoord set``/``edit`` changed it, or
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mokoord import gitops
+from mokoord import gitops, gitrepo
 from mokoord.errors import InvalidData, MokoordError, Problem
 from mokoord.i18n import _, ngettext
-from mokoord.sync import FOLDERS, Target
+from mokoord.together import FOLDERS, Target
 
 if TYPE_CHECKING:
     from mokoord.merge import FieldConflict
@@ -93,7 +93,7 @@ def open_conflicts(target: Target, *, repair: bool = True) -> list[Conflict]:
     """
     from mokoord.merge import merge_files, model_for_path
 
-    entries = gitops.unmerged(target.top)
+    entries = gitrepo.unmerged(target.top)
     ids = [blob for entry in entries for blob in (entry.base, entry.ours, entry.theirs) if blob]
     contents = gitops.blobs(target.top, ids)
     found: list[Conflict] = []
@@ -399,8 +399,9 @@ def settle(
         return None
     from pydantic import ValidationError
 
-    from mokoord.edits import Assignment, apply_assignments, validation_messages
+    from mokoord.edits import Assignment, apply_assignments
     from mokoord.merge import model_for_path
+    from mokoord.validation import messages
     from mokoord.yamlio import RoundTripDocument
 
     model = model_for_path(conflict.path, target.top)
@@ -422,7 +423,7 @@ def settle(
     except MokoordError as error:
         return error.message
     except ValidationError as error:
-        return "; ".join(validation_messages(error))
+        return "; ".join(messages(error, model))
     document = RoundTripDocument(text)
     document.apply(current, new)
     atomic_write(file, bom + document.dump().encode("utf-8"))
@@ -458,7 +459,7 @@ def unfinished_problems(target: Target) -> list[Problem]:
     from mokoord.yamlio import read_document
 
     problems: list[Problem] = []
-    for entry in gitops.unmerged(target.top):
+    for entry in gitrepo.unmerged(target.top):
         file = target.top / entry.path
         if not file.is_file():
             continue

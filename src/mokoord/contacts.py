@@ -12,14 +12,13 @@ from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
 from mokoord.dataset import Dataset, plain
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Contact, FollowUp, Institution, Organisation, Person, Referral
 from mokoord.models.activity import Outcome
 from mokoord.slugs import random_suffix, slugify
 from mokoord.textmatch import Match, fold, pick, similar
+from mokoord.validation import validate_input
 
 # --------------------------------------------------------------------------- ids
 
@@ -267,18 +266,7 @@ def build_contact(
     }
     if follow_up is not None:
         raw["follow_up"] = {"date": follow_up, "action": follow_up_action or None}
-    try:
-        return Contact.model_validate(raw)
-    except ValidationError as exc:
-        raise UsageError(_validation_message(exc)) from None
-
-
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"])
-        parts.append(f"{where}: {error['msg']}" if where else str(error["msg"]))
-    return "invalid input: " + "; ".join(parts)
+    return validate_input(Contact, raw)
 
 
 # --------------------------------------------------------------------------- listing contacts
@@ -504,10 +492,7 @@ def close_referral(
     if note:
         referral["note"] = note
     raw["referrals"][index] = referral
-    try:
-        return Contact.model_validate(raw), index
-    except ValidationError as exc:
-        raise UsageError(_validation_message(exc)) from None
+    return validate_input(Contact, raw), index
 
 
 def complete_follow_up(contact: Contact, *, date: dt.date, today: dt.date) -> Contact:
@@ -694,10 +679,7 @@ def agenda_json(agenda: Agenda, data: Dataset) -> dict[str, Any]:
 
 def build_institution(raw: Mapping[str, Any]) -> Institution:
     """A validated institution from command-line values; errors as :class:`UsageError`."""
-    try:
-        return Institution.model_validate({k: v for k, v in raw.items() if v is not None})
-    except ValidationError as exc:
-        raise UsageError(_validation_message(exc)) from None
+    return validate_input(Institution, {k: v for k, v in raw.items() if v is not None})
 
 
 def institution_json(inst: Institution, data: Dataset) -> dict[str, Any]:

@@ -104,6 +104,8 @@ def _plain_value(value: Any) -> Any:
         return {key: _plain_value(item) for key, item in value.items()}
     if isinstance(value, str | int | float | Decimal | dt.date | bool):
         return value
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes")  # 18:00, as people write it
     return str(value)
 
 

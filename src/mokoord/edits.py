@@ -18,7 +18,7 @@ import types
 from dataclasses import dataclass
 from typing import Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from mokoord.errors import UsageError
 
@@ -28,6 +28,8 @@ _ASSIGNMENT_RE = re.compile(
     r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(\+=|-=|=)(.*)$", re.S
 )
 _NULLS = {"null", "~", "none"}
+_CODE_FIELDS = ("languages", "origins")
+"""Fields of language or country codes (:mod:`mokoord.codes`)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,12 @@ def _convert(raw: str, annotation: Any, key: str) -> Any:
 
     if raw.lower() in _NULLS or raw == "":
         return None
+    field = next((part for part in reversed(key.split(".")) if not part.isdigit()), "")
+    if field in _CODE_FIELDS:  # "Ukrainisch", "Türkei": names as every command takes them
+        from mokoord import codes
+
+        table = codes.languages() if field == "languages" else codes.countries()
+        return table.resolve(raw, key)
     if annotation is dt.date:
         try:
             return parse_date(raw).isoformat()
@@ -254,25 +262,3 @@ def _prune(data: Any) -> Any:
     if isinstance(data, list):
         return [_prune(item) for item in data]
     return data
-
-
-def validation_messages(exc: ValidationError) -> list[str]:
-    """Pydantic's errors as ``key.path: message`` lines a user can act on."""
-    messages = []
-    for error in exc.errors(include_url=False):
-        loc = ".".join(str(part) for part in error["loc"])
-        cause = error.get("ctx", {}).get("error") if error["type"] == "value_error" else None
-        field = getattr(cause, "field", None)
-        if field:
-            loc = f"{loc}.{field}" if loc else str(field)
-        message = str(cause) if cause else str(error["msg"])
-        if error["type"] == "extra_forbidden":
-            message = "unknown key"
-        value = error.get("input")
-        shown = (
-            f" (got {value!r})"
-            if isinstance(value, str | int) and error["type"] != "missing"
-            else ""
-        )
-        messages.append(f"{loc or 'record'}: {message}{shown}")
-    return messages

@@ -15,20 +15,11 @@ from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
-from mokoord.models.organisation import NEED_STATUSES, STATUSES
+from mokoord.models.organisation import NEED_STATUSES
+from mokoord.plans import Plan, Write
 from mokoord.textmatch import fold, fold_variants, pick
 
 # --------------------------------------------------------------------------- vocabularies
-
-ORG_TERM_FIELDS: tuple[tuple[str, str], ...] = (
-    ("district", "districts"),
-    ("fields", "fields"),
-    ("legal_form", "legal_forms"),
-    ("religion", "religions"),
-    ("offered_formats", "offered_formats"),
-    ("tags", "tags"),
-)
-"""Organisation keys whose values must be declared in a vocabulary of mokoord.yaml."""
 
 
 def closest_terms(
@@ -70,38 +61,35 @@ def term_problems(
 def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
     """Every undeclared vocabulary term of an organisation, as a message.
 
-    Tags are only checked when the store declares tags at all (the default
-    vocabulary has none, so free tags work until a city fixes its list).
+    The fields that hold terms are declared on the model (``Vocab``). Tags are
+    only checked when the store declares tags at all (the default vocabulary
+    has none, so free tags work until a city fixes its list).
     """
-    problems: list[str] = []
-    for key, vocabulary in ORG_TERM_FIELDS:
-        value = getattr(org, key)
-        terms = value if isinstance(value, list) else ([value] if value else [])
-        problems += term_problems(config, vocabulary, terms, key, lenient_empty=key == "tags")
-    problems += term_problems(
-        config, "need_categories", [need.category for need in org.needs], "needs"
+    from mokoord.models.meta import (
+        FIXED_VOCABULARIES,
+        OPEN_VOCABULARIES,
+        values_at,
+        vocabulary_fields,
     )
-    if org.members is not None:
+
+    problems: list[str] = []
+    for path, vocabulary in vocabulary_fields(Organisation):
+        if vocabulary in FIXED_VOCABULARIES or vocabulary in OPEN_VOCABULARIES:
+            continue
+        terms = [value for _loc, value in values_at(org, path)]
+        key = ".".join(part for part in path if part != "*")
         problems += term_problems(
-            config, "age_groups", org.members.age_groups, "members.age_groups"
+            config, vocabulary, terms, key, lenient_empty=vocabulary == "tags"
         )
     return problems
 
 
-def normalise_status(text: str) -> str:
-    """``"in dialogue"``/``"in-dialogue"`` → ``"in_dialogue"``; a clear error for anything else."""
-    value = text.strip().lower().replace("-", "_").replace(" ", "_")
-    if value not in STATUSES:
-        import difflib
+def normalise_status(text: str, config: Config | None = None, flag: str = "--status") -> str:
+    """A status by key or label in either language ("im Gespräch", "in dialogue",
+    "in-dialogue", "kooperierend"); a clear error for anything else."""
+    from mokoord.vocab import resolve
 
-        close = difflib.get_close_matches(value, STATUSES, n=1, cutoff=0.5)
-        raise UsageError(
-            f"'{text}' is not a status",
-            hint=(f"did you mean {close[0]}? " if close else "")
-            + "statuses: "
-            + ", ".join(STATUSES),
-        )
-    return value
+    return resolve(config or Config(), "statuses", text.replace("-", "_"), flag=flag)
 
 
 # --------------------------------------------------------------------------- finding
@@ -174,6 +162,36 @@ class Filters:
     outreach: bool = False
     """Only organisations in the outreach pipeline (known → cooperating)."""
 
+    @classmethod
+    def resolved(
+        cls,
+        config: Config,
+        *,
+        status: str | None = None,
+        field: str | None = None,
+        district: str | None = None,
+        language: str | None = None,
+        need: str | None = None,
+        tag: str | None = None,
+        **flags: bool,
+    ) -> Filters:
+        """Filters from what a person typed: keys or labels in either language."""
+        from mokoord.codes import language_code
+        from mokoord.vocab import resolve
+
+        def term(value: str | None, vocabulary: str, flag: str) -> str | None:
+            return resolve(config, vocabulary, value, flag=flag) if value else None
+
+        return cls(
+            status=term(status, "statuses", "--status"),
+            field=term(field, "fields", "--field"),
+            district=term(district, "districts", "--district"),
+            language=language_code(language) if language else None,
+            need=term(need, "need_categories", "--need"),
+            tag=term(tag, "tags", "--tag"),
+            **flags,
+        )
+
 
 def filter_organisations(
     data: Dataset, filters: Filters, today: dt.date | None = None
@@ -213,25 +231,8 @@ def filter_organisations(
     return sorted(result, key=lambda o: (fold(o.name), o.id))
 
 
-LIST_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "status",
-    "status_since",
-    "district",
-    "fields",
-    "languages",
-    "tags",
-    "open_needs",
-    "persons",
-    "last_verified",
-    "stale",
-)
-"""Keys of ``list --json`` rows and columns of ``list --csv``, in order."""
-
-
 def list_row(org: Organisation, data: Dataset, today: dt.date | None = None) -> dict[str, Any]:
-    """One organisation as a row of ``list --json``/``--csv`` (stable keys)."""
+    """One organisation as a row of ``list --json`` (stable keys, docs/register.md)."""
     today = today or dt.date.today()
     return {
         "id": org.id,
@@ -247,6 +248,13 @@ def list_row(org: Organisation, data: Dataset, today: dt.date | None = None) -> 
         "last_verified": org.last_verified,
         "stale": is_stale(org, data.config.settings.stale_after_months, today),
     }
+
+
+def list_rows(
+    data: Dataset, filters: Filters, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The rows of ``mokoord list``: every organisation matching ``filters``."""
+    return [list_row(org, data, today) for org in filter_organisations(data, filters, today)]
 
 
 # --------------------------------------------------------------------------- search
@@ -484,6 +492,40 @@ def change_status(
     if reason:
         data["status_reason"] = reason
     return Organisation.model_validate(data)
+
+
+@dataclass(frozen=True)
+class StatusRequest:
+    """``mokoord status ID NEW_STATUS [--reason] [--date]``."""
+
+    org_id: str
+    status: str
+    on: dt.date
+    reason: str | None = None
+    created: dt.date | None = None
+    """When the record was created (from git), for a record that does not say
+    since when it has held its status."""
+
+
+def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Plan:
+    """Move ``org`` to a new status; its old status goes to its history."""
+    status = normalise_status(request.status, config, flag="NEW_STATUS")
+    new = change_status(
+        org, status, on=request.on, reason=request.reason, previous_since=request.created
+    )
+    from mokoord.i18n import _
+    from mokoord.vocab import label
+
+    return Plan(
+        action=f"status {org.id}: {org.status} -> {new.status}",
+        writes=[Write(new, previous=org)],
+        result=new,
+        summary=_("{id}: {old} → {new}").format(
+            id=org.id,
+            old=label(config, "statuses", org.status),
+            new=label(config, "statuses", new.status),
+        ),
+    )
 
 
 def add_need(

@@ -285,22 +285,22 @@ class Change:
     def _check_unfinished(self, repo: Path, git_dir: Path) -> None:
         """Refuse to commit into an unfinished rebase or cherry-pick; in an unfinished
         merge, allow writing only the files in conflict (settling them)."""
-        from mokoord import gitops
+        from mokoord import gitrepo
 
-        operation = gitops.operation_in_progress(git_dir)
+        operation = gitrepo.operation_in_progress(git_dir)
         if operation is None:
             return
         if operation != "merge":
-            raise gitops.unfinished_error(operation, repo)
+            raise gitrepo.unfinished_error(operation, repo)
         self.merging = True
-        self._in_conflict = {(repo / entry.path).resolve() for entry in gitops.unmerged(repo)}
+        self._in_conflict = {(repo / entry.path).resolve() for entry in gitrepo.unmerged(repo)}
 
     def _remember(self, path: Path) -> None:
         if self.merging and path.resolve() not in self._in_conflict:
-            from mokoord import gitops
+            from mokoord import gitrepo
 
             assert self.repo is not None
-            raise gitops.unfinished_error("merge", self.repo, path=self.store.relative(path))
+            raise gitrepo.unfinished_error("merge", self.repo, path=self.store.relative(path))
         if path not in self.touched:
             self.touched[path] = path.read_bytes() if path.is_file() else None
 
@@ -388,7 +388,7 @@ def gitattributes() -> str:
 
     Patterns are relative to the store's folder, so a store inside a larger
     repository works too. The driver itself is set in each clone's own git
-    config (:func:`mokoord.gitops.setup_merge_driver`).
+    config (:func:`mokoord.gitrepo.setup_merge_driver`).
     """
     lines = [
         "# Records are merged field by field by mokoord (see docs/together.md);",
@@ -450,7 +450,9 @@ def init_store(
             if repo is None
             else gitops.commit(repo, written, message)
         )
-        gitops.setup_merge_driver(repo or root)
+        from mokoord.gitrepo import setup_merge_driver
+
+        setup_merge_driver(repo or root)
         return root, commit_id
     except BaseException:
         # Leave nothing half-made behind: a second `init` must not find a store.

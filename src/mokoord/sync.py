@@ -29,223 +29,23 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mokoord import gitops
+from mokoord import gitops, gitremote, gitrepo
 from mokoord.errors import GitError, MokoordError, UsageError
-from mokoord.i18n import _, ngettext
-from mokoord.together import remote_error
+from mokoord.i18n import _
+from mokoord.summary import Changes, changes
+from mokoord.together import FOLDERS, Target, remote_error, shown_url, target
 
 MAX_ATTEMPTS = 5
 """Pushes tried when the server keeps moving, each after a new fetch and merge."""
 LOCK_TIMEOUT = 120
 
-FOLDERS: dict[str, str] = {
-    "organisations": "organisation",
-    "persons": "person",
-    "contacts": "contact",
-    "events": "event",
-    "cooperations": "cooperation",
-    "networks": "network",
-    "institutions": "institution",
-    "programmes": "programme",
-    "applications": "application",
-}
-"""Folder → kind of record, as :data:`mokoord.dataset.KINDS` has them (a test keeps
-them equal); here without importing the models, which a sync rarely needs."""
 _WATCHED = ("mokoord.yaml", "templates/", *(f"{folder}/" for folder in FOLDERS))
 """Files of the store a sync refuses to leave behind uncommitted (untracked ones too)."""
-
-
-# --------------------------------------------------------------------------- where to sync
-
-
-@dataclass(frozen=True)
-class Target:
-    """The clone, its branch and the server branch it syncs with."""
-
-    top: Path
-    git_dir: Path
-    store_root: Path
-    branch: str
-    remote: str
-    url: str
-    remote_branch: str
-    has_upstream: bool
-    quick: bool = False
-    """A fast-forward may be made by checking out the changed files only: no
-    ``post-merge`` hook to run, no sparse checkout (see :func:`_fast_forward`)."""
-
-    @property
-    def tracking(self) -> str:
-        return f"refs/remotes/{self.remote}/{self.remote_branch}"
-
-    @property
-    def prefix(self) -> str:
-        """The store's folder relative to the clone's top, ``""`` when it is the top."""
-        relative = self.store_root.resolve().relative_to(self.top.resolve()).as_posix()
-        return "" if relative == "." else relative + "/"
-
-    @property
-    def server(self) -> str:
-        """The remote as shown to people: name and address, without any password or token."""
-        return f"{self.remote} ({shown_url(self.url)})"
-
-
-def shown_url(url: str) -> str:
-    """``https://user:token@host/x`` → ``https://host/x``: never print a secret."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
-
-
-def target(store_root: Path, remote: str | None = None) -> Target:
-    """The clone holding the store and the server branch its current branch syncs with.
-
-    ``remote`` defaults to the branch's upstream remote, else ``origin``.
-    """
-    found = gitops.git(
-        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--symbolic-full-name", "HEAD"],
-        store_root,
-        check=False,
-    )
-    lines = found.stdout.splitlines()
-    if found.returncode != 0 or len(lines) != 3:
-        if gitops.repository(store_root) is None:
-            raise GitError(
-                _("{root} is not in a git repository, so there is nothing to sync").format(
-                    root=store_root
-                ),
-                hint=_("get a shared store with `mokoord clone URL`"),
-            )
-        raise GitError(_("this clone has no commit yet; nothing to sync"))
-    top, git_dir, head = Path(lines[0]), Path(lines[1]), lines[2]
-    if not head.startswith("refs/heads/"):
-        raise GitError(
-            _("this clone is on no branch (a detached HEAD), so it cannot sync"),
-            hint=_("go back to your branch with `git switch -` or `git switch main`"),
-        )
-    branch = head.removeprefix("refs/heads/")
-    values = _config(top, r"^(branch|remote)\.|^core\.(hookspath|sparsecheckout)$")
-    upstream = values.get(f"branch.{branch}.remote")
-    name = remote or upstream or "origin"
-    url = values.get(f"remote.{name}.url")
-    if url is None:
-        known = sorted(
-            {
-                key.split(".")[1]
-                for key in values
-                if key.startswith("remote.") and key.count(".") == 2
-            }
-        )
-        raise UsageError(
-            _("this clone knows no server named '{remote}'").format(remote=name),
-            hint=_("known: {names}").format(names=", ".join(known))
-            if known
-            else _(
-                "add the shared repository once: git remote add origin URL (see docs/together.md)"
-            ),
-        )
-    merge_ref = values.get(f"branch.{branch}.merge", "")
-    tracked = upstream == name and merge_ref.startswith("refs/heads/")
-    remote_branch = merge_ref.removeprefix("refs/heads/") if tracked else branch
-    hooks = Path(values.get("core.hookspath") or gitops.common_dir(git_dir) / "hooks")
-    hooks = hooks if hooks.is_absolute() else top / hooks
-    quick = not os.access(hooks / "post-merge", os.X_OK) and values.get(
-        "core.sparsecheckout", "false"
-    ).lower() in ("false", "no", "off", "0")
-    store = store_root.resolve()
-    return Target(top, git_dir, store, branch, name, url, remote_branch, tracked, quick)
-
-
-def _config(top: Path, pattern: str) -> dict[str, str]:
-    found = gitops.git(["config", "-z", "--get-regexp", pattern], top, check=False).stdout
-    values: dict[str, str] = {}
-    for entry in filter(None, found.split("\0")):
-        key, _sep, value = entry.partition("\n")
-        values.setdefault(key, value)
-    return values
-
-
-# --------------------------------------------------------------------------- what changed
-
-
-@dataclass
-class Changes:
-    """What came in from the server, or went out to it."""
-
-    commits: int = 0
-    authors: list[str] = field(default_factory=list)
-    records: dict[str, dict[str, int]] = field(default_factory=dict)
-    """kind → {"added": n, "changed": n, "deleted": n}."""
-    files: list[str] = field(default_factory=list)
-    """Other files of the store that changed (``mokoord.yaml``, templates …)."""
-
-    @property
-    def empty(self) -> bool:
-        return not self.commits and not self.records and not self.files
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "commits": self.commits,
-            "authors": self.authors,
-            "records": self.records,
-            "files": self.files,
-        }
-
-
-_ACTIONS = {
-    "A": "added",
-    "C": "added",
-    "M": "changed",
-    "T": "changed",
-    "R": "changed",
-    "D": "deleted",
-}
-
-
-def changes(target: Target, old: str | None, new: str, commits: str) -> Changes:
-    """The files of the store that differ from ``old`` to ``new``, and who made the
-    commits in the range ``commits`` (merges left out)."""
-    result = Changes()
-    log = gitops.git(["log", "--no-merges", "--format=%aN", "-z", commits], target.top).stdout
-    names = [name for name in log.split("\0") if name.strip()]
-    result.commits = len(names)
-    result.authors = list(dict.fromkeys(name.strip() for name in names))
-    where = [target.prefix] if target.prefix else []
-    if old is None:
-        listing = gitops.git(
-            ["ls-tree", "-r", "-z", "--name-only", new, "--", *where], target.top
-        ).stdout
-        entries = [("A", path) for path in filter(None, listing.split("\0"))]
-    else:
-        diff = gitops.git(
-            ["diff", "--name-status", "-z", "-M", "--no-ext-diff", old, new, "--", *where],
-            target.top,
-        ).stdout.split("\0")
-        entries = []
-        index = 0
-        while index < len(diff) - 1:
-            status = diff[index]
-            if status[:1] in ("R", "C"):
-                entries.append((status[:1], diff[index + 2]))
-                index += 3
-            else:
-                entries.append((status[:1], diff[index + 1]))
-                index += 2
-    for status, path in entries:
-        relative = path.removeprefix(target.prefix)
-        if relative.endswith("/.gitkeep") or relative.startswith("."):
-            continue
-        kind = FOLDERS.get(relative.split("/", 1)[0]) if relative.endswith(".yaml") else None
-        if kind is None or "/" not in relative:
-            result.files.append(relative)
-            continue
-        counts = result.records.setdefault(kind, {"added": 0, "changed": 0, "deleted": 0})
-        counts[_ACTIONS.get(status, "changed")] += 1
-    return result
 
 
 # --------------------------------------------------------------------------- a sync
@@ -304,13 +104,13 @@ def sync(
     """
     # Checking the work tree takes longest on a large store: it starts first and
     # runs while the clone is looked at and the server's work fetched.
-    found = gitops.git_dir_of(store_root)
+    found = gitrepo.git_dir_of(store_root)
     early = None
-    if not dry_run and found is not None and gitops.operation_in_progress(found[1]) is None:
+    if not dry_run and found is not None and gitrepo.operation_in_progress(found[1]) is None:
         early = _status_in_background(store_root)
     clone = target(store_root, remote)
     with _locked(clone):
-        operation = gitops.operation_in_progress(clone.git_dir)
+        operation = gitrepo.operation_in_progress(clone.git_dir)
         start: str | None = None
         if operation == "merge" and not dry_run:
             start = _head(clone)
@@ -318,7 +118,7 @@ def sync(
                 _settle_all(clone, ask)
             _commit_merge(clone)
         elif operation is not None:
-            raise gitops.unfinished_error(operation, clone.top)
+            raise gitrepo.unfinished_error(operation, clone.top)
         elif resume:
             raise UsageError(
                 _("no merge is unfinished; nothing to continue"), hint=_("run `mokoord sync`")
@@ -334,7 +134,7 @@ def abort(store_root: Path) -> Target:
     """Undo an unfinished merge: every file as it was before it."""
     clone = _clone(store_root)
     with _locked(clone):
-        if gitops.operation_in_progress(clone.git_dir) != "merge":
+        if gitrepo.operation_in_progress(clone.git_dir) != "merge":
             raise UsageError(_("no merge is unfinished; nothing to abort"))
         gitops.git(["merge", "--abort"], clone.top)
     return clone
@@ -506,7 +306,7 @@ def _refuse_uncommitted(clone: Target, status: Any) -> None:
 def _fetch(clone: Target, *, interactive: bool) -> str | None:
     """The server's commit of the branch, fetched; ``None`` when the server has no such branch."""
     refspec = f"+refs/heads/{clone.remote_branch}:{clone.tracking}"
-    result = gitops.run_remote(
+    result = gitremote.run_remote(
         ["fetch", "--quiet", "--no-tags", "--", clone.remote, refspec],
         clone.top,
         interactive=interactive,
@@ -595,7 +395,7 @@ def _merge(clone: Target, server: str, ask: Ask | None) -> None:
     )
     if result.returncode == 0:
         return
-    if gitops.operation_in_progress(clone.git_dir) == "merge":
+    if gitrepo.operation_in_progress(clone.git_dir) == "merge":
         _settle_all(clone, ask)
         _commit_merge(clone)
         return
@@ -609,7 +409,7 @@ def _merge(clone: Target, server: str, ask: Ask | None) -> None:
         )
     raise GitError(
         _("git could not merge the server's work: {reason}").format(
-            reason=gitops.error_with_paths(words)
+            reason=gitremote.error_with_paths(words)
         ),
         hint=_("nothing was changed; move the files git names out of the way and sync again"),
     )
@@ -631,7 +431,7 @@ def _push(clone: Target, *, interactive: bool) -> bool:
     args = ["push", "--porcelain", clone.remote, f"HEAD:refs/heads/{clone.remote_branch}"]
     if not clone.has_upstream:
         args.insert(1, "--set-upstream")
-    result = gitops.run_remote(args, clone.top, interactive=interactive)
+    result = gitremote.run_remote(args, clone.top, interactive=interactive)
     if result.returncode == 0:
         return True
     for line in result.stdout.splitlines():
@@ -681,111 +481,7 @@ def _commit_merge(clone: Target) -> None:
     problems = unfinished_problems(clone)
     if problems:
         raise InvalidData(_("the merge cannot be finished yet: files are not settled"), problems)
-    paths = [entry.path for entry in gitops.unmerged(clone.top)]
+    paths = [entry.path for entry in gitrepo.unmerged(clone.top)]
     if paths:
         gitops.git(["add", "--all", "--", *paths], clone.top)
     gitops.git([*_identity(clone), "commit", "--no-edit", "--quiet"], clone.top)
-
-
-# --------------------------------------------------------------------------- in plain words
-
-
-def _phrases() -> dict[tuple[str, str], Callable[[int], str]]:
-    """(kind, action) → ``n`` in words: ``3 new contacts``, ``1 organisation changed``."""
-    return {
-        ("organisation", "added"): lambda n: ngettext(
-            "{n} new organisation", "{n} new organisations", n
-        ),
-        ("organisation", "changed"): lambda n: ngettext(
-            "{n} organisation changed", "{n} organisations changed", n
-        ),
-        ("organisation", "deleted"): lambda n: ngettext(
-            "{n} organisation removed", "{n} organisations removed", n
-        ),
-        ("person", "added"): lambda n: ngettext("{n} new person", "{n} new persons", n),
-        ("person", "changed"): lambda n: ngettext("{n} person changed", "{n} persons changed", n),
-        ("person", "deleted"): lambda n: ngettext("{n} person removed", "{n} persons removed", n),
-        ("contact", "added"): lambda n: ngettext("{n} new contact", "{n} new contacts", n),
-        ("contact", "changed"): lambda n: ngettext(
-            "{n} contact changed", "{n} contacts changed", n
-        ),
-        ("contact", "deleted"): lambda n: ngettext(
-            "{n} contact removed", "{n} contacts removed", n
-        ),
-        ("event", "added"): lambda n: ngettext("{n} new event", "{n} new events", n),
-        ("event", "changed"): lambda n: ngettext("{n} event changed", "{n} events changed", n),
-        ("event", "deleted"): lambda n: ngettext("{n} event removed", "{n} events removed", n),
-        ("cooperation", "added"): lambda n: ngettext(
-            "{n} new cooperation", "{n} new cooperations", n
-        ),
-        ("cooperation", "changed"): lambda n: ngettext(
-            "{n} cooperation changed", "{n} cooperations changed", n
-        ),
-        ("cooperation", "deleted"): lambda n: ngettext(
-            "{n} cooperation removed", "{n} cooperations removed", n
-        ),
-        ("network", "added"): lambda n: ngettext("{n} new network", "{n} new networks", n),
-        ("network", "changed"): lambda n: ngettext(
-            "{n} network changed", "{n} networks changed", n
-        ),
-        ("network", "deleted"): lambda n: ngettext(
-            "{n} network removed", "{n} networks removed", n
-        ),
-        ("institution", "added"): lambda n: ngettext(
-            "{n} new institution", "{n} new institutions", n
-        ),
-        ("institution", "changed"): lambda n: ngettext(
-            "{n} institution changed", "{n} institutions changed", n
-        ),
-        ("institution", "deleted"): lambda n: ngettext(
-            "{n} institution removed", "{n} institutions removed", n
-        ),
-        ("programme", "added"): lambda n: ngettext(
-            "{n} new funding programme", "{n} new funding programmes", n
-        ),
-        ("programme", "changed"): lambda n: ngettext(
-            "{n} funding programme changed", "{n} funding programmes changed", n
-        ),
-        ("programme", "deleted"): lambda n: ngettext(
-            "{n} funding programme removed", "{n} funding programmes removed", n
-        ),
-        ("application", "added"): lambda n: ngettext(
-            "{n} new funding application", "{n} new funding applications", n
-        ),
-        ("application", "changed"): lambda n: ngettext(
-            "{n} funding application changed", "{n} funding applications changed", n
-        ),
-        ("application", "deleted"): lambda n: ngettext(
-            "{n} funding application removed", "{n} funding applications removed", n
-        ),
-    }
-
-
-def describe(found: Changes) -> str:
-    """``3 neue Kontakte, 1 Organisation geändert (von Anna Beispiel)``; ``""`` when empty."""
-    phrases = _phrases()
-    parts: list[str] = []
-    for kind in FOLDERS.values():
-        counts = found.records.get(kind, {})
-        for action in ("added", "changed", "deleted"):
-            if counts.get(action):
-                parts.append(phrases[kind, action](counts[action]).format(n=counts[action]))
-    if found.files:
-        parts.append(
-            ngettext("{files} changed", "{files} changed", len(found.files)).format(
-                files=", ".join(found.files)
-            )
-        )
-    if not parts and found.commits:
-        parts.append(ngettext("{n} commit", "{n} commits", found.commits).format(n=found.commits))
-    text = ", ".join(parts)
-    if text and found.authors:
-        text += " " + _("(by {names})").format(names=names(found.authors))
-    return text
-
-
-def names(people: list[str]) -> str:
-    """``Anna``, ``Anna and Bernd``, ``Anna, Bernd and Cem``."""
-    if len(people) < 2:
-        return "".join(people)
-    return _("{names} and {last}").format(names=", ".join(people[:-1]), last=people[-1])

@@ -13,18 +13,20 @@ the first mokoord command does (:func:`self_setup`) and says so once.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mokoord import gitops
+from mokoord import gitops, gitremote, gitrepo
 from mokoord.errors import GitError, MokoordError, NotFound, UsageError
 from mokoord.i18n import _
 
 CONFIG_FILE = "mokoord.yaml"
 ATTRIBUTES = ".gitattributes"
-DRIVER_ATTRIBUTE = f"merge={gitops.MERGE_DRIVER}"
+DRIVER_ATTRIBUTE = f"merge={gitrepo.MERGE_DRIVER}"
 
 
 # --------------------------------------------------------------------------- setting up a clone
@@ -46,26 +48,26 @@ def self_setup(store_root: Path) -> list[str]:
     every command. Returns what was set up, for the command to say once; a
     clone that cannot be set up (read-only, no git) is left alone.
     """
-    found = gitops.git_dir_of(store_root)
+    found = gitrepo.git_dir_of(store_root)
     if found is None or not declares_driver(store_root):
         return []
     top, git_dir = found
-    if gitops.merge_driver_in_place(git_dir):
+    if gitrepo.merge_driver_in_place(git_dir):
         return []
     try:
-        return gitops.setup_merge_driver(top)
+        return gitrepo.setup_merge_driver(top)
     except (GitError, OSError):
         return []
 
 
 def setup_if_needed(store_root: Path) -> list[str]:
     """Set the clone up fully unless it is (a few file reads): before a sync."""
-    found = gitops.git_dir_of(store_root)
+    found = gitrepo.git_dir_of(store_root)
     if found is None:
         return []
     top, git_dir = found
     attributes = declares_driver(store_root) or _info_declares(git_dir)
-    if attributes and gitops.merge_driver_in_place(git_dir):
+    if attributes and gitrepo.merge_driver_in_place(git_dir):
         return []
     try:
         return setup(top, store_root)
@@ -75,7 +77,7 @@ def setup_if_needed(store_root: Path) -> list[str]:
 
 def _info_declares(git_dir: Path) -> bool:
     try:
-        info = gitops.common_dir(git_dir) / "info" / "attributes"
+        info = gitrepo.common_dir(git_dir) / "info" / "attributes"
         return DRIVER_ATTRIBUTE in info.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
@@ -88,7 +90,7 @@ def setup(top: Path, store_root: Path) -> list[str]:
     entry; this clone then gets one of its own (``.git/info/attributes``), so
     nothing needs to be committed.
     """
-    done = gitops.setup_merge_driver(top)
+    done = gitrepo.setup_merge_driver(top)
     if not declares_driver(store_root):
         from mokoord.store import gitattributes
 
@@ -99,7 +101,7 @@ def setup(top: Path, store_root: Path) -> list[str]:
                 line if line.startswith("#") or prefix == "." else f"{prefix}/{line}"
                 for line in gitattributes().splitlines()
             ]
-            info = gitops.common_dir(found[1]) / "info" / "attributes"
+            info = gitrepo.common_dir(found[1]) / "info" / "attributes"
             existing = info.read_text(encoding="utf-8") if info.is_file() else ""
             if DRIVER_ATTRIBUTE not in existing:
                 info.parent.mkdir(parents=True, exist_ok=True)
@@ -158,7 +160,7 @@ def clone(url: str, target: Path | None, *, cwd: Path, interactive: bool) -> Clo
             hint=_("mokoord clone URL FOLDER"),
         )
     made = not folder.exists()
-    result = gitops.run_remote(
+    result = gitremote.run_remote(
         ["clone", "--quiet", "--", url, str(folder)], cwd, interactive=interactive
     )
     if result.returncode != 0:
@@ -240,8 +242,8 @@ class ServerError(GitError):
 
 def remote_error(stderr: str, *, server: str, action: str) -> MokoordError:
     """One clear message for a failed clone, fetch or push, from git's own words."""
-    reason = gitops.first_line(stderr) or _("no reason given")
-    failure = gitops.remote_failure(stderr)
+    reason = gitremote.first_line(stderr) or _("no reason given")
+    failure = gitremote.remote_failure(stderr)
     if failure == "offline":
         return ServerError(
             _("the server {server} cannot be reached ({reason})").format(
@@ -291,15 +293,15 @@ def unfinished(store_root: Path) -> Unfinished | None:
     Without one this costs a few file checks; git is asked for the files in
     conflict only when there is one.
     """
-    found = gitops.git_dir_of(store_root)
+    found = gitrepo.git_dir_of(store_root)
     if found is None:
         return None
     top, git_dir = found
-    operation = gitops.operation_in_progress(git_dir)
+    operation = gitrepo.operation_in_progress(git_dir)
     if operation is None:
         return None
     try:
-        files = [entry.path for entry in gitops.unmerged(top)]
+        files = [entry.path for entry in gitrepo.unmerged(top)]
     except GitError:
         files = []
     return Unfinished(operation, files, top)
@@ -320,9 +322,9 @@ def unfinished_notice(state: Unfinished) -> tuple[str, str]:
             "or undo the merge with `mokoord sync --abort`"
         )
         if not state.files:
-            next_step = gitops.merge_next_step([])
+            next_step = gitrepo.merge_next_step([])
         return what, next_step
-    error = gitops.unfinished_error(state.operation, state.top)
+    error = gitrepo.unfinished_error(state.operation, state.top)
     if state.files:
         return (
             _("a git {operation} is not finished: files in conflict: {files}").format(
@@ -331,3 +333,126 @@ def unfinished_notice(state: Unfinished) -> tuple[str, str]:
             error.hint or "",
         )
     return error.message, error.hint or ""
+
+
+FOLDERS: dict[str, str] = {
+    "organisations": "organisation",
+    "persons": "person",
+    "contacts": "contact",
+    "events": "event",
+    "cooperations": "cooperation",
+    "networks": "network",
+    "institutions": "institution",
+    "programmes": "programme",
+    "applications": "application",
+}
+"""Folder → kind of record, as :data:`mokoord.dataset.KINDS` has them (a test keeps
+them equal); here without importing the models, which a sync rarely needs."""
+
+
+# --------------------------------------------------------------------------- where to sync
+
+
+@dataclass(frozen=True)
+class Target:
+    """The clone, its branch and the server branch it syncs with."""
+
+    top: Path
+    git_dir: Path
+    store_root: Path
+    branch: str
+    remote: str
+    url: str
+    remote_branch: str
+    has_upstream: bool
+    quick: bool = False
+    """A fast-forward may be made by checking out the changed files only: no
+    ``post-merge`` hook to run, no sparse checkout (see :func:`_fast_forward`)."""
+
+    @property
+    def tracking(self) -> str:
+        return f"refs/remotes/{self.remote}/{self.remote_branch}"
+
+    @property
+    def prefix(self) -> str:
+        """The store's folder relative to the clone's top, ``""`` when it is the top."""
+        relative = self.store_root.resolve().relative_to(self.top.resolve()).as_posix()
+        return "" if relative == "." else relative + "/"
+
+    @property
+    def server(self) -> str:
+        """The remote as shown to people: name and address, without any password or token."""
+        return f"{self.remote} ({shown_url(self.url)})"
+
+
+def shown_url(url: str) -> str:
+    """``https://user:token@host/x`` → ``https://host/x``: never print a secret."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://)[^/@]*@", r"\1", url, flags=re.IGNORECASE)
+
+
+def target(store_root: Path, remote: str | None = None) -> Target:
+    """The clone holding the store and the server branch its current branch syncs with.
+
+    ``remote`` defaults to the branch's upstream remote, else ``origin``.
+    """
+    found = gitops.git(
+        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--symbolic-full-name", "HEAD"],
+        store_root,
+        check=False,
+    )
+    lines = found.stdout.splitlines()
+    if found.returncode != 0 or len(lines) != 3:
+        if gitops.repository(store_root) is None:
+            raise GitError(
+                _("{root} is not in a git repository, so there is nothing to sync").format(
+                    root=store_root
+                ),
+                hint=_("get a shared store with `mokoord clone URL`"),
+            )
+        raise GitError(_("this clone has no commit yet; nothing to sync"))
+    top, git_dir, head = Path(lines[0]), Path(lines[1]), lines[2]
+    if not head.startswith("refs/heads/"):
+        raise GitError(
+            _("this clone is on no branch (a detached HEAD), so it cannot sync"),
+            hint=_("go back to your branch with `git switch -` or `git switch main`"),
+        )
+    branch = head.removeprefix("refs/heads/")
+    values = _config(top, r"^(branch|remote)\.|^core\.(hookspath|sparsecheckout)$")
+    upstream = values.get(f"branch.{branch}.remote")
+    name = remote or upstream or "origin"
+    url = values.get(f"remote.{name}.url")
+    if url is None:
+        known = sorted(
+            {
+                key.split(".")[1]
+                for key in values
+                if key.startswith("remote.") and key.count(".") == 2
+            }
+        )
+        raise UsageError(
+            _("this clone knows no server named '{remote}'").format(remote=name),
+            hint=_("known: {names}").format(names=", ".join(known))
+            if known
+            else _(
+                "add the shared repository once: git remote add origin URL (see docs/together.md)"
+            ),
+        )
+    merge_ref = values.get(f"branch.{branch}.merge", "")
+    tracked = upstream == name and merge_ref.startswith("refs/heads/")
+    remote_branch = merge_ref.removeprefix("refs/heads/") if tracked else branch
+    hooks = Path(values.get("core.hookspath") or gitrepo.common_dir(git_dir) / "hooks")
+    hooks = hooks if hooks.is_absolute() else top / hooks
+    quick = not os.access(hooks / "post-merge", os.X_OK) and values.get(
+        "core.sparsecheckout", "false"
+    ).lower() in ("false", "no", "off", "0")
+    store = store_root.resolve()
+    return Target(top, git_dir, store, branch, name, url, remote_branch, tracked, quick)
+
+
+def _config(top: Path, pattern: str) -> dict[str, str]:
+    found = gitops.git(["config", "-z", "--get-regexp", pattern], top, check=False).stdout
+    values: dict[str, str] = {}
+    for entry in filter(None, found.split("\0")):
+        key, _sep, value = entry.partition("\n")
+        values.setdefault(key, value)
+    return values

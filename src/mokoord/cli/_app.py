@@ -209,6 +209,7 @@ def _main(
         ),
     ] = False,
 ) -> None:
-    from mokoord.cli._common import State
+    from mokoord.cli._common import State, reset_consoles
 
+    reset_consoles()
     ctx.obj = State(data=data, use_cache=not no_cache)

@@ -145,6 +145,13 @@ _stdout: Console | None = None
 _stderr: Console | None = None
 
 
+def reset_consoles() -> None:
+    """Forget the consoles, so the next output measures the terminal again (each
+    command line starts afresh; tests run many in one process)."""
+    global _stdout, _stderr
+    _stdout = _stderr = None
+
+
 def console() -> Console:
     global _stdout
     if _stdout is None:
@@ -200,11 +207,34 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
+def json_text(data: Any) -> str:
+    """Machine-readable text: UTF-8, 2-space indent, stable key order, dates ISO."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=json_default) + "\n"
+
+
 def print_json(data: Any) -> None:
-    """Machine-readable output on stdout: UTF-8, 2-space indent, stable key order."""
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=json_default)
-    sys.stdout.write(text + "\n")
+    """:func:`json_text` on stdout."""
+    sys.stdout.write(json_text(data))
     sys.stdout.flush()
+
+
+def write_output(path: Path, content: bytes, flag: str = "--output") -> None:
+    """Write a command's result to ``path`` at once (never half a file); an error
+    naming the flag and the reason when it cannot be written."""
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
+    from mokoord.yamlio import atomic_write
+
+    if path.is_dir():
+        raise UsageError(_("{flag}: {path} is a folder; name a file").format(flag=flag, path=path))
+    try:
+        atomic_write(path, content)
+    except OSError as exc:
+        raise UsageError(
+            _("{flag}: cannot write {path}: {reason}").format(
+                flag=flag, path=path, reason=exc.strerror or exc
+            )
+        ) from None
 
 
 def parse_date_option(value: str | None, flag: str) -> dt.date | None:
@@ -216,6 +246,19 @@ def parse_date_option(value: str | None, flag: str) -> dt.date | None:
 
     try:
         return parse_date(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def parse_time_option(value: str | None, flag: str) -> dt.time | None:
+    """A time of day from a flag (``18:00``, ``18.30``, ``18 Uhr``); a clear error naming the flag."""
+    if value is None:
+        return None
+    from mokoord.dates import parse_time
+    from mokoord.errors import UsageError
+
+    try:
+        return parse_time(value)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
 

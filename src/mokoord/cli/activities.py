@@ -15,6 +15,7 @@ from mokoord.cli._common import (
     done,
     err_console,
     parse_date_option,
+    parse_time_option,
     print_json,
     state,
 )
@@ -113,6 +114,13 @@ def add_event(
         str | None, typer.Option("--date", help="Date (2023-03-14 or 14.03.2023).")
     ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day of a multi-day event.")] = None,
+    time: Annotated[
+        str | None,
+        typer.Option("--time", help="Start time (18:00) in the store's time zone; else all-day."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="End time (20:00) on the last day; needs --time.")
+    ] = None,
     series: Annotated[
         str | None,
         typer.Option("--series", help="Training series (Qualifizierungsreihe) it belongs to."),
@@ -145,16 +153,21 @@ def add_event(
     series share --series; participating organisations are --org (repeat it),
     head counts per organisation are added with [bold]mokoord attend[/].
 
+    Without --time it is an all-day event; --time 18:00 --until 20:00 gives
+    its hours (in the store's time zone, mokoord.yaml "timezone").
+
     Example: [bold]mokoord add-event --kind training --series "Vereinsarbeit kompakt"
-    --title "Vereinsrecht" --date 14.03.2023 --place-org elternverein-biebrich
-    --org elternverein-biebrich --org kulturverein-anatolia --participants 18[/]
+    --title "Vereinsrecht" --date 14.03.2023 --time 18:00 --until 20:00
+    --place-org elternverein-biebrich --org elternverein-biebrich
+    --org kulturverein-anatolia --participants 18[/]
     """
     from mokoord import activities
     from mokoord.errors import UsageError
+    from mokoord.i18n import _
     from mokoord.lookup import lookup
     from mokoord.models import Event
     from mokoord.store import Change
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     st = state(ctx)
     store = st.store()
@@ -166,15 +179,16 @@ def add_event(
         )
     if kind is None:
         raise UsageError("missing --kind (no terminal to ask)")
-    kind = resolve_in(kinds, "event_kinds", kind, "--kind")
+    kind = resolve(data.config, "event_kinds", kind, flag="--kind")
     title = prompts.require(title, "--title", "Title")
     day = parse_date_option(prompts.require(date, "--date", "Date (14.03.2023)"), "--date")
     last = parse_date_option(end, "--end")
+    starts, ends = parse_time_option(time, "--time"), parse_time_option(until, "--until")
+    if ends is not None and starts is None:
+        raise UsageError(_("--until needs --time (the start time)"))
     if place is not None and place_org is not None:
         raise UsageError("give either --place or --place-org, not both")
-    topics = [
-        resolve_in(data.config.vocabularies.topics, "topics", t, "--topic") for t in topic or []
-    ]
+    topics = [resolve(data.config, "topics", t, flag="--topic") for t in topic or []]
     orgs = list(dict.fromkeys(org or []))
     _valid(st, data, "organisation", [*orgs, place_org])
     for org_id in orgs:
@@ -197,6 +211,8 @@ def add_event(
                 "title": title,
                 "date": day,
                 "end": last,
+                "time": starts,
+                "until": ends,
                 "series": series,
                 "topics": topics,
                 "place": place,
@@ -288,14 +304,14 @@ def events(
     [bold]mokoord events --series "Vereinsarbeit kompakt"[/]
     """
     from mokoord import activities
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     data = state(ctx).load(("organisation", "institution", "event"))
     _year(year)
     lang = _lang(data)
     vocab = data.config.vocabularies
     if kind is not None:
-        kind = resolve_in(vocab.event_kinds, "event_kinds", kind, "--kind")
+        kind = resolve(data.config, "event_kinds", kind, flag="--kind")
     if org is not None:
         activities.require_org(data, org)
     if series is not None:
@@ -682,7 +698,7 @@ def add_programme(
     from mokoord.models import Programme
     from mokoord.slugs import is_valid_id
     from mokoord.store import Change
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     st = state(ctx)
     store = st.store()
@@ -691,8 +707,7 @@ def add_programme(
     if programme_id is not None and not is_valid_id(programme_id):
         raise UsageError(f"--id: '{programme_id}' is not an id (lower-case words joined by -)")
     forms = [
-        resolve_in(data.config.vocabularies.legal_forms, "legal_forms", form, "--eligible")
-        for form in eligible or []
+        resolve(data.config, "legal_forms", form, flag="--eligible") for form in eligible or []
     ]
     deadlines = []
     for text in deadline or []:
@@ -1193,9 +1208,10 @@ def calendar_command(
 ) -> None:
     """Write events, follow-ups and funding deadlines as an iCalendar (.ics) file.
 
-    Outlook, Thunderbird and phone calendars import it. Every entry is an
-    all-day entry with a stable UID, so importing a newer export updates the
-    entries instead of doubling them.
+    Outlook, Thunderbird and phone calendars import it. Every entry has a
+    stable UID, so importing a newer export updates the entries instead of
+    doubling them. Entries are all-day, except events with a time
+    (add-event --time 18:00 --until 20:00), written in the store's time zone.
 
     Example: [bold]mokoord calendar --output termine.ics --from 01.01.2024[/]
     """
@@ -1213,7 +1229,9 @@ def calendar_command(
         raise UsageError("--to lies before --from")
     data = state(ctx).load()
     items = calendar.entries(data, start=first, end=last)
-    content = calendar.to_ical(items, name=f"{data.config.office} {data.config.city}")
+    content = calendar.to_ical(
+        items, name=f"{data.config.office} {data.config.city}", timezone=data.config.timezone
+    )
     if str(output) == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -1248,13 +1266,13 @@ def rooms(
     Example: [bold]mokoord rooms --district biebrich[/]
     """
     from mokoord import activities
-    from mokoord.vocab import resolve_in
+    from mokoord.vocab import resolve
 
     data = state(ctx).load(("organisation",))
     vocab = data.config.vocabularies
     lang = _lang(data)
     if district is not None:
-        district = resolve_in(vocab.districts, "districts", district, "--district")
+        district = resolve(data.config, "districts", district, flag="--district")
     groups = activities.room_matching(data, district=district)
 
     def district_label(term: str) -> str:

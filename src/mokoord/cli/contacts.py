@@ -207,7 +207,7 @@ def add_contact(
     )
     from mokoord.lookup import lookup
     from mokoord.store import Change
-    from mokoord.vocab import resolve_term
+    from mokoord.vocab import resolve
 
     store = state(ctx).store()
     # exact ids read just their files; a search, a prompt or an unknown id loads the kind
@@ -226,8 +226,8 @@ def add_contact(
     referrals = [
         ReferralRequest(resolve_institution(data, r.institution).id, r.reason) for r in requests
     ]
-    channel_term = resolve_term(config, "channels", channel, "--channel") if channel else None
-    topic_terms = [resolve_term(config, "topics", t, "--topic") for t in topic or []]
+    channel_term = resolve(config, "channels", channel, flag="--channel") if channel else None
+    topic_terms = [resolve(config, "topics", t, flag="--topic") for t in topic or []]
 
     if org:
         organisations = _resolve_orgs(data, org)
@@ -369,7 +369,7 @@ def list_contacts(
         resolve_organisation,
     )
     from mokoord.errors import UsageError
-    from mokoord.vocab import resolve_term
+    from mokoord.vocab import resolve
 
     if json_output and csv_output:
         raise UsageError("give either --json or --csv, not both")
@@ -379,8 +379,8 @@ def list_contacts(
         year=year,
         start=parse_date_option(start, "--from"),
         end=parse_date_option(end, "--to"),
-        channel=resolve_term(data.config, "channels", channel, "--channel") if channel else None,
-        topic=resolve_term(data.config, "topics", topic, "--topic") if topic else None,
+        channel=resolve(data.config, "channels", channel, flag="--channel") if channel else None,
+        topic=resolve(data.config, "topics", topic, flag="--topic") if topic else None,
     )
     found = filter_contacts(data.contacts.values(), where)
     if json_output:
@@ -764,12 +764,12 @@ def add_institution(
     store = state(ctx).store()
     data = store.load(("institution",))
     config = data.config
-    from mokoord.vocab import resolve_term
+    from mokoord.vocab import resolve
 
     asking = prompts.interactive() and not name
     full_name = prompts.require(name, "--name", "Name of the institution")
     if kind:
-        kind_term = resolve_term(config, "institution_kinds", kind, "--kind")
+        kind_term = resolve(config, "institution_kinds", kind, flag="--kind")
     elif asking:
         kind_term = (
             prompts.choose("Kind", _vocab_choices(data, "institution_kinds"), default="city_office")
@@ -779,7 +779,7 @@ def add_institution(
         kind_term = "city_office"
     if asking and department is None:
         department = prompts.ask("Department or unit, e.g. Amt 41 (Enter for none)").strip() or None
-    district_term = resolve_term(config, "districts", district, "--district") if district else None
+    district_term = resolve(config, "districts", district, flag="--district") if district else None
     new_id = id_.strip() if id_ else institution_id(full_name)
     if not is_valid_id(new_id):
         raise UsageError(

@@ -2,6 +2,7 @@
 ``edit``, ``status``, ``add-need``, ``close-need``, ``history``."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -17,18 +18,18 @@ from mokoord.cli._common import (
     print_json,
     state,
 )
+from mokoord.cli._output import CsvOption, FormatOption, Output, OutputOption, emit
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from mokoord.dataset import Dataset
+    from mokoord.exchange.dedupe import Lookup
     from mokoord.models import Config, Organisation
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 PANEL = "Register"
-DUPLICATE_CUTOFF = 85.0
-"""Name similarity (0-100) from which add-org warns of a duplicate; short
-names sharing a generic word ("Verein Eins", "Verein Drei") score about 82."""
 
 OrgIdArgument = Annotated[
     str, typer.Argument(metavar="ID", help="The organisation's id (see: mokoord search).")
@@ -52,18 +53,11 @@ def _check_terms(problems: list[str]) -> None:
 
 def _validated_org(data: dict[str, Any], config: "Config", what: str) -> "Organisation":
     """Validate plain data as an organisation, vocabulary terms included."""
-    from pydantic import ValidationError
-
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Organisation
     from mokoord.register import organisation_term_problems
+    from mokoord.validation import validate_input
 
-    try:
-        org = Organisation.model_validate(data)
-    except ValidationError as exc:
-        messages = validation_messages(exc)
-        raise UsageError(f"{what}: {messages[0]}", hint="; ".join(messages[1:]) or None) from None
+    org = validate_input(Organisation, data, what=what)
     _check_terms(organisation_term_problems(org, config))
     return org
 
@@ -124,12 +118,16 @@ def add_org(
     ] = None,
     language: Annotated[
         list[str] | None,
-        typer.Option("--language", "-l", help="Language code, e.g. tr, ar (repeatable)."),
+        typer.Option(
+            "--language", "-l", help="Language: name or code, e.g. Türkisch, tr (repeatable)."
+        ),
     ] = None,
     origin: Annotated[
         list[str] | None,
         typer.Option(
-            "--origin", help="Region of origin: country code TR or UN region 145 (repeatable)."
+            "--origin",
+            help="Region of origin: country or region, name or code, e.g. Türkei, TR, "
+            "Westasien, 145 (repeatable).",
         ),
     ] = None,
     legal_form: Annotated[
@@ -163,7 +161,7 @@ def add_org(
         typer.Option(
             "--force",
             "--allow-duplicate",
-            help="Create even when the name looks like an existing organisation.",
+            help="Create even when the register holds an organisation of the same name.",
         ),
     ] = False,
     no_commit: NoCommitOption = False,
@@ -171,41 +169,39 @@ def add_org(
     """Add an organisation to the register and print its id.
 
     Missing values are asked for when you run it at a terminal (with the
-    vocabularies as choices); in a script, --name is required. When the name
-    looks like an organisation already in the register you are asked before a
-    duplicate is created (without a terminal: refused unless --force).
+    vocabularies as choices); in a script, --name is required. When the
+    register holds an organisation of the same name (case, accents, umlaut
+    spellings, punctuation and legal form aside) you are asked before a
+    duplicate is created (without a terminal: refused unless --force); a name
+    that only looks alike is listed as a warning. Languages and countries are
+    accepted as codes or names (--language Ukrainisch --origin Türkei).
 
     Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district biebrich --field education --field parents_family --language tr[/]
     """
+    from mokoord import codes
     from mokoord.cli import prompts
     from mokoord.errors import UsageError
-    from mokoord.register import names_of, normalise_status
+    from mokoord.exchange.dedupe import organisation_duplicates
+    from mokoord.i18n import _
+    from mokoord.register import normalise_status
     from mokoord.slugs import is_valid_id, unique
     from mokoord.slugs import org_id as make_id
     from mokoord.store import Change
-    from mokoord.textmatch import similar
 
     store, data = _load(ctx)
     config = data.config
     asking = prompts.interactive()
     name = prompts.require(name, "--name", "Name of the organisation")
-    matches = similar(name, names_of(data), cutoff=DUPLICATE_CUTOFF)
-    if matches:
-        out = err_console()
-        out.print("[yellow]warning:[/] this looks like an organisation in the register already:")
-        for match in matches:
-            org = data.organisations[match.key]
-            out.print(
-                f"  {match.key}  {org.name}  ({org.status}; matched '{match.text}', {match.score:.0f} %)"
+    found = organisation_duplicates(data.organisations.values(), name)
+    _warn_duplicates(data, found)
+    if found.same is not None and not force:
+        if not asking:
+            raise UsageError(
+                _("not created: this organisation is in the register already"),
+                hint=_("check it above; pass --force to create it anyway"),
             )
-        if not force:
-            if not asking:
-                raise UsageError(
-                    "not created: possible duplicate",
-                    hint="check the organisations above; pass --force to create it anyway",
-                )
-            if not prompts.confirm("Create a new organisation anyway?", default=False):
-                raise UsageError("not created (possible duplicate)")
+        if not prompts.confirm(_("Create a new organisation anyway?"), default=False):
+            raise UsageError(_("not created: this organisation is in the register already"))
     if asking:
         if district is None and config.vocabularies.districts:
             district = prompts.choose(
@@ -238,8 +234,8 @@ def add_org(
         "legal_form": legal_form,
         "district": district,
         "fields": fields or [],
-        "languages": language or [],
-        "origins": origin or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
+        "origins": codes.countries().resolve_all(origin or [], "--origin"),
         "religion": religion,
         "website": website,
         "email": email,
@@ -266,6 +262,36 @@ def add_org(
     done(f"added {org.id}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
 
 
+def _warn_duplicates(data: "Dataset", found: "Lookup") -> None:
+    """List the organisation a new one duplicates, and those it only looks like."""
+    from mokoord.i18n import _
+
+    out = err_console()
+    if found.same is not None:
+        out.print(
+            "[yellow]" + _("warning:") + "[/] " + _("this organisation is in the register already:")
+        )
+    elif found.similar:
+        out.print(
+            "[yellow]"
+            + _("warning:")
+            + "[/] "
+            + _(
+                "this looks like an organisation in the register; possibly the same — please check:"
+            )
+        )
+    for match in [*([found.same] if found.same else []), *found.similar]:
+        org = data.organisations[match.key]
+        line = (
+            _("the same register number")
+            if match.how == "register"
+            else _("the same name as '{name}'").format(name=match.name)
+            if match.how == "name"
+            else _("{score} % alike '{name}'").format(score=round(match.score), name=match.name)
+        )
+        out.print(f"  {match.key}  {_esc(org.name)}  ({org.status}; {line})", highlight=False)
+
+
 # --------------------------------------------------------------------------- add-person
 
 
@@ -280,7 +306,8 @@ def add_person(
     email: Annotated[str | None, typer.Option("--email")] = None,
     phone: Annotated[str | None, typer.Option("--phone")] = None,
     language: Annotated[
-        list[str] | None, typer.Option("--language", "-l", help="Language code (repeatable).")
+        list[str] | None,
+        typer.Option("--language", "-l", help="Language: name or code (repeatable)."),
     ] = None,
     legal_basis: Annotated[
         str,
@@ -312,15 +339,13 @@ def add_person(
 
     Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
     """
-    from pydantic import ValidationError
-
+    from mokoord import codes
     from mokoord.cli import prompts
-    from mokoord.edits import validation_messages
-    from mokoord.errors import UsageError
     from mokoord.models import Person
     from mokoord.register import get_org, term_problems
     from mokoord.slugs import random_suffix
     from mokoord.store import Change
+    from mokoord.validation import validate_input
 
     store, data = _load(ctx)
     get_org(data, org_id)
@@ -355,7 +380,7 @@ def add_person(
         "role": role,
         "email": email,
         "phone": phone,
-        "languages": language or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
         "legal_basis": legal_basis,
         "consent": consent,
     }
@@ -365,13 +390,7 @@ def add_person(
         person_id = f"p-{random_suffix(6)}"
         while person_id in taken:
             person_id = f"p-{random_suffix(6)}"
-        try:
-            person = Person.model_validate({"id": person_id, **fields})
-        except ValidationError as exc:
-            messages = validation_messages(exc)
-            raise UsageError(
-                f"not added: {messages[0]}", hint="; ".join(messages[1:]) or None
-            ) from None
+        person = validate_input(Person, {"id": person_id, **fields}, what="not added")
         change.message = f"add-person {person.id} ({org_id})"
         change.create(person)
     typer.echo(person.id)
@@ -554,7 +573,9 @@ def list_(
     ] = None,
     field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
     district: Annotated[str | None, typer.Option("--district")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="Language code.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Language: name or code (Türkisch, tr).")
+    ] = None,
     need: Annotated[
         str | None, typer.Option("--need", help="Has an open need of this category.")
     ] = None,
@@ -572,10 +593,10 @@ def list_(
         ),
     ] = False,
     all_: Annotated[bool, typer.Option("--all", help="Include declined organisations.")] = False,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
-    csv_output: Annotated[
-        bool, typer.Option("--csv", help="Print CSV (same columns as --json).")
-    ] = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """List organisations, filtered; a table by default, or --json / --csv.
 
@@ -585,30 +606,14 @@ def list_(
 
     Example: [bold]mokoord list --district biebrich --field youth --stale[/]
     """
-    from mokoord import formatting as fmt
-    from mokoord.errors import UsageError
-    from mokoord.register import (
-        LIST_COLUMNS,
-        Filters,
-        filter_organisations,
-        list_row,
-        normalise_status,
-        term_problems,
-    )
+    from mokoord.cli.views.register import ORGANISATIONS
+    from mokoord.register import Filters, list_rows
 
-    if json_output and csv_output:
-        raise UsageError("choose one of --json and --csv")
+    out = Output.of(fmt, output, json_output, csv_output)
     _, data = _load(ctx)
-    config = data.config
-    for value, vocabulary, flag in (
-        (field, "fields", "--field"),
-        (district, "districts", "--district"),
-        (need, "need_categories", "--need"),
-    ):
-        if value:
-            _check_terms(term_problems(config, vocabulary, [value], flag))
-    filters = Filters(
-        status=normalise_status(status) if status else None,
+    filters = Filters.resolved(
+        data.config,
+        status=status,
         field=field,
         district=district,
         language=language,
@@ -618,68 +623,7 @@ def list_(
         include_declined=all_,
         outreach=outreach,
     )
-    orgs = filter_organisations(data, filters)
-    rows = [list_row(org, data) for org in orgs]
-    if json_output:
-        print_json(rows)
-        return
-    if csv_output:
-        import csv
-        import sys
-
-        writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(LIST_COLUMNS)
-        for row in rows:
-            writer.writerow(
-                [
-                    ";".join(value)
-                    if isinstance(value, list)
-                    else (
-                        ""
-                        if value is None
-                        else str(value).lower()
-                        if isinstance(value, bool)
-                        else value
-                    )
-                    for value in row.values()
-                ]
-            )
-        return
-    from rich import box
-    from rich.table import Table
-
-    out = console()
-    wide = out.width >= 110  # district and fields only when there is room
-    table = Table(
-        title=f"{len(rows)} Organisation(en)",
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        padding=(0, 1),
-    )
-    table.add_column("id", no_wrap=True)
-    table.add_column("Name")
-    table.add_column("Status", no_wrap=True)
-    if wide:
-        table.add_column("Stadtteil")
-        table.add_column("Felder")
-    table.add_column("Bedarfe")
-    table.add_column("geprüft", no_wrap=True)
-    for org, row in zip(orgs, rows, strict=True):
-        checked = fmt.date(org.last_verified) if org.last_verified else "nie"
-        cells = [
-            org.id,
-            _esc(org.name),
-            fmt.label(fmt.STATUS_LABELS, org.status),
-            config.vocabularies.label("districts", org.district) if org.district else "",
-            ", ".join(org.fields),
-            ", ".join(row["open_needs"]),
-            f"[yellow]{checked}[/]" if row["stale"] else checked,
-        ]
-        if not wide:
-            del cells[3:5]
-        table.add_row(*cells)
-    out.print(table)
+    emit(ORGANISATIONS, list_rows(data, filters), out, config=data.config)
 
 
 # --------------------------------------------------------------------------- search
@@ -935,28 +879,37 @@ def status(
 
     Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
     """
-    from mokoord import gitops
-    from mokoord.history import first_commit_date
-    from mokoord.register import change_status
-    from mokoord.store import Change
+    from mokoord.plans import apply
+    from mokoord.register import StatusRequest, plan_status
 
     store = state(ctx).store()
-    on = parse_date_option(date, "--date") or dt.date.today()
-    with Change(store, f"status {org_id}", commit=not no_commit) as change:
-        old = _read_org(store, org_id)
-        created = None
-        if old.status_since is None and old.known_since is None:
-            repo = gitops.toplevel(store.root)
-            path = store.path_for(old)
-            if repo is not None:
-                created = first_commit_date(repo, _repo_relative(repo, path))
-        new = change_status(old, new_status, on=on, reason=reason, previous_since=created)
-        change.message = f"status {org_id}: {old.status} -> {new.status}"
-        change.save(new, previous=old)
-    done(
-        f"{org_id}: {old.status} → {new.status}"
-        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+    request = StatusRequest(
+        org_id, new_status, on=parse_date_option(date, "--date") or dt.date.today(), reason=reason
     )
+
+    def make() -> "Plan":
+        org = _read_org(store, org_id)
+        created = _created(store, org) if org.status_since is org.known_since is None else None
+        return plan_status(org, replace(request, created=created), store.config)
+
+    plan = make()
+    applied = apply(store, plan, commit=not no_commit, replan=make)
+    done(applied.plan.summary + _committed(applied.short_commit))
+
+
+def _created(store: "Store", org: "Organisation") -> "dt.date | None":
+    """When the organisation's file was first committed (``None`` outside git)."""
+    from mokoord import gitops
+    from mokoord.history import first_commit_date
+
+    repo = gitops.toplevel(store.root)
+    if repo is None:
+        return None
+    return first_commit_date(repo, _repo_relative(repo, store.path_for(org)))
+
+
+def _committed(commit: str | None) -> str:
+    return f" (commit {commit})" if commit else ""
 
 
 @app.command("add-need", rich_help_panel=PANEL)

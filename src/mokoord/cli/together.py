@@ -166,7 +166,7 @@ def sync(
 
 def _show(outcome: "Outcome", json_output: bool) -> None:
     from mokoord.i18n import _
-    from mokoord.sync import describe
+    from mokoord.summary import describe
 
     if json_output:
         print_json(outcome.as_dict())

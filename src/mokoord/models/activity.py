@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from mokoord.i18n import _
 from mokoord.models.common import (
     Count,
     Email,
@@ -18,8 +19,10 @@ from mokoord.models.common import (
     ShortText,
     Term,
     Text,
+    TimeOfDay,
     Url,
 )
+from mokoord.models.meta import Vocab
 
 Outcome = Literal["pending", "taken_up", "not_taken_up"]
 OUTCOMES: tuple[Outcome, ...] = ("pending", "taken_up", "not_taken_up")
@@ -33,14 +36,14 @@ class Referral(Model):
 
     institution: RecordId
     reason: Text | None = None
-    outcome: Outcome = "pending"
+    outcome: Annotated[Outcome, Vocab("outcomes")] = "pending"
     outcome_date: dt.date | None = None
     note: Text | None = None
 
     @model_validator(mode="after")
     def _outcome_dated(self) -> Referral:
         if self.outcome == "pending" and self.outcome_date is not None:
-            raise FieldRuleError("outcome_date", "a pending referral has no outcome_date")
+            raise FieldRuleError("outcome_date", _("a pending referral has no outcome_date"))
         return self
 
 
@@ -59,9 +62,9 @@ class Contact(Record):
     date: dt.date
     organisations: list[RecordId] = Field(min_length=1)
     persons: list[RecordId] = Field(default_factory=list)
-    channel: Term
-    initiated_by: InitiatedBy = "office"
-    topics: list[Term] = Field(default_factory=list)
+    channel: Annotated[Term, Vocab("channels")]
+    initiated_by: Annotated[InitiatedBy, Vocab("initiators")] = "office"
+    topics: list[Annotated[Term, Vocab("topics")]] = Field(default_factory=list)
     summary: Text
     coordinator: ShortText | None = None
     planned: bool = False
@@ -82,14 +85,19 @@ class Event(Record):
 
     entity: ClassVar[str] = "event"
 
-    kind: Term
+    kind: Annotated[Term, Vocab("event_kinds")]
     """Event kind from the vocabulary (training, exchange, network, info, festival)."""
     title: ShortText
     date: dt.date
     end: dt.date | None = None
+    time: TimeOfDay | None = None
+    """When it starts on ``date`` (wall-clock time in the store's ``timezone``);
+    empty for an all-day event."""
+    until: TimeOfDay | None = None
+    """When it ends on its last day (``end``, else ``date``); needs ``time``."""
     series: ShortText | None = None
     """A training series (Qualifizierungsreihe) this session belongs to."""
-    topics: list[Term] = Field(default_factory=list)
+    topics: list[Annotated[Term, Vocab("topics")]] = Field(default_factory=list)
     place: ShortText | None = None
     place_org: RecordId | None = None
     """The organisation whose rooms hosted the event."""
@@ -103,7 +111,12 @@ class Event(Record):
     @model_validator(mode="after")
     def _end_after_start(self) -> Event:
         if self.end is not None and self.end < self.date:
-            raise FieldRuleError("end", "end lies before date")
+            raise FieldRuleError("end", _("end lies before date"))
+        if self.until is not None:
+            if self.time is None:
+                raise FieldRuleError("until", _("until needs a start time (time)"))
+            if (self.end is None or self.end == self.date) and self.until <= self.time:
+                raise FieldRuleError("until", _("until lies before the start time (time)"))
         return self
 
     @property
@@ -130,7 +143,7 @@ class Cooperation(Record):
     @model_validator(mode="after")
     def _until_after_since(self) -> Cooperation:
         if self.until is not None and self.until < self.since:
-            raise FieldRuleError("until", "until lies before since")
+            raise FieldRuleError("until", _("until lies before since"))
         return self
 
 
@@ -144,8 +157,8 @@ class Network(Record):
     entity: ClassVar[str] = "network"
 
     name: ShortText
-    kind: NetworkKind = "network"
-    level: Level = "local"
+    kind: Annotated[NetworkKind, Vocab("network_kinds")] = "network"
+    level: Annotated[Level, Vocab("levels")] = "local"
     meeting_rhythm: ShortText | None = None
     contact_institution: RecordId | None = None
     website: Url | None = None
@@ -158,9 +171,9 @@ class Institution(Record):
     entity: ClassVar[str] = "institution"
 
     name: ShortText
-    kind: Term = "city_office"
+    kind: Annotated[Term, Vocab("institution_kinds")] = "city_office"
     department: ShortText | None = None
-    district: Term | None = None
+    district: Annotated[Term, Vocab("districts")] | None = None
     address: ShortText | None = None
     website: Url | None = None
     email: Email | None = None

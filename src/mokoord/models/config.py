@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from mokoord.i18n import _
 from mokoord.models.common import Email, Model, ShortText, Term
 
 FORMAT_VERSION = 1
@@ -49,6 +50,7 @@ VOCABULARY_NAMES: tuple[str, ...] = (
     "religions",
     "age_groups",
     "consent_scopes",
+    "roles",
     "tags",
 )
 
@@ -205,6 +207,18 @@ def default_vocabularies() -> dict[str, dict[str, Label]]:
             ("publication", "Veröffentlichung im Verzeichnis", "Publication in the directory"),
             ("sharing", "Weitergabe an Fachstellen", "Passing on to other offices"),
         ),
+        "roles": _v(
+            ("chair", "Vorsitz", "Chair"),
+            ("deputy_chair", "stellv. Vorsitz", "Deputy chair"),
+            ("treasurer", "Kassenwart/in", "Treasurer"),
+            ("secretary", "Schriftführung", "Secretary"),
+            ("board_member", "Vorstandsmitglied", "Board member"),
+            ("youth_worker", "Jugendwart/in", "Youth worker"),
+            ("coordination", "Koordination", "Coordination"),
+            ("project_lead", "Projektleitung", "Project lead"),
+            ("imam", "Imam", "Imam"),
+            ("priest", "Pfarrer/in", "Priest"),
+        ),
         "tags": {},
     }
 
@@ -242,6 +256,8 @@ class Vocabularies(Model):
     consent_scopes: dict[Term, Label] = Field(
         default_factory=lambda: default_vocabularies()["consent_scopes"]
     )
+    roles: dict[Term, Label] = Field(default_factory=lambda: default_vocabularies()["roles"])
+    """Roles of contact persons; a role that is no declared term is kept as written."""
     tags: dict[Term, Label] = Field(default_factory=dict)
 
     _normalise = field_validator(*VOCABULARY_NAMES, mode="before")(_labels)
@@ -279,7 +295,24 @@ class Config(Model):
     city: ShortText = "Wiesbaden"
     office: ShortText = "Koordinierungsstelle Migrantenorganisationen"
     language: Literal["de", "en"] = "de"
+    timezone: ShortText = "Europe/Berlin"
+    """The IANA time zone of the office: times of day in events are wall-clock times here."""
     author: Author | None = None
     """Author of commits when git's own user.name/user.email are not set."""
     settings: Settings = Field(default_factory=Settings)
     vocabularies: Vocabularies = Field(default_factory=Vocabularies)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                _("unknown time zone '{zone}'; write an IANA name such as Europe/Berlin").format(
+                    zone=value
+                )
+            ) from None
+        return value

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from mokoord.i18n import _
 from mokoord.models.common import (
     FieldRuleError,
     Model,
@@ -19,6 +20,7 @@ from mokoord.models.common import (
     Url,
     Year,
 )
+from mokoord.models.meta import Vocab
 
 LineKind = Literal["institutional", "project", "micro_project", "staff", "other"]
 Per = Literal["project", "month", "year"]
@@ -31,13 +33,13 @@ class FundingLine(Model):
 
     id: Term
     name: ShortText
-    kind: LineKind = "project"
+    kind: Annotated[LineKind, Vocab("line_kinds")] = "project"
     max_amount: Money | None = None
     """Upper limit per ``per`` (per project, per month or per year)."""
-    per: Per = "project"
+    per: Annotated[Per, Vocab("periods")] = "project"
     max_amount_without_rooms: Money | None = None
     """Lower limit for organisations without rooms of their own, if the line has one."""
-    eligible_legal_forms: list[Term] = Field(default_factory=list)
+    eligible_legal_forms: list[Annotated[Term, Vocab("legal_forms")]] = Field(default_factory=list)
     """Only these legal forms may apply; empty means any."""
     notes: Text | None = None
 
@@ -68,7 +70,7 @@ class Programme(Record):
     def _unique_lines(self) -> Programme:
         ids = [line.id for line in self.lines]
         if len(ids) != len(set(ids)):
-            raise FieldRuleError("lines", "two funding lines share an id")
+            raise FieldRuleError("lines", _("two funding lines share an id"))
         return self
 
     def line(self, line_id: str | None) -> FundingLine | None:
@@ -108,7 +110,7 @@ class Application(Record):
     months: int | None = Field(default=None, ge=1, le=12)
     """For monthly institutional funding: how many months are applied for."""
     granted: Money | None = None
-    status: ApplicationStatus = "idea"
+    status: Annotated[ApplicationStatus, Vocab("application_statuses")] = "idea"
     supported: bool = False
     """The office supported the application (counselling, review)."""
     deadline: dt.date | None = None
@@ -121,8 +123,8 @@ class Application(Record):
     def _granted_only_when_granted(self) -> Application:
         if self.granted is not None and self.status not in ("granted", "proof_filed"):
             raise FieldRuleError(
-                "granted", "granted holds an amount only when status is granted or proof_filed"
+                "granted", _("granted holds an amount only when status is granted or proof_filed")
             )
         if self.status in ("granted", "proof_filed") and self.granted is None:
-            raise FieldRuleError("status", "status granted needs the granted amount")
+            raise FieldRuleError("status", _("status granted needs the granted amount"))
         return self

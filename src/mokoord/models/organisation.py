@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, model_validator
 
+from mokoord.i18n import _
 from mokoord.models.common import (
     Count,
     Email,
@@ -25,6 +26,7 @@ from mokoord.models.common import (
     Url,
     Year,
 )
+from mokoord.models.meta import Vocab
 
 Status = Literal[
     "known", "contacted", "in_dialogue", "cooperating", "inactive", "dissolved", "declined"
@@ -61,7 +63,7 @@ class Register(Model):
 
 class Members(Model):
     count: Count | None = None
-    age_groups: list[Term] = Field(default_factory=list)
+    age_groups: list[Annotated[Term, Vocab("age_groups")]] = Field(default_factory=list)
     share_born_in_germany: Percent | None = None
     """Percent of members born in Germany."""
     main_arrival_period: ShortText | None = None
@@ -79,7 +81,7 @@ class Rooms(Model):
 class StatusChange(Model):
     identity: ClassVar[tuple[str, ...]] = ("since", "status")
 
-    status: Status
+    status: Annotated[Status, Vocab("statuses")]
     since: dt.date
     reason: Text | None = None
 
@@ -89,9 +91,9 @@ class Need(Model):
 
     identity: ClassVar[tuple[str, ...]] = ("category", "since")
 
-    category: Term
+    category: Annotated[Term, Vocab("need_categories")]
     since: dt.date | None = None
-    status: NeedStatus = "open"
+    status: Annotated[NeedStatus, Vocab("need_statuses")] = "open"
     closed: dt.date | None = None
     note: Text | None = None
 
@@ -107,45 +109,47 @@ class Organisation(Record):
 
     name: ShortText
     aliases: list[ShortText] = Field(default_factory=list)
-    status: Status = "known"
+    status: Annotated[Status, Vocab("statuses")] = "known"
     status_since: dt.date | None = None
     status_reason: Text | None = None
     status_history: list[StatusChange] = Field(default_factory=list)
     """Earlier statuses, oldest first; ``mokoord status`` appends to it."""
     known_since: dt.date | None = None
     """When the office first recorded the organisation ("new in the year")."""
-    legal_form: Term | None = None
+    legal_form: Annotated[Term, Vocab("legal_forms")] | None = None
     registration: Register | None = None
     """Entry in the register of associations: court and number."""
     founded: Year | None = None
-    district: Term | None = None
+    district: Annotated[Term, Vocab("districts")] | None = None
     address: Address | None = None
-    fields: list[Term] = Field(default_factory=list)
+    fields: list[Annotated[Term, Vocab("fields")]] = Field(default_factory=list)
     """Fields of activity (Tätigkeitsfelder)."""
     goals: Text | None = None
     languages: list[LanguageCode] = Field(default_factory=list)
     origins: list[TerritoryCode] = Field(default_factory=list)
     """Regions of origin: countries (TR) or UN regions (145)."""
-    religion: Term | None = None
+    religion: Annotated[Term, Vocab("religions")] | None = None
     members: Members | None = None
     paid_staff: bool | None = None
     networks: list[RecordId] = Field(default_factory=list)
     """Networks and umbrella bodies it belongs to."""
     relations_abroad: Text | None = None
     rooms: Rooms | None = None
-    offered_formats: list[Term] = Field(default_factory=list)
+    offered_formats: list[Annotated[Term, Vocab("offered_formats")]] = Field(default_factory=list)
     needs: list[Need] = Field(default_factory=list)
     website: Url | None = None
     email: Email | None = None
     phone: Phone | None = None
-    tags: list[Term] = Field(default_factory=list)
+    tags: list[Annotated[Term, Vocab("tags")]] = Field(default_factory=list)
     notes: Text | None = None
     last_verified: dt.date | None = None
 
     @model_validator(mode="after")
     def _declined_has_reason(self) -> Organisation:
         if self.status == "declined" and not self.status_reason:
-            raise FieldRuleError("status", "a declined organisation needs a status_reason (§2.4)")
+            raise FieldRuleError(
+                "status", _("a declined organisation needs a status_reason (§2.4)")
+            )
         return self
 
     @property
@@ -163,7 +167,7 @@ LegalBasis = Literal["consent", "contract", "public_task", "legitimate_interest"
 
 class Consent(Model):
     date: dt.date
-    scope: list[Term] = Field(default_factory=list)
+    scope: list[Annotated[Term, Vocab("consent_scopes")]] = Field(default_factory=list)
     """What the person agreed to: ``contact``, ``newsletter``, ``publication``…"""
     source: ShortText | None = None
     """How it was given (form at a visit, e-mail of 3 May…)."""
@@ -180,11 +184,11 @@ class Person(Record):
 
     name: ShortText
     organisation: RecordId | None = None
-    role: ShortText | None = None
+    role: Annotated[ShortText, Vocab("roles")] | None = None
     email: Email | None = None
     phone: Phone | None = None
     languages: list[LanguageCode] = Field(default_factory=list)
-    legal_basis: LegalBasis = "consent"
+    legal_basis: Annotated[LegalBasis, Vocab("legal_bases")] = "consent"
     consent: Consent | None = None
     last_contact: dt.date | None = None
     notes: Text | None = None

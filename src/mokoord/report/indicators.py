@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from mokoord import __version__
 from mokoord.dataset import Dataset
 from mokoord.dates import add_months
 from mokoord.facts import ContactFact, NeedFact, OrganisationFact
@@ -186,6 +187,11 @@ class Figures:
     funding: FundingFigures
 
 
+REPORT_FORMAT_VERSION = 1
+"""Version of the JSON report's layout (``meta.format_version``): raised when a key
+changes meaning or disappears, not when keys are added. The layout is described by
+``mokoord/schemas/report.schema.json``."""
+
 SECTIONS: tuple[str, ...] = (
     "contacts",
     "registry",
@@ -257,6 +263,8 @@ class Report:
             "office": self.office,
             "generated": self.generated.isoformat(),
             "stale_after_months": self.stale_after_months,
+            "format_version": REPORT_FORMAT_VERSION,
+            "mokoord_version": __version__,
         }
         return out
 

@@ -1,0 +1,360 @@
+"""One set of output options for every listing, and the views that draw rows.
+
+Every listing takes ``-f/--format table|json|csv`` and ``-o/--output FILE``
+(the format then follows the file's extension: ``.json``, ``.csv``); ``--json``
+and ``--csv`` stay as short ways to say the same. The rows come from the
+library (their keys are the documented JSON API); a :class:`View` says how
+people see them: which columns, headed how, as which kind of value.
+
+- ``table``: a rich table that fits the terminal: names in full, wrapped at
+  word boundaries; ids, dates and amounts never wrapped; when the terminal is
+  too narrow, the least important columns go first.
+- ``csv``: German Excel (:mod:`mokoord.sheets`): labels rather than keys,
+  German dates, every column of the view.
+- ``json``: the library's rows as they are.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from mokoord.models import Config
+
+Format = Literal["table", "json", "csv"]
+FORMATS: tuple[Format, ...] = ("table", "json", "csv")
+Kind = Literal["id", "name", "text", "date", "money", "int", "bool", "term", "terms", "phone"]
+
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table, json or csv (default: table, or what the --output file's extension says).",
+        show_default=False,
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to this file instead of the terminal.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON (stable keys); the same as --format json.")
+]
+CsvOption = Annotated[
+    bool,
+    typer.Option("--csv", help="Print CSV for German Excel; the same as --format csv."),
+]
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where a listing goes and in which format."""
+
+    format: Format = "table"
+    path: Path | None = None
+
+    @classmethod
+    def of(
+        cls,
+        fmt: str | None = None,
+        path: Path | None = None,
+        json_flag: bool = False,
+        csv_flag: bool = False,
+    ) -> Output:
+        """The output the options ask for; a clear error when they disagree."""
+        from mokoord.errors import UsageError
+        from mokoord.i18n import _
+
+        asked = [name for name, flag in (("json", json_flag), ("csv", csv_flag)) if flag]
+        if fmt is not None:
+            chosen = fmt.strip().lower()
+            if chosen not in FORMATS:
+                raise UsageError(
+                    _("--format: '{value}' is not one of {allowed}").format(
+                        value=fmt, allowed=", ".join(FORMATS)
+                    )
+                )
+            asked.append(chosen)
+        if len(set(asked)) > 1:
+            raise UsageError(_("choose one output format: --json, --csv or --format"))
+        if not asked and path is not None:
+            suffix = path.suffix.lower().lstrip(".")
+            asked = [suffix] if suffix in ("json", "csv") else []
+        return cls(format=asked[0] if asked else "table", path=path)  # type: ignore[arg-type]
+
+    @property
+    def is_data(self) -> bool:
+        return self.format != "table"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a view: the row key it shows, its header (an English msgid),
+    what kind of value it holds and how important it is."""
+
+    key: str
+    header: str
+    kind: Kind = "text"
+    vocabulary: str | None = None
+    """For ``term``/``terms``: the vocabulary whose labels are shown."""
+    drop: int = 0
+    """0: always shown; otherwise dropped when the terminal is too narrow, higher first."""
+    value: Callable[[dict[str, Any]], Any] | None = None
+    """Derives the value from the row, where it is not simply ``row[key]``."""
+    style: Callable[[dict[str, Any]], str | None] | None = None
+    """A rich style for the cell in a terminal (``"yellow"`` for what is overdue)."""
+
+    def get(self, row: dict[str, Any]) -> Any:
+        return self.value(row) if self.value is not None else row.get(self.key)
+
+
+@dataclass(frozen=True)
+class View:
+    """How one listing is shown to people."""
+
+    columns: Sequence[Column]
+    title: Callable[[int], str] | None = None
+    """The table's title for a number of rows ("12 Organisationen")."""
+
+
+# --------------------------------------------------------------------------- values for people
+
+
+def text_of(column: Column, value: Any, config: Config | None) -> str:
+    """A value as people read it in the current language (tables)."""
+    from mokoord import formatting as fmt
+    from mokoord.i18n import _
+    from mokoord.vocab import label
+
+    if value is None or value == "" or value == []:
+        return ""
+    if column.kind == "date":
+        return fmt.date(_as_date(value))
+    if column.kind == "money":
+        return fmt.money(value)
+    if column.kind == "bool":
+        return _("yes") if value else _("no")
+    if column.kind in ("term", "terms") and column.vocabulary and config is not None:
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(label(config, column.vocabulary, str(item)) for item in items)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _as_date(value: Any) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def emit(
+    view: View,
+    rows: list[dict[str, Any]],
+    output: Output,
+    *,
+    config: Config | None = None,
+) -> None:
+    """Write ``rows`` as ``output`` asks: a table, JSON or CSV, to the terminal or a file."""
+    if output.format == "json":
+        from mokoord.cli._common import json_text
+
+        _write(output, json_text(rows).encode("utf-8"))
+    elif output.format == "csv":
+        _write(output, csv_of(view, rows, config))
+    elif output.path is not None:
+        from rich.console import Console
+
+        from mokoord.cli._common import write_output
+
+        text = Console(width=120, highlight=False, soft_wrap=False, color_system=None)
+        with text.capture() as captured:
+            text.print(table_of(view, rows, config, width=120))
+        write_output(output.path, captured.get().encode("utf-8"))
+    else:
+        from mokoord.cli._common import console
+
+        out = console()
+        out.print(table_of(view, rows, config, width=out.width))
+
+
+def _write(output: Output, content: bytes) -> None:
+    if output.path is None:
+        sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(
+            content.decode("utf-8")
+        )
+        sys.stdout.flush()
+        return
+    from mokoord.cli._common import write_output
+
+    write_output(output.path, content)
+
+
+def csv_of(view: View, rows: list[dict[str, Any]], config: Config | None) -> bytes:
+    """Every column of ``view`` as German Excel CSV, labels rather than keys."""
+    from mokoord.i18n import _, language
+    from mokoord.sheets import cell, csv_bytes
+
+    lang = language()
+    headers = [_(column.header) for column in view.columns]
+    body = []
+    for row in rows:
+        cells = []
+        for column in view.columns:
+            value = column.get(row)
+            if column.kind in ("term", "terms", "bool"):
+                cells.append(cell(text_of(column, value, config) or None, lang=lang))
+            else:
+                kind = column.kind if column.kind in ("date", "money", "phone") else "text"
+                cells.append(cell(value, kind=kind, lang=lang))
+        body.append(cells)
+    return csv_bytes(headers, body)
+
+
+_NO_WRAP: frozenset[str] = frozenset({"id", "date", "money", "int", "bool", "phone"})
+
+
+def table_of(view: View, rows: list[dict[str, Any]], config: Config | None, *, width: int) -> Table:
+    """A rich table that fits ``width``: names in full where they fit, else the least
+    important columns dropped first; when ids and names still do not fit side by
+    side, each name stands under its id. Ids are never wrapped, names only
+    between words."""
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    from mokoord.i18n import _
+
+    columns = list(view.columns)
+    texts = [[text_of(column, column.get(row), config) for column in columns] for row in rows]
+    headers = [_(column.header) for column in columns]
+    kinds = [column.kind for column in columns]
+    keep = _fitting(columns, headers, texts, width)
+    stacked = keep is None and "id" in kinds and "name" in kinds
+    if stacked:
+        id_at, name_at = kinds.index("id"), kinds.index("name")
+        headers[id_at] = f"{headers[id_at]} / {headers[name_at]}"
+        for row_texts in texts:
+            row_texts[id_at] = f"{row_texts[id_at]}\n{row_texts[name_at]}"
+        rest = [column for index, column in enumerate(columns) if index != name_at]
+        del headers[name_at]
+        for row_texts in texts:
+            del row_texts[name_at]
+        columns = rest
+        kinds = [column.kind for column in columns]
+        keep = _fitting(columns, headers, texts, width, stacked_at=kinds.index("id"))
+    if keep is None:
+        keep = [index for index, column in enumerate(columns) if column.drop == 0]
+    table = Table(
+        title=view.title(len(rows)) if view.title else None,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1),
+    )
+    for index, size in zip(keep, _widths(kinds, headers, texts, keep, width, stacked), strict=True):
+        kind = kinds[index]
+        table.add_column(
+            headers[index],
+            no_wrap=kind in _NO_WRAP and not (stacked and kind == "id"),
+            justify="right" if kind in ("money", "int") else "left",
+            width=size,
+            overflow="fold",
+        )
+    for row, row_texts in zip(rows, texts, strict=True):
+        cells = []
+        for index in keep:
+            styler = columns[index].style
+            style = styler(row) if styler is not None else None
+            text = escape(row_texts[index])
+            cells.append(f"[{style}]{text}[/]" if style and text else text)
+        table.add_row(*cells)
+    return table
+
+
+def _widths(
+    kinds: list[Kind],
+    headers: list[str],
+    texts: list[list[str]],
+    keep: list[int],
+    width: int,
+    stacked: bool,
+) -> list[int]:
+    """Each kept column's width: ids, names, dates and amounts in full (a stacked
+    id column as wide as its longest id or word); the rest of the line shared by
+    the columns that wrap, none narrower than its longest word."""
+    full: dict[int, int] = {}
+    wrapping: dict[int, tuple[int, int]] = {}
+    for index in keep:
+        values = [headers[index], *(row[index] for row in texts)]
+        longest = max((len(line) for value in values for line in value.split("\n")), default=1)
+        word = _longest_word(values)
+        if stacked and kinds[index] == "id":
+            full[index] = max(len(row[index].split("\n")[0]) for row in texts) if texts else word
+            full[index] = max(full[index], word, len(headers[index]))
+        elif kinds[index] in (*_NO_WRAP, "name", "term"):
+            full[index] = longest
+        else:
+            wrapping[index] = (word, longest)
+    room = width - sum(full.values()) - 3 * (len(keep) - 1)
+    shares: dict[int, int] = {}
+    wanted = sum(longest for _word, longest in wrapping.values()) or 1
+    for index, (word, longest) in wrapping.items():
+        shares[index] = max(word, min(longest, room * longest // wanted))
+    return [full.get(index) or shares[index] for index in keep]
+
+
+def _longest_word(values: list[str]) -> int:
+    return max((len(word) for value in values for word in value.split()), default=1)
+
+
+def _fitting(
+    columns: Sequence[Column],
+    headers: list[str],
+    texts: list[list[str]],
+    width: int,
+    *,
+    stacked_at: int | None = None,
+) -> list[int] | None:
+    """Indexes of the columns to show, dropping the least important until the rest
+    fit; ``None`` when they do not fit even then. Names count in full (they wrap
+    only when stacked under the ids at ``stacked_at``)."""
+
+    def need(index: int) -> int:
+        values = [headers[index], *(row[index] for row in texts)]
+        if index == stacked_at:
+            return _longest_word(values)
+        if columns[index].kind in (*_NO_WRAP, "name", "term"):
+            return max(len(value) for value in values)
+        longest = max(len(value) for value in values)
+        return min(longest, max(_longest_word(values), 16))
+
+    keep = list(range(len(columns)))
+    while True:
+        # each column: its text, one space of padding on either side, one divider
+        if sum(need(index) + 3 for index in keep) - 3 <= width:
+            return keep
+        droppable = [index for index in keep if columns[index].drop > 0]
+        if not droppable:
+            return None
+        keep.remove(max(droppable, key=lambda index: (columns[index].drop, index)))

@@ -1,0 +1,353 @@
+"""What the models say about their fields, declared once next to them.
+
+- :class:`Vocab` marks a field whose values are terms of a vocabulary: one of
+  ``mokoord.yaml``'s vocabularies (``districts``, ``fields`` …) or one of the
+  fixed ones below (``statuses``, ``outcomes`` …). Checks, labels in tables,
+  and the resolution of what people type all read it through
+  :func:`vocabulary_fields`.
+- :data:`FIXED_VOCABULARIES` holds the terms mokoord itself defines, each with
+  its label (an English msgid; German from the catalogue).
+- :data:`FIELD_LABELS` names every field as people call it ("Postleitzahl"),
+  for messages and forms; :func:`field_label` looks one up.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from mokoord.i18n import N_
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    """Annotation metadata: ``Annotated[Term, Vocab("districts")]``."""
+
+    name: str
+
+
+Path = tuple[str, ...]
+"""A field's place in a record: keys, with ``"*"`` for every item of a list."""
+
+
+# --------------------------------------------------------------------------- fixed vocabularies
+
+FIXED_VOCABULARIES: dict[str, dict[str, str]] = {
+    "statuses": {
+        "known": N_("known"),
+        "contacted": N_("contacted"),
+        "in_dialogue": N_("in dialogue"),
+        "cooperating": N_("cooperating"),
+        "inactive": N_("inactive"),
+        "dissolved": N_("dissolved"),
+        "declined": N_("declined (§2.4)"),
+    },
+    "need_statuses": {
+        "open": N_("open"),
+        "in_progress": N_("in progress"),
+        "met": N_("met"),
+        "dropped": N_("dropped"),
+    },
+    "outcomes": {
+        "pending": N_("pending"),
+        "taken_up": N_("taken up"),
+        "not_taken_up": N_("not taken up"),
+    },
+    "initiators": {
+        "office": N_("the office"),
+        "organisation": N_("the organisation"),
+    },
+    "network_kinds": {
+        "network": N_("network"),
+        "umbrella": N_("umbrella body"),
+    },
+    "levels": {
+        "local": N_("local"),
+        "regional": N_("regional"),
+        "state": N_("state"),
+        "federal": N_("federal"),
+        "international": N_("international"),
+    },
+    "line_kinds": {
+        "institutional": N_("institutional funding"),
+        "project": N_("project funding"),
+        "micro_project": N_("micro project"),
+        "staff": N_("staff funding"),
+        "other": N_("other funding"),
+    },
+    "periods": {
+        "project": N_("per project"),
+        "month": N_("per month"),
+        "year": N_("per year"),
+    },
+    "application_statuses": {
+        "idea": N_("idea"),
+        "draft": N_("draft"),
+        "submitted": N_("submitted"),
+        "granted": N_("granted"),
+        "rejected": N_("rejected"),
+        "proof_filed": N_("proof of use filed"),
+        "withdrawn": N_("withdrawn"),
+    },
+    "legal_bases": {
+        "consent": N_("consent (Art. 6(1)(a) GDPR)"),
+        "contract": N_("contract (Art. 6(1)(b) GDPR)"),
+        "public_task": N_("public task (Art. 6(1)(e) GDPR)"),
+        "legitimate_interest": N_("legitimate interest (Art. 6(1)(f) GDPR)"),
+    },
+}
+"""The vocabularies mokoord defines itself: term → label (msgid)."""
+
+VOCABULARY_TITLES: dict[str, str] = {
+    "fields": N_("field of activity"),
+    "districts": N_("district"),
+    "channels": N_("channel"),
+    "topics": N_("topic"),
+    "need_categories": N_("need category"),
+    "event_kinds": N_("kind of event"),
+    "legal_forms": N_("legal form"),
+    "offered_formats": N_("offered format"),
+    "institution_kinds": N_("kind of institution"),
+    "religions": N_("religion"),
+    "age_groups": N_("age group"),
+    "consent_scopes": N_("consent scope"),
+    "roles": N_("role"),
+    "tags": N_("tag"),
+    "statuses": N_("status"),
+    "need_statuses": N_("status of a need"),
+    "outcomes": N_("outcome"),
+    "initiators": N_("initiator"),
+    "network_kinds": N_("kind of network"),
+    "levels": N_("level"),
+    "line_kinds": N_("kind of funding line"),
+    "periods": N_("period"),
+    "application_statuses": N_("status of an application"),
+    "legal_bases": N_("legal basis"),
+}
+"""What one term of each vocabulary is called (msgid), for messages and prompts."""
+
+
+OPEN_VOCABULARIES: frozenset[str] = frozenset({"roles"})
+"""Vocabularies whose fields may also hold free text: a declared term is shown by
+its label, anything else as written (a role such as "Kulturbeauftragte")."""
+
+
+# --------------------------------------------------------------------------- field labels
+
+FIELD_LABELS: dict[str, str] = {
+    "action": N_("Action"),
+    "address": N_("Address"),
+    "age_groups": N_("Age groups"),
+    "aliases": N_("Other names"),
+    "annual_budget": N_("Annual budget"),
+    "attendance": N_("Attendance"),
+    "author": N_("Author of commits"),
+    "category": N_("Category"),
+    "channel": N_("Channel"),
+    "city": N_("City"),
+    "closed": N_("Closed on"),
+    "consent": N_("Consent"),
+    "contact_institution": N_("Contact institution"),
+    "coordinator": N_("Coordinator"),
+    "count": N_("Number of members"),
+    "court": N_("Register court"),
+    "date": N_("Date"),
+    "de": N_("German label"),
+    "deadline": N_("Deadline"),
+    "deadlines": N_("Deadlines"),
+    "decided": N_("Decided on"),
+    "department": N_("Department"),
+    "district": N_("District"),
+    "done": N_("Done on"),
+    "eligible_legal_forms": N_("Eligible legal forms"),
+    "email": N_("E-mail"),
+    "en": N_("English label"),
+    "end": N_("End"),
+    "fields": N_("Fields of activity"),
+    "follow_up": N_("Follow-up"),
+    "format": N_("Format version"),
+    "founded": N_("Year founded"),
+    "funder": N_("Funder"),
+    "funder_institution": N_("Funding institution"),
+    "goals": N_("Goals"),
+    "granted": N_("Amount granted"),
+    "id": N_("Id"),
+    "initiated_by": N_("Initiated by"),
+    "institution": N_("Institution"),
+    "kind": N_("Kind"),
+    "known_since": N_("Known since"),
+    "language": N_("Language"),
+    "languages": N_("Languages"),
+    "last_contact": N_("Last contact"),
+    "last_verified": N_("Last verified"),
+    "legal_basis": N_("Legal basis"),
+    "legal_form": N_("Legal form"),
+    "level": N_("Level"),
+    "line": N_("Funding line"),
+    "lines": N_("Funding lines"),
+    "main_arrival_period": N_("Main period of arrival"),
+    "max_amount": N_("Maximum amount"),
+    "max_amount_without_rooms": N_("Maximum amount without own rooms"),
+    "meeting_rhythm": N_("Meeting rhythm"),
+    "members": N_("Members"),
+    "months": N_("Months"),
+    "name": N_("Name"),
+    "need_categories": N_("Need categories"),
+    "needs": N_("Needs"),
+    "networks": N_("Networks"),
+    "note": N_("Note"),
+    "notes": N_("Notes"),
+    "number": N_("Register number"),
+    "offered_formats": N_("Offered formats"),
+    "offered_to_others": N_("Rooms offered to others"),
+    "office": N_("Office"),
+    "organisation": N_("Organisation"),
+    "organisations": N_("Organisations"),
+    "organisers": N_("Organisers"),
+    "origins": N_("Regions of origin"),
+    "outcome": N_("Outcome"),
+    "outcome_date": N_("Date of the outcome"),
+    "own": N_("Own rooms"),
+    "paid_staff": N_("Paid staff"),
+    "participants": N_("Participants"),
+    "partner": N_("Partner"),
+    "people": N_("Head count"),
+    "per": N_("Limit per"),
+    "persons": N_("Persons"),
+    "phone": N_("Phone"),
+    "place": N_("Place"),
+    "place_org": N_("Hosting organisation"),
+    "planned": N_("Planned"),
+    "postal_code": N_("Postal code"),
+    "programme": N_("Funding programme"),
+    "proof_filed": N_("Proof of use filed on"),
+    "quiet_after_days": N_("Quiet after (days)"),
+    "reason": N_("Reason"),
+    "referral_pending_days": N_("Referral pending after (days)"),
+    "referrals": N_("Referrals"),
+    "registration": N_("Register entry"),
+    "relations_abroad": N_("Relations abroad"),
+    "religion": N_("Religion"),
+    "requested": N_("Amount requested"),
+    "role": N_("Role"),
+    "rooms": N_("Rooms"),
+    "scope": N_("Scope of consent"),
+    "series": N_("Training series"),
+    "settings": N_("Settings"),
+    "share_born_in_germany": N_("Share born in Germany (%)"),
+    "since": N_("Since"),
+    "source": N_("Source of consent"),
+    "stale_after_months": N_("Stale after (months)"),
+    "follow_up_overdue_days": N_("Follow-up overdue after (days)"),
+    "status": N_("Status"),
+    "status_history": N_("Status history"),
+    "status_reason": N_("Reason for the status"),
+    "status_since": N_("Status since"),
+    "street": N_("Street"),
+    "submitted": N_("Submitted on"),
+    "summary": N_("Summary"),
+    "supported": N_("Supported by the office"),
+    "tags": N_("Tags"),
+    "time": N_("Start time"),
+    "timezone": N_("Time zone"),
+    "title": N_("Title"),
+    "topic": N_("Topic"),
+    "topics": N_("Topics"),
+    "until": N_("Until"),
+    "vocabularies": N_("Vocabularies"),
+    "website": N_("Website"),
+    "year": N_("Year"),
+}
+"""Every field's label (msgid) by its key; a key means the same in every record."""
+
+FIELD_LABEL_OVERRIDES: dict[tuple[str, str], str] = {
+    ("Event", "date"): N_("Date (start)"),
+    ("Contact", "date"): N_("Date of contact"),
+    ("Consent", "date"): N_("Date of consent"),
+    ("FollowUp", "date"): N_("Follow-up date"),
+    ("Deadline", "date"): N_("Deadline date"),
+    ("Event", "follow_up"): N_("Follow-up notes"),
+    ("Event", "until"): N_("End time"),
+    ("Config", "city"): N_("City of the office"),
+}
+"""(model name, key) → label, where a key means something more specific."""
+
+
+def field_label_id(model: type[BaseModel] | None, key: str) -> str:
+    """The label msgid of ``key`` in ``model`` (untranslated); the key itself if none."""
+    if model is not None:
+        found = FIELD_LABEL_OVERRIDES.get((model.__name__, key))
+        if found:
+            return found
+    return FIELD_LABELS.get(key, key)
+
+
+# --------------------------------------------------------------------------- walking annotations
+
+
+def _unwrap(annotation: Any) -> tuple[Any, list[Any]]:
+    """The type inside ``Annotated[...]`` and the metadata gathered on the way."""
+    metadata: list[Any] = []
+    while get_origin(annotation) is typing.Annotated:
+        metadata.extend(annotation.__metadata__)
+        annotation = get_args(annotation)[0]
+    return annotation, metadata
+
+
+def _walk(annotation: Any, path: Path, found: dict[Path, str], depth: int = 0) -> None:
+    if depth > 8:
+        return
+    annotation, metadata = _unwrap(annotation)
+    for item in metadata:
+        if isinstance(item, Vocab):
+            found[path] = item.name
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        for arg in get_args(annotation):
+            if arg is not type(None):
+                _walk(arg, path, found, depth + 1)
+    elif origin in (list, tuple, set, frozenset):
+        for arg in get_args(annotation)[:1]:
+            _walk(arg, (*path, "*"), found, depth + 1)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        for key, info in annotation.model_fields.items():
+            inner: Any = info.annotation
+            extra = [m for m in info.metadata if isinstance(m, Vocab)]
+            if extra:
+                found[(*path, key)] = extra[-1].name
+            _walk(inner, (*path, key), found, depth + 1)
+
+
+@cache
+def vocabulary_fields(model: type[BaseModel]) -> tuple[tuple[Path, str], ...]:
+    """Every place in ``model`` that holds terms of a vocabulary: ``(path, vocabulary)``.
+
+    ``path`` uses ``"*"`` for the items of a list: ``(("needs", "*", "category"),
+    "need_categories")``.
+    """
+    found: dict[Path, str] = {}
+    _walk(model, (), found)
+    return tuple(sorted(found.items()))
+
+
+def values_at(data: Any, path: Path, loc: tuple[str | int, ...] = ()) -> list[tuple[Any, Any]]:
+    """``(location, value)`` for every value at ``path`` in a model or plain mapping."""
+    if data is None:
+        return []
+    if not path:
+        return [(loc, data)]
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if not isinstance(data, list | tuple):
+            return []
+        out: list[tuple[Any, Any]] = []
+        for index, item in enumerate(data):
+            out.extend(values_at(item, rest, (*loc, index)))
+        return out
+    value = data.get(head) if isinstance(data, dict) else getattr(data, head, None)
+    return values_at(value, rest, (*loc, head))
