@@ -107,6 +107,24 @@ def test_different_fields_merge_and_the_layout_stays() -> None:
     assert "# Hinterhaus" in text
 
 
+def test_comments_added_on_either_side_stay() -> None:
+    ours = BASE.replace("district: biebrich", "district: biebrich   # seit dem Umzug 2022").replace(
+        "fields: [education, parents_family]", "fields: [education, parents_family, youth]"
+    )
+    theirs = "# Ansprechpartnerin wechselt 2024\n" + BASE.replace(
+        "languages: [tr, de]", "languages: [tr, de, ar]"
+    )
+    text, conflicts = _merge(BASE, ours, theirs)
+    assert conflicts == []
+    assert text.startswith(
+        "# Ansprechpartnerin wechselt 2024\n# Eingetragen nach dem Stadtteilfest\n"
+    )
+    assert "district: biebrich   # seit dem Umzug 2022\n" in text
+    assert "fields: [education, parents_family, youth]\n" in text
+    assert "languages: [tr, de, ar]\n" in text
+    assert "  street: Rathausstraße 5   # Hinterhaus\n" in text
+
+
 def test_sets_keep_what_either_side_added_and_drop_what_either_removed() -> None:
     base = {"id": "x", "name": "X", "fields": ["education", "sport"], "languages": ["tr"]}
     ours = {**base, "fields": ["education", "sport", "youth"], "languages": []}

@@ -747,3 +747,31 @@ def test_a_fast_forward_checks_out_only_what_came_and_never_overwrites(team: Tea
     assert "sync: fast-forward" in _git(bernd.root, "reflog", "-1", "--format=%gs")
     assert git_status(bernd.root) == ""
     assert bernd.org("kulturverein-bamyan")["name"] == "Kulturverein Bamyan"
+
+
+def test_a_clash_in_a_real_terminal_is_asked_about(team: Team) -> None:
+    """stdin a pseudo-terminal, no MOKOORD_INTERACTIVE: sync sees a person and asks."""
+    import pty
+
+    bernd = _clash(team)
+    master, slave = pty.openpty()
+    env = {**os.environ, **bernd.env()}
+    env.pop("MOKOORD_INTERACTIVE", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mokoord", "sync"],
+        cwd=bernd.root,
+        env=env,
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(slave)
+    try:
+        os.write(master, b"2\n")
+        _out, err = process.communicate(timeout=120)
+    finally:
+        os.close(master)
+    assert process.returncode == 0, err
+    assert "which to keep?" in err
+    assert bernd.org()["website"] == "https://anna.example.org"
