@@ -464,17 +464,17 @@ def test_a_rejected_push_is_fetched_merged_and_sent_again(
     bernd = team.clone("bernd", BERND)
     team.anna.ok("add-org", "--name", "Sportverein Schierstein")
     bernd.ok("add-org", "--name", "Kulturverein Bamyan")
-    real_fetch = syncing._fetch
+    real_fetched = syncing._fetched
     calls: list[int] = []
 
-    def fetch_while_bernd_pushes(clone: Any, **kwargs: Any) -> Any:
-        found = real_fetch(clone, **kwargs)
+    def fetched_while_bernd_pushes(clone: Any, result: Any) -> Any:
+        found = real_fetched(clone, result)
         calls.append(1)
         if len(calls) == 1:  # Bernd sends his work between Anna's fetch and her push
             assert bernd.ok("sync").exit_code == 0
         return found
 
-    monkeypatch.setattr(syncing, "_fetch", fetch_while_bernd_pushes)
+    monkeypatch.setattr(syncing, "_fetched", fetched_while_bernd_pushes)
     result = team.anna.ok("sync", "--json")
     outcome = json.loads(result.stdout)
     assert schema_errors("sync", outcome) == []

@@ -105,10 +105,13 @@ def sync(
     # Checking the work tree takes longest on a large store: it starts first and
     # runs while the clone is looked at and the server's work fetched.
     found = gitrepo.git_dir_of(store_root)
-    early = None
-    if not dry_run and found is not None and gitrepo.operation_in_progress(found[1]) is None:
+    early = fetching = None
+    quiet = found is not None and gitrepo.operation_in_progress(found[1]) is None
+    if quiet and not dry_run:
         early = _status_in_background(store_root)
     clone = target(store_root, remote)
+    if quiet and not resume:  # (during a merge, a password prompt would cross the questions)
+        fetching = _Fetching(clone, interactive=interactive)
     with _locked(clone):
         operation = gitrepo.operation_in_progress(clone.git_dir)
         start: str | None = None
@@ -126,7 +129,13 @@ def sync(
         if operation is not None:
             early = None  # the merge was committed since: check the files anew
         return _exchange(
-            clone, start, status=early, dry_run=dry_run, ask=ask, interactive=interactive
+            clone,
+            start,
+            status=early,
+            fetching=fetching,
+            dry_run=dry_run,
+            ask=ask,
+            interactive=interactive,
         )
 
 
@@ -172,6 +181,7 @@ def _exchange(
     start: str | None,
     *,
     status: Any,
+    fetching: _Fetching | None,
     dry_run: bool,
     ask: Ask | None,
     interactive: bool,
@@ -181,7 +191,7 @@ def _exchange(
     head = _head(clone)
     start = start or head
     try:
-        server = _fetch(clone, interactive=interactive)
+        server = (fetching or _Fetching(clone, interactive=interactive)).result()
     except MokoordError:
         if status is not None:
             _refuse_uncommitted(clone, status.result())
@@ -303,14 +313,43 @@ def _refuse_uncommitted(clone: Target, status: Any) -> None:
 # --------------------------------------------------------------------------- fetch, merge, push
 
 
+class _Fetching:
+    """A fetch from the server, running while the sync goes on (it touches no file)."""
+
+    def __init__(self, clone: Target, *, interactive: bool) -> None:
+        import threading
+
+        self.clone = clone
+        self._result: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(interactive,), daemon=True)
+        self._thread.start()
+
+    def _run(self, interactive: bool) -> None:
+        try:
+            refspec = f"+refs/heads/{self.clone.remote_branch}:{self.clone.tracking}"
+            self._result = gitremote.run_remote(
+                ["fetch", "--quiet", "--no-tags", "--", self.clone.remote, refspec],
+                self.clone.top,
+                interactive=interactive,
+            )
+        except BaseException as error:  # handed to result()
+            self._error = error
+
+    def result(self) -> str | None:
+        """The server's commit of the branch; ``None`` when the server has no such branch."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return _fetched(self.clone, self._result)
+
+
 def _fetch(clone: Target, *, interactive: bool) -> str | None:
     """The server's commit of the branch, fetched; ``None`` when the server has no such branch."""
-    refspec = f"+refs/heads/{clone.remote_branch}:{clone.tracking}"
-    result = gitremote.run_remote(
-        ["fetch", "--quiet", "--no-tags", "--", clone.remote, refspec],
-        clone.top,
-        interactive=interactive,
-    )
+    return _Fetching(clone, interactive=interactive).result()
+
+
+def _fetched(clone: Target, result: Any) -> str | None:
     if result.returncode != 0:
         if "couldn't find remote ref" in result.stderr.lower():
             return None  # a new, empty repository on the server: the first sync fills it
