@@ -48,16 +48,29 @@ _ACTIONS = {
 }
 
 
-def changes(target: Target, old: str | None, new: str, commits: str) -> Changes:
+def changes(
+    target: Target,
+    old: str | None,
+    new: str,
+    commits: str,
+    *,
+    known: list[tuple[str, str]] | None = None,
+) -> Changes:
     """The files of the store that differ from ``old`` to ``new``, and who made the
-    commits in the range ``commits`` (merges left out)."""
+    commits in the range ``commits`` (merges left out).
+
+    ``known`` are the (status, path) pairs of that difference when the caller
+    has them already (paths relative to the clone's top).
+    """
     result = Changes()
     log = gitops.git(["log", "--no-merges", "--format=%aN", "-z", commits], target.top).stdout
     names = [name for name in log.split("\0") if name.strip()]
     result.commits = len(names)
     result.authors = list(dict.fromkeys(name.strip() for name in names))
     where = [target.prefix] if target.prefix else []
-    if old is None:
+    if known is not None:
+        entries = [(status, path) for status, path in known if path.startswith(target.prefix)]
+    elif old is None:
         listing = gitops.git(
             ["ls-tree", "-r", "-z", "--name-only", new, "--", *where], target.top
         ).stdout

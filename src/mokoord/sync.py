@@ -188,7 +188,7 @@ def _exchange(
 ) -> Outcome:
     if status is None and not dry_run:
         status = _status_in_background(clone.top)
-    head = _head(clone)
+    head = _head(clone) if start or not clone.head else clone.head  # a merge moved it
     start = start or head
     try:
         server = (fetching or _Fetching(clone, interactive=interactive)).result()
@@ -202,15 +202,20 @@ def _exchange(
         return _preview(clone, head, server)
     outcome = Outcome(clone)
     sent_from = server
+    came: list[tuple[str, str]] | None = None
+    """What a single fast-forward from ``start`` brought (saves a second diff)."""
     try:
         while True:
             if server is not None and server != head:
                 base = _merge_base(clone, head, server)
-                if base == head and _fast_forward(clone, head, server):
+                forward = _fast_forward(clone, head, server) if base == head else None
+                if forward is not None:
+                    came = forward if head == start else None
                     head = server
                 elif base != server:  # the server has work this clone lacks
                     _merge(clone, server, ask)
                     head = _head(clone)
+                    came = None
             if head == server:
                 break
             outcome.attempts += 1
@@ -231,7 +236,7 @@ def _exchange(
         if head == start or isinstance(error, _conflicts_error()):
             raise
         outcome.error = error
-    outcome.incoming = changes(clone, start, head, f"{start}..{head}")
+    outcome.incoming = changes(clone, start, head, f"{start}..{head}", known=came)
     if outcome.pushed:
         span = f"{sent_from}..{head}" if sent_from else head
         outcome.outgoing = changes(clone, sent_from, head, span)
@@ -368,9 +373,9 @@ QUICK_LIMIT = 200
 """A fast-forward over at most this many files checks out just those files."""
 
 
-def _fast_forward(clone: Target, head: str, server: str) -> bool:
+def _fast_forward(clone: Target, head: str, server: str) -> list[tuple[str, str]] | None:
     """Move to the server's commit, which only adds to ours, by checking out the files
-    that differ; ``False`` when ``git merge`` must do it.
+    that differ (returned as (status, path)); ``None`` when ``git merge`` must do it.
 
     ``git merge`` would first check every file of the work tree, which the sync
     has just done (uncommitted changes stop it); in a large store that check is
@@ -379,20 +384,20 @@ def _fast_forward(clone: Target, head: str, server: str) -> bool:
     a sparse checkout, a file in the way or many files, ``git merge`` does it.
     """
     if not clone.quick:
-        return False
+        return None
     listing = gitops.git(
         ["diff", "--name-status", "-z", "--no-renames", head, server], clone.top
     ).stdout.split("\0")
     entries = list(zip(listing[0::2], listing[1::2], strict=False))
     if not entries or len(entries) > QUICK_LIMIT:
-        return False
+        return None
     there = [path for status, path in entries if status != "A"]
     if any(os.path.lexists(clone.top / path) for status, path in entries if status == "A"):
-        return False  # an untracked file in the way: git merge refuses in its words
+        return None  # an untracked file in the way: git merge refuses in its words
     if there:
         found = gitops.git(["diff-index", "--quiet", "HEAD", "--", *there], clone.top, check=False)
         if found.returncode != 0:
-            return False
+            return None
     keep = [path for status, path in entries if status != "D"]
     gone = [path for status, path in entries if status == "D"]
     with _uninterrupted():
@@ -406,7 +411,7 @@ def _fast_forward(clone: Target, head: str, server: str) -> bool:
             clone.top,
             input=f"update HEAD {server} {head}\nupdate ORIG_HEAD {head}\n",
         )
-    return True
+    return entries
 
 
 @contextlib.contextmanager

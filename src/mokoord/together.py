@@ -367,7 +367,9 @@ class Target:
     has_upstream: bool
     quick: bool = False
     """A fast-forward may be made by checking out the changed files only: no
-    ``post-merge`` hook to run, no sparse checkout (see :func:`_fast_forward`)."""
+    ``post-merge`` hook to run, no sparse checkout (see ``sync._fast_forward``)."""
+    head: str = ""
+    """The commit checked out when the clone was looked at."""
 
     @property
     def tracking(self) -> str:
@@ -396,12 +398,19 @@ def target(store_root: Path, remote: str | None = None) -> Target:
     ``remote`` defaults to the branch's upstream remote, else ``origin``.
     """
     found = gitops.git(
-        ["rev-parse", "--show-toplevel", "--absolute-git-dir", "--symbolic-full-name", "HEAD"],
+        [
+            "rev-parse",
+            "--show-toplevel",
+            "--absolute-git-dir",
+            "HEAD",
+            "--symbolic-full-name",
+            "HEAD",
+        ],
         store_root,
         check=False,
     )
     lines = found.stdout.splitlines()
-    if found.returncode != 0 or len(lines) != 3:
+    if found.returncode != 0 or len(lines) != 4:
         if gitops.repository(store_root) is None:
             raise GitError(
                 _("{root} is not in a git repository, so there is nothing to sync").format(
@@ -410,7 +419,7 @@ def target(store_root: Path, remote: str | None = None) -> Target:
                 hint=_("get a shared store with `mokoord clone URL`"),
             )
         raise GitError(_("this clone has no commit yet; nothing to sync"))
-    top, git_dir, head = Path(lines[0]), Path(lines[1]), lines[2]
+    top, git_dir, commit, head = Path(lines[0]), Path(lines[1]), lines[2], lines[3]
     if not head.startswith("refs/heads/"):
         raise GitError(
             _("this clone is on no branch (a detached HEAD), so it cannot sync"),
@@ -446,7 +455,7 @@ def target(store_root: Path, remote: str | None = None) -> Target:
         "core.sparsecheckout", "false"
     ).lower() in ("false", "no", "off", "0")
     store = store_root.resolve()
-    return Target(top, git_dir, store, branch, name, url, remote_branch, tracked, quick)
+    return Target(top, git_dir, store, branch, name, url, remote_branch, tracked, quick, commit)
 
 
 def _config(top: Path, pattern: str) -> dict[str, str]:
