@@ -742,3 +742,14 @@ def test_unknown_id_still_finds_the_organisation_by_register_number(cli, store, 
     report = json.loads(cli("import", str(path), "--json").stdout)
     assert report["actions"][0]["match"] == "register"
     assert report["actions"][0]["id"] == "afrikanischer-kulturverein-wiesbaden"
+
+
+def test_an_id_column_naming_a_device_gets_an_id_from_the_name(cli, store, tmp_path):
+    sheet = tmp_path / "vereine.csv"
+    sheet.write_text("ID;Name\nnul;Nullpunkt e.V.\n", encoding="utf-8")
+    result = cli("import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert (store.root / "organisations" / "nullpunkt.yaml").is_file()
+    assert not (store.root / "organisations" / "nul.yaml").exists()
+    text = (store.root / "organisations" / "nullpunkt.yaml").read_text(encoding="utf-8")
+    assert "legal_form: registered_association" in text

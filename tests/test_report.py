@@ -72,6 +72,13 @@ def report_json(cli: Cli, *args: str) -> dict[str, Any]:
     return data
 
 
+def markdown_html(text: str) -> str:
+    """Markdown as another tool would render it: tables on, raw HTML allowed."""
+    from markdown_it import MarkdownIt
+
+    return str(MarkdownIt("commonmark", {"html": True}).enable("table").render(text))
+
+
 # --------------------------------------------------------------------------- every number, 2023
 
 
@@ -216,6 +223,7 @@ EXPECTED_2023: dict[str, Any] = {
         "format_version": 1,
         "mokoord_version": mokoord.__version__,
     },
+    "left_out": [],
 }
 
 
@@ -250,7 +258,7 @@ def test_json_keys_are_stable_and_numbers_are_numbers(rcli: Cli) -> None:
             assert isinstance(value, int | float), value
             assert not isinstance(value, bool), value
 
-    walk({k: v for k, v in data.items() if k not in ("period", "meta")})
+    walk({k: v for k, v in data.items() if k not in ("period", "meta", "left_out")})
     assert isinstance(data["funding"]["requested_amount"], int)
     assert isinstance(data["funding"]["previous"]["granted_amount"], float)
 
@@ -474,9 +482,15 @@ def test_text_from_the_data_stays_text(rcli: Cli, tmp_path: Path) -> None:
     assert "<strong>Gut besucht.</strong>" in html  # Markdown in notes is rendered
     assert 'href="https://example.org/folien"' in html
     md = rcli("report", "--year", "2023").stdout
-    assert "<script" not in md
     assert "javascript:" not in md
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in md
+    assert "\\<script\\>alert(1)\\</script\\> e.V." in md  # as written, once rendered
+    assert "&lt;" not in md
+    assert "&amp;" not in md
+    rendered = markdown_html(md)
+    assert "<script" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in rendered
+    assert "<b>fett</b>" not in rendered
+    assert "<img" not in rendered
     assert "[Folien](https://example.org/folien)" in md
     assert "Trick" in md
     assert "[Trick]" not in md
@@ -491,7 +505,9 @@ def test_a_store_template_overrides_the_builtin_and_is_escaped(rcli: Cli, store:
     )
     text = rcli("report", "--year", "2023").stdout
     assert text.startswith("Eigener Bericht Evaluationsbericht 2023")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in text
+    # printed without |mdx: a Markdown template still cannot let raw HTML through
+    assert "\\<script\\>alert(1)\\</script\\> e.V." in text
+    assert "<script" not in markdown_html(text)
     assert "<script>" not in text
     # HTML still comes from the built-in templates
     html = rcli("report", "--year", "2023", "--format", "html").stdout
@@ -579,3 +595,86 @@ def test_report_runs_as_a_real_process(store: Store) -> None:
         env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
     )
     assert md.stdout.startswith("# Evaluationsbericht 2023")  # raw Markdown when piped
+
+
+# --------------------------------------------------------------------------- hostile text in Markdown
+
+HOSTILE = 'Größenwahn & Söhne | Women\'s *Net* _x_ \\ `c` [l](javascript:x) <b>b</b> &amp; "q"'
+
+
+def _hostile_store(store: Store) -> None:
+    """Every text the Markdown report takes from the data made hostile."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    config_path = store.root / "mokoord.yaml"
+    config = yaml.load(config_path.read_text(encoding="utf-8"))
+    config["office"] = "Büro | <i>Stelle</i>\n# Kopf"
+    vocab = config["vocabularies"]
+    for vocabulary, term in (
+        ("channels", "visit"),
+        ("topics", "acquisition"),
+        ("fields", "culture"),
+        ("districts", "mitte"),
+        ("need_categories", "rooms"),
+        ("offered_formats", "events"),
+    ):
+        vocab[vocabulary][term]["de"] = f"{term}: {HOSTILE}\nzweite Zeile"
+    with config_path.open("w", encoding="utf-8") as handle:
+        yaml.dump(config, handle)
+    for relative, key in (
+        ("organisations/script-verein.yaml", "name"),
+        ("institutions/kulturamt.yaml", "name"),
+    ):
+        path = store.root / relative
+        text = path.read_text(encoding="utf-8")
+        old = next(line for line in text.splitlines() if line.startswith(f"{key}:"))
+        path.write_text(
+            text.replace(old, f"{key}: {json.dumps('1. ' + HOSTILE)}"), encoding="utf-8"
+        )
+    events = sorted((store.root / "events").glob("2023/*.yaml"))
+    text = events[0].read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("title:"))
+    events[0].write_text(text.replace(old, f"title: {json.dumps('# ' + HOSTILE)}"))
+
+
+def _cells(html: str) -> list[list[int]]:
+    """Per table of rendered HTML: the number of cells of each row."""
+    return [
+        [len(re.findall(r"<t[hd][ >]", row)) for row in re.findall(r"<tr>.*?</tr>", table, re.S)]
+        for table in re.findall(r"<table>.*?</table>", html, re.S)
+    ]
+
+
+def test_markdown_shows_hostile_names_as_written_in_every_table(rcli: Cli, store: Store) -> None:
+    import html as html_module
+
+    _hostile_store(store)
+    assert report_json(rcli, "--year", "2023")["left_out"] == []  # every file still valid
+    md = rcli("report", "--year", "2023").stdout
+    for entity in ("&amp;", "&#39;", "&#34;", "&quot;", "&lt;"):
+        assert entity not in md.replace("\\&amp;", ""), entity  # data's own "&amp;" is escaped
+    rendered = markdown_html(md)
+    # no HTML from the data, no link, no emphasis made of the data's characters
+    assert "<b>" not in rendered
+    assert "<i>" not in rendered
+    assert "javascript:" not in rendered.replace("(javascript:x)", "")
+    assert re.findall(r'<a href="([^"]*)"', rendered) == ["https://example.org/folien"]
+    assert "<em>Net</em>" not in rendered
+    assert "<em>x</em>" not in rendered
+    assert "<code>c</code>" not in rendered
+    # every row of every table has as many cells as its header
+    tables = _cells(rendered)
+    assert len(tables) >= 15
+    for rows in tables:
+        assert len(set(rows)) == 1, rows
+    # shown as written, in every place the data appears
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", rendered))
+    shown = " ".join(HOSTILE.split())
+    for label in ("visit", "acquisition", "culture", "mitte", "rooms", "events"):
+        assert f"{label}: {shown} zweite Zeile" in text, label
+    assert text.count(f"1. {shown}") == 2  # the new organisation and the institution
+    assert f"# {shown}" in text  # the event title, not a heading
+    assert "Büro | <i>Stelle</i> # Kopf" in text
+    assert "<h1>Kopf" not in rendered
+    assert "<h1># " not in rendered

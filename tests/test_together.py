@@ -665,25 +665,16 @@ def test_a_sync_reads_only_the_new_files_into_the_index(
 
 
 @pytest.fixture
-def german(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """mokoord speaking German from its catalogue, compiled here."""
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
+def german() -> Iterator[None]:
+    """mokoord speaking German, as it does by default."""
     from mokoord import i18n
 
-    for lang in i18n.LANGUAGES:
-        source = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "mokoord.po"
-        target = tmp_path / "locale" / lang / "LC_MESSAGES" / "mokoord.mo"
-        target.parent.mkdir(parents=True)
-        with source.open("rb") as po, target.open("wb") as mo:
-            write_mo(mo, read_po(po, locale=lang))
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path / "locale")
-    monkeypatch.setattr(i18n, "_catalogues", {})
     before = i18n.language()
     i18n.set_language("de")
-    yield
-    i18n.set_language(before)
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
 
 
 def test_the_summary_speaks_german(german: None) -> None:
@@ -706,7 +697,7 @@ def test_the_summary_speaks_german(german: None) -> None:
     )
 
 
-def test_sync_reports_in_german(team: Team, german: None) -> None:
+def test_sync_reports_in_german(team: Team) -> None:
     bernd = team.clone("bernd", BERND)
     for day in ("2024-03-14", "2024-03-15"):
         bernd.ok(
@@ -721,7 +712,7 @@ def test_sync_reports_in_german(team: Team, german: None) -> None:
             "Telefonat",
         )
     bernd.ok("sync")
-    result = team.anna.ok("sync")
+    result = team.anna.ok("sync", MOKOORD_LANG="de")
     assert "geholt von origin" in result.stderr
     assert "2 neue Kontakte (von Bernd Muster)" in result.stderr
     assert "nichts zu senden" in result.stderr

@@ -56,6 +56,10 @@ def require_partner(data: Dataset, partner: str, flag: str = "--partner") -> str
     """An organisation or institution id; the error suggests close names."""
     if partner in data.organisations or partner in data.institutions:
         return partner
+    for kind in ("organisation", "institution"):
+        broken = data.unreadable(kind, partner)
+        if broken is not None:
+            raise broken
     names: dict[str, list[str]] = {k: [o.name, *o.aliases] for k, o in data.organisations.items()}
     names.update({k: [i.name] for k, i in data.institutions.items()})
     suggestion = _suggest(partner, names)
@@ -90,6 +94,17 @@ def with_attendance(event: Event, org_ids: Iterable[str], people: int | None) ->
         else:
             attendance.append(Attendance(organisation=org_id, people=people))
     return event.model_copy(update={"attendance": attendance})
+
+
+def replaced_head_counts(old: Event, new: Event) -> list[tuple[str, int, int | None]]:
+    """(organisation, old count, new count) for every organisation whose head count was
+    recorded already and is now another (a count given for the first time is none)."""
+    before = {entry.organisation: entry.people for entry in old.attendance}
+    return [
+        (entry.organisation, count, entry.people)
+        for entry in new.attendance
+        if (count := before.get(entry.organisation)) is not None and count != entry.people
+    ]
 
 
 def event_year(event: Event) -> int:

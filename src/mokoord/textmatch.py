@@ -32,6 +32,19 @@ def fold_variants(text: str) -> set[str]:
     return {fold(text), fold(german)}
 
 
+_APOSTROPHES = str.maketrans(dict.fromkeys("'’‘ʼ`´", ""))
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of a text, punctuation ignored: ``"N'Diaye-Verein"`` → ``["ndiaye", "verein"]``.
+
+    Apostrophes join what they separate (so "ndiaye" finds "N'Diaye"); any
+    other punctuation separates words.
+    """
+    base = fold(text).translate(_APOSTROPHES)
+    return "".join(char if char.isalnum() else " " for char in base).split()
+
+
 _UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 # Legal-form words as the tokens :func:`spelling_key` leaves of them, longest first.

@@ -34,6 +34,11 @@ class State:
     use_cache: bool = True
     quiet_unfinished: bool = False
     """The command speaks of an unfinished merge itself (``sync``): no notice after it."""
+    warn_left_out: bool = True
+    """Name every file a load leaves out on stderr (``check`` reports them itself)."""
+    _warned: set[str] = field(default_factory=set, repr=False)
+    _at_end: Callable[[Callable[[], None]], object] | None = field(default=None, repr=False)
+    """Registers a function to run when the command line ends (the root context's close)."""
     _store: Store | None = field(default=None, repr=False)
     _root: Path | None = field(default=None, repr=False)
 
@@ -61,11 +66,38 @@ class State:
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
+            self._store.on_left_out = self._left_out
         return self._store
 
     def found_root(self) -> Path | None:
         """The store's folder, if this command line has looked for it."""
         return self._root
+
+    def _left_out(self, problems: list[Problem]) -> None:
+        """Warn once per file that a load left out; one hint at the end of the command."""
+        if not self.warn_left_out:
+            return
+        from mokoord.errors import first_errors
+
+        new = [problem for problem in first_errors(problems) if problem.path not in self._warned]
+        if not new:
+            return
+        if not self._warned and self._at_end is not None:
+            self._at_end(self._check_hint)  # once, after the command's output
+        self._warned.update(problem.path for problem in new)
+        for problem in new:
+            warn(left_out_message(problem))
+
+    def _check_hint(self) -> None:
+        from mokoord.i18n import _, ngettext
+
+        count = len(self._warned)
+        text = ngettext(
+            "{n} file could not be read and was left out; `mokoord check` lists every problem",
+            "{n} files could not be read and were left out; `mokoord check` lists every problem",
+            count,
+        ).format(n=count)
+        _plain_or_styled(f"{_('hint:')} {text}", f"[dim]{_escape(_('hint:'))}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
@@ -92,10 +124,9 @@ def notice_unfinished(state: State) -> None:
     if left is None:
         return
     what, next_step = unfinished_notice(left)
-    out = err_console()
-    warning, hint = _("warning"), _("hint")
-    out.print(f"[yellow]{warning}:[/] {_escape(what)}", soft_wrap=True)
-    out.print(f"[dim]{hint}:[/] {_escape(next_step)}", soft_wrap=True)
+    warn(what)
+    label = _("hint:")
+    _plain_or_styled(f"{label} {next_step}", f"[dim]{_escape(label)}[/] {_escape(next_step)}")
 
 
 def progress_bar(delay: float = 1.0) -> Callable[[int, int], None] | None:
@@ -138,6 +169,8 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):  # commands invoked without the callback (tests)
         obj = State()
         ctx.find_root().obj = obj
+    if obj._at_end is None:
+        obj._at_end = ctx.find_root().call_on_close
     return obj
 
 
@@ -178,7 +211,7 @@ def report_error(exc: MokoordError) -> None:
     # soft_wrap: never break a message (and the paths in it) at the terminal's width
     out.print(f"[bold red]error:[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
-        for problem in exc.problems:
+        for problem in exc.problems[exc.shown :]:
             out.print(_escape(problem.format()), soft_wrap=True)
     if exc.hint:
         out.print(f"[dim]hint:[/] {_escape(exc.hint)}", soft_wrap=True)
@@ -261,6 +294,42 @@ def parse_time_option(value: str | None, flag: str) -> dt.time | None:
         return parse_time(value)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
+
+
+def left_out_message(problem: Problem) -> str:
+    """``organisations/x.yaml:2: left out: invalid YAML: …`` (no line when the file as a whole)."""
+    from mokoord.i18n import _
+
+    place = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    return _("{place}: left out: {problem}").format(place=place, problem=problem.message)
+
+
+def left_out_note(data: Dataset) -> str | None:
+    """``2 files left out: organisations/a.yaml, contacts/2023/b.yaml``; ``None`` when none were."""
+    from mokoord.i18n import ngettext
+
+    paths = [problem.path for problem in data.left_out()]
+    if not paths:
+        return None
+    return ngettext("{n} file left out: {files}", "{n} files left out: {files}", len(paths)).format(
+        n=len(paths), files=", ".join(paths)
+    )
+
+
+def warn(message: str) -> None:
+    """A warning on stderr (stdout stays for the result)."""
+    from mokoord.i18n import _
+
+    label = _("warning:")
+    _plain_or_styled(f"{label} {message}", f"[yellow]{_escape(label)}[/] {_escape(message)}")
+
+
+def _plain_or_styled(plain: str, styled: str) -> None:
+    if _stderr is None and not _styled_stderr():
+        sys.stderr.write(plain + "\n")
+        sys.stderr.flush()
+        return
+    err_console().print(styled, soft_wrap=True)
 
 
 def done(message: str) -> None:

@@ -13,6 +13,7 @@ from mokoord.cli._common import (
     console,
     done,
     err_console,
+    left_out_note,
     print_json,
     state,
 )
@@ -211,9 +212,9 @@ def import_(
         table.headers, chosen, display=table.path, header_row=table.header_row, saved=saved
     )
     if save_mapping is not None:
-        from mokoord.yamlio import atomic_write
+        from mokoord.faults import write_output
 
-        atomic_write(save_mapping, mapping_text(columns).encode("utf-8"))
+        write_output(save_mapping, mapping_text(columns).encode("utf-8"))
     store = state(ctx).store()
     data = store.load(["organisation", "person", "network", "contact"])
     with _Progress(len(table.rows), "reading rows") as progress:
@@ -412,6 +413,10 @@ def export(
             "--year", help="Only records of this year (contacts, events, referrals, applications)."
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse to export when a file could not be read."),
+    ] = False,
 ) -> None:
     """Export records as CSV (German Excel), XLSX, JSON or Open Referral HSDS.
 
@@ -420,7 +425,8 @@ def export(
     and filters. Cells that a spreadsheet could run as a formula (starting
     with = + - @) are neutralised. --format hsds writes organisations as HSDS 3
     organization objects for other directories. An exported CSV or XLSX of
-    organisations can be imported again unchanged.
+    organisations can be imported again unchanged. Files that cannot be read
+    are left out and named (--strict: an error instead, nothing written).
 
     Example: [bold]mokoord export organisations --format xlsx -o register.xlsx[/]
     or [bold]mokoord export contacts --year 2023 --anonymous --format csv -o kontakte.csv[/]
@@ -437,6 +443,8 @@ def export(
     if output is not None and output.is_dir():
         raise UsageError(f"--output: {output} is a folder; name a file")
     data = state(ctx).store().load()
+    if strict:
+        data.require_complete()
     lang = data.config.language
     if fmt == "hsds":
         import json
@@ -459,14 +467,14 @@ def export(
         table = build_export(data, kind, fields=selected, anonymous=anonymous, year=year, lang=lang)
         content = render(table, fmt)
         count = len(table.records)
+    note = left_out_note(data)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+        if note:
+            done(f"{count} {kind} exported; {note}")
         return
-    from mokoord.yamlio import atomic_write
+    from mokoord.faults import write_output
 
-    try:
-        atomic_write(output, content)
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from None
-    done(f"{count} {kind} written to {output}")
+    write_output(output, content)
+    done(f"{count} {kind} written to {output}" + (f"; {note}" if note else ""))

@@ -93,7 +93,6 @@ def sync(
         str | None,
         typer.Option(
             "--remote",
-            metavar="NAME",
             help="The server to sync with (default: the branch's upstream, else origin).",
             show_default=False,
         ),

@@ -7,7 +7,6 @@ contact persons in it), :class:`ContactPlanner` a contact log.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -33,8 +32,6 @@ from mokoord.exchange.plan import (
 from mokoord.exchange.tabular import Row
 from mokoord.models import Contact, Organisation, Person
 from mokoord.textmatch import spelling_key
-
-_EV_RE = re.compile(r"\be\.\s?v\.?\s*$", re.IGNORECASE)
 
 
 class OrganisationPlanner:
@@ -208,21 +205,25 @@ class OrganisationPlanner:
             action.record, action.previous = record, existing
 
     def _new(self, row: Row, action: Action, values: dict[str, Any], wanted_id: str | None) -> None:
-        from mokoord.slugs import is_valid_id, org_id, unique
+        from mokoord.slugs import is_device_name, is_valid_id, legal_form_from_name, org_id, unique
 
-        if wanted_id and is_valid_id(wanted_id) and wanted_id not in self.taken:
+        if (
+            wanted_id
+            and is_valid_id(wanted_id)
+            and not is_device_name(wanted_id)
+            and wanted_id not in self.taken
+        ):
             new_id = wanted_id
         else:
             new_id = unique(org_id(values["name"]), frozenset(self.taken))
         data = merge({"id": new_id, "name": values["name"]}, values, ORG_PATHS, "update")
         data.setdefault("status", "known")
         data.setdefault("known_since", self.today)
-        if (
-            "legal_form" not in data
-            and _EV_RE.search(values["name"])
-            and "registered_association" in self.ctx.data.config.vocabularies.legal_forms
-        ):
-            data["legal_form"] = "registered_association"  # "… e.V." says so
+        if "legal_form" not in data:  # "… e.V." says so, as add-org reads it
+            legal_forms = self.ctx.data.config.vocabularies.legal_forms
+            derived = legal_form_from_name(values["name"], legal_forms)
+            if derived is not None:
+                data["legal_form"] = derived
         if values.get("open_needs"):
             data["needs"] = [{"category": c, "status": "open"} for c in values["open_needs"]]
         data = _complete_registration(data)

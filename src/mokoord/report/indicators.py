@@ -34,6 +34,7 @@ from typing import Any
 from mokoord import __version__
 from mokoord.dataset import Dataset
 from mokoord.dates import add_months
+from mokoord.errors import Problem
 from mokoord.facts import ContactFact, NeedFact, OrganisationFact
 from mokoord.models import Application, Config, Event
 from mokoord.models.organisation import STATUSES
@@ -246,6 +247,9 @@ class Report:
     institution_names: dict[str, str] = field(default_factory=dict)
     new_organisations: list[NamedItem] = field(default_factory=list)
     events: list[NamedItem] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)
+    """The files that could not be read and are missing from every figure: the first
+    error of each (``completeness.invalid_files`` counts them)."""
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON: each section's keys plus ``previous`` with the same keys."""
@@ -266,6 +270,7 @@ class Report:
             "format_version": REPORT_FORMAT_VERSION,
             "mokoord_version": __version__,
         }
+        out["left_out"] = [problem.as_dict() for problem in self.left_out]
         return out
 
 
@@ -582,4 +587,5 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
             if org.id not in declined
         ],
         events=[NamedItem(e.id, e.title, e.date, e.kind, e.notes) for e in listed],
+        left_out=data.left_out(),
     )
