@@ -115,6 +115,15 @@ def merge_driver_command(executable: str | None = None) -> str:
     return f"{shlex.quote(python)} -m {MERGE_MODULE} %O %A %B %P"
 
 
+def _gone(interpreter: str) -> bool:
+    """Whether a Python named by a driver is certainly gone (one that cannot be looked at,
+    for another user's permissions, is left alone)."""
+    try:
+        return not Path(interpreter).exists()
+    except OSError:
+        return False
+
+
 def driver_interpreter(command: str) -> str | None:
     """The interpreter a configured driver command names, if it is mokoord's driver."""
     try:
@@ -143,7 +152,7 @@ def setup_merge_driver(repo: Path) -> list[str]:
     values = dict(line.partition(" ")[::2] for line in found.splitlines())
     current = values.get(f"merge.{MERGE_DRIVER}.driver")
     interpreter = driver_interpreter(current) if current else None
-    if current is None or interpreter is None or not Path(interpreter).exists():
+    if current is None or interpreter is None or _gone(interpreter):
         config_set(repo, f"merge.{MERGE_DRIVER}.name", "mokoord: records merged field by field")
         config_set(repo, f"merge.{MERGE_DRIVER}.driver", merge_driver_command())
         if current is None:
@@ -183,7 +192,7 @@ def merge_driver_in_place(git_dir: Path) -> bool:
         if value.startswith('"') and value.endswith('"'):
             value = value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
         interpreter = driver_interpreter(value)
-        if interpreter is not None and Path(interpreter).exists():
+        if interpreter is not None and not _gone(interpreter):
             return True
     return False
 

@@ -48,15 +48,15 @@ def self_setup(store_root: Path) -> list[str]:
     every command. Returns what was set up, for the command to say once; a
     clone that cannot be set up (read-only, no git) is left alone.
     """
-    found = gitrepo.git_dir_of(store_root)
-    if found is None or not declares_driver(store_root):
-        return []
-    top, git_dir = found
-    if gitrepo.merge_driver_in_place(git_dir):
-        return []
     try:
+        found = gitrepo.git_dir_of(store_root)
+        if found is None or not declares_driver(store_root):
+            return []
+        top, git_dir = found
+        if gitrepo.merge_driver_in_place(git_dir):
+            return []
         return gitrepo.setup_merge_driver(top)
-    except (GitError, OSError):
+    except (GitError, OSError):  # read-only, another user's clone, no git: left alone
         return []
 
 
