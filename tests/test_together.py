@@ -766,3 +766,38 @@ def test_a_clash_in_a_real_terminal_is_asked_about(team: Team) -> None:
     assert process.returncode == 0, err
     assert "which to keep?" in err
     assert bernd.org()["website"] == "https://anna.example.org"
+
+
+def test_a_record_with_conflict_markers_is_repaired_with_edit_then_continue(
+    team: Team, tmp_path: Path
+) -> None:
+    bernd = team.clone("bernd", BERND)
+    team.anna.ok("set", "elternverein-biebrich", "website=https://anna.example.org")
+    team.anna.ok("sync")
+    bernd.ok("set", "elternverein-biebrich", "website=https://bernd.example.org")
+    _git(bernd.root, "config", "--remove-section", "merge.mokoord")
+    pulled = subprocess.run(
+        ["git", "pull", "--no-rebase", "-q", "origin", "main"],
+        cwd=bernd.root,
+        capture_output=True,
+        env={**os.environ, **bernd.env()},
+    )
+    assert pulled.returncode != 0
+    assert "<<<<<<<" in (bernd.root / ORG).read_text("utf-8")
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import re, sys\n"
+        "path = sys.argv[1]\n"
+        "text = open(path, encoding='utf-8').read()\n"
+        "text = re.sub(r'<<<<<<< [^\\n]*\\n(.*?)=======\\n.*?>>>>>>> [^\\n]*\\n', r'\\1', text, flags=re.S)\n"
+        "open(path, 'w', encoding='utf-8').write(text)\n",
+        encoding="utf-8",
+    )
+    edited = bernd("edit", "elternverein-biebrich", EDITOR=f"{sys.executable} {editor}")
+    assert edited.exit_code == 0, edited.output
+    assert "<<<<<<<" not in (bernd.root / ORG).read_text("utf-8")
+    bernd.ok("sync", "--continue")
+    assert bernd.org()["website"] == "https://bernd.example.org"
+    assert git_status(bernd.root) == ""
+    team.anna.ok("sync")
+    assert team.anna.org()["website"] == "https://bernd.example.org"
