@@ -285,9 +285,25 @@ def conflict_problems(target: Target, conflicts: list[Conflict]) -> list[Problem
 
 
 def _side_words(side: Side | None) -> dict[str, str]:
+    """Who and when, the date as the current language writes it (``14.03.2024``)."""
     if side is None:
         return {"who": _("unknown"), "when": "?"}
-    return {"who": side.who, "when": side.when}
+    import datetime as dt
+
+    from mokoord.formatting import date
+    from mokoord.i18n import language
+
+    try:
+        when = date(dt.date.fromisoformat(side.when), language())
+    except ValueError:
+        when = side.when
+    return {"who": side.who, "when": when}
+
+
+def side_text(side: Side | None) -> str:
+    """``Anna Beispiel, 14.03.2024``: who changed a file last on one side, and when."""
+    words = _side_words(side)
+    return f"{words['who']}, {words['when']}"
 
 
 def _first_marker_line(file: Path) -> int:

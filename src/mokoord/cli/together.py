@@ -198,7 +198,7 @@ def _show(outcome: "Outcome", json_output: bool) -> None:
 def _ask(question: "Question") -> "Decision":
     """Show one conflict with both values, who made them and when, and ask which to keep."""
     from mokoord.cli import prompts
-    from mokoord.conflicts import Decision, show_value
+    from mokoord.conflicts import Decision, show_value, side_text
     from mokoord.i18n import _
 
     conflict, item = question.conflict, question.item
@@ -208,8 +208,7 @@ def _ask(question: "Question") -> "Decision":
     title = f" „{conflict.title}“" if conflict.title else ""
     out.print(f"\n[bold]{_escape(conflict.shown)}[/]{_escape(title)}", soft_wrap=True)
     mine, theirs = conflict.mine, conflict.theirs
-    by_mine = f"{mine.who}, {mine.when}" if mine else "?"
-    by_theirs = f"{theirs.who}, {theirs.when}" if theirs else "?"
+    by_mine, by_theirs = side_text(mine), side_text(theirs)
     if item is None:
         removed_here = conflict.state == "deleted-here"
         mine_text = _("removed") if removed_here else _("changed")
