@@ -32,6 +32,8 @@ InitiatedBy = Literal["office", "organisation"]
 class Referral(Model):
     """A referral (Verweisberatung) to an institution, made during a contact."""
 
+    identity: ClassVar[tuple[str, ...]] = ("institution",)
+
     institution: RecordId
     reason: Text | None = None
     outcome: Annotated[Outcome, Vocab("outcomes")] = "pending"
@@ -72,6 +74,8 @@ class Contact(Record):
 
 
 class Attendance(Model):
+    identity: ClassVar[tuple[str, ...]] = ("organisation",)
+
     organisation: RecordId
     people: Count | None = None
 
