@@ -197,6 +197,35 @@ def emit(
         out.print(table_of(view, rows, config, width=out.width))
 
 
+def emit_data(value: Any, output: Output) -> None:
+    """``value`` as JSON where ``output`` asks (a listing whose JSON is one object)."""
+    from mokoord.cli._common import json_text
+
+    _write(output, json_text(value).encode("utf-8"))
+
+
+def emit_listing(
+    view: View,
+    rows: list[dict[str, Any]],
+    output: Output,
+    *,
+    config: Config | None = None,
+    empty: str | None = None,
+    summary: str | None = None,
+) -> None:
+    """:func:`emit`; a table on the terminal with no rows is ``empty`` instead,
+    and ``summary`` (totals) follows a table on stderr. JSON and CSV are the rows alone."""
+    import typer
+
+    on_terminal = output.format == "table" and output.path is None
+    if on_terminal and not rows and empty:
+        typer.echo(empty, err=True)
+        return
+    emit(view, rows, output, config=config)
+    if on_terminal and summary:
+        typer.echo(summary, err=True)
+
+
 def _write(output: Output, content: bytes) -> None:
     if output.path is None:
         sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(
@@ -321,6 +350,15 @@ def _widths(
     wanted = sum(longest for _word, longest in wrapping.values()) or 1
     for index, (word, longest) in wrapping.items():
         shares[index] = max(word, min(longest, room * longest // wanted))
+    # a column held at its longest word takes more than its share: the others
+    # give it back, so that rich never has to break a word to make the line fit
+    excess = sum(shares.values()) - room
+    for index in sorted(shares, key=lambda i: shares[i] - wrapping[i][0], reverse=True):
+        if excess <= 0:
+            break
+        cut = min(excess, shares[index] - wrapping[index][0])
+        shares[index] -= cut
+        excess -= cut
     return [full.get(index) or shares[index] for index in keep]
 
 
