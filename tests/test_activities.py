@@ -406,7 +406,7 @@ def test_add_network_with_members_in_one_commit(cli, seeded: Store) -> None:
     )
     network_id = out.strip()
     assert network_id == "netzwerk-islamischer-gemeinden"
-    assert seeded.get(Network, network_id).meeting_rhythm == "vierteljährlich"
+    assert seeded.get(Network, network_id).meeting_rhythm == "quarterly"  # the label's term
     assert seeded.get(Organisation, "kulturverein-anatolia").networks == [network_id]
     after = org_file.read_text(encoding="utf-8")
     # one line added, the rest of the file kept as it was
@@ -417,19 +417,23 @@ def test_add_network_with_members_in_one_commit(cli, seeded: Store) -> None:
         "organisations/elternverein-biebrich.yaml",
         "organisations/kulturverein-anatolia.yaml",
     ]
-    _ok(cli("add-network", "--name", "DaMigra", "--kind", "umbrella", "--level", "federal"))
+    _ok(cli("add-network", "--name", "DaMigra", "--kind", "Dachverband", "--level", "bund"))
     listing = json.loads(_ok(cli("networks", "--json")))
     assert [n["id"] for n in listing] == ["damigra", network_id]
     assert listing[0]["members"] == []
-    assert listing[0]["kind"] == "umbrella"
+    assert (listing[0]["kind"], listing[0]["level"]) == ("umbrella", "federal")
     assert [m["id"] for m in listing[1]["members"]] == [
         "elternverein-biebrich",
         "kulturverein-anatolia",
     ]
-    assert listing[1]["meeting_rhythm"] == "vierteljährlich"
-    table = _ok(cli("networks"))
+    assert listing[1]["meeting_rhythm"] == "quarterly"
+    table = " ".join(_ok(cli("networks")).split())  # names wrap between words
     assert "Kulturverein Anatolia" in table
-    assert "vierteljährlich" in table
+    assert "quarterly" in table
+    german = _ok(cli("--lang", "de", "networks", env={"COLUMNS": "160"}))
+    assert "vierteljährlich" in german
+    assert "Dachverband" in german  # kinds and levels by their labels too
+    assert "quarterly" not in german
 
 
 def test_add_network_refuses_unknown_member(cli, seeded: Store) -> None:
@@ -439,7 +443,7 @@ def test_add_network_refuses_unknown_member(cli, seeded: Store) -> None:
     assert not list((seeded.root / "networks").glob("*.yaml"))
     result = cli("add-network", "--name", "X", "--kind", "club")
     assert result.exit_code == 2
-    assert "Kind 'club' is not allowed" in result.output
+    assert "--kind: 'club' is not a known kind of network" in result.output
 
 
 # --------------------------------------------------------------------------- rooms
@@ -462,7 +466,8 @@ def test_rooms_by_district_without_declined(cli, seeded: Store) -> None:
     assert [g["district"] for g in only] == ["biebrich"]
     table = _ok(cli("rooms"))
     assert "Biebrich" in table
-    assert "ohne Ortsbezirk" in table
+    assert "without a district" in table
+    assert "ohne Ortsbezirk" in _ok(cli("--lang", "de", "rooms"))
 
 
 def test_invalid_org_file_is_reported_with_its_line(cli, seeded: Store) -> None:

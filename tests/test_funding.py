@@ -285,9 +285,9 @@ def test_institutional_funding_only_for_registered_associations(cli, seeded: Sto
     assert "rule funding-eligibility" in _flat(result.output)
     assert (
         "institutional funding of programme 'auslaenderbeirat' goes only to "
-        "registered_association" in _flat(result.output)
+        "Registered association" in _flat(result.output)
     )
-    assert "'initiative-mitte' has legal_form initiative" in _flat(result.output)
+    assert "'initiative-mitte' has the legal form Initiative" in _flat(result.output)
     result = _apply(
         cli,
         "--org",
@@ -300,7 +300,7 @@ def test_institutional_funding_only_for_registered_associations(cli, seeded: Sto
         "500",
     )
     assert result.exit_code == 1
-    assert "has no legal_form recorded" in _flat(result.output)
+    assert "has no legal form recorded" in _flat(result.output)
 
 
 def test_project_limit_2500(cli, seeded: Store) -> None:
@@ -336,7 +336,10 @@ def test_project_limit_2500(cli, seeded: Store) -> None:
 def test_application_input_errors(cli, seeded: Store) -> None:
     result = _apply(cli, "--org", "kulturverein-anatolia", "--title", "X", "--requested", "10")
     assert result.exit_code == 2
-    assert "choose one with --line (institutional, project)" in _flat(result.output)
+    assert (
+        "choose one with --line (Institutionelle Förderung (institutional), "
+        "Projektförderung (project))" in _flat(result.output)
+    )
     result = _apply(
         cli,
         "--org",
@@ -425,7 +428,9 @@ def test_status_changes_fill_dates_and_check_the_grant(cli, seeded: Store) -> No
     result = cli("application", app_id, "--status", "granted")
     assert result.exit_code == 2
     assert "--granted EUR" in _flat(result.output)
-    result = cli("application", app_id, "--status", "granted", "--granted", "2.600,00")
+    result = cli(
+        "application", app_id, "--status", "granted", "--granted", "2.600,00", "--date", "heute"
+    )
     assert result.exit_code == 1
     assert "granted 2.600,00 € is above the limit" in _flat(result.output)
     assert seeded.get(Application, app_id).status == "submitted"
@@ -447,14 +452,17 @@ def test_status_changes_fill_dates_and_check_the_grant(cli, seeded: Store) -> No
     assert record.decided.isoformat() == "2025-01-15"
     result = cli("application", app_id, "--status", "idea")
     assert result.exit_code == 2
-    assert "can become proof_filed, withdrawn, not idea" in _flat(result.output)
+    assert "can become proof of use filed or withdrawn, not idea" in _flat(result.output)
     _ok(cli("application", app_id, "--status", "proof_filed", "--date", "2025-03-01"))
     record = seeded.get(Application, app_id)
     assert record.proof_filed is not None
     assert record.granted == Decimal("1800.00")
     shown = _ok(cli("application", app_id))
     assert "1.800,00\xa0€" in shown
-    assert "Verwendungsnachweis" in _flat(shown)
+    assert "proof of use filed" in _flat(shown)
+    assert "Verwendungsnachweis eingereicht" in _flat(
+        _ok(cli("--lang", "de", "application", app_id))
+    )
 
 
 def test_rejected_application_loses_nothing_but_status(cli, seeded: Store) -> None:
@@ -513,6 +521,8 @@ def test_applications_list_open_year_json_and_totals(cli, seeded: Store) -> None
             "granted",
             "--granted",
             "1000",
+            "--decided",
+            "2024-03-01",
         )
     ).strip()
     c = _ok(
@@ -563,7 +573,8 @@ def test_applications_list_open_year_json_and_totals(cli, seeded: Store) -> None
     result = cli("applications", "--year", "2024")
     assert result.exit_code == 0
     assert "requested 3.650,50 €, granted 1.000,00 €" in _flat(result.output)
-    assert "bewilligt" in result.stdout
+    assert "granted" in result.stdout
+    assert "bewilligt" in cli("--lang", "de", "applications", "--year", "2024").stdout
 
 
 def test_yearly_limit_sums_the_organisations_applications(cli, store: Store) -> None:
@@ -678,6 +689,8 @@ def test_check_warns_when_grants_exceed_the_annual_budget(cli, store: Store, wri
                 "granted",
                 "--granted",
                 "4000",
+                "--decided",
+                "2024-06-01",
             )
         )
     problems = json.loads(cli("check", "--json").stdout)
