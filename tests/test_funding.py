@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -722,3 +723,119 @@ def test_subprocess_application_rejection(seeded: Store, tmp_path: Path) -> None
     assert result.returncode == 1
     assert "funding-eligibility" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- dates of decisions
+
+
+def _submitted(cli, year: str = "2024") -> str:  # type: ignore[no-untyped-def]
+    return _ok(
+        cli(
+            "add-application",
+            "--org",
+            "elternverein-biebrich",
+            "--programme",
+            "auslaenderbeirat",
+            "--line",
+            "Projektförderung",
+            "--year",
+            year,
+            "--title",
+            "Chor",
+            "--requested",
+            "900",
+            "--status",
+            "eingereicht",
+            "--submitted",
+            f"{year}-02-01",
+        )
+    ).strip()
+
+
+def test_a_decision_without_its_date_is_an_error_in_a_script(cli, seeded: Store) -> None:
+    app_id = _submitted(cli)
+    before = git_log(seeded.root, "--format=%H")
+    for status in ("refused", "abgelehnt", "rejected"):
+        result = cli("application", app_id, "--status", status)
+        assert result.exit_code == 2
+        assert "the date of the decision is missing; give it with --date" in _flat(result.output)
+        assert "(no terminal to ask)" in result.output
+    result = cli("application", app_id, "--status", "granted", "--granted", "800")
+    assert result.exit_code == 2
+    assert "date of the decision is missing" in result.output
+    assert git_log(seeded.root, "--format=%H") == before
+    assert seeded.get(Application, app_id).decided is None
+
+
+def test_a_decision_date_is_asked_for_at_a_terminal(cli, seeded: Store) -> None:
+    app_id = _submitted(cli)
+    result = cli(
+        "application",
+        app_id,
+        "--status",
+        "refused",
+        input="15.05.2024\n",
+        env={"MOKOORD_INTERACTIVE": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "Decided on" in result.output
+    record = seeded.get(Application, app_id)
+    assert (record.status, record.decided) == ("rejected", dt.date(2024, 5, 15))
+    assert git_log(seeded.root, "-1", "--format=%s").strip() == (
+        f"application {app_id}: submitted -> rejected"
+    )
+
+
+def test_today_is_no_date_for_an_application_of_an_earlier_year(cli, seeded: Store) -> None:
+    result = cli(
+        "add-application",
+        "--org",
+        "elternverein-biebrich",
+        "--programme",
+        "auslaenderbeirat",
+        "--line",
+        "project",
+        "--year",
+        "2020",
+        "--title",
+        "Chor",
+        "--requested",
+        "900",
+        "--status",
+        "submitted",
+    )
+    assert result.exit_code == 2
+    assert "is an application for 2020; give the date with --submitted" in _flat(result.output)
+    result = cli(
+        "add-application",
+        "--org",
+        "elternverein-biebrich",
+        "--programme",
+        "auslaenderbeirat",
+        "--line",
+        "project",
+        "--year",
+        "2020",
+        "--title",
+        "Chor",
+        "--requested",
+        "900",
+        "--status",
+        "granted",
+        "--granted",
+        "900",
+        "--decided",
+        "01.07.2020",
+    )
+    assert result.exit_code == 0, result.output
+    record = seeded.get(Application, result.stdout.strip())
+    assert (record.status, record.decided) == ("granted", dt.date(2020, 7, 1))
+
+
+def test_german_amounts_are_read_as_euro_in_german(cli, store: Store) -> None:
+    result = cli("--lang", "de", "add-programme", "--name", "Kultur", "--max-amount", "2.500")
+    assert result.exit_code == 0, result.output
+    assert store.get(Programme, "kultur").lines[0].max_amount == Decimal("2500.00")
+    shown = _flat(cli("--lang", "de", "programmes").stdout)
+    assert "2.500,00 € je Projekt" in shown
+    assert "Projektförderung" in shown

@@ -232,7 +232,7 @@ def plan_attendance(event: Event, data: Dataset, request: AttendRequest) -> Plan
             _("{id} takes place on {date}: it has not been held yet").format(
                 id=event.id, date=when
             ),
-            hint=_("record expected participation with --planned; attendance after the event"),
+            hint=_("record who is expected with --planned, and who came after the event"),
         )
     if is_held(event, request.today) and request.planned:
         raise UsageError(
