@@ -132,10 +132,12 @@ def _event_kind(config: "Config", kind: str | None) -> str:
     """``--kind`` as given; at a terminal chosen from the store's kinds of event."""
     from mokoord.errors import UsageError
     from mokoord.i18n import _
-    from mokoord.vocab import choices
+    from mokoord.vocab import choices, terms
 
     if kind is None and prompts.interactive():
-        kind = prompts.choose(_("Kind of event:"), choices(config, "event_kinds"))
+        kind = prompts.choose(
+            _("Kind of event:"), choices(config, "event_kinds"), terms=terms(config, "event_kinds")
+        )
     if kind is None:
         raise UsageError(_("missing {flag} (no terminal to ask)").format(flag="--kind"))
     return kind
