@@ -71,7 +71,7 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "add-institution": "Add an institution: a referral target or partner (city office, provider, …).",
         "institutions": "List the institutions (referral targets and partners) with their referrals.",
     },
-    ("activities", "Events and cooperation"): {
+    ("events", "Events and cooperation"): {
         "add-event": "Record an event: a training session, exchange format, network meeting, info event or festival.",
         "attend": "Record that an organisation took part in an event, with its head count.",
         "events": "List events, or show attendance across a training series.",
@@ -82,7 +82,7 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "calendar": "Write events, follow-ups and funding deadlines as an iCalendar (.ics) file.",
         "rooms": "Organisations that need rooms next to those that offer theirs, by district.",
     },
-    ("activities", "Funding"): {
+    ("funding", "Funding"): {
         "add-programme": "Record a funding programme with one funding line, its limit and deadlines.",
         "programmes": "List funding programmes with their lines, limits and deadlines.",
         "add-application": "Record a funding application; refused when it breaks the programme's rules.",
