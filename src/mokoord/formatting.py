@@ -64,7 +64,9 @@ def money(amount: Decimal | int | None, lang: str | None = None) -> str:
     return str(format_currency(Decimal(amount), "EUR", locale=LOCALES[_lang(lang)]))
 
 
-def number(value: int | float | Decimal, lang: str | None = None, *, decimals: int | None = None) -> str:
+def number(
+    value: int | float | Decimal, lang: str | None = None, *, decimals: int | None = None
+) -> str:
     """``12345`` → ``12.345``; ``decimals`` fixes the places (``0,5`` → ``0,50``)."""
     from babel.numbers import format_decimal
 
@@ -94,7 +96,10 @@ def date(value: dt.date | None, lang: str | None = None, *, style: str = "medium
 
 
 def month_name(
-    month: int, lang: str | None = None, *, width: Literal["abbreviated", "narrow", "wide"] = "abbreviated"
+    month: int,
+    lang: str | None = None,
+    *,
+    width: Literal["abbreviated", "narrow", "wide"] = "abbreviated",
 ) -> str:
     from babel.dates import get_month_names
 
