@@ -75,7 +75,8 @@ class State:
             "{n} files could not be read and were left out; `mokoord check` lists every problem",
             count,
         ).format(n=count)
-        _plain_or_styled(f"{_('hint:')} {text}", f"[dim]{_escape(_('hint:'))}[/] {_escape(text)}")
+        hint = _("hint:")
+        _plain_or_styled(f"{hint} {text}", f"[dim]{_escape(hint)}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
@@ -159,15 +160,17 @@ def err_console() -> Console:
 def report_error(exc: MokoordError) -> None:
     """One error, its problems (each ``path:line:col: …``) and a hint, on stderr."""
     from mokoord.errors import InvalidData
+    from mokoord.i18n import _
 
     out = err_console()
+    error, hint = _escape(_("error:")), _escape(_("hint:"))
     # soft_wrap: never break a message (and the paths in it) at the terminal's width
-    out.print(f"[bold red]error:[/] {_escape(exc.message)}", soft_wrap=True)
+    out.print(f"[bold red]{error}[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
         for problem in exc.problems[exc.shown :]:
             out.print(_escape(problem.format()), soft_wrap=True)
     if exc.hint:
-        out.print(f"[dim]hint:[/] {_escape(exc.hint)}", soft_wrap=True)
+        out.print(f"[dim]{hint}[/] {_escape(exc.hint)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:
