@@ -302,7 +302,9 @@ def _key_hint(model: type[BaseModel], path: tuple[str | int, ...]) -> str:
     known = list(getattr(parent, "model_fields", {})) if isinstance(parent, type) else []
     close = difflib.get_close_matches(str(path[-1]), known, n=3, cutoff=0.5)
     if close:
-        return _("did you mean {candidates}?").format(candidates=" or ".join(close))
+        from mokoord.vocab import or_list
+
+        return _("did you mean {candidates}?").format(candidates=or_list(close))
     if known:
         return _("keys: {keys}").format(keys=", ".join(known))
     return _("see docs/register.md for the keys")

@@ -28,7 +28,7 @@ def term_problems(
     """Messages for terms not declared in ``vocabularies.<vocabulary>``, each naming
     the closest labels."""
     from mokoord.i18n import _
-    from mokoord.vocab import CONFIG_FILE, closest, label
+    from mokoord.vocab import CONFIG_FILE, closest, label, or_list
 
     declared = config.vocabularies.terms(vocabulary)
     if lenient_empty and not declared:
@@ -40,9 +40,9 @@ def term_problems(
         message = _(
             "{key}: '{value}' is not declared in vocabularies.{vocabulary} of {file}"
         ).format(key=key, value=term, vocabulary=vocabulary, file=CONFIG_FILE)
-        near = [f"'{label(config, vocabulary, k)}'" for k in closest(declared, term)]
+        near = [label(config, vocabulary, k) for k in closest(declared, term)]
         if near:
-            message += _("; did you mean {candidates}?").format(candidates=", ".join(near))
+            message += _("; did you mean {candidates}?").format(candidates=or_list(near))
         messages.append(message)
     return messages
 
