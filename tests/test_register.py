@@ -512,7 +512,7 @@ def test_set_validates_before_writing(cli: Cli, store: Store, org: str) -> None:
         (["address.postal_code=652"], "Postal code '652': a German postal code has five digits"),
         (["website=kein-link"], "Website 'kein-link'"),
         (["founded=früher"], "founded"),
-        (["distrct=mitte"], "did you mean district"),
+        (["distrct=mitte"], "did you mean 'district'"),
         (["district=bibrich"], "did you mean 'Biebrich'"),
         (["fields-=sport"], "does not contain sport"),
         (["status=declined"], "status_reason"),

@@ -58,7 +58,7 @@ FOUND = View(
     columns=(
         Column("id", N_("Id"), "id"),
         Column("name", N_("Name"), "name"),
-        Column("effective_status", N_("Status"), "term", vocabulary="statuses", drop=2),
+        Column("effective_status", N_("Status"), "term", vocabulary="statuses"),
         Column("matched", N_("Found in"), "text", drop=1, value=_matched),
     ),
     title=lambda n: ngettext("{n} organisation found", "{n} organisations found", n).format(n=n),
