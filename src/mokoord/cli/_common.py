@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from mokoord.dataset import Dataset
     from mokoord.errors import MokoordError, Problem
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 
@@ -278,6 +281,29 @@ def warn(message: str) -> None:
 
     label = _("warning:")
     _plain_or_styled(f"{label} {message}", f"[yellow]{_escape(label)}[/] {_escape(message)}")
+
+
+def warn_problems(problems: Iterable[Problem]) -> None:
+    """Each problem's message as a warning on stderr (a plan's warnings)."""
+    for problem in problems:
+        warn(problem.message)
+
+
+def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> Plan:
+    """The seam's last steps: make the plan, show its warnings, apply it (made
+    again by ``make`` when the records changed meanwhile) and confirm its
+    summary. A plan with nothing to write says so and writes nothing."""
+    from mokoord.plans import apply
+
+    plan = make()
+    warn_problems(plan.warnings)
+    if plan.empty:
+        plan.raise_errors()
+        done(plan.summary)
+        return plan
+    applied = apply(store, plan, commit=commit, replan=make)
+    done(applied.plan.summary)
+    return applied.plan
 
 
 def _plain_or_styled(plain: str, styled: str) -> None:

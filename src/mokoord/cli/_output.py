@@ -197,6 +197,28 @@ def emit(
         out.print(table_of(view, rows, config, width=out.width))
 
 
+def emit_listing(
+    view: View,
+    rows: list[dict[str, Any]],
+    output: Output,
+    *,
+    config: Config | None = None,
+    empty: str | None = None,
+    summary: str | None = None,
+) -> None:
+    """:func:`emit`; a table on the terminal with no rows is ``empty`` instead,
+    and ``summary`` (totals) follows a table on stderr. JSON and CSV are the rows alone."""
+    import typer
+
+    on_terminal = output.format == "table" and output.path is None
+    if on_terminal and not rows and empty:
+        typer.echo(empty, err=True)
+        return
+    emit(view, rows, output, config=config)
+    if on_terminal and summary:
+        typer.echo(summary, err=True)
+
+
 def _write(output: Output, content: bytes) -> None:
     if output.path is None:
         sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(
