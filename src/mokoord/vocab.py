@@ -168,8 +168,6 @@ def or_list(items: Iterable[str]) -> str:
     return _("{items} or {last}").format(items=", ".join(shown[:-1]), last=shown[-1])
 
 
-
-
 def resolve_in_record(
     config: Config, model: Any, data: dict[str, Any], *, only: Iterable[str] | None = None
 ) -> dict[str, Any]:

@@ -12,16 +12,17 @@ from mokoord.cli._app import app
 from mokoord.cli._common import (
     JsonOption,
     NoCommitOption,
+    committed,
     console,
     done,
     err_console,
     parse_date_option,
     print_json,
+    run_plan,
     state,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
     from mokoord.models import Organisation
@@ -62,25 +63,6 @@ def _repo_relative(repo: "Path", path: "Path") -> str:
     return path.resolve().relative_to(repo.resolve()).as_posix()
 
 
-def _apply(store: "Store", make: "Callable[[], Plan]", no_commit: bool) -> None:
-    """Make the plan, apply it (made again when stale) and confirm it on stderr;
-    a plan with nothing to write is said so, and nothing is committed."""
-    from mokoord.i18n import _
-    from mokoord.plans import apply
-
-    plan = make()
-    if plan.empty:
-        err_console().print(plan.summary, highlight=False)
-        return
-    applied = apply(store, plan, commit=not no_commit, replan=make)
-    summary = applied.plan.summary
-    if applied.short_commit:
-        summary = _("{summary} (commit {commit})").format(
-            summary=summary, commit=applied.short_commit
-        )
-    done(summary)
-
-
 # --------------------------------------------------------------------------- set
 
 
@@ -114,7 +96,11 @@ def set_(
 
     store = state(ctx).store()
     request = SetRequest(org_id, tuple(assignments))
-    _apply(store, lambda: plan_set(_read_org(store, org_id), request, store.config), no_commit)
+    run_plan(
+        store,
+        lambda: plan_set(_read_org(store, org_id), request, store.config),
+        commit=not no_commit,
+    )
 
 
 # --------------------------------------------------------------------------- edit
@@ -167,10 +153,8 @@ def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = 
     change = save_edit(
         store, path, session.original, content, message=f"edit {org_id}", commit=not no_commit
     )
-    saved = _("saved {path}").format(path=relative)
-    if change.commit_id:
-        saved = _("{summary} (commit {commit})").format(summary=saved, commit=change.commit_id[:8])
-    done(saved)
+    commit = change.commit_id[:8] if change.commit_id else None
+    done(committed(_("saved {path}").format(path=relative), commit))
 
 
 def _run_editor(editor: str, copy: "Path") -> int:
@@ -251,7 +235,7 @@ def status(
         created = _created(store, org) if org.status_since is org.known_since is None else None
         return plan_status(org, replace(request, created=created), store.config)
 
-    _apply(store, make, no_commit)
+    run_plan(store, make, commit=not no_commit)
 
 
 def _created(store: "Store", org: "Organisation") -> "dt.date | None":
@@ -291,7 +275,11 @@ def add_need(
     store = state(ctx).store()
     on = parse_date_option(since, "--since") or dt.date.today()
     request = NeedRequest(org_id, category, since=on, note=note)
-    _apply(store, lambda: plan_add_need(_read_org(store, org_id), request, store.config), no_commit)
+    run_plan(
+        store,
+        lambda: plan_add_need(_read_org(store, org_id), request, store.config),
+        commit=not no_commit,
+    )
 
 
 @app.command("close-need", rich_help_panel=PANEL)
@@ -317,8 +305,10 @@ def close_need(
     store = state(ctx).store()
     on = parse_date_option(date, "--date") or dt.date.today()
     request = CloseNeedRequest(org_id, category, on=on, status=status_, note=note)
-    _apply(
-        store, lambda: plan_close_need(_read_org(store, org_id), request, store.config), no_commit
+    run_plan(
+        store,
+        lambda: plan_close_need(_read_org(store, org_id), request, store.config),
+        commit=not no_commit,
     )
 
 

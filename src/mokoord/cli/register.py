@@ -10,6 +10,7 @@ from mokoord.cli._app import app
 from mokoord.cli._common import (
     JsonOption,
     NoCommitOption,
+    committed,
     console,
     done,
     err_console,
@@ -254,16 +255,10 @@ def _taken(store: "Store", kind: str) -> set[str]:
 
 def _apply(store: "Store", plan: "Plan", make: "Callable[[], Plan]", no_commit: bool) -> "Applied":
     """Apply ``plan`` (made again by ``make`` when stale) and confirm it on stderr."""
-    from mokoord.i18n import _
     from mokoord.plans import apply
 
     applied = apply(store, plan, commit=not no_commit, replan=make)
-    summary = applied.plan.summary
-    if applied.short_commit:
-        summary = _("{summary} (commit {commit})").format(
-            summary=summary, commit=applied.short_commit
-        )
-    done(summary)
+    done(committed(applied.plan.summary, applied.short_commit))
     return applied
 
 
