@@ -280,3 +280,11 @@ def test_search_takes_the_listing_options(register: Cli, tmp_path: Path) -> None
     nothing = register("search", "nichtsdergleichen")
     assert nothing.exit_code == 1
     assert json.loads(ok(register, "search", "nichtsdergleichen", "--json")) == []
+
+
+def test_an_empty_list_says_so(register: Cli) -> None:
+    result = register("--lang", "de", "list", "--district", "Schierstein")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "keine Organisation entspricht diesen Filtern" in result.stderr
+    assert json.loads(ok(register, "list", "--district", "Schierstein", "--json")) == []

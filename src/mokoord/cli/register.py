@@ -18,7 +18,14 @@ from mokoord.cli._common import (
     print_json,
     state,
 )
-from mokoord.cli._output import CsvOption, FormatOption, Output, OutputOption, emit
+from mokoord.cli._output import (
+    CsvOption,
+    FormatOption,
+    Output,
+    OutputOption,
+    emit,
+    emit_listing,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -442,6 +449,7 @@ def list_(
     Example: [bold]mokoord list --district Biebrich --field Jugend --stale[/]
     """
     from mokoord.cli.views.register import ORGANISATIONS
+    from mokoord.i18n import _
     from mokoord.register import Filters, list_rows
 
     out = Output.of(fmt, output, json_output, csv_output)
@@ -458,7 +466,13 @@ def list_(
         include_declined=all_,
         outreach=outreach,
     )
-    emit(ORGANISATIONS, list_rows(data, filters), out, config=data.config)
+    emit_listing(
+        ORGANISATIONS,
+        list_rows(data, filters),
+        out,
+        config=data.config,
+        empty=_("no organisation matches these filters"),
+    )
 
 
 # --------------------------------------------------------------------------- search
