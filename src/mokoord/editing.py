@@ -41,8 +41,8 @@ from typing import Any
 from mokoord.errors import MokoordError
 from mokoord.i18n import _
 from mokoord.models import Config, Organisation
-from mokoord.register import organisation_term_places
 from mokoord.store import Change, Store
+from mokoord.terms import organisation_term_places
 from mokoord.validation import validate_document
 from mokoord.yamlio import parse_document
 

@@ -1,13 +1,16 @@
-"""The register of organisations: filters, search, staleness, summaries, status and needs.
+"""The register of organisations: finding, filters, search, staleness, summaries, status.
 
 Pure functions over a :class:`~mokoord.dataset.Dataset` and the models; the
-commands in ``mokoord.cli.register`` call them and print the results.
+commands in ``mokoord.cli.register`` and ``mokoord.cli.changes`` call them and
+print the results. Adding records: :mod:`mokoord.registering`; needs:
+:mod:`mokoord.needs`; undeclared terms: :mod:`mokoord.terms`; the status
+from the contact log: :mod:`mokoord.pipeline`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,70 +22,7 @@ from mokoord.pipeline import effective_status, first_contacts
 from mokoord.plans import Plan, Write
 from mokoord.textmatch import fold, fold_variants, pick, words_of
 
-# --------------------------------------------------------------------------- vocabularies
-
-
-def term_problems(
-    config: Config, vocabulary: str, terms: Iterable[str], key: str, *, lenient_empty: bool = False
-) -> list[str]:
-    """Messages for terms not declared in ``vocabularies.<vocabulary>``, each naming
-    the closest labels."""
-    from mokoord.i18n import _
-    from mokoord.vocab import CONFIG_FILE, closest, label, or_list
-
-    declared = config.vocabularies.terms(vocabulary)
-    if lenient_empty and not declared:
-        return []
-    messages = []
-    for term in terms:
-        if term in declared:
-            continue
-        message = _(
-            "{key}: '{value}' is not declared in vocabularies.{vocabulary} of {file}"
-        ).format(key=key, value=term, vocabulary=vocabulary, file=CONFIG_FILE)
-        near = [label(config, vocabulary, k) for k in closest(declared, term)]
-        if near:
-            message += _("; did you mean {candidates}?").format(candidates=or_list(near))
-        messages.append(message)
-    return messages
-
-
-def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
-    """Every undeclared vocabulary term of an organisation, as a message.
-
-    The fields that hold terms are declared on the model (``Vocab``). Tags are
-    only checked when the store declares tags at all (the default vocabulary
-    has none, so free tags work until a city fixes its list).
-    """
-    return [message for _loc, message in organisation_term_places(org, config)]
-
-
-def organisation_term_places(
-    data: Organisation | Mapping[str, Any], config: Config
-) -> list[tuple[tuple[str | int, ...], str]]:
-    """(where, message) for every undeclared term of an organisation, as a model or
-    as plain data that may not validate otherwise (``mokoord edit`` reports these
-    together with every other problem of the file)."""
-    from mokoord.models.meta import (
-        FIXED_VOCABULARIES,
-        OPEN_VOCABULARIES,
-        values_at,
-        vocabulary_fields,
-    )
-
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    for path, vocabulary in vocabulary_fields(Organisation):
-        if vocabulary in FIXED_VOCABULARIES or vocabulary in OPEN_VOCABULARIES:
-            continue
-        key = ".".join(part for part in path if part != "*")
-        for loc, value in values_at(data, path):
-            if not isinstance(value, str):
-                continue  # a value of the wrong type: validation says so
-            for message in term_problems(
-                config, vocabulary, [value], key, lenient_empty=vocabulary == "tags"
-            ):
-                found.append((loc, message))
-    return found
+# --------------------------------------------------------------------------- statuses
 
 
 def normalise_status(text: str, config: Config | None = None, flag: str = "--status") -> str:
@@ -473,6 +413,8 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
             "status": app.status,
             "requested": app.requested,
             "granted": app.granted,
+            "line": app.line,
+            "line_name": _line_name(data, app.programme, app.line),
         }
         for app in sorted(data.applications.values(), key=lambda a: (a.year, a.id))
         if app.organisation == org_id
@@ -500,6 +442,15 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
         "applications": applications,
         "effective_status": effective_status(org.status, done[0].date if done else None, today),
     }
+
+
+def _line_name(data: Dataset, programme_id: str, line_id: str | None) -> str | None:
+    """ "Programme – line" as the programme's file names them (``None``: not readable)."""
+    programme = data.programmes.get(programme_id)
+    line = programme.line(line_id) if programme is not None else None
+    if programme is None or line is None:
+        return programme.name if programme is not None else None
+    return f"{programme.name} – {line.name}"
 
 
 # --------------------------------------------------------------------------- status and needs

@@ -27,7 +27,8 @@ from mokoord.errors import Problem, UsageError
 from mokoord.i18n import _
 from mokoord.models import Config, Organisation, Person
 from mokoord.plans import Plan, Write
-from mokoord.register import get_org, normalise_status, organisation_term_problems
+from mokoord.register import get_org, normalise_status
+from mokoord.terms import organisation_term_problems
 from mokoord.vocab import label, resolve, resolve_all
 
 DUPLICATE = "duplicate"

@@ -4,7 +4,8 @@ Everything comes from :func:`mokoord.register.summary` (the same data as
 ``show --json``); this module only says how it looks: every term by its label
 in the current language (legal form, district, fields, languages and
 countries by name, religion, offered formats, roles, consent scopes,
-statuses, needs, channels, outcomes, application statuses), dates as
+statuses, needs, channels, outcomes, application statuses; funding lines by
+their programme's names), dates as
 ``14.03.2023`` and money as ``2.500,00 €`` in German.
 """
 
@@ -200,7 +201,8 @@ def _activity(out: Console, info: dict[str, Any], config: Config) -> None:
     _section(out, _("Funding applications: {n}").format(n=len(info["applications"])))
     for app in info["applications"]:
         status = label(config, "application_statuses", app["status"])
-        _item(out, f"{app['year']} {app['title']}: {status}, {fmt.money(app['requested'])}")
+        line = f" ({app['line_name']})" if app["line_name"] else ""
+        _item(out, f"{app['year']} {app['title']}{line}: {status}, {fmt.money(app['requested'])}")
 
 
 def _section(out: Console, line: str) -> None:
