@@ -682,7 +682,9 @@ def test_check_warns_when_grants_exceed_the_annual_budget(cli, store: Store, wri
         )
     problems = json.loads(cli("check", "--json").stdout)
     assert any(
-        p["code"] == "budget-exceeded" and p["severity"] == "warning" and "€8,000.00" in p["message"]
+        p["code"] == "budget-exceeded"
+        and p["severity"] == "warning"
+        and "€8,000.00" in p["message"]
         for p in problems
     )
 

@@ -9,8 +9,8 @@ import pytest
 
 from mokoord import i18n
 from mokoord.dataset import Dataset
-from mokoord.edits import SetRequest, plan_set
 from mokoord.editing import keys_for_labels
+from mokoord.edits import SetRequest, plan_set
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Config, Contact, Organisation
 from mokoord.needs import CloseNeedRequest, NeedRequest, plan_add_need, plan_close_need
