@@ -78,8 +78,8 @@ class State:
             "{n} files could not be read and were left out; `mokoord check` lists every problem",
             count,
         ).format(n=count)
-        hint = _("hint:")
-        _plain_or_styled(f"{hint} {text}", f"[dim]{_escape(hint)}[/] {_escape(text)}")
+        label = _("hint:")
+        _plain_or_styled(f"{label} {text}", f"[dim]{_escape(label)}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
