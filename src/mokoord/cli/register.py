@@ -196,17 +196,29 @@ def _ask_terms(
     from mokoord.cli import prompts
     from mokoord.i18n import _
     from mokoord.slugs import legal_form_from_name
-    from mokoord.vocab import choices
+    from mokoord.vocab import choices, terms
 
     vocabularies = config.vocabularies
     if district is None and vocabularies.districts:
-        district = prompts.choose(_("District:"), choices(config, "districts"), optional=True)
+        district = prompts.choose(
+            _("District:"),
+            choices(config, "districts"),
+            optional=True,
+            terms=terms(config, "districts"),
+        )
     if not fields and vocabularies.fields:
-        fields = prompts.choose_many(_("Fields of activity:"), choices(config, "fields"))
+        fields = prompts.choose_many(
+            _("Fields of activity:"), choices(config, "fields"), terms=terms(config, "fields")
+        )
     if legal_form is None:
         legal_form = legal_form_from_name(name, vocabularies.legal_forms)  # as import does
     if legal_form is None and vocabularies.legal_forms:
-        legal_form = prompts.choose(_("Legal form:"), choices(config, "legal_forms"), optional=True)
+        legal_form = prompts.choose(
+            _("Legal form:"),
+            choices(config, "legal_forms"),
+            optional=True,
+            terms=terms(config, "legal_forms"),
+        )
     return district, fields, legal_form
 
 
@@ -368,11 +380,15 @@ def _ask_consent(
     """The consent's date (asked for at a terminal, else required) and its scopes."""
     from mokoord.cli import prompts
     from mokoord.i18n import _
-    from mokoord.vocab import choices
+    from mokoord.vocab import choices, terms
 
     date = prompts.require(date, "--consent-date", _("Date of consent (e.g. heute, 14.03.2023)"))
     if not scopes and prompts.interactive():
-        scopes = prompts.choose_many(_("Consent covers:"), choices(config, "consent_scopes"))
+        scopes = prompts.choose_many(
+            _("Consent covers:"),
+            choices(config, "consent_scopes"),
+            terms=terms(config, "consent_scopes"),
+        )
     return date, scopes
 
 
