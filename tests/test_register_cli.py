@@ -288,3 +288,14 @@ def test_an_empty_list_says_so(register: Cli) -> None:
     assert result.stdout == ""
     assert "keine Organisation entspricht diesen Filtern" in result.stderr
     assert json.loads(ok(register, "list", "--district", "Schierstein", "--json")) == []
+
+
+def test_add_org_prompts_take_labels_in_either_language(cli: Cli, store: Store) -> None:
+    answers = "Verein Yıldız\nbieb\nKultur, youth\nInitiative\n"
+    result = cli("--lang", "en", "add-org", input=answers, env={"MOKOORD_INTERACTIVE": "1"})
+    assert result.exit_code == 0, result.output
+    assert "Culture" in result.stderr  # the choices in the chosen language
+    text = (store.root / "organisations" / "verein-yildiz.yaml").read_text(encoding="utf-8")
+    assert "district: biebrich" in text
+    assert "fields: [culture, youth]" in text
+    assert "legal_form: initiative" in text
