@@ -211,8 +211,10 @@ def _methods() -> list[tuple[str, str]]:
                 "report method",
                 "The register is counted at the end of the period: an organisation belongs to "
                 "it when it was added by then (known_since), with the status valid on that day "
-                "(from its status history). An organisation with several fields of activity "
-                "counts in each. New organisations were added during the period.",
+                "(from its status history); one that was merely known then but had a contact in "
+                "the contact log by that day counts as contacted. An organisation with several "
+                "fields of activity counts in each. New organisations were added during the "
+                "period.",
             ),
         ),
         (
