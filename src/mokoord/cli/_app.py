@@ -71,6 +71,9 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "import": "Import organisations (or a contact log) from a CSV or XLSX sheet, as one commit.",
         "export": "Export records as CSV (German Excel), XLSX, JSON or Open Referral HSDS.",
     },
+    ("privacy", "Data protection"): {
+        "privacy": "Data protection (GDPR): access, erasure that reaches the history, retention, the record of processing.",
+    },
 }
 
 #: command name → (module, help panel, first paragraph of its help)
@@ -115,6 +118,10 @@ class MokoordGroup(TyperGroup):
 
         module = f"mokoord.cli.{COMMANDS[name][0]}"
         importlib.import_module(module)
+        for group in app.registered_groups:  # a command with subcommands (privacy)
+            if group.name == name:
+                self.commands[name] = _group(group, self.rich_markup_mode)
+                return self.commands[name]
         for info in app.registered_commands:
             if info.callback and (info.name or get_command_name(info.callback.__name__)) == name:
                 command = get_command_from_info(
@@ -142,6 +149,21 @@ class MokoordGroup(TyperGroup):
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+
+
+def _group(info: Any, markup: Any) -> Any:
+    """A group of subcommands converted by Typer (its signature differs between versions)."""
+    import inspect
+
+    from typer.main import get_group_from_info
+
+    options: dict[str, Any] = {
+        "pretty_exceptions_short": app.pretty_exceptions_short,
+        "rich_markup_mode": markup,
+    }
+    if "suggest_commands" in inspect.signature(get_group_from_info).parameters:
+        options["suggest_commands"] = True
+    return get_group_from_info(info, **options)
 
 
 app = typer.Typer(

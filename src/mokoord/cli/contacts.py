@@ -249,7 +249,7 @@ def add_contact(
         if people:
             chosen = prompts.choose(
                 "Contact person",
-                {p.id: p.name + (f" ({p.role})" if p.role else "") for p in people},
+                {p.id: p.display_name + (f" ({p.role})" if p.role else "") for p in people},
                 optional=True,
             )
             if chosen:

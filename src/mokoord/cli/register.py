@@ -351,6 +351,7 @@ def add_person(
         "languages": language or [],
         "legal_basis": legal_basis,
         "consent": consent,
+        "recorded": dt.date.today(),
     }
     fields = {key: value for key, value in fields.items() if value not in (None, [])}
     with Change(store, "add-person", commit=not no_commit) as change:
@@ -385,9 +386,10 @@ def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = Fa
     from rich.table import Table
 
     from mokoord import formatting as fmt
+    from mokoord.i18n import _
     from mokoord.register import summary
 
-    _, data = _load(ctx)
+    _store, data = _load(ctx)
     info = summary(data, org_id)
     if json_output:
         print_json(info)
@@ -468,11 +470,13 @@ def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = Fa
             consent = (
                 f"{fmt.date(person.consent.date)} ({', '.join(person.consent.scope)})"
                 if person.consent
-                else person.legal_basis
+                else person.legal_basis or ""
             )
+            if person.consent_withdrawn and person.consent and person.consent.withdrawn:
+                consent = _("withdrawn on {date}").format(date=fmt.date(person.consent.withdrawn))
             table.add_row(
                 person.id,
-                _esc(person.name),
+                _esc(person.display_name),
                 _esc(person.role or ""),
                 person.email or "",
                 person.phone or "",

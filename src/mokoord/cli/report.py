@@ -43,6 +43,10 @@ def report(
         str | None,
         typer.Option("--lang", help="de (default) or en.", show_default=False),
     ] = None,
+    anonymous: Annotated[
+        bool,
+        typer.Option("--anonymous", help="Leave out free text (the events' notes)."),
+    ] = False,
     today: Annotated[
         str | None,
         typer.Option(
@@ -107,7 +111,7 @@ def report(
         raise UsageError(f"--lang: '{lang}' is not one of de, en")
     generated = parse_date_option(today, "--today") or dt.date.today()
     data = st.load(REPORT_KINDS)
-    model = build_report(data, period, today=generated)
+    model = build_report(data, period, today=generated, anonymous=anonymous)
     text = render(model, fmt, lang=language, store_root=store.root)
     if output is not None:
         from mokoord.yamlio import atomic_write

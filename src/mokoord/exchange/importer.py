@@ -26,6 +26,7 @@ from mokoord.exchange import normalise as norm
 from mokoord.exchange.dedupe import OrganisationIndex
 from mokoord.exchange.mapping import ColumnMapping, ImportKind
 from mokoord.exchange.tabular import Row, Table
+from mokoord.i18n import _
 from mokoord.models import Contact, Organisation, Person, Record
 from mokoord.store import Change, Store
 from mokoord.textmatch import fold
@@ -53,6 +54,7 @@ PERSON_PATHS: dict[str, tuple[str, ...]] = {
     "contact_role": ("role",),
     "contact_email": ("email",),
     "contact_phone": ("phone",),
+    "contact_consent_date": ("consent",),
 }
 CONTACT_PATHS: dict[str, tuple[str, ...]] = {
     "organisation_ids": ("organisations",),
@@ -60,7 +62,15 @@ CONTACT_PATHS: dict[str, tuple[str, ...]] = {
     "follow_up_action": ("follow_up", "action"),
 }
 _EV_RE = re.compile(r"\be\.\s?v\.?\s*$", re.IGNORECASE)
-NOT_WRITTEN = {"id", "open_needs", "contact_name", "contact_role", "contact_email", "contact_phone"}
+NOT_WRITTEN = {
+    "id",
+    "open_needs",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+    "contact_consent_date",
+}
 
 
 @dataclass
@@ -236,6 +246,8 @@ class _Context:
     display: str
     vocabularies: dict[str, norm.Vocabulary]
     index: OrganisationIndex
+    legal_basis: str | None = None
+    """The legal basis of new contact persons without a consent date (``--legal-basis``)."""
 
 
 def _vocabularies(data: Dataset) -> dict[str, norm.Vocabulary]:
@@ -404,7 +416,7 @@ def _value(target: str, text: str, ctx: _Context, values: dict[str, Any]) -> dic
         return {target: norm.year(text)}
     if target in ("paid_staff", "rooms_own", "rooms_offered"):
         return {target: norm.yes_no(text)}
-    if target in ("known_since", "last_verified", "date", "follow_up_date"):
+    if target in ("known_since", "last_verified", "date", "follow_up_date", "contact_consent_date"):
         from mokoord.dates import parse_date
 
         try:
@@ -510,8 +522,14 @@ def plan_import(
     decide: Decide | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    legal_basis: str | None = None,
 ) -> Plan:
-    """Decide for every row what an import does; writes nothing."""
+    """Decide for every row what an import does; writes nothing.
+
+    A new contact person gets the legal basis "consent" only with a consent date
+    from the sheet; otherwise ``legal_basis``, and without one the row's person
+    is refused (``legal-basis-missing``) so that the caller asks or names it.
+    """
     if on_duplicate == "ask" and decide is None:
         raise UsageError("--on-duplicate ask needs a terminal to ask at")
     ctx = _Context(
@@ -520,6 +538,7 @@ def plan_import(
         table.path,
         _vocabularies(data),
         OrganisationIndex.of(data.organisations.values()),
+        legal_basis,
     )
     plan = Plan(table, mapping, on_duplicate)
     plan.problems.extend(mapping.problems)
@@ -581,7 +600,7 @@ class _OrganisationPlanner:
         self.persons: dict[tuple[str, str], Person] = {
             (p.organisation, fold(p.name)): p
             for p in ctx.data.persons.values()
-            if p.organisation is not None
+            if p.organisation is not None and p.name is not None
         }
         self.person_ids = set(ctx.data.persons)
 
@@ -756,6 +775,9 @@ class _OrganisationPlanner:
         action = Action(row.number, "invalid", "person")
         existing = self.persons.get(key)
         renamed = {PERSON_PATHS[t][0]: v for t, v in person_values.items()}
+        if not self._legal_basis(row, renamed, existing):
+            self.plan.actions.append(action)
+            return
         if existing is not None:
             action.id, action.match = existing.id, "name"
             old = plain(existing)
@@ -781,7 +803,7 @@ class _OrganisationPlanner:
                 new_id = f"p-{random_suffix(6)}"
             try:
                 record = Person.model_validate(
-                    {"id": new_id, "organisation": org_action.id, **renamed}
+                    {"id": new_id, "organisation": org_action.id, "recorded": self.today, **renamed}
                 )
             except ValidationError as exc:
                 self.plan.problems.extend(
@@ -793,6 +815,38 @@ class _OrganisationPlanner:
             self.persons[key] = record
             action.action, action.id, action.record = "create", new_id, record
         self.plan.actions.append(action)
+
+    def _legal_basis(self, row: Row, values: dict[str, Any], existing: Person | None) -> bool:
+        """Put the person's legal basis into ``values``: consent only with its date
+        (from the sheet), else ``--legal-basis``; ``False`` (a problem) without either."""
+        consent_date = values.pop("consent", None)
+        if consent_date is not None:
+            if existing is not None and existing.consent is not None:
+                values["consent"] = {**plain(existing.consent), "date": consent_date}
+            else:
+                values["consent"] = {"date": consent_date}
+            values["legal_basis"] = "consent"
+            return True
+        if existing is not None:
+            return True
+        if self.ctx.legal_basis is not None and self.ctx.legal_basis != "consent":
+            values["legal_basis"] = self.ctx.legal_basis
+            return True
+        self.plan.problems.append(
+            Problem(
+                self.ctx.display,
+                row.number,
+                0,
+                "error",
+                "legal-basis-missing",
+                _(
+                    "contact person without a consent date: name the legal basis with "
+                    "--legal-basis public_task (or contract), or add a column with the date "
+                    "of consent"
+                ),
+            )
+        )
+        return False
 
 
 def _complete_registration(data: dict[str, Any]) -> dict[str, Any]:
