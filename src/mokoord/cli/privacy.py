@@ -546,6 +546,14 @@ def catch_up(
                 remote=result.remote, count=len(result.replayed)
             )
         )
+    if result.left:
+        out.print(
+            _(
+                "[yellow]warning:[/] on {remote} these still hold the old history: {refs}; "
+                "delete them there (git push {remote} --delete NAME)"
+            ).format(remote=result.remote, refs=", ".join(result.left)),
+            soft_wrap=True,
+        )
     if result.stale != "none" and not result.server_pruned:
         out.print(
             _(

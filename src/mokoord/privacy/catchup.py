@@ -86,6 +86,8 @@ class CatchUp:
     pushed: bool = False
     server_pruned: bool = False
     foreign_hooks: list[str] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    """Refs on the server still holding the old history (no counterpart here to send)."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,7 @@ def catch_up(
         if fetched.returncode != 0:
             raise GitError(
                 _("cannot fetch from {remote}: {reason}").format(
-                    remote=server.remote, reason=fetched.stderr.strip().splitlines()[-1:]
+                    remote=server.remote, reason=" ".join(fetched.stderr.strip().splitlines()[-1:])
                 )
             )
         head = refs(repo.top)[branch]
@@ -192,6 +194,9 @@ def catch_up(
                 and name != server.tracking
                 and stale(repo.top, oid, erasures)
             ]
+            _git(
+                ["fetch", "--quiet", "--force", server.remote, "+refs/tags/*:refs/tags/*"], repo.top
+            )
             _refuse_other_refs(repo, branch, erasures)
             _move(store, repo, branch, head, tip, remote_stale)
             cleanup(store, repo)
@@ -207,6 +212,7 @@ def catch_up(
                 _move(store, repo, branch, head, tip, [])
             say(_("sending the erased history to {remote}").format(remote=server.remote))
             result.pushed = _push(repo, server, tip, lease=there)
+            result.left = _send_other_refs(repo, server, erasures)
             cleanup(store, repo)
             _prune_server(server, result)
     return result
@@ -228,6 +234,52 @@ def _push(repo: Repo, server: _Server, tip: str, *, lease: str | None) -> bool:
         )
     _git(["update-ref", server.tracking, tip], repo.top)
     return True
+
+
+_SERVER_REFS = "refs/mokoord-server/"
+
+
+def _send_other_refs(repo: Repo, server: _Server, erasures: list[Erasure]) -> list[str]:
+    """The server's other branches and tags that hold the old history: each replaced by
+    this clone's rewritten one of the same name; the names of those without one."""
+    _git(
+        [
+            "fetch",
+            "--quiet",
+            "--no-tags",
+            server.remote,
+            f"+refs/heads/*:{_SERVER_REFS}heads/*",
+            f"+refs/tags/*:{_SERVER_REFS}tags/*",
+        ],
+        repo.top,
+    )
+    mine = refs(repo.top)
+    left = []
+    try:
+        for name, oid in refs(repo.top).items():
+            if not name.startswith(_SERVER_REFS):
+                continue
+            target = "refs/" + name[len(_SERVER_REFS) :]
+            if target == f"refs/heads/{server.branch}" or stale(repo.top, oid, erasures) is None:
+                continue
+            local = mine.get(target)
+            if local is None or stale(repo.top, local, erasures) is not None:
+                left.append(target)
+                continue
+            _git(
+                ["push", "--quiet", "--no-verify", f"--force-with-lease={target}:{oid}",
+                 server.remote, f"{local}:{target}"],
+                repo.top,
+            )  # fmt: skip
+    finally:
+        temporary = [name for name in refs(repo.top) if name.startswith(_SERVER_REFS)]
+        if temporary:
+            _git(
+                ["update-ref", "--stdin"],
+                repo.top,
+                input="".join(f"delete {name}\n" for name in temporary),
+            )
+    return left
 
 
 def _prune_server(server: _Server, result: CatchUp) -> None:
@@ -314,42 +366,38 @@ def scrub_for(top: Path, stale_tip: str, erasures: Sequence[Erasure], lang: str)
     return scrub
 
 
-def _twin_key(fields: str) -> tuple[str, ...]:
-    return tuple(fields.split("\x1f"))
+_FIELDS = "%H%x1f%P%x1f%an%x1f%ae%x1f%ad%x1f%cn%x1f%ce%x1f%cd%x1f%B"
 
 
-_KEY_FORMAT = "%an\x1f%ae\x1f%ad\x1f%cn\x1f%ce\x1f%cd"
+def _commits(top: Path, *revisions: str) -> list[tuple[str, list[str], tuple[str, ...], str]]:
+    """(id, parents, author and committer with their times, message) of each commit."""
+    out = _git(
+        ["log", "-z", "--reverse", "--topo-order", f"--format={_FIELDS}", "--date=raw", *revisions],
+        top,
+    )
+    found = []
+    for record in filter(None, out.stdout.split("\0")):
+        commit, parents, *who, message = record.split("\x1f", 8)
+        found.append((commit, parents.split(), tuple(who), message.rstrip("\n")))
+    return found
 
 
 def replay(repo: Repo, stale_tip: str, onto: str, scrub: Scrub) -> tuple[str, list[str], int]:
-    """``stale_tip``'s own commits applied onto ``onto``: (new tip, new commits, dropped)."""
+    """``stale_tip``'s own commits applied onto ``onto``: (new tip, new commits, dropped).
+
+    A commit is *not* the stale side's own when ``onto`` holds its twin: the same
+    author and committer, the same times, and the message as the erasure left it.
+    """
     top = repo.top
     base = _git(["merge-base", stale_tip, onto], top, check=False).stdout.strip()
     limit = [f"^{base}"] if base else []
-    twins = {
-        _twin_key(line)
-        for line in _git(
-            ["log", f"--format={_KEY_FORMAT}", "--date=raw", onto, *limit], top
-        ).stdout.splitlines()
-    }
-    listed = _git(
-        [
-            "log",
-            "--reverse",
-            "--topo-order",
-            f"--format=%H\x1e%P\x1e{_KEY_FORMAT}",
-            "--date=raw",
-            stale_tip,
-            f"^{onto}",
-        ],
-        top,
-    ).stdout.splitlines()
+    twins = {(who, message) for _c, _p, who, message in _commits(top, onto, *limit)}
     tip, made, dropped = onto, [], 0
-    for line in listed:
-        commit, parents, key = line.split("\x1e")
-        if _twin_key(key) in twins or len(parents.split()) != 1:
+    for commit, parents, who, message in _commits(top, stale_tip, f"^{onto}"):
+        scrubbed = scrub.message(message.encode("utf-8")).decode("utf-8")
+        if (who, scrubbed) in twins or len(parents) != 1:
             continue
-        new = _apply(repo, commit, parents.split()[0], tip, scrub)
+        new = _apply(repo, commit, parents[0], tip, scrub)
         if new is None:
             dropped += 1
             continue
