@@ -82,9 +82,11 @@ def record_history(repo: Path, path: str) -> list[Version]:
     for commit, date, author, message in commits:
         after = content(commit)
         before = content(f"{commit}^")
-        keys = [
-            key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)
-        ]
+        keys = (
+            [key for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
+            if before
+            else []  # the file was created: the page says so
+        )
         versions.append(
             Version(
                 commit, dt.datetime.fromisoformat(date), author, message, [str(k) for k in keys]
@@ -199,7 +201,7 @@ def access_report(
         "controller": privacy.controller or f"{config.office}, {config.city}",
         "data_protection_officer": privacy.data_protection_officer,
         "supervisory_authority": privacy.supervisory_authority,
-        "person": plain(person),
+        "person": _json_safe(plain(person)),
         "fields": [
             {
                 "key": key,
@@ -250,6 +252,17 @@ def access_report(
             for version in history
         ],
     }
+
+
+def _json_safe(value: Any) -> Any:
+    """Plain data with dates as ISO strings (the JSON of the export, and what the page reads)."""
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _field_label(path: str, lang: str) -> str:
