@@ -50,9 +50,6 @@ class RedactedText(Model):
     fields: list[ShortText] = Field(default_factory=list)
     """Dotted paths (``summary``, ``referrals.0.note``)."""
     ground: Annotated[ErasureGround, Vocab("erasure_grounds")] = "no_longer_needed"
-    whole: bool = False
-    """All free text of the record was removed (its retention period ended), not
-    only the passages naming an erased person."""
 
 
 class Erasure(Record):
@@ -67,6 +64,10 @@ class Erasure(Record):
     """Why, without personal data ("Antrag per E-Mail vom 28.05.2025")."""
     persons: list[ErasedPerson] = Field(default_factory=list)
     texts: list[RedactedText] = Field(default_factory=list)
+    """Records whose free text named an erased person, and where."""
+    contacts_until: dt.date | None = None
+    """The free text of every contact dated up to this day was removed: its retention
+    period had ended (``privacy due --erase``); the contacts and their figures stay."""
     replaced: list[CommitId] = Field(default_factory=list)
     """The first commits the rewrite of the history replaced: any history that
     still holds one of them predates the erasure and is refused."""

@@ -361,7 +361,9 @@ def scrub_for(top: Path, stale_tip: str, erasures: Sequence[Erasure], lang: str)
                 )
                 if person is not None and person.erased is None:
                     scrub.values.extend(identifying_values(person))
-        scrub.expired.update(t.id for t in erasure.texts if t.kind == "contact" and t.whole)
+        if erasure.contacts_until is not None:
+            until = erasure.contacts_until.isoformat()
+            scrub.expired_until = max(scrub.expired_until or until, until)
     scrub.values = list(dict.fromkeys(scrub.values))
     return scrub
 

@@ -176,25 +176,28 @@ def erased_data(ctx: CheckContext) -> Iterator[Problem]:
     for person in ctx.data.persons.values():
         if person.erased is not None or person.id in logged:
             continue
-        for found in scanner.person(person):
-            if _recorded_anew(person, dates[found.erasure]):
-                continue
-            yield ctx.at(
-                "person",
-                person,
-                (found.kind if found.kind in ("name", "email", "phone") else "id",),
-                "erased-person-returned",
-                _(
-                    "this is the {what} of person {erased}, erased on {date}: record the person "
-                    "again only with a new legal basis dated after the erasure "
-                    "(consent.date or recorded)"
-                ).format(
-                    what=_(_KIND_WORDS.get(found.kind, "name")),
-                    erased=found.person,
-                    date=dates[found.erasure].isoformat(),
-                ),
-            )
-            break
+        recognised = scanner.person(person)
+        if not recognised or _recorded_anew(person, dates[recognised[0].erasure]):
+            continue
+        # An e-mail address or phone number identifies; a name alone may be someone else's.
+        strong = [found for found in recognised if found.kind in ("email", "phone")]
+        found = (strong or recognised)[0]
+        yield ctx.at(
+            "person",
+            person,
+            (found.kind,),
+            "erased-person-returned",
+            _(
+                "this is the {what} of person {erased}, erased on {date}: record the person "
+                "again only with a new legal basis dated after the erasure "
+                "(consent.date or recorded)"
+            ).format(
+                what=_(_KIND_WORDS.get(found.kind, "name")),
+                erased=found.person,
+                date=dates[found.erasure].isoformat(),
+            ),
+            "error" if strong else "warning",
+        )
     for kind, paths in FREE_TEXT.items():
         for record in ctx.data.records(kind).values():
             for path, text in texts_of(record, paths):

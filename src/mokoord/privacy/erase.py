@@ -113,6 +113,16 @@ class ErasurePlan:
     def empty(self) -> bool:
         return not self.persons and not self.expired
 
+    @property
+    def contacts_until(self) -> dt.date | None:
+        """The latest date of a contact whose free text is removed."""
+        return max((due.since for due in self.expired), default=None)
+
+    def erased_fields(self, person_id: str) -> list[str]:
+        """The fields of the person whose values are erased (not kept by another record)."""
+        kept = {k.field for k in self.kept if k.person == person_id}
+        return [f for f in ("name", "email", "phone") if f not in kept]
+
     def scrub(self, prefix: str, today: dt.date) -> Scrub:
         """What the rewrite does to every file and message; ``prefix`` is the store's
         folder in the repository (``""`` or ``data/``)."""
@@ -131,6 +141,7 @@ class ErasurePlan:
             values=list(self.values),
             contacts=f"{prefix}{KINDS['contact'].folder}/",
             expired={due.id for due in self.expired},
+            expired_until=self.contacts_until.isoformat() if self.contacts_until else None,
         )
 
     def record(
@@ -139,17 +150,12 @@ class ErasurePlan:
         """The erasure log's record: ids, grounds and fingerprints, never a value."""
         texts: dict[tuple[str, str], list[str]] = {}
         grounds: dict[tuple[str, str], ErasureGround] = {}
-        whole = {("contact", due.id) for due in self.expired}
         person_ground: ErasureGround = next(iter(self.grounds.values()), "no_longer_needed")
         for passage in self.passages:
             fields = texts.setdefault((passage.kind, passage.id), [])
             if passage.field not in fields:
                 fields.append(passage.field)
             grounds[(passage.kind, passage.id)] = person_ground
-        for due in self.expired:
-            fields = texts.setdefault(("contact", due.id), [])
-            fields.extend(f for f in due.fields if f not in fields)
-            grounds.setdefault(("contact", due.id), due.ground)
         return Erasure(
             id=erasure_id,
             date=today,
@@ -159,7 +165,7 @@ class ErasurePlan:
                 ErasedPerson(
                     id=person.id,
                     ground=self.grounds[person.id],
-                    fingerprints=fingerprints(person, self.key),
+                    fingerprints=fingerprints(person, self.key, self.erased_fields(person.id)),
                 )
                 for person in self.persons
             ],
@@ -169,10 +175,10 @@ class ErasurePlan:
                     id=record_id,
                     fields=fields,
                     ground=grounds[(kind, record_id)],
-                    whole=(kind, record_id) in whole,
                 )
                 for (kind, record_id), fields in sorted(texts.items())
             ],
+            contacts_until=self.contacts_until,
             replaced=list(replaced),
             key=self.key if self.persons else None,
         )
@@ -199,6 +205,7 @@ def plan_erasure(
     grounds: dict[str, ErasureGround] | None = None,
     redact: Sequence[str] = (),
     expired: Sequence[Due] = (),
+    key: str | None = None,
 ) -> ErasurePlan:
     """The plan of one erasure (see the module's docstring); writes nothing."""
     lang = data.config.language
@@ -254,7 +261,7 @@ def plan_erasure(
     if finder:
         plan.passages = list(_passages(data, finder, erased))
     plan.surnames = list(_surnames(data, plan.persons, plan.passages))
-    plan.key = next((e.key for e in data.erasures.values() if e.key), None) or new_key()
+    plan.key = key or next((e.key for e in data.erasures.values() if e.key), None) or new_key()
     return plan
 
 

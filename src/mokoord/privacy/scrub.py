@@ -46,6 +46,8 @@ class Scrub:
     """The contacts' folder in the repository (the store may lie in a subfolder)."""
     expired: set[str] = field(default_factory=set)
     """Ids of the contacts whose free text is removed."""
+    expired_until: str | None = None
+    """…and every contact whose id starts with a date up to this one (ISO)."""
     _finder: Finder | None = field(default=None, init=False, repr=False)
 
     @property
@@ -65,6 +67,7 @@ class Scrub:
                 "values": [[v.kind, v.text, v.field] for v in self.values],
                 "contacts": self.contacts,
                 "expired": sorted(self.expired),
+                "expired_until": self.expired_until,
             },
             ensure_ascii=False,
         )
@@ -79,6 +82,7 @@ class Scrub:
             values=[Value(kind, value, where) for kind, value, where in data["values"]],
             contacts=data["contacts"],
             expired=set(data["expired"]),
+            expired_until=data.get("expired_until"),
         )
 
     # -- the transformation
@@ -86,7 +90,17 @@ class Scrub:
     def expired_contact(self, path: str) -> bool:
         if not path.startswith(self.contacts) or not path.endswith(".yaml"):
             return False
-        return path.rsplit("/", 1)[-1][: -len(".yaml")] in self.expired
+        stem = path.rsplit("/", 1)[-1][: -len(".yaml")]
+        if stem in self.expired:
+            return True
+        day = stem[:10]
+        return bool(
+            self.expired_until
+            and len(day) == 10
+            and day[4] == day[7] == "-"
+            and day.replace("-", "").isdigit()
+            and day <= self.expired_until
+        )
 
     def blob(self, path: str, data: bytes) -> bytes:
         """The content a file at ``path`` gets in place of ``data``."""

@@ -361,15 +361,17 @@ def _hash(key: str, kind: str, normal: str) -> str:
     return f"{kind}:{digest.hexdigest()}"
 
 
-def fingerprints(person: Person, key: str) -> list[str]:
-    """Keyed hashes of the person's name (both spellings), e-mail and phone."""
+def fingerprints(person: Person, key: str, fields: Iterable[str] | None = None) -> list[str]:
+    """Keyed hashes of the person's name (both spellings), e-mail and phone; with
+    ``fields``, only of those fields (the values an erasure erased)."""
+    wanted = set(fields) if fields is not None else {"name", "email", "phone"}
     found: list[str] = []
-    if person.name and len(WORD.findall(person.name)) >= 2:
+    if "name" in wanted and person.name and len(WORD.findall(person.name)) >= 2:
         for spelling in (person.name, _german(person.name)):
             found.append(_hash(key, "name", normal_name(spelling)))
-    if person.email:
+    if "email" in wanted and person.email:
         found.append(_hash(key, "email", person.email.lower()))
-    if person.phone:
+    if "phone" in wanted and person.phone:
         phone = phone_key(person.phone)
         if phone:
             found.append(_hash(key, "phone", phone))
