@@ -226,7 +226,7 @@ class Result:
     erasure: Erasure
     commit: str
     replaced: int
-    """Commits of the history that were rewritten."""
+    """Commits of the history that were rewritten (or left out, having become empty)."""
     files: list[str]
     """Files of the store the erasure changed, relative to the store."""
     foreign_hooks: list[str]
@@ -263,6 +263,7 @@ def erase(
             _filter(mirror, scrub)
             _checkpoint("filtered")
             replaced = _first_changed(mirror)
+            count = _rewritten(mirror)
             rewritten = refs(mirror)[branch]
             changed = _check_head(store, repo, mirror, old_head, rewritten, scrub)
             erasure = plan.record(
@@ -314,7 +315,7 @@ def erase(
                 hint=_("remove those files by hand; see docs/privacy.md"),
             )
         foreign = install_hooks(repo.git_dir, CLONE_HOOKS)
-    return Result(erasure, new_head, len(replaced), changed, foreign)
+    return Result(erasure, new_head, count, changed, foreign)
 
 
 def _read_journal(store: Store) -> dict[str, Any]:
@@ -511,6 +512,15 @@ def _first_changed(mirror: Path) -> list[str]:
     if not path.is_file():
         return []
     return [line.split()[0] for line in path.read_text().splitlines() if line.strip()]
+
+
+def _rewritten(mirror: Path) -> int:
+    """How many commits the rewrite changed or left out (filter-repo's commit map)."""
+    path = mirror / "filter-repo" / "commit-map"
+    if not path.is_file():
+        return 0
+    pairs = [line.split() for line in path.read_text().splitlines()[1:]]
+    return sum(1 for pair in pairs if len(pair) == 2 and pair[0] != pair[1])
 
 
 def _check_head(
