@@ -12,11 +12,34 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mokoord import i18n
 from mokoord.cli import app
 from mokoord.store import Store, init_store
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data"
+
+
+def _compile_catalogues() -> None:
+    """Recompile each catalogue whose .po is newer than its .mo, so that an
+    edited .po is in effect without reinstalling (the build does it otherwise)."""
+    sys.path.insert(0, str(REPO))
+    try:
+        from tools.catalogue import compile_catalogues
+    finally:
+        sys.path.remove(str(REPO))
+    compile_catalogues(i18n.LOCALE_DIR, only_stale=True, quiet=True)
+
+
+_compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite reads English unless a test asks for German: $MOKOORD_LANG=en
+    (inherited by subprocesses) and English for library calls made directly."""
+    monkeypatch.setenv(i18n.ENV_VAR, "en")
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)
@@ -35,15 +58,6 @@ def _git_identity(
     monkeypatch.delenv("MOKOORD_DATA", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The suite reads English unless a test asks for German (subprocesses inherit it)."""
-    from mokoord import i18n
-
-    monkeypatch.setenv("MOKOORD_LANG", "en")
-    monkeypatch.setattr(i18n, "_current", "en")
 
 
 @pytest.fixture(scope="session")

@@ -140,8 +140,14 @@ def test_attend_adds_then_updates_head_count(cli, seeded: Store) -> None:
     ).strip()
     commits = len(git_log(seeded.root, "--format=%H").split())
     _ok(cli("attend", event_id, "--org", "kulturverein-anatolia", "--people", "3"))
-    _ok(cli("attend", event_id, "--org", "elternverein-biebrich", "--people", "5"))
-    _ok(cli("attend", event_id, "--org", "kulturverein-anatolia", "--people", "4"))
+    first = cli("attend", event_id, "--org", "elternverein-biebrich", "--people", "5")
+    assert "was recorded already" not in first.stderr  # listed at add-event, without a count
+    again = cli("attend", event_id, "--org", "kulturverein-anatolia", "--people", "4")
+    assert again.exit_code == 0, again.output
+    assert (
+        f"{event_id}: kulturverein-anatolia was recorded already; head count 3 → 4 "
+        "(the new count replaces the old one)" in again.stderr
+    )
     event = seeded.get(Event, event_id)
     assert {a.organisation: a.people for a in event.attendance} == {
         "elternverein-biebrich": 5,

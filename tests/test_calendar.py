@@ -1,10 +1,13 @@
-"""``mokoord calendar``: the .ics file parsed back with the icalendar library."""
+"""``mokoord calendar``: the .ics file parsed back with the icalendar library,
+and checked by libical, an independent strict RFC 5545/5546 implementation."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -12,6 +15,7 @@ import pytest
 from activity_fixtures import seed
 from conftest import git_status, run_mokoord
 from mokoord.store import Store
+from validators import libical_check
 
 CONTACTS = {
     "2024-05-02-k7qm": """\
@@ -79,6 +83,45 @@ def busy(store: Store, cli) -> Store:  # type: ignore[no-untyped-def]
             "Schlosspark",
         ],
         [
+            "add-event",
+            "--kind",
+            "info",
+            "--title",
+            "Infoabend Förderung",
+            "--date",
+            "2024-03-26",
+            "--time",
+            "18:00",
+            "--until",
+            "20:30",
+        ],
+        [
+            "add-event",
+            "--kind",
+            "network",
+            "--title",
+            "Netzwerktreffen",
+            "--date",
+            "2024-10-24",
+            "--end",
+            "2024-10-27",
+            "--time",
+            "9.30",
+            "--until",
+            "13 Uhr",
+        ],
+        [
+            "add-event",
+            "--kind",
+            "info",
+            "--title",
+            "Sprechstunde",
+            "--date",
+            "2024-11-05",
+            "--time",
+            "10:00",
+        ],
+        [
             "add-application",
             "--org",
             "kulturverein-anatolia",
@@ -139,7 +182,10 @@ def test_calendar_holds_events_follow_ups_and_deadlines(cli, busy: Store, tmp_pa
     events = _read(target)
     assert set(events) == {
         "event-2024-03-14-vereinsrecht@mokoord",
+        "event-2024-03-26-infoabend-foerderung@mokoord",
         "event-2024-07-06-sommerfest@mokoord",
+        "event-2024-10-24-netzwerktreffen@mokoord",
+        "event-2024-11-05-sprechstunde@mokoord",
         "follow-up-2024-05-02-k7qm@mokoord",
         "deadline-auslaenderbeirat-2024-11-30@mokoord",
         "application-2025-kulturverein-anatolia-lesepaten@mokoord",
@@ -192,6 +238,7 @@ def test_from_to_limits_the_entries(cli, busy: Store, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert set(_read(target)) == {
         "event-2024-03-14-vereinsrecht@mokoord",  # runs until the 15th: overlaps
+        "event-2024-03-26-infoabend-foerderung@mokoord",
         "event-2024-07-06-sommerfest@mokoord",
         "follow-up-2024-05-02-k7qm@mokoord",
     }
@@ -201,7 +248,7 @@ def test_calendar_to_stdout_and_errors(cli, busy: Store, tmp_path: Path) -> None
     result = cli("calendar", "--output", "-", "--from", "2024-11-01")
     assert result.exit_code == 0
     parsed = icalendar.Calendar.from_ical(result.stdout_bytes)
-    assert len(parsed.walk("VEVENT")) == 2
+    assert len(parsed.walk("VEVENT")) == 3
     result = cli("calendar")
     assert result.exit_code == 2
     assert "missing --output" in result.output
@@ -229,3 +276,151 @@ def test_calendar_of_an_empty_store_is_valid(store: Store, tmp_path: Path) -> No
     assert result.returncode == 0, result.stderr
     calendar = icalendar.Calendar.from_ical(target.read_bytes())
     assert calendar.walk("VEVENT") == []
+    assert calendar.walk("VTIMEZONE") == []  # no timed entry, no time zone
+    assert libical_check(target.read_bytes()).problems == []
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_libical_finds_no_problem_in_the_calendar(cli, busy: Store, tmp_path: Path) -> None:
+    """libical parses the file and runs its RFC 5545/5546 restriction check: nothing to say.
+
+    The file has no METHOD: it is published for reading, not an iTIP message,
+    so no event needs an ORGANIZER (RFC 5546 would demand one under
+    METHOD:PUBLISH, and libical would refuse every event without it).
+    """
+    target = tmp_path / "termine.ics"
+    assert cli("calendar", "--output", str(target)).exit_code == 0
+    raw = target.read_bytes()
+    assert b"\r\nMETHOD:" not in raw
+    result = libical_check(raw)
+    assert result.problems == []
+    assert len(result.events) == 8
+
+
+def test_libical_refuses_what_rfc_5546_forbids(cli, busy: Store, tmp_path: Path) -> None:
+    """The check can fail: METHOD:PUBLISH without ORGANIZER is refused, as before the fix."""
+    target = tmp_path / "termine.ics"
+    assert cli("calendar", "--output", str(target)).exit_code == 0
+    raw = target.read_bytes().replace(
+        b"CALSCALE:GREGORIAN\r\n", b"CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n", 1
+    )
+    problems = libical_check(raw).problems
+    assert problems
+    assert all("ORGANIZER" in problem for problem in problems)
+    twice = target.read_bytes().replace(b"TRANSP:TRANSPARENT\r\n", b"DTSTART:20240101\r\n", 1)
+    assert any("DTSTART" in problem for problem in libical_check(twice).problems)
+    commented = target.read_bytes().replace(
+        b"TZID:Europe/Berlin\r\n", b"TZID:Europe/Berlin\r\nCOMMENT:only 2024\r\n", 1
+    )  # what icalendar writes by itself, and mokoord removes
+    assert any("COMMENT" in problem for problem in libical_check(commented).problems)
+
+
+def test_timed_events_carry_the_store_time_zone(cli, busy: Store, tmp_path: Path) -> None:
+    """--time/--until give wall-clock times in Europe/Berlin; libical, reading the
+    file's own VTIMEZONE, gets the same instants (winter and summer time)."""
+    target = tmp_path / "termine.ics"
+    assert cli("calendar", "--output", str(target)).exit_code == 0
+    calendar = icalendar.Calendar.from_ical(target.read_bytes())
+    [zone] = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Berlin"
+    events = {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+    info = events["event-2024-03-26-infoabend-foerderung@mokoord"]
+    assert info["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert info.decoded("DTSTART") == dt.datetime(2024, 3, 26, 18, 0, tzinfo=BERLIN)
+    assert info.decoded("DTEND") == dt.datetime(2024, 3, 26, 20, 30, tzinfo=BERLIN)
+    # all-day events stay all-day
+    assert events["event-2024-07-06-sommerfest@mokoord"]["DTSTART"].params["VALUE"] == "DATE"
+
+    by_uid = {event.uid: event for event in libical_check(target.read_bytes()).events}
+    utc = dt.UTC
+    info_read = by_uid["event-2024-03-26-infoabend-foerderung@mokoord"]
+    assert (info_read.tzid, info_read.all_day) == ("Europe/Berlin", False)
+    assert info_read.start == dt.datetime(2024, 3, 26, 17, 0, tzinfo=utc)  # CET, +01:00
+    assert info_read.end == dt.datetime(2024, 3, 26, 19, 30, tzinfo=utc)
+    network = by_uid["event-2024-10-24-netzwerktreffen@mokoord"]
+    assert network.start == dt.datetime(2024, 10, 24, 7, 30, tzinfo=utc)  # CEST, +02:00
+    assert network.end == dt.datetime(2024, 10, 27, 12, 0, tzinfo=utc)  # CET again
+    # without --until a one-day event is a point in time (no DTEND)
+    consultation = by_uid["event-2024-11-05-sprechstunde@mokoord"]
+    assert "DTEND" not in events["event-2024-11-05-sprechstunde@mokoord"]
+    assert consultation.start == consultation.end == dt.datetime(2024, 11, 5, 9, 0, tzinfo=utc)
+    festival = by_uid["event-2024-07-06-sommerfest@mokoord"]
+    assert (festival.all_day, festival.start, festival.end) == (
+        True,
+        dt.date(2024, 7, 6),
+        dt.date(2024, 7, 7),
+    )
+
+
+def test_event_times_in_the_file_and_the_json(cli, busy: Store) -> None:
+    text = (busy.root / "events" / "2024" / "2024-03-26-infoabend-foerderung.yaml").read_text(
+        encoding="utf-8"
+    )
+    assert 'time: "18:00"\n' in text
+    assert 'until: "20:30"\n' in text
+    rows = {row["id"]: row for row in json.loads(cli("events", "--json").stdout)}
+    assert (
+        rows["2024-03-26-infoabend-foerderung"]["time"],
+        rows["2024-03-26-infoabend-foerderung"]["until"],
+    ) == ("18:00", "20:30")
+    assert (rows["2024-07-06-sommerfest"]["time"], rows["2024-07-06-sommerfest"]["until"]) == (
+        None,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--until", "20:00"], "--until needs --time"),
+        (["--time", "25:00"], "'25:00' is not a time of day"),
+        (["--time", "20:00", "--until", "18:00"], "until lies before the start time"),
+    ],
+)
+def test_add_event_refuses_impossible_times(cli, store: Store, flags, message) -> None:
+    result = cli("add-event", "--kind", "info", "--title", "Abend", "--date", "2024-03-26", *flags)
+    assert result.exit_code != 0
+    assert message in result.output
+    assert git_status(store.root) == ""
+
+
+def test_store_time_zone_from_mokoord_yaml(cli, store: Store, tmp_path: Path) -> None:
+    """A store in another zone writes its own VTIMEZONE; an unknown zone is a clear error."""
+    config = store.root / "mokoord.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "timezone: Europe/Berlin\n" in text  # init writes the default
+    config.write_text(text.replace("Europe/Berlin", "Europe/Istanbul"), encoding="utf-8")
+    assert (
+        cli(
+            "add-event",
+            "--kind",
+            "info",
+            "--title",
+            "Abend",
+            "--date",
+            "2024-03-26",
+            "--time",
+            "18:00",
+            "--no-commit",
+        ).exit_code
+        == 0
+    )
+    target = tmp_path / "istanbul.ics"
+    assert cli("calendar", "--output", str(target)).exit_code == 0
+    [event] = libical_check(target.read_bytes()).events
+    assert event.tzid == "Europe/Istanbul"
+    assert event.start == dt.datetime(2024, 3, 26, 15, 0, tzinfo=dt.UTC)
+    config.write_text(text.replace("Europe/Berlin", "Mars/Olympus"), encoding="utf-8")
+    result = cli("calendar", "--output", str(target))
+    assert result.exit_code != 0
+    assert "unknown time zone 'Mars/Olympus'" in result.output
+
+
+def test_demo_calendar_passes_libical(demo_cli, tmp_path: Path) -> None:
+    target = tmp_path / "demo.ics"
+    assert demo_cli("calendar", "--output", str(target)).exit_code == 0
+    result = libical_check(target.read_bytes())
+    assert result.problems == []
+    assert len(result.events) > 50

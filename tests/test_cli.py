@@ -20,7 +20,14 @@ from mokoord.cli import app
 from mokoord.cli._app import COMMANDS
 
 # The modules ``mokoord --help`` and ``mokoord`` may import: no command module.
-STARTUP_MODULES = ["mokoord", "mokoord.cli", "mokoord.cli._app"]
+STARTUP_MODULES = [
+    "mokoord",
+    "mokoord.cli",
+    "mokoord.cli._app",
+    "mokoord.cli._help",
+    "mokoord.cli._typer_texts",
+    "mokoord.i18n",
+]
 
 
 def _python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:

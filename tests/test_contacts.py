@@ -312,7 +312,10 @@ def test_an_invalid_organisation_file_is_not_taken(rcli: Cli, reg: Store) -> Non
     broken.write_text("id: kulturverein-schierstein\nstatus: nonsense\n", encoding="utf-8")
     _commit_all(reg.root, "broken by hand")
     err = _fails(rcli, reg, *BASE, "--org", "kulturverein-schierstein")
-    assert "no organisation 'kulturverein-schierstein'" in err
+    assert (
+        "organisations/kulturverein-schierstein.yaml cannot be read: line 1: Name is missing" in err
+    )
+    assert "repair it with: mokoord edit kulturverein-schierstein" in err
 
 
 @pytest.mark.parametrize(

@@ -396,6 +396,7 @@ def test_xlsx_import_with_sheet_numbers_and_dates(cli, tmp_path):
         "invalid": 2,
         "persons_created": 1,
         "persons_updated": 0,
+        "possible_duplicates": 0,
     }
     by_row = {(a["row"], a["kind"]): a for a in report["actions"]}
     assert by_row[(4, "organisation")]["action"] == "skip"
@@ -687,9 +688,17 @@ def test_subprocess_dry_run_json(store, messy_csv):
     assert report["dry_run"] is True
     assert report["commit"] is None
     assert report["summary"]["created"] == 3
-    assert {"row", "action", "kind", "id", "name", "match", "changes", "reason"} == set(
-        report["actions"][0]
-    )
+    assert {
+        "row",
+        "action",
+        "kind",
+        "id",
+        "name",
+        "match",
+        "changes",
+        "reason",
+        "possible_duplicates",
+    } == set(report["actions"][0])
     assert all(a["name"] is None for a in report["actions"] if a["kind"] == "person")
     assert git_status(store.root) == ""
 
@@ -742,3 +751,14 @@ def test_unknown_id_still_finds_the_organisation_by_register_number(cli, store, 
     report = json.loads(cli("import", str(path), "--json").stdout)
     assert report["actions"][0]["match"] == "register"
     assert report["actions"][0]["id"] == "afrikanischer-kulturverein-wiesbaden"
+
+
+def test_an_id_column_naming_a_device_gets_an_id_from_the_name(cli, store, tmp_path):
+    sheet = tmp_path / "vereine.csv"
+    sheet.write_text("ID;Name\nnul;Nullpunkt e.V.\n", encoding="utf-8")
+    result = cli("import", str(sheet))
+    assert result.exit_code == 0, result.output
+    assert (store.root / "organisations" / "nullpunkt.yaml").is_file()
+    assert not (store.root / "organisations" / "nul.yaml").exists()
+    text = (store.root / "organisations" / "nullpunkt.yaml").read_text(encoding="utf-8")
+    assert "legal_form: registered_association" in text

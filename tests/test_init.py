@@ -133,3 +133,37 @@ def test_init_in_a_real_process(tmp_path: Path, mokoord_process: Any) -> None:
     assert again.returncode == 2
     assert "Traceback" not in again.stderr
     assert "holds a mokoord store already" in again.stderr
+
+
+def test_another_city_starts_with_an_empty_district_list(tmp_path: Path) -> None:
+    target = tmp_path / "mainz"
+    result = Cli(None)("init", str(target), "--city", "Mainz")
+    assert result.exit_code == 0, result.output
+    assert "the district list is empty; add the districts of Mainz" in result.stderr
+    config = Store(target).config
+    assert config.vocabularies.districts == {}
+    assert config.vocabularies.fields  # the other vocabularies are the defaults
+    text = (target / "mokoord.yaml").read_text(encoding="utf-8")
+    assert "# The districts of Mainz: replace {} by one line per district" in text
+    assert "  districts: {}\n" in text
+    assert "biebrich" not in text
+    cli = Cli(target)
+    refused = cli("add-org", "--name", "Verein Mainz", "--district", "mitte")
+    assert refused.exit_code == 2
+    assert "'mitte' is not declared in vocabularies.districts" in refused.output
+    # filled in as the note says, the district is taken
+    (target / "mokoord.yaml").write_text(
+        text.replace("  districts: {}\n", "  districts:\n    mitte: {de: Mitte, en: Centre}\n"),
+        encoding="utf-8",
+    )
+    assert cli("add-org", "--name", "Verein Mainz", "--district", "mitte").exit_code == 0
+    assert cli("check", "--strict").exit_code == 0
+
+
+@pytest.mark.parametrize("city", [None, "Wiesbaden", "wiesbaden"])
+def test_wiesbaden_keeps_its_districts(tmp_path: Path, city: str | None) -> None:
+    target = tmp_path / "wiesbaden"
+    result = Cli(None)("init", str(target), *(["--city", city] if city else []))
+    assert result.exit_code == 0, result.output
+    assert "district list is empty" not in result.stderr
+    assert len(Store(target).config.vocabularies.districts) == 26

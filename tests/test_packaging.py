@@ -1,4 +1,5 @@
-"""A non-editable install ships the report templates inside the package."""
+"""A non-editable install ships the report templates and the compiled message
+catalogues inside the package."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
+def test_wheel_installs_with_its_templates_and_catalogues(tmp_path: Path) -> None:
     templates = sorted(
         path.relative_to(REPO / "templates").as_posix()
         for path in (REPO / "templates").rglob("*")
@@ -26,7 +27,10 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     shutil.copytree(
         REPO,
         source,
-        ignore=shutil.ignore_patterns(".git", ".venv", "*_cache", "__pycache__", "data", "dist"),
+        # no .mo: the build must compile the catalogues itself
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", ".cache", "*_cache", "__pycache__", "data", "dist", "*.mo"
+        ),
     )
     built = subprocess.run(
         [
@@ -51,6 +55,10 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     for name in templates:
         assert f"mokoord/templates/{name}" in names
     assert "mokoord/cli/__init__.py" in names
+    assert "mokoord/schemas/report.schema.json" in names  # the JSON schemas ship too
+    for lang in ("de", "en"):
+        assert f"mokoord/locale/{lang}/LC_MESSAGES/mokoord.mo" in names
+        assert f"mokoord/locale/{lang}/LC_MESSAGES/mokoord.po" in names
 
     target = tmp_path / "site"
     subprocess.run(
@@ -69,7 +77,8 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
         capture_output=True,
         timeout=300,
     )
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    unset = ("PYTHONPATH", "MOKOORD_LANG", "MOKOORD_DATA")
+    env = {key: value for key, value in os.environ.items() if key not in unset}
     env["PYTHONPATH"] = str(target)
     probe = (
         "import importlib.resources, mokoord; "
@@ -98,7 +107,14 @@ def test_wheel_installs_with_its_templates(tmp_path: Path) -> None:
     assert version.returncode == 0, version.stderr
     assert version.stdout.startswith("mokoord ")
     # commands are imported by name when used: the installed copy has them all
-    for args, shown in ((["--help"], "add-contact"), (["add-contact", "--help"], "--follow-up")):
+    for args, shown in (
+        (["--help"], "add-contact"),
+        (["add-contact", "--help"], "--follow-up"),
+        # German unless asked otherwise, from the catalogue compiled into the wheel
+        (["--help"], "Aufruf: python -m mokoord"),
+        (["add-contact", "--help"], "Einen Kontakt mit einer oder mehreren Organisationen"),
+        (["--lang", "en", "add-contact", "--help"], "Log a contact with one or more"),
+    ):
         result = subprocess.run(
             [sys.executable, "-m", "mokoord", *args],
             cwd=tmp_path,

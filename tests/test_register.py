@@ -118,7 +118,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     before = git_log(store.root, "--format=%H")
     result = cli("add-org", "--name", "Deutsch Turkischer Elternverein")
     assert result.exit_code != 0
-    assert "looks like an organisation in the register" in result.output
+    assert "this organisation is in the register already" in result.output
     assert DTE in result.output
     assert "--force" in result.output
     assert git_log(store.root, "--format=%H") == before
@@ -163,7 +163,7 @@ def test_duplicate_warning_refuses_without_terminal_and_asks_with_one(
     assert result.exit_code == 0  # not similar
     cli("set", DTE, "aliases+=Elternverein Biebrich")
     refused = cli("add-org", "--name", "Elternverein Biebrich e.V.")
-    assert "matched 'Elternverein Biebrich'" in refused.output
+    assert "the same name as 'Elternverein Biebrich'" in refused.output
     assert cli("add-org", "--name", "Elternverein Biebrich e.V.", "--force").exit_code == 0
 
 
@@ -799,13 +799,13 @@ def test_add_org_prompts_at_a_real_terminal(store: Store) -> None:
         _expect(fd, "Name of the organisation", seen)
         os.write(fd, "Kültürverein Pseudoterminal\r".encode())
         _expect(fd, "District:", seen)
-        _expect(fd, "number or key", seen)
+        _expect(fd, "number, key or name", seen)
         os.write(fd, b"westend\r")
         _expect(fd, "Fields of activity:", seen)
         _expect(fd, "comma-separated", seen)
         os.write(fd, b"3\r")
         _expect(fd, "Legal form:", seen)
-        _expect(fd, "number or key", seen)
+        _expect(fd, "number, key or name", seen)
         os.write(fd, b"\r")
         _expect(fd, "kueltuerverein-pseudoterminal", seen)
     except BaseException:
@@ -872,3 +872,42 @@ def test_parallel_sets_on_one_organisation_lose_no_edit(cli: Cli, store: Store, 
     messages = git_log(store.root, "-3", "--format=%s").splitlines()
     assert sorted(messages) == sorted(f"set {org}: {a.split('=')[0]}" for a in assignments)
     assert git_status(store.root) == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        ("Elternverein Biebrich e.V.", [], "registered_association"),
+        ("Kulturverein Anatolia e. V.", [], "registered_association"),
+        ("Initiative Mitte", [], None),
+        ("Bildungswerk e.V.", ["--legal-form", "non_profit_company"], "non_profit_company"),
+    ],
+)
+def test_add_org_takes_the_legal_form_from_the_name_as_import_does(
+    cli: Cli, store: Store, name: str, args: list[str], expected: str | None
+) -> None:
+    from mokoord.models import Organisation
+
+    org_id = add(cli, name, *args)
+    assert store.get(Organisation, org_id).legal_form == expected
+
+
+def test_search_ignores_punctuation(cli: Cli, store: Store) -> None:
+    senegal = add(cli, "Senegalesischer Verein N'Diaye e.V.")
+    add(cli, "Verein O’Connor-Haus")
+    other = add(cli, "Elternverein Biebrich")
+    person = cli(
+        "add-person", other, "--name", "Aminata N’Diaye", "--legal-basis", "legitimate_interest"
+    )
+    assert person.exit_code == 0, person.output
+
+    def found(text: str) -> list[str]:
+        result = cli("search", text, "--json")
+        assert result.exit_code == 0, result.output
+        return [hit["id"] for hit in json.loads(result.stdout)]
+
+    assert found("ndiaye") == [senegal, other]  # the name first, then the person
+    assert found("n'diaye") == [senegal, other]
+    assert found("N’Diaye verein") == [senegal]  # every word in one place
+    assert found("oconnor") == ["verein-oconnor-haus"]
+    assert found("connor haus") == ["verein-oconnor-haus"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+import mokoord
 from conftest import Cli, run_mokoord
 from mokoord.facts import OrganisationFact
 from mokoord.models.config import default_vocabularies
@@ -23,6 +24,7 @@ from mokoord.models.organisation import Organisation
 from mokoord.report.indicators import Period, status_at, year_period
 from mokoord.store import Store
 from report_store import fill
+from validators import schema_errors
 
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2024-02-01"
@@ -62,10 +64,19 @@ def rcli(store: Store) -> Cli:
 
 
 def report_json(cli: Cli, *args: str) -> dict[str, Any]:
+    """The JSON report, checked against the schema mokoord ships (report.schema.json)."""
     result = cli("report", *args, "--format", "json", "--today", TODAY)
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
+    assert schema_errors("report", data) == []
     return data
+
+
+def markdown_html(text: str) -> str:
+    """Markdown as another tool would render it: tables on, raw HTML allowed."""
+    from markdown_it import MarkdownIt
+
+    return str(MarkdownIt("commonmark", {"html": True}).enable("table").render(text))
 
 
 # --------------------------------------------------------------------------- every number, 2023
@@ -209,7 +220,10 @@ EXPECTED_2023: dict[str, Any] = {
         "office": "Koordinierungsstelle Migrantenorganisationen",
         "generated": TODAY,
         "stale_after_months": 12,
+        "format_version": 1,
+        "mokoord_version": mokoord.__version__,
     },
+    "left_out": [],
 }
 
 
@@ -244,7 +258,7 @@ def test_json_keys_are_stable_and_numbers_are_numbers(rcli: Cli) -> None:
             assert isinstance(value, int | float), value
             assert not isinstance(value, bool), value
 
-    walk({k: v for k, v in data.items() if k not in ("period", "meta")})
+    walk({k: v for k, v in data.items() if k not in ("period", "meta", "left_out")})
     assert isinstance(data["funding"]["requested_amount"], int)
     assert isinstance(data["funding"]["previous"]["granted_amount"], float)
 
@@ -377,6 +391,37 @@ def test_html_matches_the_golden_file(rcli: Cli, tmp_path: Path) -> None:
     _check_golden("report.html", out.read_text(encoding="utf-8"))
 
 
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2.1 contrast ratio of two ``#rrggbb`` colours."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_chart_colours_stand_out_from_the_page(rcli: Cli, tmp_path: Path) -> None:
+    """WCAG 1.4.11: every bar, line and marker of every chart has 3:1 against white
+    (white itself only parts bars that touch, and fills the background)."""
+    out = tmp_path / "bericht.html"
+    assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0
+    svgs = re.findall(r"<svg.*?</svg>", out.read_text(encoding="utf-8"), re.S)
+    assert len(svgs) == 5
+    colours = {
+        colour.lower()
+        for svg in svgs
+        for colour in re.findall(r"(?:fill|stroke): (#[0-9a-fA-F]{6})", svg)
+    }
+    colours -= {"#ffffff"}
+    assert len(colours) >= 6  # the colours of both periods, the line and three outcomes
+    weak = {c: round(contrast(c, "#ffffff"), 2) for c in colours if contrast(c, "#ffffff") < 3}
+    assert weak == {}
+    assert contrast("#9dc3e6", "#ffffff") < 3  # the old previous-period blue would fail
+
+
 def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "bericht.html"
     assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0
@@ -398,7 +443,8 @@ def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> Non
     assert len(ids) == len(set(ids)), "duplicate ids"
     assert '<th scope="col">' in html
     assert '<th scope="row">' in html
-    assert "<caption>" in html
+    assert "<caption id=" in html
+    assert 'class="table-wrap" role="region" tabindex="0" aria-labelledby=' in html
 
 
 def test_english_on_request(rcli: Cli) -> None:
@@ -436,9 +482,15 @@ def test_text_from_the_data_stays_text(rcli: Cli, tmp_path: Path) -> None:
     assert "<strong>Gut besucht.</strong>" in html  # Markdown in notes is rendered
     assert 'href="https://example.org/folien"' in html
     md = rcli("report", "--year", "2023").stdout
-    assert "<script" not in md
     assert "javascript:" not in md
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in md
+    assert "\\<script\\>alert(1)\\</script\\> e.V." in md  # as written, once rendered
+    assert "&lt;" not in md
+    assert "&amp;" not in md
+    rendered = markdown_html(md)
+    assert "<script" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in rendered
+    assert "<b>fett</b>" not in rendered
+    assert "<img" not in rendered
     assert "[Folien](https://example.org/folien)" in md
     assert "Trick" in md
     assert "[Trick]" not in md
@@ -453,7 +505,9 @@ def test_a_store_template_overrides_the_builtin_and_is_escaped(rcli: Cli, store:
     )
     text = rcli("report", "--year", "2023").stdout
     assert text.startswith("Eigener Bericht Evaluationsbericht 2023")
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; e.V." in text
+    # printed without |mdx: a Markdown template still cannot let raw HTML through
+    assert "\\<script\\>alert(1)\\</script\\> e.V." in text
+    assert "<script" not in markdown_html(text)
     assert "<script>" not in text
     # HTML still comes from the built-in templates
     html = rcli("report", "--year", "2023", "--format", "html").stdout
@@ -489,7 +543,9 @@ def test_output_format_follows_the_file_suffix(rcli: Cli, tmp_path: Path) -> Non
     assert not (tmp_path / "r.txt").exists()
     forced = rcli("report", "-y", "2023", "-f", "json", "-o", str(tmp_path / "r.txt"))
     assert forced.exit_code == 0
-    assert json.loads((tmp_path / "r.txt").read_text())["contacts"]["total"] == 4
+    written = json.loads((tmp_path / "r.txt").read_text())
+    assert schema_errors("report", written) == []
+    assert written["contacts"]["total"] == 4
 
 
 @pytest.mark.parametrize(
@@ -529,6 +585,7 @@ def test_report_runs_as_a_real_process(store: Store) -> None:
         env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
     )
     assert proc.returncode == 0, proc.stderr
+    assert schema_errors("report", json.loads(proc.stdout)) == []
     assert json.loads(proc.stdout)["referrals"]["rate"] == 0.6667
     md = run_mokoord(
         "report",
@@ -538,3 +595,86 @@ def test_report_runs_as_a_real_process(store: Store) -> None:
         env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent / "src")},
     )
     assert md.stdout.startswith("# Evaluationsbericht 2023")  # raw Markdown when piped
+
+
+# --------------------------------------------------------------------------- hostile text in Markdown
+
+HOSTILE = 'Größenwahn & Söhne | Women\'s *Net* _x_ \\ `c` [l](javascript:x) <b>b</b> &amp; "q"'
+
+
+def _hostile_store(store: Store) -> None:
+    """Every text the Markdown report takes from the data made hostile."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    config_path = store.root / "mokoord.yaml"
+    config = yaml.load(config_path.read_text(encoding="utf-8"))
+    config["office"] = "Büro | <i>Stelle</i>\n# Kopf"
+    vocab = config["vocabularies"]
+    for vocabulary, term in (
+        ("channels", "visit"),
+        ("topics", "acquisition"),
+        ("fields", "culture"),
+        ("districts", "mitte"),
+        ("need_categories", "rooms"),
+        ("offered_formats", "events"),
+    ):
+        vocab[vocabulary][term]["de"] = f"{term}: {HOSTILE}\nzweite Zeile"
+    with config_path.open("w", encoding="utf-8") as handle:
+        yaml.dump(config, handle)
+    for relative, key in (
+        ("organisations/script-verein.yaml", "name"),
+        ("institutions/kulturamt.yaml", "name"),
+    ):
+        path = store.root / relative
+        text = path.read_text(encoding="utf-8")
+        old = next(line for line in text.splitlines() if line.startswith(f"{key}:"))
+        path.write_text(
+            text.replace(old, f"{key}: {json.dumps('1. ' + HOSTILE)}"), encoding="utf-8"
+        )
+    events = sorted((store.root / "events").glob("2023/*.yaml"))
+    text = events[0].read_text(encoding="utf-8")
+    old = next(line for line in text.splitlines() if line.startswith("title:"))
+    events[0].write_text(text.replace(old, f"title: {json.dumps('# ' + HOSTILE)}"))
+
+
+def _cells(html: str) -> list[list[int]]:
+    """Per table of rendered HTML: the number of cells of each row."""
+    return [
+        [len(re.findall(r"<t[hd][ >]", row)) for row in re.findall(r"<tr>.*?</tr>", table, re.S)]
+        for table in re.findall(r"<table>.*?</table>", html, re.S)
+    ]
+
+
+def test_markdown_shows_hostile_names_as_written_in_every_table(rcli: Cli, store: Store) -> None:
+    import html as html_module
+
+    _hostile_store(store)
+    assert report_json(rcli, "--year", "2023")["left_out"] == []  # every file still valid
+    md = rcli("report", "--year", "2023").stdout
+    for entity in ("&amp;", "&#39;", "&#34;", "&quot;", "&lt;"):
+        assert entity not in md.replace("\\&amp;", ""), entity  # data's own "&amp;" is escaped
+    rendered = markdown_html(md)
+    # no HTML from the data, no link, no emphasis made of the data's characters
+    assert "<b>" not in rendered
+    assert "<i>" not in rendered
+    assert "javascript:" not in rendered.replace("(javascript:x)", "")
+    assert re.findall(r'<a href="([^"]*)"', rendered) == ["https://example.org/folien"]
+    assert "<em>Net</em>" not in rendered
+    assert "<em>x</em>" not in rendered
+    assert "<code>c</code>" not in rendered
+    # every row of every table has as many cells as its header
+    tables = _cells(rendered)
+    assert len(tables) >= 15
+    for rows in tables:
+        assert len(set(rows)) == 1, rows
+    # shown as written, in every place the data appears
+    text = html_module.unescape(re.sub(r"<[^>]+>", "", rendered))
+    shown = " ".join(HOSTILE.split())
+    for label in ("visit", "acquisition", "culture", "mitte", "rooms", "events"):
+        assert f"{label}: {shown} zweite Zeile" in text, label
+    assert text.count(f"1. {shown}") == 2  # the new organisation and the institution
+    assert f"# {shown}" in text  # the event title, not a heading
+    assert "Büro | <i>Stelle</i> # Kopf" in text
+    assert "<h1>Kopf" not in rendered
+    assert "<h1># " not in rendered

@@ -1,4 +1,5 @@
-"""The HTML report in headless Chromium: no console errors, no network, a screenshot."""
+"""The HTML report in headless Chromium: no console errors, no network, a screenshot,
+and no accessibility violation axe-core can find, from desktop to the smallest phone."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from conftest import Cli
 from mokoord.store import Store
 from report_store import fill
+from validators import axe_source, axe_violations, missing
 
 pytestmark = pytest.mark.browser
 
@@ -29,11 +31,11 @@ LAUNCH_ARGS = [
 @pytest.fixture(scope="module")
 def browser() -> Any:
     if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
-        pytest.skip(f"chromium is not installed ({CHROMIUM} missing; apt-get install chromium)")
+        missing("chromium", f"{CHROMIUM} missing; apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        pytest.skip("the playwright Python package is not installed")
+        missing("playwright", "pip install -e '.[test]'")
     try:
         manager = sync_playwright().start()
     except Exception as exc:  # the bundled node driver may be missing or broken
@@ -97,3 +99,61 @@ def test_html_report_loads_offline_without_errors(
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     context.close()
+
+
+AXE_WIDTHS = (1280, 768, 375, 320)
+"""Desktop, tablet, phone, and the narrowest phone WCAG's reflow asks for (320 CSS px)."""
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    return axe_source()
+
+
+def _report(store: Store, tmp_path: Path, lang: str) -> str:
+    fill(store.root)
+    page_file = tmp_path / f"bericht-{lang}.html"
+    result = Cli(store.root)("report", "--year", "2023", "--lang", lang, "-o", str(page_file))
+    assert result.exit_code == 0, result.output
+    return page_file.resolve().as_uri()
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_axe_finds_no_violation_at_any_width(
+    browser: Any, axe: str, store: Store, tmp_path: Path, lang: str
+) -> None:
+    """axe-core, injected into the report, with every rule on: nothing at 1280, 768,
+    375 and 320 px (the table boxes that scroll sideways are keyboard-reachable, the
+    table of contents' links are at least 24 px high)."""
+    url = _report(store, tmp_path, lang)
+    found: dict[int, list[dict[str, Any]]] = {}
+    for width in AXE_WIDTHS:
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, offline=True, bypass_csp=True
+        )
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        violations = axe_violations(page, axe)
+        if violations:
+            found[width] = violations
+        context.close()
+    assert found == {}
+
+
+def test_axe_reports_what_it_should(browser: Any, axe: str, store: Store, tmp_path: Path) -> None:
+    """The check can fail: a scrolling box without tabindex and a tiny link are reported."""
+    url = _report(store, tmp_path, "de")
+    context = browser.new_context(
+        viewport={"width": 320, "height": 900}, offline=True, bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.evaluate(
+        """() => {
+          document.querySelectorAll(".table-wrap").forEach((box) => box.removeAttribute("tabindex"));
+          document.querySelectorAll("nav li a").forEach((a) => { a.style.display = "inline"; a.style.padding = "0"; a.parentElement.style.lineHeight = "1"; a.style.fontSize = "12px"; });
+        }"""
+    )
+    rules = {violation["id"] for violation in axe_violations(page, axe)}
+    context.close()
+    assert {"scrollable-region-focusable", "target-size"} <= rules

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from mokoord.slugs import (
     ID_RE,
     MAX_ID_LENGTH,
+    is_device_name,
     is_valid_id,
     org_id,
     random_suffix,
@@ -127,3 +128,43 @@ def test_find_file_never_leaves_the_store(store: Store, bad: str) -> None:
     (store.root.parent / "x.yaml").write_text("id: x\nname: Outside\n", encoding="utf-8")
     for kind in ("organisation", "contact"):
         assert store.find_file(kind, bad) is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["CON", "con", "nul.yaml", "Aux.tar.gz", "PRN.", "com1", "COM9.txt", "lpt1 ", "LPT5. ", "com²"],
+)
+def test_windows_device_names_are_recognised(name: str) -> None:
+    assert is_device_name(name)
+
+
+@pytest.mark.parametrize("name", ["console", "com10", "lpt", "nul-verein", "aux-1", "connect.yaml"])
+def test_other_names_are_no_device_names(name: str) -> None:
+    assert not is_device_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("CON e.V.", "con-e-v"), ("Nul", "nul-1"), ("AUX", "aux-1"), ("LPT1 e. V.", "lpt1-e-v")],
+)
+def test_an_id_is_never_a_device_name(name: str, expected: str) -> None:
+    assert org_id(name) == expected
+    assert not is_device_name(slugify(name))
+
+
+def test_a_device_name_never_becomes_a_file(store: Store) -> None:
+    from conftest import Cli
+
+    cli = Cli(store.root)
+    result = cli("add-org", "--name", "Aux")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "aux-1"
+    result = cli("add-org", "--name", "Konsolenverein", "--id", "con")
+    assert result.exit_code == 2
+    assert "'con' cannot be a file name: Windows keeps CON for a device" in result.stderr
+    assert not (store.root / "organisations" / "con.yaml").exists()
+    result = cli("add-institution", "--name", "PRN", "--kind", "other")
+    assert result.exit_code == 0, result.output
+    assert (store.root / "institutions" / "prn-1.yaml").is_file()
+    names = [path.name for path in store.root.rglob("*")]
+    assert not any(is_device_name(name) for name in names), names

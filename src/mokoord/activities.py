@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset
+from mokoord.dates import clock
 from mokoord.errors import NotFound
 from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
@@ -55,6 +56,10 @@ def require_partner(data: Dataset, partner: str, flag: str = "--partner") -> str
     """An organisation or institution id; the error suggests close names."""
     if partner in data.organisations or partner in data.institutions:
         return partner
+    for kind in ("organisation", "institution"):
+        broken = data.unreadable(kind, partner)
+        if broken is not None:
+            raise broken
     names: dict[str, list[str]] = {k: [o.name, *o.aliases] for k, o in data.organisations.items()}
     names.update({k: [i.name] for k, i in data.institutions.items()})
     suggestion = _suggest(partner, names)
@@ -89,6 +94,17 @@ def with_attendance(event: Event, org_ids: Iterable[str], people: int | None) ->
         else:
             attendance.append(Attendance(organisation=org_id, people=people))
     return event.model_copy(update={"attendance": attendance})
+
+
+def replaced_head_counts(old: Event, new: Event) -> list[tuple[str, int, int | None]]:
+    """(organisation, old count, new count) for every organisation whose head count was
+    recorded already and is now another (a count given for the first time is none)."""
+    before = {entry.organisation: entry.people for entry in old.attendance}
+    return [
+        (entry.organisation, count, entry.people)
+        for entry in new.attendance
+        if (count := before.get(entry.organisation)) is not None and count != entry.people
+    ]
 
 
 def event_year(event: Event) -> int:
@@ -139,6 +155,8 @@ def event_row(data: Dataset, event: Event) -> dict[str, Any]:
         "title": event.title,
         "date": event.date,
         "end": event.end,
+        "time": clock(event.time),
+        "until": clock(event.until),
         "series": event.series,
         "topics": list(event.topics),
         "place": event.place,

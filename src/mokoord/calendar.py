@@ -1,8 +1,7 @@
 """The office's dates as an iCalendar file (RFC 5545) for Outlook and Thunderbird.
 
-Four kinds of entries, each an all-day event with a German summary and a
-stable UID, so that importing a newer export updates entries instead of
-doubling them:
+Four kinds of entries, each with a German summary and a stable UID, so that
+importing a newer export updates entries instead of doubling them:
 
 ==================  =========================================  ==========================
 entry               from                                       UID
@@ -13,12 +12,25 @@ programme deadline  ``deadlines`` of a programme               ``deadline-<progr
 application         ``deadline`` of an application (idea,      ``application-<id>@mokoord``
 deadline            draft)
 ==================  =========================================  ==========================
+
+Entries are all-day, except events with a ``time``: those start at that time
+in the store's ``timezone`` (``DTSTART;TZID=Europe/Berlin``) and end at
+``until`` on their last day; the file then carries a ``VTIMEZONE`` for that
+zone, made from the zoneinfo database, so every program reads the same time.
+
+The file has no ``METHOD``. ``METHOD`` makes a calendar an iTIP scheduling
+message (RFC 5546), and then every event needs an ``ORGANIZER`` with an
+e-mail address; but these dates are published for reading, nobody is invited
+and nothing is to be answered, and ``mokoord.yaml`` holds no address of the
+office. Without ``METHOD`` the file is a plain RFC 5545 calendar that every
+program imports (and libical checks it as such in the tests).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from mokoord.dataset import Dataset
 from mokoord.formatting import date as format_date
@@ -32,7 +44,7 @@ DEADLINE_STATUSES = frozenset({"idea", "draft"})
 
 @dataclass(frozen=True)
 class Entry:
-    """One all-day calendar entry."""
+    """One calendar entry: all-day, or from ``start_time`` when it has one."""
 
     uid: str
     kind: str
@@ -41,6 +53,10 @@ class Entry:
     start: dt.date
     end: dt.date
     """Last day (inclusive)."""
+    start_time: dt.time | None = None
+    """Wall-clock start on ``start`` (the store's time zone); ``None``: all-day."""
+    end_time: dt.time | None = None
+    """Wall-clock end on ``end``; ``None``: no end time given."""
     description: str = ""
     location: str | None = None
     categories: tuple[str, ...] = field(default_factory=tuple)
@@ -106,6 +122,8 @@ def _event_entry(data: Dataset, event: Event) -> Entry:
         summary=summary,
         start=event.date,
         end=event.end or event.date,
+        start_time=event.time,
+        end_time=event.until,
         description="\n".join(lines),
         location=location,
         categories=(kind,),
@@ -201,24 +219,57 @@ def entries(
     return sorted(found, key=lambda e: (e.start, e.kind, e.uid))
 
 
-def to_ical(items: list[Entry], *, name: str, now: dt.datetime | None = None) -> bytes:
-    """The entries as one VCALENDAR (CRLF lines, UTF-8), as ``icalendar`` writes it."""
-    from icalendar import Calendar
+def _span(
+    item: Entry, zone: ZoneInfo
+) -> tuple[dt.date | dt.datetime, dt.date | dt.datetime | None]:
+    """DTSTART and DTEND (exclusive) of an entry; DTEND ``None`` when the entry has none.
+
+    All-day entries end the day after their last day. A timed entry ends at
+    ``end_time`` on its last day; without one, a one-day entry has no end (it
+    is a point in time, RFC 5545 §3.6.1) and a longer one lasts to the end of
+    its last day.
+    """
+    if item.start_time is None:
+        return item.start, item.end + dt.timedelta(days=1)
+    start = dt.datetime.combine(item.start, item.start_time, tzinfo=zone)
+    if item.end_time is not None:
+        return start, dt.datetime.combine(item.end, item.end_time, tzinfo=zone)
+    if item.end > item.start:
+        return start, dt.datetime.combine(item.end + dt.timedelta(days=1), dt.time(), tzinfo=zone)
+    return start, None
+
+
+def to_ical(
+    items: list[Entry],
+    *,
+    name: str,
+    timezone: str = "Europe/Berlin",
+    now: dt.datetime | None = None,
+) -> bytes:
+    """The entries as one VCALENDAR (CRLF lines, UTF-8), as ``icalendar`` writes it.
+
+    Timed entries are written in ``timezone`` (an IANA name) with its
+    ``VTIMEZONE``, covering the years of those entries.
+    """
+    from icalendar import Calendar, Timezone
     from icalendar import Event as IcalEvent
 
+    zone = ZoneInfo(timezone)
     stamp = now or dt.datetime.now(dt.UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
+    timed: list[Entry] = []
     for item in items:
         event = IcalEvent()
         event.add("uid", item.uid)
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.start)
-        event.add("dtend", item.end + dt.timedelta(days=1))
+        start, end = _span(item, zone)
+        event.add("dtstart", start)
+        if end is not None:
+            event.add("dtend", end)
         event.add("summary", item.summary)
         if item.description:
             event.add("description", item.description)
@@ -228,6 +279,18 @@ def to_ical(items: list[Entry], *, name: str, now: dt.datetime | None = None) ->
             event.add("categories", list(item.categories))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
+        if item.start_time is not None:
+            timed.append(item)
+    if timed:
+        vtimezone = Timezone.from_tzid(
+            timezone,
+            first_date=dt.date(min(item.start for item in timed).year, 1, 1),
+            last_date=dt.date(max(item.end for item in timed).year + 1, 12, 31),
+        )
+        # icalendar notes the covered years in a COMMENT, which RFC 5545 (§3.6.5)
+        # allows only inside STANDARD/DAYLIGHT; strict readers (libical) refuse it.
+        vtimezone.pop("COMMENT", None)
+        calendar.subcomponents.insert(0, vtimezone)
     result: bytes = calendar.to_ical()
     return result
 

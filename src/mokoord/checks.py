@@ -408,10 +408,10 @@ def _open_ends(ctx: CheckContext) -> Iterator[Problem]:
 
 @cache
 def _babel_codes() -> tuple[frozenset[str], frozenset[str]]:
-    from babel import Locale
+    """The language and country codes a record may hold: the table every command uses."""
+    from mokoord import codes
 
-    locale = Locale("en")
-    return frozenset(locale.languages), frozenset(locale.territories)
+    return codes.language_codes(), codes.country_codes()
 
 
 # (kind, path to the value with "*" for every list item, vocabulary)

@@ -93,6 +93,7 @@ def _exact_name(query: str, candidates: Mapping[str, list[str]]) -> str | None:
 def resolve_organisation(data: Dataset, value: str) -> Organisation:
     """An organisation by id (or by its exact name); else an error naming the closest ones."""
     return _resolve(
+        data,
         data.organisations,
         lambda: organisation_candidates(data),
         value,
@@ -105,6 +106,7 @@ def resolve_organisation(data: Dataset, value: str) -> Organisation:
 def resolve_institution(data: Dataset, value: str) -> Institution:
     """An institution by id (or exact name); else an error naming the closest ones."""
     return _resolve(
+        data,
         data.institutions,
         lambda: institution_candidates(data),
         value,
@@ -118,6 +120,7 @@ R = TypeVar("R", Organisation, Institution)
 
 
 def _resolve(
+    data: Dataset,
     records: Mapping[str, R],
     candidates_of: Callable[[], Mapping[str, list[str]]],
     value: str,
@@ -129,6 +132,9 @@ def _resolve(
     value = value.strip()
     if value in records:
         return records[value]
+    broken = data.unreadable(what, value)  # the id names a file that cannot be read
+    if broken is not None:
+        raise broken
     candidates = candidates_of()  # names of all records: only when the id is unknown
     exact = _exact_name(value, candidates)
     if exact is not None:

@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from mokoord.errors import Problem
+from mokoord.errors import InvalidData, Problem, Unreadable, first_errors
 from mokoord.facts import ContactFact, OrganisationFact, contact_facts, organisation_facts
+from mokoord.i18n import _, ngettext
 from mokoord.models import (
     Application,
     Config,
@@ -106,6 +107,8 @@ def _plain_value(value: Any) -> Any:
         return {key: _plain_value(item) for key, item in value.items()}
     if isinstance(value, str | int | float | Decimal | dt.date | bool):
         return value
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="minutes")  # 18:00, as people write it
     return str(value)
 
 
@@ -203,3 +206,49 @@ class Dataset:
     def events_between(self, start: dt.date, end: dt.date) -> list[Event]:
         """Events starting within ``[start, end]``."""
         return between(self.events, start, end)
+
+    def left_out(self) -> list[Problem]:
+        """The files loading left out (they did not validate): the first error of each, by path."""
+        return first_errors(self.problems)
+
+    def require_complete(self) -> None:
+        """Raise when loading left files out (``--strict``): every file must count."""
+        left_out = self.left_out()
+        if left_out:
+            raise InvalidData(
+                ngettext(
+                    "{n} file could not be read; with --strict nothing is written",
+                    "{n} files could not be read; with --strict nothing is written",
+                    len(left_out),
+                ).format(n=len(left_out)),
+                left_out,
+                hint=_("repair them (`mokoord check` lists every problem), or leave out --strict"),
+            )
+
+    def unreadable(self, kind: str, record_id: str) -> Unreadable | None:
+        """The error to raise for ``record_id`` when the file named after it was left out.
+
+        A record's file is named after its id (``organisations/<id>.yaml``,
+        ``contacts/<year>/<id>.yaml``); when that file is among the left-out
+        ones, an id that "does not exist" in fact names a broken file, and the
+        user must hear so rather than "no such id". ``None`` otherwise.
+        """
+        folder = KINDS[kind].folder
+        name = f"{record_id}.yaml"
+        found = [
+            problem
+            for problem in self.problems
+            if problem.severity == "error"
+            and problem.path.startswith(f"{folder}/")
+            and problem.path.rsplit("/", 1)[-1] == name
+            and problem.path.count("/") <= 2
+        ]
+        if not found:
+            return None
+        path = min(problem.path for problem in found)
+        problems = sorted(
+            dict.fromkeys(problem for problem in found if problem.path == path),
+            key=lambda problem: (problem.line, problem.column),
+        )
+        repair = f"mokoord edit {record_id}" if kind == "organisation" else None
+        return Unreadable(problems, repair=repair)

@@ -1,9 +1,12 @@
-"""Dates as people type them: ISO (2023-03-14), German (14.03.2023), today/heute."""
+"""Dates and times as people type them: ISO (2023-03-14), German (14.03.2023),
+today/heute; 18:00, 18.30, 18 Uhr."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+from mokoord.i18n import _
 
 _GERMAN_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _WORDS = {
@@ -36,6 +39,24 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
         raise ValueError(
             f"'{text}' is not a valid date{reason}; write 2023-03-14 or 14.03.2023"
         ) from None
+
+
+_TIME_RE = re.compile(r"^([0-9]{1,2})(?:[:.]([0-9]{2}))?(?:\s*(?:uhr|h))?$", re.IGNORECASE)
+
+
+def parse_time(text: str) -> dt.time:
+    """A wall-clock time: ``18:00``, ``18.30``, ``9``, ``18 Uhr``; ``ValueError`` else."""
+    match = _TIME_RE.match(text.strip())
+    if match:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if hour < 24 and minute < 60:
+            return dt.time(hour, minute)
+    raise ValueError(_("'{text}' is not a time of day; write 18:00 or 18.30").format(text=text))
+
+
+def clock(value: dt.time | None) -> str | None:
+    """A wall-clock time as ``18:00`` (``None`` stays ``None``)."""
+    return value.isoformat(timespec="minutes") if value is not None else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -28,6 +28,8 @@ _ASSIGNMENT_RE = re.compile(
     r"^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*)\s*(\+=|-=|=)(.*)$", re.S
 )
 _NULLS = {"null", "~", "none"}
+_CODE_FIELDS = ("languages", "origins")
+"""Fields of language or country codes (:mod:`mokoord.codes`)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,12 @@ def _convert(raw: str, annotation: Any, key: str) -> Any:
 
     if raw.lower() in _NULLS or raw == "":
         return None
+    field = next((part for part in reversed(key.split(".")) if not part.isdigit()), "")
+    if field in _CODE_FIELDS:  # "Ukrainisch", "Türkei": names as every command takes them
+        from mokoord import codes
+
+        table = codes.languages() if field == "languages" else codes.countries()
+        return table.resolve(raw, key)
     if annotation is dt.date:
         try:
             return parse_date(raw).isoformat()

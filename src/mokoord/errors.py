@@ -11,8 +11,11 @@ clear message and an exit code, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
+
+from mokoord.i18n import _
 
 Severity = Literal["error", "warning"]
 
@@ -71,9 +74,59 @@ class NotFound(MokoordError):
 class InvalidData(MokoordError):
     """A record would not validate; carries every problem found."""
 
-    def __init__(self, message: str, problems: list[Problem]) -> None:
-        super().__init__(message)
+    shown = 0
+    """How many of :attr:`problems` the message itself states already."""
+
+    def __init__(self, message: str, problems: list[Problem], *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
         self.problems = problems
+
+
+class Unreadable(InvalidData):
+    """The file of a record asked for by id exists but cannot be used.
+
+    The message names the file and its first problem (``organisations/x.yaml
+    cannot be read: line 2: …``); the others follow; the hint says how to
+    repair it.
+    """
+
+    shown = 1
+
+    def __init__(self, problems: list[Problem], *, repair: str | None = None) -> None:
+        first = problems[0]
+        if first.line:
+            message = _("{path} cannot be read: line {line}: {problem}").format(
+                path=first.path, line=first.line, problem=first.message
+            )
+        else:
+            message = _("{path} cannot be read: {problem}").format(
+                path=first.path, problem=first.message
+            )
+        hint = (
+            _("repair it with: {command}").format(command=repair)
+            if repair
+            else _("repair {path} in a text editor; `mokoord check` lists every problem").format(
+                path=first.path
+            )
+        )
+        super().__init__(message, problems, hint=hint)
+        self.path = first.path
+
+
+def first_errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The first error of every file that has one, by path: the files a load left out.
+
+    Loading never uses a file with an error (and uses every other file), so
+    these are exactly the files a command could not use.
+    """
+    first: dict[str, Problem] = {}
+    for problem in problems:
+        if problem.severity != "error":
+            continue
+        known = first.get(problem.path)
+        if known is None or (problem.line, problem.column) < (known.line, known.column):
+            first[problem.path] = problem
+    return [first[path] for path in sorted(first)]
 
 
 class GitError(MokoordError):

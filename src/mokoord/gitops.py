@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mokoord.errors import GitError
+from mokoord.faults import git_fault, git_missing, stale_lock
 
 _LOCK_RETRIES = 40
 
@@ -41,7 +42,7 @@ def git(
     ``literal_pathspecs`` is false, for the few commands that refuse that.
     """
     if shutil.which("git") is None:
-        raise GitError("git is not installed", hint="install git, or pass --no-commit")
+        raise git_missing()
     result = subprocess.run(
         ["git", *args],
         cwd=cwd,
@@ -53,8 +54,25 @@ def git(
         errors="replace",
     )
     if check and result.returncode != 0:
-        raise GitError(f"git {args[0]} failed: {(result.stderr or result.stdout).strip()}")
+        raise _failure(args, result, cwd)
     return result
+
+
+def _failure(args: Sequence[str], result: subprocess.CompletedProcess[str], cwd: Path) -> GitError:
+    """A failed git command as an error: a fault of the machine told as such, else git's words."""
+    fault = git_fault(result.stderr, cwd)
+    if fault is not None:
+        return fault
+    return GitError(f"git {args[0]} failed: {(result.stderr or result.stdout).strip()}")
+
+
+def _refused(result: subprocess.CompletedProcess[str], cwd: Path) -> None:
+    """Raise when git refuses the repository itself (another user's), rather than
+    answering as if there were no repository."""
+    if result.returncode != 0 and "dubious ownership" in result.stderr:
+        fault = git_fault(result.stderr, cwd)
+        if fault is not None:
+            raise fault
 
 
 def toplevel(path: Path) -> Path | None:
@@ -62,16 +80,22 @@ def toplevel(path: Path) -> Path | None:
     if shutil.which("git") is None:
         return None
     result = git(["rev-parse", "--show-toplevel"], path, check=False)
+    _refused(result, path)
     if result.returncode != 0:
         return None
     return Path(result.stdout.strip())
 
 
 def repository(path: Path) -> tuple[Path, Path] | None:
-    """(work tree root, git directory) of the repository holding ``path``, or ``None``."""
+    """(work tree root, git directory) of the repository holding ``path``, or ``None``.
+
+    Raises when git is missing or refuses the repository (it belongs to
+    another user): neither means that there is no repository.
+    """
     if shutil.which("git") is None:
-        return None
+        raise git_missing()
     result = git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], path, check=False)
+    _refused(result, path)
     lines = result.stdout.strip().splitlines()
     if result.returncode != 0 or len(lines) != 2:
         return None
@@ -148,9 +172,11 @@ def _retry_on_lock(args: list[str], repo: Path) -> subprocess.CompletedProcess[s
         locked = "index.lock" in result.stderr or "cannot lock ref" in result.stderr
         if not locked or "but expected" in result.stderr:  # a ref that moved stays moved
             break
+        if stale_lock(result.stderr):  # left by a crash: waiting will not free it
+            break
         time.sleep(delay)
         delay = min(delay * 1.5, 0.5)
-    raise GitError(f"git {args[0]} failed: {(result.stderr or result.stdout).strip()}")
+    raise _failure(args, result, repo)
 
 
 def commit(

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("de", "en")
@@ -79,6 +80,38 @@ def language() -> str:
 def language_from_environment() -> str | None:
     """The language ``$MOKOORD_LANG`` asks for, if it names a known one."""
     return normalise_language(os.environ.get(ENV_VAR))
+
+
+class UnknownLanguage(ValueError):
+    """``--lang`` or ``$MOKOORD_LANG`` names a language mokoord does not speak."""
+
+    def __init__(self, value: str, source: str) -> None:
+        super().__init__(f"{source}: unknown language {value!r}; known: {', '.join(LANGUAGES)}")
+        self.value = value
+        self.source = source
+
+
+def choose_language(explicit: str | None, store_language: Callable[[], str | None]) -> str:
+    """The language of a command line: ``explicit`` (the global ``--lang``),
+    else ``$MOKOORD_LANG``, else the store's ``language:`` (``store_language``
+    is asked only then; ``None`` or an unknown value count as not set), else
+    German.
+
+    Raises :class:`UnknownLanguage` when ``--lang`` or ``$MOKOORD_LANG`` names
+    no known language: a typing error there should not go unnoticed.
+    """
+    if explicit is not None:
+        code = normalise_language(explicit)
+        if code is None:
+            raise UnknownLanguage(explicit, "--lang")
+        return code
+    wanted = os.environ.get(ENV_VAR, "").strip()
+    if wanted:
+        code = normalise_language(wanted)
+        if code is None:
+            raise UnknownLanguage(wanted, f"${ENV_VAR}")
+        return code
+    return normalise_language(store_language()) or DEFAULT_LANGUAGE
 
 
 def _(message: str) -> str:

@@ -7,17 +7,17 @@ commands in ``mokoord.cli.register`` call them and print the results.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
-from mokoord.errors import NotFound, UsageError
+from mokoord.errors import MokoordError, NotFound, UsageError
 from mokoord.models import Config, Need, Organisation, Person, StatusChange
 from mokoord.models.organisation import NEED_STATUSES
 from mokoord.plans import Plan, Write
-from mokoord.textmatch import fold, fold_variants, pick
+from mokoord.textmatch import fold, fold_variants, pick, words_of
 
 # --------------------------------------------------------------------------- vocabularies
 
@@ -65,6 +65,15 @@ def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
     only checked when the store declares tags at all (the default vocabulary
     has none, so free tags work until a city fixes its list).
     """
+    return [message for _loc, message in organisation_term_places(org, config)]
+
+
+def organisation_term_places(
+    data: Organisation | Mapping[str, Any], config: Config
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """(where, message) for every undeclared term of an organisation, as a model or
+    as plain data that may not validate otherwise (``mokoord edit`` reports these
+    together with every other problem of the file)."""
     from mokoord.models.meta import (
         FIXED_VOCABULARIES,
         OPEN_VOCABULARIES,
@@ -72,16 +81,19 @@ def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
         vocabulary_fields,
     )
 
-    problems: list[str] = []
+    found: list[tuple[tuple[str | int, ...], str]] = []
     for path, vocabulary in vocabulary_fields(Organisation):
         if vocabulary in FIXED_VOCABULARIES or vocabulary in OPEN_VOCABULARIES:
             continue
-        terms = [value for _loc, value in values_at(org, path)]
         key = ".".join(part for part in path if part != "*")
-        problems += term_problems(
-            config, vocabulary, terms, key, lenient_empty=vocabulary == "tags"
-        )
-    return problems
+        for loc, value in values_at(data, path):
+            if not isinstance(value, str):
+                continue  # a value of the wrong type: validation says so
+            for message in term_problems(
+                config, vocabulary, [value], key, lenient_empty=vocabulary == "tags"
+            ):
+                found.append((loc, message))
+    return found
 
 
 def normalise_status(text: str, config: Config | None = None, flag: str = "--status") -> str:
@@ -100,8 +112,12 @@ def names_of(data: Dataset) -> dict[str, list[str]]:
     return {org.id: [org.name, *org.aliases] for org in data.organisations.values()}
 
 
-def not_found(data: Dataset, org_id: str, flag: str | None = None) -> NotFound:
-    """An error for an unknown organisation id that names the closest ids and names."""
+def not_found(data: Dataset, org_id: str, flag: str | None = None) -> MokoordError:
+    """An error for an unknown organisation id that names the closest ids and names,
+    or says that the organisation's file cannot be read."""
+    broken = data.unreadable("organisation", org_id)
+    if broken is not None:
+        return broken
     matches = pick(org_id.replace("-", " "), names_of(data), limit=3, cutoff=50.0)
     hint = None
     if matches:
@@ -176,6 +192,7 @@ class Filters:
         **flags: bool,
     ) -> Filters:
         """Filters from what a person typed: keys or labels in either language."""
+        from mokoord.codes import language_code
         from mokoord.vocab import resolve
 
         def term(value: str | None, vocabulary: str, flag: str) -> str | None:
@@ -185,7 +202,7 @@ class Filters:
             status=term(status, "statuses", "--status"),
             field=term(field, "fields", "--field"),
             district=term(district, "districts", "--district"),
-            language=language,
+            language=language_code(language) if language else None,
             need=term(need, "need_categories", "--need"),
             tag=term(tag, "tags", "--tag"),
             **flags,
@@ -274,15 +291,16 @@ _WEIGHTS = {"name": 100.0, "alias": 90.0, "id": 85.0, "person": 70.0, "goals": 5
 
 def _score_text(words: list[set[str]], text: str) -> float:
     """0..1: how well the words match a text (every word must appear)."""
-    target = fold(text)
-    if not target:
+    tokens = words_of(text)
+    if not tokens:
         return 0.0
-    tokens = target.replace("-", " ").split()
+    target = " ".join(tokens)
+    compact = "".join(tokens)
     total = 0.0
     for variants in words:
         best = 0.0
         for word in variants:
-            if word in target:
+            if word in target or word in compact:
                 if word in tokens:
                     best = max(best, 1.0)
                 elif any(token.startswith(word) for token in tokens):
@@ -298,7 +316,7 @@ def _score_text(words: list[set[str]], text: str) -> float:
 def _score_fuzzy(phrase: str, text: str) -> float:
     from rapidfuzz import fuzz
 
-    target = fold(text)
+    target = " ".join(words_of(text))
     if len(phrase) < 4 or len(target) < 4:
         return 0.0
     score = float(fuzz.partial_ratio(phrase, target))
@@ -308,16 +326,20 @@ def _score_fuzzy(phrase: str, text: str) -> float:
 def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     """Organisations matching ``text`` in name, aliases, id, goals, notes or a person's name.
 
-    Case and accents are ignored ("turk" finds "Türk", "ozturk" finds
-    "Öztürk", "oeztuerk" too). Every word must appear; a name match ranks
+    Case, accents and punctuation are ignored ("turk" finds "Türk", "ozturk"
+    finds "Öztürk", "oeztuerk" too, "ndiaye" finds "N'Diaye"). Every word must appear; a name match ranks
     above an alias, a person, goals and notes; whole words rank above
     prefixes and parts of words. Small typos in names still match, ranked
     below exact matches.
     """
-    words = [fold_variants(word) for word in text.split() if fold(word)]
+    words = [
+        {"".join(words_of(variant)) for variant in fold_variants(word)} - {""}
+        for word in text.split()
+    ]
+    words = [variants for variants in words if variants]
     if not words:
         return []
-    phrase = " ".join(fold(word) for word in text.split())
+    phrase = " ".join(words_of(text))
     persons: dict[str, list[Person]] = {}
     for person in data.persons.values():
         if person.organisation:

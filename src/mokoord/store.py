@@ -31,9 +31,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mokoord.dataset import KINDS, Dataset, Kind, kind_of, plain
-from mokoord.errors import InvalidData, MokoordError, NotFound, Problem, StoreNotFound
+from mokoord.errors import (
+    InvalidData,
+    MokoordError,
+    NotFound,
+    Problem,
+    StoreNotFound,
+    Unreadable,
+    UsageError,
+)
+from mokoord.faults import file_fault
+from mokoord.i18n import _
 from mokoord.models import Config, Record
-from mokoord.slugs import is_valid_id
+from mokoord.slugs import is_device_name, is_valid_id
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
 
@@ -92,6 +102,9 @@ class Store:
         self.retain: list[object] | None = None
         """When a list, every loaded :class:`Dataset` is appended to it: a command line
         keeps them until the process ends, which is cheaper than freeing them."""
+        self.on_left_out: Callable[[list[Problem]], None] | None = None
+        """Called after every :meth:`load` that left files out, with the problems
+        of the kinds it read (the CLI names each such file on stderr)."""
 
     @classmethod
     def open(cls, explicit: Path | None = None, *, cwd: Path | None = None) -> Store:
@@ -163,7 +176,9 @@ class Store:
             raise NotFound(f"no {kind.name} with id '{record_id}'")
         record, problems = validate_document(self.read_document(path), model)
         if record is None:
-            raise InvalidData(f"{self.relative(path)} is not valid; fix it first", problems)
+            errors = [problem for problem in problems if problem.severity == "error"]
+            repair = f"mokoord edit {record_id}" if kind.name == "organisation" else None
+            raise Unreadable(errors or problems, repair=repair)
         return record
 
     def taken(self, kind: str) -> Container[str]:
@@ -213,6 +228,8 @@ class Store:
                 data.sources.add_kind(name, sources)
         if self.retain is not None:
             self.retain.append(data)
+        if self.on_left_out is not None and data.left_out():
+            self.on_left_out(data.problems)
         return data
 
     def documents(
@@ -243,6 +260,13 @@ class Store:
 
     def check_new(self, record: Record) -> None:
         kind = kind_of(record)
+        if is_device_name(record.id):
+            raise UsageError(
+                _("'{id}' cannot be a file name: Windows keeps {name} for a device").format(
+                    id=record.id, name=record.id.upper()
+                ),
+                hint=_("choose another id, e.g. {id}-1").format(id=record.id),
+            )
         if self.exists(kind.name, record.id):
             raise MokoordError(
                 f"{_article(kind.name)} {kind.name} with id '{record.id}' exists already"
@@ -291,9 +315,10 @@ class Change:
                     hint="run `git init` there, or pass --no-commit to write without a commit",
                 )
             self.repo, lock_dir = found
-        lock_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(lock_dir / "mokoord.lock"), timeout=LOCK_TIMEOUT)
+        lock_path = lock_dir / "mokoord.lock"
+        self._lock = FileLock(str(lock_path), timeout=LOCK_TIMEOUT)
         try:
+            lock_dir.mkdir(parents=True, exist_ok=True)
             self._lock.acquire()
         except Timeout:
             raise MokoordError(
@@ -301,15 +326,29 @@ class Change:
                 "seconds; nothing was changed",
                 hint="wait until it has finished, then run the command again",
             ) from None
+        except OSError as exc:  # after Timeout, which is an OSError too
+            raise file_fault(exc, lock_path) from None
         return self
 
     def _remember(self, path: Path) -> None:
         if path not in self.touched:
-            self.touched[path] = path.read_bytes() if path.is_file() else None
+            try:
+                self.touched[path] = path.read_bytes() if path.is_file() else None
+            except OSError as exc:
+                raise file_fault(exc, path, writing=False) from None
 
     def write_bytes(self, path: Path, content: bytes) -> None:
         self._remember(path)
-        atomic_write(path, content)
+        try:
+            atomic_write(path, content)
+        except OSError as exc:
+            raise file_fault(exc, path) from None
+
+    def _unlink(self, path: Path) -> None:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise file_fault(exc, path) from None
 
     def save(self, record: Record, previous: Record | None = None) -> Path:
         """Write a record, keeping the layout of its file; moves it when its path changes."""
@@ -324,7 +363,7 @@ class Change:
                     )
                 self._remember(old)
                 self.write_bytes(path, content)
-                old.unlink()
+                self._unlink(old)
                 return path
         self.write_bytes(path, content)
         return path
@@ -337,7 +376,7 @@ class Change:
     def delete(self, record: Record) -> None:
         path = self.store.path_for(record)
         self._remember(path)
-        path.unlink(missing_ok=True)
+        self._unlink(path)
 
     @property
     def changed(self) -> list[Path]:
@@ -401,7 +440,6 @@ def init_store(
     store's files are committed there. Returns the root and the commit id.
     """
     from mokoord import gitops
-    from mokoord.errors import UsageError
 
     root = path.resolve()
     if (root / CONFIG_FILE).exists():
@@ -411,14 +449,19 @@ def init_store(
     if root.exists() and any(entry for entry in root.iterdir() if entry.name != ".git"):
         raise UsageError(f"{path} is not empty; choose a new or empty folder")
     config = Config(city=city) if city else Config()
+    if has_own_districts(config.city):
+        config.vocabularies.districts = {}
     message = f"init: new mokoord store for {config.city}"
     existing = next(folder for folder in (root, *root.parents) if folder.is_dir())
     repo = gitops.toplevel(existing) if commit else None
     if commit:
         gitops.identity_args(repo or existing, None)  # fails before anything is written
     created = [folder for folder in (root, *root.parents) if not folder.exists()]
-    root.mkdir(parents=True, exist_ok=True)
-    document = RoundTripDocument.new(plain(config), header=CONFIG_HEADER)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise file_fault(exc, exc.filename or root) from None
+    document = _config_document(config)
     written = [root / CONFIG_FILE, root / ".gitignore"]
     try:
         atomic_write(root / CONFIG_FILE, document.dump().encode("utf-8"))
@@ -432,7 +475,7 @@ def init_store(
         if repo is None:
             return root, gitops.init_repository(root, message)
         return root, gitops.commit(repo, written, message)
-    except BaseException:
+    except BaseException as exc:
         # Leave nothing half-made behind: a second `init` must not find a store.
         for file in written:
             file.unlink(missing_ok=True)
@@ -444,7 +487,43 @@ def init_store(
         for folder in created:
             with contextlib.suppress(OSError):
                 folder.rmdir()
+        if isinstance(exc, OSError):
+            raise file_fault(exc, root) from None
         raise
+
+
+DISTRICTS_NOTE = """The districts of {city}: replace {{}} by one line per district, e.g.
+  mitte: {{de: Mitte, en: Centre}}
+(the key in lower-case letters, digits and _; de and en: the labels in reports)"""
+
+
+def has_own_districts(city: str) -> bool:
+    """Whether a new store for ``city`` starts with an empty district list.
+
+    The default vocabularies hold Wiesbaden's districts; any other city
+    fills in its own.
+    """
+    return city.strip().casefold() != "wiesbaden"
+
+
+def _config_document(config: Config) -> RoundTripDocument:
+    """The new store's mokoord.yaml; an empty district list is written (with a note),
+    since a missing one would mean Wiesbaden's."""
+    data = plain(config)
+    if not config.vocabularies.districts:
+        vocabularies: dict[str, Any] = {}
+        for key, terms in data.get("vocabularies", {}).items():
+            vocabularies[key] = terms
+            if key == "fields":
+                vocabularies["districts"] = {}
+        vocabularies.setdefault("districts", {})
+        data["vocabularies"] = vocabularies
+    document = RoundTripDocument.new(data, header=CONFIG_HEADER)
+    if not config.vocabularies.districts:
+        document.data["vocabularies"].yaml_set_comment_before_after_key(
+            "districts", before=DISTRICTS_NOTE.format(city=config.city), indent=2
+        )
+    return document
 
 
 def _article(noun: str) -> str:

@@ -10,8 +10,6 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from mokoord.slugs import strip_legal_form
-
 # Letters that do not decompose into base letter + accent.
 _FOLD = str.maketrans(
     {"ß": "ss", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe"}
@@ -34,11 +32,111 @@ def fold_variants(text: str) -> set[str]:
     return {fold(text), fold(german)}
 
 
+_APOSTROPHES = str.maketrans(dict.fromkeys("'’‘ʼ`´", ""))
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of a text, punctuation ignored: ``"N'Diaye-Verein"`` → ``["ndiaye", "verein"]``.
+
+    Apostrophes join what they separate (so "ndiaye" finds "N'Diaye"); any
+    other punctuation separates words.
+    """
+    base = fold(text).translate(_APOSTROPHES)
+    return "".join(char if char.isalnum() else " " for char in base).split()
+
+
+_UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+# Legal-form words as the tokens :func:`spelling_key` leaves of them, longest first.
+# The short ones (e.V., eG, UG) are left alone at the start of a name, where
+# "Ev." means "Evangelische".
+_LEGAL_FORMS: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            tuple(form.split())
+            for form in (
+                "eingetragener verein",
+                "eingetr verein",
+                "nicht eingetragener verein",
+                "gemeinnutziger eingetragener verein",
+                "registered association",
+                "e v",
+                "ev",
+                "n e v",
+                "nev",
+                "gemeinnutzige gmbh",
+                "ggmbh",
+                "gmbh",
+                "gemeinnutzige ug",
+                "gug",
+                "ug",
+                "haftungsbeschrankt",
+                "e g",
+                "eg",
+                "gbr",
+                "kdor",
+                "k d o r",
+                "korperschaft des offentlichen rechts",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_LONG_FORM = 3
+"""Legal forms of at least this many letters are removed at the start of a name too."""
+
+
+def spelling_key(text: str) -> str:
+    """Words as spelled, whatever the spelling: ``"Müller-Lüdenscheidt"``, ``"Mueller Ludenscheidt"``
+    → ``"muller ludenscheidt"``.
+
+    Case, accents, the German umlaut spellings (ü = ue = u, ß = ss),
+    punctuation, hyphens and spacing are ignored; every other letter and
+    digit counts.
+    """
+    base = fold(text)
+    for spelled, vowel in _UMLAUT_SPELLINGS:
+        base = base.replace(spelled, vowel)
+    return " ".join("".join(char if char.isalnum() else " " for char in base).split())
+
+
+def name_words(name: str) -> list[str]:
+    """The words of an organisation's name without legal-form words (``e.V.``, ``gGmbH`` …)."""
+    words = spelling_key(name).split()
+    kept: list[str] = []
+    i = 0
+    while i < len(words):
+        for form in _LEGAL_FORMS:
+            if tuple(words[i : i + len(form)]) == form and (
+                i > 0 or len("".join(form)) >= _LONG_FORM
+            ):
+                i += len(form)
+                break
+        else:
+            kept.append(words[i])
+            i += 1
+    return kept or words
+
+
 def name_key(name: str) -> str:
-    """A name reduced for duplicate detection: no legal form, accents, punctuation."""
-    base = fold(strip_legal_form(name))
-    cleaned = "".join(char if char.isalnum() else " " for char in base)
-    return " ".join(cleaned.split())
+    """A name reduced for similarity: no legal form, accents, umlaut spellings, punctuation."""
+    return " ".join(name_words(name))
+
+
+def identity_key(name: str) -> str:
+    """Two names are the same name when their keys are equal.
+
+    :func:`name_key` without spaces (``"Kultur-Verein"`` = ``"Kulturverein"``),
+    except between two numbers (``"Nummer 1 2"`` ≠ ``"Nummer 12"``).
+    """
+    words = name_words(name)
+    joined: list[str] = []
+    for word in words:
+        if joined and joined[-1][-1].isdigit() and word[0].isdigit():
+            joined.append(" ")
+        joined.append(word)
+    return "".join(joined)
 
 
 @dataclass(frozen=True)

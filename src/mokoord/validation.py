@@ -122,6 +122,17 @@ def _last_key(loc: Loc) -> str:
     return names[-1] if names else ""
 
 
+def _code_hint(key: str, value: str) -> str | None:
+    """``Ukrainisch`` in ``languages``: the code to write instead (:mod:`mokoord.codes`)."""
+    from mokoord import codes
+
+    table = codes.languages() if key == "languages" else codes.countries()
+    code = table.find(value)
+    if code is None:
+        return None
+    return _("write the code {code} ({name})").format(code=code, name=table.name(code))
+
+
 def _pattern_reason(key: str, parent: str, value: Any) -> str:
     text = str(value)
     if key == "postal_code":
@@ -137,6 +148,10 @@ def _pattern_reason(key: str, parent: str, value: Any) -> str:
         return _("this is not an e-mail address like name@example.org")
     if key in ("website", "url"):
         return _("a web address starts with http:// or https://")
+    if key in ("languages", "origins"):
+        hint = _code_hint(key, text)
+        if hint is not None:
+            return hint
     if parent == "languages" or key == "languages":
         return _("a language is an ISO 639 code such as tr, ar, ru or ckb, or its name")
     if parent == "origins" or key == "origins":

@@ -49,9 +49,9 @@ def label(config: Config, vocabulary: str, key: str, lang: str | None = None) ->
     undeclared key as it is."""
     lang = lang or language()
     if vocabulary in CODE_VOCABULARIES:
-        from mokoord.exchange.normalise import language_name, territory_name
+        from mokoord.codes import country_name, language_name
 
-        return (language_name if vocabulary == "languages" else territory_name)(key, lang)
+        return (language_name if vocabulary == "languages" else country_name)(key, lang)
     fixed = FIXED_VOCABULARIES.get(vocabulary)
     if fixed is not None:
         msgid = fixed.get(key)

@@ -1,17 +1,37 @@
-"""The Typer application, its table of commands, its global options and the one
-error boundary."""
+"""The Typer application, its table of commands, its global options, the
+language of a command line and the one error boundary."""
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer._click.exceptions import ClickException, UsageError
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from mokoord import __version__
+from mokoord.cli._help import present_command, present_param, translate
+from mokoord.cli._typer_texts import (
+    OPTIONS_METAVAR,
+    SUBCOMMAND_METAVAR,
+    MokoordContext,
+    in_language,
+    use_typer_texts,
+)
+from mokoord.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    UnknownLanguage,
+    _,
+    choose_language,
+    normalise_language,
+    set_language,
+)
 
 # Every command as ``mokoord --help`` lists it, in the listing's order:
 # (module in mokoord.cli, help panel) → {name: first paragraph of its help}.
@@ -84,13 +104,61 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class MokoordCommand(TyperCommand):
+    """A command of mokoord: help, usage line and metavars in the chosen language."""
+
+    context_class = MokoordContext
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # the language is chosen by now (MokoordGroup.parse_args); usage errors
+        # name arguments by their metavar, so translate before parsing
+        present_command(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        present_command(self, ctx)
+        use_typer_texts()
+        super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        # Typer writes a required argument as {ID}; we write ID, optional ones [ID]
+        pieces = [_(OPTIONS_METAVAR)] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument):
+                name = param.metavar or (param.name or "").upper()
+                if param.nargs != 1 and not name.endswith("..."):
+                    name += "..."
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+
+class MokoordSubGroup(TyperGroup):
+    """A command with subcommands (``mokoord privacy …``): its help and its commands'
+    in the chosen language, like :class:`MokoordCommand`."""
+
+    context_class = MokoordContext
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        present_command(self, ctx)
+        for command in self.commands.values():
+            for attribute in ("help", "short_help"):
+                translate(command, attribute)
+        use_typer_texts()
+        super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [_(OPTIONS_METAVAR), _(SUBCOMMAND_METAVAR)]
+
+
 class _NotLoaded(TyperCommand):
     """A command as the help listing shows it, before its module is imported."""
 
 
 class MokoordGroup(TyperGroup):
-    """Loads a command's module when the command is used, and turns every
-    user-caused failure into one message and an exit code."""
+    """Chooses the language, loads a command's module when the command is used,
+    and turns every user-caused failure into one message and an exit code."""
+
+    context_class = MokoordContext
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
@@ -100,15 +168,41 @@ class MokoordGroup(TyperGroup):
         self.commands = {
             name: converted.pop(name, None)
             or _NotLoaded(name=name, help=help, rich_help_panel=panel)
-            for name, (_, panel, help) in COMMANDS.items()
+            for name, (_module, panel, help) in COMMANDS.items()
         }
         self.commands.update(converted)  # any command missing from COMMANDS
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        _choose_language(ctx, args)
+        return super().parse_args(ctx, args)
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except ClickException as exc:
+            raise _in_language(exc) from None
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        translate(self, "help")
+        for param in self.get_params(ctx):
+            present_param(None, param)
+        for command in self.commands.values():
+            translate(command, "help")
+            translate(command, "rich_help_panel")
+        use_typer_texts()
+        super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [_(OPTIONS_METAVAR), _(SUBCOMMAND_METAVAR)]
 
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         # The listing needs only the stand-ins; a command that runs, or shows
         # its own help, is the real one.
         name, command, rest = super().resolve_command(ctx, args)
-        if isinstance(command, _NotLoaded):
+        if command is not None and not isinstance(command, MokoordCommand):
+            # a stand-in, or converted before its class was set (tests import modules)
             command = self._load(command.name or "")
         return name, command, rest
 
@@ -116,14 +210,17 @@ class MokoordGroup(TyperGroup):
         """The command ``name``: its module imported, the command converted by Typer."""
         from typer.main import get_command_from_info, get_command_name
 
-        module = f"mokoord.cli.{COMMANDS[name][0]}"
-        importlib.import_module(module)
+        module = f"mokoord.cli.{COMMANDS[name][0]}" if name in COMMANDS else None
+        if module:
+            importlib.import_module(module)
         for group in app.registered_groups:  # a command with subcommands (privacy)
             if group.name == name:
                 self.commands[name] = _group(group, self.rich_markup_mode)
                 return self.commands[name]
         for info in app.registered_commands:
             if info.callback and (info.name or get_command_name(info.callback.__name__)) == name:
+                if info.cls in (None, TyperCommand):  # what @app.command gives
+                    info.cls = MokoordCommand
                 command = get_command_from_info(
                     info,
                     pretty_exceptions_short=app.pretty_exceptions_short,
@@ -143,12 +240,116 @@ class MokoordGroup(TyperGroup):
 
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
+        except ClickException as exc:
+            raise _in_language(exc) from None
+        except typer.Abort:
+            use_typer_texts()  # Typer prints its "Aborted."
+            raise
         except KeyboardInterrupt:
-            typer.echo("aborted; nothing was changed", err=True)
+            typer.echo(_("aborted; nothing was changed"), err=True)
             raise typer.Exit(130) from None
         except BrokenPipeError:
             sys.stderr.close()
             raise typer.Exit(0) from None
+        except OSError as exc:  # a fault of the machine no lower layer named: still one message
+            from mokoord.cli._common import report_error
+            from mokoord.faults import file_fault
+
+            fault = file_fault(exc, writing=False)
+            report_error(fault)
+            raise typer.Exit(fault.exit_code) from None
+
+
+def _in_language(error: ClickException) -> ClickException:
+    """A usage error as Typer will draw it, in the current language."""
+    use_typer_texts()  # the panel's title, "Try … for help."
+    return in_language(error)
+
+
+# --------------------------------------------------------------------------- the language
+
+
+def _choose_language(ctx: Any, args: list[str]) -> None:
+    """Set the language of this command line before anything is shown.
+
+    ``--lang`` is read from the arguments here rather than by its option:
+    ``--help`` and errors in parsing come before the options are processed.
+    """
+    explicit, data = _global_options(args)
+    if explicit is not None and normalise_language(explicit) is None:
+        explicit = None  # the option itself reports the unknown value
+    try:
+        set_language(choose_language(explicit, lambda: store_language(data)))
+    except UnknownLanguage as exc:
+        set_language(normalise_language(store_language(data)) or DEFAULT_LANGUAGE)
+        message = _(UNKNOWN_ENVIRONMENT).format(value=exc.value, languages=", ".join(LANGUAGES))
+        raise UsageError(message, ctx=ctx) from None
+
+
+UNKNOWN_LANGUAGE = N_("'{value}' is not a language of mokoord; choose one of {languages}")
+UNKNOWN_ENVIRONMENT = N_(
+    "$MOKOORD_LANG is '{value}', not a language of mokoord; choose one of {languages}"
+)
+
+
+def _global_options(args: list[str]) -> tuple[str | None, str | None]:
+    """``--lang`` and ``--data`` as given before the command's name."""
+    lang = data = None
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--" or not arg.startswith("-"):
+            break
+        name, has_value, value = arg.partition("=")
+        if name in ("--lang", "--data", "-d") and not has_value:
+            value = args[index + 1] if index + 1 < len(args) else ""
+            index += 1
+        elif name.startswith("-d") and not name.startswith("--") and len(name) > 2:
+            name, value = "-d", arg[2:]
+        if name == "--lang":
+            lang = value
+        elif name in ("--data", "-d"):
+            data = value
+        index += 1
+    return lang, data
+
+
+def store_language(data: str | None, cwd: Path | None = None) -> str | None:
+    """The ``language:`` in the store's ``mokoord.yaml``, or ``None``.
+
+    The store is found as ``store.find_store_root`` finds it (``--data``, else
+    ``$MOKOORD_DATA``, else the nearest ``mokoord.yaml`` upward, else
+    ``./data``), but without importing the store: ``mokoord --help`` asks too,
+    and loading the configuration would cost more than all of the help. The
+    key is read with a regular expression; anything unexpected means ``None``
+    (``check`` reports a broken configuration).
+    """
+    import re
+
+    try:
+        config = _config_file(data, cwd or Path.cwd())
+        if config is None:
+            return None
+        text = config.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    found = re.search(r"^language:[ \t]*([\"']?)([A-Za-z_-]+)\1[ \t]*(?:#.*)?$", text, re.M)
+    return found.group(2) if found else None
+
+
+def _config_file(data: str | None, cwd: Path) -> Path | None:
+    config = "mokoord.yaml"
+    explicit = data or os.environ.get("MOKOORD_DATA") or None
+    if explicit is not None:
+        root = cwd / explicit
+        if root.name == config and root.is_file():
+            return root
+        return root / config if (root / config).is_file() else None
+    for folder in (cwd, *cwd.parents):
+        if (folder / config).is_file():
+            return folder / config
+    candidate = cwd / "data" / config
+    return candidate if candidate.is_file() else None
 
 
 def _group(info: Any, markup: Any) -> Any:
@@ -163,6 +364,9 @@ def _group(info: Any, markup: Any) -> Any:
     }
     if "suggest_commands" in inspect.signature(get_group_from_info).parameters:
         options["suggest_commands"] = True
+    for command in info.typer_instance.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = MokoordCommand
     return get_group_from_info(info, **options)
 
 
@@ -174,7 +378,8 @@ app = typer.Typer(
         "for migrant organisations. Data lives as YAML files in a git repository; "
         "every change is a commit.\n\n"
         "The store is found by --data, else $MOKOORD_DATA, else the nearest "
-        "mokoord.yaml upward from here, else ./data."
+        "mokoord.yaml upward from here, else ./data. The language is chosen by --lang, "
+        "else $MOKOORD_LANG, else the store's language: in mokoord.yaml, else German."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -189,6 +394,17 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _check_language(value: str | None) -> str | None:
+    # chosen already (MokoordGroup.parse_args); an unknown value is refused here
+    if value is not None:
+        code = normalise_language(value)
+        if code is None:
+            message = _(UNKNOWN_LANGUAGE).format(value=value, languages=", ".join(LANGUAGES))
+            raise typer.BadParameter(message)
+        set_language(code)
+    return value
+
+
 @app.callback()
 def _main(
     ctx: typer.Context,
@@ -199,6 +415,17 @@ def _main(
             "-d",
             help="Store folder (holding mokoord.yaml). Default: $MOKOORD_DATA, the nearest "
             "mokoord.yaml upward, or ./data.",
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help="Language of everything mokoord shows: de or en. Default: $MOKOORD_LANG, "
+            "else the store's language:, else de.",
+            callback=_check_language,
+            is_eager=True,
             show_default=False,
         ),
     ] = None,

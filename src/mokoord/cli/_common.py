@@ -32,7 +32,12 @@ class State:
 
     data: Path | None = None
     use_cache: bool = True
+    warn_left_out: bool = True
+    """Name every file a load leaves out on stderr (``check`` reports them itself)."""
     _store: Store | None = field(default=None, repr=False)
+    _warned: set[str] = field(default_factory=set, repr=False)
+    _at_end: Callable[[Callable[[], None]], object] | None = field(default=None, repr=False)
+    """Registers a function to run when the command line ends (the root context's close)."""
 
     def store(self) -> Store:
         """The store named by --data (or found), set up for this command line."""
@@ -44,7 +49,34 @@ class State:
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
+            self._store.on_left_out = self._left_out
         return self._store
+
+    def _left_out(self, problems: list[Problem]) -> None:
+        """Warn once per file that a load left out; one hint at the end of the command."""
+        if not self.warn_left_out:
+            return
+        from mokoord.errors import first_errors
+
+        new = [problem for problem in first_errors(problems) if problem.path not in self._warned]
+        if not new:
+            return
+        if not self._warned and self._at_end is not None:
+            self._at_end(self._check_hint)  # once, after the command's output
+        self._warned.update(problem.path for problem in new)
+        for problem in new:
+            warn(left_out_message(problem))
+
+    def _check_hint(self) -> None:
+        from mokoord.i18n import _, ngettext
+
+        count = len(self._warned)
+        text = ngettext(
+            "{n} file could not be read and was left out; `mokoord check` lists every problem",
+            "{n} files could not be read and were left out; `mokoord check` lists every problem",
+            count,
+        ).format(n=count)
+        _plain_or_styled(f"{_('hint:')} {text}", f"[dim]{_escape(_('hint:'))}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
@@ -108,6 +140,8 @@ def state(ctx: typer.Context) -> State:
     if not isinstance(obj, State):  # commands invoked without the callback (tests)
         obj = State()
         ctx.find_root().obj = obj
+    if obj._at_end is None:
+        obj._at_end = ctx.find_root().call_on_close
     return obj
 
 
@@ -148,7 +182,7 @@ def report_error(exc: MokoordError) -> None:
     # soft_wrap: never break a message (and the paths in it) at the terminal's width
     out.print(f"[bold red]error:[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
-        for problem in exc.problems:
+        for problem in exc.problems[exc.shown :]:
             out.print(_escape(problem.format()), soft_wrap=True)
     if exc.hint:
         out.print(f"[dim]hint:[/] {_escape(exc.hint)}", soft_wrap=True)
@@ -218,6 +252,55 @@ def parse_date_option(value: str | None, flag: str) -> dt.date | None:
         return parse_date(value)
     except ValueError as exc:
         raise UsageError(f"{flag}: {exc}") from None
+
+
+def parse_time_option(value: str | None, flag: str) -> dt.time | None:
+    """A time of day from a flag (``18:00``, ``18.30``, ``18 Uhr``); a clear error naming the flag."""
+    if value is None:
+        return None
+    from mokoord.dates import parse_time
+    from mokoord.errors import UsageError
+
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise UsageError(f"{flag}: {exc}") from None
+
+
+def left_out_message(problem: Problem) -> str:
+    """``organisations/x.yaml:2: left out: invalid YAML: …`` (no line when the file as a whole)."""
+    from mokoord.i18n import _
+
+    place = f"{problem.path}:{problem.line}" if problem.line else problem.path
+    return _("{place}: left out: {problem}").format(place=place, problem=problem.message)
+
+
+def left_out_note(data: Dataset) -> str | None:
+    """``2 files left out: organisations/a.yaml, contacts/2023/b.yaml``; ``None`` when none were."""
+    from mokoord.i18n import ngettext
+
+    paths = [problem.path for problem in data.left_out()]
+    if not paths:
+        return None
+    return ngettext("{n} file left out: {files}", "{n} files left out: {files}", len(paths)).format(
+        n=len(paths), files=", ".join(paths)
+    )
+
+
+def warn(message: str) -> None:
+    """A warning on stderr (stdout stays for the result)."""
+    from mokoord.i18n import _
+
+    label = _("warning:")
+    _plain_or_styled(f"{label} {message}", f"[yellow]{_escape(label)}[/] {_escape(message)}")
+
+
+def _plain_or_styled(plain: str, styled: str) -> None:
+    if _stderr is None and not _styled_stderr():
+        sys.stderr.write(plain + "\n")
+        sys.stderr.flush()
+        return
+    err_console().print(styled, soft_wrap=True)
 
 
 def done(message: str) -> None:

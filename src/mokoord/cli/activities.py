@@ -15,6 +15,7 @@ from mokoord.cli._common import (
     done,
     err_console,
     parse_date_option,
+    parse_time_option,
     print_json,
     state,
 )
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from mokoord.dataset import Dataset
+    from mokoord.models import Event
 
 EVENTS = "Events and cooperation"
 FUNDING = "Funding"
@@ -64,7 +66,7 @@ def _escape(text: str) -> str:
 
 
 def _warn(message: str) -> None:
-    err_console().print(f"[yellow]note:[/] {message}")
+    err_console().print(f"[yellow]note:[/] {message}", soft_wrap=True)
 
 
 def _table(*columns: str, title: str | None = None) -> Any:
@@ -91,6 +93,20 @@ def _valid(st: Any, data: "Dataset", kind: str, ids: list[str | None]) -> None:
             store.get(KINDS[kind].model, record_id)
 
 
+def _note_replaced_counts(old: "Event", new: "Event") -> None:
+    """Say so when a new head count replaces one recorded before (old → new)."""
+    from mokoord.activities import replaced_head_counts
+    from mokoord.i18n import _
+
+    for org_id, before, after in replaced_head_counts(old, new):
+        _warn(
+            _(
+                "{event}: {org} was recorded already; head count {old} → {new} "
+                "(the new count replaces the old one)"
+            ).format(event=new.id, org=org_id, old=before, new="–" if after is None else after)
+        )
+
+
 def _declined_note(data: "Dataset", org_ids: list[str]) -> None:
     for org_id in org_ids:
         org = data.organisations.get(org_id)
@@ -113,6 +129,13 @@ def add_event(
         str | None, typer.Option("--date", help="Date (2023-03-14 or 14.03.2023).")
     ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day of a multi-day event.")] = None,
+    time: Annotated[
+        str | None,
+        typer.Option("--time", help="Start time (18:00) in the store's time zone; else all-day."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="End time (20:00) on the last day; needs --time.")
+    ] = None,
     series: Annotated[
         str | None,
         typer.Option("--series", help="Training series (Qualifizierungsreihe) it belongs to."),
@@ -145,12 +168,17 @@ def add_event(
     series share --series; participating organisations are --org (repeat it),
     head counts per organisation are added with [bold]mokoord attend[/].
 
-    Example: [bold]mokoord add-event --kind training --series "Vereinsarbeit kompakt"
-    --title "Vereinsrecht" --date 14.03.2023 --place-org elternverein-biebrich
-    --org elternverein-biebrich --org kulturverein-anatolia --participants 18[/]
+    Without --time it is an all-day event; --time 18:00 --until 20:00 gives
+    its hours (in the store's time zone, mokoord.yaml "timezone").
+
+    Example: [bold]mokoord add-event --kind Qualifizierung --series "Vereinsarbeit kompakt"
+    --title "Vereinsrecht" --date 14.03.2023 --time 18:00 --until 20:00
+    --place-org elternverein-biebrich --org elternverein-biebrich
+    --org kulturverein-anatolia --participants 18[/]
     """
     from mokoord import activities
     from mokoord.errors import UsageError
+    from mokoord.i18n import _
     from mokoord.lookup import lookup
     from mokoord.models import Event
     from mokoord.store import Change
@@ -170,6 +198,9 @@ def add_event(
     title = prompts.require(title, "--title", "Title")
     day = parse_date_option(prompts.require(date, "--date", "Date (14.03.2023)"), "--date")
     last = parse_date_option(end, "--end")
+    starts, ends = parse_time_option(time, "--time"), parse_time_option(until, "--until")
+    if ends is not None and starts is None:
+        raise UsageError(_("--until needs --time (the start time)"))
     if place is not None and place_org is not None:
         raise UsageError("give either --place or --place-org, not both")
     topics = [resolve(data.config, "topics", t, flag="--topic") for t in topic or []]
@@ -195,6 +226,8 @@ def add_event(
                 "title": title,
                 "date": day,
                 "end": last,
+                "time": starts,
+                "until": ends,
                 "series": series,
                 "topics": topics,
                 "place": place,
@@ -258,6 +291,7 @@ def attend(
             done(f"{event_id}: nothing to change")
             return
         change.save(new, previous=old)
+    _note_replaced_counts(old, new)
     counts = {a.organisation: a.people for a in new.attendance}
     detail = ", ".join(f"{o} ({counts[o]})" if counts[o] is not None else o for o in orgs)
     done(f"{event_id}: attendance of {detail} recorded; {len(new.attendance)} organisation(s)")
@@ -282,7 +316,7 @@ def events(
     With --series NAME: one row per organisation, one column per session, and
     how many sessions each organisation attended.
 
-    Example: [bold]mokoord events --year 2023 --kind training[/];
+    Example: [bold]mokoord events --year 2023 --kind Qualifizierung[/];
     [bold]mokoord events --series "Vereinsarbeit kompakt"[/]
     """
     from mokoord import activities
@@ -519,7 +553,7 @@ def add_network(
     networks …[/] or edit organisations/<id>.yaml.
 
     Example: [bold]mokoord add-network --name "Netzwerk Islamischer Gemeinden"
-    --rhythm quarterly --member moscheeverein-mitte --member ditib-biebrich[/]
+    --rhythm vierteljährlich --member moscheeverein-mitte --member ditib-biebrich[/]
     """
     from mokoord import activities
     from mokoord.dataset import plain
@@ -673,7 +707,7 @@ def add_programme(
     programmes/<id>.yaml (see docs/activities.md).
 
     Example: [bold]mokoord add-programme --name "Integration durch Kultur"
-    --max-amount 5000 --budget 50.000,00 --deadline "31.01.2024"[/]
+    --max-amount 5.000,00 --budget 50.000,00 --deadline 31.01.2024[/]
     """
     from mokoord import activities
     from mokoord.errors import UsageError
@@ -999,7 +1033,7 @@ def application(
     today). Granting needs --granted. Without options it prints the application.
 
     Example: [bold]mokoord application 2024-elternverein-biebrich-hausaufgabenhilfe
-    --status granted --granted 1.800,00 --date 15.05.2024[/]
+    --status bewilligt --granted 1.800,00 --date 15.05.2024[/]
     """
     from mokoord import funding
     from mokoord.dataset import plain
@@ -1190,9 +1224,10 @@ def calendar_command(
 ) -> None:
     """Write events, follow-ups and funding deadlines as an iCalendar (.ics) file.
 
-    Outlook, Thunderbird and phone calendars import it. Every entry is an
-    all-day entry with a stable UID, so importing a newer export updates the
-    entries instead of doubling them.
+    Outlook, Thunderbird and phone calendars import it. Every entry has a
+    stable UID, so importing a newer export updates the entries instead of
+    doubling them. Entries are all-day, except events with a time
+    (add-event --time 18:00 --until 20:00), written in the store's time zone.
 
     Example: [bold]mokoord calendar --output termine.ics --from 01.01.2024[/]
     """
@@ -1200,7 +1235,7 @@ def calendar_command(
 
     from mokoord import calendar
     from mokoord.errors import UsageError
-    from mokoord.yamlio import atomic_write
+    from mokoord.faults import write_output
 
     if output is None:
         raise UsageError("missing --output FILE.ics")
@@ -1210,17 +1245,16 @@ def calendar_command(
         raise UsageError("--to lies before --from")
     data = state(ctx).load()
     items = calendar.entries(data, start=first, end=last)
-    content = calendar.to_ical(items, name=f"{data.config.office} {data.config.city}")
+    content = calendar.to_ical(
+        items, name=f"{data.config.office} {data.config.city}", timezone=data.config.timezone
+    )
     if str(output) == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
     if output.is_dir():
         raise UsageError(f"--output: {output} is a folder; name a file such as termine.ics")
-    try:
-        atomic_write(output, content)
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write {output}: {exc.strerror}") from None
+    write_output(output, content)
     counts: dict[str, int] = {}
     for item in items:
         counts[item.kind] = counts.get(item.kind, 0) + 1
@@ -1242,7 +1276,7 @@ def rooms(
     "Need" is an open need of category rooms; "offer" is rooms.offered_to_others.
     Declined, dissolved and inactive organisations are left out.
 
-    Example: [bold]mokoord rooms --district biebrich[/]
+    Example: [bold]mokoord rooms --district Biebrich[/]
     """
     from mokoord import activities
     from mokoord.vocab import resolve

@@ -122,17 +122,16 @@ def add_contact(
         typer.Option(
             "--channel",
             "-c",
-            metavar="TERM",
             help="visit, phone, email, meeting, video, event, letter…",
         ),
     ] = None,
     topic: Annotated[
         list[str] | None,
-        typer.Option("--topic", "-t", metavar="TERM", help="A topic term; repeat for several."),
+        typer.Option("--topic", "-t", help="A topic term; repeat for several."),
     ] = None,
     summary: Annotated[
         str | None,
-        typer.Option("--summary", "-s", metavar="TEXT", help="What was discussed, in a few words."),
+        typer.Option("--summary", "-s", help="What was discussed, in a few words."),
     ] = None,
     person: Annotated[
         list[str] | None,
@@ -144,7 +143,8 @@ def add_contact(
         ),
     ] = None,
     initiated_by: Annotated[
-        InitiatedBy, typer.Option("--initiated-by", help="Who took the initiative.")
+        InitiatedBy,
+        typer.Option("--initiated-by", help="Who took the initiative: office or organisation."),
     ] = InitiatedBy.office,
     refer_to: Annotated[
         list[str] | None,
@@ -158,7 +158,6 @@ def add_contact(
         list[str] | None,
         typer.Option(
             "--refer-reason",
-            metavar="TEXT",
             help="Reason of a referral: the n-th --refer-reason belongs to the n-th "
             "--refer-to ('' for none).",
         ),
@@ -169,7 +168,7 @@ def add_contact(
     ] = None,
     follow_up_action: Annotated[
         str | None,
-        typer.Option("--follow-up-action", metavar="TEXT", help="What to do at the follow-up."),
+        typer.Option("--follow-up-action", help="What to do at the follow-up."),
     ] = None,
     planned: Annotated[
         bool,
@@ -177,7 +176,7 @@ def add_contact(
     ] = False,
     coordinator: Annotated[
         str | None,
-        typer.Option("--coordinator", metavar="TEXT", help="Who in the office held the contact."),
+        typer.Option("--coordinator", help="Who in the office held the contact."),
     ] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
@@ -190,8 +189,8 @@ def add_contact(
     an error. Referrals: each --refer-to may be followed by a --refer-reason;
     they are paired in order.
 
-    Example: [bold]mokoord add-contact --org elternverein-biebrich --channel visit
-    --topic rooms --summary "Raumbedarf besprochen" --refer-to kulturamt
+    Example: [bold]mokoord add-contact --org elternverein-biebrich --channel Telefon
+    --date 14.03.2023 --topic Räume --summary "Raumbedarf besprochen" --refer-to kulturamt
     --refer-reason "Raum für Sommerfest" --follow-up 01.04.2023[/]
     """
     from mokoord.contacts import (
@@ -341,10 +340,10 @@ def list_contacts(
         str | None, typer.Option("--to", metavar="DATE", help="Up to this date (inclusive).")
     ] = None,
     channel: Annotated[
-        str | None, typer.Option("--channel", "-c", metavar="TERM", help="Only this channel.")
+        str | None, typer.Option("--channel", "-c", help="Only this channel.")
     ] = None,
     topic: Annotated[
-        str | None, typer.Option("--topic", "-t", metavar="TERM", help="Only with this topic.")
+        str | None, typer.Option("--topic", "-t", help="Only with this topic.")
     ] = None,
     json_output: JsonOption = False,
     csv_output: Annotated[
@@ -518,9 +517,7 @@ def close_referral_command(
             "--date", metavar="DATE", help="When the outcome became known. Default: today."
         ),
     ] = None,
-    note: Annotated[
-        str | None, typer.Option("--note", metavar="TEXT", help="A short note on the outcome.")
-    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A short note on the outcome.")] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     """Record the outcome of a referral: taken up or not taken up.
@@ -529,7 +526,7 @@ def close_referral_command(
     (in a terminal you are asked which). The outcome date defaults to today.
 
     Example: [bold]mokoord close-referral 2023-03-14-k7qm --to kulturamt
-    --outcome taken_up --note "Raum zugesagt"[/]
+    --outcome wahrgenommen --note "Raum zugesagt"[/]
     """
     from mokoord.contacts import close_referral, resolve_institution
     from mokoord.errors import NotFound
@@ -611,9 +608,7 @@ def agenda_command(
     ctx: typer.Context,
     days: Annotated[
         int,
-        typer.Option(
-            "--days", "-n", metavar="N", help="Look this many days ahead.", min=0, max=3650
-        ),
+        typer.Option("--days", "-n", help="Look this many days ahead.", min=0, max=3650),
     ] = 7,
     json_output: JsonOption = False,
 ) -> None:
@@ -711,29 +706,21 @@ def _print_agenda(data: "Dataset", agenda: object) -> None:
 @app.command("add-institution", rich_help_panel=PANEL)
 def add_institution(
     ctx: typer.Context,
-    name: Annotated[
-        str | None, typer.Option("--name", metavar="TEXT", help="Name, e.g. Kulturamt.")
-    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="Name, e.g. Kulturamt.")] = None,
     id_: Annotated[
         str | None,
         typer.Option("--id", metavar="ID", help="Id to use (default: made from the name)."),
     ] = None,
     kind: Annotated[
         str | None,
-        typer.Option(
-            "--kind", metavar="TERM", help="city_office, education_provider, volunteer_centre, …"
-        ),
+        typer.Option("--kind", help="city_office, education_provider, volunteer_centre, …"),
     ] = None,
     department: Annotated[
         str | None,
-        typer.Option("--department", metavar="TEXT", help="Department or unit (Amt 41, …)."),
+        typer.Option("--department", help="Department or unit (Amt 41, …)."),
     ] = None,
-    district: Annotated[
-        str | None, typer.Option("--district", metavar="TERM", help="District term.")
-    ] = None,
-    address: Annotated[
-        str | None, typer.Option("--address", metavar="TEXT", help="Postal address.")
-    ] = None,
+    district: Annotated[str | None, typer.Option("--district", help="District term.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Postal address.")] = None,
     email: Annotated[
         str | None, typer.Option("--email", metavar="EMAIL", help="Office e-mail address.")
     ] = None,
@@ -743,16 +730,14 @@ def add_institution(
     website: Annotated[
         str | None, typer.Option("--website", metavar="URL", help="https://…")
     ] = None,
-    notes: Annotated[
-        str | None, typer.Option("--notes", metavar="TEXT", help="Free notes.")
-    ] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Free notes.")] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     """Add an institution: a referral target or partner (city office, provider, …).
 
     Prints its id. The id is made from the name unless --id is given.
 
-    Example: [bold]mokoord add-institution --name Kulturamt --kind city_office
+    Example: [bold]mokoord add-institution --name Kulturamt --kind "Städtisches Amt"
     --department "Amt 41" --website https://www.wiesbaden.de[/]
     """
     from mokoord.contacts import build_institution, institution_candidates, institution_id

@@ -13,12 +13,13 @@ from mokoord.cli._common import (
     console,
     done,
     err_console,
+    left_out_note,
     print_json,
     state,
 )
 
 if TYPE_CHECKING:
-    from mokoord.exchange.importer import Action, Plan
+    from mokoord.exchange.importer import Action, Plan, Similar
 
 PROGRESS_FROM_ROWS = 200
 
@@ -104,6 +105,45 @@ def _ask_legal_basis(config: Any) -> str | None:
     return chosen or None
 
 
+def _record_of(action: "Action") -> str:
+    """How the plan names the record of an action: its name, a person's name, a summary."""
+    return _short(action.name or action.id or "")
+
+
+def _similar_text(item: "Similar") -> str:
+    from mokoord.i18n import _
+
+    where = (
+        _("row {row}").format(row=item.row)
+        if item.row is not None
+        else _("{id} in the store").format(id=item.id)
+    )
+    return _("{where}: {name} ({score} % alike)").format(
+        where=where, name=_short(item.name), score=round(item.score)
+    )
+
+
+def _confirm(action: "Action", similar: "list[Similar]") -> "Similar | None":
+    """``--on-duplicate ask``: is a new record one of its look-alikes?"""
+    from mokoord.cli import prompts
+    from mokoord.i18n import _
+
+    typer.echo(
+        "\n"
+        + _("row {row}: {record} looks like another; possibly the same — please check:").format(
+            row=action.row, record=_record_of(action)
+        ),
+        err=True,
+    )
+    options = [("new", _("different: import it as a new record"))]
+    options += [
+        (item.id, _("the same as {similar}").format(similar=_similar_text(item)))
+        for item in similar
+    ]
+    chosen = prompts.pick_one(_("Which is it?"), options)
+    return next((item for item in similar if item.id == chosen), None)
+
+
 @app.command("import", rich_help_panel="Exchange")
 def import_(
     ctx: typer.Context,
@@ -165,9 +205,12 @@ def import_(
     Straße, PLZ, Ort, Stadtteil, Tätigkeitsfeld, Sprachen, Herkunft,
     Mitglieder, Rechtsform, Registernummer, Bemerkung, …); unknown columns
     are reported. Phone numbers, e-mails, districts, fields of activity,
-    languages and countries are normalised. Rows matching an organisation in
-    the store (same register number, or a name alike after removing "e.V."
-    and accents) are handled as --on-duplicate says; contact persons become
+    languages and countries are normalised. A row is the same organisation as
+    a record or an earlier row only with the same register number (VR 9014 =
+    vr9014) or the same name once case, accents, umlaut spellings,
+    punctuation and legal forms (e.V., gGmbH) are set aside; such rows are
+    handled as --on-duplicate says. Names that are only alike are imported
+    and listed as "possibly the same — please check". Contact persons become
     persons/ records. All rows are written or none (unless --skip-invalid).
     Importing the same file twice changes nothing.
 
@@ -191,7 +234,7 @@ def import_(
         raise UsageError(
             f"--on-duplicate must be one of {', '.join(ON_DUPLICATE)}, not '{on_duplicate}'"
         )
-    decide = None
+    decide = confirm = None
     if on_duplicate == "ask":
         from mokoord.cli import prompts
 
@@ -200,7 +243,7 @@ def import_(
                 "--on-duplicate ask needs a terminal to ask at",
                 hint="choose skip, update or fill for a run without a terminal",
             )
-        decide = _ask
+        decide, confirm = _ask, _confirm
     saved = read_mapping(mapping) if mapping is not None else None
     table = read_table(file, encoding=encoding, sheet=sheet, display=str(file))
     chosen: Any = (
@@ -210,9 +253,9 @@ def import_(
         table.headers, chosen, display=table.path, header_row=table.header_row, saved=saved
     )
     if save_mapping is not None:
-        from mokoord.yamlio import atomic_write
+        from mokoord.faults import write_output
 
-        atomic_write(save_mapping, mapping_text(columns).encode("utf-8"))
+        write_output(save_mapping, mapping_text(columns).encode("utf-8"))
     store = state(ctx).store()
     data = store.load(["organisation", "person", "network", "contact"])
     basis = _legal_basis_option(data.config, legal_basis)
@@ -223,6 +266,7 @@ def import_(
             data,
             on_duplicate=on_duplicate,
             decide=decide,
+            confirm=confirm,
             progress=progress,
             legal_basis=basis,
         )
@@ -230,7 +274,13 @@ def import_(
         basis = _ask_legal_basis(data.config)
         if basis is not None:
             plan = plan_import(
-                table, columns, data, on_duplicate=on_duplicate, decide=decide, legal_basis=basis
+                table,
+                columns,
+                data,
+                on_duplicate=on_duplicate,
+                decide=decide,
+                confirm=confirm,
+                legal_basis=basis,
             )
     commit_id = None
     if not dry_run:
@@ -249,17 +299,7 @@ def import_(
         _print_plan(plan, dry_run=dry_run)
         if save_mapping is not None:
             done(f"mapping saved to {save_mapping}")
-        summary = plan.summary()
-        text = (
-            f"{summary['created']} created, {summary['updated']} updated, "
-            f"{summary['unchanged']} unchanged, {summary['skipped']} skipped, "
-            f"{summary['invalid']} invalid"
-            + (
-                f"; {summary['persons_created']} contact person(s) created"
-                if summary["persons_created"]
-                else ""
-            )
-        )
+        text = _summary_text(plan.summary())
         if dry_run:
             err_console().print(f"dry run: {text}; nothing was written")
         elif commit_id:
@@ -276,6 +316,7 @@ def _print_plan(plan: "Plan", *, dry_run: bool, problems_only: bool = False) -> 
     from rich.table import Table
 
     from mokoord.cli._common import print_problems
+    from mokoord.i18n import _
 
     out = console()
     if not problems_only:
@@ -310,12 +351,16 @@ def _print_plan(plan: "Plan", *, dry_run: bool, problems_only: bool = False) -> 
             }
             for action in shown:
                 record = f"{action.kind} {action.id or ''}".strip()
-                if action.name and action.kind != "person":
+                if action.name and action.kind == "organisation":
                     record += f" ({action.name})"
                 if action.changes:
                     details = "; ".join(
                         f"{key}: {_short(old)} → {_short(new)}"
                         for key, (old, new) in action.changes.items()
+                    )
+                elif action.similar:
+                    details = _("possibly the same as {similar} — please check").format(
+                        similar=_similar_text(action.similar[0])
                     )
                 else:
                     details = action.reason or (f"found by {action.match}" if action.match else "")
@@ -323,8 +368,58 @@ def _print_plan(plan: "Plan", *, dry_run: bool, problems_only: bool = False) -> 
                     str(action.row), f"[{style[action.action]}]{action.action}[/]", record, details
                 )
             out.print(table)
+        _print_possible_duplicates(plan)
     if plan.problems:
         print_problems(plan.problems)
+
+
+def _print_possible_duplicates(plan: "Plan") -> None:
+    """Each new record that looks like another, with both rows: for a person to check."""
+    from mokoord.i18n import _
+
+    listed = plan.possible_duplicates
+    if not listed:
+        return
+    out = console()
+    out.print(
+        "\n[yellow]" + _("Possibly the same — please check (imported as new records):") + "[/]",
+        highlight=False,
+    )
+    for action in listed:
+        out.print(
+            "  " + _("row {row}: {record}").format(row=action.row, record=_record_of(action)),
+            highlight=False,
+            markup=False,
+        )
+        for item in action.similar:
+            out.print("      ~ " + _similar_text(item), highlight=False, markup=False)
+
+
+def _summary_text(summary: dict[str, int]) -> str:
+    """``3 created, 0 updated, …``: the counts of the import's summary line."""
+    return (
+        f"{summary['created']} created, {summary['updated']} updated, "
+        f"{summary['unchanged']} unchanged, {summary['skipped']} skipped, "
+        f"{summary['invalid']} invalid"
+        + (
+            f"; {summary['persons_created']} contact person(s) created"
+            if summary["persons_created"]
+            else ""
+        )
+        + _possible_duplicates_summary(summary["possible_duplicates"])
+    )
+
+
+def _possible_duplicates_summary(count: int) -> str:
+    from mokoord.i18n import ngettext
+
+    if not count:
+        return ""
+    return "; " + ngettext(
+        "{n} possibly the same as another — please check",
+        "{n} possibly the same as others — please check",
+        count,
+    ).format(n=count)
 
 
 def _short(value: Any) -> str:
@@ -380,6 +475,10 @@ def export(
             "--year", help="Only records of this year (contacts, events, referrals, applications)."
         ),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse to export when a file could not be read."),
+    ] = False,
 ) -> None:
     """Export records as CSV (German Excel), XLSX, JSON or Open Referral HSDS.
 
@@ -388,9 +487,11 @@ def export(
     and filters. Cells that a spreadsheet could run as a formula (starting
     with = + - @) are neutralised. --format hsds writes organisations as HSDS 3
     organization objects for other directories. An exported CSV or XLSX of
-    organisations can be imported again unchanged. Contact persons' data are
-    left out unless asked for (--personal-data, or a column named in --fields);
-    persons who withdrew their consent are never exported.
+    organisations can be imported again unchanged. Files that cannot be read
+    are left out and named (--strict: an error instead, nothing written).
+    Contact persons' data are left out unless asked for (--personal-data, or a
+    column named in --fields); persons who withdrew their consent are never
+    exported.
 
     Example: [bold]mokoord export organisations --format xlsx -o register.xlsx[/]
     or [bold]mokoord export contacts --year 2023 --anonymous --format csv -o kontakte.csv[/]
@@ -409,6 +510,8 @@ def export(
     if anonymous and personal_data:
         raise UsageError("choose either --anonymous or --personal-data")
     data = state(ctx).store().load()
+    if strict:
+        data.require_complete()
     lang = data.config.language
     if fmt == "hsds":
         import json
@@ -441,14 +544,14 @@ def export(
         )
         content = render(table, fmt)
         count = len(table.records)
+    note = left_out_note(data)
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+        if note:
+            done(f"{count} {kind} exported; {note}")
         return
-    from mokoord.yamlio import atomic_write
+    from mokoord.faults import write_output
 
-    try:
-        atomic_write(output, content)
-    except OSError as exc:
-        raise UsageError(f"--output: cannot write {output}: {exc.strerror or exc}") from None
-    done(f"{count} {kind} written to {output}")
+    write_output(output, content)
+    done(f"{count} {kind} written to {output}" + (f"; {note}" if note else ""))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from mokoord.cli._app import app
+from mokoord.cli._app import MokoordSubGroup, app
 from mokoord.cli._common import done, err_console, state, write_output
 
 if TYPE_CHECKING:
@@ -19,11 +19,14 @@ PANEL = "Data protection"
 
 privacy_app = typer.Typer(
     name="privacy",
+    cls=MokoordSubGroup,
     help="Data protection (GDPR): access, erasure that reaches the history, retention, the "
     "record of processing.\n\n"
     "Commands: export (what the store holds about a person, Art. 15), erase (Art. 17), due "
-    "(what is past its retention period), record (Art. 30), catch-up (bring this clone and "
-    "its server to the erased history). Details: docs/privacy.md.",
+    "(what is past its retention period), withdraw (a consent withdrawn), record (Art. 30), "
+    "catch-up (bring this clone and its server to the erased history). Details: "
+    "docs/privacy.md.\n\n"
+    "Example: [bold]mokoord privacy export p-4k2m9x -o auskunft.html[/]",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -365,43 +368,23 @@ def due(
     import datetime as dt
 
     from mokoord.cli._common import parse_date_option
-    from mokoord.cli._output import Column, Output, View, emit
-    from mokoord.i18n import N_, _
+    from mokoord.cli._output import Output, emit
+    from mokoord.i18n import _
+    from mokoord.privacy.erase import plan_due
     from mokoord.privacy.retention import due as find_due
 
     store = state(ctx).store()
     data = store.load()
-    day = parse_date_option(today, "--today") or dt.date.today()
-    found = find_due(data, day)
-    retention = data.config.privacy.retention
-    rows = [item.as_dict(retention) for item in found]
-    view = View(
-        [
-            Column("kind", N_("Kind"), "text"),
-            Column("id", N_("Id"), "id"),
-            Column("due", N_("Due since"), "date"),
-            Column("message", N_("Reason"), "text"),
-        ],
-        title=lambda n: _("{count} past their retention period").format(count=n),
-    )
+    found = find_due(data, parse_date_option(today, "--today") or dt.date.today())
+    rows = [item.as_dict(data.config.privacy.retention) for item in found]
     if not erase_due:
-        emit(view, rows, Output.of(fmt, output), config=data.config)
+        emit(_due_view(), rows, Output.of(fmt, output), config=data.config)
         return
     if not found:
         done(_("nothing is past its retention period"))
         return
-    from mokoord.privacy.erase import plan_erasure
-    from mokoord.privacy.texts import TEXTS
-
-    persons = [item for item in found if item.kind == "person"]
-    plan = plan_erasure(
-        data,
-        [item.id for item in persons],
-        reason=TEXTS["de" if data.config.language == "de" else "en"]["due.reason"],
-        grounds={item.id: item.ground for item in persons},
-        expired=[item for item in found if item.kind == "contact"],
-    )
-    emit(view, rows, Output.of("table"), config=data.config)
+    plan = plan_due(data, found)
+    emit(_due_view(), rows, Output.of("table"), config=data.config)
     _show_plan(plan)
     _confirm(yes, _("Erase all of this for good, in every file and the whole history?"))
     result = _run(store, plan)
@@ -412,6 +395,21 @@ def due(
         )
     )
     _after_erasure(store, result.foreign_hooks)
+
+
+def _due_view() -> Any:
+    from mokoord.cli._output import Column, View
+    from mokoord.i18n import N_, _
+
+    return View(
+        [
+            Column("kind", N_("Kind"), "text"),
+            Column("id", N_("Id"), "id"),
+            Column("due", N_("Due since"), "date"),
+            Column("message", N_("Reason"), "text"),
+        ],
+        title=lambda n: _("{count} past their retention period").format(count=n),
+    )
 
 
 # --------------------------------------------------------------------------- record (Art. 30)
@@ -520,7 +518,6 @@ def catch_up(
 
     Example: [bold]mokoord privacy catch-up[/]
     """
-    from mokoord.i18n import _
     from mokoord.privacy.catchup import catch_up as run
 
     store = state(ctx).store()
@@ -528,6 +525,13 @@ def catch_up(
     result = run(
         store, remote=remote, progress=lambda step: out.print(f"[dim]… {step}[/]", soft_wrap=True)
     )
+    _report_catch_up(result)
+
+
+def _report_catch_up(result: Any) -> None:
+    from mokoord.i18n import _
+
+    out = err_console()
     if result.stale == "none":
         done(
             _("this clone and {remote} hold no history from before an erasure").format(

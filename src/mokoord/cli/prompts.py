@@ -44,16 +44,37 @@ def ask(question: str, default: str = "") -> str:
 def require(value: str | None, flag: str, question: str) -> str:
     """The flag's value, else an answer to ``question``, else an error naming ``flag``."""
     from mokoord.errors import UsageError
+    from mokoord.i18n import _
 
     if value is not None and value.strip():
         return value.strip()
     if not interactive():
-        raise UsageError(f"missing {flag} (no terminal to ask)")
+        raise UsageError(_("missing {flag} (no terminal to ask)").format(flag=flag))
     while True:
         answer = ask(question).strip()
         if answer:
             return answer
-        typer.echo("  a value is needed (Ctrl-C to stop)", err=True)
+        typer.echo(_("  a value is needed (Ctrl-C to stop)"), err=True)
+
+
+def _listed(question: str, choices: Mapping[str, str]) -> list[str]:
+    typer.echo(question, err=True)
+    keys = list(choices)
+    for number, key in enumerate(keys, 1):
+        shown = choices[key]
+        typer.echo(f"  {number:>2}. {shown}" + (f" [{key}]" if shown != key else ""), err=True)
+    return keys
+
+
+def _pick(answer: str, keys: list[str], choices: Mapping[str, str]) -> list[str]:
+    """What one answer names: a number, a key, or a label (any case or accents,
+    a unique beginning is enough); several keys when it is ambiguous."""
+    from mokoord.models import Label
+    from mokoord.vocab import match
+
+    if answer.isdigit() and 1 <= int(answer) <= len(keys):
+        return [keys[int(answer) - 1]]
+    return match({key: Label(de=choices[key] or key) for key in keys}, answer)
 
 
 def choose(
@@ -63,73 +84,88 @@ def choose(
     default: str | None = None,
     optional: bool = False,
 ) -> str | None:
-    """One term from a vocabulary, by number or by key (``choices`` maps key → label)."""
-    keys = list(choices)
-    typer.echo(question, err=True)
-    for number, key in enumerate(keys, 1):
-        typer.echo(f"  {number:>2}. {choices[key]} [{key}]", err=True)
-    hint = " (Enter to skip)" if optional else ""
+    """One term from a vocabulary (``choices`` maps key → label): by number, key or
+    label."""
+    from mokoord.i18n import _
+
+    keys = _listed(question, choices)
+    hint = _(" (Enter to skip)") if optional else ""
     while True:
-        answer = ask(f"number or key{hint}", default or "").strip()
+        answer = ask(_("number, key or name{hint}").format(hint=hint), default or "").strip()
         if not answer:
             if optional:
                 return None
             if default:
                 return default
             continue
-        if answer.isdigit() and 1 <= int(answer) <= len(keys):
-            return keys[int(answer) - 1]
-        if answer in choices:
-            return answer
-        typer.echo(f"  '{answer}' is not one of the choices", err=True)
+        found = _pick(answer, keys, choices)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            typer.echo(
+                _("  '{answer}' could mean {names}; write more of it").format(
+                    answer=answer, names=", ".join(choices[key] for key in found)
+                ),
+                err=True,
+            )
+        else:
+            typer.echo(_("  '{answer}' is not one of the choices").format(answer=answer), err=True)
 
 
 def choose_many(question: str, choices: Mapping[str, str]) -> list[str]:
-    """Several terms, comma-separated numbers or keys; empty answer for none."""
-    keys = list(choices)
-    typer.echo(question, err=True)
-    for number, key in enumerate(keys, 1):
-        typer.echo(f"  {number:>2}. {choices[key]} [{key}]", err=True)
+    """Several terms: numbers, keys or labels, comma-separated; empty answer for none."""
+    from mokoord.i18n import _
+
+    keys = _listed(question, choices)
     while True:
-        answer = ask("numbers or keys, comma-separated (Enter for none)")
+        answer = ask(_("numbers, keys or names, comma-separated (Enter for none)"))
         picked: list[str] = []
         bad: list[str] = []
         for part in (p.strip() for p in answer.replace(";", ",").split(",")):
             if not part:
                 continue
-            if part.isdigit() and 1 <= int(part) <= len(keys):
-                picked.append(keys[int(part) - 1])
-            elif part in choices:
-                picked.append(part)
+            found = _pick(part, keys, choices)
+            if len(found) == 1:
+                picked.append(found[0])
             else:
                 bad.append(part)
         if not bad:
             return list(dict.fromkeys(picked))
-        typer.echo(f"  not among the choices: {', '.join(bad)}", err=True)
+        typer.echo(_("  not among the choices: {answers}").format(answers=", ".join(bad)), err=True)
+
+
+YES = frozenset({"y", "yes", "j", "ja"})
+NO = frozenset({"n", "no", "nein"})
 
 
 def confirm(question: str, *, default: bool = False) -> bool:
-    """Yes/no; without a terminal the default holds."""
+    """Yes/no (``ja``/``nein``/``j``/``n`` as well as ``yes``/``no``); without a
+    terminal the default holds."""
+    from mokoord.i18n import _
+
     if not interactive():
         return default
+    choices = _("[Y/n]") if default else _("[y/N]")
     while True:
-        answer = ask(f"{question} [{'Y/n' if default else 'y/N'}]").strip().lower()
+        answer = ask(f"{question} {choices}").strip().lower()
         if not answer:
             return default
-        if answer in {"y", "yes", "j", "ja"}:
+        if answer in YES:
             return True
-        if answer in {"n", "no", "nein"}:
+        if answer in NO:
             return False
-        typer.echo("  answer y or n", err=True)
+        typer.echo(_("  answer y or n"), err=True)
 
 
 def pick_one(question: str, options: Sequence[tuple[str, str]]) -> str:
     """Pick one of a short list of (key, description), by number."""
+    from mokoord.i18n import _
+
     typer.echo(question, err=True)
     for number, (key, text) in enumerate(options, 1):
         typer.echo(f"  {number:>2}. {text} [{key}]", err=True)
     while True:
-        answer = ask("number", "1").strip()
+        answer = ask(_("number"), "1").strip()
         if answer.isdigit() and 1 <= int(answer) <= len(options):
             return options[int(answer) - 1][0]
         if answer in {key for key, _ in options}:
@@ -147,21 +183,23 @@ def search(
     Shows the matches numbered and asks for a number; an empty search returns
     ``None`` when ``optional``. Typing again searches again.
     """
-    hint = " (Enter for none)" if optional else ""
+    from mokoord.i18n import _
+
+    hint = _(" (Enter for none)") if optional else ""
     while True:
         text = ask(f"{question}{hint}").strip()
         if not text:
             if optional:
                 return None
-            typer.echo("  type part of the name (Ctrl-C to stop)", err=True)
+            typer.echo(_("  type part of the name (Ctrl-C to stop)"), err=True)
             continue
         options = list(find(text))
         if not options:
-            typer.echo(f"  nothing fits '{text}'; try other words", err=True)
+            typer.echo(_("  nothing fits '{text}'; try other words").format(text=text), err=True)
             continue
         for number, (key, description) in enumerate(options, 1):
             typer.echo(f"  {number:>2}. {description} [{key}]", err=True)
-        answer = ask("number (Enter for 1, 0 to search again)", "1").strip()
+        answer = ask(_("number (Enter for 1, 0 to search again)"), "1").strip()
         if answer in {key for key, _ in options}:
             return answer
         if answer.isdigit() and 1 <= int(answer) <= len(options):

@@ -24,14 +24,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from mokoord.dataset import Dataset
+    from mokoord.exchange.dedupe import Lookup
     from mokoord.models import Config, Organisation
     from mokoord.plans import Plan
     from mokoord.store import Store
 
 PANEL = "Register"
-DUPLICATE_CUTOFF = 85.0
-"""Name similarity (0-100) from which add-org warns of a duplicate; short
-names sharing a generic word ("Verein Eins", "Verein Drei") score about 82."""
 
 OrgIdArgument = Annotated[
     str, typer.Argument(metavar="ID", help="The organisation's id (see: mokoord search).")
@@ -120,17 +118,24 @@ def add_org(
     ] = None,
     language: Annotated[
         list[str] | None,
-        typer.Option("--language", "-l", help="Language code, e.g. tr, ar (repeatable)."),
+        typer.Option(
+            "--language", "-l", help="Language: name or code, e.g. Türkisch, tr (repeatable)."
+        ),
     ] = None,
     origin: Annotated[
         list[str] | None,
         typer.Option(
-            "--origin", help="Region of origin: country code TR or UN region 145 (repeatable)."
+            "--origin",
+            help="Region of origin: country or region, name or code, e.g. Türkei, TR, "
+            "Westasien, 145 (repeatable).",
         ),
     ] = None,
     legal_form: Annotated[
         str | None,
-        typer.Option("--legal-form", help="Legal form term, e.g. registered_association."),
+        typer.Option(
+            "--legal-form",
+            help="Legal form term, e.g. registered_association (the default for a name ending in e.V.).",
+        ),
     ] = None,
     religion: Annotated[
         str | None, typer.Option("--religion", help="Religion term, if any.")
@@ -142,24 +147,26 @@ def add_org(
     known_since: Annotated[
         str | None, typer.Option("--known-since", help="Date first recorded (default: today).")
     ] = None,
-    website: Annotated[str | None, typer.Option("--website")] = None,
+    website: Annotated[str | None, typer.Option("--website", help="Web address.")] = None,
     email: Annotated[
         str | None, typer.Option("--email", help="The organisation's general e-mail.")
     ] = None,
     phone: Annotated[
         str | None, typer.Option("--phone", help="The organisation's general phone.")
     ] = None,
-    street: Annotated[str | None, typer.Option("--street")] = None,
-    postal_code: Annotated[str | None, typer.Option("--postal-code")] = None,
-    city: Annotated[str | None, typer.Option("--city")] = None,
+    street: Annotated[str | None, typer.Option("--street", help="Street and house number.")] = None,
+    postal_code: Annotated[
+        str | None, typer.Option("--postal-code", help="Postal code (five digits).")
+    ] = None,
+    city: Annotated[str | None, typer.Option("--city", help="Town of the address.")] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")] = None,
-    notes: Annotated[str | None, typer.Option("--notes")] = None,
+    notes: Annotated[str | None, typer.Option("--notes", help="Free notes.")] = None,
     force: Annotated[
         bool,
         typer.Option(
             "--force",
             "--allow-duplicate",
-            help="Create even when the name looks like an existing organisation.",
+            help="Create even when the register holds an organisation of the same name.",
         ),
     ] = False,
     no_commit: NoCommitOption = False,
@@ -167,41 +174,41 @@ def add_org(
     """Add an organisation to the register and print its id.
 
     Missing values are asked for when you run it at a terminal (with the
-    vocabularies as choices); in a script, --name is required. When the name
-    looks like an organisation already in the register you are asked before a
-    duplicate is created (without a terminal: refused unless --force).
+    vocabularies as choices); in a script, --name is required. When the
+    register holds an organisation of the same name (case, accents, umlaut
+    spellings, punctuation and legal form aside) you are asked before a
+    duplicate is created (without a terminal: refused unless --force); a name
+    that only looks alike is listed as a warning. Languages and countries are
+    accepted as codes or names (--language Ukrainisch --origin Türkei).
 
-    Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district biebrich --field education --field parents_family --language tr[/]
+    Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district Biebrich --field Bildung --field "Eltern und Familie" --language Türkisch[/]
     """
+    from mokoord import codes
     from mokoord.cli import prompts
     from mokoord.errors import UsageError
-    from mokoord.register import names_of, normalise_status
-    from mokoord.slugs import is_valid_id, unique
+    from mokoord.exchange.dedupe import organisation_duplicates
+    from mokoord.i18n import _
+    from mokoord.register import normalise_status
+    from mokoord.slugs import is_valid_id, legal_form_from_name, unique
     from mokoord.slugs import org_id as make_id
     from mokoord.store import Change
-    from mokoord.textmatch import similar
 
     store, data = _load(ctx)
     config = data.config
     asking = prompts.interactive()
     name = prompts.require(name, "--name", "Name of the organisation")
-    matches = similar(name, names_of(data), cutoff=DUPLICATE_CUTOFF)
-    if matches:
-        out = err_console()
-        out.print("[yellow]warning:[/] this looks like an organisation in the register already:")
-        for match in matches:
-            org = data.organisations[match.key]
-            out.print(
-                f"  {match.key}  {org.name}  ({org.status}; matched '{match.text}', {match.score:.0f} %)"
+    found = organisation_duplicates(data.organisations.values(), name)
+    _warn_duplicates(data, found)
+    if found.same is not None and not force:
+        if not asking:
+            raise UsageError(
+                _("not created: this organisation is in the register already"),
+                hint=_("check it above; pass --force to create it anyway"),
             )
-        if not force:
-            if not asking:
-                raise UsageError(
-                    "not created: possible duplicate",
-                    hint="check the organisations above; pass --force to create it anyway",
-                )
-            if not prompts.confirm("Create a new organisation anyway?", default=False):
-                raise UsageError("not created (possible duplicate)")
+        if not prompts.confirm(_("Create a new organisation anyway?"), default=False):
+            raise UsageError(_("not created: this organisation is in the register already"))
+    if legal_form is None:
+        legal_form = legal_form_from_name(name, config.vocabularies.legal_forms)  # as import does
     if asking:
         if district is None and config.vocabularies.districts:
             district = prompts.choose(
@@ -234,8 +241,8 @@ def add_org(
         "legal_form": legal_form,
         "district": district,
         "fields": fields or [],
-        "languages": language or [],
-        "origins": origin or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
+        "origins": codes.countries().resolve_all(origin or [], "--origin"),
         "religion": religion,
         "website": website,
         "email": email,
@@ -262,6 +269,36 @@ def add_org(
     done(f"added {org.id}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
 
 
+def _warn_duplicates(data: "Dataset", found: "Lookup") -> None:
+    """List the organisation a new one duplicates, and those it only looks like."""
+    from mokoord.i18n import _
+
+    out = err_console()
+    if found.same is not None:
+        out.print(
+            "[yellow]" + _("warning:") + "[/] " + _("this organisation is in the register already:")
+        )
+    elif found.similar:
+        out.print(
+            "[yellow]"
+            + _("warning:")
+            + "[/] "
+            + _(
+                "this looks like an organisation in the register; possibly the same — please check:"
+            )
+        )
+    for match in [*([found.same] if found.same else []), *found.similar]:
+        org = data.organisations[match.key]
+        line = (
+            _("the same register number")
+            if match.how == "register"
+            else _("the same name as '{name}'").format(name=match.name)
+            if match.how == "name"
+            else _("{score} % alike '{name}'").format(score=round(match.score), name=match.name)
+        )
+        out.print(f"  {match.key}  {_esc(org.name)}  ({org.status}; {line})", highlight=False)
+
+
 # --------------------------------------------------------------------------- add-person
 
 
@@ -273,10 +310,13 @@ def add_person(
     role: Annotated[
         str | None, typer.Option("--role", help="Role: chair, treasurer, youth worker…")
     ] = None,
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="The person's e-mail address.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="The person's phone number.")] = None,
     language: Annotated[
-        list[str] | None, typer.Option("--language", "-l", help="Language code (repeatable).")
+        list[str] | None,
+        typer.Option("--language", "-l", help="Language: name or code (repeatable)."),
     ] = None,
     legal_basis: Annotated[
         str,
@@ -306,8 +346,9 @@ def add_person(
     commit message names only the ids. With the legal basis "consent" (the
     default) the consent's date is required.
 
-    Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role chair --email vorsitz@example.org --consent-date today --consent-scope contact[/]
+    Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role Vorsitz --email vorsitz@example.org --consent-date heute --consent-scope Kontaktaufnahme[/]
     """
+    from mokoord import codes
     from mokoord.cli import prompts
     from mokoord.models import Person
     from mokoord.register import get_org, term_problems
@@ -348,7 +389,7 @@ def add_person(
         "role": role,
         "email": email,
         "phone": phone,
-        "languages": language or [],
+        "languages": codes.languages().resolve_all(language or [], "--language"),
         "legal_basis": legal_basis,
         "consent": consent,
         "recorded": dt.date.today(),
@@ -544,12 +585,14 @@ def list_(
         str | None, typer.Option("--status", help="Only this status (declined shows the declined).")
     ] = None,
     field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
-    district: Annotated[str | None, typer.Option("--district")] = None,
-    language: Annotated[str | None, typer.Option("--language", help="Language code.")] = None,
+    district: Annotated[str | None, typer.Option("--district", help="Only this district.")] = None,
+    language: Annotated[
+        str | None, typer.Option("--language", help="Language: name or code (Türkisch, tr).")
+    ] = None,
     need: Annotated[
         str | None, typer.Option("--need", help="Has an open need of this category.")
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="Only with this tag.")] = None,
     stale: Annotated[
         bool,
         typer.Option(
@@ -574,7 +617,7 @@ def list_(
     --status declined or --all. --outreach narrows to the pipeline (known,
     contacted, in dialogue, cooperating).
 
-    Example: [bold]mokoord list --district biebrich --field youth --stale[/]
+    Example: [bold]mokoord list --district Biebrich --field Jugend --stale[/]
     """
     from mokoord.cli.views.register import ORGANISATIONS
     from mokoord.register import Filters, list_rows
@@ -603,7 +646,7 @@ def list_(
 def search(
     ctx: typer.Context,
     text: Annotated[
-        list[str], typer.Argument(metavar="TEXT...", help="Words to find (all must appear).")
+        list[str], typer.Argument(metavar="WORD...", help="Words to find (all must appear).")
     ],
     json_output: JsonOption = False,
 ) -> None:
@@ -676,7 +719,7 @@ def set_(
     record is validated before anything is written, and the file keeps its
     comments and layout: only the changed lines differ.
 
-    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=youth fields-=sport last_verified=today[/]
+    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=Jugend fields-=Sport last_verified=heute[/]
     """
     from mokoord.dataset import plain
     from mokoord.edits import apply_assignments, parse_assignment
@@ -700,62 +743,27 @@ def set_(
 
 # --------------------------------------------------------------------------- edit
 
-_MARK = "# mokoord: "
-
-
-def _strip_marks(text: str) -> str:
-    lines = text.splitlines(keepends=True)
-    while lines and lines[0].startswith(_MARK):
-        lines.pop(0)
-    return "".join(lines)
-
-
-def _with_marks(text: str, problems: list[str]) -> str:
-    header = [
-        "there are problems; fix them and save, or quit without saving to keep the original",
-        *problems,
-    ]
-    offset = len(header)
-    shifted = []
-    import re
-
-    for message in header:
-        shifted.append(
-            re.sub(
-                r":(\d+):(\d+):",
-                lambda m: f":{int(m.group(1)) + offset}:{m.group(2)}:",
-                message,
-                count=1,
-            )
-        )
-    return "".join(f"{_MARK}{line}\n" for line in shifted) + text
-
 
 @app.command(rich_help_panel=PANEL)
 def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = False) -> None:
     """Edit an organisation's YAML file in $VISUAL or $EDITOR, validated on save.
 
-    You edit a copy. When you save a file with problems the editor opens
-    again with them listed at the top; quitting without saving (or saving
-    it unchanged) keeps the original untouched. The id cannot change here.
+    You edit a copy. When you save a file with problems, all of them are
+    listed at the top of the file; at a terminal you choose to open the editor
+    again or to discard your changes (in a script it stops after three
+    rounds). Quitting without saving keeps the original untouched. A file
+    that cannot be read (wrong encoding, invalid YAML, git conflict markers)
+    opens as it is, so that you can repair it. The id cannot change here.
 
     Example: [bold]EDITOR=nano mokoord edit elternverein-biebrich[/]
     """
-    import os
-    import shlex
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from mokoord.errors import MokoordError, UsageError
-    from mokoord.models import Organisation
-    from mokoord.register import organisation_term_problems
-    from mokoord.store import Change
-    from mokoord.validation import validate_document
-    from mokoord.yamlio import parse_document
+    from mokoord.cli import prompts
+    from mokoord.editing import EditSession, editor_command, save_edit
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
 
     store = state(ctx).store()
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    editor = editor_command()
     if not editor:
         raise UsageError(
             "no editor: set $VISUAL or $EDITOR",
@@ -763,63 +771,64 @@ def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = 
         )
     path = _org_file(store, org_id)
     relative = store.relative(path)
-    original = path.read_bytes()
-    text = original.decode("utf-8-sig", errors="replace")
-
-    def problems_of(content: str) -> list[str]:
-        doc = parse_document(relative, content.encode("utf-8"))
-        record, found = validate_document(doc, Organisation)
-        problems = [p.format() for p in found if p.severity == "error"]
-        if record is not None and not problems:
-            if record.id != org_id:
-                problems = [f"{relative}:1:1: error id the id must stay '{org_id}'"]
-            else:
-                terms = organisation_term_problems(record, store.config)
-                problems = [f"{relative}: {m}" for m in terms]
-        return problems
-
-    with tempfile.TemporaryDirectory(prefix="mokoord-edit-") as tmp:
-        copy = Path(tmp) / f"{org_id}.yaml"
-        problems = problems_of(text)
-        shown = _with_marks(text, problems) if problems else text
-        while True:
-            copy.write_text(shown, encoding="utf-8")
-            try:
-                result = subprocess.run([*shlex.split(editor), str(copy)], check=False)
-            except OSError as exc:
-                raise UsageError(
-                    f"cannot start the editor '{editor}': {exc.strerror or exc}"
-                ) from None
-            if result.returncode != 0:
-                raise MokoordError(
-                    f"the editor exited with status {result.returncode}; {relative} is unchanged"
-                )
-            edited = copy.read_text(encoding="utf-8")
-            if edited == shown:
-                if problems:
-                    raise MokoordError(f"edit abandoned with problems; {relative} is unchanged")
-                err_console().print(f"no changes; {relative} is unchanged")
-                return
-            content = _strip_marks(edited)
-            if content == text:
-                err_console().print(f"no changes; {relative} is unchanged")
-                return
-            problems = problems_of(content)
-            if not problems:
-                break
-            err_console().print(f"[yellow]{len(problems)} problem(s); opening the editor again[/]")
-            shown = _with_marks(content, problems)
-    with Change(store, f"edit {org_id}", commit=not no_commit) as change:
-        if path.read_bytes() != original:
-            backup = store.cache_dir / f"edit-{org_id}.yaml"
-            backup.parent.mkdir(parents=True, exist_ok=True)
-            backup.write_text(content, encoding="utf-8")
-            raise MokoordError(
-                f"{relative} was changed by someone else while you edited; nothing written",
-                hint=f"your version is saved in {backup}",
-            )
-        change.write_bytes(path, content.encode("utf-8"))
+    session = EditSession(
+        relative,
+        org_id,
+        store.config,
+        path.read_bytes(),
+        run_editor=lambda copy: _run_editor(editor, copy),
+        ask_reopen=_ask_reopen if prompts.interactive() else None,
+    )
+    content = session.run()
+    if content is None:
+        err_console().print(_("no changes; {path} is unchanged").format(path=relative))
+        return
+    change = save_edit(
+        store, path, session.original, content, message=f"edit {org_id}", commit=not no_commit
+    )
     done(f"saved {relative}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
+
+
+def _run_editor(editor: str, copy: "Path") -> int:
+    import shlex
+    import subprocess
+
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
+
+    try:
+        return subprocess.run([*shlex.split(editor), str(copy)], check=False).returncode
+    except OSError as exc:
+        raise UsageError(
+            _("cannot start the editor '{editor}': {reason}").format(
+                editor=editor, reason=exc.strerror or exc
+            )
+        ) from None
+
+
+def _ask_reopen(problems: list[str]) -> bool:
+    from mokoord.cli import prompts
+    from mokoord.i18n import _, ngettext
+
+    out = err_console()
+    out.print(
+        "[yellow]"
+        + _esc(
+            ngettext(
+                "the saved file has {n} problem:", "the saved file has {n} problems:", len(problems)
+            ).format(n=len(problems))
+        )
+        + "[/]",
+        soft_wrap=True,
+    )
+    for problem in problems:
+        out.print("  " + _esc(problem), soft_wrap=True)
+    choice = prompts.choose(
+        _("What now?"),
+        {"reopen": _("re-open the editor"), "discard": _("discard the changes, keep the original")},
+        default="reopen",
+    )
+    return choice == "reopen"
 
 
 # --------------------------------------------------------------------------- status and needs
@@ -847,7 +856,7 @@ def status(
     known → contacted → in_dialogue → cooperating; or inactive, dissolved,
     declined. Declining (§2.4) needs --reason.
 
-    Example: [bold]mokoord status elternverein-biebrich in_dialogue --date 14.03.2023[/]
+    Example: [bold]mokoord status elternverein-biebrich "im Gespräch" --date 14.03.2023[/]
     """
     from mokoord.plans import apply
     from mokoord.register import StatusRequest, plan_status
@@ -893,7 +902,7 @@ def add_need(
             help="Need category: advice, rooms, staff_training, education_work, funding, other.",
         ),
     ],
-    note: Annotated[str | None, typer.Option("--note")] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note on the need.")] = None,
     since: Annotated[
         str | None, typer.Option("--since", help="Since when (default: today).")
     ] = None,
@@ -901,7 +910,7 @@ def add_need(
 ) -> None:
     """Record a support need (§2.5) of an organisation, open from today.
 
-    Example: [bold]mokoord add-need elternverein-biebrich rooms --note "Raum für Hausaufgabenhilfe"[/]
+    Example: [bold]mokoord add-need elternverein-biebrich Räume --note "Raum für Hausaufgabenhilfe"[/]
     """
     from mokoord.register import add_need as make_need
     from mokoord.register import term_problems
@@ -934,7 +943,7 @@ def close_need(
 ) -> None:
     """Close an organisation's open need as met or dropped.
 
-    Example: [bold]mokoord close-need elternverein-biebrich rooms --status met[/]
+    Example: [bold]mokoord close-need elternverein-biebrich Räume --status erfüllt[/]
     """
     from mokoord.register import close_need as make_closed
     from mokoord.store import Change

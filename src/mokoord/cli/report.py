@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from mokoord.cli._app import app
-from mokoord.cli._common import done, parse_date_option, state
+from mokoord.cli._common import done, left_out_note, parse_date_option, state
 
 _SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
@@ -41,11 +41,19 @@ def report(
     ] = None,
     lang: Annotated[
         str | None,
-        typer.Option("--lang", help="de (default) or en.", show_default=False),
+        typer.Option(
+            "--lang",
+            help="Language of the report: de or en. Default: the store's language:.",
+            show_default=False,
+        ),
     ] = None,
     anonymous: Annotated[
         bool,
         typer.Option("--anonymous", help="Leave out free text (the events' notes)."),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse to write the report when a file could not be read."),
     ] = False,
     today: Annotated[
         str | None,
@@ -62,11 +70,13 @@ def report(
     formats, referrals (with the referral rate) and funding, each compared with
     the previous period of equal length, plus a methods section and the data's
     completeness. German by default; --lang en for English. Without --output,
-    Markdown goes to the terminal.
+    Markdown goes to the terminal. Files that cannot be read are left out of
+    every figure and named in a warning at the top of the report (--strict:
+    an error instead).
 
     Examples: [bold]mokoord report --year 2023[/] ·
     [bold]mokoord report --year 2023 --output bericht-2023.html[/] ·
-    [bold]mokoord report --from 2023-07-01 --to 2023-12-31 --format json[/]
+    [bold]mokoord report --from 01.07.2023 --to 31.12.2023 --format json[/]
     """
     import datetime as dt
 
@@ -111,16 +121,19 @@ def report(
         raise UsageError(f"--lang: '{lang}' is not one of de, en")
     generated = parse_date_option(today, "--today") or dt.date.today()
     data = st.load(REPORT_KINDS)
+    if strict:
+        data.require_complete()
     model = build_report(data, period, today=generated, anonymous=anonymous)
     text = render(model, fmt, lang=language, store_root=store.root)
     if output is not None:
-        from mokoord.yamlio import atomic_write
+        from mokoord.faults import write_output
 
-        try:
-            atomic_write(output, text.encode("utf-8"))
-        except OSError as exc:
-            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
-        done(f"report {period.start} – {period.end} ({fmt}, {language}) written to {output}")
+        write_output(output, text.encode("utf-8"))
+        note = left_out_note(data)
+        done(
+            f"report {period.start} – {period.end} ({fmt}, {language}) written to {output}"
+            + (f"; {note}" if note else "")
+        )
         return
     if fmt == "md" and sys.stdout.isatty():
         from rich.markdown import Markdown

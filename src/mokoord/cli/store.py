@@ -32,10 +32,20 @@ def init(
 
     Example: [bold]mokoord init ~/mo-register --city Wiesbaden[/]
     """
-    from mokoord.store import init_store
+    from mokoord.i18n import _
+    from mokoord.store import has_own_districts, init_store
 
     root, commit_id = init_store(path, city=city, commit=not no_commit)
     done(f"new store in {root}" + (f" (commit {commit_id[:8]})" if commit_id else ""))
+    if city and has_own_districts(city):
+        err_console().print(
+            _(
+                "note: the district list is empty; add the districts of {city} under "
+                "vocabularies.districts in {file} (an example is there)"
+            ).format(city=city, file=root / "mokoord.yaml"),
+            soft_wrap=True,
+            markup=False,
+        )
     err_console().print(
         f"next: edit {root / 'mokoord.yaml'} to adapt the vocabularies, then "
         f"[bold]mokoord --data {path} add-org[/]",
@@ -68,7 +78,9 @@ def check(
     from mokoord.checks import check_store, count_by_severity
     from mokoord.cli._common import parse_date_option
 
-    store = state(ctx).store()
+    st = state(ctx)
+    st.warn_left_out = False  # every problem is this command's own output
+    store = st.store()
     problems = check_store(store, strict=strict, today=parse_date_option(today, "--today"))
     counts = count_by_severity(problems)
     if json_output:

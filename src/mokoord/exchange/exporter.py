@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from mokoord.codes import country_name, language_name
 from mokoord.dataset import Dataset
+from mokoord.dates import clock
 from mokoord.errors import UsageError
 from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS
-from mokoord.exchange.normalise import language_name, territory_name
 from mokoord.exchange.tabular import FORMULA_PREFIXES
 from mokoord.models import Application, Contact, Event, Organisation, Person
 
@@ -222,7 +223,7 @@ def organisation_columns(data: Dataset, lang: str) -> list[Column]:
             h("origins"),
             "list",
             lambda o: list(o.origins),
-            lambda c: territory_name(c, lang),
+            lambda c: country_name(c, lang),
         ),
         Column("religion", h("religion"), "text", lambda o: o.religion, labels.term("religions")),
         Column("members", h("members"), "int", lambda o: o.members.count if o.members else None),
@@ -350,6 +351,8 @@ def event_columns(data: Dataset, lang: str) -> list[Column]:
         Column("id", "ID", "text", lambda e: e.id),
         Column("date", "Datum", "date", lambda e: e.date),
         Column("end", "Ende", "date", lambda e: e.end),
+        Column("time", "Beginn", "text", lambda e: clock(e.time)),
+        Column("until", "Ende (Uhrzeit)", "text", lambda e: clock(e.until)),
         Column("kind", "Art", "text", lambda e: e.kind, labels.term("event_kinds")),
         Column("title", "Titel", "text", lambda e: e.title),
         Column("series", "Reihe", "text", lambda e: e.series),
@@ -411,6 +414,12 @@ def application_columns(data: Dataset, lang: str) -> list[Column]:
         programme = data.programmes.get(key)
         return programme.name if programme else key
 
+    def line_name(application: Application) -> str | None:
+        """The funding line as the programme names it; its key when the programme lacks it."""
+        programme = data.programmes.get(application.programme)
+        line = programme.line(application.line) if programme else None
+        return line.name if line else application.line
+
     return [
         Column("id", "ID", "text", lambda a: a.id),
         Column("organisation", "Organisation-ID", "text", lambda a: a.organisation),
@@ -419,7 +428,8 @@ def application_columns(data: Dataset, lang: str) -> list[Column]:
         ),
         Column("programme", "Programm-ID", "text", lambda a: a.programme),
         Column("programme_name", "Programm", "text", lambda a: programme_name(a.programme)),
-        Column("line", "Förderlinie", "text", lambda a: a.line),
+        Column("line", "Förderlinie-ID", "text", lambda a: a.line),
+        Column("line_name", "Förderlinie", "text", line_name),
         Column("year", "Jahr", "int", lambda a: a.year),
         Column("title", "Titel", "text", lambda a: a.title),
         Column("requested", "Beantragt (€)", "money", lambda a: a.requested),

@@ -8,11 +8,9 @@ reads files or prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-from typing import Any
 
 from mokoord.models.config import Label
 from mokoord.textmatch import fold, fold_variants
@@ -33,10 +31,6 @@ class ValueProblem(ValueError):
 def split_list(text: str) -> list[str]:
     """``"Türkisch, Arabisch / Kurdisch"`` → three items; empty items dropped."""
     return [part for part in (p.strip() for p in LIST_SPLIT_RE.split(text)) if part]
-
-
-def _canon(text: str) -> str:
-    return " ".join("".join(c if c.isalnum() else " " for c in fold(text)).split())
 
 
 def _variants(text: str) -> set[str]:
@@ -235,119 +229,30 @@ LEGAL_FORM_ALIASES = {
 
 # --------------------------------------------------------------------------- languages, countries
 
-_LANGUAGE_ALIASES = {
-    "farsi": "fa",
-    "dari": "prs",
-    "kurmandschi": "kmr",
-    "kurmanci": "kmr",
-    "kurmanji": "kmr",
-    "sorani": "ckb",
-    "zaza": "zza",
-    "tigrinya": "ti",
-    "tigrinisch": "ti",
-    "aramaeisch": "arc",
-    "aramaisch": "arc",
-    "bosnisch kroatisch serbisch": "sh",
-}
-_COUNTRY_ALIASES = {
-    "usa": "US",
-    "uk": "GB",
-    "england": "GB",
-    "russland": "RU",
-    "turkei": "TR",
-    "tuerkei": "TR",
-    "kongo": "CD",
-    "dr kongo": "CD",
-    "iran": "IR",
-    "syrien": "SY",
-    "kosovo": "XK",
-    "palastina": "PS",
-    "afrika": "002",
-    "westafrika": "011",
-    "ostafrika": "014",
-    "nordafrika": "015",
-    "westasien": "145",
-    "naher osten": "145",
-    "lateinamerika": "419",
-    "sudamerika": "005",
-    "osteuropa": "151",
-    "sudosteuropa": "039",
-    "balkan": "039",
-}
-
-
-def _str_items(table: Mapping[Any, Any]) -> list[tuple[str, str]]:
-    return [(str(code), str(name)) for code, name in table.items()]
-
-
-@lru_cache(maxsize=1)
-def _language_names() -> dict[str, str]:
-    from babel import Locale
-
-    names: dict[str, str] = {}
-    for locale in ("de", "en"):
-        for code, name in _str_items(Locale.parse(locale).languages):
-            if not re.fullmatch(r"[a-z]{2,3}", code):
-                continue
-            for variant in _variants(name):
-                names.setdefault(variant, code)
-    for code, _ in _str_items(Locale.parse("en").languages):
-        if re.fullmatch(r"[a-z]{2,3}", code):
-            names.setdefault(code, code)
-    for alias, code in _LANGUAGE_ALIASES.items():
-        names[alias] = code
-    return names
-
-
-@lru_cache(maxsize=1)
-def _territory_names() -> dict[str, str]:
-    from babel import Locale
-
-    names: dict[str, str] = {}
-    for locale in ("de", "en"):
-        for code, name in _str_items(Locale.parse(locale).territories):
-            if not re.fullmatch(r"[A-Z]{2}|[0-9]{3}", code) or code in (
-                "ZZ",
-                "EU",
-                "EZ",
-                "UN",
-                "QO",
-            ):
-                continue
-            for variant in _variants(name):
-                names.setdefault(variant, code)
-    for code, _ in _str_items(Locale.parse("en").territories):
-        if re.fullmatch(r"[A-Z]{2}", code):
-            names.setdefault(code.lower(), code)
-    names.update(_COUNTRY_ALIASES)
-    return names
-
-
-def _lookup_name(text: str, table: Mapping[str, str], *, cutoff: float = 90.0) -> str | None:
-    for variant in _variants(text):
-        if variant in table:
-            return table[variant]
-    from rapidfuzz import fuzz, process
-
-    found = process.extractOne(_canon(text), list(table), scorer=fuzz.ratio, score_cutoff=cutoff)
-    return table[found[0]] if found else None
-
 
 def languages(text: str) -> tuple[list[str], list[str]]:
-    """``"Türkisch, Arabisch"`` → ``["tr", "ar"]``; also codes and English names."""
-    return _names(text, _language_names())
+    """``"Türkisch, Arabisch"`` → ``["tr", "ar"]``, and the items that name no language.
+
+    Codes and German or English names, as every command takes them
+    (:mod:`mokoord.codes`).
+    """
+    from mokoord.codes import languages as table
+
+    return _codes(text, table().find)
 
 
 def origins(text: str) -> tuple[list[str], list[str]]:
     """``"Türkei; Syrien"`` → ``["TR", "SY"]``; UN regions as numbers (Westasien → 145)."""
-    return _names(text, _territory_names())
+    from mokoord.codes import countries as table
+
+    return _codes(text, table().find)
 
 
-def _names(text: str, table: Mapping[str, str]) -> tuple[list[str], list[str]]:
+def _codes(text: str, find: Callable[[str], str | None]) -> tuple[list[str], list[str]]:
     found: list[str] = []
     missing: list[str] = []
     for item in split_list(text):
-        code = _lookup_name(item, table)
+        code = find(item)
         if code is None:
             missing.append(item)
         elif code not in found:
@@ -355,17 +260,18 @@ def _names(text: str, table: Mapping[str, str]) -> tuple[list[str], list[str]]:
     return found, missing
 
 
-def language_name(code: str, lang: str = "de") -> str:
-    """The name of a language code for exports (``tr`` → ``Türkisch``)."""
-    from babel import Locale
+def language_name(code: str, lang: str | None = None) -> str:
+    """The name of a language code (``tr`` → ``Türkisch``); see :func:`mokoord.codes.language_name`."""
+    from mokoord.codes import language_name as name
 
-    return str(Locale.parse(lang).languages.get(code, code))
+    return name(code, lang)
 
 
-def territory_name(code: str, lang: str = "de") -> str:
-    from babel import Locale
+def territory_name(code: str, lang: str | None = None) -> str:
+    """The name of a country or region code; see :func:`mokoord.codes.country_name`."""
+    from mokoord.codes import country_name
 
-    return str(Locale.parse(lang).territories.get(code, code))
+    return country_name(code, lang)
 
 
 def join(items: Iterable[str]) -> str:

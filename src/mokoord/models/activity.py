@@ -19,6 +19,7 @@ from mokoord.models.common import (
     ShortText,
     Term,
     Text,
+    TimeOfDay,
     Url,
 )
 from mokoord.models.meta import Vocab
@@ -85,6 +86,11 @@ class Event(Record):
     title: ShortText
     date: dt.date
     end: dt.date | None = None
+    time: TimeOfDay | None = None
+    """When it starts on ``date`` (wall-clock time in the store's ``timezone``);
+    empty for an all-day event."""
+    until: TimeOfDay | None = None
+    """When it ends on its last day (``end``, else ``date``); needs ``time``."""
     series: ShortText | None = None
     """A training series (Qualifizierungsreihe) this session belongs to."""
     topics: list[Annotated[Term, Vocab("topics")]] = Field(default_factory=list)
@@ -102,6 +108,11 @@ class Event(Record):
     def _end_after_start(self) -> Event:
         if self.end is not None and self.end < self.date:
             raise FieldRuleError("end", _("end lies before date"))
+        if self.until is not None:
+            if self.time is None:
+                raise FieldRuleError("until", _("until needs a start time (time)"))
+            if (self.end is None or self.end == self.date) and self.until <= self.time:
+                raise FieldRuleError("until", _("until lies before the start time (time)"))
         return self
 
     @property

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from mokoord.i18n import _
 from mokoord.slugs import ID_PATTERN, MAX_ID_LENGTH
@@ -47,6 +55,30 @@ def _cents(value: Decimal) -> Decimal:
 
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("100000000")), AfterValidator(_cents)]
 """An amount in euro, exact to the cent."""
+
+_SHORT_TIME_RE = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+
+
+def _time_input(value: object) -> object:
+    """Let ``6:00`` stand for ``06:00``; refuse numbers (YAML 1.1 reads ``18:00`` as 1080)."""
+    if isinstance(value, str):
+        match = _SHORT_TIME_RE.match(value.strip())
+        return f"{int(match[1]):02d}:{match[2]}" if match else value
+    if isinstance(value, dt.time):
+        return value
+    raise ValueError(_("write a time of day as '18:00'"))
+
+
+def _wall_clock(value: dt.time) -> dt.time:
+    if value.tzinfo is not None:
+        raise ValueError(_("a time of day has no time zone; write 18:00 (the store's timezone)"))
+    if value.second or value.microsecond:
+        raise ValueError(_("a time of day is hours and minutes; write 18:00"))
+    return value
+
+
+TimeOfDay = Annotated[dt.time, BeforeValidator(_time_input), AfterValidator(_wall_clock)]
+"""A wall-clock time (``18:00``) in the store's time zone, to the minute."""
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Percent = Annotated[int, Field(ge=0, le=100)]

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+from mokoord.i18n import _
 from mokoord.models.common import Email, Model, ShortText, Term
 
 FORMAT_VERSION = 1
@@ -327,8 +328,25 @@ class Config(Model):
     city: ShortText = "Wiesbaden"
     office: ShortText = "Koordinierungsstelle Migrantenorganisationen"
     language: Literal["de", "en"] = "de"
+    timezone: ShortText = "Europe/Berlin"
+    """The IANA time zone of the office: times of day in events are wall-clock times here."""
     author: Author | None = None
     """Author of commits when git's own user.name/user.email are not set."""
     settings: Settings = Field(default_factory=Settings)
     privacy: Privacy = Field(default_factory=Privacy)
     vocabularies: Vocabularies = Field(default_factory=Vocabularies)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                _("unknown time zone '{zone}'; write an IANA name such as Europe/Berlin").format(
+                    zone=value
+                )
+            ) from None
+        return value

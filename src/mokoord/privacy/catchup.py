@@ -48,19 +48,16 @@ from mokoord.privacy.guard import (
     stale,
     store_prefix,
 )
-from mokoord.privacy.rewrite import (
+from mokoord.privacy.repository import (
     Repo,
-    _checkpoint,
-    _git,
-    _locked,
-    _recover,
-    _write_journal,
-    cleanup,
-    finish_move,
-    preconditions,
+    checkpoint,
+    git,
+    locked,
     refs,
     repo_of,
+    write_journal,
 )
+from mokoord.privacy.rewrite import cleanup, finish_move, preconditions, recover_locked
 from mokoord.privacy.scrub import Scrub
 from mokoord.privacy.values import identifying_values
 from mokoord.store import Store
@@ -113,15 +110,15 @@ class _Server:
 
 def _server(repo: Repo, branch: str, remote: str | None) -> _Server:
     short = branch.removeprefix("refs/heads/")
-    configured = _git(["config", "--get", f"branch.{short}.remote"], repo.top, check=False)
+    configured = git(["config", "--get", f"branch.{short}.remote"], repo.top, check=False)
     name = remote or configured.stdout.strip() or "origin"
-    url = _git(["remote", "get-url", name], repo.top, check=False)
+    url = git(["remote", "get-url", name], repo.top, check=False)
     if url.returncode != 0:
         raise GitError(
             _("this clone has no server '{remote}' to catch up with").format(remote=name),
             hint=_("name it with --remote; `git remote -v` lists the servers"),
         )
-    merge = _git(["config", "--get", f"branch.{short}.merge"], repo.top, check=False).stdout
+    merge = git(["config", "--get", f"branch.{short}.merge"], repo.top, check=False).stdout
     server_branch = merge.strip().removeprefix("refs/heads/") or short
     return _Server(name, url.stdout.strip(), server_branch)
 
@@ -135,14 +132,14 @@ def catch_up(
     """Bring this clone and its server to the erased history (see the module's docstring)."""
     say = progress or (lambda _message: None)
     repo = repo_of(store)
-    with _locked(repo):
-        _recover(store, repo, progress)
-        branch = _git(["symbolic-ref", "-q", "HEAD"], repo.top, check=False).stdout.strip()
+    with locked(repo):
+        recover_locked(store, repo, progress)
+        branch = git(["symbolic-ref", "-q", "HEAD"], repo.top, check=False).stdout.strip()
         if not branch:
             raise GitError(_("the repository has no branch checked out; check one out first"))
         server = _server(repo, branch, remote)
         say(_("fetching from {remote}").format(remote=server.remote))
-        fetched = _git(
+        fetched = git(
             [
                 "fetch",
                 "--quiet",
@@ -194,7 +191,7 @@ def catch_up(
                 and name != server.tracking
                 and stale(repo.top, oid, erasures)
             ]
-            _git(
+            git(
                 ["fetch", "--quiet", "--force", server.remote, "+refs/tags/*:refs/tags/*"], repo.top
             )
             _refuse_other_refs(repo, branch, erasures)
@@ -222,9 +219,7 @@ def _push(repo: Repo, server: _Server, tip: str, *, lease: str | None) -> bool:
     args = ["push", "--quiet", "--no-verify"]
     if lease is not None:
         args.append(f"--force-with-lease=refs/heads/{server.branch}:{lease}")
-    pushed = _git(
-        [*args, server.remote, f"{tip}:refs/heads/{server.branch}"], repo.top, check=False
-    )
+    pushed = git([*args, server.remote, f"{tip}:refs/heads/{server.branch}"], repo.top, check=False)
     if pushed.returncode != 0:
         raise GitError(
             _("the erased history could not be sent to {remote}: {reason}").format(
@@ -232,7 +227,7 @@ def _push(repo: Repo, server: _Server, tip: str, *, lease: str | None) -> bool:
             ),
             hint=_("this clone is erased; run mokoord privacy catch-up again"),
         )
-    _git(["update-ref", server.tracking, tip], repo.top)
+    git(["update-ref", server.tracking, tip], repo.top)
     return True
 
 
@@ -242,7 +237,7 @@ _SERVER_REFS = "refs/mokoord-server/"
 def _send_other_refs(repo: Repo, server: _Server, erasures: list[Erasure]) -> list[str]:
     """The server's other branches and tags that hold the old history: each replaced by
     this clone's rewritten one of the same name; the names of those without one."""
-    _git(
+    git(
         [
             "fetch",
             "--quiet",
@@ -266,7 +261,7 @@ def _send_other_refs(repo: Repo, server: _Server, erasures: list[Erasure]) -> li
             if local is None or stale(repo.top, local, erasures) is not None:
                 left.append(target)
                 continue
-            _git(
+            git(
                 ["push", "--quiet", "--no-verify", f"--force-with-lease={target}:{oid}",
                  server.remote, f"{local}:{target}"],
                 repo.top,
@@ -274,7 +269,7 @@ def _send_other_refs(repo: Repo, server: _Server, erasures: list[Erasure]) -> li
     finally:
         temporary = [name for name in refs(repo.top) if name.startswith(_SERVER_REFS)]
         if temporary:
-            _git(
+            git(
                 ["update-ref", "--stdin"],
                 repo.top,
                 input="".join(f"delete {name}\n" for name in temporary),
@@ -287,13 +282,13 @@ def _prune_server(server: _Server, result: CatchUp) -> None:
     folder = server.folder
     if folder is None:
         return
-    found = _git(["rev-parse", "--absolute-git-dir"], folder, check=False)
+    found = git(["rev-parse", "--absolute-git-dir"], folder, check=False)
     if found.returncode != 0:
         return
     git_dir = Path(found.stdout.strip())
     result.foreign_hooks += install_hooks(git_dir, SERVER_HOOKS)
-    _git(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"], git_dir)
-    _git(["gc", "--prune=now", "--quiet"], git_dir)
+    git(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"], git_dir)
+    git(["gc", "--prune=now", "--quiet"], git_dir)
     result.server_pruned = True
 
 
@@ -323,8 +318,8 @@ def _move(store: Store, repo: Repo, branch: str, old: str, new: str, delete: Seq
         "old_head": old,
         "new_head": new,
     }
-    _write_journal(store, state)
-    _checkpoint("catch-up-journal")
+    write_journal(store, state)
+    checkpoint("catch-up-journal")
     finish_move(store, repo, state)
 
 
@@ -351,9 +346,9 @@ def scrub_for(top: Path, stale_tip: str, erasures: Sequence[Erasure], lang: str)
             scrub.tombstones[path] = RoundTripDocument.new(
                 plain(Person(id=erased.id, erased=erasure.date))
             ).dump()
-            versions = _git(["log", "--format=%H", stale_tip, "--", path], top).stdout.split()
+            versions = git(["log", "--format=%H", stale_tip, "--", path], top).stdout.split()
             for commit in versions:
-                shown = _git(["show", f"{commit}:{path}"], top, check=False)
+                shown = git(["show", f"{commit}:{path}"], top, check=False)
                 if shown.returncode != 0:
                     continue
                 person, _problems = validate_document(
@@ -373,7 +368,7 @@ _FIELDS = "%H%x1f%P%x1f%an%x1f%ae%x1f%ad%x1f%cn%x1f%ce%x1f%cd%x1f%B"
 
 def _commits(top: Path, *revisions: str) -> list[tuple[str, list[str], tuple[str, ...], str]]:
     """(id, parents, author and committer with their times, message) of each commit."""
-    out = _git(
+    out = git(
         ["log", "-z", "--reverse", "--topo-order", f"--format={_FIELDS}", "--date=raw", *revisions],
         top,
     )
@@ -391,7 +386,7 @@ def replay(repo: Repo, stale_tip: str, onto: str, scrub: Scrub) -> tuple[str, li
     author and committer, the same times, and the message as the erasure left it.
     """
     top = repo.top
-    base = _git(["merge-base", stale_tip, onto], top, check=False).stdout.strip()
+    base = git(["merge-base", stale_tip, onto], top, check=False).stdout.strip()
     limit = [f"^{base}"] if base else []
     twins = {(who, message) for _c, _p, who, message in _commits(top, onto, *limit)}
     tip, made, dropped = onto, [], 0
@@ -412,7 +407,7 @@ def _entries(top: Path, commit: str, paths: Sequence[str]) -> dict[str, str]:
     """path → blob id in ``commit`` (paths missing there left out)."""
     if not paths:
         return {}
-    listed = _git(["ls-tree", "-z", commit, "--", *paths], top).stdout.split("\0")
+    listed = git(["ls-tree", "-z", commit, "--", *paths], top).stdout.split("\0")
     found = {}
     for entry in filter(None, listed):
         meta, path = entry.split("\t", 1)
@@ -425,7 +420,7 @@ def _apply(repo: Repo, commit: str, parent: str, tip: str, scrub: Scrub) -> str 
     top = repo.top
     changed = [
         path
-        for path in _git(
+        for path in git(
             ["diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit], top
         ).stdout.split("\0")
         if path
@@ -448,7 +443,7 @@ def _apply(repo: Repo, commit: str, parent: str, tip: str, scrub: Scrub) -> str 
     if not result:
         return None
     blobs = {
-        path: _git(["hash-object", "-w", "--stdin"], top, input=data).stdout.strip()
+        path: git(["hash-object", "-w", "--stdin"], top, input=data).stdout.strip()
         for path, data in result.items()
         if data is not None
     }
@@ -456,20 +451,20 @@ def _apply(repo: Repo, commit: str, parent: str, tip: str, scrub: Scrub) -> str 
     index.parent.mkdir(parents=True, exist_ok=True)
     env = {"GIT_INDEX_FILE": str(index)}
     try:
-        _git(["read-tree", tip], top, env=env)
+        git(["read-tree", tip], top, env=env)
         for path, data in result.items():
             if data is None:
-                _git(["update-index", "--force-remove", "--", path], top, env=env)
+                git(["update-index", "--force-remove", "--", path], top, env=env)
             else:
-                _git(
+                git(
                     ["update-index", "--add", "--cacheinfo", f"100644,{blobs[path]},{path}"],
                     top,
                     env=env,
                 )
-        tree = _git(["write-tree"], top, env=env).stdout.strip()
+        tree = git(["write-tree"], top, env=env).stdout.strip()
     finally:
         index.unlink(missing_ok=True)
-    fields = _git(
+    fields = git(
         [
             "log",
             "-1",
@@ -496,7 +491,7 @@ def _apply(repo: Repo, commit: str, parent: str, tip: str, scrub: Scrub) -> str 
             strict=True,
         )
     )
-    return _git(["commit-tree", tree, "-p", tip, "-m", text], top, env=env).stdout.strip()
+    return git(["commit-tree", tree, "-p", tip, "-m", text], top, env=env).stdout.strip()
 
 
 def _merge_text(
@@ -511,7 +506,7 @@ def _merge_text(
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
             files.append(name)
-        merged = _git(["merge-file", "-p", "--quiet", *files], repo.top, check=False)
+        merged = git(["merge-file", "-p", "--quiet", *files], repo.top, check=False)
         if merged.returncode != 0:
             raise _conflict(repo.top, commit, path)
         return merged.stdout.encode("utf-8")
@@ -521,7 +516,7 @@ def _merge_text(
 
 
 def _conflict(top: Path, commit: str, path: str) -> Conflict:
-    subject = _git(["log", "-1", "--format=%ad %s", "--date=short", commit], top).stdout.strip()
+    subject = git(["log", "-1", "--format=%ad %s", "--date=short", commit], top).stdout.strip()
     return Conflict(
         _(
             "the commit “{subject}” changes {path}, which the erased history changed too; "

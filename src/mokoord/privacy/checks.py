@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from mokoord.errors import Problem, Severity
-from mokoord.i18n import _
+from mokoord.i18n import N_, _
 from mokoord.models import Person
 from mokoord.models.meta import FREE_TEXT
 from mokoord.privacy.retention import due
@@ -114,7 +114,7 @@ def retention(ctx: CheckContext) -> Iterator[Problem]:
             )
 
 
-_KIND_WORDS = {"name": "name", "email": "e-mail address", "phone": "phone number"}
+_KIND_WORDS = {"name": N_("name"), "email": N_("e-mail address"), "phone": N_("phone number")}
 
 
 def free_text_names(ctx: CheckContext) -> Iterator[Problem]:

@@ -350,3 +350,16 @@ def _texts(record: Any, paths: Sequence[tuple[str, ...]]) -> Iterator[tuple[str,
     from mokoord.privacy.values import texts_of
 
     yield from texts_of(record, paths)
+
+
+def plan_due(data: Dataset, found: Sequence[Due]) -> ErasurePlan:
+    """The erasure of everything past its retention period (``privacy due --erase``)."""
+    persons = [item for item in found if item.kind == "person"]
+    lang = "de" if data.config.language == "de" else "en"
+    return plan_erasure(
+        data,
+        [item.id for item in persons],
+        reason=privacy_texts.TEXTS[lang]["due.reason"],
+        grounds={item.id: item.ground for item in persons},
+        expired=[item for item in found if item.kind == "contact"],
+    )

@@ -3,8 +3,9 @@
 The templates (``privacy-access.html.j2``, ``privacy-record.md.j2``,
 ``privacy-record.html.j2``) live beside the report's in ``templates/``; a store
 may override them in its own ``templates/`` folder. Autoescaping is on for
-every template and the environment is sandboxed (:func:`mokoord.report.render.environment`):
-text from the data always stays text.
+every HTML template, Markdown templates escape what they print, and the
+environment is sandboxed (:func:`mokoord.report.render.environment`): text from
+the data always stays text.
 """
 
 from __future__ import annotations
@@ -20,10 +21,9 @@ def render_document(name: str, store_root: Path | None, **context: Any) -> str:
     """``name`` rendered with ``context``; a clear error when a template is broken."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
-    from mokoord.report.render import environment, markdown_escape
+    from mokoord.report.render import environment
 
-    env = environment(store_root)
-    env.filters["mdx"] = markdown_escape
+    env = environment(store_root, markdown=name.endswith(".md.j2"))
     try:
         template = env.get_template(name)
         return str(template.render(**context))

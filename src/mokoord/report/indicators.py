@@ -31,8 +31,10 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from mokoord import __version__
 from mokoord.dataset import Dataset
 from mokoord.dates import add_months
+from mokoord.errors import Problem
 from mokoord.facts import ContactFact, NeedFact, OrganisationFact
 from mokoord.models import Application, Config, Event
 from mokoord.models.organisation import STATUSES
@@ -186,6 +188,11 @@ class Figures:
     funding: FundingFigures
 
 
+REPORT_FORMAT_VERSION = 1
+"""Version of the JSON report's layout (``meta.format_version``): raised when a key
+changes meaning or disappears, not when keys are added. The layout is described by
+``mokoord/schemas/report.schema.json``."""
+
 SECTIONS: tuple[str, ...] = (
     "contacts",
     "registry",
@@ -240,6 +247,9 @@ class Report:
     institution_names: dict[str, str] = field(default_factory=dict)
     new_organisations: list[NamedItem] = field(default_factory=list)
     events: list[NamedItem] = field(default_factory=list)
+    left_out: list[Problem] = field(default_factory=list)
+    """The files that could not be read and are missing from every figure: the first
+    error of each (``completeness.invalid_files`` counts them)."""
 
     def as_json(self) -> dict[str, Any]:
         """The stable JSON: each section's keys plus ``previous`` with the same keys."""
@@ -257,7 +267,10 @@ class Report:
             "office": self.office,
             "generated": self.generated.isoformat(),
             "stale_after_months": self.stale_after_months,
+            "format_version": REPORT_FORMAT_VERSION,
+            "mokoord_version": __version__,
         }
+        out["left_out"] = [problem.as_dict() for problem in self.left_out]
         return out
 
 
@@ -580,4 +593,5 @@ def build_report(
         events=[
             NamedItem(e.id, e.title, e.date, e.kind, None if anonymous else e.notes) for e in listed
         ],
+        left_out=data.left_out(),
     )

@@ -1,9 +1,12 @@
 """Rendering the report model: JSON, Markdown and HTML (jinja2 templates).
 
 Templates are looked up in the store's own ``templates/`` folder first (a
-city may override any of them), then in the packaged templates. Every
-template is rendered with autoescaping on, whatever its file name, in a
-sandboxed environment: text from the data always stays text.
+city may override any of them), then in the packaged templates, and rendered
+in a sandboxed environment. Text from the data always stays text: HTML
+templates are autoescaped; Markdown templates are not (an ``&`` must stay an
+``&``), but every value from the data goes through the ``mdx`` filter, which
+escapes Markdown's own characters, and whatever else a Markdown template
+prints has its ``<``, ``>`` and character references neutralised.
 """
 
 from __future__ import annotations
@@ -15,18 +18,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from markupsafe import Markup, escape
-
 from mokoord import formatting
 from mokoord.errors import MokoordError
 from mokoord.models import Config
 from mokoord.report.indicators import Figures, Report
+from mokoord.report.markup import markdown_escape, markdown_notes, markdown_safe, notes_html
 from mokoord.report.texts import methods, texts
 
 Format = Literal["md", "html", "json"]
 FORMATS: tuple[Format, ...] = ("md", "html", "json")
 TEMPLATE_NAMES: dict[str, str] = {"md": "report.md.j2", "html": "report.html.j2"}
-SAFE_SCHEMES = ("http:", "https:", "mailto:")
 
 # --------------------------------------------------------------------------- templates
 
@@ -58,8 +59,9 @@ def template_dirs(store_root: Path | None) -> list[Path]:
     return dirs
 
 
-def environment(store_root: Path | None) -> Any:
-    """A sandboxed jinja2 environment, autoescape on for every template."""
+def environment(store_root: Path | None, *, markdown: bool = False) -> Any:
+    """A sandboxed jinja2 environment: for HTML with autoescape on, for Markdown
+    with autoescape off and :func:`markdown_safe` applied to every value printed."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -72,7 +74,8 @@ def environment(store_root: Path | None) -> Any:
         )
     env = SandboxedEnvironment(
         loader=FileSystemLoader([str(d) for d in dirs]),
-        autoescape=True,
+        autoescape=not markdown,
+        finalize=markdown_safe if markdown else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -81,78 +84,6 @@ def environment(store_root: Path | None) -> Any:
     env.filters["mdx"] = markdown_escape
     env.filters["md_notes"] = markdown_notes
     return env
-
-
-# --------------------------------------------------------------------------- safe text
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-
-
-def markdown_escape(value: object) -> Markup:
-    """Text from the data for a Markdown file: Markdown syntax and HTML neutralised."""
-    text = " ".join(str(value).split())
-    return Markup(escape(_MD_SPECIAL.sub(r"\\\1", text)))
-
-
-_MD_LINK = re.compile(
-    r"(!?)\[([^\]]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?(?:\s+\"[^\"]*\")?\s*\)"
-)
-_MD_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>")
-_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*(\S+).*$", re.MULTILINE)
-
-
-def _link_ok(url: str) -> bool:
-    return url.strip().lower().startswith(SAFE_SCHEMES)
-
-
-def _markdown_it() -> Any:
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False})
-    md.validateLink = _link_ok  # type: ignore[method-assign]
-    md.disable(["image"])
-    return md
-
-
-def notes_html(text: str | None) -> Markup:
-    """Notes written in Markdown as HTML: raw HTML shown as text, only http/https/mailto links."""
-    if not text:
-        return Markup("")
-    html = _markdown_it().render(_strip_unsafe_links(text))
-    # Links are restricted by validateLink; make every remaining one open safely.
-    html = html.replace("<a href=", '<a rel="noopener noreferrer nofollow" href=')
-    return Markup(html)
-
-
-def _strip_unsafe_links(text: str) -> str:
-    """Links and images whose target is not http, https or mailto keep only their text."""
-
-    def link(match: re.Match[str]) -> str:
-        bang, label, url = match.groups()
-        if not bang and _link_ok(url):
-            return match.group(0)
-        return label
-
-    def autolink(match: re.Match[str]) -> str:
-        return match.group(0) if _link_ok(match.group(1)) else match.group(1)
-
-    def reference(match: re.Match[str]) -> str:
-        return match.group(0) if _link_ok(match.group(1).strip("<>")) else ""
-
-    text = _MD_REFERENCE.sub(reference, text)
-    return _MD_AUTOLINK.sub(autolink, _MD_LINK.sub(link, text))
-
-
-def markdown_notes(text: object) -> Markup:
-    """Notes for a Markdown file: Markdown kept, raw HTML and unsafe links removed."""
-    if not text:
-        return Markup("")
-    value = _strip_unsafe_links(str(text))
-    # Any other "<" would start raw HTML: show it as text.
-    value = re.sub(r"<(?!(?:https?|mailto):[^>\s]*>)", "&lt;", value)
-    lines = [line.rstrip() for line in value.strip().splitlines()]
-    return Markup("\n".join(lines))
 
 
 # --------------------------------------------------------------------------- numbers
@@ -487,6 +418,7 @@ def build_view(report: Report, lang: str, *, charts: bool) -> dict[str, Any]:
             {"name": item.name, "date": formatting.date(item.date, lang)}
             for item in report.new_organisations
         ],
+        "left_out": _left_out_view(report, t, lang),
         "events": [
             {
                 "date": formatting.date(item.date, lang),
@@ -496,6 +428,24 @@ def build_view(report: Report, lang: str, *, charts: bool) -> dict[str, Any]:
                 "notes_html": notes_html(item.notes),
             }
             for item in report.events
+        ],
+    }
+
+
+def _left_out_view(report: Report, t: dict[str, str], lang: str) -> dict[str, Any] | None:
+    """The warning at the top of the report when files were left out; ``None`` when none were."""
+    if not report.left_out:
+        return None
+    return {
+        "title": t["left_out.title"],
+        "text": t["left_out.text"].format(total=formatting.number(len(report.left_out), lang)),
+        "remedy": t["left_out.remedy"],
+        "files": [
+            {
+                "place": f"{problem.path}:{problem.line}" if problem.line else problem.path,
+                "message": problem.message,
+            }
+            for problem in report.left_out
         ],
     }
 
@@ -649,7 +599,7 @@ def render_template(
     """Markdown or HTML through the (possibly overridden) templates."""
     from jinja2 import TemplateError, TemplateSyntaxError
 
-    env = environment(store_root)
+    env = environment(store_root, markdown=fmt == "md")
     view = build_view(report, lang, charts=fmt == "html")
     try:
         template = env.get_template(TEMPLATE_NAMES[fmt])
