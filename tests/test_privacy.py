@@ -428,7 +428,7 @@ def test_the_record_of_processing_is_generated_from_models_and_config(
         "Verweisberatung an Ämter",
         "§ 3 Abs. 1 HDSIG",
         "## 5. Kategorien betroffener Personen",
-        "| Kontaktdaten | E-mail, Phone |",
+        "| Kontaktdaten | E-Mail, Telefon |",
         "Freitexte, die Personen nennen können",
         "Kulturamt (",
         "Keine.",

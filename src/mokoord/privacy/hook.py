@@ -49,6 +49,9 @@ def _pre_merge_commit(repo: Path) -> list[Refusal]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from mokoord.i18n import DEFAULT_LANGUAGE, language_from_environment, set_language
+
+    set_language(language_from_environment() or DEFAULT_LANGUAGE)
     args = sys.argv[1:] if argv is None else argv
     name = args[0] if args else ""
     repo = Path.cwd()
