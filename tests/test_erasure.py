@@ -212,7 +212,7 @@ def test_stale_clone_is_refused_and_catches_up(office, tmp_path: Path) -> None: 
     git(colleague, "reset", "-q", "--hard", "ORIG_HEAD")
     caught = mate("privacy", "catch-up")
     assert caught.exit_code == 0, caught.output
-    assert "this clone is on the erased history now (1 own commits replayed)" in caught.stderr
+    assert "this clone is on the erased history now (own commits replayed: 1)" in caught.stderr
     prune(colleague)
     assert found_anywhere(colleague) == []
     assert (colleague / "contacts" / "2023" / f"{own_id}.yaml").is_file()
@@ -270,7 +270,7 @@ def test_server_with_new_commits_on_the_old_history(office, tmp_path: Path) -> N
     git(server, "branch", "-D", "alte-arbeit")
     sent = Cli(root)("privacy", "catch-up")
     assert sent.exit_code == 0, sent.output
-    assert "1 of its commits replayed" in sent.stderr
+    assert "its commits replayed: 1" in sent.stderr
     assert (root / "contacts" / "2023" / f"{late.stdout.strip()}.yaml").is_file()
     prune(root)
     assert found_anywhere(root) == []
@@ -365,7 +365,7 @@ def test_due_erase_removes_old_free_text_in_every_version(office) -> None:  # ty
     }
     done = cli("privacy", "due", "--today", "2040-01-01", "--erase", "--yes")
     assert done.exit_code == 0, done.output
-    assert "erased 2 persons and the free text of 2 contacts" in done.stderr
+    assert "persons erased: 2; contacts whose free text was removed: 2" in done.stderr
     prune(root)
     assert found_anywhere(root, ("Förderantrag besprochen", "Förderberatung", *VALUES)) == []
     assert _report(cli) == before

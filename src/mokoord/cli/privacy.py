@@ -221,7 +221,7 @@ def erase(
     typer.echo(result.erasure.id)
     done(
         _(
-            "erased {persons}: {files} files changed, {commits} commits of the history rewritten"
+            "erased {persons}; files changed: {files}, commits of the history rewritten: {commits}"
         ).format(
             persons=", ".join(plan_person.id for plan_person in plan.persons),
             files=len(result.files),
@@ -288,7 +288,7 @@ def _show_plan(plan: "ErasurePlan") -> None:
             )
     if plan.expired:
         out.print(
-            _("free text removed from {count} contacts past their retention period").format(
+            _("contacts past their retention period whose free text is removed: {count}").format(
                 count=len(plan.expired)
             )
         )
@@ -390,7 +390,7 @@ def due(
     result = _run(store, plan)
     typer.echo(result.erasure.id)
     done(
-        _("erased {persons} persons and the free text of {contacts} contacts").format(
+        _("persons erased: {persons}; contacts whose free text was removed: {contacts}").format(
             persons=len(plan.persons), contacts=len(plan.expired)
         )
     )
@@ -408,7 +408,7 @@ def _due_view() -> Any:
             Column("due", N_("Due since"), "date"),
             Column("message", N_("Reason"), "text"),
         ],
-        title=lambda n: _("{count} past their retention period").format(count=n),
+        title=lambda n: _("past their retention period: {count}").format(count=n),
     )
 
 
@@ -540,13 +540,13 @@ def _report_catch_up(result: Any) -> None:
         )
     elif result.stale == "here":
         done(
-            _("this clone is on the erased history now ({count} own commits replayed)").format(
+            _("this clone is on the erased history now (own commits replayed: {count})").format(
                 count=len(result.replayed)
             )
         )
     else:
         done(
-            _("{remote} holds the erased history now ({count} of its commits replayed)").format(
+            _("{remote} holds the erased history now (its commits replayed: {count})").format(
                 remote=result.remote, count=len(result.replayed)
             )
         )

@@ -28,12 +28,15 @@ import re
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from mokoord.models import Erasure, Person
 from mokoord.models.meta import PERSONAL_DATA, values_at
 from mokoord.textmatch import fold
+
+_fold_word = lru_cache(maxsize=200_000)(fold)
+"""A word folded (:func:`~mokoord.textmatch.fold`): the words of summaries repeat a lot."""
 
 MIN_TEXT = 12
 """Notes shorter than this are not searched elsewhere ("Vorsitzende" names nobody)."""
@@ -309,7 +312,7 @@ class Matcher:
 
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
-        words = [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
+        words = [(m.start(), m.end(), _fold_word(m.group())) for m in WORD.finditer(text)]
         index = 0
         while index < len(words):
             start, _end, word = words[index]
@@ -418,7 +421,7 @@ class FingerprintScanner:
         e-mail address or a phone number)."""
         if not self:
             return []
-        words = [fold(word) for word in WORD.findall(text)]
+        words = [_fold_word(word) for word in WORD.findall(text)]
         candidates: list[tuple[str, str]] = []
         for length in (2, 3, 4):
             for index in range(len(words) - length + 1):
