@@ -46,7 +46,8 @@ def test_access_export_gathers_everything_about_the_person(office) -> None:  # t
     other_org = cli("add-org", "--name", "Elternverein Nord").stdout.strip()
     mention = cli(
         "add-contact", "--org", other_org, "--date", "2023-09-09", "--channel", "phone",
-        "--topic", "rooms", "--summary", "Verweis auf Zeynep Musterfrau vom Kulturverein",
+        "--topic", "rooms",
+        "--summary", "Verweis auf Zeynep Musterfrau vom Kulturverein, mit Hans Beispiel",
     ).stdout.strip()  # fmt: skip
     report = _json(cli("privacy", "export", ids["person"], "--format", "json"))
     assert report["person"]["name"] == NAME
@@ -60,7 +61,12 @@ def test_access_export_gathers_everything_about_the_person(office) -> None:  # t
     named = report["contacts"][0]
     assert named["referrals"][0]["institution_name"] == "Kulturamt"
     assert named["follow_up"]["action"] == f"{EMAIL} anschreiben"
-    assert [c["id"] for c in report["contacts_in_text"]] == [mention]
+    [in_text] = report["contacts_in_text"]
+    assert in_text["id"] == mention
+    # another person named there is left out of the copy (Art. 15(4))
+    assert in_text["summary"] == (
+        "Verweis auf Zeynep Musterfrau vom Kulturverein, mit (andere Person)"
+    )
     places = {(m["kind"], m["id"], m["field"]) for m in report["mentions"]}
     assert ("organisation", ids["org"], "notes") in places
     assert ("contact", ids["named"], "referrals.0.reason") in places

@@ -7,6 +7,7 @@
   follow-up and referrals;
 - every other free text naming the person (by name in any spelling, e-mail or
   phone: :class:`~mokoord.privacy.values.Finder`), contacts included;
+- other persons named in those texts are left out of the copy (Art. 15(4));
 - the change history of the person's file in git: dates, authors, fields changed.
 
 The result is plain data (the JSON of ``--format json``, its keys documented in
@@ -29,7 +30,7 @@ from mokoord.models import Config, Contact, Person
 from mokoord.models.meta import FIELD_LABELS, FREE_TEXT, field_label_id
 from mokoord.privacy import texts as privacy_texts
 from mokoord.privacy.retention import last_contacts, person_due
-from mokoord.privacy.values import Finder, excerpt, identifying_values, texts_of
+from mokoord.privacy.values import Finder, Matcher, excerpt, identifying_values, texts_of
 
 
 def get_person(data: Dataset, person_id: str) -> Person:
@@ -111,7 +112,23 @@ def _legal_basis(config: Config, person: Person, lang: str) -> dict[str, Any] | 
     }
 
 
-def _contact(data: Dataset, contact: Contact, lang: str) -> dict[str, Any]:
+class _Others:
+    """Other persons named in the texts given out: their names, e-mail addresses and
+    phone numbers are left out of the copy (Art. 15(4) GDPR: the rights of others)."""
+
+    def __init__(self, data: Dataset, person: Person, lang: str) -> None:
+        self.matcher = Matcher(p for p in data.persons.values() if p.id != person.id)
+        self.placeholder = privacy_texts.placeholder("other", lang)
+
+    def __call__(self, text: str | None) -> str | None:
+        if not text or not self.matcher:
+            return text
+        for mention in sorted(self.matcher.find(text), key=lambda m: -m.start):
+            text = text[: mention.start] + self.placeholder + text[mention.end :]
+        return text
+
+
+def _contact(data: Dataset, contact: Contact, lang: str, shield: _Others) -> dict[str, Any]:
     config = data.config
     orgs = data.organisations
     follow = contact.follow_up
@@ -124,10 +141,10 @@ def _contact(data: Dataset, contact: Contact, lang: str) -> dict[str, Any]:
         ],
         "channel": _term(config, "channels", contact.channel, lang),
         "topics": [_term(config, "topics", topic, lang) for topic in contact.topics],
-        "summary": contact.summary,
+        "summary": shield(contact.summary),
         "follow_up": {
             "date": follow.date.isoformat(),
-            "action": follow.action,
+            "action": shield(follow.action),
             "done": follow.done.isoformat() if follow.done else None,
         }
         if follow
@@ -138,12 +155,12 @@ def _contact(data: Dataset, contact: Contact, lang: str) -> dict[str, Any]:
                 "institution_name": data.institutions[referral.institution].name
                 if referral.institution in data.institutions
                 else referral.institution,
-                "reason": referral.reason,
+                "reason": shield(referral.reason),
                 "outcome": _term(config, "outcomes", referral.outcome, lang),
                 "outcome_date": referral.outcome_date.isoformat()
                 if referral.outcome_date
                 else None,
-                "note": referral.note,
+                "note": shield(referral.note),
             }
             for referral in contact.referrals
         ],
@@ -163,6 +180,7 @@ def access_report(
     config = data.config
     privacy = config.privacy
     finder = Finder(identifying_values(person))
+    shield = _Others(data, person, lang)
     latest = last_contacts(c for c in data.contacts.values() if person.id in c.persons)
     retention = person_due(person, data.organisations, latest.get(person.id), privacy.retention)
     named = sorted(
@@ -187,7 +205,7 @@ def access_report(
                             "id": record.id,
                             "field": path,
                             "label": _field_label(path, lang),
-                            "excerpt": excerpt(text, hits[0].start, hits[0].end),
+                            "excerpt": shield(excerpt(text, hits[0].start, hits[0].end)),
                         }
                     )
     org = data.organisations.get(person.organisation or "")
@@ -231,8 +249,8 @@ def access_report(
         else None,
         "retention_months_after_last_contact": privacy.retention.person_months_after_last_contact,
         "contact_text_years": privacy.retention.contact_text_years,
-        "contacts": [_contact(data, contact, lang) for contact in named],
-        "contacts_in_text": [_contact(data, contact, lang) for contact in in_text],
+        "contacts": [_contact(data, contact, lang, shield) for contact in named],
+        "contacts_in_text": [_contact(data, contact, lang, shield) for contact in in_text],
         "mentions": mentions,
         "recipients": [
             {

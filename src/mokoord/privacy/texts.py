@@ -20,6 +20,7 @@ PLACEHOLDERS: dict[str, dict[str, str]] = {
         "de": "(Text nach Ablauf der Aufbewahrungsfrist entfernt)",
         "en": "(text removed after its retention period)",
     },
+    "other": {"de": "(andere Person)", "en": "(another person)"},
 }
 """What stands in free text where an erased person was named (``erased``), and a
 contact's summary once its free text is past its retention period (``removed``).
