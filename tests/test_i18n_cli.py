@@ -269,11 +269,6 @@ ERRORS: list[tuple[list[str], str, str]] = [
         "Invalid value for '--year' / '-y': '2300' is too large: at most 2200",
         "Ungültiger Wert für „--year“ / „-y“: „2300“ ist zu groß: höchstens 2200",
     ),
-    (
-        ["close-referral", "2023-03-14-k7qm", "--outcome", "maybe"],
-        "Invalid value for '--outcome': 'maybe' is not one of taken_up, not_taken_up",
-        "Ungültiger Wert für „--outcome“: „maybe“ ist nicht zulässig; möglich sind: taken_up, not_taken_up",
-    ),
 ]  # fmt: skip
 
 

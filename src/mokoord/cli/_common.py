@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from mokoord.dataset import Dataset
     from mokoord.errors import MokoordError, Problem
+    from mokoord.plans import Plan
     from mokoord.store import Store
 
 
@@ -76,7 +79,8 @@ class State:
             "{n} files could not be read and were left out; `mokoord check` lists every problem",
             count,
         ).format(n=count)
-        _plain_or_styled(f"{_('hint:')} {text}", f"[dim]{_escape(_('hint:'))}[/] {_escape(text)}")
+        label = _("hint:")
+        _plain_or_styled(f"{label} {text}", f"[dim]{_escape(label)}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
@@ -177,15 +181,17 @@ def err_console() -> Console:
 def report_error(exc: MokoordError) -> None:
     """One error, its problems (each ``path:line:col: …``) and a hint, on stderr."""
     from mokoord.errors import InvalidData
+    from mokoord.i18n import _
 
     out = err_console()
+    error, hint = _escape(_("error:")), _escape(_("hint:"))
     # soft_wrap: never break a message (and the paths in it) at the terminal's width
-    out.print(f"[bold red]error:[/] {_escape(exc.message)}", soft_wrap=True)
+    out.print(f"[bold red]{error}[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
         for problem in exc.problems[exc.shown :]:
             out.print(_escape(problem.format()), soft_wrap=True)
     if exc.hint:
-        out.print(f"[dim]hint:[/] {_escape(exc.hint)}", soft_wrap=True)
+        out.print(f"[dim]{hint}[/] {_escape(exc.hint)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:
@@ -293,6 +299,29 @@ def warn(message: str) -> None:
 
     label = _("warning:")
     _plain_or_styled(f"{label} {message}", f"[yellow]{_escape(label)}[/] {_escape(message)}")
+
+
+def warn_problems(problems: Iterable[Problem]) -> None:
+    """Each problem's message as a warning on stderr (a plan's warnings)."""
+    for problem in problems:
+        warn(problem.message)
+
+
+def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> Plan:
+    """The seam's last steps: make the plan, show its warnings, apply it (made
+    again by ``make`` when the records changed meanwhile) and confirm its
+    summary. A plan with nothing to write says so and writes nothing."""
+    from mokoord.plans import apply
+
+    plan = make()
+    warn_problems(plan.warnings)
+    if plan.empty:
+        plan.raise_errors()
+        done(plan.summary)
+        return plan
+    applied = apply(store, plan, commit=commit, replan=make)
+    done(applied.plan.summary)
+    return applied.plan
 
 
 def _plain_or_styled(plain: str, styled: str) -> None:

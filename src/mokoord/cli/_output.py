@@ -197,6 +197,28 @@ def emit(
         out.print(table_of(view, rows, config, width=out.width))
 
 
+def emit_listing(
+    view: View,
+    rows: list[dict[str, Any]],
+    output: Output,
+    *,
+    config: Config | None = None,
+    empty: str | None = None,
+    summary: str | None = None,
+) -> None:
+    """:func:`emit`; a table on the terminal with no rows is ``empty`` instead,
+    and ``summary`` (totals) follows a table on stderr. JSON and CSV are the rows alone."""
+    import typer
+
+    on_terminal = output.format == "table" and output.path is None
+    if on_terminal and not rows and empty:
+        typer.echo(empty, err=True)
+        return
+    emit(view, rows, output, config=config)
+    if on_terminal and summary:
+        typer.echo(summary, err=True)
+
+
 def _write(output: Output, content: bytes) -> None:
     if output.path is None:
         sys.stdout.buffer.write(content) if hasattr(sys.stdout, "buffer") else sys.stdout.write(
@@ -314,13 +336,24 @@ def _widths(
             full[index] = max(full[index], word, len(headers[index]))
         elif kinds[index] in (*_NO_WRAP, "name", "term"):
             full[index] = longest
-        else:
-            wrapping[index] = (word, longest)
+        else:  # never narrower than its longest word, nor than a short header
+            wrapping[index] = (max(word, min(len(headers[index]), 16)), longest)
     room = width - sum(full.values()) - 3 * (len(keep) - 1)
     shares: dict[int, int] = {}
     wanted = sum(longest for _word, longest in wrapping.values()) or 1
     for index, (word, longest) in wrapping.items():
         shares[index] = max(word, min(longest, room * longest // wanted))
+    # a share raised to its longest word takes room from the others: give it back
+    # from those with the most to spare, so that the columns add up to the line
+    excess = sum(shares.values()) - room
+    while excess > 0:
+        spare = {index: shares[index] - wrapping[index][0] for index in shares}
+        widest = max(spare, key=lambda index: spare[index], default=None)
+        if widest is None or spare[widest] <= 0:
+            break
+        taken = min(excess, spare[widest], max(1, spare[widest] // 2))
+        shares[widest] -= taken
+        excess -= taken
     return [full.get(index) or shares[index] for index in keep]
 
 
