@@ -401,9 +401,10 @@ def _due_view() -> Any:
     from mokoord.cli._output import Column, View
     from mokoord.i18n import N_, _
 
+    kinds = {"person": N_("contact person"), "contact": N_("contact")}
     return View(
         [
-            Column("kind", N_("Kind"), "text"),
+            Column("kind", N_("Kind"), "text", value=lambda row: _(kinds[row["kind"]])),
             Column("id", N_("Id"), "id"),
             Column("due", N_("Due since"), "date"),
             Column("message", N_("Reason"), "text"),

@@ -65,10 +65,13 @@ class Due:
 
     def message(self, retention: Retention, lang: str | None = None) -> str:
         """Why it is due, for people (in ``lang``, else the current language)."""
+        from mokoord import formatting
+        from mokoord.i18n import language
+
         text = _REASONS[self.reason]
         translated = in_language(lang, text) if lang else _(text)
         return translated.format(
-            date=self.since.isoformat(),
+            date=formatting.date(self.since, lang or language()),
             months=retention.person_months_after_organisation_ends
             if self.reason == "organisation_ended"
             else retention.person_months_after_last_contact,
