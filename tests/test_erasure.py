@@ -222,6 +222,30 @@ def test_stale_clone_is_refused_and_catches_up(office, tmp_path: Path) -> None: 
     assert (root / "contacts" / "2023" / f"{own_id}.yaml").is_file()
 
 
+def test_sync_refuses_the_old_history_and_works_after_catching_up(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    root, ids = office
+    _server, colleague = _server_and_clones(root, tmp_path)
+    mate = Cli(colleague)
+    own = mate(
+        "add-contact", "--org", ids["org"], "--date", "2023-06-01", "--channel", "email",
+        "--topic", "events", "--summary", "Einladung zum Sommerfest verschickt",
+    )  # fmt: skip
+    assert own.exit_code == 0, own.output
+    _erase(Cli(root), ids["person"])
+    git(root, "branch", "-D", "alte-arbeit")
+    assert Cli(root)("privacy", "catch-up").exit_code == 0
+    refused = mate("sync")
+    assert refused.exit_code == 1
+    assert "this clone still holds the history from before erasure" in refused.stderr
+    assert "mokoord privacy catch-up" in refused.stderr
+    assert NAME in (colleague / "persons" / f"{ids['person']}.yaml").read_text()  # unmerged
+    assert mate("privacy", "catch-up").exit_code == 0
+    synced = mate("sync")
+    assert synced.exit_code == 0, synced.output
+    prune(colleague)
+    assert found_anywhere(colleague) == []
+
+
 def test_old_history_merged_by_hand_is_flagged_and_refused_at_push(office, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root, ids = office
     stale = tmp_path / "stale"

@@ -1255,9 +1255,9 @@ def institutions() -> list[Institution]:
 def networks() -> list[Network]:
     """Networks of §2.3 and umbrella bodies."""
     rows = (
-        ("netzwerk-islamische-gemeinden", "Netzwerk Islamische Gemeinden Wiesbaden", "network", "local", "viermal im Jahr", "integrationsabteilung", "Vertretungen der Moscheegemeinden, der Stadtverwaltung, des Ausländerbeirats und der muslimischen Gefängnisseelsorge; entsendet eine Vertretung in die Jury des Integrationspreises."),
+        ("netzwerk-islamische-gemeinden", "Netzwerk Islamische Gemeinden Wiesbaden", "network", "local", "quarterly", "integrationsabteilung", "Vertretungen der Moscheegemeinden, der Stadtverwaltung, des Ausländerbeirats und der muslimischen Gefängnisseelsorge; entsendet eine Vertretung in die Jury des Integrationspreises."),
         ("ack-wiesbaden", "Arbeitsgemeinschaft Christlicher Kirchen (ACK) Wiesbaden", "network", "local", "etwa dreimal im Jahr", None, "Mit der Integrationsabteilung entstand die AG Integration (zweimal im Jahr)."),
-        ("ak-katholische-gemeinden-anderer-muttersprache", "Arbeitskreis der katholischen Gemeinden anderer Muttersprache", "network", "local", "zweimal im Jahr", "bildungskoordination-neuzugewanderte", None),
+        ("ak-katholische-gemeinden-anderer-muttersprache", "Arbeitskreis der katholischen Gemeinden anderer Muttersprache", "network", "local", "twice_a_year", "bildungskoordination-neuzugewanderte", None),
         ("amin", "Arbeitskreis Migration und Integration (AMIN)", "network", "regional", "mehrmals im Jahr", None, "Kirchen, Freikirchen, Gemeinschaften, örtliche Allianzkreise und Missionswerke."),
         ("bvre", "Bundesverband russischsprachiger Eltern (BVRE)", "umbrella", "federal", None, None, None),
         ("foeted", "Föderation Türkischer Elternvereine in Deutschland (FÖTED)", "umbrella", "federal", None, None, None),

@@ -3,6 +3,7 @@ language of a command line and the one error boundary."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -43,6 +44,10 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "init": "Create a new, empty store with its configuration and a git repository.",
         "check": "Validate every file and report all problems as path:line:col: severity code message.",
     },
+    ("together", "Working together"): {
+        "clone": "Clone a shared store and set it up for mokoord: record merges, author, index.",
+        "sync": "Bring your work and your colleagues' together: fetch, merge record by record, push.",
+    },
     ("register", "Register"): {
         "add-org": "Add an organisation to the register and print its id.",
         "add-person": "Add a contact person of an organisation and print the person's id.",
@@ -66,7 +71,7 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "add-institution": "Add an institution: a referral target or partner (city office, provider, …).",
         "institutions": "List the institutions (referral targets and partners) with their referrals.",
     },
-    ("activities", "Events and cooperation"): {
+    ("events", "Events and cooperation"): {
         "add-event": "Record an event: a training session, exchange format, network meeting, info event or festival.",
         "attend": "Record that an organisation took part in an event, with its head count.",
         "events": "List events, or show attendance across a training series.",
@@ -77,7 +82,7 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "calendar": "Write events, follow-ups and funding deadlines as an iCalendar (.ics) file.",
         "rooms": "Organisations that need rooms next to those that offer theirs, by district.",
     },
-    ("activities", "Funding"): {
+    ("funding", "Funding"): {
         "add-programme": "Record a funding programme with one funding line, its limit and deadlines.",
         "programmes": "List funding programmes with their lines, limits and deadlines.",
         "add-application": "Record a funding application; refused when it breaks the programme's rules.",
@@ -233,11 +238,13 @@ class MokoordGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         from mokoord.errors import MokoordError
 
+        failure: MokoordError | None = None
         try:
             return super().invoke(ctx)
         except MokoordError as exc:
             from mokoord.cli._common import report_error
 
+            failure = exc
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
         except ClickException as exc:
@@ -258,6 +265,18 @@ class MokoordGroup(TyperGroup):
             fault = file_fault(exc, writing=False)
             report_error(fault)
             raise typer.Exit(fault.exit_code) from None
+        finally:
+            _after(ctx, failure)
+
+
+def _after(ctx: Any, failure: Exception | None) -> None:
+    """After every command: an unfinished merge, rebase or cherry-pick in the store's
+    clone is named with the next step, unless the command's error said so already."""
+    from mokoord.cli._common import State, notice_unfinished
+
+    if isinstance(ctx.obj, State) and not getattr(failure, "names_unfinished", False):
+        with contextlib.suppress(Exception):  # a notice never turns a result into a failure
+            notice_unfinished(ctx.obj)
 
 
 def _in_language(error: ClickException) -> ClickException:

@@ -35,25 +35,47 @@ class State:
 
     data: Path | None = None
     use_cache: bool = True
+    quiet_unfinished: bool = False
+    """The command speaks of an unfinished merge itself (``sync``): no notice after it."""
     warn_left_out: bool = True
     """Name every file a load leaves out on stderr (``check`` reports them itself)."""
-    _store: Store | None = field(default=None, repr=False)
     _warned: set[str] = field(default_factory=set, repr=False)
     _at_end: Callable[[Callable[[], None]], object] | None = field(default=None, repr=False)
     """Registers a function to run when the command line ends (the root context's close)."""
+    _store: Store | None = field(default=None, repr=False)
+    _root: Path | None = field(default=None, repr=False)
+
+    def root(self) -> Path:
+        """The store's folder, named by --data (or found), without reading the store.
+
+        In a clone that lacks mokoord's git setup (made with plain ``git
+        clone``), it is set up here, and said so once.
+        """
+        if self._root is None:
+            from mokoord.location import find_store_root
+            from mokoord.together import self_setup
+
+            self._root = find_store_root(self.data)
+            for line in self_setup(self._root):
+                done(setup_line(line))
+        return self._root
 
     def store(self) -> Store:
         """The store named by --data (or found), set up for this command line."""
         if self._store is None:
             from mokoord.store import Store
 
-            self._store = Store.open(self.data)
+            self._store = Store(self.root())
             _finish_interrupted_erasure(self._store)
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
             self._store.on_left_out = self._left_out
         return self._store
+
+    def found_root(self) -> Path | None:
+        """The store's folder, if this command line has looked for it."""
+        return self._root
 
     def _left_out(self, problems: list[Problem]) -> None:
         """Warn once per file that a load left out; one hint at the end of the command."""
@@ -102,6 +124,31 @@ def _finish_interrupted_erasure(store: Store) -> None:
         done(_("an interrupted erasure was finished"))
     elif outcome == "undone":
         done(_("an interrupted erasure was undone; nothing was erased"))
+
+
+def setup_line(what: str) -> str:
+    """What was set up in a clone, said once."""
+    from mokoord.i18n import _
+
+    return _("this clone is set up for mokoord: {what}").format(what=what)
+
+
+def notice_unfinished(state: State) -> None:
+    """After a command on a store: name an unfinished merge, rebase or cherry-pick,
+    its files in conflict, and the next step (on stderr)."""
+    root = state.found_root()
+    if root is None or state.quiet_unfinished:
+        return
+    from mokoord.i18n import _
+    from mokoord.together import unfinished, unfinished_notice
+
+    left = unfinished(root)
+    if left is None:
+        return
+    what, next_step = unfinished_notice(left)
+    warn(what)
+    label = _("hint:")
+    _plain_or_styled(f"{label} {next_step}", f"[dim]{_escape(label)}[/] {_escape(next_step)}")
 
 
 def progress_bar(delay: float = 1.0) -> Callable[[int, int], None] | None:

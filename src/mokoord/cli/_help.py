@@ -36,6 +36,9 @@ METAVARS: dict[str, str] = {
     "--mapping": N_("FILE"),
     "--save-mapping": N_("FILE"),
     "file": N_("FILE"),
+    "folder": N_("FOLDER"),
+    "url": N_("URL"),
+    "--remote": N_("NAME"),
     "--format": N_("FORMAT"),
     "--encoding": N_("ENCODING"),
     "--sheet": N_("SHEET"),
@@ -53,7 +56,7 @@ METAVARS: dict[str, str] = {
     "--member": N_("ID"),
     "--contact-institution": N_("ID"),
     "--programme": N_("ID"),
-    "--line": N_("ID"),
+    "--line": N_("LINE"),
     "--line-id": N_("ID"),
     "contact_id": N_("ID"),
     "--refer-to": N_("INSTITUTION"),
@@ -68,6 +71,7 @@ METAVARS: dict[str, str] = {
     "--consent-date": N_("DATE"),
     "--follow-up": N_("DATE"),
     "--submitted": N_("DATE"),
+    "--decided": N_("DATE"),
     "--today": N_("DATE"),
     "--deadline": N_("DEADLINE"),
     "--time": N_("TIME"),
@@ -128,9 +132,7 @@ METAVARS: dict[str, str] = {
     "--level": N_("LEVEL"),
     "--rhythm": N_("RHYTHM"),
     "--ground": N_("GROUND"),
-    # text and servers
     "--redact": N_("TEXT"),
-    "--remote": N_("SERVER"),
 }
 
 #: (command, option) → metavar, where an option means something else in one command.

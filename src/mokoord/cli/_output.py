@@ -197,6 +197,13 @@ def emit(
         out.print(table_of(view, rows, config, width=out.width))
 
 
+def emit_data(value: Any, output: Output) -> None:
+    """``value`` as JSON where ``output`` asks (a listing whose JSON is one object)."""
+    from mokoord.cli._common import json_text
+
+    _write(output, json_text(value).encode("utf-8"))
+
+
 def emit_listing(
     view: View,
     rows: list[dict[str, Any]],

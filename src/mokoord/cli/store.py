@@ -12,6 +12,7 @@ from mokoord.cli._common import (
     err_console,
     print_json,
     print_problems,
+    setup_line,
     state,
 )
 
@@ -27,7 +28,8 @@ def init(
     """Create a new, empty store with its configuration and a git repository.
 
     Writes mokoord.yaml with the default vocabularies (adapt them to your city),
-    a .gitignore for caches, and makes a first commit. Inside an existing git
+    a .gitignore for caches and a .gitattributes that lets clones merge records
+    field by field, and makes a first commit. Inside an existing git
     repository the store is committed there instead.
 
     Example: [bold]mokoord init ~/mo-register --city Wiesbaden[/]
@@ -37,6 +39,8 @@ def init(
 
     root, commit_id = init_store(path, city=city, commit=not no_commit)
     done(f"new store in {root}" + (f" (commit {commit_id[:8]})" if commit_id else ""))
+    if commit_id:
+        done(setup_line(_("records are merged field by field (git config merge.mokoord)")))
     if city and has_own_districts(city):
         err_console().print(
             _(

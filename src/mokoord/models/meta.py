@@ -66,6 +66,16 @@ FIXED_VOCABULARIES: dict[str, dict[str, str]] = {
         "network": N_("network"),
         "umbrella": N_("umbrella body"),
     },
+    "meeting_rhythms": {
+        "weekly": N_("weekly"),
+        "monthly": N_("monthly"),
+        "every_two_months": N_("every two months"),
+        "quarterly": N_("quarterly"),
+        "twice_a_year": N_("twice a year"),
+        "yearly": N_("yearly"),
+        "irregularly": N_("irregularly"),
+        "as_needed": N_("as needed"),
+    },
     "levels": {
         "local": N_("local"),
         "regional": N_("regional"),
@@ -131,6 +141,7 @@ VOCABULARY_TITLES: dict[str, str] = {
     "initiators": N_("initiator"),
     "network_kinds": N_("kind of network"),
     "levels": N_("level"),
+    "meeting_rhythms": N_("meeting rhythm"),
     "line_kinds": N_("kind of funding line"),
     "periods": N_("period"),
     "application_statuses": N_("status of an application"),
@@ -140,9 +151,10 @@ VOCABULARY_TITLES: dict[str, str] = {
 """What one term of each vocabulary is called (msgid), for messages and prompts."""
 
 
-OPEN_VOCABULARIES: frozenset[str] = frozenset({"roles"})
+OPEN_VOCABULARIES: frozenset[str] = frozenset({"roles", "meeting_rhythms"})
 """Vocabularies whose fields may also hold free text: a declared term is shown by
-its label, anything else as written (a role such as "Kulturbeauftragte")."""
+its label, anything else as written (a role such as "Kulturbeauftragte", a
+network that meets "nach Bedarf des Vorstands")."""
 
 
 # --------------------------------------------------------------------------- field labels

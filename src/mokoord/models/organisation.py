@@ -79,6 +79,8 @@ class Rooms(Model):
 
 
 class StatusChange(Model):
+    identity: ClassVar[tuple[str, ...]] = ("since", "status")
+
     status: Annotated[Status, Vocab("statuses")]
     since: dt.date
     reason: Text | None = None
@@ -86,6 +88,8 @@ class StatusChange(Model):
 
 class Need(Model):
     """A support need (Unterstützungsbedarf, §2.5)."""
+
+    identity: ClassVar[tuple[str, ...]] = ("category", "since")
 
     category: Annotated[Term, Vocab("need_categories")]
     since: dt.date | None = None

@@ -35,10 +35,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mokoord.i18n import _
-from mokoord.models import Erasure, Person
-from mokoord.privacy.values import FingerprintScanner
+
+if TYPE_CHECKING:  # the models are imported only once a store holds erasures
+    from mokoord.models import Erasure
 
 ZERO = "0" * 40
 HOOK_MARK = "# mokoord: refuse history that brings erased personal data back"
@@ -91,13 +93,16 @@ def store_prefix(repo: Path, commit: str) -> str | None:
 
 def erasures_at(repo: Path, commit: str) -> list[Erasure]:
     """The erasure records in ``commit`` (invalid ones left out)."""
-    from mokoord.validation import validate_document
-    from mokoord.yamlio import parse_document
-
     prefix = store_prefix(repo, commit)
     if prefix is None:
         return []
     listed = _git(["ls-tree", "--name-only", commit, f"{prefix}erasures/"], repo)
+    if not any(path.endswith(".yaml") for path in listed.stdout.splitlines()):
+        return []  # no erasure yet: nothing to load
+    from mokoord.models import Erasure
+    from mokoord.validation import validate_document
+    from mokoord.yamlio import parse_document
+
     found: list[Erasure] = []
     for path in listed.stdout.splitlines():
         if not path.endswith(".yaml"):
@@ -131,6 +136,7 @@ def stale(repo: Path, tip: str, erasures: Iterable[Erasure]) -> Erasure | None:
 
 
 def known_erasures(repo: Path, commits: Iterable[str]) -> list[Erasure]:
+    """The erasure records of all ``commits``, by id."""
     found: dict[str, Erasure] = {}
     for commit in dict.fromkeys(commits):
         if commit and commit != ZERO:
@@ -188,6 +194,8 @@ def _new_commits(
     repo: Path, tips: Sequence[str], since: Sequence[str], erasures: list[Erasure]
 ) -> list[Refusal]:
     """Erased persons' files with data again, or old values, in commits not in ``since``."""
+    from mokoord.models import Person
+    from mokoord.privacy.values import FingerprintScanner
     from mokoord.validation import validate_document
     from mokoord.yamlio import parse_document
 

@@ -18,7 +18,8 @@ Rules shared by every figure:
   counted (nor its referrals), and neither are their events' attendance,
   cooperations, offered formats, needs or funding applications.
 * Planned contacts (``planned: true``) are arrangements, not contacts held,
-  and are never counted.
+  and are never counted; nor are events after ``today`` (``activities.is_held``)
+  and expected participation (attendance ``planned: true``).
 """
 
 from __future__ import annotations
@@ -386,11 +387,20 @@ def _application_date(app: Application) -> dt.date:
 # --------------------------------------------------------------------------- one period
 
 
+def _held_events(data: Dataset, period: Period, today: dt.date | None) -> list[Event]:
+    """The period's events that have taken place by ``today`` (all of them without one)."""
+    from mokoord.activities import is_held
+
+    events = data.events_between(period.start, period.end)
+    return [e for e in events if today is None or is_held(e, today)]
+
+
 def compute_figures(
     data: Dataset,
     period: Period,
     first_seen: dict[str, dt.date] | None = None,
     registry: dict[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> Figures:
     """Every indicator for one period (see the module docstring for the shared rules).
 
@@ -442,12 +452,12 @@ def compute_figures(
         ),
     )
 
-    # events
-    events = data.events_between(period.start, period.end)
+    # events held
+    events = _held_events(data, period, today)
     trainings = [e for e in events if e.kind == TRAINING_KIND]
     exchanges = [e for e in events if e.kind == EXCHANGE_KIND]
     training_orgs = {
-        a.organisation for e in trainings for a in e.attendance if a.organisation not in declined
+        a.organisation for e in trainings for a in e.attended if a.organisation not in declined
     }
 
     # cooperations
@@ -517,7 +527,10 @@ def compute_figures(
 
 
 def completeness(
-    data: Dataset, period: Period, registry: dict[str, str] | None = None
+    data: Dataset,
+    period: Period,
+    registry: dict[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> Completeness:
     """How complete the data is: records to verify, contacts without topic, and so on."""
     if registry is None:
@@ -529,10 +542,10 @@ def completeness(
     contacts = _counted_contacts(data, period, declined)
     events: list[Event] = [
         e
-        for e in data.events_between(period.start, period.end)
+        for e in _held_events(data, period, today)
         if e.kind in (TRAINING_KIND, EXCHANGE_KIND)
         and e.participants is None
-        and not any(a.people for a in e.attendance)
+        and not any(a.people for a in e.attended)
     ]
     return Completeness(
         organisations=len(active),
@@ -555,8 +568,8 @@ def build_report(
     ``anonymous`` leaves out the free text (the notes of the events listed)."""
     first_seen = first_contact_dates(data)
     registry = registry_at(data, period.end)
-    current = compute_figures(data, period, first_seen, registry)
-    previous = compute_figures(data, period.previous(), first_seen)
+    current = compute_figures(data, period, first_seen, registry, today)
+    previous = compute_figures(data, period.previous(), first_seen, today=today)
     orgs = data.organisation_facts()
     new_orgs = sorted(
         (
@@ -568,11 +581,7 @@ def build_report(
     )
     declined = {i for i, status in registry.items() if status == "declined"}
     listed = sorted(
-        (
-            e
-            for e in data.events_between(period.start, period.end)
-            if e.kind in (TRAINING_KIND, EXCHANGE_KIND)
-        ),
+        (e for e in _held_events(data, period, today) if e.kind in (TRAINING_KIND, EXCHANGE_KIND)),
         key=lambda e: (e.date, e.id),
     )
     return Report(
@@ -582,7 +591,7 @@ def build_report(
         stale_after_months=data.config.settings.stale_after_months,
         current=current,
         previous=previous,
-        completeness=completeness(data, period, registry),
+        completeness=completeness(data, period, registry, today),
         config=data.config,
         institution_names={i: inst.name for i, inst in sorted(data.institutions.items())},
         new_organisations=[

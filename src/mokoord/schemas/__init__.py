@@ -5,7 +5,7 @@ report --format json``), the ``--json`` of ``list``, ``show``, ``search``,
 ``history``, ``contacts``, ``referrals``, ``agenda``, ``institutions``,
 ``events`` (and ``series`` for ``events --series``), ``cooperations``,
 ``networks``, ``programmes``, ``applications``, ``rooms``, ``check``,
-``import``, ``export-<kind>`` for ``export <kind> --format json``, and
+``import``, ``sync``, ``export-<kind>`` for ``export <kind> --format json``, and
 ``privacy-export`` and ``privacy-due`` for ``privacy export`` and ``privacy due``
 with ``--format json``. Every
 object lists its keys (``additionalProperties: false``): a key that appears
@@ -43,6 +43,7 @@ KINDS: tuple[str, ...] = (
     "export-events",
     "export-referrals",
     "export-applications",
+    "sync",
     "privacy-export",
     "privacy-due",
 )
