@@ -119,7 +119,7 @@ def test_an_event_after_today_is_planned_and_its_organisations_expected() -> Non
     assert plan.result.attendance[0].planned is True
     assert plan.result.head_count == 0
     assert not is_held(plan.result, TODAY)
-    assert "planned for 01.09.2024" in plan.summary
+    assert "planned for 1 Sept 2024" in plan.summary
 
 
 def test_an_event_warns_about_a_declined_organisation_and_refuses_nonsense() -> None:
@@ -302,7 +302,7 @@ def test_an_application_with_its_line_by_name() -> None:
     plan = plan_application(DATA, _apply(status="eingereicht"), taken=set())
     record = plan.result
     assert (record.line, record.status, record.submitted) == ("project", "submitted", TODAY)
-    assert "limit: at most 2.500,00" in plan.summary
+    assert "limit: at most €2,500.00" in plan.summary
 
 
 def test_a_decided_application_needs_its_decision_date() -> None:

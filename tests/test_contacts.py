@@ -645,8 +645,10 @@ def test_contacts_csv_and_table(rcli: Cli, logged: Store) -> None:
     table = rcli("contacts", "--org", DTEV)
     assert table.exit_code == 0
     assert "2023-03-14-bbbb" in table.stdout
-    assert "14.03.2023" in table.stdout
+    assert "14 Mar 2023" in table.stdout  # dates in the chosen language
     assert "2 contacts" in table.stdout
+    german = rcli("--lang", "de", "contacts", "--org", DTEV)
+    assert "14.03.2023" in german.stdout
 
 
 def test_contacts_errors(rcli: Cli, logged: Store) -> None:

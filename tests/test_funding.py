@@ -83,13 +83,13 @@ def test_parse_money_refuses(text: str, reason: str) -> None:
 
 @given(st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False))
 def test_german_formatting_parses_back(amount: Decimal) -> None:
-    shown = money(amount)
+    shown = money(amount, "de")
     assert shown.endswith("\xa0€")  # no-break space: never wrapped apart
     assert parse_money(shown) == amount
 
 
 def test_money_is_shown_the_german_way() -> None:
-    assert money(Decimal("2500")) == "2.500,00\xa0€"
+    assert money(Decimal("2500"), "de") == "2.500,00\xa0€"
 
 
 # --------------------------------------------------------------------------- programmes
@@ -132,7 +132,7 @@ def test_add_programme_with_limit_budget_and_deadlines(cli, store: Store) -> Non
     )
     listing = json.loads(_ok(cli("programmes", "--json")))
     assert listing[0]["lines"][0]["max_amount"] == 5000.0
-    assert "5.000,00" in _ok(cli("programmes"))
+    assert "€5,000.00" in _ok(cli("programmes"))  # English money in an English run
 
 
 def test_add_programme_institutional_line_defaults_to_registered_associations(
@@ -218,7 +218,7 @@ def test_above_monthly_limit_is_rejected_with_the_rule(cli, seeded: Store) -> No
     )
     assert result.exit_code == 1
     assert "rule funding-limit]" in _flat(result.output)
-    assert "200,00 € a month × 12 months = 2.400,00 €" in _flat(result.output)
+    assert "€200.00 a month × 12 months = €2,400.00" in _flat(result.output)
     assert git_log(seeded.root, "--format=%H") == before
     assert git_status(seeded.root) == ""
 
@@ -237,7 +237,7 @@ def test_lower_limit_without_own_rooms(cli, seeded: Store) -> None:
     )
     assert result.exit_code == 1
     assert "rule funding-limit-without-rooms" in _flat(result.output)
-    assert "100,00 € a month × 12 months = 1.200,00 €" in _flat(result.output)
+    assert "€100.00 a month × 12 months = €1,200.00" in _flat(result.output)
     result = _apply(
         cli,
         "--org",
@@ -252,7 +252,7 @@ def test_lower_limit_without_own_rooms(cli, seeded: Store) -> None:
         "6",
     )
     assert result.exit_code == 1
-    assert "× 6 months = 600,00 €" in _flat(result.output)
+    assert "× 6 months = €600.00" in _flat(result.output)
     _ok(
         _apply(
             cli,
@@ -330,7 +330,7 @@ def test_project_limit_2500(cli, seeded: Store) -> None:
         "2.500,01",
     )
     assert result.exit_code == 1
-    assert "at most 2.500,00 € per project" in _flat(result.output)
+    assert "at most €2,500.00 per project" in _flat(result.output)
     assert "rule funding-limit]" in _flat(result.output)
 
 
@@ -433,7 +433,7 @@ def test_status_changes_fill_dates_and_check_the_grant(cli, seeded: Store) -> No
         "application", app_id, "--status", "granted", "--granted", "2.600,00", "--date", "heute"
     )
     assert result.exit_code == 1
-    assert "granted 2.600,00 € is above the limit" in _flat(result.output)
+    assert "granted €2,600.00 is above the limit" in _flat(result.output)
     assert seeded.get(Application, app_id).status == "submitted"
     _ok(
         cli(
@@ -459,8 +459,9 @@ def test_status_changes_fill_dates_and_check_the_grant(cli, seeded: Store) -> No
     assert record.proof_filed is not None
     assert record.granted == Decimal("1800.00")
     shown = _ok(cli("application", app_id))
-    assert "1.800,00\xa0€" in shown
+    assert "€1,800.00" in shown
     assert "proof of use filed" in _flat(shown)
+    assert "1.800,00\xa0€" in _ok(cli("--lang", "de", "application", app_id))
     assert "Verwendungsnachweis eingereicht" in _flat(
         _ok(cli("--lang", "de", "application", app_id))
     )
@@ -573,8 +574,10 @@ def test_applications_list_open_year_json_and_totals(cli, seeded: Store) -> None
     assert [r["id"] for r in open_2024] == [a]
     result = cli("applications", "--year", "2024")
     assert result.exit_code == 0
-    assert "requested 3.650,50 €, granted 1.000,00 €" in _flat(result.output)
+    assert "requested €3,650.50, granted €1,000.00" in _flat(result.output)
     assert "granted" in result.stdout
+    german = _flat(cli("--lang", "de", "applications", "--year", "2024").output)
+    assert "beantragt 3.650,50 €, bewilligt 1.000,00 €" in german
     assert "bewilligt" in cli("--lang", "de", "applications", "--year", "2024").stdout
 
 
@@ -624,7 +627,7 @@ def test_yearly_limit_sums_the_organisations_applications(cli, store: Store) -> 
         "1500",
     )
     assert result.exit_code == 1
-    assert "together with 2024-initiative-mitte-teil-1: 3.500,00 €" in _flat(result.output)
+    assert "together with 2024-initiative-mitte-teil-1: €3,500.00" in _flat(result.output)
     _ok(
         cli(
             "add-application",
@@ -696,7 +699,9 @@ def test_check_warns_when_grants_exceed_the_annual_budget(cli, store: Store, wri
         )
     problems = json.loads(cli("check", "--json").stdout)
     assert any(
-        p["code"] == "budget-exceeded" and p["severity"] == "warning" and "8.000,00" in p["message"]
+        p["code"] == "budget-exceeded"
+        and p["severity"] == "warning"
+        and "€8,000.00" in p["message"]
         for p in problems
     )
 

@@ -1069,7 +1069,9 @@ MIXED_NAMES = (
 )
 
 
-ROLES = ("Vorsitz", "stellv. Vorsitz", "Kassenwart/in", "Schriftführung", "Jugendwart/in", "Projektleitung", "Imam", "Pfarrer/in", "Koordination")  # fmt: skip
+ROLES = ("chair", "deputy_chair", "treasurer", "secretary", "youth_worker", "project_lead", "imam", "priest", "coordination")  # fmt: skip
+"""Keys of vocabularies.roles: Vorsitz, stellv. Vorsitz, Kassenwart/in, Schriftführung,
+Jugendwart/in, Projektleitung, Imam, Pfarrer/in, Koordination."""
 COORDINATORS = ("Koordinierungsstelle",) * 8 + (
     "Integrationsabteilung",
     "Geschäftsstelle Ausländerbeirat",

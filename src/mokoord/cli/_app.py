@@ -54,6 +54,8 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "show": "Everything about one organisation: register data, persons, needs, status, activity.",
         "list": "List organisations, filtered; a table by default, or --json / --csv.",
         "search": "Find organisations by name, alias, id, goals, notes or a contact person's name.",
+    },
+    ("changes", "Register"): {
         "set": "Change fields of an organisation: KEY=VALUE, lists with += and -=.",
         "edit": "Edit an organisation's YAML file in $VISUAL or $EDITOR, validated on save.",
         "status": "Move an organisation along the pipeline; the old status goes to its history.",

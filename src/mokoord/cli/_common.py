@@ -367,8 +367,17 @@ def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> 
         done(plan.summary)
         return plan
     applied = apply(store, plan, commit=commit, replan=make)
-    done(applied.plan.summary)
+    done(committed(applied.plan.summary, applied.short_commit))
     return applied.plan
+
+
+def committed(summary: str, commit: str | None) -> str:
+    """``summary (commit 3f2a91c0)``; the summary alone when nothing was committed."""
+    from mokoord.i18n import _
+
+    if not commit:
+        return summary
+    return _("{summary} (commit {commit})").format(summary=summary, commit=commit)
 
 
 def _plain_or_styled(plain: str, styled: str) -> None:

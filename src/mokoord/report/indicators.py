@@ -11,7 +11,8 @@ Rules shared by every figure:
 * The registry is taken *as of the period end*: an organisation belongs to it
   when ``known_since`` is empty or not after the end, and its status is the
   one valid on the end date (from ``status`` / ``status_since`` and
-  ``status_history``).
+  ``status_history``) — ``contacted`` where that is ``known`` but the contact
+  log holds a held contact with it by the end date (:mod:`mokoord.pipeline`).
 * Organisations whose status at the period end is ``declined`` (§2.4) appear
   only in ``registry.total`` and ``registry.by_status``. Every other figure
   leaves them out: a contact whose organisations are all declined is not
@@ -39,6 +40,7 @@ from mokoord.errors import Problem
 from mokoord.facts import ContactFact, NeedFact, OrganisationFact
 from mokoord.models import Application, Config, Event
 from mokoord.models.organisation import STATUSES
+from mokoord.pipeline import effective_status, first_contacts
 
 REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution", "application")
 """The kinds of record the report reads (persons, networks and programmes it does not need)."""
@@ -307,14 +309,24 @@ def status_at(org: OrganisationFact, day: dt.date) -> str | None:
     return valid[-1] if valid else "known"
 
 
-def registry_at(data: Dataset, day: dt.date) -> dict[str, str]:
-    """Organisation id → status on ``day``, for every organisation in the registry then."""
+def registry_at(
+    data: Dataset, day: dt.date, first_seen: dict[str, dt.date] | None = None
+) -> dict[str, str]:
+    """Organisation id → status on ``day``, for every organisation in the registry then.
+
+    The status is the effective one (:mod:`mokoord.pipeline`): an organisation
+    whose file says ``known`` on ``day`` but that had a held contact by then
+    counts as ``contacted``. ``first_seen`` is :func:`first_contact_dates`,
+    when already known.
+    """
+    if first_seen is None:
+        first_seen = first_contact_dates(data)
     out: dict[str, str] = {}
     orgs = data.organisation_facts()
     for org_id in sorted(orgs):
         status = status_at(orgs[org_id], day)
         if status is not None:
-            out[org_id] = status
+            out[org_id] = effective_status(status, first_seen.get(org_id), day)
     return out
 
 
@@ -368,16 +380,7 @@ def first_contact_dates(data: Dataset) -> dict[str, dt.date]:
     here: a contact counts for every organisation in it that is not declined,
     and declined organisations are left out of the first contacts anyway.
     """
-    first_seen: dict[str, dt.date] = {}
-    for fact in data.contact_facts():
-        if fact.planned:
-            continue
-        day = fact.date
-        for org in fact.organisations:
-            seen = first_seen.get(org)
-            if seen is None or day < seen:
-                first_seen[org] = day
-    return first_seen
+    return first_contacts(data)
 
 
 def _application_date(app: Application) -> dt.date:
@@ -409,8 +412,10 @@ def compute_figures(
     """
     vocab = data.config.vocabularies
     settings = data.config.settings
+    if first_seen is None:
+        first_seen = first_contact_dates(data)
     if registry is None:
-        registry = registry_at(data, period.end)
+        registry = registry_at(data, period.end, first_seen)
     orgs = data.organisation_facts()
     declined = {org_id for org_id, status in registry.items() if status == "declined"}
     active = [orgs[org_id] for org_id in registry if org_id not in declined]
@@ -421,8 +426,6 @@ def compute_figures(
     topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
     months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
     reached = {org for c in in_period for org in c.organisations if org not in declined}
-    if first_seen is None:
-        first_seen = first_contact_dates(data)
     first = {org for org, day in first_seen.items() if day in period and org not in declined}
     contacts = ContactFigures(
         total=len(in_period),
@@ -567,7 +570,7 @@ def build_report(
 
     ``anonymous`` leaves out the free text (the notes of the events listed)."""
     first_seen = first_contact_dates(data)
-    registry = registry_at(data, period.end)
+    registry = registry_at(data, period.end, first_seen)
     current = compute_figures(data, period, first_seen, registry, today)
     previous = compute_figures(data, period.previous(), first_seen, today=today)
     orgs = data.organisation_facts()

@@ -243,7 +243,9 @@ METHODS: dict[str, list[tuple[str, str]]] = {
             "Register",
             "Das Register wird zum Ende des Zeitraums gezählt: Eine Organisation gehört dazu, "
             "wenn sie bis dahin aufgenommen war (known_since), und sie zählt mit dem Status, "
-            "der an diesem Tag galt (laut Statusverlauf). Eine Organisation mit mehreren "
+            "der an diesem Tag galt (laut Statusverlauf); war sie danach nur „bekannt“, hatte "
+            "aber bis dahin schon einen Kontakt laut Kontaktprotokoll, zählt sie als "
+            "„kontaktiert“. Eine Organisation mit mehreren "
             "Tätigkeitsfeldern zählt in jedem. „Neu aufgenommen“ sind Organisationen mit "
             "Aufnahmedatum im Zeitraum.",
         ),
@@ -326,7 +328,9 @@ METHODS: dict[str, list[tuple[str, str]]] = {
             "Register",
             "The register is counted at the end of the period: an organisation belongs to it "
             "when it was added by then (known_since), with the status valid on that day "
-            "(from its status history). An organisation with several fields of activity "
+            "(from its status history); one that was merely known then but had a contact in "
+            "the contact log by that day counts as contacted. An organisation with several "
+            "fields of activity "
             "counts in each. New organisations were added during the period.",
         ),
         (
