@@ -73,6 +73,38 @@ def _ask(
     )
 
 
+def _legal_basis_option(config: Any, value: str | None) -> str | None:
+    """``--legal-basis`` resolved (consent is refused: it needs its date from the sheet)."""
+    if value is None:
+        return None
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
+    from mokoord.vocab import resolve
+
+    term = resolve(config, "legal_bases", value, flag="--legal-basis")
+    if term == "consent":
+        raise UsageError(
+            _("--legal-basis consent needs the date of each consent"),
+            hint=_("add a column with the date of consent (Einwilligung am) to the sheet"),
+        )
+    return term
+
+
+def _ask_legal_basis(config: Any) -> str | None:
+    """At a terminal: the legal basis of new persons the sheet gives no consent date for."""
+    from mokoord.cli import prompts
+    from mokoord.i18n import _
+    from mokoord.vocab import choices
+
+    if not prompts.interactive():
+        return None
+    options = {k: v for k, v in choices(config, "legal_bases").items() if k != "consent"}
+    chosen = prompts.choose(
+        _("The sheet has contact persons without a consent date. Legal basis for them:"), options
+    )
+    return chosen or None
+
+
 def _record_of(action: "Action") -> str:
     """How the plan names the record of an action: its name, a person's name, a summary."""
     return _short(action.name or action.id or "")
@@ -153,6 +185,15 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")
     ] = None,
+    legal_basis: Annotated[
+        str | None,
+        typer.Option(
+            "--legal-basis",
+            help="Legal basis of new contact persons without a consent date in the sheet: "
+            "public_task, contract or legitimate_interest (asked at a terminal).",
+            show_default=False,
+        ),
+    ] = None,
     no_commit: NoCommitOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -217,6 +258,7 @@ def import_(
         write_output(save_mapping, mapping_text(columns).encode("utf-8"))
     store = state(ctx).store()
     data = store.load(["organisation", "person", "network", "contact"])
+    basis = _legal_basis_option(data.config, legal_basis)
     with _Progress(len(table.rows), "reading rows") as progress:
         plan = plan_import(
             table,
@@ -226,7 +268,20 @@ def import_(
             decide=decide,
             confirm=confirm,
             progress=progress,
+            legal_basis=basis,
         )
+    if basis is None and any(p.code == "legal-basis-missing" for p in plan.problems):
+        basis = _ask_legal_basis(data.config)
+        if basis is not None:
+            plan = plan_import(
+                table,
+                columns,
+                data,
+                on_duplicate=on_duplicate,
+                decide=decide,
+                confirm=confirm,
+                legal_basis=basis,
+            )
     commit_id = None
     if not dry_run:
         try:
@@ -407,6 +462,13 @@ def export(
             help="Leave out persons, contact details and free text; keep what statistics need.",
         ),
     ] = False,
+    personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--personal-data",
+            help="Include contact persons' names, roles, e-mails and phones (left out by default).",
+        ),
+    ] = False,
     year: Annotated[
         int | None,
         typer.Option(
@@ -427,6 +489,9 @@ def export(
     organization objects for other directories. An exported CSV or XLSX of
     organisations can be imported again unchanged. Files that cannot be read
     are left out and named (--strict: an error instead, nothing written).
+    Contact persons' data are left out unless asked for (--personal-data, or a
+    column named in --fields); persons who withdrew their consent are never
+    exported.
 
     Example: [bold]mokoord export organisations --format xlsx -o register.xlsx[/]
     or [bold]mokoord export contacts --year 2023 --anonymous --format csv -o kontakte.csv[/]
@@ -442,6 +507,8 @@ def export(
         raise UsageError("--format xlsx needs --output FILE")
     if output is not None and output.is_dir():
         raise UsageError(f"--output: {output} is a folder; name a file")
+    if anonymous and personal_data:
+        raise UsageError("choose either --anonymous or --personal-data")
     data = state(ctx).store().load()
     if strict:
         data.require_complete()
@@ -457,14 +524,24 @@ def export(
             raise UsageError("--fields and --year do not apply to --format hsds")
         content = (
             json.dumps(
-                export_hsds(data, anonymous=anonymous, lang=lang), ensure_ascii=False, indent=2
+                export_hsds(data, anonymous=anonymous, personal_data=personal_data, lang=lang),
+                ensure_ascii=False,
+                indent=2,
             )
             + "\n"
         ).encode("utf-8")
         count = len(json.loads(content))
     else:
         selected = [part.strip() for part in fields.split(",") if part.strip()] if fields else None
-        table = build_export(data, kind, fields=selected, anonymous=anonymous, year=year, lang=lang)
+        table = build_export(
+            data,
+            kind,
+            fields=selected,
+            anonymous=anonymous,
+            personal_data=personal_data,
+            year=year,
+            lang=lang,
+        )
         content = render(table, fmt)
         count = len(table.records)
     note = left_out_note(data)

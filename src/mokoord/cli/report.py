@@ -47,6 +47,10 @@ def report(
             show_default=False,
         ),
     ] = None,
+    anonymous: Annotated[
+        bool,
+        typer.Option("--anonymous", help="Leave out free text (the events' notes)."),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Refuse to write the report when a file could not be read."),
@@ -119,7 +123,7 @@ def report(
     data = st.load(REPORT_KINDS)
     if strict:
         data.require_complete()
-    model = build_report(data, period, today=generated)
+    model = build_report(data, period, today=generated, anonymous=anonymous)
     text = render(model, fmt, lang=language, store_root=store.root)
     if output is not None:
         from mokoord.faults import write_output

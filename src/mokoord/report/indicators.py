@@ -563,8 +563,12 @@ def completeness(
     )
 
 
-def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
-    """The whole report model for ``period`` next to the previous period of equal length."""
+def build_report(
+    data: Dataset, period: Period, *, today: dt.date, anonymous: bool = False
+) -> Report:
+    """The whole report model for ``period`` next to the previous period of equal length.
+
+    ``anonymous`` leaves out the free text (the notes of the events listed)."""
     first_seen = first_contact_dates(data)
     registry = registry_at(data, period.end, first_seen)
     current = compute_figures(data, period, first_seen, registry, today)
@@ -598,6 +602,8 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
             for org in new_orgs
             if org.id not in declined
         ],
-        events=[NamedItem(e.id, e.title, e.date, e.kind, e.notes) for e in listed],
+        events=[
+            NamedItem(e.id, e.title, e.date, e.kind, None if anonymous else e.notes) for e in listed
+        ],
         left_out=data.left_out(),
     )
