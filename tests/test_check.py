@@ -45,6 +45,7 @@ PERSON = """\
 id: p-4k2m9x
 name: Erika Beispiel
 organisation: elternverein-biebrich
+legal_basis: public_task
 """
 
 

@@ -81,7 +81,11 @@ def _options() -> Iterator[tuple[str, str]]:
 
     _load_commands()
     group = get_command(app)
-    for name, command in [("", group), *group.commands.items()]:  # type: ignore[attr-defined]
+    commands = [("", group), *group.commands.items()]  # type: ignore[attr-defined]
+    for name, command in list(commands):
+        for sub, subcommand in getattr(command, "commands", {}).items() if name else ():
+            commands.append((f"{name} {sub}", subcommand))  # privacy export, …
+    for name, command in commands:
         for param in command.params:
             if param.param_type_name != "option" or param.hidden:
                 continue
@@ -250,14 +254,22 @@ def _expected_function(command: str) -> set[str]:
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_each_command_function_is_named_after_its_command(command: str) -> None:
+    """A command's function bears its name; a command with subcommands (``privacy``)
+    has none of its own, and each subcommand's function bears the subcommand's."""
     _load_commands()
+    groups = {group.name: group.typer_instance for group in app.registered_groups}
+    infos = groups[command].registered_commands if command in groups else app.registered_commands
     callbacks = {
         info.name or (info.callback.__name__.replace("_", "-") if info.callback else ""): info
-        for info in app.registered_commands
+        for info in infos
+        if not info.hidden  # an alias (privacy auskunft) calls its command's function
     }
-    info = callbacks[command]
-    assert info.callback is not None
-    assert info.callback.__name__ in _expected_function(command), (
-        f"rename {info.callback.__module__}.{info.callback.__name__} to "
-        f"{' or '.join(_expected_function(command))}"
-    )
+    for name, info in callbacks.items():
+        if command not in groups and name != command:
+            continue
+        assert info.callback is not None
+        assert info.callback.__name__ in _expected_function(name), (
+            f"rename {info.callback.__module__}.{info.callback.__name__} to "
+            f"{' or '.join(_expected_function(name))}"
+        )
+    assert callbacks, command

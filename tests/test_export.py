@@ -205,7 +205,10 @@ def commits(store: Store) -> int:
 
 def test_csv_is_for_german_excel_and_neutralises_formulas(cli, filled, tmp_path):
     out = tmp_path / "orgs.csv"
-    result = cli("--lang", "de", "export", "organisations", "--format", "csv", "--output", str(out))
+    result = cli(
+        "--lang", "de", "export", "organisations", "--format", "csv", "--personal-data",
+        "--output", str(out),
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "3 Organisationen in" in said(result)
     rows = {row["ID"]: row for row in read_csv(out)}
@@ -476,7 +479,7 @@ def test_edited_export_imports_the_edit_only(cli, filled, tmp_path):
 
 
 def test_hsds_export_validates_against_the_schema(cli, filled):
-    result = cli("export", "organisations", "--format", "hsds")
+    result = cli("export", "organisations", "--format", "hsds", "--personal-data")
     assert result.exit_code == 0, result.output
     organizations = json.loads(result.stdout)
     for organization in organizations:
@@ -498,7 +501,7 @@ def test_hsds_export_validates_against_the_schema(cli, filled):
         "Wiesbaden",
         "DE",
     )
-    again = json.loads(cli("export", "organisations", "--format", "hsds").stdout)
+    again = json.loads(cli("export", "organisations", "--format", "hsds", "--personal-data").stdout)
     assert again == organizations  # stable ids
 
 

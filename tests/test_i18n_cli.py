@@ -230,7 +230,7 @@ def test_the_german_listing_is_the_same_before_and_after_loading(
     ]
     assert panels == ["Optionen", "Datenbestand", "Zusammenarbeit", "Register", "Kontakte und Verweisungen",
                       "Veranstaltungen und Kooperation", "Förderung", "Auswertung",
-                      "Datenaustausch"]  # fmt: skip
+                      "Datenaustausch", "Datenschutz"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- usage errors

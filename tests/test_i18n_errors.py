@@ -64,6 +64,7 @@ MAIN_ERRORS: dict[str, list[str]] = {
     "import": ["import", "{tmp}/fehlt.csv"],
     "clone": ["clone", "{tmp}/kein-server"],
     "sync": ["sync"],
+    "privacy": ["privacy", "export", "p-xyz42"],
     "export": ["export", "Vereine"],
 }
 

@@ -58,11 +58,11 @@ def helps(lang: str) -> dict[str, str]:
     shown: dict[str, str] = {}
     before = i18n.language()
     try:
-        for name in ["", *COMMANDS]:
+        for name in ["", *_with_subcommands(COMMANDS)]:
             # each help sets Typer's texts to its language; start each from English
             i18n.set_language("en")
             use_typer_texts()
-            args = ["--lang", lang, *([name] if name else []), "--help"]
+            args = ["--lang", lang, *name.split(), "--help"]
             env = {"COLUMNS": str(WIDTH), "MOKOORD_LANG": lang, "NO_COLOR": "1"}
             result = runner.invoke(app, args, prog_name="mokoord", env=env)
             if result.exit_code != 0:
@@ -72,6 +72,27 @@ def helps(lang: str) -> dict[str, str]:
         i18n.set_language(before)
         use_typer_texts()
     return shown
+
+
+def _with_subcommands(commands: dict[str, object]) -> list[str]:
+    """Every command, each followed by its subcommands (``privacy``, ``privacy export`` …)."""
+    import importlib
+
+    from mokoord.cli import app
+
+    for module in {entry[0] for entry in commands.values()}:  # type: ignore[index]
+        importlib.import_module(f"mokoord.cli.{module}")
+    groups = {group.name: group.typer_instance for group in app.registered_groups}
+    names = []
+    for name in commands:
+        names.append(name)
+        if name in groups and groups[name] is not None:
+            for info in groups[name].registered_commands:  # type: ignore[union-attr]
+                if info.hidden:  # an alias (privacy auskunft = privacy export)
+                    continue
+                sub = info.name or (info.callback.__name__ if info.callback else "")
+                names.append(f"{name} {sub.replace('_', '-')}")
+    return names
 
 
 def reference(lang: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any, cast
 from mokoord.dataset import KINDS, Dataset
 from mokoord.errors import Problem, Severity
 from mokoord.models import Config, Record
+from mokoord.privacy import checks as privacy_checks
 from mokoord.store import CONFIG_FILE, Store
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, iter_yaml_files, read_document
@@ -539,7 +540,7 @@ def _funding(ctx: CheckContext) -> Iterator[Problem]:
             )
 
 
-CHECKS: list[Check] = [_refs, _dates, _open_ends, _terms, _funding]
+CHECKS: list[Check] = [_refs, _dates, _open_ends, _terms, _funding, *privacy_checks.CHECKS]
 """Every cross-record check, in the order they run."""
 
 

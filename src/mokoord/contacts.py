@@ -163,31 +163,39 @@ def _resolve(
 
 
 def persons_of(data: Dataset, organisation_ids: Iterable[str]) -> list[Person]:
-    """The contact persons of these organisations, by name."""
+    """The contact persons of these organisations who may be offered for a contact
+    (not erased, consent not withdrawn), by name."""
     wanted = set(organisation_ids)
     return sorted(
-        (p for p in data.persons.values() if p.organisation in wanted),
-        key=lambda p: (fold(p.name), p.id),
+        (p for p in data.persons.values() if p.organisation in wanted and p.offered),
+        key=lambda p: (fold(p.display_name), p.id),
     )
 
 
 def resolve_person(data: Dataset, value: str, organisation_ids: Sequence[str]) -> Person:
-    """A person by id, or by name among the persons of the given organisations."""
+    """A person by id, or by name among the persons of the given organisations.
+
+    A person who withdrew their consent, or was erased, is refused: the office
+    may no longer record contacts with them (docs/privacy.md).
+    """
     value = value.strip()
     if value in data.persons:
-        return data.persons[value]
+        person = data.persons[value]
+        if not person.offered:
+            raise UsageError(_not_offered(person), hint=_("leave out --person"))
+        return person
     people = persons_of(data, organisation_ids)
     wanted = fold(value)
-    exact = [p for p in people if fold(p.name) == wanted]
+    exact = [p for p in people if fold(p.display_name) == wanted]
     if len(exact) == 1:
         return exact[0]
-    candidates = {p.id: [p.name] for p in people}
+    candidates = {p.id: [p.display_name] for p in people}
     found = [m for m in pick(value, candidates, limit=5) if m.score >= 90.0]
     if len(exact) > 1 or len(found) > 1:
         options = exact or [data.persons[m.key] for m in found]
         raise UsageError(
             _("--person '{value}' fits several persons: {persons}").format(
-                value=value, persons=", ".join(f"{p.id} ({p.name})" for p in options)
+                value=value, persons=", ".join(f"{p.id} ({p.display_name})" for p in options)
             ),
             hint=_("pass the person's id"),
         )
@@ -195,7 +203,7 @@ def resolve_person(data: Dataset, value: str, organisation_ids: Sequence[str]) -
         return data.persons[found[0].key]
     orgs = ", ".join(organisation_ids)
     if people:
-        listed = ", ".join(f"{p.id} ({p.name})" for p in people)
+        listed = ", ".join(f"{p.id} ({p.display_name})" for p in people)
         raise NotFound(
             _("no person '{value}' at {organisations}; known there: {persons}").format(
                 value=value, organisations=orgs, persons=listed
@@ -207,6 +215,17 @@ def resolve_person(data: Dataset, value: str, organisation_ids: Sequence[str]) -
         ),
         hint=_("leave out --person, or record the person first"),
     )
+
+
+def _not_offered(person: Person) -> str:
+    if person.erased is not None:
+        return _("person {id} was erased on {date}").format(
+            id=person.id, date=person.erased.isoformat()
+        )
+    withdrawn = person.consent.withdrawn if person.consent else None
+    return _(
+        "person {id} withdrew their consent on {date}; they are no longer offered for contacts"
+    ).format(id=person.id, date=withdrawn.isoformat() if withdrawn else "?")
 
 
 def organisation_names(data: Dataset, ids: Iterable[str]) -> list[str]:

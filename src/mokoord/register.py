@@ -297,7 +297,7 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     for org in data.organisations.values():
         candidates: list[tuple[str, str]] = [("name", org.name), ("id", org.id)]
         candidates += [("alias", alias) for alias in org.aliases]
-        candidates += [(f"person {p.id}", p.name) for p in persons.get(org.id, [])]
+        candidates += [(f"person {p.id}", p.name) for p in persons.get(org.id, []) if p.name]
         if org.goals:
             candidates.append(("goals", org.goals))
         if org.notes:

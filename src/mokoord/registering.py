@@ -215,6 +215,8 @@ class AddPerson:
     consent_source: str | None = None
     person_id: str | None = None
     """The new person's id (default: ``p-`` and six random characters)."""
+    today: dt.date | None = None
+    """The day the person is recorded (default: today): retention counts from it."""
 
 
 def legal_basis_of(config: Config, typed: str) -> str:
@@ -253,6 +255,7 @@ def plan_person(
         "languages": codes.languages().resolve_all(request.languages, "--language"),
         "legal_basis": basis,
         "consent": consent,
+        "recorded": request.today or dt.date.today(),
     }
     person = validate_input(Person, _present(record), what=_("not added"))
     return Plan(

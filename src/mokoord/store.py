@@ -12,6 +12,7 @@ Layout under the store root (the folder holding ``mokoord.yaml``)::
     networks/<id>.yaml
     institutions/<id>.yaml
     programmes/<id>.yaml
+    erasures/<id>.yaml                the erasure log (docs/privacy.md)
     templates/                        optional report templates overriding the built-in ones
     .mokoord/                         caches and locks (git-ignored)
 

@@ -174,6 +174,13 @@ def _phrases() -> dict[tuple[str, str], Callable[[int], str]]:
         ("application", "deleted"): lambda n: ngettext(
             "{n} funding application removed", "{n} funding applications removed", n
         ),
+        ("erasure", "added"): lambda n: ngettext("{n} new erasure", "{n} new erasures", n),
+        ("erasure", "changed"): lambda n: ngettext(
+            "{n} erasure record changed", "{n} erasure records changed", n
+        ),
+        ("erasure", "deleted"): lambda n: ngettext(
+            "{n} erasure record removed", "{n} erasure records removed", n
+        ),
     }
 
 

@@ -213,6 +213,7 @@ def _exchange(
                     came = forward if head == start else None
                     head = server
                 elif base != server:  # the server has work this clone lacks
+                    _refuse_erased(clone, head, server)
                     _merge(clone, server, ask)
                     head = _head(clone)
                     came = None
@@ -428,6 +429,16 @@ def _uninterrupted() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def _refuse_erased(clone: Target, head: str, server: str) -> None:
+    """Refuse a merge that would bring back data an erasure removed from the history
+    (one side still holds the history from before it): docs/privacy.md."""
+    from mokoord.privacy.guard import refusals
+
+    found = refusals(clone.top, [head, server], since=[head], here=head)
+    if found:
+        raise MokoordError(found[0].message, hint=found[0].hint)
 
 
 def _merge(clone: Target, server: str, ask: Ask | None) -> None:

@@ -345,6 +345,7 @@ FOLDERS: dict[str, str] = {
     "institutions": "institution",
     "programmes": "programme",
     "applications": "application",
+    "erasures": "erasure",
 }
 """Folder → kind of record, as :data:`mokoord.dataset.KINDS` has them (a test keeps
 them equal); here without importing the models, which a sync rarely needs."""

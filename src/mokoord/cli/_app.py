@@ -98,6 +98,9 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "import": "Import organisations (or a contact log) from a CSV or XLSX sheet, as one commit.",
         "export": "Export records as CSV (German Excel), XLSX, JSON or Open Referral HSDS.",
     },
+    ("privacy", "Data protection"): {
+        "privacy": "Data protection (GDPR): access, erasure that reaches the history, retention, the record of processing.",
+    },
 }
 
 #: command name → (module, help panel, first paragraph of its help)
@@ -134,6 +137,24 @@ class MokoordCommand(TyperCommand):
                     name += "..."
                 pieces.append(name if param.required else f"[{name}]")
         return pieces
+
+
+class MokoordSubGroup(TyperGroup):
+    """A command with subcommands (``mokoord privacy …``): its help and its commands'
+    in the chosen language, like :class:`MokoordCommand`."""
+
+    context_class = MokoordContext
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        present_command(self, ctx)
+        for command in self.commands.values():
+            for attribute in ("help", "short_help"):
+                translate(command, attribute)
+        use_typer_texts()
+        super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [_(OPTIONS_METAVAR), _(SUBCOMMAND_METAVAR)]
 
 
 class _NotLoaded(TyperCommand):
@@ -199,6 +220,10 @@ class MokoordGroup(TyperGroup):
         module = f"mokoord.cli.{COMMANDS[name][0]}" if name in COMMANDS else None
         if module:
             importlib.import_module(module)
+        for group in app.registered_groups:  # a command with subcommands (privacy)
+            if group.name == name:
+                self.commands[name] = _group(group, self.rich_markup_mode)
+                return self.commands[name]
         for info in app.registered_commands:
             if info.callback and (info.name or get_command_name(info.callback.__name__)) == name:
                 if info.cls in (None, TyperCommand):  # what @app.command gives
@@ -346,6 +371,24 @@ def _config_file(data: str | None, cwd: Path) -> Path | None:
             return folder / config
     candidate = cwd / "data" / config
     return candidate if candidate.is_file() else None
+
+
+def _group(info: Any, markup: Any) -> Any:
+    """A group of subcommands converted by Typer (its signature differs between versions)."""
+    import inspect
+
+    from typer.main import get_group_from_info
+
+    options: dict[str, Any] = {
+        "pretty_exceptions_short": app.pretty_exceptions_short,
+        "rich_markup_mode": markup,
+    }
+    if "suggest_commands" in inspect.signature(get_group_from_info).parameters:
+        options["suggest_commands"] = True
+    for command in info.typer_instance.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = MokoordCommand
+    return get_group_from_info(info, **options)
 
 
 app = typer.Typer(

@@ -66,6 +66,7 @@ class State:
             from mokoord.store import Store
 
             self._store = Store(self.root())
+            _finish_interrupted_erasure(self._store)
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
@@ -106,6 +107,23 @@ class State:
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
         return self.store().load(kinds)
+
+
+def _finish_interrupted_erasure(store: Store) -> None:
+    """An erasure that was interrupted is finished (or undone) before anything else
+    reads the store: it is never left half done (see mokoord.privacy.rewrite)."""
+    from mokoord.store import CACHE_DIR
+
+    if not (store.root / CACHE_DIR / "erasure.json").is_file():
+        return
+    from mokoord.i18n import _
+    from mokoord.privacy.rewrite import recover
+
+    outcome = recover(store)
+    if outcome == "finished":
+        done(_("an interrupted erasure was finished"))
+    elif outcome == "undone":
+        done(_("an interrupted erasure was undone; nothing was erased"))
 
 
 def setup_line(what: str) -> str:

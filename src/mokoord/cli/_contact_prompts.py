@@ -190,7 +190,7 @@ def _ask_person(data: Dataset, organisations: tuple[str, ...]) -> tuple[str, ...
     if not people:
         return ()
     shown = {
-        p.id: p.name + (f" ({label(data.config, 'roles', p.role)})" if p.role else "")
+        p.id: p.display_name + (f" ({label(data.config, 'roles', p.role)})" if p.role else "")
         for p in people
     }
     chosen = prompts.choose(_("Contact person"), shown, optional=True)

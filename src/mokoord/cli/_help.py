@@ -131,6 +131,8 @@ METAVARS: dict[str, str] = {
     "--series": N_("SERIES"),
     "--level": N_("LEVEL"),
     "--rhythm": N_("RHYTHM"),
+    "--ground": N_("GROUND"),
+    "--redact": N_("TEXT"),
 }
 
 #: (command, option) → metavar, where an option means something else in one command.

@@ -17,6 +17,8 @@ from mokoord.cli._common import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mokoord.exchange.plan import Action, Decide, Plan, Similar
     from mokoord.exchange.requests import ImportRequest
     from mokoord.models import Config
@@ -123,6 +125,15 @@ def import_(
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="XLSX: the sheet to read (default: the first).")
     ] = None,
+    legal_basis: Annotated[
+        str | None,
+        typer.Option(
+            "--legal-basis",
+            help="Legal basis of new contact persons without a consent date in the sheet: "
+            "public_task, contract or legitimate_interest (asked at a terminal).",
+            show_default=False,
+        ),
+    ] = None,
     no_commit: NoCommitOption = False,
     json_output: JsonOption = False,
 ) -> None:
@@ -162,20 +173,26 @@ def import_(
         skip_invalid=skip_invalid,
         encoding=encoding,
         sheet=sheet,
+        legal_basis=legal_basis,
     )
     asking = _asking(request)
     table, columns = read_sheet(request)
     data = store.load(["organisation", "person", "network", "contact"])
-    with view.Progress(len(table.rows), _("reading rows")) as progress:
-        plan = plan_import(
-            table,
-            columns,
-            data,
-            on_duplicate=request.on_duplicate,
-            decide=_asker(store.config) if asking else None,
-            confirm=_confirm if asking else None,
-            progress=progress,
-        )
+
+    def make(basis: str | None) -> "Plan":
+        with view.Progress(len(table.rows), _("reading rows")) as progress:
+            return plan_import(
+                table,
+                columns,
+                data,
+                on_duplicate=request.on_duplicate,
+                decide=_asker(store.config) if asking else None,
+                confirm=_confirm if asking else None,
+                progress=progress,
+                legal_basis=basis,
+            )
+
+    plan = _with_legal_basis(make, request, store.config)
     commit = None if dry_run else _apply(store, plan, request, not no_commit, json_output)
     if json_output:
         print_json({**plan.as_dict(), "dry_run": dry_run, "commit": commit})
@@ -184,6 +201,26 @@ def import_(
         view.finish(plan, dry_run=dry_run, commit=commit, saved=save_mapping)
     if dry_run and plan.invalid_rows and not skip_invalid:
         raise typer.Exit(1)
+
+
+def _with_legal_basis(
+    make: "Callable[[str | None], Plan]", request: "ImportRequest", config: "Config"
+) -> "Plan":
+    """The plan; when new contact persons lack a legal basis and none was given, the
+    basis asked for at a terminal and the plan made again with it."""
+    from mokoord.cli import prompts
+    from mokoord.i18n import _
+    from mokoord.vocab import choices
+
+    plan = make(request.legal_basis)
+    missing = any(problem.code == "legal-basis-missing" for problem in plan.problems)
+    if request.legal_basis is not None or not missing or not prompts.interactive():
+        return plan
+    options = {k: v for k, v in choices(config, "legal_bases").items() if k != "consent"}
+    chosen = prompts.choose(
+        _("The sheet has contact persons without a consent date. Legal basis for them:"), options
+    )
+    return make(chosen) if chosen else plan
 
 
 def _asking(request: "ImportRequest") -> bool:
@@ -259,6 +296,13 @@ def export(
             help="Leave out persons, contact details and free text; keep what statistics need.",
         ),
     ] = False,
+    personal_data: Annotated[
+        bool,
+        typer.Option(
+            "--personal-data",
+            help="Include contact persons' names, roles, e-mails and phones (left out by default).",
+        ),
+    ] = False,
     year: Annotated[
         int | None,
         typer.Option(
@@ -280,6 +324,9 @@ def export(
     organization objects for other directories. An exported CSV or XLSX of
     organisations can be imported again unchanged. Files that cannot be read
     are left out and named (--strict: an error instead, nothing written).
+    Contact persons' data are left out unless asked for (--personal-data, or a
+    column named in --fields); persons who withdrew their consent are never
+    exported.
 
     Example: [bold]mokoord export organisations --format xlsx -o register.xlsx[/]
     or [bold]mokoord export contacts --year 2023 --anonymous --format csv -o kontakte.csv[/]
@@ -295,6 +342,7 @@ def export(
         output=output,
         fields=fields,
         anonymous=anonymous,
+        personal_data=personal_data,
         year=year,
     )
     data = store.load()

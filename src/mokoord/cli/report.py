@@ -46,6 +46,10 @@ def report(
             show_default=False,
         ),
     ] = None,
+    anonymous: Annotated[
+        bool,
+        typer.Option("--anonymous", help="Leave out free text (the events' notes)."),
+    ] = False,
     strict: Annotated[
         bool,
         typer.Option("--strict", help="Refuse to write the report when a file could not be read."),
@@ -94,7 +98,7 @@ def report(
     data = st.load(REPORT_KINDS)
     if strict:
         data.require_complete()
-    model = build_report(data, request.period, today=generated)
+    model = build_report(data, request.period, today=generated, anonymous=anonymous)
     text = render(model, request.format, lang=request.lang, store_root=st.store().root)
     if output is None:
         _show(text, request.format)

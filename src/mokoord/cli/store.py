@@ -74,6 +74,10 @@ def check(
         ),
     ] = None,
     json_output: JsonOption = False,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Judge dates as of this day (default: today).", hidden=True),
+    ] = None,
 ) -> None:
     """Validate every file and report all problems as path:line:col: severity code message.
 
@@ -86,12 +90,13 @@ def check(
     Example: [bold]mokoord check --strict[/]
     """
     from mokoord.checks import check_store, count_by_severity
+    from mokoord.cli._common import parse_date_option
 
     as_json = _check_format(fmt, json_output) == "json"
     st = state(ctx)
     st.warn_left_out = False  # every problem is this command's own output
     store = st.store()
-    problems = check_store(store, strict=strict)
+    problems = check_store(store, strict=strict, today=parse_date_option(today, "--today"))
     counts = count_by_severity(problems)
     if as_json:
         print_json([problem.as_dict() for problem in problems])

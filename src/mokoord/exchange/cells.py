@@ -29,6 +29,8 @@ class Context:
     display: str
     vocabularies: dict[str, norm.Vocabulary]
     index: OrganisationIndex
+    legal_basis: str | None = None
+    """The legal basis of new contact persons without a consent date (``--legal-basis``)."""
 
 
 def vocabularies(data: Dataset) -> dict[str, norm.Vocabulary]:
@@ -221,7 +223,7 @@ def _value(target: str, text: str, ctx: Context, values: dict[str, Any]) -> dict
         return {target: norm.year(text)}
     if target in ("paid_staff", "rooms_own", "rooms_offered"):
         return {target: norm.yes_no(text)}
-    if target in ("known_since", "last_verified", "date", "follow_up_date"):
+    if target in ("known_since", "last_verified", "date", "follow_up_date", "contact_consent_date"):
         from mokoord.dates import parse_date
 
         try:

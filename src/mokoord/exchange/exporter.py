@@ -65,6 +65,9 @@ class Column:
     """For lists and terms: a raw item → the text people read."""
     private: bool = False
     """Personal data or free text: left out by ``--anonymous``."""
+    personal: bool = False
+    """A person's data (name, contact details): only when asked for, with
+    ``--personal-data`` or by naming the column in ``--fields``."""
 
 
 @dataclass
@@ -156,13 +159,15 @@ class _Labels:
 
     def person_name(self, key: Any) -> Any:
         person = self.data.persons.get(key)
-        return person.name if person else key
+        return person.display_name if person else key
 
 
 def _first_person(data: Dataset) -> dict[str, Person]:
+    """Each organisation's first contact person who may be contacted (not erased, consent
+    not withdrawn: exports feed mailings)."""
     first: dict[str, Person] = {}
     for person in sorted(data.persons.values(), key=lambda p: p.id):
-        if person.organisation and person.organisation not in first:
+        if person.offered and person.organisation and person.organisation not in first:
             first[person.organisation] = person
     return first
 
@@ -254,10 +259,28 @@ def organisation_columns(data: Dataset, lang: str) -> list[Column]:
         Column("website", h("website"), "text", lambda o: o.website),
         Column("email", h("email"), "text", lambda o: o.email, private=True),
         Column("phone", h("phone"), "text", lambda o: o.phone, private=True),
-        Column("contact_name", h("contact_name"), "text", person("name"), private=True),
-        Column("contact_role", h("contact_role"), "text", person("role"), private=True),
-        Column("contact_email", h("contact_email"), "text", person("email"), private=True),
-        Column("contact_phone", h("contact_phone"), "text", person("phone"), private=True),
+        Column(
+            "contact_name", h("contact_name"), "text", person("name"), private=True, personal=True
+        ),
+        Column(
+            "contact_role", h("contact_role"), "text", person("role"), private=True, personal=True
+        ),
+        Column(
+            "contact_email",
+            h("contact_email"),
+            "text",
+            person("email"),
+            private=True,
+            personal=True,
+        ),
+        Column(
+            "contact_phone",
+            h("contact_phone"),
+            "text",
+            person("phone"),
+            private=True,
+            personal=True,
+        ),
         Column("tags", h("tags"), "list", lambda o: list(o.tags), labels.term("tags")),
         Column("goals", h("goals"), "text", lambda o: o.goals, private=True),
         Column("notes", h("notes"), "text", lambda o: o.notes, private=True),
@@ -300,9 +323,17 @@ def contact_columns(data: Dataset, lang: str) -> list[Column]:
             lambda c: list(c.persons),
             labels.person_name,
             private=True,
+            personal=True,
         ),
         Column("summary", h("summary"), "text", lambda c: c.summary, private=True),
-        Column("coordinator", h("coordinator"), "text", lambda c: c.coordinator, private=True),
+        Column(
+            "coordinator",
+            h("coordinator"),
+            "text",
+            lambda c: c.coordinator,
+            private=True,
+            personal=True,
+        ),
         Column(
             "follow_up_date",
             h("follow_up_date"),
@@ -464,10 +495,15 @@ def build_export(
     *,
     fields: list[str] | None = None,
     anonymous: bool = False,
+    personal_data: bool = False,
     year: int | None = None,
     lang: str = "de",
 ) -> ExportTable:
-    """The columns and records of an export; ``fields`` picks and orders columns."""
+    """The columns and records of an export; ``fields`` picks and orders columns.
+
+    Persons' data (``personal`` columns) are left out unless asked for with
+    ``personal_data`` or by name in ``fields``; ``anonymous`` leaves out free
+    text and contact details too."""
     columns = COLUMNS[kind](data, lang)
     available = {column.key: column for column in columns}
     if fields:
@@ -491,6 +527,8 @@ def build_export(
         columns = [available[key] for key in dict.fromkeys(fields)]
     elif anonymous:
         columns = [column for column in columns if not column.private]
+    elif not personal_data:
+        columns = [column for column in columns if not column.personal]
     return ExportTable(kind, columns, _records(data, kind, year), lang)
 
 

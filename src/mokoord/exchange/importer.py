@@ -51,12 +51,16 @@ def plan_import(
     confirm: Confirm | None = None,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    legal_basis: str | None = None,
 ) -> Plan:
     """Decide for every row what an import does; writes nothing.
 
     With ``on_duplicate="ask"``, ``decide`` chooses what to do with a
     duplicate and ``confirm`` whether a new record that looks like another
-    is that one (:mod:`mokoord.exchange.dedupe` has the rule).
+    is that one (:mod:`mokoord.exchange.dedupe` has the rule). A new contact
+    person gets the legal basis "consent" only with a consent date from the
+    sheet; otherwise ``legal_basis``, and without one the row's person is
+    refused (``legal-basis-missing``), so that the caller asks or names it.
     """
     if on_duplicate == "ask" and (decide is None or confirm is None):
         raise UsageError(_("--on-duplicate ask needs a terminal to ask at"))
@@ -66,6 +70,7 @@ def plan_import(
         table.path,
         vocabularies(data),
         OrganisationIndex.of(data.organisations.values()),
+        legal_basis,
     )
     plan = Plan(table, mapping, on_duplicate)
     plan.problems.extend(mapping.problems)

@@ -166,6 +166,14 @@ ORGANISATION_TARGETS: dict[str, tuple[str, ...]] = {
         "Contact phone",
         "Mobile",
     ),
+    "contact_consent_date": (
+        "Einwilligung am",
+        "Einwilligungsdatum",
+        "Datum der Einwilligung",
+        "Einwilligung",
+        "Consent date",
+        "Consent given",
+    ),
     "tags": ("Schlagworte", "Stichworte", "Tags"),
     "notes": (
         "Bemerkung",

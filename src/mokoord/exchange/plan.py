@@ -48,13 +48,22 @@ PERSON_PATHS: dict[str, tuple[str, ...]] = {
     "contact_role": ("role",),
     "contact_email": ("email",),
     "contact_phone": ("phone",),
+    "contact_consent_date": ("consent",),
 }
 CONTACT_PATHS: dict[str, tuple[str, ...]] = {
     "organisation_ids": ("organisations",),
     "follow_up_date": ("follow_up", "date"),
     "follow_up_action": ("follow_up", "action"),
 }
-NOT_WRITTEN = {"id", "open_needs", "contact_name", "contact_role", "contact_email", "contact_phone"}
+NOT_WRITTEN = {
+    "id",
+    "open_needs",
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+    "contact_consent_date",
+}
 
 
 @dataclass(frozen=True)

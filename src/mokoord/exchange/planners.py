@@ -59,12 +59,14 @@ class OrganisationPlanner:
         """The names of each organisation's contact persons, keyed by person id."""
         self.person_records: dict[str, Person] = {}
         for person in ctx.data.persons.values():
-            if person.organisation is not None:
+            if person.organisation is not None and person.name is not None:
                 self._add_person(person.organisation, person)
         self.person_ids = set(ctx.data.persons)
 
     def _add_person(self, org_id: str, person: Person) -> None:
-        self.persons.setdefault(org_id, NameIndex(legal_forms=False)).add(person.id, [person.name])
+        self.persons.setdefault(org_id, NameIndex(legal_forms=False)).add(
+            person.id, [person.display_name]
+        )
         self.person_records[person.id] = person
 
     def row(self, row: Row) -> None:
@@ -288,6 +290,9 @@ class OrganisationPlanner:
             elif self.confirm is None:
                 action.similar = similar
         renamed = {PERSON_PATHS[t][0]: v for t, v in person_values.items()}
+        if not self._legal_basis(row, renamed, existing):
+            self.plan.actions.append(action)
+            return
         if existing is not None:
             action.id, action.match = existing.id, "name" if same else "confirmed"
             renamed.pop("name")  # the same person, spelled otherwise: the store's spelling stays
@@ -315,7 +320,7 @@ class OrganisationPlanner:
                 new_id = f"p-{random_suffix(6)}"
             try:
                 record = Person.model_validate(
-                    {"id": new_id, "organisation": org_action.id, **renamed}
+                    {"id": new_id, "organisation": org_action.id, "recorded": self.today, **renamed}
                 )
             except ValidationError as exc:
                 self.plan.problems.extend(
@@ -327,6 +332,38 @@ class OrganisationPlanner:
             self._add_person(org_action.id, record)
             action.action, action.id, action.record = "create", new_id, record
         self.plan.actions.append(action)
+
+    def _legal_basis(self, row: Row, values: dict[str, Any], existing: Person | None) -> bool:
+        """Put the person's legal basis into ``values``: consent only with its date
+        (from the sheet), else ``--legal-basis``; ``False`` (a problem) without either."""
+        consent_date = values.pop("consent", None)
+        if consent_date is not None:
+            if existing is not None and existing.consent is not None:
+                values["consent"] = {**plain(existing.consent), "date": consent_date}
+            else:
+                values["consent"] = {"date": consent_date}
+            values["legal_basis"] = "consent"
+            return True
+        if existing is not None:
+            return True
+        if self.ctx.legal_basis is not None and self.ctx.legal_basis != "consent":
+            values["legal_basis"] = self.ctx.legal_basis
+            return True
+        self.plan.problems.append(
+            Problem(
+                self.ctx.display,
+                row.number,
+                0,
+                "error",
+                "legal-basis-missing",
+                _(
+                    "contact person without a consent date: name the legal basis with "
+                    "--legal-basis public_task (or contract), or add a column with the date "
+                    "of consent"
+                ),
+            )
+        )
+        return False
 
 
 def _complete_registration(data: dict[str, Any]) -> dict[str, Any]:

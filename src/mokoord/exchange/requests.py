@@ -65,6 +65,8 @@ class ImportRequest:
     skip_invalid: bool = False
     encoding: str | None = None
     sheet: str | None = None
+    legal_basis: str | None = None
+    """The legal basis of new contact persons the sheet gives no consent date for."""
 
     @classmethod
     def of(
@@ -74,9 +76,11 @@ class ImportRequest:
         *,
         kind: str | None = None,
         on_duplicate: str = "skip",
+        legal_basis: str | None = None,
         **options: object,
     ) -> ImportRequest:
-        """The request the options make: ``kind`` and ``on_duplicate`` by key or label."""
+        """The request the options make: ``kind``, ``on_duplicate`` and ``legal_basis``
+        by key or label (``consent`` is refused: it needs each consent's date)."""
         from mokoord.exchange.mapping import IMPORT_KINDS
 
         chosen = None
@@ -99,8 +103,24 @@ class ImportRequest:
             file,
             cast("ImportKind | None", chosen),
             on_duplicate=cast("OnDuplicate", policy),
+            legal_basis=_legal_basis(config, legal_basis),
             **options,  # type: ignore[arg-type]
         )
+
+
+def _legal_basis(config: Config, value: str | None) -> str | None:
+    """``--legal-basis`` resolved; consent needs its date, so it comes from the sheet."""
+    if value is None:
+        return None
+    from mokoord.vocab import resolve
+
+    term = resolve(config, "legal_bases", value, flag="--legal-basis")
+    if term == "consent":
+        raise UsageError(
+            _("--legal-basis consent needs the date of each consent"),
+            hint=_("add a column with the date of consent (Einwilligung am) to the sheet"),
+        )
+    return term
 
 
 def read_sheet(request: ImportRequest) -> tuple[Table, ColumnMapping]:
@@ -140,6 +160,8 @@ class ExportRequest:
     fields: tuple[str, ...] | None = None
     anonymous: bool = False
     year: int | None = None
+    personal_data: bool = False
+    """Contact persons' names and details, left out unless asked for."""
 
     @classmethod
     def of(
@@ -151,6 +173,7 @@ class ExportRequest:
         output: Path | None = None,
         fields: str | None = None,
         anonymous: bool = False,
+        personal_data: bool = False,
         year: int | None = None,
     ) -> ExportRequest:
         """The request the options make; ``fmt`` defaults to the ``output`` file's
@@ -181,6 +204,8 @@ class ExportRequest:
             raise UsageError(_("--format hsds exports organisations only"))
         if wanted == "hsds" and (fields or year is not None):
             raise UsageError(_("--fields and --year do not apply to --format hsds"))
+        if anonymous and personal_data:
+            raise UsageError(_("choose either --anonymous or --personal-data"))
         if year is not None and chosen == "organisations":
             raise UsageError(_("--year applies to contacts, events, referrals and applications"))
         selected = tuple(part.strip() for part in (fields or "").split(",") if part.strip())
@@ -191,6 +216,7 @@ class ExportRequest:
             selected or None,
             anonymous,
             year,
+            personal_data,
         )
 
 
@@ -209,7 +235,9 @@ def export_content(data: Dataset, request: ExportRequest, lang: str) -> tuple[by
 
         from mokoord.exchange.hsds import export_hsds
 
-        organizations = export_hsds(data, anonymous=request.anonymous, lang=lang)
+        organizations = export_hsds(
+            data, anonymous=request.anonymous, personal_data=request.personal_data, lang=lang
+        )
         text = json.dumps(organizations, ensure_ascii=False, indent=2) + "\n"
         return text.encode("utf-8"), len(organizations)
     from mokoord.exchange.exporter import build_export, render
@@ -219,6 +247,7 @@ def export_content(data: Dataset, request: ExportRequest, lang: str) -> tuple[by
         request.kind,
         fields=list(request.fields) if request.fields else None,
         anonymous=request.anonymous,
+        personal_data=request.personal_data,
         year=request.year,
         lang=lang,
     )

@@ -131,7 +131,9 @@ def _persons(out: Console, persons: list[dict[str, Any]], config: Config) -> Non
         head = person["name"] + (f" ({label(config, 'roles', role)})" if role else "")
         reach = " · ".join(person[key] for key in ("email", "phone") if person.get(key))
         consent = person.get("consent")
-        if consent:
+        if consent and consent.get("withdrawn"):
+            basis = _("consent withdrawn on {date}").format(date=_date(consent["withdrawn"]))
+        elif consent:
             scopes = labels(config, "consent_scopes", consent.get("scope", []))
             basis = _("consent of {date}: {scopes}").format(
                 date=_date(consent["date"]), scopes=scopes or "–"
