@@ -17,10 +17,11 @@ from mokoord.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
+    from mokoord.dataset import Dataset
+    from mokoord.exchange.mapping import ColumnMapping
     from mokoord.exchange.plan import Action, Decide, Plan, Similar
     from mokoord.exchange.requests import ImportRequest
+    from mokoord.exchange.tabular import Table
     from mokoord.models import Config
     from mokoord.store import Store
 
@@ -158,9 +159,7 @@ def import_(
     [bold]mokoord import vereine.csv --save-mapping vereine-mapping.yaml[/]
     """
     from mokoord.cli.views import exchange as view
-    from mokoord.exchange.importer import plan_import
     from mokoord.exchange.requests import ImportRequest, read_sheet
-    from mokoord.i18n import _
 
     store = state(ctx).store()
     request = ImportRequest.of(
@@ -178,21 +177,7 @@ def import_(
     asking = _asking(request)
     table, columns = read_sheet(request)
     data = store.load(["organisation", "person", "network", "contact"])
-
-    def make(basis: str | None) -> "Plan":
-        with view.Progress(len(table.rows), _("reading rows")) as progress:
-            return plan_import(
-                table,
-                columns,
-                data,
-                on_duplicate=request.on_duplicate,
-                decide=_asker(store.config) if asking else None,
-                confirm=_confirm if asking else None,
-                progress=progress,
-                legal_basis=basis,
-            )
-
-    plan = _with_legal_basis(make, request, store.config)
+    plan = _plan(data, table, columns, request, asking=asking)
     commit = None if dry_run else _apply(store, plan, request, not no_commit, json_output)
     if json_output:
         print_json({**plan.as_dict(), "dry_run": dry_run, "commit": commit})
@@ -203,14 +188,36 @@ def import_(
         raise typer.Exit(1)
 
 
-def _with_legal_basis(
-    make: "Callable[[str | None], Plan]", request: "ImportRequest", config: "Config"
+def _plan(
+    data: "Dataset",
+    table: "Table",
+    columns: "ColumnMapping",
+    request: "ImportRequest",
+    *,
+    asking: bool,
 ) -> "Plan":
-    """The plan; when new contact persons lack a legal basis and none was given, the
-    basis asked for at a terminal and the plan made again with it."""
+    """The import's plan; when new contact persons lack a legal basis and none was
+    given, the basis asked for at a terminal and the plan made again with it."""
     from mokoord.cli import prompts
+    from mokoord.cli.views.exchange import Progress
+    from mokoord.exchange.importer import plan_import
     from mokoord.i18n import _
     from mokoord.vocab import choices
+
+    config = data.config
+
+    def make(basis: str | None) -> "Plan":
+        with Progress(len(table.rows), _("reading rows")) as progress:
+            return plan_import(
+                table,
+                columns,
+                data,
+                on_duplicate=request.on_duplicate,
+                decide=_asker(config) if asking else None,
+                confirm=_confirm if asking else None,
+                progress=progress,
+                legal_basis=basis,
+            )
 
     plan = make(request.legal_basis)
     missing = any(problem.code == "legal-basis-missing" for problem in plan.problems)

@@ -50,6 +50,7 @@ ENGLISH: dict[str, str] = {
     "contact_role": N_("Contact role"),
     "contact_email": N_("Contact e-mail"),
     "contact_phone": N_("Contact phone"),
+    "contact_consent_date": N_("Consent date"),
     "tags": N_("Tags"),
     "goals": N_("Goals"),
     "notes": N_("Notes"),

@@ -217,6 +217,7 @@ def target_label(model: type[BaseModel], paths: dict[str, tuple[str, ...]], targ
             "contact_role": _("Contact role"),
             "contact_email": _("Contact e-mail"),
             "contact_phone": _("Contact phone"),
+            "contact_consent_date": _("Consent date"),
         }
         return person[target]
     if target == "open_needs":

@@ -240,7 +240,8 @@ def export_content(data: Dataset, request: ExportRequest, lang: str) -> tuple[by
         )
         text = json.dumps(organizations, ensure_ascii=False, indent=2) + "\n"
         return text.encode("utf-8"), len(organizations)
-    from mokoord.exchange.exporter import build_export, render
+    from mokoord.exchange.exporter import build_export
+    from mokoord.exchange.writers import render
 
     table = build_export(
         data,
