@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -433,6 +434,26 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
         ta, tb, ratio = paired(listing, floor, max(5, runs))
     finally:
         shutil.rmtree(demo, ignore_errors=True)
+    pull_time, sync_time, after_sync = sync_figures(root, report_args, runs)
+    report.row(
+        "sync bringing in 10 new contacts",
+        sync_time,
+        "≤ 1.5×",
+        sync_time <= 1.5 * pull_time,
+        baseline="git pull of the same commits",
+        baseline_value=pull_time,
+        ratio=sync_time / pull_time,
+    )
+    warm = timed(report_args, runs).median
+    report.row(
+        "report right after that sync",
+        after_sync,
+        "≤ 1.2× warm report",
+        after_sync <= 1.2 * warm,
+        baseline="warm report",
+        baseline_value=warm,
+        ratio=after_sync / warm,
+    )
     report.row(
         "list --json on the demo store",
         ta.median,
@@ -442,6 +463,90 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
         baseline_value=tb.median,
         ratio=ratio,
     )
+
+
+def _daemon(base: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``git daemon`` on 127.0.0.1 serving the bare repositories below ``base``."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            f"--base-path={base}",
+            "--export-all",
+            "--enable=receive-pack",
+            str(base),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, f"git://127.0.0.1:{port}"
+
+
+def sync_figures(root: Path, report: list[str], runs: int) -> tuple[float, float, float]:
+    """A colleague sent 10 new contacts to the server: ``git pull`` of them, then
+    ``mokoord sync`` of the same commits, each from the same state; and the
+    report right after a sync (the index reads the 10 new files only)."""
+    base = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    branch = subprocess.run(
+        ["git", "symbolic-ref", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
+    folder = root / "contacts" / "2023"
+    model = next(folder.glob("*.yaml")).read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="mokoord-sync-", dir=OUT) as tmp:
+        subprocess.run(
+            ["git", "clone", "--quiet", "--bare", str(root), str(Path(tmp) / "register.git")],
+            check=True,
+        )
+        daemon, url = _daemon(Path(tmp))
+        git(root, "remote", "add", "bench", f"{url}/register.git")
+        tracking = f"refs/remotes/bench/{branch}"
+        try:
+            for number in range(10):
+                new_id = f"2023-06-02-sync{number:02d}"
+                text = re.sub(r"^id: .*$", f"id: {new_id}", model, count=1, flags=re.M)
+                text = re.sub(r"^date: .*$", "date: 2023-06-02", text, count=1, flags=re.M)
+                (folder / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+            git(root, "add", "--", "contacts/2023")
+            git(root, "commit", "-qm", "10 contacts from a colleague")
+            git(root, "push", "-q", "bench", f"HEAD:refs/heads/{branch}")
+
+            def back() -> None:
+                git(root, "reset", "-q", "--hard", base)
+                git(root, "update-ref", tracking, base)
+
+            pull = ["git", "pull", "-q", "--no-rebase", "bench", branch]
+            sync = [*MOKOORD, "--data", str(root), "sync", "--remote", "bench", "--json"]
+            back()
+            subprocess.run(sync, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            pulls, syncs = [], []
+            for _ in range(runs):
+                back()
+                pulls.append(run_once(pull, cwd=root).wall)
+                back()
+                syncs.append(run_once(sync).wall)
+            report_after = run_once(report).wall
+        finally:
+            git(root, "reset", "-q", "--hard", base)
+            git(root, "remote", "remove", "bench")
+            daemon.terminate()
+            daemon.wait()
+    return statistics.median(pulls), statistics.median(syncs), report_after
 
 
 def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> None:

@@ -406,7 +406,7 @@ def test_add_network_with_members_in_one_commit(cli, seeded: Store) -> None:
     )
     network_id = out.strip()
     assert network_id == "netzwerk-islamischer-gemeinden"
-    assert seeded.get(Network, network_id).meeting_rhythm == "vierteljährlich"
+    assert seeded.get(Network, network_id).meeting_rhythm == "quarterly"  # the label's term
     assert seeded.get(Organisation, "kulturverein-anatolia").networks == [network_id]
     after = org_file.read_text(encoding="utf-8")
     # one line added, the rest of the file kept as it was
@@ -417,19 +417,23 @@ def test_add_network_with_members_in_one_commit(cli, seeded: Store) -> None:
         "organisations/elternverein-biebrich.yaml",
         "organisations/kulturverein-anatolia.yaml",
     ]
-    _ok(cli("add-network", "--name", "DaMigra", "--kind", "umbrella", "--level", "federal"))
+    _ok(cli("add-network", "--name", "DaMigra", "--kind", "Dachverband", "--level", "bund"))
     listing = json.loads(_ok(cli("networks", "--json")))
     assert [n["id"] for n in listing] == ["damigra", network_id]
     assert listing[0]["members"] == []
-    assert listing[0]["kind"] == "umbrella"
+    assert (listing[0]["kind"], listing[0]["level"]) == ("umbrella", "federal")
     assert [m["id"] for m in listing[1]["members"]] == [
         "elternverein-biebrich",
         "kulturverein-anatolia",
     ]
-    assert listing[1]["meeting_rhythm"] == "vierteljährlich"
-    table = _ok(cli("networks"))
+    assert listing[1]["meeting_rhythm"] == "quarterly"
+    table = " ".join(_ok(cli("networks")).split())  # names wrap between words
     assert "Kulturverein Anatolia" in table
-    assert "vierteljährlich" in table
+    assert "quarterly" in table
+    german = _ok(cli("--lang", "de", "networks", env={"COLUMNS": "160"}))
+    assert "vierteljährlich" in german
+    assert "Dachverband" in german  # kinds and levels by their labels too
+    assert "quarterly" not in german
 
 
 def test_add_network_refuses_unknown_member(cli, seeded: Store) -> None:
@@ -439,7 +443,7 @@ def test_add_network_refuses_unknown_member(cli, seeded: Store) -> None:
     assert not list((seeded.root / "networks").glob("*.yaml"))
     result = cli("add-network", "--name", "X", "--kind", "club")
     assert result.exit_code == 2
-    assert "Kind 'club' is not allowed" in result.output
+    assert "--kind: 'club' is not a known kind of network" in result.output
 
 
 # --------------------------------------------------------------------------- rooms
@@ -462,7 +466,8 @@ def test_rooms_by_district_without_declined(cli, seeded: Store) -> None:
     assert [g["district"] for g in only] == ["biebrich"]
     table = _ok(cli("rooms"))
     assert "Biebrich" in table
-    assert "ohne Ortsbezirk" in table
+    assert "without a district" in table
+    assert "ohne Ortsbezirk" in _ok(cli("--lang", "de", "rooms"))
 
 
 def test_invalid_org_file_is_reported_with_its_line(cli, seeded: Store) -> None:
@@ -545,3 +550,82 @@ def test_unknown_organiser_names_its_flag(cli, seeded: Store) -> None:
     )
     assert result.exit_code == 1
     assert "--organiser: no organisation or institution with id 'stadtamt'" in result.output
+
+
+# --------------------------------------------------------------------------- planned events
+
+
+def test_an_event_after_today_is_planned_and_attendance_is_expected(cli, seeded: Store) -> None:
+    event_id = _ok(
+        cli(
+            "add-event",
+            "--kind",
+            "Austauschformat",
+            "--title",
+            "Sommerfest",
+            "--date",
+            "2099-07-01",
+            "--org",
+            "initiative-mitte",
+        )
+    ).strip()
+    [row] = json.loads(_ok(cli("events", "--json")))
+    assert row["held"] is False
+    assert row["attendance"][0]["planned"] is True
+    assert (row["participants"], row["organisations"]) == (0, 0)
+    before = git_log(seeded.root, "--format=%H")
+    refused = cli("attend", event_id, "--org", "elternverein-biebrich", "--people", "3")
+    assert refused.exit_code == 2
+    assert f"{event_id} takes place on" in refused.output
+    assert "has not been held yet" in refused.output
+    assert "--planned" in refused.output
+    assert git_log(seeded.root, "--format=%H") == before
+    expected = cli(
+        "attend", event_id, "--org", "elternverein-biebrich", "--people", "3", "--planned"
+    )
+    assert expected.exit_code == 0, expected.output
+    assert "expected participation of elternverein-biebrich (3)" in expected.stderr
+    event = seeded.get(Event, event_id)
+    assert [(a.organisation, a.people, a.planned) for a in event.attendance] == [
+        ("initiative-mitte", None, True),
+        ("elternverein-biebrich", 3, True),
+    ]
+    listed = cli("events")
+    assert "planned" in listed.stdout
+    assert "0 events held, 0 participants; 1 planned" in listed.stderr
+
+
+def test_planned_is_refused_after_the_event(cli, seeded: Store) -> None:
+    event_id = _ok(
+        cli("add-event", "--kind", "info", "--title", "Info", "--date", "2023-01-05")
+    ).strip()
+    result = cli("attend", event_id, "--org", "initiative-mitte", "--planned")
+    assert result.exit_code == 2
+    assert "--planned is for events still to come" in result.output
+
+
+def test_the_report_counts_an_event_only_once_held(cli, seeded: Store) -> None:
+    _ok(
+        cli(
+            "add-event",
+            "--kind",
+            "training",
+            "--title",
+            "Vereinsrecht",
+            "--date",
+            "2023-06-01",
+            "--org",
+            "elternverein-biebrich",
+            "--participants",
+            "30",
+        )
+    )
+
+    def trainings(today: str) -> dict[str, int]:
+        result = cli("report", "--year", "2023", "--format", "json", "--today", today)
+        assert result.exit_code == 0, result.output
+        figures = json.loads(result.stdout)["trainings"]
+        return {key: figures[key] for key in ("held", "participants", "organisations")}
+
+    assert trainings("2023-05-31") == {"held": 0, "participants": 0, "organisations": 0}
+    assert trainings("2023-06-01") == {"held": 1, "participants": 30, "organisations": 1}

@@ -156,6 +156,8 @@ def busy(store: Store, cli) -> Store:  # type: ignore[no-untyped-def]
             "900",
             "--status",
             "submitted",
+            "--submitted",
+            "2024-11-20",
             "--deadline",
             "2024-11-30",
         ],
@@ -174,7 +176,7 @@ def _read(path: Path) -> dict[str, icalendar.Event]:
 
 def test_calendar_holds_events_follow_ups_and_deadlines(cli, busy: Store, tmp_path: Path) -> None:
     target = tmp_path / "termine.ics"
-    result = cli("calendar", "--output", str(target))
+    result = cli("--lang", "de", "calendar", "--output", str(target))
     assert result.exit_code == 0, result.output
     raw = target.read_bytes()
     assert b"\r\n" in raw
@@ -220,6 +222,23 @@ def test_calendar_holds_events_follow_ups_and_deadlines(cli, busy: Store, tmp_pa
         "Frist Förderantrag: Lesepaten (Kulturverein Anatolia e.V.)"
     )
     assert git_status(busy.root) == ""  # the export writes nothing into the store
+    assert "8 Einträge: " in result.output  # the confirmation in German too
+
+
+def test_calendar_texts_follow_the_language(cli, busy: Store, tmp_path: Path) -> None:
+    target = tmp_path / "dates.ics"
+    result = cli("calendar", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert "8 entries: 1 application deadline, 5 events, 1 follow-up" in result.output
+    events = _read(target)
+    training = events["event-2024-03-14-vereinsrecht@mokoord"]
+    assert str(training["SUMMARY"]) == "Training: Vereinsrecht (Vereinsarbeit kompakt)"
+    assert str(training["LOCATION"]).startswith("Rooms of Elternverein Biebrich e.V.")
+    assert "Participating organisations: Initiative Mitte" in str(training["DESCRIPTION"])
+    deadline = events["deadline-auslaenderbeirat-2024-11-30@mokoord"]
+    assert str(deadline["SUMMARY"]).startswith("Application deadline: ")
+    follow = events["follow-up-2024-05-02-k7qm@mokoord"]
+    assert str(follow["SUMMARY"]).startswith("Follow up: Initiative Mitte")
 
 
 def test_uids_are_stable_between_exports(cli, busy: Store, tmp_path: Path) -> None:

@@ -390,6 +390,7 @@ def test_interactive_guided_contact(rcli: Cli, reg: Store) -> None:
         "elternverien bieb",  # organisation search, with a typo
         "1",  # first match
         "",  # no further organisation
+        "gestern",  # date of the contact, in German
         "1",  # contact person: Ayşe Demir (sorted by name)
         "2",  # channel: phone
         "rooms,5",  # topics: rooms and networking
@@ -406,8 +407,10 @@ def test_interactive_guided_contact(rcli: Cli, reg: Store) -> None:
     contact_id = result.stdout.strip()  # prompts go to stderr: stdout is the id alone
     assert ID_RE.match(contact_id)
     assert "Deutsch-Türkischer Elternverein Biebrich" in _err(result)  # offered in the picker
-    assert "Ayşe Demir (chair)" in _err(result)
+    assert "Ayşe Demir (Chair)" in _err(result)  # the role by its label
+    assert contact_id.startswith((TODAY - dt.timedelta(days=1)).isoformat())
     data = _load(_contact_file(reg.root, contact_id))
+    assert data["date"] == TODAY - dt.timedelta(days=1)
     assert data["organisations"] == [DTEV]
     assert data["persons"] == ["p-4k2m9x"]
     assert data["channel"] == "phone"
@@ -422,6 +425,7 @@ def test_interactive_guided_contact(rcli: Cli, reg: Store) -> None:
 
 def test_interactive_asks_what_is_missing_and_offers_the_rest(rcli: Cli, reg: Store) -> None:
     answers = [
+        "",  # date: today
         "",  # contact person: none
         "fone",  # not a channel: asked again
         "email",
@@ -435,7 +439,7 @@ def test_interactive_asks_what_is_missing_and_offers_the_rest(rcli: Cli, reg: St
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "'fone' is not one of the choices" in result.stderr
-    assert "Mehmet Yılmaz (treasurer)" in result.stderr
+    assert "Mehmet Yılmaz (Treasurer)" in result.stderr
     contact_id = result.stdout.strip()  # prompts go to stderr
     assert ID_RE.match(contact_id)
     data = _load(_contact_file(reg.root, contact_id))
@@ -450,7 +454,7 @@ def test_interactive_subprocess_keeps_stdout_for_the_id(reg: Store) -> None:
     """Prompts go to stderr, so `id=$(mokoord add-contact)` works in a terminal."""
     result = run_mokoord(
         "--data", str(reg.root), "add-contact", "--org", DTEV, "--topic", "rooms",
-        cwd=reg.root, env=TTY, input="\n3\nBesuch\n\n\n",
+        cwd=reg.root, env=TTY, input="\n\n3\nBesuch\n\n\n",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert ID_RE.match(result.stdout.strip()), result.stdout
@@ -627,15 +631,24 @@ def test_contacts_filters_newest_first(rcli: Cli, logged: Store) -> None:
 def test_contacts_csv_and_table(rcli: Cli, logged: Store) -> None:
     result = rcli("contacts", "--csv", "--year", "2023")
     assert result.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["id"] for r in rows] == ["2023-06-01-cccc", "2023-03-14-bbbb"]
-    assert rows[1]["organisations"] == f"{DTEV};eritreische-gemeinde"
-    assert rows[1]["referrals"] == "kulturamt:pending;freiwilligenzentrum:pending"
+    assert result.stdout.startswith("\ufeff")  # German Excel: BOM, semicolons, labels
+    rows = list(csv.DictReader(io.StringIO(result.stdout[1:]), delimiter=";"))
+    assert [r["Id"] for r in rows] == ["2023-06-01-cccc", "2023-03-14-bbbb"]
+    assert rows[1]["Date"] == "2023-03-14"  # ISO in English, 14.03.2023 in German
+    assert rows[1]["Organisations"] == (
+        "Deutsch-Türkischer Elternverein Biebrich e.V., Eritreische Gemeinde Wiesbaden"
+    )
+    assert rows[1]["Channel"] == "Meeting at the office"
+    assert rows[1]["Topics"] == "Rooms, Funding"
+    assert rows[1]["Referrals"] == ("Kulturamt (pending), Freiwilligen-Zentrum Wiesbaden (pending)")
+    assert rows[0]["Referrals"] == "Kulturamt (taken up)"
     table = rcli("contacts", "--org", DTEV)
     assert table.exit_code == 0
     assert "2023-03-14-bbbb" in table.stdout
-    assert "14.03.2023" in table.stdout
-    assert "2 contact(s)" in table.stderr
+    assert "14 Mar 2023" in table.stdout  # dates in the chosen language
+    assert "2 contacts" in table.stdout
+    german = rcli("--lang", "de", "contacts", "--org", DTEV)
+    assert "14.03.2023" in german.stdout
 
 
 def test_contacts_errors(rcli: Cli, logged: Store) -> None:
@@ -644,7 +657,7 @@ def test_contacts_errors(rcli: Cli, logged: Store) -> None:
         (("--from", "2023-05-01", "--to", "2023-04-01"), "lies before --from"),
         (("--org", "elternverein"), "closest"),
         (("--channel", "visite"), "did you mean 'Outreach visit on site'"),
-        (("--json", "--csv"), "either --json or --csv"),
+        (("--json", "--csv"), "choose one output format"),
         (("--from", "30.02.2023"), "--from"),
     ]:
         result = rcli("contacts", *args)
@@ -859,14 +872,15 @@ def test_agenda(rcli: Cli, busy: Store) -> None:
     assert "bund-der-verbotenen" not in result.stdout  # declined: never on the agenda
     wider = json.loads(rcli("agenda", "--days", "30", "--json").stdout)
     assert f"{_days(-100)}-d002" in [f["contact"] for f in wider["follow_ups"]]
-    table = rcli("agenda")
+    table = rcli("agenda", env={"COLUMNS": "200"})
     assert table.exit_code == 0
     shown = " ".join(table.stdout.split())
     assert "Unterlagen schicken" in shown
     assert "Ruhiger Verein" in shown
     assert "Bund der Verbotenen" not in shown
     assert "Freiwilligen-Zentrum" in shown
-    assert "in 3 d" in shown
+    assert "in 3 days" in shown
+    assert "overdue by 30 days (!)" in shown
 
 
 def test_agenda_follows_settings_and_follow_up_done(rcli: Cli, busy: Store) -> None:

@@ -54,7 +54,7 @@ def test_values_follow_the_field_type() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("nmae=x", "did you mean name"),
+        ("nmae=x", "did you mean 'name'"),
         ("id=other", "id cannot be changed"),
         ("needs=x", "list of entries"),
         ("needs+=x", "cannot add or remove entries"),

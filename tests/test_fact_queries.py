@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mokoord import contacts, register
+from mokoord import agenda, contacts, institutions, referrals, register
 from mokoord.dataset import KINDS, Dataset
 from mokoord.records import Records
 from mokoord.store import Store
@@ -90,18 +90,16 @@ def test_contacts_referrals_agenda_and_institutions_alike(both: tuple[Dataset, D
     org = sorted(indexed.organisations)[3]
     where = contacts.ContactFilter(organisation=org)
     assert contacts.find_contacts(indexed, where) == contacts.find_contacts(plain, where)
-    pending = contacts.referral_rows(indexed, pending=True)
-    assert [contacts.referral_json(row, indexed, TODAY) for row in pending] == [
-        contacts.referral_json(row, plain, TODAY)
-        for row in contacts.referral_rows(plain, pending=True)
+    pending = referrals.referral_rows(indexed, pending=True)
+    assert [referrals.referral_json(row, indexed, TODAY) for row in pending] == [
+        referrals.referral_json(row, plain, TODAY)
+        for row in referrals.referral_rows(plain, pending=True)
     ]
     for days in (0, 7, 60):
-        assert contacts.agenda_json(
-            contacts.build_agenda(indexed, today=TODAY, days=days), indexed
-        ) == contacts.agenda_json(contacts.build_agenda(plain, today=TODAY, days=days), plain)
-    assert [contacts.institution_json(i, indexed) for i in indexed.institutions.values()] == [
-        contacts.institution_json(i, plain) for i in plain.institutions.values()
-    ]
+        assert agenda.agenda_json(
+            agenda.build_agenda(indexed, today=TODAY, days=days), indexed
+        ) == agenda.agenda_json(agenda.build_agenda(plain, today=TODAY, days=days), plain)
+    assert institutions.institution_rows(indexed) == institutions.institution_rows(plain)
     assert built(indexed, "contact") < len(indexed.contacts) / 2
     for where in (
         contacts.ContactFilter(year=2023),
@@ -110,5 +108,5 @@ def test_contacts_referrals_agenda_and_institutions_alike(both: tuple[Dataset, D
     ):
         assert contacts.find_contacts(indexed, where) == contacts.find_contacts(plain, where)
     assert [
-        contacts.referral_json(row, indexed, TODAY) for row in contacts.referral_rows(indexed)
-    ] == [contacts.referral_json(row, plain, TODAY) for row in contacts.referral_rows(plain)]
+        referrals.referral_json(row, indexed, TODAY) for row in referrals.referral_rows(indexed)
+    ] == [referrals.referral_json(row, plain, TODAY) for row in referrals.referral_rows(plain)]

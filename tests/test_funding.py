@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -82,13 +83,13 @@ def test_parse_money_refuses(text: str, reason: str) -> None:
 
 @given(st.decimals(min_value=0, max_value=10_000_000, places=2, allow_nan=False))
 def test_german_formatting_parses_back(amount: Decimal) -> None:
-    shown = money(amount)
+    shown = money(amount, "de")
     assert shown.endswith("\xa0€")  # no-break space: never wrapped apart
     assert parse_money(shown) == amount
 
 
 def test_money_is_shown_the_german_way() -> None:
-    assert money(Decimal("2500")) == "2.500,00\xa0€"
+    assert money(Decimal("2500"), "de") == "2.500,00\xa0€"
 
 
 # --------------------------------------------------------------------------- programmes
@@ -131,7 +132,7 @@ def test_add_programme_with_limit_budget_and_deadlines(cli, store: Store) -> Non
     )
     listing = json.loads(_ok(cli("programmes", "--json")))
     assert listing[0]["lines"][0]["max_amount"] == 5000.0
-    assert "5.000,00" in _ok(cli("programmes"))
+    assert "€5,000.00" in _ok(cli("programmes"))  # English money in an English run
 
 
 def test_add_programme_institutional_line_defaults_to_registered_associations(
@@ -217,7 +218,7 @@ def test_above_monthly_limit_is_rejected_with_the_rule(cli, seeded: Store) -> No
     )
     assert result.exit_code == 1
     assert "rule funding-limit]" in _flat(result.output)
-    assert "200,00 € a month × 12 months = 2.400,00 €" in _flat(result.output)
+    assert "€200.00 a month × 12 months = €2,400.00" in _flat(result.output)
     assert git_log(seeded.root, "--format=%H") == before
     assert git_status(seeded.root) == ""
 
@@ -236,7 +237,7 @@ def test_lower_limit_without_own_rooms(cli, seeded: Store) -> None:
     )
     assert result.exit_code == 1
     assert "rule funding-limit-without-rooms" in _flat(result.output)
-    assert "100,00 € a month × 12 months = 1.200,00 €" in _flat(result.output)
+    assert "€100.00 a month × 12 months = €1,200.00" in _flat(result.output)
     result = _apply(
         cli,
         "--org",
@@ -251,7 +252,7 @@ def test_lower_limit_without_own_rooms(cli, seeded: Store) -> None:
         "6",
     )
     assert result.exit_code == 1
-    assert "× 6 months = 600,00 €" in _flat(result.output)
+    assert "× 6 months = €600.00" in _flat(result.output)
     _ok(
         _apply(
             cli,
@@ -285,9 +286,9 @@ def test_institutional_funding_only_for_registered_associations(cli, seeded: Sto
     assert "rule funding-eligibility" in _flat(result.output)
     assert (
         "institutional funding of programme 'auslaenderbeirat' goes only to "
-        "registered_association" in _flat(result.output)
+        "Registered association" in _flat(result.output)
     )
-    assert "'initiative-mitte' has legal_form initiative" in _flat(result.output)
+    assert "'initiative-mitte' has the legal form Initiative" in _flat(result.output)
     result = _apply(
         cli,
         "--org",
@@ -300,7 +301,7 @@ def test_institutional_funding_only_for_registered_associations(cli, seeded: Sto
         "500",
     )
     assert result.exit_code == 1
-    assert "has no legal_form recorded" in _flat(result.output)
+    assert "has no legal form recorded" in _flat(result.output)
 
 
 def test_project_limit_2500(cli, seeded: Store) -> None:
@@ -329,14 +330,17 @@ def test_project_limit_2500(cli, seeded: Store) -> None:
         "2.500,01",
     )
     assert result.exit_code == 1
-    assert "at most 2.500,00 € per project" in _flat(result.output)
+    assert "at most €2,500.00 per project" in _flat(result.output)
     assert "rule funding-limit]" in _flat(result.output)
 
 
 def test_application_input_errors(cli, seeded: Store) -> None:
     result = _apply(cli, "--org", "kulturverein-anatolia", "--title", "X", "--requested", "10")
     assert result.exit_code == 2
-    assert "choose one with --line (institutional, project)" in _flat(result.output)
+    assert (
+        "choose one with --line (Institutionelle Förderung (institutional), "
+        "Projektförderung (project))" in _flat(result.output)
+    )
     result = _apply(
         cli,
         "--org",
@@ -425,9 +429,11 @@ def test_status_changes_fill_dates_and_check_the_grant(cli, seeded: Store) -> No
     result = cli("application", app_id, "--status", "granted")
     assert result.exit_code == 2
     assert "--granted EUR" in _flat(result.output)
-    result = cli("application", app_id, "--status", "granted", "--granted", "2.600,00")
+    result = cli(
+        "application", app_id, "--status", "granted", "--granted", "2.600,00", "--date", "heute"
+    )
     assert result.exit_code == 1
-    assert "granted 2.600,00 € is above the limit" in _flat(result.output)
+    assert "granted €2,600.00 is above the limit" in _flat(result.output)
     assert seeded.get(Application, app_id).status == "submitted"
     _ok(
         cli(
@@ -447,14 +453,18 @@ def test_status_changes_fill_dates_and_check_the_grant(cli, seeded: Store) -> No
     assert record.decided.isoformat() == "2025-01-15"
     result = cli("application", app_id, "--status", "idea")
     assert result.exit_code == 2
-    assert "can become proof_filed, withdrawn, not idea" in _flat(result.output)
+    assert "can become proof of use filed or withdrawn, not idea" in _flat(result.output)
     _ok(cli("application", app_id, "--status", "proof_filed", "--date", "2025-03-01"))
     record = seeded.get(Application, app_id)
     assert record.proof_filed is not None
     assert record.granted == Decimal("1800.00")
     shown = _ok(cli("application", app_id))
-    assert "1.800,00\xa0€" in shown
-    assert "Verwendungsnachweis" in _flat(shown)
+    assert "€1,800.00" in shown
+    assert "proof of use filed" in _flat(shown)
+    assert "1.800,00\xa0€" in _ok(cli("--lang", "de", "application", app_id))
+    assert "Verwendungsnachweis eingereicht" in _flat(
+        _ok(cli("--lang", "de", "application", app_id))
+    )
 
 
 def test_rejected_application_loses_nothing_but_status(cli, seeded: Store) -> None:
@@ -513,6 +523,8 @@ def test_applications_list_open_year_json_and_totals(cli, seeded: Store) -> None
             "granted",
             "--granted",
             "1000",
+            "--decided",
+            "2024-03-01",
         )
     ).strip()
     c = _ok(
@@ -562,8 +574,11 @@ def test_applications_list_open_year_json_and_totals(cli, seeded: Store) -> None
     assert [r["id"] for r in open_2024] == [a]
     result = cli("applications", "--year", "2024")
     assert result.exit_code == 0
-    assert "requested 3.650,50 €, granted 1.000,00 €" in _flat(result.output)
-    assert "bewilligt" in result.stdout
+    assert "requested €3,650.50, granted €1,000.00" in _flat(result.output)
+    assert "granted" in result.stdout
+    german = _flat(cli("--lang", "de", "applications", "--year", "2024").output)
+    assert "beantragt 3.650,50 €, bewilligt 1.000,00 €" in german
+    assert "bewilligt" in cli("--lang", "de", "applications", "--year", "2024").stdout
 
 
 def test_yearly_limit_sums_the_organisations_applications(cli, store: Store) -> None:
@@ -612,7 +627,7 @@ def test_yearly_limit_sums_the_organisations_applications(cli, store: Store) -> 
         "1500",
     )
     assert result.exit_code == 1
-    assert "together with 2024-initiative-mitte-teil-1: 3.500,00 €" in _flat(result.output)
+    assert "together with 2024-initiative-mitte-teil-1: €3,500.00" in _flat(result.output)
     _ok(
         cli(
             "add-application",
@@ -678,11 +693,15 @@ def test_check_warns_when_grants_exceed_the_annual_budget(cli, store: Store, wri
                 "granted",
                 "--granted",
                 "4000",
+                "--decided",
+                "2024-06-01",
             )
         )
     problems = json.loads(cli("check", "--json").stdout)
     assert any(
-        p["code"] == "budget-exceeded" and p["severity"] == "warning" and "8.000,00" in p["message"]
+        p["code"] == "budget-exceeded"
+        and p["severity"] == "warning"
+        and "€8,000.00" in p["message"]
         for p in problems
     )
 
@@ -709,3 +728,119 @@ def test_subprocess_application_rejection(seeded: Store, tmp_path: Path) -> None
     assert result.returncode == 1
     assert "funding-eligibility" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- dates of decisions
+
+
+def _submitted(cli, year: str = "2024") -> str:  # type: ignore[no-untyped-def]
+    return _ok(
+        cli(
+            "add-application",
+            "--org",
+            "elternverein-biebrich",
+            "--programme",
+            "auslaenderbeirat",
+            "--line",
+            "Projektförderung",
+            "--year",
+            year,
+            "--title",
+            "Chor",
+            "--requested",
+            "900",
+            "--status",
+            "eingereicht",
+            "--submitted",
+            f"{year}-02-01",
+        )
+    ).strip()
+
+
+def test_a_decision_without_its_date_is_an_error_in_a_script(cli, seeded: Store) -> None:
+    app_id = _submitted(cli)
+    before = git_log(seeded.root, "--format=%H")
+    for status in ("refused", "abgelehnt", "rejected"):
+        result = cli("application", app_id, "--status", status)
+        assert result.exit_code == 2
+        assert "the date of the decision is missing; give it with --date" in _flat(result.output)
+        assert "(no terminal to ask)" in result.output
+    result = cli("application", app_id, "--status", "granted", "--granted", "800")
+    assert result.exit_code == 2
+    assert "date of the decision is missing" in result.output
+    assert git_log(seeded.root, "--format=%H") == before
+    assert seeded.get(Application, app_id).decided is None
+
+
+def test_a_decision_date_is_asked_for_at_a_terminal(cli, seeded: Store) -> None:
+    app_id = _submitted(cli)
+    result = cli(
+        "application",
+        app_id,
+        "--status",
+        "refused",
+        input="15.05.2024\n",
+        env={"MOKOORD_INTERACTIVE": "1"},
+    )
+    assert result.exit_code == 0, result.output
+    assert "Decided on" in result.output
+    record = seeded.get(Application, app_id)
+    assert (record.status, record.decided) == ("rejected", dt.date(2024, 5, 15))
+    assert git_log(seeded.root, "-1", "--format=%s").strip() == (
+        f"application {app_id}: submitted -> rejected"
+    )
+
+
+def test_today_is_no_date_for_an_application_of_an_earlier_year(cli, seeded: Store) -> None:
+    result = cli(
+        "add-application",
+        "--org",
+        "elternverein-biebrich",
+        "--programme",
+        "auslaenderbeirat",
+        "--line",
+        "project",
+        "--year",
+        "2020",
+        "--title",
+        "Chor",
+        "--requested",
+        "900",
+        "--status",
+        "submitted",
+    )
+    assert result.exit_code == 2
+    assert "is an application for 2020; give the date with --submitted" in _flat(result.output)
+    result = cli(
+        "add-application",
+        "--org",
+        "elternverein-biebrich",
+        "--programme",
+        "auslaenderbeirat",
+        "--line",
+        "project",
+        "--year",
+        "2020",
+        "--title",
+        "Chor",
+        "--requested",
+        "900",
+        "--status",
+        "granted",
+        "--granted",
+        "900",
+        "--decided",
+        "01.07.2020",
+    )
+    assert result.exit_code == 0, result.output
+    record = seeded.get(Application, result.stdout.strip())
+    assert (record.status, record.decided) == ("granted", dt.date(2020, 7, 1))
+
+
+def test_german_amounts_are_read_as_euro_in_german(cli, store: Store) -> None:
+    result = cli("--lang", "de", "add-programme", "--name", "Kultur", "--max-amount", "2.500")
+    assert result.exit_code == 0, result.output
+    assert store.get(Programme, "kultur").lines[0].max_amount == Decimal("2500.00")
+    shown = _flat(cli("--lang", "de", "programmes").stdout)
+    assert "2.500,00 € je Projekt" in shown
+    assert "Projektförderung" in shown

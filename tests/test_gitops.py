@@ -270,18 +270,24 @@ def test_signed_commits_are_made_by_git_commit(
     assert "gpgsig -----BEGIN PGP SIGNATURE-----" in _git(store.root, "cat-file", "commit", "HEAD")
 
 
-def test_during_a_merge_git_commit_concludes_it(store: Store, git_commands: list[str]) -> None:
+def test_a_change_during_an_unfinished_merge_is_refused_with_the_next_step(store: Store) -> None:
+    """A write would otherwise slip into the merge commit (or fail with git's
+    "cannot do a partial commit during a merge"): mokoord says what is going on."""
     branch = _git(store.root, "symbolic-ref", "--short", "HEAD").strip()
     _git(store.root, "checkout", "-q", "-b", "laptop")
     _git(store.root, "commit", "-q", "--allow-empty", "-m", "from the laptop")
     _git(store.root, "checkout", "-q", branch)
     _git(store.root, "commit", "-q", "--allow-empty", "-m", "in the office")
     _git(store.root, "merge", "-q", "--no-ff", "--no-commit", "laptop")
-    _add_org(store, "kulturverein")
-    assert "commit" in git_commands
-    parents = _git(store.root, "log", "-1", "--format=%P").split()
-    assert len(parents) == 2
-    assert not (store.root / ".git" / "MERGE_HEAD").exists()
+    head = _git(store.root, "rev-parse", "HEAD")
+    with pytest.raises(GitError) as refused:
+        _add_org(store, "kulturverein")
+    assert "a merge is not finished" in refused.value.message
+    assert refused.value.hint is not None
+    assert "mokoord sync --continue" in refused.value.hint
+    assert not (store.root / "organisations" / "kulturverein.yaml").exists()
+    assert (store.root / ".git" / "MERGE_HEAD").exists()
+    assert _git(store.root, "rev-parse", "HEAD") == head
 
 
 def test_first_commit_of_a_repository(tmp_path: Path) -> None:

@@ -159,7 +159,7 @@ def commits(store: Store) -> int:
 
 
 def test_dry_run_reports_every_problem_by_row_and_writes_nothing(cli, store, messy_csv):
-    result = cli("import", str(messy_csv), "--dry-run")
+    result = cli("import", str(messy_csv), "--dry-run", "--legal-basis", "public_task")
     assert result.exit_code == 1  # a real run would refuse: some rows are invalid
     out = result.output
     assert "cp1252" in out
@@ -188,7 +188,7 @@ def test_real_run_with_invalid_rows_writes_nothing(cli, store, messy_csv):
 
 
 def test_skip_invalid_imports_the_rest_as_one_commit_with_normalised_values(cli, store, messy_csv):
-    result = cli("import", str(messy_csv), "--skip-invalid")
+    result = cli("import", str(messy_csv), "--skip-invalid", "--legal-basis", "public_task")
     assert result.exit_code == 0, result.output
     assert commits(store) == 2
     assert git_status(store.root) == ""
@@ -373,7 +373,16 @@ def make_xlsx(path: Path) -> Path:
 
 def test_xlsx_import_with_sheet_numbers_and_dates(cli, tmp_path):
     path = make_xlsx(tmp_path / "vereine.xlsx")
-    result = cli("import", str(path), "--sheet", "Vereine", "--json", "--skip-invalid")
+    result = cli(
+        "import",
+        str(path),
+        "--sheet",
+        "Vereine",
+        "--json",
+        "--skip-invalid",
+        "--legal-basis",
+        "public_task",
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["sheet"] == "Vereine"
@@ -548,8 +557,8 @@ def test_ask_needs_a_terminal_and_asks_at_one(cli, store, tmp_path):
         "import", str(sheet), "--on-duplicate", "ask", input="3\n", env={"MOKOORD_INTERACTIVE": "1"}
     )
     assert asked.exit_code == 0, asked.output
-    assert "phone: '+49 611 111111' → '+49 611 222222'" in said(asked)
-    assert "email: None → 'afrika@example.org' (empty in the store)" in said(asked)
+    assert "Phone: +49 611 111111 → +49 611 222222" in said(asked)
+    assert "E-mail: — → afrika@example.org (empty in the store)" in said(asked)
     org = Store(store.root).load().organisations["afrikanischer-kulturverein-wiesbaden"]
     assert (org.phone, org.email) == ("+49 611 111111", "afrika@example.org")  # 3 = fill
 

@@ -19,6 +19,9 @@ from conftest import git_log, git_status
 from mokoord.exchange.dedupe import same_organisation, same_person
 from mokoord.store import Store
 
+BASIS = ("--legal-basis", "public_task")
+"""New contact persons of these sheets rest on the public task (no consent dates)."""
+
 
 def csv_file(
     path: Path, header: list[str], rows: list[list[str]], encoding: str = "cp1252"
@@ -86,7 +89,7 @@ LOOK_ALIKES = [
 
 def test_look_alike_names_are_imported_and_listed_only_the_same_is_merged(cli, store, tmp_path):
     sheet = csv_file(tmp_path / "vereine.csv", ["Verein", "Registernummer"], LOOK_ALIKES)
-    result = cli("import", str(sheet), "--json")
+    result = cli("import", *BASIS, str(sheet), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     actions = {a["row"]: a for a in report["actions"] if a["kind"] == "organisation"}
@@ -130,7 +133,7 @@ def test_look_alike_names_are_imported_and_listed_only_the_same_is_merged(cli, s
 
 def test_the_plan_and_the_summary_list_look_alikes_with_both_rows(cli, store, tmp_path):
     sheet = csv_file(tmp_path / "vereine.csv", ["Verein", "Registernummer"], LOOK_ALIKES)
-    dry = cli("import", str(sheet), "--dry-run")
+    dry = cli("import", *BASIS, str(sheet), "--dry-run")
     assert dry.exit_code == 0, dry.output
     out = said(dry)
     assert "possibly the same as row 2:" in out  # in the plan's table
@@ -142,7 +145,7 @@ def test_the_plan_and_the_summary_list_look_alikes_with_both_rows(cli, store, tm
     assert "Frauentreff" not in listing  # names that differ in a number are not listed
     assert "3 possibly the same as others — please check" in out
     assert org_files(store) == []
-    real = cli("import", str(sheet))
+    real = cli("import", *BASIS, str(sheet))
     assert real.exit_code == 0
     assert "imported: 12 created" in said(real)
     assert "3 possibly the same as others — please check" in said(real)
@@ -156,7 +159,7 @@ def test_1500_numbered_rows_make_1500_organisations(cli, store, tmp_path):
     sheet = xlsx_file(
         tmp_path / "nummern.xlsx", ["Name des Vereins", "Ortsbezirk", "VR-Nummer"], rows
     )
-    result = cli("import", str(sheet), "--json")
+    result = cli("import", *BASIS, str(sheet), "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)["summary"]
     assert summary["created"] == 1500
@@ -164,7 +167,7 @@ def test_1500_numbered_rows_make_1500_organisations(cli, store, tmp_path):
     assert summary["possible_duplicates"] == 0
     assert len(org_files(store)) == 1500
     assert commits(store) == 2
-    again = json.loads(cli("import", str(sheet), "--json").stdout)["summary"]
+    again = json.loads(cli("import", *BASIS, str(sheet), "--json").stdout)["summary"]
     assert (again["created"], again["unchanged"]) == (0, 1500)  # each row finds its own record
 
 
@@ -175,7 +178,7 @@ def store_with_kurdish_women(cli, tmp_path: Path) -> None:
         [["Kurdischer Frauenverein Wiesbaden e.V.", "VR 9014", "0611 111111", "Ayşe Yılmaz"]],
         encoding="utf-8-sig",
     )
-    assert cli("import", str(sheet)).exit_code == 0
+    assert cli("import", *BASIS, str(sheet)).exit_code == 0
 
 
 def test_against_the_store_only_the_same_organisation_is_merged(cli, store, tmp_path):
@@ -189,7 +192,7 @@ def test_against_the_store_only_the_same_organisation_is_merged(cli, store, tmp_
             ["Kurdischer Frauenverein Wiesbaden", "VR 9015", ""],
         ],
     )
-    result = cli("import", str(sheet), "--on-duplicate", "fill", "--json")
+    result = cli("import", *BASIS, str(sheet), "--on-duplicate", "fill", "--json")
     assert result.exit_code == 0, result.output
     actions = [a for a in json.loads(result.stdout)["actions"] if a["kind"] == "organisation"]
     youth, women, other = actions
@@ -212,7 +215,7 @@ def test_contact_persons_of_one_organisation_follow_the_same_rule(cli, store, tm
         [["Kurdischer Frauenverein Wiesbaden", "AYSE YILMAZ", "0611 222222"]],
         encoding="utf-8",
     )
-    result = cli("import", str(same), "--on-duplicate", "update", "--json")
+    result = cli("import", *BASIS, str(same), "--on-duplicate", "update", "--json")
     assert result.exit_code == 0, result.output
     [person] = [a for a in json.loads(result.stdout)["actions"] if a["kind"] == "person"]
     assert (person["action"], person["match"]) == ("update", "name")
@@ -226,7 +229,7 @@ def test_contact_persons_of_one_organisation_follow_the_same_rule(cli, store, tm
         [["Kurdischer Frauenverein Wiesbaden", "Ayşe Yılmazer", "0611 333333"]],
         encoding="utf-16",
     )
-    result = cli("import", str(alike), "--on-duplicate", "update", "--json")
+    result = cli("import", *BASIS, str(alike), "--on-duplicate", "update", "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     [person] = [a for a in report["actions"] if a["kind"] == "person"]
@@ -254,7 +257,7 @@ def test_contacts_are_the_same_only_with_the_same_summary(cli, store, tmp_path):
         ["15.03.2023", org, "Telefon", "Raumbedarf für die Jugendgruppe besprochen."],
     ]
     sheet = csv_file(tmp_path / "kontakte.csv", header, rows)
-    result = cli("import", str(sheet), "--json")
+    result = cli("import", *BASIS, str(sheet), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     actions = {a["row"]: a for a in report["actions"]}
@@ -262,7 +265,7 @@ def test_contacts_are_the_same_only_with_the_same_summary(cli, store, tmp_path):
     assert actions[3]["match"] == "row 2"
     assert [d["row"] for d in actions[4]["possible_duplicates"]] == [2]
     assert actions[5]["possible_duplicates"] == []  # another day: another contact
-    again = json.loads(cli("import", str(sheet), "--json").stdout)
+    again = json.loads(cli("import", *BASIS, str(sheet), "--json").stdout)
     assert again["summary"]["created"] == 0
     assert again["summary"]["possible_duplicates"] == 0
 
@@ -281,6 +284,7 @@ def test_ask_at_a_terminal_about_look_alikes(cli, store, tmp_path):
     # row 3: "1" = a different organisation
     result = cli(
         "import",
+        *BASIS,
         str(sheet),
         "--on-duplicate",
         "ask",

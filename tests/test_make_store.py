@@ -26,7 +26,8 @@ from tools.fast_yaml import FastWriter  # noqa: E402
 
 from conftest import run_mokoord  # noqa: E402
 
-EXPECTED_WARNINGS = {"follow-up-overdue", "referral-pending", "planned-passed"}
+EXPECTED_WARNINGS = {"follow-up-overdue", "referral-pending", "planned-passed", "retention-ended"}
+"""Realistic open ends; and, as time passes the store's date, records past their retention period."""
 
 
 def _script(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
@@ -39,7 +40,7 @@ def _script(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 
 def test_demo_store_passes_strict_check_through_the_cli(demo_cli) -> None:  # type: ignore[no-untyped-def]
-    result = demo_cli("check", "--strict", "--json")
+    result = demo_cli("check", "--strict", "--json", "--today", LATEST_DATE.isoformat())
     assert result.exit_code == 0, result.output
     problems = json.loads(result.stdout)
     assert not [p for p in problems if p["severity"] == "error"]
@@ -110,10 +111,19 @@ def test_demo_store_content_is_varied_and_plausible() -> None:
         if org.registration:
             assert org.registration.number.startswith("VR DEMO-")
     # Persons: invented, example.org only, consent or another legal basis recorded.
+    erased = [person for person in data.persons.values() if person.erased]
     for person in data.persons.values():
+        if person.erased:
+            continue
         assert person.email is None or person.email.endswith("@example.org")
         assert person.organisation in data.organisations
+        assert person.legal_basis is not None
         assert person.consent is not None or person.legal_basis != "consent"
+    # The office erased what was past its retention period on the store's date.
+    [erasure] = data.erasures.values()
+    assert {p.id for p in erasure.persons} == {p.id for p in erased}
+    assert 5 <= len(erased) <= 20
+    assert "consent_withdrawn" in {p.ground for p in erasure.persons}
     # Contacts: a few hundred a year 2021-2024, fewer in August than in October.
     by_year = Counter(c.date.year for c in data.contacts.values() if not c.planned)
     assert {y: by_year[y] for y in range(2021, 2025)} == {

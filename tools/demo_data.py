@@ -25,6 +25,7 @@ from mokoord.models import (
     Application,
     Contact,
     Cooperation,
+    Erasure,
     Event,
     Institution,
     Network,
@@ -37,7 +38,10 @@ from mokoord.slugs import org_id, slugify, unique
 
 # The office starts work in 2021 (§3); the store stands as of this date.
 LATEST_DATE = dt.date(2026, 11, 24)
-"""No record is dated after this day, except a few planned contacts."""
+"""No record is dated after this day, except a few planned contacts. On this day
+the office erased what was past its retention period (``privacy due --erase``)."""
+WITHDRAWING = 7
+"""The consenting person (by order) who withdrew their consent."""
 
 ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -1065,7 +1069,9 @@ MIXED_NAMES = (
 )
 
 
-ROLES = ("Vorsitz", "stellv. Vorsitz", "Kassenwart/in", "Schriftführung", "Jugendwart/in", "Projektleitung", "Imam", "Pfarrer/in", "Koordination")  # fmt: skip
+ROLES = ("chair", "deputy_chair", "treasurer", "secretary", "youth_worker", "project_lead", "imam", "priest", "coordination")  # fmt: skip
+"""Keys of vocabularies.roles: Vorsitz, stellv. Vorsitz, Kassenwart/in, Schriftführung,
+Jugendwart/in, Projektleitung, Imam, Pfarrer/in, Koordination."""
 COORDINATORS = ("Koordinierungsstelle",) * 8 + (
     "Integrationsabteilung",
     "Geschäftsstelle Ausländerbeirat",
@@ -1251,9 +1257,9 @@ def institutions() -> list[Institution]:
 def networks() -> list[Network]:
     """Networks of §2.3 and umbrella bodies."""
     rows = (
-        ("netzwerk-islamische-gemeinden", "Netzwerk Islamische Gemeinden Wiesbaden", "network", "local", "viermal im Jahr", "integrationsabteilung", "Vertretungen der Moscheegemeinden, der Stadtverwaltung, des Ausländerbeirats und der muslimischen Gefängnisseelsorge; entsendet eine Vertretung in die Jury des Integrationspreises."),
+        ("netzwerk-islamische-gemeinden", "Netzwerk Islamische Gemeinden Wiesbaden", "network", "local", "quarterly", "integrationsabteilung", "Vertretungen der Moscheegemeinden, der Stadtverwaltung, des Ausländerbeirats und der muslimischen Gefängnisseelsorge; entsendet eine Vertretung in die Jury des Integrationspreises."),
         ("ack-wiesbaden", "Arbeitsgemeinschaft Christlicher Kirchen (ACK) Wiesbaden", "network", "local", "etwa dreimal im Jahr", None, "Mit der Integrationsabteilung entstand die AG Integration (zweimal im Jahr)."),
-        ("ak-katholische-gemeinden-anderer-muttersprache", "Arbeitskreis der katholischen Gemeinden anderer Muttersprache", "network", "local", "zweimal im Jahr", "bildungskoordination-neuzugewanderte", None),
+        ("ak-katholische-gemeinden-anderer-muttersprache", "Arbeitskreis der katholischen Gemeinden anderer Muttersprache", "network", "local", "twice_a_year", "bildungskoordination-neuzugewanderte", None),
         ("amin", "Arbeitskreis Migration und Integration (AMIN)", "network", "regional", "mehrmals im Jahr", None, "Kirchen, Freikirchen, Gemeinschaften, örtliche Allianzkreise und Missionswerke."),
         ("bvre", "Bundesverband russischsprachiger Eltern (BVRE)", "umbrella", "federal", None, None, None),
         ("foeted", "Föderation Türkischer Elternvereine in Deutschland (FÖTED)", "umbrella", "federal", None, None, None),
@@ -1593,6 +1599,7 @@ def build_persons(
                         )[:2],
                         "legal_basis": basis,
                         "consent": consent,
+                        "recorded": start,
                         "last_contact": used[-1] if used else None,
                         "notes": None
                         if contacts
@@ -1602,6 +1609,15 @@ def build_persons(
             )
             plan.person_ids.append(person_id)
             plan.person_start.append(start)
+    # One person withdrew their consent a month before the store's date.
+    consenting = [p for p in persons if p.consent is not None]
+    if len(consenting) > WITHDRAWING:
+        chosen = consenting[WITHDRAWING]
+        assert chosen.consent is not None
+        withdrawn = chosen.consent.model_copy(
+            update={"withdrawn": LATEST_DATE - dt.timedelta(days=30)}
+        )
+        persons[persons.index(chosen)] = chosen.model_copy(update={"consent": withdrawn})
     return persons  # fmt: skip
 
 
@@ -2418,11 +2434,12 @@ class Generated:
     institutions: list[Institution]
     programmes: list[Programme]
     applications: list[Application]
+    erasures: list[Erasure] = field(default_factory=list)
 
     def records(self) -> Iterator[Record]:
         for group in (
             self.organisations, self.persons, self.contacts, self.events, self.cooperations,
-            self.networks, self.institutions, self.programmes, self.applications,
+            self.networks, self.institutions, self.programmes, self.applications, self.erasures,
         ):  # fmt: skip
             yield from group
 
@@ -2492,7 +2509,7 @@ def generate(
     app_records = build_applications(rng, plans, year_list, app_count, last_year)
     reg_numbers = RegisterNumbers(random.Random(seed + 1))
     organisations = [build_organisation(rng, plan, reg_numbers, last_year) for plan in plans]
-    return Generated(
+    generated = Generated(
         organisations=organisations,
         persons=persons,
         contacts=contact_records,
@@ -2503,6 +2520,57 @@ def generate(
         programmes=programmes([y for y in [*year_list, last_year + 1] if y >= 2021]),
         applications=app_records,
     )
+    apply_retention(generated, rng, ids, LATEST_DATE)
+    return generated
+
+
+def apply_retention(generated: Generated, rng: random.Random, ids: Ids, today: dt.date) -> None:
+    """What ``privacy due --erase`` does on ``today`` (no history to rewrite here): persons
+    past their retention period keep only their id, old contacts lose their free text,
+    and one record of the erasure log says so."""
+    from mokoord.dataset import Dataset, plain
+    from mokoord.models import Config
+    from mokoord.privacy.erase import plan_erasure
+    from mokoord.privacy.retention import due
+    from mokoord.privacy.scrub import strip_contact_text
+    from mokoord.privacy.texts import TEXTS, placeholder
+
+    data = Dataset(
+        config=Config(),
+        organisations={org.id: org for org in generated.organisations},
+        persons={person.id: person for person in generated.persons},
+        contacts={contact.id: contact for contact in generated.contacts},
+    )
+    found = due(data, today)
+    if not found:
+        return
+    persons = [item for item in found if item.kind == "person"]
+    plan = plan_erasure(
+        data,
+        [item.id for item in persons],
+        reason=TEXTS["de"]["due.reason"],
+        grounds={item.id: item.ground for item in persons},
+        expired=[item for item in found if item.kind == "contact"],
+        key=f"{rng.getrandbits(256):064x}",
+    )
+    erased = {person.id for person in plan.persons}
+    generated.persons = [
+        Person(id=p.id, erased=today) if p.id in erased else p for p in generated.persons
+    ]
+    removed = placeholder("removed", "de")
+    expired = {item.id for item in plan.expired}
+    generated.contacts = [
+        Contact.model_validate(strip_contact_text(plain(c), removed)) if c.id in expired else c
+        for c in generated.contacts
+    ]
+    generated.erasures = [
+        plan.record(
+            erasure_id=ids.make(f"{today.isoformat()}-", 4),
+            by="Koordinierungsstelle <koordination@example.org>",
+            today=today,
+            replaced=[],
+        )
+    ]
 
 
 def _district_keys() -> list[tuple[str, str]]:

@@ -48,6 +48,9 @@ def declare_tags(root: Path, tags: dict[str, dict[str, str]]) -> None:
 def write_store(root: Path, generated: Generated) -> int:
     """Create a store at ``root`` (must not exist or be empty) and write every record."""
     init_store(root, commit=False)
+    # The demo lives inside mokoord's own repository and is never synced: without
+    # the attributes, commands on it leave that repository's git config alone.
+    (root / ".gitattributes").unlink()
     declare_tags(root, tag_vocabulary())
     store = Store(root)
     count = 0

@@ -1,28 +1,32 @@
-"""Events, training series, cooperations, networks and room matching (§3.2 tasks 5-10).
+"""Events, training series and attendance (§3.2 tasks 5-8); the lookups and record
+building that cooperations, networks and funding share.
 
 Pure functions over models and :class:`~mokoord.dataset.Dataset`; no I/O, no printing.
+
+An event dated after today is **planned**, not held (:func:`is_held`): no list
+or figure counts it as held, and attendance recorded before it
+(``attend --planned``) is expected participation, counted only once it is
+confirmed after the event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Container, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from mokoord.dataset import Dataset
+from mokoord.dataset import Dataset, kind_of
 from mokoord.dates import clock
-from mokoord.errors import NotFound
-from mokoord.models import Attendance, Cooperation, Event, Network, Organisation, Record
+from mokoord.errors import NotFound, Problem, UsageError
+from mokoord.formatting import date as format_date
+from mokoord.i18n import _, ngettext
+from mokoord.models import Attendance, Event, Organisation, Record
+from mokoord.plans import Plan, Write
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
 from mokoord.textmatch import fold, pick
 
 R = TypeVar("R", bound=Record)
-
-ROOMS_NEED = "rooms"
-EXCLUDED_FROM_ROOMS = frozenset({"declined", "dissolved", "inactive"})
-"""Organisations in these statuses are left out of room matching."""
-NO_DISTRICT = ""
 
 
 # --------------------------------------------------------------------------- lookups
@@ -64,35 +68,225 @@ def require_partner(data: Dataset, partner: str, flag: str = "--partner") -> str
     names.update({k: [i.name] for k, i in data.institutions.items()})
     suggestion = _suggest(partner, names)
     raise NotFound(
-        f"{flag}: no organisation or institution with id '{partner}'",
-        hint=f"did you mean: {suggestion}"
+        _("{flag}: no organisation or institution with id '{id}'").format(flag=flag, id=partner),
+        hint=_("did you mean: {ids}").format(ids=suggestion)
         if suggestion
-        else "a partner is the id of an organisation or of an institution in institutions/",
+        else _("a partner is the id of an organisation or of an institution in institutions/"),
     )
+
+
+def check_year(year: int | None, flag: str = "--year") -> int | None:
+    """``year`` when it is a plausible year (or ``None``); else a clear error."""
+    if year is not None and not 1900 <= year <= 2200:
+        raise UsageError(_("{flag}: {value} is not a year").format(flag=flag, value=year))
+    return year
+
+
+def build_record(model: type[R], values: Mapping[str, Any]) -> R:
+    """A validated record from command-line values; a clear error instead of a traceback."""
+    from mokoord.validation import validate_input
+
+    return validate_input(model, dict(values))
+
+
+def record_path(record: Record) -> str:
+    """Where ``record`` lives in the store (``events/2023/<id>.yaml``)."""
+    return kind_of(record).relative_path(record)
+
+
+def declined_warnings(data: Dataset, org_ids: Iterable[str], record: Record) -> list[Problem]:
+    """A warning for every declined organisation (§2.4) that ``record`` names."""
+    found = []
+    for org_id in org_ids:
+        org = data.organisations.get(org_id)
+        if org is not None and org.status == "declined":
+            found.append(
+                Problem(
+                    record_path(record),
+                    0,
+                    0,
+                    "warning",
+                    "declined-organisation",
+                    _("{id} is declined (§2.4): {reason}").format(
+                        id=org_id, reason=org.status_reason or "–"
+                    ),
+                )
+            )
+    return found
 
 
 # --------------------------------------------------------------------------- events
 
 
-def event_id(date: dt.date, title: str, taken: Iterable[str]) -> str:
+def event_id(date: dt.date, title: str, taken: Container[str]) -> str:
     """``<date>-<title slug>``, with ``-2``, ``-3``… when taken."""
     slug = slugify(title, max_length=MAX_ID_LENGTH - 11 - 3) or "event"
-    return unique(f"{date.isoformat()}-{slug}", set(taken))
+    return unique(f"{date.isoformat()}-{slug}", taken)
 
 
-def with_attendance(event: Event, org_ids: Iterable[str], people: int | None) -> Event:
-    """The event with these organisations attending; ``people`` updates a known entry."""
-    attendance = [
-        Attendance(organisation=a.organisation, people=a.people) for a in event.attendance
-    ]
+def is_held(event: Event, today: dt.date) -> bool:
+    """Whether the event has taken place (or begun) by ``today``; a later one is planned."""
+    return event.date <= today
+
+
+@dataclass(frozen=True)
+class EventRequest:
+    """``mokoord add-event``: what the person asked for, as typed (terms by key or label)."""
+
+    kind: str
+    title: str
+    date: dt.date
+    today: dt.date
+    end: dt.date | None = None
+    time: dt.time | None = None
+    until: dt.time | None = None
+    series: str | None = None
+    topics: tuple[str, ...] = ()
+    place: str | None = None
+    place_org: str | None = None
+    organisations: tuple[str, ...] = ()
+    """Participating organisations: expected ones when the event lies after ``today``."""
+    organisers: tuple[str, ...] = ()
+    participants: int | None = None
+    notes: str | None = None
+    follow_up: str | None = None
+
+
+def plan_event(data: Dataset, request: EventRequest, taken: Container[str]) -> Plan:
+    """A new event; its organisations must exist, its kind and topics be declared."""
+    from mokoord.vocab import resolve, resolve_all
+
+    config = data.config
+    kind = resolve(config, "event_kinds", request.kind, flag="--kind")
+    if request.until is not None and request.time is None:
+        raise UsageError(_("--until needs --time (the start time)"))
+    if request.place is not None and request.place_org is not None:
+        raise UsageError(_("give either --place or --place-org, not both"))
+    topics = resolve_all(config, "topics", request.topics, flag="--topic")
+    orgs = list(dict.fromkeys(request.organisations))
+    for org_id in orgs:
+        require_org(data, org_id)
+    if request.place_org is not None:
+        require_org(data, request.place_org, "--place-org")
+    organisers = list(dict.fromkeys(request.organisers))
+    for organiser in organisers:
+        require_partner(data, organiser, "--organiser")
+    planned = request.date > request.today
+    values = {
+        "id": event_id(request.date, request.title, taken),
+        **{key: getattr(request, key) for key in ("title", "date", "end", "time", "until")},
+        **{key: getattr(request, key) for key in ("series", "place", "place_org")},
+        "kind": kind,
+        "topics": topics,
+        "organisers": organisers,
+        "participants": request.participants,
+        "attendance": [{"organisation": org_id, "planned": planned} for org_id in orgs],
+        "notes": request.notes,
+        "follow_up": request.follow_up,
+    }
+    event = build_record(Event, values)
+    path = record_path(event)
+    summary = (
+        _("event {id} recorded in {path}; it is planned for {date}")
+        if planned
+        else _("event {id} recorded in {path}")
+    )
+    return Plan(
+        action=f"add-event {event.id}",
+        writes=[Write(event)],
+        problems=declined_warnings(data, orgs, event),
+        result=event,
+        summary=summary.format(id=event.id, path=path, date=format_date(event.date)),
+    )
+
+
+@dataclass(frozen=True)
+class AttendRequest:
+    """``mokoord attend EVENT_ID --org ID [--people N] [--planned]``."""
+
+    event_id: str
+    organisations: tuple[str, ...]
+    today: dt.date
+    people: int | None = None
+    planned: bool = False
+    """Expected participation in an event that has not taken place yet."""
+
+
+def check_attend_request(request: AttendRequest) -> None:
+    """The mistakes ``attend`` refuses before reading anything."""
+    if not request.organisations:
+        raise UsageError(_("missing --org: which organisation attended?"))
+    if request.people is not None and len(set(request.organisations)) > 1:
+        raise UsageError(_("--people counts one organisation; give one --org with it"))
+
+
+def plan_attendance(event: Event, data: Dataset, request: AttendRequest) -> Plan:
+    """``event`` with these organisations attending (or expected, before the event)."""
+    check_attend_request(request)
+    orgs = list(dict.fromkeys(request.organisations))
+    for org_id in orgs:
+        require_org(data, org_id)
+    when = format_date(event.date)
+    if not is_held(event, request.today) and not request.planned:
+        raise UsageError(
+            _("{id} takes place on {date}: it has not been held yet").format(
+                id=event.id, date=when
+            ),
+            hint=_("record who is expected with --planned, and who came after the event"),
+        )
+    if is_held(event, request.today) and request.planned:
+        raise UsageError(
+            _("--planned is for events still to come; {id} took place on {date}").format(
+                id=event.id, date=when
+            )
+        )
+    new = with_attendance(event, orgs, request.people, planned=request.planned)
+    action = f"attend {event.id} ({', '.join(orgs)})"
+    if new.attendance == event.attendance:
+        return Plan(action, summary=_("{id}: nothing to change").format(id=event.id))
+    return Plan(
+        action,
+        writes=[Write(new, previous=event)],
+        problems=[*attendance_notes(event, new), *declined_warnings(data, orgs, event)],
+        result=new,
+        summary=_attendance_summary(new, orgs, planned=request.planned),
+    )
+
+
+def _attendance_summary(event: Event, orgs: list[str], *, planned: bool) -> str:
+    counts = {entry.organisation: entry.people for entry in event.attendance}
+    detail = ", ".join(
+        f"{org_id} ({counts[org_id]})" if counts[org_id] is not None else org_id for org_id in orgs
+    )
+    if planned:
+        total = sum(1 for entry in event.attendance if entry.planned)
+        return ngettext(
+            "{id}: expected participation of {detail} recorded; {n} organisation expected",
+            "{id}: expected participation of {detail} recorded; {n} organisations expected",
+            total,
+        ).format(id=event.id, detail=detail, n=total)
+    total = len(event.attended)
+    return ngettext(
+        "{id}: attendance of {detail} recorded; {n} organisation",
+        "{id}: attendance of {detail} recorded; {n} organisations",
+        total,
+    ).format(id=event.id, detail=detail, n=total)
+
+
+def with_attendance(
+    event: Event, org_ids: Iterable[str], people: int | None, *, planned: bool = False
+) -> Event:
+    """The event with these organisations attending (expected, when ``planned``);
+    ``people`` updates a known entry, and attending confirms an expected one."""
+    attendance = [entry.model_copy() for entry in event.attendance]
     for org_id in org_ids:
         for i, entry in enumerate(attendance):
             if entry.organisation == org_id:
-                if people is not None:
-                    attendance[i] = Attendance(organisation=org_id, people=people)
+                count = entry.people if people is None else people
+                attendance[i] = Attendance(organisation=org_id, people=count, planned=planned)
                 break
         else:
-            attendance.append(Attendance(organisation=org_id, people=people))
+            attendance.append(Attendance(organisation=org_id, people=people, planned=planned))
     return event.model_copy(update={"attendance": attendance})
 
 
@@ -107,8 +301,46 @@ def replaced_head_counts(old: Event, new: Event) -> list[tuple[str, int, int | N
     ]
 
 
-def event_year(event: Event) -> int:
-    return event.date.year
+def attendance_notes(old: Event, new: Event) -> list[Problem]:
+    """Warnings worth a look when attendance changes: a head count replaced
+    (old → new), an expected head count now counted as attended."""
+    path = record_path(new)
+    notes = [
+        Problem(
+            path,
+            0,
+            0,
+            "warning",
+            "head-count-replaced",
+            _(
+                "{event}: {org} was recorded already; head count {old} → {new} "
+                "(the new count replaces the old one)"
+            ).format(event=new.id, org=org_id, old=before, new="–" if after is None else after),
+        )
+        for org_id, before, after in replaced_head_counts(old, new)
+    ]
+    expected = {entry.organisation: entry.people for entry in old.attendance if entry.planned}
+    for entry in new.attendance:
+        if (
+            entry.planned
+            or entry.people is None
+            or expected.get(entry.organisation) != entry.people
+        ):
+            continue
+        notes.append(
+            Problem(
+                path,
+                0,
+                0,
+                "warning",
+                "expected-count-taken",
+                _(
+                    "{event}: {org} confirmed with the expected head count {n}; "
+                    "give --people to correct it"
+                ).format(event=new.id, org=entry.organisation, n=entry.people),
+            )
+        )
+    return notes
 
 
 def filter_events(
@@ -135,7 +367,7 @@ def filter_events(
 
 
 def involves(event: Event, org_id: str) -> bool:
-    """The organisation attended, organised or hosted the event."""
+    """The organisation attended (or is expected at), organised or hosted the event."""
     return (
         any(a.organisation == org_id for a in event.attendance)
         or org_id in event.organisers
@@ -143,11 +375,31 @@ def involves(event: Event, org_id: str) -> bool:
     )
 
 
-def series_names(data: Dataset) -> list[str]:
-    return sorted({e.series for e in data.events.values() if e.series}, key=fold)
+def events_of(data: Dataset, org_id: str, today: dt.date) -> list[dict[str, Any]]:
+    """The events an organisation attended, is expected at, organised or hosted, by
+    date (for ``show``): ``roles`` among ``attended``, ``expected``, ``organiser``,
+    ``host``; ``held`` false for an event after ``today``, which is planned."""
+    found = []
+    for event in filter_events(data, org=org_id):
+        entry = next((a for a in event.attendance if a.organisation == org_id), None)
+        roles = [] if entry is None else ["expected" if entry.planned else "attended"]
+        roles += ["organiser"] if org_id in event.organisers else []
+        roles += ["host"] if event.place_org == org_id else []
+        found.append(
+            {
+                "id": event.id,
+                "date": event.date,
+                "kind": event.kind,
+                "title": event.title,
+                "roles": roles,
+                "people": entry.people if entry else None,
+                "held": is_held(event, today),
+            }
+        )
+    return found
 
 
-def event_row(data: Dataset, event: Event) -> dict[str, Any]:
+def event_row(data: Dataset, event: Event, today: dt.date) -> dict[str, Any]:
     """An event as stable JSON keys (documented in docs/activities.md)."""
     return {
         "id": event.id,
@@ -163,250 +415,67 @@ def event_row(data: Dataset, event: Event) -> dict[str, Any]:
         "place_org": event.place_org,
         "organisers": list(event.organisers),
         "participants": event.head_count,
-        "organisations": len(event.attendance),
+        "organisations": len(event.attended),
+        "held": is_held(event, today),
         "attendance": [
             {
                 "organisation": a.organisation,
                 "name": partner_name(data, a.organisation),
                 "people": a.people,
+                "planned": a.planned,
             }
             for a in event.attendance
         ],
     }
 
 
-@dataclass
-class SeriesOrg:
-    id: str
-    name: str
-    sessions: list[str] = field(default_factory=list)
-    people: int = 0
+@dataclass(frozen=True)
+class EventTotals:
+    """What a list of events adds up to: only held events count."""
+
+    held: int
+    planned: int
+    participants: int
 
 
-@dataclass
-class Series:
-    """Attendance across the sessions of one training series."""
-
-    name: str
-    sessions: list[Event]
-    organisations: list[SeriesOrg]
-
-    @property
-    def participants(self) -> int:
-        return sum(session.head_count for session in self.sessions)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "series": self.name,
-            "sessions": [
-                {
-                    "id": s.id,
-                    "date": s.date,
-                    "title": s.title,
-                    "kind": s.kind,
-                    "participants": s.head_count,
-                    "organisations": [a.organisation for a in s.attendance],
-                }
-                for s in self.sessions
-            ],
-            "organisations": [
-                {
-                    "id": o.id,
-                    "name": o.name,
-                    "sessions_attended": len(o.sessions),
-                    "sessions": o.sessions,
-                    "people": o.people,
-                }
-                for o in self.organisations
-            ],
-            "participants": self.participants,
-        }
+def event_totals(events: Iterable[Event], today: dt.date) -> EventTotals:
+    listed = list(events)
+    held = [event for event in listed if is_held(event, today)]
+    return EventTotals(len(held), len(listed) - len(held), sum(event.head_count for event in held))
 
 
-def series_attendance(data: Dataset, name: str, *, year: int | None = None) -> Series:
-    """Which organisations came to which session of a series (name matched without case)."""
-    sessions = filter_events(data, series=name, year=year)
-    if not sessions:
-        known = series_names(data)
-        raise NotFound(
-            f"--series: no events in a series named '{name}'"
-            + (f" in {year}" if year is not None else ""),
-            hint=f"series in this store: {', '.join(known)}"
-            if known
-            else "add sessions with `mokoord add-event --series NAME`",
+def events_summary(events: Iterable[Event], today: dt.date) -> str:
+    """``12 events held, 340 participants; 2 planned``."""
+    totals = event_totals(events, today)
+    text = ngettext(
+        "{n} event held, {participants} participants",
+        "{n} events held, {participants} participants",
+        totals.held,
+    ).format(n=totals.held, participants=totals.participants)
+    if totals.planned:
+        text = ngettext("{text}; {n} planned", "{text}; {n} planned", totals.planned).format(
+            text=text, n=totals.planned
         )
-    orgs: dict[str, SeriesOrg] = {}
-    for session in sessions:
-        for entry in session.attendance:
-            item = orgs.setdefault(
-                entry.organisation,
-                SeriesOrg(entry.organisation, partner_name(data, entry.organisation)),
-            )
-            item.sessions.append(session.id)
-            item.people += entry.people or 0
-    ordered = sorted(orgs.values(), key=lambda o: (-len(o.sessions), fold(o.name)))
-    return Series(sessions[0].series or name, sessions, ordered)
-
-
-# --------------------------------------------------------------------------- cooperations
-
-
-def cooperation_id(since: dt.date, org_id: str, partner: str, taken: Iterable[str]) -> str:
-    """``<year>-<organisation>-<partner>``, shortened to fit, unique among ``taken``."""
-    base = slugify(f"{org_id} {partner}", max_length=MAX_ID_LENGTH - 5 - 3)
-    return unique(f"{since.year}-{base}", set(taken))
-
-
-def active_in(coop: Cooperation, year: int) -> bool:
-    """The cooperation ran at some time during ``year``."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return coop.since <= end and (coop.until is None or coop.until >= start)
-
-
-def filter_cooperations(data: Dataset, *, year: int | None = None) -> list[Cooperation]:
-    coops = [c for c in data.cooperations.values() if year is None or active_in(c, year)]
-    return sorted(coops, key=lambda c: (c.since, c.id))
-
-
-def cooperation_row(data: Dataset, coop: Cooperation, year: int | None) -> dict[str, Any]:
-    return {
-        "id": coop.id,
-        "organisation": coop.organisation,
-        "organisation_name": partner_name(data, coop.organisation),
-        "partner": coop.partner,
-        "partner_name": partner_name(data, coop.partner),
-        "partner_kind": "organisation"
-        if coop.partner in data.organisations
-        else "institution"
-        if coop.partner in data.institutions
-        else None,
-        "since": coop.since,
-        "until": coop.until,
-        "topic": coop.topic,
-        "new": coop.since.year == year if year is not None else None,
-    }
-
-
-# --------------------------------------------------------------------------- networks
-
-
-def network_id(name: str, taken: Iterable[str]) -> str:
-    base = slugify(name, max_length=MAX_ID_LENGTH - 3) or "network"
-    return unique(base, set(taken))
-
-
-def members(data: Dataset, network: Network) -> list[Organisation]:
-    """Organisations that name the network in their ``networks``, by name."""
-    return sorted(
-        (org for org in data.organisations.values() if network.id in org.networks),
-        key=lambda org: fold(org.name),
-    )
-
-
-def network_row(data: Dataset, network: Network) -> dict[str, Any]:
-    return {
-        "id": network.id,
-        "name": network.name,
-        "kind": network.kind,
-        "level": network.level,
-        "meeting_rhythm": network.meeting_rhythm,
-        "contact_institution": network.contact_institution,
-        "website": network.website,
-        "members": [
-            {"id": org.id, "name": org.name, "status": org.status} for org in members(data, network)
-        ],
-    }
-
-
-# --------------------------------------------------------------------------- rooms
-
-
-@dataclass
-class DistrictRooms:
-    """Organisations in one district that need rooms, and those that offer theirs."""
-
-    district: str
-    """A district term; empty for organisations without a district."""
-    need: list[Organisation] = field(default_factory=list)
-    offer: list[Organisation] = field(default_factory=list)
-
-
-def needs_rooms(org: Organisation) -> bool:
-    return any(need.category == ROOMS_NEED for need in org.open_needs)
-
-
-def offers_rooms(org: Organisation) -> bool:
-    return bool(org.rooms and org.rooms.offered_to_others)
-
-
-def room_matching(data: Dataset, *, district: str | None = None) -> list[DistrictRooms]:
-    """Needing and offering organisations grouped by district (declined ones left out).
-
-    Districts appear in vocabulary order; organisations without a district last.
-    """
-    groups: dict[str, DistrictRooms] = {}
-    for org in data.organisations.values():
-        if org.status in EXCLUDED_FROM_ROOMS:
-            continue
-        need, offer = needs_rooms(org), offers_rooms(org)
-        if not (need or offer):
-            continue
-        key = org.district or NO_DISTRICT
-        if district is not None and key != district:
-            continue
-        group = groups.setdefault(key, DistrictRooms(key))
-        if need:
-            group.need.append(org)
-        if offer:
-            group.offer.append(org)
-    order = {term: i for i, term in enumerate(data.config.vocabularies.districts)}
-    for group in groups.values():
-        group.need.sort(key=lambda o: fold(o.name))
-        group.offer.sort(key=lambda o: fold(o.name))
-    return sorted(
-        groups.values(),
-        key=lambda g: (g.district == NO_DISTRICT, order.get(g.district, len(order)), g.district),
-    )
-
-
-def rooms_need_since(org: Organisation) -> dt.date | None:
-    for need in org.open_needs:
-        if need.category == ROOMS_NEED:
-            return need.since
-    return None
-
-
-def rooms_need_note(org: Organisation) -> str | None:
-    for need in org.open_needs:
-        if need.category == ROOMS_NEED:
-            return need.note
-    return None
+    return text
 
 
 __all__ = [
-    "DistrictRooms",
-    "Series",
-    "active_in",
+    "AttendRequest",
+    "EventRequest",
+    "EventTotals",
     "build_record",
-    "cooperation_id",
+    "check_year",
+    "declined_warnings",
     "event_id",
-    "filter_cooperations",
+    "event_row",
+    "event_totals",
+    "events_of",
+    "events_summary",
     "filter_events",
-    "members",
-    "network_id",
+    "is_held",
+    "plan_attendance",
+    "plan_event",
     "require_org",
     "require_partner",
-    "room_matching",
-    "series_attendance",
     "with_attendance",
 ]
-
-
-# --------------------------------------------------------------------------- building records
-
-
-def build_record(model: type[R], values: Mapping[str, Any]) -> R:
-    """A validated record from command-line values; a clear error instead of a traceback."""
-    from mokoord.validation import validate_input
-
-    return validate_input(model, dict(values))

@@ -1,7 +1,8 @@
 """The office's dates as an iCalendar file (RFC 5545) for Outlook and Thunderbird.
 
-Four kinds of entries, each with a German summary and a stable UID, so that
-importing a newer export updates entries instead of doubling them:
+Four kinds of entries, each with a summary in the chosen language (German by
+default, from the message catalogue) and a stable UID, so that importing a
+newer export updates entries instead of doubling them:
 
 ==================  =========================================  ==========================
 entry               from                                       UID
@@ -34,6 +35,7 @@ from zoneinfo import ZoneInfo
 
 from mokoord.dataset import Dataset
 from mokoord.formatting import date as format_date
+from mokoord.i18n import _, ngettext
 from mokoord.models import Event
 
 UID_DOMAIN = "mokoord"
@@ -76,46 +78,29 @@ def _org_names(data: Dataset, ids: list[str]) -> str:
 
 
 def _event_entry(data: Dataset, event: Event) -> Entry:
-    vocab = data.config.vocabularies
-    kind = vocab.label("event_kinds", event.kind)
-    summary = f"{kind}: {event.title}"
+    from mokoord.vocab import label
+
+    kind = label(data.config, "event_kinds", event.kind)
+    summary = _("{kind}: {title}").format(kind=kind, title=event.title)
     if event.series and event.series not in event.title:
-        summary += f" ({event.series})"
+        summary = _("{summary} ({series})").format(summary=summary, series=event.series)
     lines = []
     if event.series:
-        lines.append(f"Reihe: {event.series}")
+        lines.append(_("Series: {series}").format(series=event.series))
     if event.topics:
-        lines.append("Themen: " + ", ".join(vocab.label("topics", t) for t in event.topics))
+        topics = ", ".join(label(data.config, "topics", t) for t in event.topics)
+        lines.append(_("Topics: {topics}").format(topics=topics))
     if event.organisers:
-        lines.append("Veranstaltet von: " + _org_names(data, event.organisers))
+        lines.append(_("Organised by: {names}").format(names=_org_names(data, event.organisers)))
     if event.attendance:
-        lines.append(
-            "Teilnehmende Organisationen: "
-            + _org_names(data, [a.organisation for a in event.attendance])
-        )
+        names = _org_names(data, [a.organisation for a in event.attendance])
+        lines.append(_("Participating organisations: {names}").format(names=names))
     if event.head_count:
-        lines.append(f"Teilnehmende: {event.head_count}")
+        lines.append(_("Participants: {n}").format(n=event.head_count))
     if event.follow_up:
-        lines.append(f"Nachbereitung: {event.follow_up}")
+        lines.append(_("To follow up: {text}").format(text=event.follow_up))
     if event.notes:
         lines.append(event.notes)
-    location = event.place
-    if event.place_org:
-        host = data.organisations.get(event.place_org)
-        if host is not None:
-            location = f"Räume von {host.name}"
-            if host.address and (host.address.street or host.address.city):
-                where = ", ".join(
-                    part
-                    for part in (
-                        host.address.street,
-                        " ".join(p for p in (host.address.postal_code, host.address.city) if p),
-                    )
-                    if part
-                )
-                location += f", {where}"
-        else:
-            location = event.place_org
     return Entry(
         uid=_uid("event", event.id),
         kind="event",
@@ -125,24 +110,35 @@ def _event_entry(data: Dataset, event: Event) -> Entry:
         start_time=event.time,
         end_time=event.until,
         description="\n".join(lines),
-        location=location,
+        location=_location(data, event),
         categories=(kind,),
     )
 
 
-def entries(
-    data: Dataset, *, start: dt.date | None = None, end: dt.date | None = None
-) -> list[Entry]:
-    """Every dated entry of the store that overlaps ``start``..``end``, by date."""
-    found: list[Entry] = [_event_entry(data, event) for event in data.events.values()]
+def _location(data: Dataset, event: Event) -> str | None:
+    """The event's place, or the rooms (and address) of its host organisation."""
+    if not event.place_org:
+        return event.place
+    host = data.organisations.get(event.place_org)
+    if host is None:
+        return event.place_org
+    location = _("Rooms of {name}").format(name=host.name)
+    if host.address and (host.address.street or host.address.city):
+        town = " ".join(p for p in (host.address.postal_code, host.address.city) if p)
+        where = ", ".join(part for part in (host.address.street, town) if part)
+        location = _("{place}, {address}").format(place=location, address=where)
+    return location
+
+
+def _follow_ups(data: Dataset) -> list[Entry]:
+    found = []
     for contact in data.contacts.values():
         follow = contact.follow_up
         if follow is None or follow.done is not None:
             continue
-        names = _org_names(data, contact.organisations)
-        summary = f"Nachfassen: {names}"
+        summary = _("Follow up: {names}").format(names=_org_names(data, contact.organisations))
         if follow.action:
-            summary += f" – {follow.action}"
+            summary = _("{summary} – {action}").format(summary=summary, action=follow.action)
         found.append(
             Entry(
                 uid=_uid("follow-up", contact.id),
@@ -150,35 +146,34 @@ def entries(
                 summary=summary,
                 start=follow.date,
                 end=follow.date,
-                description=f"Wiedervorlage zum Kontakt {contact.id} vom "
-                f"{format_date(contact.date)}",
-                categories=("Wiedervorlage",),
+                description=_("Follow-up of the contact {id} of {date}").format(
+                    id=contact.id, date=format_date(contact.date)
+                ),
+                categories=(_("Follow-up"),),
             )
         )
+    return found
+
+
+def _programme_deadlines(data: Dataset) -> list[Entry]:
+    found = []
     for programme in data.programmes.values():
         seen: set[str] = set()
         for deadline in programme.deadlines:
             line = programme.line(deadline.line) if deadline.line else None
-            summary = f"Antragsfrist: {programme.name}"
+            summary = _("Application deadline: {programme}").format(programme=programme.name)
             if line is not None and len(programme.lines) > 1:
-                summary += f" – {line.name}"
+                summary = _("{summary} – {line}").format(summary=summary, line=line.name)
             if deadline.note:
-                summary += f" ({deadline.note})"
-            uid = _uid("deadline", programme.id, deadline.date.isoformat(), deadline.line or "")
-            number = 2
+                summary = _("{summary} ({note})").format(summary=summary, note=deadline.note)
+            parts = ["deadline", programme.id, deadline.date.isoformat(), deadline.line or ""]
+            uid, number = _uid(*parts), 2
             while uid in seen:
-                uid = _uid(
-                    "deadline",
-                    programme.id,
-                    deadline.date.isoformat(),
-                    deadline.line or "",
-                    str(number),
-                )
-                number += 1
+                uid, number = _uid(*parts, str(number)), number + 1
             seen.add(uid)
-            description = [f"Förderprogramm {programme.name}"]
+            description = [_("Funding programme {name}").format(name=programme.name)]
             if programme.funder:
-                description.append(f"Fördergeber: {programme.funder}")
+                description.append(_("Funder: {name}").format(name=programme.funder))
             if programme.website:
                 description.append(programme.website)
             found.append(
@@ -189,18 +184,25 @@ def entries(
                     start=deadline.date,
                     end=deadline.date,
                     description="\n".join(description),
-                    categories=("Antragsfrist",),
+                    categories=(_("Application deadline"),),
                 )
             )
+    return found
+
+
+def _application_deadlines(data: Dataset) -> list[Entry]:
+    found = []
     for app in data.applications.values():
         if app.deadline is None or app.status not in DEADLINE_STATUSES:
             continue
         org = data.organisations.get(app.organisation)
         funder = data.programmes.get(app.programme)
-        summary = f"Frist Förderantrag: {app.title} ({org.name if org else app.organisation})"
-        description = [f"Antrag {app.id}"]
+        summary = _("Deadline of a funding application: {title} ({organisation})").format(
+            title=app.title, organisation=org.name if org else app.organisation
+        )
+        description = [_("Application {id}").format(id=app.id)]
         if funder is not None:
-            description.append(f"Förderprogramm {funder.name}")
+            description.append(_("Funding programme {name}").format(name=funder.name))
         found.append(
             Entry(
                 uid=_uid("application", app.id),
@@ -209,14 +211,43 @@ def entries(
                 start=app.deadline,
                 end=app.deadline,
                 description="\n".join(description),
-                categories=("Antragsfrist",),
+                categories=(_("Application deadline"),),
             )
         )
+    return found
+
+
+def entries(
+    data: Dataset, *, start: dt.date | None = None, end: dt.date | None = None
+) -> list[Entry]:
+    """Every dated entry of the store that overlaps ``start``..``end``, by date."""
+    found: list[Entry] = [_event_entry(data, event) for event in data.events.values()]
+    found += _follow_ups(data) + _programme_deadlines(data) + _application_deadlines(data)
     if start is not None:
         found = [entry for entry in found if entry.end >= start]
     if end is not None:
         found = [entry for entry in found if entry.start <= end]
     return sorted(found, key=lambda e: (e.start, e.kind, e.uid))
+
+
+def entries_summary(items: list[Entry]) -> str:
+    """``5 entries: 3 events, 1 follow-up, 1 programme deadline``."""
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    kinds = {
+        "event": lambda n: ngettext("{n} event", "{n} events", n),
+        "follow-up": lambda n: ngettext("{n} follow-up", "{n} follow-ups", n),
+        "programme-deadline": lambda n: ngettext(
+            "{n} programme deadline", "{n} programme deadlines", n
+        ),
+        "application-deadline": lambda n: ngettext(
+            "{n} application deadline", "{n} application deadlines", n
+        ),
+    }
+    detail = ", ".join(kinds[kind](n).format(n=n) for kind, n in sorted(counts.items()))
+    total = ngettext("{n} entry", "{n} entries", len(items)).format(n=len(items))
+    return _("{entries}: {detail}").format(entries=total, detail=detail) if detail else total
 
 
 def _span(
@@ -295,4 +326,4 @@ def to_ical(
     return result
 
 
-__all__ = ["Entry", "entries", "to_ical"]
+__all__ = ["Entry", "entries", "entries_summary", "to_ical"]

@@ -44,7 +44,7 @@ Funding = tuple[str, str, tuple[Any, ...]]
 """An application as the funding rules see it: (file, id, funding claims)."""
 
 
-class CheckContext:
+class ClaimsContext:
     """What the checks judge claims against: the store's records, configuration and date."""
 
     def __init__(self, config: Config, today: dt.date, strict: bool) -> None:
@@ -87,7 +87,7 @@ class CheckContext:
         return True
 
 
-Check = Callable[[CheckContext], Iterable[Problem]]
+Check = Callable[[ClaimsContext], Iterable[Problem]]
 
 
 def at(path: str, place: tuple[int, int], severity: Severity, code: str, message: str) -> Problem:
@@ -112,7 +112,7 @@ def _targets(target: str) -> list[str]:
 
 
 def _missing(
-    ctx: CheckContext, path: str, line: int, column: int, target: str, value: str
+    ctx: ClaimsContext, path: str, line: int, column: int, target: str, value: str
 ) -> Iterator[Problem]:
     kinds = _targets(target)
     if any(value in ctx.invalid(name) for name in kinds):
@@ -125,7 +125,7 @@ def _missing(
     yield Problem(path, line, column, "error", "unknown-reference", message)
 
 
-def _refs(ctx: CheckContext) -> Iterator[Problem]:
+def _refs(ctx: ClaimsContext) -> Iterator[Problem]:
     targets = {
         target: [ctx.known(name) for name in _targets(target)] for target in REFERENCE_MESSAGES
     }
@@ -150,7 +150,7 @@ def _refs(ctx: CheckContext) -> Iterator[Problem]:
             yield from _programme_line(ctx, path, funding)
 
 
-def _programme_line(ctx: CheckContext, path: str, funding: tuple[Any, ...]) -> Iterator[Problem]:
+def _programme_line(ctx: ClaimsContext, path: str, funding: tuple[Any, ...]) -> Iterator[Problem]:
     programme_id, line_id = funding[1], funding[2]
     at_line, at_programme = funding[10], funding[11]
     programme = ctx.programme(programme_id)
@@ -183,7 +183,7 @@ def _programme_line(ctx: CheckContext, path: str, funding: tuple[Any, ...]) -> I
 # --------------------------------------------------------------------------- dates
 
 
-def _dates(ctx: CheckContext) -> Iterator[Problem]:
+def _dates(ctx: ClaimsContext) -> Iterator[Problem]:
     today = ctx.today.isoformat()
 
     def wanted(summary: Summary) -> bool:
@@ -211,7 +211,7 @@ def _dates(ctx: CheckContext) -> Iterator[Problem]:
 # --------------------------------------------------------------------------- open ends
 
 
-def _open_ends(ctx: CheckContext) -> Iterator[Problem]:
+def _open_ends(ctx: ClaimsContext) -> Iterator[Problem]:
     settings = ctx.config.settings
     today = ctx.today
     limits = {
@@ -256,7 +256,7 @@ def _babel_codes() -> tuple[frozenset[str], frozenset[str]]:
     return codes.language_codes(), codes.country_codes()
 
 
-def _terms(ctx: CheckContext) -> Iterator[Problem]:
+def _terms(ctx: ClaimsContext) -> Iterator[Problem]:
     vocab = ctx.config.vocabularies
     severity: Severity = "error" if ctx.strict else "warning"
     declared: dict[str, dict[str, Any]] = {}
@@ -289,7 +289,7 @@ def _terms(ctx: CheckContext) -> Iterator[Problem]:
     yield from _codes(ctx)
 
 
-def _codes(ctx: CheckContext) -> Iterator[Problem]:
+def _codes(ctx: ClaimsContext) -> Iterator[Problem]:
     languages, territories = _babel_codes()
     for kind in ("organisation", "person"):
         wanted: Callable[[Summary], bool] = lambda summary: not summary["languages"] <= languages  # noqa: E731
@@ -344,7 +344,7 @@ def _organisation(org_id: str, legal_form: str | None, own_rooms: bool) -> Organ
     )
 
 
-def _funding(ctx: CheckContext) -> Iterator[Problem]:
+def _funding(ctx: ClaimsContext) -> Iterator[Problem]:
     """Applications that break their funding line's limits or eligibility (§2.2)."""
     from mokoord import funding
 
@@ -374,7 +374,7 @@ def _funding(ctx: CheckContext) -> Iterator[Problem]:
     yield from _budgets(ctx, apps)
 
 
-def _budgets(ctx: CheckContext, apps: list[tuple[str, Application, Any]]) -> Iterator[Problem]:
+def _budgets(ctx: ClaimsContext, apps: list[tuple[str, Application, Any]]) -> Iterator[Problem]:
     by_year: dict[tuple[str, int], list[tuple[str, Application, Any]]] = {}
     for entry in apps:
         if entry[1].granted is not None:
@@ -409,7 +409,7 @@ CHECKS: list[Check] = [_refs, _dates, _open_ends, _terms, _funding]
 # --------------------------------------------------------------------------- records to write
 
 
-class RecordsContext(CheckContext):
+class RecordsContext(ClaimsContext):
     """Records about to be written, judged against a loaded store."""
 
     def __init__(

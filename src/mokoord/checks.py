@@ -26,17 +26,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mokoord.checkfacts import FUNDING, OPENS, Claims, FileFacts
-from mokoord.checkrules import CHECKS, CheckContext, Funding, Summary, judge_records
+from mokoord.checkrules import CHECKS, ClaimsContext, Funding, Summary, judge_records
 from mokoord.dataset import KINDS, Dataset, Kind
-from mokoord.errors import Problem
+from mokoord.errors import Problem, Severity
 from mokoord.facts import legal_form_and_rooms
 from mokoord.i18n import N_, _
-from mokoord.index import OTHER, KindIndex, bucket_of, open_kinds, quiet_gc
+from mokoord.index import OTHER, KindIndex, KindRows, bucket_of, open_kinds, quiet_gc
 from mokoord.models import Config, Programme, Record
+from mokoord.privacy import checks as privacy_checks
+from mokoord.records import Records
 from mokoord.shards import Shard, ShardKey
 from mokoord.store import CONFIG_FILE, Store
 from mokoord.validation import validate_document
-from mokoord.yamlio import iter_yaml_files, read_document
+from mokoord.yamlio import Document, iter_yaml_files, read_document
 
 KIND_NOUNS = {
     "organisation": N_("organisation"),
@@ -71,6 +73,9 @@ def check_store(
         ctx = StoreContext(config, today, strict, kinds)
         for check in CHECKS:
             problems.extend(check(ctx))
+        records = CheckContext.of(store, config, today, strict, kinds)
+        for record_check in RECORD_CHECKS:
+            problems.extend(record_check(records))
     if store.retain is not None:
         store.retain.append(kinds)
     return sorted(problems, key=lambda p: p.sort_key)
@@ -125,6 +130,13 @@ class KindFiles:
     """id → the file that keeps it (see :meth:`own_problems`)."""
     invalid: set[str] = field(default_factory=set)
     """Ids of files that do not validate: their stems and the ids they declare."""
+    contested: set[str] = field(default_factory=set)
+    """Ids held by more than one file."""
+
+    def records(self) -> Records[Any]:
+        """The kept records, validated when looked at (after :meth:`own_problems`)."""
+        rows = KindRows(self.index, sorted(self.index.shards), self.kept, self.contested)
+        return Records(self.spec.model, self.kept, self.index.payloads, rows)
 
     def shard(self, key: ShardKey, *, claims: bool = False) -> Shard:
         """The shard with its summary (and its files' facts and claims) read."""
@@ -195,6 +207,7 @@ class KindFiles:
                     else:
                         kept[record_id] = relative
         if twice:
+            self.contested = twice
             yield from self._duplicates(twice)
         if spec.year_of is not None:
             yield from self._years()
@@ -309,7 +322,56 @@ def _stray_files(store: Store) -> Iterator[Problem]:
 # --------------------------------------------------------------------------- the whole store
 
 
-class StoreContext(CheckContext):
+@dataclass
+class CheckContext:
+    """The store's records as models, for the checks that read whole records
+    (:data:`RECORD_CHECKS`: the privacy checks); each record is validated when
+    a check looks at it, and its file parsed with positions only when a check
+    reports a problem in it (:meth:`at`)."""
+
+    data: Dataset
+    today: dt.date
+    strict: bool
+    root: Any
+    docs: dict[str, Document] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls, store: Store, config: Config, today: dt.date, strict: bool, kinds: dict[str, KindFiles]
+    ) -> CheckContext:
+        data = Dataset(config=config)
+        for name, files in kinds.items():
+            setattr(data, files.spec.folder, files.records())
+            data.sources.add_kind(name, files.kept)
+        return cls(data, today, strict, store.root)
+
+    @property
+    def config(self) -> Config:
+        return self.data.config
+
+    def at(
+        self,
+        kind: str,
+        record: Record,
+        loc: tuple[str | int, ...],
+        code: str,
+        message: str,
+        severity: Severity = "error",
+    ) -> Problem:
+        """A problem at ``loc`` in the file of ``record``."""
+        path = self.data.sources[(kind, record.id)]
+        doc = self.docs.get(path)
+        if doc is None:
+            doc = self.docs[path] = read_document(self.root / path, path)
+        return doc.problem(loc, code, message, severity=severity)
+
+
+RecordCheck = Callable[[CheckContext], Iterable[Problem]]
+RECORD_CHECKS: list[RecordCheck] = list(privacy_checks.CHECKS)
+"""The checks that read whole records, after :data:`CHECKS`."""
+
+
+class StoreContext(ClaimsContext):
     """A store's records as the index holds them (see :class:`KindFiles`)."""
 
     def __init__(
@@ -366,4 +428,13 @@ class StoreContext(CheckContext):
         return [(path, record_id, funding) for _order, path, record_id, funding in found]
 
 
-__all__ = ["CHECKS", "KINDS", "check_order", "check_records", "check_store", "count_by_severity"]
+__all__ = [
+    "CHECKS",
+    "KINDS",
+    "RECORD_CHECKS",
+    "CheckContext",
+    "check_order",
+    "check_records",
+    "check_store",
+    "count_by_severity",
+]

@@ -1,32 +1,27 @@
-"""Contacts, referrals and the coordinator's agenda: pure functions over a Dataset.
+"""Contacts: finding what people name, planning a new contact, listing contacts.
 
-Nothing here prints or prompts; the commands in ``mokoord.cli.contacts`` ask,
-call these functions and show the results. Every user-caused problem is a
-:class:`~mokoord.errors.MokoordError` with a message that says what to do.
+Pure functions over a :class:`~mokoord.dataset.Dataset`: nothing here prints
+or prompts. ``mokoord add-contact`` builds a :class:`ContactRequest` from its
+flags (and prompts), and :func:`plan_contact` turns it into a
+:class:`~mokoord.plans.Plan` holding the one new file. Referrals and
+follow-ups are in :mod:`mokoord.referrals`, the agenda in :mod:`mokoord.agenda`,
+institutions in :mod:`mokoord.institutions`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
-from mokoord.dataset import Dataset, plain
-from mokoord.errors import NotFound, UsageError
-from mokoord.facts import (
-    REFERRALS,
-    dates_of,
-    field_of,
-    mentioning,
-    open_follow_up,
-    rows_of,
-    select,
-    selected,
-)
-from mokoord.models import Contact, FollowUp, Institution, Organisation, Person, Referral
-from mokoord.models.activity import Outcome
-from mokoord.slugs import random_suffix, slugify
+from mokoord.dataset import Dataset, kind_of
+from mokoord.errors import NotFound, Problem, UsageError
+from mokoord.facts import mentioning, selected
+from mokoord.i18n import _, language, ngettext
+from mokoord.models import Contact, Institution, Organisation, Person
+from mokoord.plans import Plan, Write
+from mokoord.slugs import random_suffix
 from mokoord.textmatch import Match, fold, pick, similar
 from mokoord.validation import validate_input
 
@@ -46,16 +41,14 @@ def new_contact_id(date: dt.date, taken: Container[str] = ()) -> str:
             return candidate
 
 
-def institution_id(name: str) -> str:
-    """The id an institution of this name gets (``Kulturamt`` → ``kulturamt``)."""
-    return slugify(name) or f"institution-{random_suffix(6)}"
+def shown_date(day: dt.date) -> str:
+    """A date as people read it in the current language (``14.03.2023``)."""
+    from mokoord import formatting
+
+    return formatting.date(day, language())
 
 
 # --------------------------------------------------------------------------- resolving names
-
-
-def _suggest(matches: Sequence[Match], names: Mapping[str, str]) -> str:
-    return ", ".join(f"{m.key} ({names.get(m.key, m.text)})" for m in matches)
 
 
 def organisation_candidates(data: Dataset) -> dict[str, list[str]]:
@@ -99,29 +92,37 @@ def _exact_name(query: str, candidates: Mapping[str, list[str]]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def resolve_organisation(data: Dataset, value: str) -> Organisation:
+def resolve_organisation(data: Dataset, value: str, *, flag: str = "--org") -> Organisation:
     """An organisation by id (or by its exact name); else an error naming the closest ones."""
     return _resolve(
         data,
         data.organisations,
         lambda: organisation_candidates(data),
         value,
-        what="organisation",
-        flag="--org",
-        otherwise="find it with `mokoord search`, or register it first with `mokoord add-org`",
+        kind="organisation",
+        closest=_("no organisation '{value}'; closest: {closest}"),
+        hint=_("pass the id shown before the name, e.g. {flag} {id}"),
+        flag=flag,
+        unknown=_("no organisation '{value}' in the register"),
+        otherwise=_("find it with `mokoord search`, or register it first with `mokoord add-org`"),
     )
 
 
-def resolve_institution(data: Dataset, value: str) -> Institution:
+def resolve_institution(data: Dataset, value: str, *, flag: str = "--refer-to") -> Institution:
     """An institution by id (or exact name); else an error naming the closest ones."""
     return _resolve(
         data,
         data.institutions,
         lambda: institution_candidates(data),
         value,
-        what="institution",
-        flag="--refer-to",
-        otherwise="list them with `mokoord institutions`, or add it with `mokoord add-institution`",
+        kind="institution",
+        closest=_("no institution '{value}'; closest: {closest}"),
+        hint=_("pass the id shown before the name, e.g. {flag} {id}"),
+        flag=flag,
+        unknown=_("no institution '{value}' in the register"),
+        otherwise=_(
+            "list them with `mokoord institutions`, or add it with `mokoord add-institution`"
+        ),
     )
 
 
@@ -134,89 +135,121 @@ def _resolve(
     candidates_of: Callable[[], Mapping[str, list[str]]],
     value: str,
     *,
-    what: str,
+    kind: str,
+    closest: str,
+    hint: str,
     flag: str,
+    unknown: str,
     otherwise: str,
 ) -> R:
     value = value.strip()
     if value in records:
         return records[value]
-    broken = data.unreadable(what, value)  # the id names a file that cannot be read
+    broken = data.unreadable(kind, value)  # the id names a file that cannot be read
     if broken is not None:
         raise broken
     candidates = candidates_of()  # names of all records: only when the id is unknown
     exact = _exact_name(value, candidates)
     if exact is not None:
         return records[exact]
-    closest = _closest(value, candidates)
-    if closest:
+    near = _closest(value, candidates)
+    if near:
         names = {record.id: record.name for record in records.values()}
+        listed = ", ".join(f"{m.key} ({names.get(m.key, m.text)})" for m in near)
         raise NotFound(
-            f"no {what} '{value}'; closest: {_suggest(closest, names)}",
-            hint=f"pass the id shown before the name, e.g. {flag} {closest[0].key}",
+            closest.format(value=value, closest=listed),
+            hint=hint.format(flag=flag, id=near[0].key),
         )
-    raise NotFound(f"no {what} '{value}' in the register", hint=otherwise)
+    raise NotFound(unknown.format(value=value), hint=otherwise)
 
 
 def persons_of(data: Dataset, organisation_ids: Iterable[str]) -> list[Person]:
-    """The contact persons of these organisations, by name."""
+    """The contact persons of these organisations who may be offered for a contact
+    (not erased, consent not withdrawn), by name."""
     wanted = set(organisation_ids)
     return sorted(
         (
             p
             for p in selected(data.persons, lambda owner: owner in wanted, 0)
-            if p.organisation in wanted
+            if p.organisation in wanted and p.offered
         ),
-        key=lambda p: (fold(p.name), p.id),
+        key=lambda p: (fold(p.display_name), p.id),
     )
 
 
 def resolve_person(data: Dataset, value: str, organisation_ids: Sequence[str]) -> Person:
-    """A person by id, or by name among the persons of the given organisations."""
+    """A person by id, or by name among the persons of the given organisations.
+
+    A person who withdrew their consent, or was erased, is refused: the office
+    may no longer record contacts with them (docs/privacy.md).
+    """
     value = value.strip()
     if value in data.persons:
-        return data.persons[value]
+        person = data.persons[value]
+        if not person.offered:
+            raise UsageError(_not_offered(person), hint=_("leave out --person"))
+        return person
     people = persons_of(data, organisation_ids)
     wanted = fold(value)
-    exact = [p for p in people if fold(p.name) == wanted]
+    exact = [p for p in people if fold(p.display_name) == wanted]
     if len(exact) == 1:
         return exact[0]
-    candidates = {p.id: [p.name] for p in people}
+    candidates = {p.id: [p.display_name] for p in people}
     found = [m for m in pick(value, candidates, limit=5) if m.score >= 90.0]
     if len(exact) > 1 or len(found) > 1:
         options = exact or [data.persons[m.key] for m in found]
         raise UsageError(
-            f"--person '{value}' fits several persons: "
-            + ", ".join(f"{p.id} ({p.name})" for p in options),
-            hint="pass the person's id",
+            _("--person '{value}' fits several persons: {persons}").format(
+                value=value, persons=", ".join(f"{p.id} ({p.display_name})" for p in options)
+            ),
+            hint=_("pass the person's id"),
         )
     if len(found) == 1:
         return data.persons[found[0].key]
     orgs = ", ".join(organisation_ids)
     if people:
-        listed = ", ".join(f"{p.id} ({p.name})" for p in people)
-        raise NotFound(f"no person '{value}' at {orgs}; known there: {listed}")
+        listed = ", ".join(f"{p.id} ({p.display_name})" for p in people)
+        raise NotFound(
+            _("no person '{value}' at {organisations}; known there: {persons}").format(
+                value=value, organisations=orgs, persons=listed
+            )
+        )
     raise NotFound(
-        f"no person '{value}' at {orgs}, which has no contact persons recorded",
-        hint="leave out --person, or record the person first",
+        _("no person '{value}' at {organisations}, which has no contact persons recorded").format(
+            value=value, organisations=orgs
+        ),
+        hint=_("leave out --person, or record the person first"),
     )
 
 
-# --------------------------------------------------------------------------- vocabularies
+def _not_offered(person: Person) -> str:
+    if person.erased is not None:
+        return _("person {id} was erased on {date}").format(
+            id=person.id, date=person.erased.isoformat()
+        )
+    withdrawn = person.consent.withdrawn if person.consent else None
+    return _(
+        "person {id} withdrew their consent on {date}; they are no longer offered for contacts"
+    ).format(id=person.id, date=withdrawn.isoformat() if withdrawn else "?")
 
 
-# --------------------------------------------------------------------------- building a contact
+def organisation_names(data: Dataset, ids: Iterable[str]) -> list[str]:
+    """The names of these organisations (an unknown id as it is)."""
+    return [data.organisations[o].name if o in data.organisations else o for o in ids]
+
+
+# --------------------------------------------------------------------------- the request
 
 
 @dataclass(frozen=True)
 class ReferralRequest:
-    """A referral asked for on the command line: institution and optional reason."""
+    """A referral asked for: the institution (id or name) and an optional reason."""
 
     institution: str
     reason: str | None = None
 
 
-def pair_referrals(targets: Sequence[str], reasons: Sequence[str]) -> list[ReferralRequest]:
+def pair_referrals(targets: Sequence[str], reasons: Sequence[str]) -> tuple[ReferralRequest, ...]:
     """Pair ``--refer-to`` and ``--refer-reason`` in the order given.
 
     The n-th reason belongs to the n-th institution; an empty reason (``''``)
@@ -224,69 +257,201 @@ def pair_referrals(targets: Sequence[str], reasons: Sequence[str]) -> list[Refer
     """
     if len(reasons) > len(targets):
         raise UsageError(
-            f"{len(reasons)} --refer-reason for {len(targets)} --refer-to",
-            hint="each --refer-reason belongs to the --refer-to in the same position",
+            _("{reasons} --refer-reason for {targets} --refer-to").format(
+                reasons=len(reasons), targets=len(targets)
+            ),
+            hint=_("each --refer-reason belongs to the --refer-to in the same position"),
         )
-    return [
+    return tuple(
         ReferralRequest(target, (reasons[i].strip() or None) if i < len(reasons) else None)
         for i, target in enumerate(targets)
-    ]
+    )
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    """``mokoord add-contact``: what was asked for, as it was typed.
+
+    Organisations, persons and institutions by id or name; channel, topics and
+    initiator by key or by German or English label. ``None`` (or empty) for
+    what is still to be asked: :func:`plan_contact` refuses a request without
+    organisations, channel or summary.
+    """
+
+    organisations: tuple[str, ...] = ()
+    channel: str | None = None
+    summary: str | None = None
+    date: dt.date | None = None
+    """When the contact took place; ``None``: today."""
+    topics: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
+    initiated_by: str = "office"
+    referrals: tuple[ReferralRequest, ...] = ()
+    follow_up: dt.date | None = None
+    follow_up_action: str | None = None
+    planned: bool = False
+    coordinator: str | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def day(self) -> dt.date:
+        return self.date or self.today
+
+    @property
+    def missing(self) -> list[str]:
+        """The flags of the required values not given yet."""
+        given = {
+            "--org": bool(self.organisations),
+            "--channel": bool(self.channel and self.channel.strip()),
+            "--summary": bool(self.summary and self.summary.strip()),
+        }
+        return [flag for flag, present in given.items() if not present]
 
 
 def check_contact_date(date: dt.date, *, planned: bool, today: dt.date) -> None:
     """A contact lies in the past (or today) unless it is a planned appointment."""
     if date > today and not planned:
         raise UsageError(
-            f"the contact date {date.isoformat()} lies in the future; a contact is logged "
-            "after it took place",
-            hint="if it is an arranged appointment, add --planned",
+            _(
+                "the contact date {date} lies in the future; "
+                "a contact is logged after it took place"
+            ).format(date=shown_date(date)),
+            hint=_("if it is an arranged appointment, add --planned"),
         )
     if planned and date < today:
         raise UsageError(
-            f"--planned marks an appointment still to come, but {date.isoformat()} has passed",
-            hint="leave out --planned to log a contact that took place",
+            _("--planned marks an appointment still to come, but {date} has passed").format(
+                date=shown_date(date)
+            ),
+            hint=_("leave out --planned to log a contact that took place"),
         )
 
 
-def build_contact(
-    *,
-    contact_id: str,
-    date: dt.date,
-    organisations: Sequence[str],
-    channel: str,
-    summary: str,
-    topics: Sequence[str] = (),
-    persons: Sequence[str] = (),
-    initiated_by: str = "office",
-    coordinator: str | None = None,
-    planned: bool = False,
-    follow_up: dt.date | None = None,
-    follow_up_action: str | None = None,
-    referrals: Sequence[ReferralRequest] = (),
-) -> Contact:
-    """A validated contact; invalid input is a :class:`UsageError`, not a traceback."""
-    if follow_up_action and follow_up is None:
-        raise UsageError("--follow-up-action needs --follow-up DATE")
-    if follow_up is not None and follow_up < date:
+def _check_follow_up(request: ContactRequest) -> None:
+    if request.follow_up_action and request.follow_up is None:
+        raise UsageError(_("--follow-up-action needs --follow-up DATE"))
+    if request.follow_up is not None and request.follow_up < request.day:
         raise UsageError(
-            f"--follow-up {follow_up.isoformat()} lies before the contact ({date.isoformat()})"
+            _("--follow-up {follow_up} lies before the contact ({date})").format(
+                follow_up=shown_date(request.follow_up), date=shown_date(request.day)
+            )
         )
+
+
+def resolve_contact(data: Dataset, request: ContactRequest) -> ContactRequest:
+    """The request with what was given turned into ids and keys; an error for the
+    first value that names nothing, and for dates that break the rules.
+
+    Resolving a resolved request changes nothing, so a command may call this
+    before it asks for what is missing (a typo costs no answers) and
+    :func:`plan_contact` calls it again.
+    """
+    from mokoord.vocab import resolve, resolve_all
+
+    config = data.config
+    check_contact_date(request.day, planned=request.planned, today=request.today)
+    _check_follow_up(request)
+    organisations = tuple(
+        dict.fromkeys(resolve_organisation(data, o).id for o in request.organisations)
+    )
+    persons = request.persons
+    if organisations:  # names are looked for among the persons of the organisations
+        persons = tuple(
+            dict.fromkeys(resolve_person(data, p, organisations).id for p in request.persons)
+        )
+    channel = request.channel
+    if channel and channel.strip():
+        channel = resolve(config, "channels", channel, flag="--channel")
+    referrals = tuple(
+        ReferralRequest(resolve_institution(data, r.institution).id, r.reason)
+        for r in request.referrals
+    )
+    return replace(
+        request,
+        organisations=organisations,
+        persons=persons,
+        channel=channel,
+        topics=tuple(resolve_all(config, "topics", request.topics, flag="--topic")),
+        initiated_by=resolve(config, "initiators", request.initiated_by, flag="--initiated-by"),
+        referrals=referrals,
+    )
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+def plan_contact(data: Dataset, request: ContactRequest, *, taken: Container[str] = ()) -> Plan:
+    """The new contact's file, with warnings for a declined organisation and for a
+    person of another organisation. ``taken``: the contact ids in use."""
+    missing = request.missing
+    if missing:
+        raise UsageError(_("missing {flag}").format(flag=missing[0]))
+    request = resolve_contact(data, request)
+    assert request.channel is not None
+    assert request.summary is not None
     raw: dict[str, Any] = {
-        "id": contact_id,
-        "date": date,
-        "organisations": list(dict.fromkeys(organisations)),
-        "persons": list(dict.fromkeys(persons)),
-        "channel": channel,
-        "initiated_by": initiated_by,
-        "topics": list(dict.fromkeys(topics)),
-        "summary": summary,
-        "coordinator": coordinator or None,
-        "planned": planned,
-        "referrals": [{"institution": r.institution, "reason": r.reason} for r in referrals],
+        "id": new_contact_id(request.day, taken),
+        "date": request.day,
+        "organisations": list(request.organisations),
+        "persons": list(request.persons),
+        "channel": request.channel,
+        "initiated_by": request.initiated_by,
+        "topics": list(request.topics),
+        "summary": request.summary.strip(),
+        "coordinator": request.coordinator or None,
+        "planned": request.planned,
+        "referrals": [
+            {"institution": r.institution, "reason": r.reason} for r in request.referrals
+        ],
     }
-    if follow_up is not None:
-        raw["follow_up"] = {"date": follow_up, "action": follow_up_action or None}
-    return validate_input(Contact, raw)
+    if request.follow_up is not None:
+        raw["follow_up"] = {"date": request.follow_up, "action": request.follow_up_action or None}
+    contact = validate_input(Contact, raw)
+    names = ", ".join(organisation_names(data, contact.organisations))
+    count = len(contact.referrals)
+    summary = (
+        ngettext(
+            "contact {id} with {organisations}, {n} referral",
+            "contact {id} with {organisations}, {n} referrals",
+            count,
+        )
+        if count
+        else _("contact {id} with {organisations}")
+    )
+    return Plan(
+        action=f"add-contact {contact.id} ({', '.join(contact.organisations)})",
+        writes=[Write(contact)],
+        problems=list(contact_warnings(data, contact)),
+        result=contact,
+        summary=summary.format(id=contact.id, organisations=names, n=count),
+    )
+
+
+def contact_warnings(data: Dataset, contact: Contact) -> Iterable[Problem]:
+    """What deserves a look before a contact is logged: a declined organisation
+    (§2.4), a person who belongs to none of the contact's organisations."""
+    path = kind_of(contact).relative_path(contact)
+    for org_id in contact.organisations:
+        if data.organisations[org_id].status == "declined":
+            yield Problem(
+                path,
+                0,
+                0,
+                "warning",
+                "declined-organisation",
+                _("{id} is declined (§2.4); the contact is logged all the same").format(id=org_id),
+            )
+    for pid in contact.persons:
+        owner = data.persons[pid].organisation
+        if owner not in contact.organisations:
+            message = (
+                _("person {id} belongs to {organisation}, not to this contact").format(
+                    id=pid, organisation=owner
+                )
+                if owner
+                else _("person {id} belongs to no organisation").format(id=pid)
+            )
+            yield Problem(path, 0, 0, "warning", "person-elsewhere", message)
 
 
 # --------------------------------------------------------------------------- listing contacts
@@ -303,15 +468,43 @@ class ContactFilter:
     channel: str | None = None
     topic: str | None = None
 
+    @classmethod
+    def resolved(
+        cls,
+        data: Dataset,
+        *,
+        organisation: str | None = None,
+        year: int | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        channel: str | None = None,
+        topic: str | None = None,
+    ) -> ContactFilter:
+        """The filter for what was typed: an organisation by id or name, terms by
+        key or label; an error for what names nothing or does not combine."""
+        from mokoord.vocab import resolve
+
+        config = data.config
+        if year is not None and (start is not None or end is not None):
+            raise UsageError(_("give either --year or --from/--to, not both"))
+        if start is not None and end is not None and end < start:
+            raise UsageError(
+                _("--to {end} lies before --from {start}").format(
+                    end=shown_date(end), start=shown_date(start)
+                )
+            )
+        return cls(
+            organisation=resolve_organisation(data, organisation).id if organisation else None,
+            year=year,
+            start=start,
+            end=end,
+            channel=resolve(config, "channels", channel, flag="--channel") if channel else None,
+            topic=resolve(config, "topics", topic, flag="--topic") if topic else None,
+        )
+
 
 def filter_contacts(contacts: Iterable[Contact], where: ContactFilter) -> list[Contact]:
     """Contacts matching every given criterion, newest first (ties by id)."""
-    if where.year is not None and (where.start is not None or where.end is not None):
-        raise UsageError("give either --year or --from/--to, not both")
-    if where.start is not None and where.end is not None and where.end < where.start:
-        raise UsageError(
-            f"--to {where.end.isoformat()} lies before --from {where.start.isoformat()}"
-        )
     result = []
     for contact in contacts:
         if where.organisation is not None and where.organisation not in contact.organisations:
@@ -334,7 +527,7 @@ def find_contacts(data: Dataset, where: ContactFilter) -> list[Contact]:
     """:func:`filter_contacts` over the store's contacts, building only those it could pick."""
     if where.organisation is not None:
         candidates: Iterable[Contact] = mentioning(data.contacts, where.organisation)
-    elif where.year is not None and where.start is None and where.end is None:
+    elif where.year is not None:
         candidates = data.contacts_between(dt.date(where.year, 1, 1), dt.date(where.year, 12, 31))
     elif where.start is not None or where.end is not None:
         candidates = data.contacts_between(where.start or dt.date.min, where.end or dt.date.max)
@@ -376,432 +569,12 @@ def contact_json(contact: Contact) -> dict[str, Any]:
     }
 
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "date",
-    "organisations",
-    "persons",
-    "channel",
-    "initiated_by",
-    "topics",
-    "summary",
-    "coordinator",
-    "planned",
-    "follow_up_date",
-    "follow_up_action",
-    "follow_up_done",
-    "referrals",
-)
-
-
-def contact_csv_row(contact: Contact) -> dict[str, str]:
-    """One CSV row; lists joined by ``;``, referrals as ``institution:outcome``."""
-    follow = contact.follow_up
-    return {
-        "id": contact.id,
-        "date": contact.date.isoformat(),
-        "organisations": ";".join(contact.organisations),
-        "persons": ";".join(contact.persons),
-        "channel": contact.channel,
-        "initiated_by": contact.initiated_by,
-        "topics": ";".join(contact.topics),
-        "summary": contact.summary,
-        "coordinator": contact.coordinator or "",
-        "planned": "yes" if contact.planned else "",
-        "follow_up_date": follow.date.isoformat() if follow else "",
-        "follow_up_action": (follow.action or "") if follow else "",
-        "follow_up_done": follow.done.isoformat() if follow and follow.done else "",
-        "referrals": ";".join(f"{r.institution}:{r.outcome}" for r in contact.referrals),
-    }
-
-
-# --------------------------------------------------------------------------- referrals
-
-
-@dataclass(frozen=True)
-class ReferralRow:
-    """One referral with the contact it was made in."""
-
-    contact: Contact
-    index: int
-    referral: Referral
-
-    def days_pending(self, today: dt.date) -> int | None:
-        if self.referral.outcome != "pending":
-            return None
-        return (today - self.contact.date).days
-
-
-def referral_rows(
-    data: Dataset, *, pending: bool = False, institution: str | None = None
-) -> list[ReferralRow]:
-    """Every referral (only pending ones, only to one institution), newest first."""
-
-    def wanted(referrals: tuple[tuple[str, str], ...]) -> bool:
-        return any(
-            (not pending or outcome == "pending") and (institution is None or target == institution)
-            for target, outcome in referrals
-        )
-
-    rows = [
-        ReferralRow(contact, i, referral)
-        for contact in selected(data.contacts, wanted, REFERRALS)
-        for i, referral in enumerate(contact.referrals)
-        if (not pending or referral.outcome == "pending")
-        and (institution is None or referral.institution == institution)
-    ]
-    return sorted(rows, key=lambda r: (r.contact.date, r.contact.id, r.index), reverse=True)
-
-
-def referral_json(row: ReferralRow, data: Dataset, today: dt.date) -> dict[str, Any]:
-    """The documented JSON form of one referral."""
-    inst = data.institutions.get(row.referral.institution)
-    return {
-        "contact": row.contact.id,
-        "date": row.contact.date.isoformat(),
-        "organisations": list(row.contact.organisations),
-        "institution": row.referral.institution,
-        "institution_name": inst.name if inst else None,
-        "reason": row.referral.reason,
-        "outcome": row.referral.outcome,
-        "outcome_date": row.referral.outcome_date.isoformat()
-        if row.referral.outcome_date
-        else None,
-        "note": row.referral.note,
-        "days_pending": row.days_pending(today),
-    }
-
-
-def select_referral(contact: Contact, institution: str | None) -> int:
-    """Which referral of a contact ``close-referral`` means; errors when unclear."""
-    if not contact.referrals:
-        raise UsageError(f"contact {contact.id} has no referrals")
-    candidates = [
-        i
-        for i, r in enumerate(contact.referrals)
-        if institution is None or r.institution == institution
-    ]
-    if not candidates:
-        made = ", ".join(r.institution for r in contact.referrals)
-        raise UsageError(
-            f"contact {contact.id} has no referral to '{institution}'; it referred to: {made}"
-        )
-    pending = [i for i in candidates if contact.referrals[i].outcome == "pending"]
-    if len(pending) == 1:
-        return pending[0]
-    if len(pending) > 1:
-        listed = ", ".join(contact.referrals[i].institution for i in pending)
-        raise UsageError(
-            f"contact {contact.id} has {len(pending)} pending referrals ({listed}); "
-            "say which one with --to INSTITUTION",
-            hint=f"e.g. mokoord close-referral {contact.id} --to "
-            f"{contact.referrals[pending[0]].institution} --outcome taken_up",
-        )
-    closed = contact.referrals[candidates[0]]
-    raise UsageError(
-        f"the referral of {contact.id} to {closed.institution} is closed already "
-        f"({closed.outcome}"
-        + (f", {closed.outcome_date.isoformat()}" if closed.outcome_date else "")
-        + ")",
-        hint="to correct it, edit the contact's file and run `mokoord check`",
-    )
-
-
-def close_referral(
-    contact: Contact,
-    *,
-    institution: str | None,
-    outcome: Outcome,
-    date: dt.date,
-    note: str | None,
-    today: dt.date,
-) -> tuple[Contact, int]:
-    """The contact with one referral's outcome recorded; and that referral's index."""
-    if outcome == "pending":
-        raise UsageError("--outcome must be taken_up or not_taken_up")
-    index = select_referral(contact, institution)
-    if date > today:
-        raise UsageError(f"--date {date.isoformat()} lies in the future")
-    if date < contact.date:
-        raise UsageError(
-            f"--date {date.isoformat()} lies before the contact ({contact.date.isoformat()})"
-        )
-    raw = plain(contact)
-    referral = dict(raw["referrals"][index])
-    referral.update({"outcome": outcome, "outcome_date": date})
-    if note:
-        referral["note"] = note
-    raw["referrals"][index] = referral
-    return validate_input(Contact, raw), index
-
-
-def complete_follow_up(contact: Contact, *, date: dt.date, today: dt.date) -> Contact:
-    """The contact with its follow-up marked done on ``date``."""
-    if contact.follow_up is None:
-        raise UsageError(f"contact {contact.id} has no follow-up")
-    if contact.follow_up.done is not None:
-        raise UsageError(
-            f"the follow-up of {contact.id} was done already on "
-            f"{contact.follow_up.done.isoformat()}"
-        )
-    if date > today:
-        raise UsageError(f"--date {date.isoformat()} lies in the future")
-    if date < contact.date:
-        raise UsageError(
-            f"--date {date.isoformat()} lies before the contact ({contact.date.isoformat()})"
-        )
-    follow = FollowUp(date=contact.follow_up.date, action=contact.follow_up.action, done=date)
-    return contact.model_copy(update={"follow_up": follow})
-
-
-# --------------------------------------------------------------------------- the agenda
-
-
-@dataclass(frozen=True)
-class FollowUpItem:
-    contact: Contact
-    due: dt.date
-    action: str | None
-    days: int
-    """Days until due (negative: overdue by that many days)."""
-    long_overdue: bool
-    """Open longer than ``follow_up_overdue_days`` past its date."""
-
-    @property
-    def state(self) -> str:
-        if self.long_overdue:
-            return "long_overdue"
-        return "overdue" if self.days < 0 else "due"
-
-
-@dataclass(frozen=True)
-class QuietItem:
-    organisation: Organisation
-    last_contact: dt.date | None
-    days: int | None
-    """Days since the last contact (``None``: never contacted)."""
-
-
-@dataclass
-class Agenda:
-    """The coordinator's day (``mokoord agenda``)."""
-
-    today: dt.date
-    days: int
-    follow_ups: list[FollowUpItem] = field(default_factory=list)
-    planned: list[Contact] = field(default_factory=list)
-    referrals: list[ReferralRow] = field(default_factory=list)
-    quiet: list[QuietItem] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.follow_ups or self.planned or self.referrals or self.quiet)
-
-
-def _visible(contact: Contact, data: Dataset) -> bool:
-    """False when every organisation of the contact is declined (§2.4)."""
-    facts = data.organisation_facts()
-    orgs = [facts.get(o) for o in contact.organisations]
-    return not orgs or any(org is None or org.status != "declined" for org in orgs)
-
-
-def last_contacts(data: Dataset, today: dt.date) -> dict[str, dt.date]:
-    """Organisation id → date of its latest contact that took place (planned ones left out)."""
-    rows = rows_of(data.contacts)
-    if rows is not None:  # from the index: ISO dates compare as dates do
-        dates, until = dates_of(data.contacts), today.isoformat()
-        latest: dict[str, str] = {}
-        for key, row in rows.items():
-            day = dates[key]
-            if row[1] or day > until:
-                continue
-            for org in row[0]:
-                if day > latest.get(org, ""):
-                    latest[org] = day
-        return {org: dt.date.fromisoformat(day) for org, day in latest.items()}
-    last: dict[str, dt.date] = {}
-    for contact in data.contacts.values():
-        if contact.planned or contact.date > today:
-            continue
-        for org in contact.organisations:
-            if org not in last or contact.date > last[org]:
-                last[org] = contact.date
-    return last
-
-
-def _on_agenda(data: Dataset, today: dt.date, horizon: dt.date) -> list[Contact]:
-    """The contacts that could be on the agenda: an open follow-up due by ``horizon``, a
-    planned date in ``[today, horizon]``, a referral pending long. Where the index keeps
-    facts rows, only those are built; otherwise all (the agenda tests each exactly)."""
-    rows = rows_of(data.contacts)
-    if rows is None:
-        return list(data.contacts.values())
-    dates = dates_of(data.contacts)
-    first, last = today.isoformat(), horizon.isoformat()
-    pending_days = data.config.settings.referral_pending_days
-    long_ago = (today - dt.timedelta(days=pending_days)).isoformat()
-    wanted = []
-    for key, row in rows.items():
-        due = open_follow_up(row)
-        day = dates[key]
-        if (
-            (due is not None and due <= last)
-            or (row[1] and first <= day <= last)
-            or (day < long_ago and any(outcome == "pending" for _i, outcome in row[4]))
-        ):
-            wanted.append(key)
-    return select(data.contacts, wanted)
-
-
-def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
-    """Follow-ups due within ``days`` or overdue, planned contacts coming up,
-    referrals pending longer than configured, and cooperating organisations
-    without a contact for ``quiet_after_days`` (unless an appointment with them
-    is planned). Declined organisations never appear.
-    """
-    if days < 0:
-        raise UsageError("--days must be 0 or more")
-    settings = data.config.settings
-    agenda = Agenda(today=today, days=days)
-    horizon = today + dt.timedelta(days=days)
-    for contact in _on_agenda(data, today, horizon):
-        if not _visible(contact, data):
-            continue
-        follow = contact.follow_up
-        if follow is not None and follow.done is None and follow.date <= horizon:
-            delta = (follow.date - today).days
-            agenda.follow_ups.append(
-                FollowUpItem(
-                    contact,
-                    follow.date,
-                    follow.action,
-                    delta,
-                    -delta > settings.follow_up_overdue_days,
-                )
-            )
-        if contact.planned and today <= contact.date <= horizon:
-            agenda.planned.append(contact)
-        for i, referral in enumerate(contact.referrals):
-            if (
-                referral.outcome == "pending"
-                and (today - contact.date).days > settings.referral_pending_days
-            ):
-                agenda.referrals.append(ReferralRow(contact, i, referral))
-    agenda.follow_ups.sort(key=lambda item: (item.due, item.contact.id))
-    agenda.planned.sort(key=lambda c: (c.date, c.id))
-    agenda.referrals.sort(key=lambda r: (r.contact.date, r.contact.id, r.index))
-    last = last_contacts(data, today)
-    arranged = _arranged(data, today)
-    for org in data.organisation_facts().values():
-        if org.status != "cooperating" or org.id in arranged:
-            continue
-        seen = last.get(org.id)
-        if seen is None:
-            since = org.status_since or org.known_since
-            if since is not None and (today - since).days <= settings.quiet_after_days:
-                continue
-            agenda.quiet.append(QuietItem(data.organisations[org.id], None, None))
-        elif (today - seen).days >= settings.quiet_after_days:
-            agenda.quiet.append(QuietItem(data.organisations[org.id], seen, (today - seen).days))
-    agenda.quiet.sort(key=lambda q: (q.last_contact or dt.date.min, q.organisation.id))
-    return agenda
-
-
-def _arranged(data: Dataset, today: dt.date) -> set[str]:
-    """Organisations with a planned contact today or later."""
-    rows = rows_of(data.contacts)
-    if rows is not None:
-        dates, first = dates_of(data.contacts), today.isoformat()
-        return {
-            org for key, row in rows.items() if row[1] and dates[key] >= first for org in row[0]
-        }
-    return {
-        org
-        for contact in data.contacts.values()
-        if contact.planned and contact.date >= today
-        for org in contact.organisations
-    }
-
-
-def agenda_json(agenda: Agenda, data: Dataset) -> dict[str, Any]:
-    """The documented JSON form of the agenda."""
-    return {
-        "today": agenda.today.isoformat(),
-        "days": agenda.days,
-        "follow_ups": [
-            {
-                "contact": item.contact.id,
-                "organisations": list(item.contact.organisations),
-                "due": item.due.isoformat(),
-                "action": item.action,
-                "days": item.days,
-                "state": item.state,
-            }
-            for item in agenda.follow_ups
-        ],
-        "planned": [
-            {
-                "contact": c.id,
-                "date": c.date.isoformat(),
-                "organisations": list(c.organisations),
-                "channel": c.channel,
-                "summary": c.summary,
-            }
-            for c in agenda.planned
-        ],
-        "referrals": [referral_json(row, data, agenda.today) for row in agenda.referrals],
-        "quiet": [
-            {
-                "organisation": q.organisation.id,
-                "name": q.organisation.name,
-                "last_contact": q.last_contact.isoformat() if q.last_contact else None,
-                "days": q.days,
-            }
-            for q in agenda.quiet
-        ],
-    }
-
-
-# --------------------------------------------------------------------------- institutions
-
-
-def build_institution(raw: Mapping[str, Any]) -> Institution:
-    """A validated institution from command-line values; errors as :class:`UsageError`."""
-    return validate_input(Institution, {k: v for k, v in raw.items() if v is not None})
-
-
-def referral_counts(data: Dataset) -> dict[str, tuple[int, int]]:
-    """Institution id → (referrals to it, those pending), counted once per dataset."""
-
-    def count(data: Dataset) -> dict[str, tuple[int, int]]:
-        made = field_of(data.contacts, REFERRALS)
-        referrals = (
-            (pair for pairs in made.values() for pair in pairs)
-            if made is not None
-            else ((r.institution, r.outcome) for c in data.contacts.values() for r in c.referrals)
-        )
-        counts: dict[str, tuple[int, int]] = {}
-        for institution, outcome in referrals:
-            total, pending = counts.get(institution, (0, 0))
-            counts[institution] = (total + 1, pending + (outcome == "pending"))
-        return counts
-
-    return data.derived("referral-counts", count)
-
-
-def institution_json(inst: Institution, data: Dataset) -> dict[str, Any]:
-    """The documented JSON form of an institution, with its referral counts."""
-    total, pending = referral_counts(data).get(inst.id, (0, 0))
-    return {
-        "id": inst.id,
-        "name": inst.name,
-        "kind": inst.kind,
-        "department": inst.department,
-        "district": inst.district,
-        "address": inst.address,
-        "email": str(inst.email) if inst.email else None,
-        "phone": inst.phone,
-        "website": inst.website,
-        "referrals": total,
-        "pending": pending,
-    }
+def contact_row(contact: Contact, data: Dataset) -> dict[str, Any]:
+    """:func:`contact_json` with the names people read beside the ids, for tables
+    and sheets: ``organisation_names``, and ``institution_name`` in each referral."""
+    row = contact_json(contact)
+    row["organisation_names"] = organisation_names(data, contact.organisations)
+    for referral in row["referrals"]:
+        inst = data.institutions.get(referral["institution"])
+        referral["institution_name"] = inst.name if inst else referral["institution"]
+    return row

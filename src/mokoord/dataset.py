@@ -24,6 +24,7 @@ from mokoord.models import (
     Config,
     Contact,
     Cooperation,
+    Erasure,
     Event,
     Institution,
     Network,
@@ -66,6 +67,7 @@ KINDS: dict[str, Kind] = {
         Kind("institution", "institutions", Institution),
         Kind("programme", "programmes", Programme),
         Kind("application", "applications", Application, lambda r: r.year),
+        Kind("erasure", "erasures", Erasure),
     )
 }
 KIND_OF_MODEL: dict[type[Record], Kind] = {kind.model: kind for kind in KINDS.values()}
@@ -159,6 +161,8 @@ class Dataset:
     institutions: Mapping[str, Institution] = field(default_factory=dict)
     programmes: Mapping[str, Programme] = field(default_factory=dict)
     applications: Mapping[str, Application] = field(default_factory=dict)
+    erasures: Mapping[str, Erasure] = field(default_factory=dict)
+    """The erasure log (:mod:`mokoord.privacy`)."""
     problems: list[Problem] = field(default_factory=list)
     """Problems found while loading (files that did not validate are left out)."""
     sources: Sources = field(default_factory=Sources)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from mokoord.i18n import _
+from mokoord.i18n import N_, _
 
 _GERMAN_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})$")
 _WORDS = {
@@ -17,6 +17,14 @@ _WORDS = {
     "tomorrow": 1,
     "morgen": 1,
 }
+
+
+_REASONS = {
+    "day is out of range for month": N_("day is out of range for month"),
+    "month must be in 1..12": N_("month must be in 1..12"),
+    "year 0 is out of range": N_("year 0 is out of range"),
+}
+"""Python's reasons for an impossible date, as messages of the catalogue."""
 
 
 def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
@@ -34,10 +42,12 @@ def parse_date(text: str, *, today: dt.date | None = None) -> dt.date:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        detail = str(exc) if match or re.match(r"^\d{4}-\d{2}-\d{2}$", value) else ""
-        reason = f" ({detail})" if detail and "Invalid isoformat" not in detail else ""
+        reason = _REASONS.get(str(exc))
+        if reason:
+            message = _("'{text}' is not a valid date ({reason}); write 2023-03-14 or 14.03.2023")
+            raise ValueError(message.format(text=text, reason=_(reason))) from None
         raise ValueError(
-            f"'{text}' is not a valid date{reason}; write 2023-03-14 or 14.03.2023"
+            _("'{text}' is not a valid date; write 2023-03-14 or 14.03.2023").format(text=text)
         ) from None
 
 

@@ -4,6 +4,10 @@ The person edits a copy in a private temporary folder; the store's file is
 written only when the copy validates, and then as one change. The session
 can never run away and never leaves the copy behind:
 
+- what the person wrote in their own words becomes what the file holds
+  (:func:`keys_for_labels`): ``district: Biebrich`` is saved as
+  ``district: biebrich``, ``languages: [Ukrainisch]`` as ``[uk]``,
+  ``last_verified: 14.03.2023`` as a date, ``own: ja`` as ``true``;
 - every problem of the saved copy is listed at once at the top of the file
   (parse and validation problems, a changed id, undeclared terms), with line
   numbers that point into the copy;
@@ -37,8 +41,8 @@ from typing import Any
 from mokoord.errors import MokoordError
 from mokoord.i18n import _
 from mokoord.models import Config, Organisation
-from mokoord.register import organisation_term_places
 from mokoord.store import Change, Store
+from mokoord.terms import organisation_term_places
 from mokoord.validation import validate_document
 from mokoord.yamlio import parse_document
 
@@ -92,6 +96,29 @@ def problems_of(content: str, relative: str, org_id: str, config: Config) -> lis
             problems.append(doc.problem(loc, "undeclared-term", message))
     problems.sort(key=lambda p: (p.line, p.column))
     return [problem.format() for problem in problems]
+
+
+def keys_for_labels(content: str, config: Config) -> str:
+    """The edited text with values in people's words written as the file holds them
+    (:func:`mokoord.edits.normalise_values`), changing only those lines; the text
+    as it is when it does not parse or nothing needs changing."""
+    from ruamel.yaml.error import YAMLError
+
+    from mokoord.edits import normalise_values
+    from mokoord.yamlio import RoundTripDocument
+
+    doc = parse_document("edit.yaml", content.encode("utf-8"), locate=False)
+    if not isinstance(doc.data, dict) or any(p.severity == "error" for p in doc.problems):
+        return content
+    new = normalise_values(doc.data, Organisation, config)
+    if new == doc.data:
+        return content
+    try:
+        edited = RoundTripDocument(content)
+        edited.apply(doc.data, new)
+        return edited.dump()
+    except (YAMLError, ValueError):  # a text ruamel cannot read again stays as written
+        return content
 
 
 def strip_marks(text: str) -> str:
@@ -173,7 +200,7 @@ class EditSession:
                             else None,
                         )
                     return None
-                content = strip_marks(edited)
+                content = keys_for_labels(strip_marks(edited), self.config)
                 if clean and content == text and not initial:
                     return None
                 problems = problems_of(content, self.relative, self.org_id, self.config)

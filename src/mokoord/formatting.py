@@ -1,4 +1,8 @@
-"""Numbers, money, dates and labels the German way (Babel), or English on request."""
+"""Numbers, money, dates and labels the German way (Babel), or English on request.
+
+Every function takes ``lang``; without it, the current language
+(:func:`mokoord.i18n.language`: German unless English was chosen).
+"""
 
 from __future__ import annotations
 
@@ -40,15 +44,23 @@ APPLICATION_STATUS_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def label(table: dict[str, dict[str, str]], key: str, lang: str = "de") -> str:
-    return table.get(key, {}).get(lang, key)
+def _lang(lang: str | None) -> str:
+    if lang is not None:
+        return lang
+    from mokoord.i18n import language
+
+    return language()
 
 
-def money(amount: Decimal | int | None, lang: str = "de") -> str:
+def label(table: dict[str, dict[str, str]], key: str, lang: str | None = None) -> str:
+    return table.get(key, {}).get(_lang(lang), key)
+
+
+def money(amount: Decimal | int | None, lang: str | None = None) -> str:
     """``2500`` → ``2.500,00 €`` (de) or ``€2,500.00`` (en)."""
     if amount is None:
         return "–"
-    return _money(Decimal(amount), lang)
+    return _money(Decimal(amount), _lang(lang))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -61,38 +73,43 @@ def _money(amount: Decimal, lang: str) -> str:
     return str(format_currency(amount, "EUR", locale=LOCALES[lang]))
 
 
-def number(value: int | float | Decimal, lang: str = "de", *, decimals: int | None = None) -> str:
+def number(
+    value: int | float | Decimal, lang: str | None = None, *, decimals: int | None = None
+) -> str:
     """``12345`` → ``12.345``; ``decimals`` fixes the places (``0,5`` → ``0,50``)."""
     from babel.numbers import format_decimal
 
     if decimals is not None:
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return str(format_decimal(value, format=pattern, locale=LOCALES[lang]))
-    return str(format_decimal(value, locale=LOCALES[lang]))
+        return str(format_decimal(value, format=pattern, locale=LOCALES[_lang(lang)]))
+    return str(format_decimal(value, locale=LOCALES[_lang(lang)]))
 
 
-def percent(value: float | None, lang: str = "de", *, decimals: int = 1) -> str:
+def percent(value: float | None, lang: str | None = None, *, decimals: int = 1) -> str:
     """``0.425`` → ``42,5 %``."""
     from babel.numbers import format_percent
 
     if value is None:
         return "–"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + " %"
-    return str(format_percent(value, format=pattern, locale=LOCALES[lang]))
+    return str(format_percent(value, format=pattern, locale=LOCALES[_lang(lang)]))
 
 
-def date(value: dt.date | None, lang: str = "de", *, style: str = "medium") -> str:
+def date(value: dt.date | None, lang: str | None = None, *, style: str = "medium") -> str:
     """``2023-03-14`` → ``14.03.2023`` (de, medium) or ``14 Mar 2023`` (en)."""
     from babel.dates import format_date
 
     if value is None:
         return "–"
-    return str(format_date(value, format=style, locale=LOCALES[lang]))
+    return str(format_date(value, format=style, locale=LOCALES[_lang(lang)]))
 
 
 def month_name(
-    month: int, lang: str = "de", *, width: Literal["abbreviated", "narrow", "wide"] = "abbreviated"
+    month: int,
+    lang: str | None = None,
+    *,
+    width: Literal["abbreviated", "narrow", "wide"] = "abbreviated",
 ) -> str:
     from babel.dates import get_month_names
 
-    return str(get_month_names(width, locale=LOCALES[lang])[month])
+    return str(get_month_names(width, locale=LOCALES[_lang(lang)])[month])

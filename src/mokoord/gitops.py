@@ -322,6 +322,10 @@ class _Background:
         return self._result
 
 
+Background = _Background
+"""A git command run while the caller goes on (``result()`` waits for it)."""
+
+
 def _stage(repo: Path, ours: list[str]) -> None:
     """Put the files' current state into the index."""
     ignored = 0
@@ -398,3 +402,49 @@ def init_repository(path: Path, message: str, *, author: tuple[str, str] | None 
     identity = identity_args(path, author)
     git([*identity, "commit", "--quiet", "-m", message], path)
     return git(["rev-parse", "HEAD"], path).stdout.strip()
+
+
+environment = _env
+"""The environment git runs in (``LC_ALL=C``, literal paths, no foreign index file)."""
+
+
+# --------------------------------------------------------------------------- objects and config
+
+
+def blobs(repo: Path, ids: Sequence[str]) -> dict[str, bytes]:
+    """The contents of git objects by id, read with one ``git cat-file --batch``."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    result = subprocess.run(
+        ["git", "cat-file", "--batch"],
+        cwd=repo,
+        env=_env(),
+        input=("\n".join(wanted) + "\n").encode(),
+        capture_output=True,
+        check=False,
+    )
+    out = result.stdout
+    found: dict[str, bytes] = {}
+    offset = 0
+    for blob in wanted:
+        end = out.index(b"\n", offset)
+        header = out[offset:end].split()
+        offset = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            continue
+        size = int(header[2])
+        found[blob] = out[offset : offset + size]
+        offset += size + 1
+    return found
+
+
+def config_get(repo: Path, key: str) -> str | None:
+    """One value of git's configuration as this repository sees it, or ``None``."""
+    result = git(["config", "--get", key], repo, check=False)
+    return result.stdout.rstrip("\n") if result.returncode == 0 else None
+
+
+def config_set(repo: Path, key: str, value: str) -> None:
+    """Set ``key`` in the repository's own configuration (``.git/config``)."""
+    git(["config", "--local", key, value], repo)

@@ -5,6 +5,8 @@ of its contact persons' files. Each commit becomes an :class:`Entry` with the
 changes between the file before and after it: ``status: contacted →
 in_dialogue``, ``fields: + youth``, ``needs[0].status: open → met``. Changes
 to persons never show values (personal data): ``person p-4k2m9x: phone changed``.
+The words of a change are in the current language; keys and values are shown
+as the file holds them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mokoord.gitops import git
+from mokoord.i18n import _
 from mokoord.yamlio import parse_document
 
 _SEP = "\x1f"
@@ -109,7 +112,7 @@ def _show(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "true" if value else "false"  # as the file says
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -137,9 +140,9 @@ def diff(
     if old is None and new is None:
         return []
     if old is None:
-        return ["created"]
+        return [_("created")]
     if new is None:
-        return ["deleted"]
+        return [_("deleted")]
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     _flatten(old, "", before)
@@ -161,12 +164,14 @@ def diff(
                 (_show(source[k]) for k in (f"{entry}.category", f"{entry}.status") if k in source),
                 "",
             )
-            what = "added" if a is None else "removed"
-            changes.append(f"{entry} {what}" + (f" ({label})" if label and values else ""))
+            if label and values:
+                text = _("{key} added ({what})") if a is None else _("{key} removed ({what})")
+            else:
+                text = _("{key} added") if a is None else _("{key} removed")
+            changes.append(text.format(key=entry, what=label))
             continue
         if not values:
-            what = "added" if a is None else "removed" if b is None else "changed"
-            changes.append(f"{key} {what}")
+            changes.append(_key_changed(key, a, b))
             continue
         if isinstance(a, list) or isinstance(b, list):
             a_items = (
@@ -177,19 +182,27 @@ def diff(
             )
             parts = [f"+ {i}" for i in b_items if i not in a_items]
             parts += [f"− {i}" for i in a_items if i not in b_items]
-            changes.append(f"{key}: {', '.join(parts) if parts else 'reordered'}")
+            changes.append(f"{key}: {', '.join(parts) if parts else _('reordered')}")
             continue
         if _is_text_key(key) or len(_show(a)) > _LONG or len(_show(b)) > _LONG:
-            what = "added" if a is None else "removed" if b is None else "changed"
-            changes.append(f"{key} {what}")
+            changes.append(_key_changed(key, a, b))
             continue
         if a is None:
-            changes.append(f"{key}: {_show(b)} (added)")
+            changes.append(_("{key}: {value} (added)").format(key=key, value=_show(b)))
         elif b is None:
-            changes.append(f"{key}: {_show(a)} (removed)")
+            changes.append(_("{key}: {value} (removed)").format(key=key, value=_show(a)))
         else:
             changes.append(f"{key}: {_show(a)} → {_show(b)}")
     return changes
+
+
+def _key_changed(key: str, a: Any, b: Any) -> str:
+    """``notes changed``: that a key changed, not what it holds."""
+    if a is None:
+        return _("{key} added").format(key=key)
+    if b is None:
+        return _("{key} removed").format(key=key)
+    return _("{key} changed").format(key=key)
 
 
 def _file_history(repo: Path, path: str, *, label: str | None, values: bool) -> list[Entry]:
@@ -202,7 +215,9 @@ def _file_history(repo: Path, path: str, *, label: str | None, values: bool) -> 
             old = _content(repo, f"{version.commit}^", version.old_path or version.path)
         changes = diff(old, new, values=values)
         if version.status == "R" and version.old_path:
-            changes.insert(0, f"file renamed: {version.old_path} → {version.path}")
+            changes.insert(
+                0, _("file renamed: {old} → {new}").format(old=version.old_path, new=version.path)
+            )
         if label:
             changes = [f"{label}: {change}" for change in changes]
         entries.append(
@@ -230,7 +245,7 @@ def organisation_history(
     sources: list[tuple[str, str | None, bool]] = [(org_path, None, True)]
     for person_path in person_paths or []:
         person_id = Path(person_path).stem
-        sources.append((person_path, f"person {person_id}", False))
+        sources.append((person_path, _("person {id}").format(id=person_id), False))
     for path, label, values in sources:
         for entry in _file_history(repo, path, label=label, values=values):
             if entry.commit in entries:

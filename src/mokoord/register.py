@@ -1,13 +1,16 @@
-"""The register of organisations: filters, search, staleness, summaries, status and needs.
+"""The register of organisations: finding, filters, search, staleness, summaries, status.
 
 Pure functions over a :class:`~mokoord.dataset.Dataset` and the models; the
-commands in ``mokoord.cli.register`` call them and print the results.
+commands in ``mokoord.cli.register`` and ``mokoord.cli.changes`` call them and
+print the results. Adding records: :mod:`mokoord.registering`; needs:
+:mod:`mokoord.needs`; undeclared terms: :mod:`mokoord.terms`; the status
+from the contact log: :mod:`mokoord.pipeline`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,86 +18,12 @@ from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
 from mokoord.errors import MokoordError, NotFound, UsageError
 from mokoord.facts import OrganisationFact, field_of, mentioning, rows_of, search_texts
-from mokoord.models import Config, Need, Organisation, Person, StatusChange
-from mokoord.models.organisation import NEED_STATUSES
+from mokoord.models import Config, Organisation, Person, StatusChange
+from mokoord.pipeline import effective_status, first_contacts
 from mokoord.plans import Plan, Write
 from mokoord.textmatch import fold, fold_variants, pick, words_of
 
-# --------------------------------------------------------------------------- vocabularies
-
-
-def closest_terms(
-    term: str, declared: Iterable[str], labels: dict[str, str] | None = None
-) -> list[str]:
-    """Up to three declared terms closest to ``term`` (by key or by label)."""
-    import difflib
-
-    declared = list(declared)
-    found = difflib.get_close_matches(term, declared, n=3, cutoff=0.5)
-    if labels and len(found) < 3:
-        wanted = fold(term)
-        for key in declared:
-            if key not in found and wanted and wanted in fold(labels.get(key, "")):
-                found.append(key)
-    return found[:3]
-
-
-def term_problems(
-    config: Config, vocabulary: str, terms: Iterable[str], key: str, *, lenient_empty: bool = False
-) -> list[str]:
-    """Messages for terms not declared in ``vocabularies.<vocabulary>``."""
-    declared = config.vocabularies.terms(vocabulary)
-    if lenient_empty and not declared:
-        return []
-    labels = {k: label.de for k, label in declared.items()}
-    messages = []
-    for term in terms:
-        if term in declared:
-            continue
-        close = closest_terms(term, declared, labels)
-        suggestion = f"; did you mean {' or '.join(close)}?" if close else ""
-        messages.append(
-            f"{key}: '{term}' is not declared in vocabularies.{vocabulary} of mokoord.yaml{suggestion}"
-        )
-    return messages
-
-
-def organisation_term_problems(org: Organisation, config: Config) -> list[str]:
-    """Every undeclared vocabulary term of an organisation, as a message.
-
-    The fields that hold terms are declared on the model (``Vocab``). Tags are
-    only checked when the store declares tags at all (the default vocabulary
-    has none, so free tags work until a city fixes its list).
-    """
-    return [message for _loc, message in organisation_term_places(org, config)]
-
-
-def organisation_term_places(
-    data: Organisation | Mapping[str, Any], config: Config
-) -> list[tuple[tuple[str | int, ...], str]]:
-    """(where, message) for every undeclared term of an organisation, as a model or
-    as plain data that may not validate otherwise (``mokoord edit`` reports these
-    together with every other problem of the file)."""
-    from mokoord.models.meta import (
-        FIXED_VOCABULARIES,
-        OPEN_VOCABULARIES,
-        values_at,
-        vocabulary_fields,
-    )
-
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    for path, vocabulary in vocabulary_fields(Organisation):
-        if vocabulary in FIXED_VOCABULARIES or vocabulary in OPEN_VOCABULARIES:
-            continue
-        key = ".".join(part for part in path if part != "*")
-        for loc, value in values_at(data, path):
-            if not isinstance(value, str):
-                continue  # a value of the wrong type: validation says so
-            for message in term_problems(
-                config, vocabulary, [value], key, lenient_empty=vocabulary == "tags"
-            ):
-                found.append((loc, message))
-    return found
+# --------------------------------------------------------------------------- statuses
 
 
 def normalise_status(text: str, config: Config | None = None, flag: str = "--status") -> str:
@@ -119,15 +48,19 @@ def not_found(data: Dataset, org_id: str, flag: str | None = None) -> MokoordErr
     broken = data.unreadable("organisation", org_id)
     if broken is not None:
         return broken
+    from mokoord.i18n import _
+
     matches = pick(org_id.replace("-", " "), names_of(data), limit=3, cutoff=50.0)
     hint = None
     if matches:
         facts = data.organisation_facts()
-        hint = "did you mean: " + ", ".join(f"{m.key} ({facts[m.key].name})" for m in matches)
+        hint = _("did you mean: {candidates}").format(
+            candidates=", ".join(f"{m.key} ({facts[m.key].name})" for m in matches)
+        )
     else:
-        hint = "find the id with: mokoord search TEXT"
-    prefix = f"{flag}: " if flag else ""
-    return NotFound(f"{prefix}no organisation with id '{org_id}'", hint=hint)
+        hint = _("find the id with: mokoord search WORD")
+    message = _("no organisation with id '{id}'").format(id=org_id)
+    return NotFound(f"{flag}: {message}" if flag else message, hint=hint)
 
 
 def get_org(data: Dataset, org_id: str, flag: str | None = None) -> Organisation:
@@ -236,14 +169,20 @@ def filter_organisations(
     (:class:`~mokoord.facts.OrganisationFact`: what a listing shows, without
     building the records).
 
+    ``status`` is matched against the effective status (:mod:`mokoord.pipeline`):
+    ``--status known`` leaves out an organisation with a logged contact.
     Declined organisations (§2.4) are left out unless the filter asks for the
     status ``declined`` or ``include_declined`` is set.
     """
     today = today or dt.date.today()
     months = data.config.settings.stale_after_months
+    first = first_contacts(data) if filters.status is not None else {}
     result = []
     for org in data.organisation_facts().values():
-        if filters.status is not None and org.status != filters.status:
+        if (
+            filters.status is not None
+            and effective_status(org.status, first.get(org.id), today) != filters.status
+        ):
             continue
         if (
             org.status == "declined"
@@ -270,10 +209,18 @@ def filter_organisations(
 
 
 def list_row(
-    org: Organisation | OrganisationFact, data: Dataset, today: dt.date | None = None
+    org: Organisation | OrganisationFact,
+    data: Dataset,
+    today: dt.date | None = None,
+    first: Mapping[str, dt.date] | None = None,
 ) -> dict[str, Any]:
-    """One organisation as a row of ``list --json`` (stable keys, docs/register.md)."""
+    """One organisation as a row of ``list --json`` (stable keys, docs/register.md).
+
+    ``first`` is :func:`~mokoord.pipeline.first_contacts` of ``data``, when
+    already known (a listing computes it once)."""
     today = today or dt.date.today()
+    if first is None:
+        first = first_contacts(data)
     return {
         "id": org.id,
         "name": org.name,
@@ -287,6 +234,7 @@ def list_row(
         "persons": person_counts(data).get(org.id, 0),
         "last_verified": org.last_verified,
         "stale": is_stale(org, data.config.settings.stale_after_months, today),
+        "effective_status": effective_status(org.status, first.get(org.id), today),
     }
 
 
@@ -294,7 +242,8 @@ def list_rows(
     data: Dataset, filters: Filters, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
     """The rows of ``mokoord list``: every organisation matching ``filters``."""
-    return [list_row(org, data, today) for org in filter_organisations(data, filters, today)]
+    first = first_contacts(data)
+    return [list_row(org, data, today, first) for org in filter_organisations(data, filters, today)]
 
 
 # --------------------------------------------------------------------------- search
@@ -368,7 +317,7 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     rows = rows_of(data.persons)
     for key in data.persons:
         owner, name = rows[key] if rows is not None else _owner_and_name(data.persons[key])
-        if owner:
+        if owner and name:
             persons.setdefault(owner, []).append((key, name))
     found = []
     for key, (name, aliases, goals, notes) in search_texts(data.organisations).items():
@@ -401,8 +350,27 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     ]
 
 
-def _owner_and_name(person: Person) -> tuple[str | None, str]:
+def _owner_and_name(person: Person) -> tuple[str | None, str | None]:
     return person.organisation, person.name
+
+
+def search_rows(data: Dataset, text: str, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The rows of ``search --json``, best first: ``id``, ``name``, ``status`` (as in
+    the file), ``effective_status``, ``score`` and ``matched`` (docs/register.md)."""
+    today = today or dt.date.today()
+    hits = search(data, text)
+    first = first_contacts(data) if hits else {}
+    return [
+        {
+            "id": hit.org.id,
+            "name": hit.org.name,
+            "status": hit.org.status,
+            "score": hit.score,
+            "matched": hit.matched,
+            "effective_status": effective_status(hit.org.status, first.get(hit.org.id), today),
+        }
+        for hit in hits
+    ]
 
 
 # --------------------------------------------------------------------------- one organisation
@@ -412,9 +380,10 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
     """Everything about one organisation, as plain data (``show --json``).
 
     Keys: ``organisation`` (the record as in its file), ``file``,
-    ``persons``, ``open_needs``, ``contacts`` (``count``, ``first``,
-    ``last``, ``recent``), ``referrals``, ``events``, ``cooperations``,
-    ``applications``.
+    ``persons``, ``open_needs``, ``stale``, ``contacts`` (``count``,
+    ``planned``, ``first``, ``last``, ``recent``), ``referrals``, ``events``,
+    ``cooperations``, ``applications``, ``effective_status``
+    (:mod:`mokoord.pipeline`).
     """
     org = get_org(data, org_id)
     contacts = sorted(
@@ -478,16 +447,19 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
             "status": app.status,
             "requested": app.requested,
             "granted": app.granted,
+            "line": app.line,
+            "line_name": _line_name(data, app.programme, app.line),
         }
         for app in sorted(mentioning(data.applications, org_id), key=lambda a: (a.year, a.id))
         if app.organisation == org_id
     ]
+    today = dt.date.today()
     return {
         "organisation": plain(org),
         "file": data.sources.get(("organisation", org_id)),
         "persons": [plain(person) for person in persons_of(data, org_id)],
         "open_needs": [need.category for need in org.open_needs],
-        "stale": is_stale(org, data.config.settings.stale_after_months, dt.date.today()),
+        "stale": is_stale(org, data.config.settings.stale_after_months, today),
         "contacts": {
             "count": len(done),
             "planned": len(contacts) - len(done),
@@ -502,7 +474,17 @@ def summary(data: Dataset, org_id: str) -> dict[str, Any]:
         "events": events,
         "cooperations": cooperations,
         "applications": applications,
+        "effective_status": effective_status(org.status, done[0].date if done else None, today),
     }
+
+
+def _line_name(data: Dataset, programme_id: str, line_id: str | None) -> str | None:
+    """ "Programme – line" as the programme's file names them (``None``: not readable)."""
+    programme = data.programmes.get(programme_id)
+    line = programme.line(line_id) if programme is not None else None
+    if programme is None or line is None:
+        return programme.name if programme is not None else None
+    return f"{programme.name} – {line.name}"
 
 
 # --------------------------------------------------------------------------- status and needs
@@ -521,17 +503,27 @@ def change_status(
     ``previous_since`` is used as the old status's date when the record does
     not say since when it held it (``status_since``, else ``known_since``).
     """
+    from mokoord import formatting
+    from mokoord.i18n import _
+    from mokoord.vocab import label
+
     status = normalise_status(new_status)
     if status == org.status:
-        raise UsageError(f"{org.id} is already '{status}'")
+        raise UsageError(
+            _("{id} is already '{status}'").format(
+                id=org.id, status=label(Config(), "statuses", status)
+            )
+        )
     if status == "declined" and not (reason and reason.strip()):
         raise UsageError(
-            "declining an organisation needs --reason (§2.4: why cooperation is ruled out)"
+            _("declining an organisation needs --reason (§2.4: why cooperation is ruled out)")
         )
     since = org.status_since or org.known_since or previous_since or on
     if on < since:
         raise UsageError(
-            f"--date {on.isoformat()} lies before the current status's date {since.isoformat()}"
+            _("--date {date} lies before the current status's date {since}").format(
+                date=formatting.date(on), since=formatting.date(since)
+            )
         )
     history = [
         *org.status_history,
@@ -581,49 +573,3 @@ def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Pl
             new=label(config, "statuses", new.status),
         ),
     )
-
-
-def add_need(
-    org: Organisation, category: str, *, since: dt.date, note: str | None = None
-) -> Organisation:
-    """The organisation with a new open need; refuses a second open need of one category."""
-    if any(need.category == category for need in org.open_needs):
-        raise UsageError(
-            f"{org.id} has an open need '{category}' already",
-            hint=f"close it with: mokoord close-need {org.id} {category}",
-        )
-    need = Need(category=category, since=since, note=note)
-    data = plain(org)
-    data["needs"] = [*data.get("needs", []), plain(need)]
-    return Organisation.model_validate(data)
-
-
-def close_need(
-    org: Organisation,
-    category: str,
-    *,
-    status: str,
-    on: dt.date,
-    note: str | None = None,
-) -> Organisation:
-    """The organisation with its open need of ``category`` set to ``met``/``dropped``."""
-    if status not in NEED_STATUSES or status in ("open",):
-        raise UsageError(f"--status must be met, dropped or in_progress, not '{status}'")
-    index = next(
-        (i for i, need in enumerate(org.needs) if need.category == category and need.is_open),
-        None,
-    )
-    if index is None:
-        open_ = ", ".join(need.category for need in org.open_needs) or "none"
-        raise UsageError(f"{org.id} has no open need '{category}' (open needs: {open_})")
-    data = plain(org)
-    need = dict(data["needs"][index])
-    need["status"] = status
-    if status == "in_progress":
-        need.pop("closed", None)
-    else:
-        need["closed"] = on
-    if note:
-        need["note"] = f"{need['note']}\n{note}" if need.get("note") else note
-    data["needs"][index] = need
-    return Organisation.model_validate(data)

@@ -106,8 +106,9 @@ def _plain_slug(text: str) -> str:
     return str(_slugify(text, replacements=_REPLACEMENTS, max_length=60, word_boundary=True))
 
 
-def unique(base: str, taken: set[str] | frozenset[str]) -> str:
-    """``base``, or ``base-2``, ``base-3``… whichever is not yet taken."""
+def unique(base: str, taken: Container[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever is not yet taken (``taken``
+    answers ``in``: a set, or ``Store.taken(kind)`` asking the disk)."""
     if base not in taken:
         return base
     number = 2

@@ -12,6 +12,7 @@ Layout under the store root (the folder holding ``mokoord.yaml``)::
     networks/<id>.yaml
     institutions/<id>.yaml
     programmes/<id>.yaml
+    erasures/<id>.yaml                the erasure log (docs/privacy.md)
     templates/                        optional report templates overriding the built-in ones
     .mokoord/                         caches and locks (git-ignored)
 
@@ -23,7 +24,6 @@ adding records in two clones merge without a conflict.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
@@ -35,54 +35,24 @@ from mokoord.errors import (
     MokoordError,
     NotFound,
     Problem,
-    StoreNotFound,
     Unreadable,
     UsageError,
 )
 from mokoord.faults import file_fault
 from mokoord.i18n import _
+from mokoord.location import CONFIG_FILE as CONFIG_FILE
+from mokoord.location import ENV_VAR as ENV_VAR
+from mokoord.location import find_store_root as find_store_root
 from mokoord.models import Config, Record
 from mokoord.slugs import is_device_name, is_valid_id
 from mokoord.validation import validate_document
 from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
 
-CONFIG_FILE = "mokoord.yaml"
 LOCK_TIMEOUT = 120
 """Seconds a change waits for another one holding the store's write lock."""
 CACHE_DIR = ".mokoord"
-ENV_VAR = "MOKOORD_DATA"
 
 R = TypeVar("R", bound=Record)
-
-
-# --------------------------------------------------------------------------- finding the store
-
-
-def find_store_root(explicit: Path | None = None, *, cwd: Path | None = None) -> Path:
-    """``--data``, else ``$MOKOORD_DATA``, else the nearest ``mokoord.yaml`` upward, else ``./data``."""
-    cwd = cwd or Path.cwd()
-    how = "--data"
-    if explicit is None and os.environ.get(ENV_VAR):
-        explicit, how = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
-    if explicit is not None:
-        root = (cwd / explicit).resolve() if not explicit.is_absolute() else explicit
-        if root.name == CONFIG_FILE and root.is_file():
-            return root.parent  # --data pointing at the configuration file itself
-        if (root / CONFIG_FILE).is_file():
-            return root
-        raise StoreNotFound(
-            f"{how} names {explicit}, but there is no mokoord store there ({CONFIG_FILE} is missing)",
-            hint=f"create one with: mokoord init {explicit}",
-        )
-    for folder in (cwd, *cwd.parents):
-        if (folder / CONFIG_FILE).is_file():
-            return folder
-    if (cwd / "data" / CONFIG_FILE).is_file():
-        return cwd / "data"
-    raise StoreNotFound(
-        "no mokoord store found here: no mokoord.yaml in this folder, its parents or ./data",
-        hint="create one with `mokoord init PATH`, or point to one with --data PATH or MOKOORD_DATA=PATH",
-    )
 
 
 # --------------------------------------------------------------------------- the store
@@ -296,6 +266,10 @@ class Change:
         self.repo: Path | None = None
         self.touched: dict[Path, bytes | None] = {}
         self.commit_id: str | None = None
+        self.merging = False
+        """A merge is unfinished: only its files in conflict are written, and not committed
+        (``mokoord sync --continue`` commits them with the merge)."""
+        self._in_conflict: set[Path] = set()
         self._lock: Any = None
 
     def __enter__(self) -> Change:
@@ -327,9 +301,33 @@ class Change:
             ) from None
         except OSError as exc:  # after Timeout, which is an OSError too
             raise file_fault(exc, lock_path) from None
+        if self.repo is not None:
+            try:
+                self._check_unfinished(self.repo, lock_dir)
+            except BaseException:
+                self._lock.release()
+                raise
         return self
 
+    def _check_unfinished(self, repo: Path, git_dir: Path) -> None:
+        """Refuse to commit into an unfinished rebase or cherry-pick; in an unfinished
+        merge, allow writing only the files in conflict (settling them)."""
+        from mokoord import gitrepo
+
+        operation = gitrepo.operation_in_progress(git_dir)
+        if operation is None:
+            return
+        if operation != "merge":
+            raise gitrepo.unfinished_error(operation, repo)
+        self.merging = True
+        self._in_conflict = {(repo / entry.path).resolve() for entry in gitrepo.unmerged(repo)}
+
     def _remember(self, path: Path) -> None:
+        if self.merging and path.resolve() not in self._in_conflict:
+            from mokoord import gitrepo
+
+            assert self.repo is not None
+            raise gitrepo.unfinished_error("merge", self.repo, path=self.store.relative(path))
         if path not in self.touched:
             try:
                 self.touched[path] = path.read_bytes() if path.is_file() else None
@@ -401,7 +399,7 @@ class Change:
                 self._restore()
                 return
             changed = self.changed
-            if self.commit and self.repo is not None and changed:
+            if self.commit and self.repo is not None and changed and not self.merging:
                 try:
                     author = self.store.config.author
                     self.commit_id = gitops.commit(
@@ -423,6 +421,24 @@ GITIGNORE = """# mokoord's caches and locks: derived data, rebuilt automatically
 .mokoord/
 """
 
+
+def gitattributes() -> str:
+    """``.gitattributes`` of a store: git merges record files with mokoord's merge driver.
+
+    Patterns are relative to the store's folder, so a store inside a larger
+    repository works too. The driver itself is set in each clone's own git
+    config (:func:`mokoord.gitrepo.setup_merge_driver`).
+    """
+    lines = [
+        "# Records are merged field by field by mokoord (see docs/together.md);",
+        "# `mokoord clone`, `mokoord init` or any mokoord command sets up the driver.",
+    ]
+    for spec in KINDS.values():
+        depth = "*/*.yaml" if spec.year_of is not None else "*.yaml"
+        lines.append(f"{spec.folder}/{depth} merge=mokoord")
+    return "\n".join(lines) + "\n"
+
+
 CONFIG_HEADER = """mokoord store configuration.
 Vocabularies list the terms records may use: an English key, a German (de)
 and an English (en) label for reports. Adapt them to your city; `mokoord check
@@ -442,11 +458,11 @@ def init_store(
 
     root = path.resolve()
     if (root / CONFIG_FILE).exists():
-        raise UsageError(f"{path} holds a mokoord store already")
+        raise UsageError(_("{path} holds a mokoord store already").format(path=path))
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{path} is a file, not a folder")
+        raise UsageError(_("{path} is a file, not a folder").format(path=path))
     if root.exists() and any(entry for entry in root.iterdir() if entry.name != ".git"):
-        raise UsageError(f"{path} is not empty; choose a new or empty folder")
+        raise UsageError(_("{path} is not empty; choose a new or empty folder").format(path=path))
     config = Config(city=city) if city else Config()
     if has_own_districts(config.city):
         config.vocabularies.districts = {}
@@ -461,19 +477,26 @@ def init_store(
     except OSError as exc:
         raise file_fault(exc, exc.filename or root) from None
     document = _config_document(config)
-    written = [root / CONFIG_FILE, root / ".gitignore"]
+    written = [root / CONFIG_FILE, root / ".gitignore", root / ".gitattributes"]
     try:
         atomic_write(root / CONFIG_FILE, document.dump().encode("utf-8"))
         atomic_write(root / ".gitignore", GITIGNORE.encode("utf-8"))
+        atomic_write(root / ".gitattributes", gitattributes().encode("utf-8"))
         for spec in KINDS.values():
             keep = root / spec.folder / ".gitkeep"
             atomic_write(keep, b"")
             written.append(keep)
         if not commit:
             return root, None
-        if repo is None:
-            return root, gitops.init_repository(root, message)
-        return root, gitops.commit(repo, written, message)
+        commit_id = (
+            gitops.init_repository(root, message)
+            if repo is None
+            else gitops.commit(repo, written, message)
+        )
+        from mokoord.gitrepo import setup_merge_driver
+
+        setup_merge_driver(repo or root)
+        return root, commit_id
     except BaseException as exc:
         # Leave nothing half-made behind: a second `init` must not find a store.
         for file in written:

@@ -21,7 +21,7 @@ from mokoord.errors import UsageError
 from mokoord.i18n import _, in_language, language
 from mokoord.models import Config, Label
 from mokoord.models.meta import FIXED_VOCABULARIES, OPEN_VOCABULARIES, VOCABULARY_TITLES
-from mokoord.textmatch import fold
+from mokoord.textmatch import fold, fold_variants
 
 CONFIG_FILE = "mokoord.yaml"
 CODE_VOCABULARIES: frozenset[str] = frozenset({"languages", "origins"})
@@ -77,11 +77,12 @@ def choices(config: Config, vocabulary: str, lang: str | None = None) -> dict[st
 
 
 def _names(key: str, entry: Label) -> set[str]:
-    return {
-        name
-        for name in (fold(key), fold(key.replace("_", " ")), fold(entry.de), fold(entry.en or ""))
-        if name
-    }
+    """Every way to write a term: its key, and each label folded, with German
+    umlauts as bare vowels and as ``ae``/``oe``/``ue`` ("Förderung", "foerderung")."""
+    names = {fold(key), fold(key.replace("_", " "))}
+    for text in (entry.de, entry.en or ""):
+        names |= fold_variants(text)
+    return {name for name in names if name}
 
 
 def match(known: Mapping[str, Label], value: str) -> list[str]:
@@ -138,13 +139,13 @@ def resolve(config: Config, vocabulary: str, value: str, *, flag: str) -> str:
             _("{flag}: '{value}' could mean {candidates}; write more of it").format(
                 flag=flag,
                 value=value,
-                candidates=_or_list(label(config, vocabulary, key) for key in found),
+                candidates=or_list(label(config, vocabulary, key) for key in found),
             )
         )
     near = [label(config, vocabulary, key) for key in closest(known, value)]
     message = _("{flag}: '{value}' is not a known {what}").format(flag=flag, value=value, what=what)
     if near:
-        message += _("; did you mean {candidates}?").format(candidates=_or_list(near))
+        message += _("; did you mean {candidates}?").format(candidates=or_list(near))
     if is_fixed(vocabulary):
         hint = _("allowed: {terms}").format(terms=", ".join(choices(config, vocabulary).values()))
     else:
@@ -159,8 +160,10 @@ def resolve_all(config: Config, vocabulary: str, values: Iterable[str], *, flag:
     return list(dict.fromkeys(resolve(config, vocabulary, value, flag=flag) for value in values))
 
 
-def _or_list(items: Iterable[str]) -> str:
-    shown = [f"'{item}'" for item in items]
+def or_list(items: Iterable[str]) -> str:
+    """``'Biebrich', 'Bierstadt' or 'Mitte'``: choices as a message names them, each
+    in the current language's quotes (German: „Biebrich“)."""
+    shown = [_("'{item}'").format(item=item) for item in items]
     if len(shown) <= 1:
         return "".join(shown)
     return _("{items} or {last}").format(items=", ".join(shown[:-1]), last=shown[-1])

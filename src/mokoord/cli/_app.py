@@ -3,6 +3,7 @@ language of a command line and the one error boundary."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -43,12 +44,18 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "init": "Create a new, empty store with its configuration and a git repository.",
         "check": "Validate every file and report all problems as path:line:col: severity code message.",
     },
+    ("together", "Working together"): {
+        "clone": "Clone a shared store and set it up for mokoord: record merges, author, index.",
+        "sync": "Bring your work and your colleagues' together: fetch, merge record by record, push.",
+    },
     ("register", "Register"): {
         "add-org": "Add an organisation to the register and print its id.",
         "add-person": "Add a contact person of an organisation and print the person's id.",
         "show": "Everything about one organisation: register data, persons, needs, status, activity.",
         "list": "List organisations, filtered; a table by default, or --json / --csv.",
         "search": "Find organisations by name, alias, id, goals, notes or a contact person's name.",
+    },
+    ("changes", "Register"): {
         "set": "Change fields of an organisation: KEY=VALUE, lists with += and -=.",
         "edit": "Edit an organisation's YAML file in $VISUAL or $EDITOR, validated on save.",
         "status": "Move an organisation along the pipeline; the old status goes to its history.",
@@ -66,7 +73,7 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "add-institution": "Add an institution: a referral target or partner (city office, provider, …).",
         "institutions": "List the institutions (referral targets and partners) with their referrals.",
     },
-    ("activities", "Events and cooperation"): {
+    ("events", "Events and cooperation"): {
         "add-event": "Record an event: a training session, exchange format, network meeting, info event or festival.",
         "attend": "Record that an organisation took part in an event, with its head count.",
         "events": "List events, or show attendance across a training series.",
@@ -77,7 +84,7 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "calendar": "Write events, follow-ups and funding deadlines as an iCalendar (.ics) file.",
         "rooms": "Organisations that need rooms next to those that offer theirs, by district.",
     },
-    ("activities", "Funding"): {
+    ("funding", "Funding"): {
         "add-programme": "Record a funding programme with one funding line, its limit and deadlines.",
         "programmes": "List funding programmes with their lines, limits and deadlines.",
         "add-application": "Record a funding application; refused when it breaks the programme's rules.",
@@ -90,6 +97,9 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
     ("exchange", "Exchange"): {
         "import": "Import organisations (or a contact log) from a CSV or XLSX sheet, as one commit.",
         "export": "Export records as CSV (German Excel), XLSX, JSON or Open Referral HSDS.",
+    },
+    ("privacy", "Data protection"): {
+        "privacy": "Data protection (GDPR): access, erasure that reaches the history, retention, the record of processing.",
     },
 }
 
@@ -127,6 +137,24 @@ class MokoordCommand(TyperCommand):
                     name += "..."
                 pieces.append(name if param.required else f"[{name}]")
         return pieces
+
+
+class MokoordSubGroup(TyperGroup):
+    """A command with subcommands (``mokoord privacy …``): its help and its commands'
+    in the chosen language, like :class:`MokoordCommand`."""
+
+    context_class = MokoordContext
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        present_command(self, ctx)
+        for command in self.commands.values():
+            for attribute in ("help", "short_help"):
+                translate(command, attribute)
+        use_typer_texts()
+        super().format_help(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [_(OPTIONS_METAVAR), _(SUBCOMMAND_METAVAR)]
 
 
 class _NotLoaded(TyperCommand):
@@ -192,6 +220,10 @@ class MokoordGroup(TyperGroup):
         module = f"mokoord.cli.{COMMANDS[name][0]}" if name in COMMANDS else None
         if module:
             importlib.import_module(module)
+        for group in app.registered_groups:  # a command with subcommands (privacy)
+            if group.name == name:
+                self.commands[name] = _group(group, self.rich_markup_mode)
+                return self.commands[name]
         for info in app.registered_commands:
             if info.callback and (info.name or get_command_name(info.callback.__name__)) == name:
                 if info.cls in (None, TyperCommand):  # what @app.command gives
@@ -208,11 +240,13 @@ class MokoordGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         from mokoord.errors import MokoordError
 
+        failure: MokoordError | None = None
         try:
             return super().invoke(ctx)
         except MokoordError as exc:
             from mokoord.cli._common import report_error
 
+            failure = exc
             report_error(exc)
             raise typer.Exit(exc.exit_code) from None
         except ClickException as exc:
@@ -233,6 +267,18 @@ class MokoordGroup(TyperGroup):
             fault = file_fault(exc, writing=False)
             report_error(fault)
             raise typer.Exit(fault.exit_code) from None
+        finally:
+            _after(ctx, failure)
+
+
+def _after(ctx: Any, failure: Exception | None) -> None:
+    """After every command: an unfinished merge, rebase or cherry-pick in the store's
+    clone is named with the next step, unless the command's error said so already."""
+    from mokoord.cli._common import State, notice_unfinished
+
+    if isinstance(ctx.obj, State) and not getattr(failure, "names_unfinished", False):
+        with contextlib.suppress(Exception):  # a notice never turns a result into a failure
+            notice_unfinished(ctx.obj)
 
 
 def _in_language(error: ClickException) -> ClickException:
@@ -325,6 +371,24 @@ def _config_file(data: str | None, cwd: Path) -> Path | None:
             return folder / config
     candidate = cwd / "data" / config
     return candidate if candidate.is_file() else None
+
+
+def _group(info: Any, markup: Any) -> Any:
+    """A group of subcommands converted by Typer (its signature differs between versions)."""
+    import inspect
+
+    from typer.main import get_group_from_info
+
+    options: dict[str, Any] = {
+        "pretty_exceptions_short": app.pretty_exceptions_short,
+        "rich_markup_mode": markup,
+    }
+    if "suggest_commands" in inspect.signature(get_group_from_info).parameters:
+        options["suggest_commands"] = True
+    for command in info.typer_instance.registered_commands:
+        if command.cls in (None, TyperCommand):
+            command.cls = MokoordCommand
+    return get_group_from_info(info, **options)
 
 
 app = typer.Typer(

@@ -35,24 +35,47 @@ class State:
 
     data: Path | None = None
     use_cache: bool = True
+    quiet_unfinished: bool = False
+    """The command speaks of an unfinished merge itself (``sync``): no notice after it."""
     warn_left_out: bool = True
     """Name every file a load leaves out on stderr (``check`` reports them itself)."""
-    _store: Store | None = field(default=None, repr=False)
     _warned: set[str] = field(default_factory=set, repr=False)
     _at_end: Callable[[Callable[[], None]], object] | None = field(default=None, repr=False)
     """Registers a function to run when the command line ends (the root context's close)."""
+    _store: Store | None = field(default=None, repr=False)
+    _root: Path | None = field(default=None, repr=False)
+
+    def root(self) -> Path:
+        """The store's folder, named by --data (or found), without reading the store.
+
+        In a clone that lacks mokoord's git setup (made with plain ``git
+        clone``), it is set up here, and said so once.
+        """
+        if self._root is None:
+            from mokoord.location import find_store_root
+            from mokoord.together import self_setup
+
+            self._root = find_store_root(self.data)
+            for line in self_setup(self._root):
+                done(setup_line(line))
+        return self._root
 
     def store(self) -> Store:
         """The store named by --data (or found), set up for this command line."""
         if self._store is None:
             from mokoord.store import Store
 
-            self._store = Store.open(self.data)
+            self._store = Store(self.root())
+            _finish_interrupted_erasure(self._store)
             self._store.use_cache = self.use_cache
             self._store.retain = _RETAINED
             self._store.progress = progress_bar()
             self._store.on_left_out = self._left_out
         return self._store
+
+    def found_root(self) -> Path | None:
+        """The store's folder, if this command line has looked for it."""
+        return self._root
 
     def _left_out(self, problems: list[Problem]) -> None:
         """Warn once per file that a load left out; one hint at the end of the command."""
@@ -78,11 +101,54 @@ class State:
             "{n} files could not be read and were left out; `mokoord check` lists every problem",
             count,
         ).format(n=count)
-        _plain_or_styled(f"{_('hint:')} {text}", f"[dim]{_escape(_('hint:'))}[/] {_escape(text)}")
+        label = _("hint:")
+        _plain_or_styled(f"{label} {text}", f"[dim]{_escape(label)}[/] {_escape(text)}")
 
     def load(self, kinds: tuple[str, ...] | None = None) -> Dataset:
         """The store's records (all kinds, or those named), validated, through the index."""
         return self.store().load(kinds)
+
+
+def _finish_interrupted_erasure(store: Store) -> None:
+    """An erasure that was interrupted is finished (or undone) before anything else
+    reads the store: it is never left half done (see mokoord.privacy.rewrite)."""
+    from mokoord.store import CACHE_DIR
+
+    if not (store.root / CACHE_DIR / "erasure.json").is_file():
+        return
+    from mokoord.i18n import _
+    from mokoord.privacy.rewrite import recover
+
+    outcome = recover(store)
+    if outcome == "finished":
+        done(_("an interrupted erasure was finished"))
+    elif outcome == "undone":
+        done(_("an interrupted erasure was undone; nothing was erased"))
+
+
+def setup_line(what: str) -> str:
+    """What was set up in a clone, said once."""
+    from mokoord.i18n import _
+
+    return _("this clone is set up for mokoord: {what}").format(what=what)
+
+
+def notice_unfinished(state: State) -> None:
+    """After a command on a store: name an unfinished merge, rebase or cherry-pick,
+    its files in conflict, and the next step (on stderr)."""
+    root = state.found_root()
+    if root is None or state.quiet_unfinished:
+        return
+    from mokoord.i18n import _
+    from mokoord.together import unfinished, unfinished_notice
+
+    left = unfinished(root)
+    if left is None:
+        return
+    what, next_step = unfinished_notice(left)
+    warn(what)
+    label = _("hint:")
+    _plain_or_styled(f"{label} {next_step}", f"[dim]{_escape(label)}[/] {_escape(next_step)}")
 
 
 def progress_bar(delay: float = 1.0) -> Callable[[int, int], None] | None:
@@ -162,15 +228,17 @@ def err_console() -> Console:
 def report_error(exc: MokoordError) -> None:
     """One error, its problems (each ``path:line:col: …``) and a hint, on stderr."""
     from mokoord.errors import InvalidData
+    from mokoord.i18n import _
 
     out = err_console()
+    error, hint = _escape(_("error:")), _escape(_("hint:"))
     # soft_wrap: never break a message (and the paths in it) at the terminal's width
-    out.print(f"[bold red]error:[/] {_escape(exc.message)}", soft_wrap=True)
+    out.print(f"[bold red]{error}[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
         for problem in exc.problems[exc.shown :]:
-            out.print(_escape(problem.format()), soft_wrap=True)
+            out.print(_escape(problem.shown()), soft_wrap=True)
     if exc.hint:
-        out.print(f"[dim]hint:[/] {_escape(exc.hint)}", soft_wrap=True)
+        out.print(f"[dim]{hint}[/] {_escape(exc.hint)}", soft_wrap=True)
 
 
 def _escape(text: str) -> str:
@@ -183,7 +251,7 @@ def print_problems(problems: list[Problem]) -> None:
     out = console()
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
-        out.print(f"[{style}]{_escape(problem.format())}[/]", soft_wrap=True)
+        out.print(f"[{style}]{_escape(problem.shown())}[/]", soft_wrap=True)
 
 
 def json_default(value: Any) -> Any:
@@ -299,8 +367,17 @@ def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> 
         done(plan.summary)
         return plan
     applied = apply(store, plan, commit=commit, replan=make)
-    done(applied.plan.summary)
+    done(committed(applied.plan.summary, applied.short_commit))
     return applied.plan
+
+
+def committed(summary: str, commit: str | None) -> str:
+    """``summary (commit 3f2a91c0)``; the summary alone when nothing was committed."""
+    from mokoord.i18n import _
+
+    if not commit:
+        return summary
+    return _("{summary} (commit {commit})").format(summary=summary, commit=commit)
 
 
 def _plain_or_styled(plain: str, styled: str) -> None:

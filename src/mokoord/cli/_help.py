@@ -36,6 +36,9 @@ METAVARS: dict[str, str] = {
     "--mapping": N_("FILE"),
     "--save-mapping": N_("FILE"),
     "file": N_("FILE"),
+    "folder": N_("FOLDER"),
+    "url": N_("URL"),
+    "--remote": N_("NAME"),
     "--format": N_("FORMAT"),
     "--encoding": N_("ENCODING"),
     "--sheet": N_("SHEET"),
@@ -53,7 +56,7 @@ METAVARS: dict[str, str] = {
     "--member": N_("ID"),
     "--contact-institution": N_("ID"),
     "--programme": N_("ID"),
-    "--line": N_("ID"),
+    "--line": N_("LINE"),
     "--line-id": N_("ID"),
     "contact_id": N_("ID"),
     "--refer-to": N_("INSTITUTION"),
@@ -68,6 +71,7 @@ METAVARS: dict[str, str] = {
     "--consent-date": N_("DATE"),
     "--follow-up": N_("DATE"),
     "--submitted": N_("DATE"),
+    "--decided": N_("DATE"),
     "--today": N_("DATE"),
     "--deadline": N_("DEADLINE"),
     "--time": N_("TIME"),
@@ -127,6 +131,8 @@ METAVARS: dict[str, str] = {
     "--series": N_("SERIES"),
     "--level": N_("LEVEL"),
     "--rhythm": N_("RHYTHM"),
+    "--ground": N_("GROUND"),
+    "--redact": N_("TEXT"),
 }
 
 #: (command, option) → metavar, where an option means something else in one command.
@@ -149,6 +155,7 @@ DEFAULT_LABELS: dict[tuple[str, str], str] = {
     ("add-programme", "--per"): N_("per project"),
     ("add-programme", "--line-kind"): N_("project funding"),
     ("add-application", "--status"): N_("idea"),
+    ("import", "--on-duplicate"): N_("skip"),
 }
 
 

@@ -197,6 +197,13 @@ def emit(
         out.print(table_of(view, rows, config, width=out.width))
 
 
+def emit_data(value: Any, output: Output) -> None:
+    """``value`` as JSON where ``output`` asks (a listing whose JSON is one object)."""
+    from mokoord.cli._common import json_text
+
+    _write(output, json_text(value).encode("utf-8"))
+
+
 def emit_listing(
     view: View,
     rows: list[dict[str, Any]],
@@ -336,13 +343,24 @@ def _widths(
             full[index] = max(full[index], word, len(headers[index]))
         elif kinds[index] in (*_NO_WRAP, "name", "term"):
             full[index] = longest
-        else:
-            wrapping[index] = (word, longest)
+        else:  # never narrower than its longest word, nor than a short header
+            wrapping[index] = (max(word, min(len(headers[index]), 16)), longest)
     room = width - sum(full.values()) - 3 * (len(keep) - 1)
     shares: dict[int, int] = {}
     wanted = sum(longest for _word, longest in wrapping.values()) or 1
     for index, (word, longest) in wrapping.items():
         shares[index] = max(word, min(longest, room * longest // wanted))
+    # a share raised to its longest word takes room from the others: give it back
+    # from those with the most to spare, so that the columns add up to the line
+    excess = sum(shares.values()) - room
+    while excess > 0:
+        spare = {index: shares[index] - wrapping[index][0] for index in shares}
+        widest = max(spare, key=lambda index: spare[index], default=None)
+        if widest is None or spare[widest] <= 0:
+            break
+        taken = min(excess, spare[widest], max(1, spare[widest] // 2))
+        shares[widest] -= taken
+        excess -= taken
     return [full.get(index) or shares[index] for index in keep]
 
 

@@ -2,104 +2,45 @@
 ``close-referral``, ``follow-up-done``, ``agenda``, ``add-institution``, ``institutions``."""
 
 import datetime as dt
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mokoord.cli import prompts
 from mokoord.cli._app import app
-from mokoord.cli._common import (
+from mokoord.cli._common import NoCommitOption, parse_date_option, run_plan, state
+from mokoord.cli._output import (
+    CsvOption,
+    FormatOption,
     JsonOption,
-    NoCommitOption,
-    console,
-    done,
-    err_console,
-    parse_date_option,
-    print_json,
-    state,
+    Output,
+    OutputOption,
+    emit_listing,
 )
 
 if TYPE_CHECKING:
-    from mokoord.dataset import Dataset
     from mokoord.models import Contact
+    from mokoord.plans import Plan
+    from mokoord.store import Store
 
 PANEL = "Contacts and referrals"
-
-
-class InitiatedBy(StrEnum):
-    office = "office"
-    organisation = "organisation"
-
-
-class ClosedOutcome(StrEnum):
-    taken_up = "taken_up"
-    not_taken_up = "not_taken_up"
 
 
 def _today() -> dt.date:
     return dt.date.today()
 
 
-def _org_names(data: "Dataset", ids: list[str]) -> str:
-    return ", ".join(data.organisations[o].name if o in data.organisations else o for o in ids)
+def _read_contact(store: "Store", contact_id: str, hint: str) -> "Contact":
+    """The contact as it is on disk now; an error with ``hint`` when there is none."""
+    from mokoord.errors import NotFound
+    from mokoord.i18n import _
+    from mokoord.models import Contact
 
-
-def _warn(message: str) -> None:
-    from rich.markup import escape
-
-    err_console().print(f"[yellow]warning:[/] {escape(message)}")
+    if not store.exists("contact", contact_id):
+        raise NotFound(_("no contact with id '{id}'").format(id=contact_id), hint=hint)
+    return store.get(Contact, contact_id)
 
 
 # --------------------------------------------------------------------------- add-contact
-
-
-def _ask_organisations(data: "Dataset") -> list[str]:
-    from mokoord.contacts import search_organisations
-
-    def find(text: str) -> list[tuple[str, str]]:
-        return [(m.key, _org_label(data, m.key)) for m in search_organisations(data, text)]
-
-    chosen: list[str] = []
-    first = prompts.search("Organisation (type part of its name)", find)
-    assert first is not None
-    chosen.append(first)
-    while True:
-        more = prompts.search("Another organisation in this contact?", find, optional=True)
-        if more is None:
-            return chosen
-        if more not in chosen:
-            chosen.append(more)
-
-
-def _org_label(data: "Dataset", org_id: str) -> str:
-    org = data.organisations[org_id]
-    return org.name + (" (declined, §2.4)" if org.status == "declined" else "")
-
-
-def _resolve_orgs(data: "Dataset", values: list[str]) -> list[str]:
-    from mokoord.contacts import resolve_organisation, search_organisations
-    from mokoord.errors import NotFound
-
-    result: list[str] = []
-    for value in values:
-        try:
-            result.append(resolve_organisation(data, value).id)
-        except NotFound:
-            matches = search_organisations(data, value)
-            if not prompts.interactive() or not matches:
-                raise
-            typer.echo(f"no organisation with id '{value}'; did you mean:", err=True)
-            key = prompts.pick_one(
-                "Which organisation?", [(m.key, _org_label(data, m.key)) for m in matches]
-            )
-            result.append(key)
-    return list(dict.fromkeys(result))
-
-
-def _vocab_choices(data: "Dataset", name: str) -> dict[str, str]:
-    lang = data.config.language
-    return {key: label.text(lang) for key, label in data.config.vocabularies.terms(name).items()}
 
 
 @app.command("add-contact", rich_help_panel=PANEL)
@@ -107,23 +48,15 @@ def add_contact(
     ctx: typer.Context,
     org: Annotated[
         list[str] | None,
-        typer.Option(
-            "--org", "-o", metavar="ID", help="Organisation id; repeat for a contact with several."
-        ),
+        typer.Option("--org", help="Organisation id; repeat for a contact with several."),
     ] = None,
     date: Annotated[
         str | None,
-        typer.Option(
-            "--date", metavar="DATE", help="When: 2023-03-14, 14.03.2023 or heute. Default: today."
-        ),
+        typer.Option("--date", help="When: 2023-03-14, 14.03.2023 or heute. Default: today."),
     ] = None,
     channel: Annotated[
         str | None,
-        typer.Option(
-            "--channel",
-            "-c",
-            help="visit, phone, email, meeting, video, event, letter…",
-        ),
+        typer.Option("--channel", "-c", help="visit, phone, email, meeting, video, event, letter…"),
     ] = None,
     topic: Annotated[
         list[str] | None,
@@ -143,16 +76,15 @@ def add_contact(
         ),
     ] = None,
     initiated_by: Annotated[
-        InitiatedBy,
-        typer.Option("--initiated-by", help="Who took the initiative: office or organisation."),
-    ] = InitiatedBy.office,
+        str,
+        typer.Option(
+            "--initiated-by",
+            help="Who took the initiative: office or organisation.",
+        ),
+    ] = "office",
     refer_to: Annotated[
         list[str] | None,
-        typer.Option(
-            "--refer-to",
-            metavar="INSTITUTION",
-            help="Institution id referred to; repeat for several.",
-        ),
+        typer.Option("--refer-to", help="Institution id referred to; repeat for several."),
     ] = None,
     refer_reason: Annotated[
         list[str] | None,
@@ -164,7 +96,7 @@ def add_contact(
     ] = None,
     follow_up: Annotated[
         str | None,
-        typer.Option("--follow-up", metavar="DATE", help="Date for a follow-up (Wiedervorlage)."),
+        typer.Option("--follow-up", help="Date for a follow-up (Wiedervorlage)."),
     ] = None,
     follow_up_action: Annotated[
         str | None,
@@ -183,270 +115,117 @@ def add_contact(
     """Log a contact with one or more organisations: one new file, one commit.
 
     Prints the new contact's id (2023-03-14-k7qm). In a terminal, missing values
-    are asked for: the organisation by typing part of its name, the person from
-    that organisation's contact persons, channel and topics from the store's
-    vocabularies. Without a terminal a missing --org, --channel or --summary is
-    an error. Referrals: each --refer-to may be followed by a --refer-reason;
-    they are paired in order.
+    are asked for: the organisation by typing part of its name, the date (today
+    unless you type another), the person from that organisation's contact
+    persons, channel and topics from the store's vocabularies. Without a
+    terminal a missing --org, --channel or --summary is an error. Terms and
+    the initiator are accepted by key or label. Referrals: each --refer-to may
+    be followed by a --refer-reason; they are paired in order.
 
     Example: [bold]mokoord add-contact --org elternverein-biebrich --channel Telefon
     --date 14.03.2023 --topic Räume --summary "Raumbedarf besprochen" --refer-to kulturamt
     --refer-reason "Raum für Sommerfest" --follow-up 01.04.2023[/]
     """
-    from mokoord.contacts import (
-        ReferralRequest,
-        build_contact,
-        check_contact_date,
-        new_contact_id,
-        pair_referrals,
-        persons_of,
-        resolve_institution,
-        resolve_person,
-        search_institutions,
-    )
+    from mokoord.cli._contact_prompts import complete_contact
+    from mokoord.contacts import ContactRequest, pair_referrals, plan_contact
     from mokoord.lookup import lookup
-    from mokoord.store import Change
-    from mokoord.vocab import resolve
 
     store = state(ctx).store()
     # exact ids read just their files; a search, a prompt or an unknown id loads the kind
     data = lookup(store, ("organisation", "person", "institution"))
-    config = data.config
-    today = _today()
-    ask = prompts.interactive()
-    # once something must be asked, the optional values are offered too
-    guided = ask and not (org and channel and summary and summary.strip())
-
-    # dates first: a typo there should not cost the user the prompts
-    day = parse_date_option(date, "--date") or today
-    check_contact_date(day, planned=planned, today=today)
-    follow_date = parse_date_option(follow_up, "--follow-up")
-    requests = pair_referrals(refer_to or [], refer_reason or [])
-    referrals = [
-        ReferralRequest(resolve_institution(data, r.institution).id, r.reason) for r in requests
-    ]
-    channel_term = resolve(config, "channels", channel, flag="--channel") if channel else None
-    topic_terms = [resolve(config, "topics", t, flag="--topic") for t in topic or []]
-
-    if org:
-        organisations = _resolve_orgs(data, org)
-    elif ask:
-        organisations = _ask_organisations(data)
-    else:
-        raise prompts_missing("--org")
-    for org_id in organisations:
-        if data.organisations[org_id].status == "declined":
-            _warn(f"{org_id} is declined (§2.4); the contact is logged all the same")
-
-    person_ids = [resolve_person(data, p, organisations).id for p in person or []]
-    for pid in person_ids:
-        owner = data.persons[pid].organisation
-        if owner not in organisations:
-            _warn(f"person {pid} belongs to {owner or 'no organisation'}, not to this contact")
-    if guided and not person_ids:
-        people = persons_of(data, organisations)
-        if people:
-            chosen = prompts.choose(
-                "Contact person",
-                {p.id: p.name + (f" ({p.role})" if p.role else "") for p in people},
-                optional=True,
-            )
-            if chosen:
-                person_ids.append(chosen)
-
-    if channel_term is None:
-        if not ask:
-            raise prompts_missing("--channel")
-        channel_term = prompts.choose("Channel", _vocab_choices(data, "channels"))
-        assert channel_term is not None
-    if guided and not topic_terms:
-        topic_terms = prompts.choose_many("Topics", _vocab_choices(data, "topics"))
-    text = prompts.require(summary, "--summary", "Summary (what was discussed)")
-
-    if guided and not referrals:
-
-        def find(text: str) -> list[tuple[str, str]]:
-            return [(m.key, data.institutions[m.key].name) for m in search_institutions(data, text)]
-
-        while True:
-            target = prompts.search("Referred to an institution?", find, optional=True)
-            if target is None:
-                break
-            reason = prompts.ask("  reason (Enter for none)").strip()
-            referrals.append(ReferralRequest(target, reason or None))
-    if guided and follow_date is None:
-        while True:
-            answer = prompts.ask("Follow-up date (Enter for none)").strip()
-            if not answer:
-                break
-            try:
-                follow_date = parse_date_option(answer, "follow-up")
-            except Exception as exc:  # a typo: ask again
-                typer.echo(f"  {getattr(exc, 'message', exc)}", err=True)
-                continue
-            if follow_up_action is None:
-                follow_up_action = prompts.ask("  action (Enter for none)").strip() or None
-            break
-
-    with Change(store, "", commit=not no_commit) as change:
-        taken = store.taken("contact")
-        contact = build_contact(
-            contact_id=new_contact_id(day, taken),
-            date=day,
-            organisations=organisations,
-            channel=channel_term,
-            summary=text,
-            topics=topic_terms,
-            persons=person_ids,
-            initiated_by=initiated_by.value,
-            coordinator=coordinator,
-            planned=planned,
-            follow_up=follow_date,
-            follow_up_action=follow_up_action,
-            referrals=referrals,
-        )
-        change.message = f"add-contact {contact.id} ({', '.join(contact.organisations)})"
-        change.create(contact)
-    typer.echo(contact.id)
-    extra = f", {len(contact.referrals)} referral(s)" if contact.referrals else ""
-    done(f"contact {contact.id} with {_org_names(data, organisations)}{extra}")
-
-
-def prompts_missing(flag: str) -> Exception:
-    from mokoord.errors import UsageError
-
-    return UsageError(
-        f"missing {flag} (no terminal to ask)",
-        hint="pass it as an option, or run the command in a terminal to be asked",
+    request = ContactRequest(
+        organisations=tuple(org or ()),
+        channel=channel,
+        summary=summary,
+        date=parse_date_option(date, "--date"),  # dates first: a typo costs no prompts
+        topics=tuple(topic or ()),
+        persons=tuple(person or ()),
+        initiated_by=initiated_by,
+        referrals=pair_referrals(refer_to or [], refer_reason or []),
+        follow_up=parse_date_option(follow_up, "--follow-up"),
+        follow_up_action=follow_up_action,
+        planned=planned,
+        coordinator=coordinator,
+        today=_today(),
     )
+    request = complete_contact(data, request)
+
+    def make() -> "Plan":
+        return plan_contact(data, request, taken=store.taken("contact"))
+
+    typer.echo(run_plan(store, make, commit=not no_commit).result.id)
 
 
 # --------------------------------------------------------------------------- contacts
 
 
 @app.command("contacts", rich_help_panel=PANEL)
-def list_contacts(
+def contacts(
     ctx: typer.Context,
-    org: Annotated[
-        str | None, typer.Option("--org", "-o", metavar="ID", help="Only this organisation.")
-    ] = None,
-    year: Annotated[
-        int | None, typer.Option("--year", "-y", metavar="YEAR", help="Only this year.")
-    ] = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation.")] = None,
+    year: Annotated[int | None, typer.Option("--year", "-y", help="Only this year.")] = None,
     start: Annotated[
-        str | None, typer.Option("--from", metavar="DATE", help="From this date on (inclusive).")
+        str | None, typer.Option("--from", help="From this date on (inclusive).")
     ] = None,
-    end: Annotated[
-        str | None, typer.Option("--to", metavar="DATE", help="Up to this date (inclusive).")
-    ] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Up to this date (inclusive).")] = None,
     channel: Annotated[
         str | None, typer.Option("--channel", "-c", help="Only this channel.")
     ] = None,
     topic: Annotated[
         str | None, typer.Option("--topic", "-t", help="Only with this topic.")
     ] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
-    csv_output: Annotated[
-        bool, typer.Option("--csv", help="Print CSV (UTF-8, comma-separated) instead of a table.")
-    ] = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """List logged contacts, newest first.
 
-    Filters combine. --json prints a list of contacts with the keys id, date,
-    organisations, persons, channel, initiated_by, topics, summary, coordinator,
-    planned, follow_up {date, action, done}, referrals [{institution, reason,
-    outcome, outcome_date, note}].
+    Filters combine. The table and --csv show organisations by name and terms
+    by label; --json prints a list of contacts with the keys id, date,
+    organisations, persons, channel, initiated_by, topics, summary,
+    coordinator, planned, follow_up {date, action, done}, referrals
+    [{institution, reason, outcome, outcome_date, note}].
 
     Example: [bold]mokoord contacts --org elternverein-biebrich --year 2023[/]
     """
-    from mokoord.contacts import (
-        CSV_COLUMNS,
-        ContactFilter,
-        contact_csv_row,
-        contact_json,
-        find_contacts,
-        resolve_organisation,
-    )
-    from mokoord.errors import UsageError
-    from mokoord.vocab import resolve
+    from mokoord.cli.views.contacts import CONTACTS
+    from mokoord.contacts import ContactFilter, contact_json, contact_row, find_contacts
+    from mokoord.i18n import _
 
-    if json_output and csv_output:
-        raise UsageError("give either --json or --csv, not both")
-    data = state(ctx).load(("organisation", "contact"))
-    where = ContactFilter(
-        organisation=resolve_organisation(data, org).id if org else None,
+    out = Output.of(fmt, output, json_output, csv_output)
+    data = state(ctx).load(("organisation", "contact", "institution"))
+    where = ContactFilter.resolved(
+        data,
+        organisation=org,
         year=year,
         start=parse_date_option(start, "--from"),
         end=parse_date_option(end, "--to"),
-        channel=resolve(data.config, "channels", channel, flag="--channel") if channel else None,
-        topic=resolve(data.config, "topics", topic, flag="--topic") if topic else None,
+        channel=channel,
+        topic=topic,
     )
     found = find_contacts(data, where)
-    if json_output:
-        print_json([contact_json(c) for c in found])
-        return
-    if csv_output:
-        import csv
-        import sys
-
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        for contact in found:
-            writer.writerow(contact_csv_row(contact))
-        return
-    _contacts_table(data, found)
-
-
-def _contacts_table(data: "Dataset", found: "list[Contact]") -> None:
-    from rich.table import Table
-
-    from mokoord import formatting
-
-    lang = data.config.language
-    vocab = data.config.vocabularies
-    table = Table(box=None, header_style="bold")
-    table.add_column("date", no_wrap=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("organisations", overflow="fold")
-    for column in ("channel", "topics", "summary", "open"):
-        table.add_column(column, overflow="fold")
-    for c in found:
-        open_items = []
-        if c.planned:
-            open_items.append("planned")
-        if c.follow_up and c.follow_up.done is None:
-            open_items.append(f"follow-up {formatting.date(c.follow_up.date, lang)}")
-        pending = [r.institution for r in c.referrals if r.outcome == "pending"]
-        if pending:
-            open_items.append("→ " + ", ".join(pending))
-        summary = c.summary if len(c.summary) <= 60 else c.summary[:57] + "…"
-        table.add_row(
-            formatting.date(c.date, lang),
-            c.id,
-            _org_names(data, list(c.organisations)),
-            vocab.label("channels", c.channel, lang),
-            ", ".join(vocab.label("topics", t, lang) for t in c.topics),
-            summary,
-            "; ".join(open_items),
-        )
-    if found:
-        console().print(table)
-    err_console().print(f"{len(found)} contact(s)")
+    if out.format == "json":
+        rows = [contact_json(contact) for contact in found]
+    else:
+        rows = [contact_row(contact, data) for contact in found]
+    emit_listing(CONTACTS, rows, out, config=data.config, empty=_("no contacts found"))
 
 
 # --------------------------------------------------------------------------- referrals
 
 
 @app.command("referrals", rich_help_panel=PANEL)
-def list_referrals(
+def referrals(
     ctx: typer.Context,
     pending: Annotated[
         bool, typer.Option("--pending", help="Only referrals without an outcome yet.")
     ] = False,
-    to: Annotated[
-        str | None, typer.Option("--to", metavar="INSTITUTION", help="Only to this institution.")
-    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Only to this institution.")] = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """List referrals (Verweisberatung) made in contacts, newest first.
 
@@ -456,66 +235,34 @@ def list_referrals(
 
     Example: [bold]mokoord referrals --pending --to kulturamt[/]
     """
-    from rich.table import Table
+    from mokoord.cli.views.contacts import REFERRALS
+    from mokoord.contacts import resolve_institution
+    from mokoord.i18n import _
+    from mokoord.referrals import referral_json, referral_row, referral_rows
 
-    from mokoord import formatting
-    from mokoord.contacts import referral_json, referral_rows, resolve_institution
-
+    out = Output.of(fmt, output, json_output, csv_output)
     data = state(ctx).load(("organisation", "contact", "institution"))
-    target = resolve_institution(data, to).id if to else None
-    rows = referral_rows(data, pending=pending, institution=target)
-    today = _today()
-    if json_output:
-        print_json([referral_json(row, data, today) for row in rows])
-        return
-    lang = data.config.language
-    table = Table(box=None, header_style="bold")
-    table.add_column("date", no_wrap=True)
-    table.add_column("contact", no_wrap=True)
-    table.add_column("organisations", overflow="fold")
-    for column in ("to", "reason", "outcome"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        ref = row.referral
-        inst = data.institutions.get(ref.institution)
-        outcome = formatting.label(formatting.OUTCOME_LABELS, ref.outcome, lang)
-        if ref.outcome_date:
-            outcome += f" ({formatting.date(ref.outcome_date, lang)})"
-        else:
-            outcome += f" ({row.days_pending(today)} d)"
-        table.add_row(
-            formatting.date(row.contact.date, lang),
-            row.contact.id,
-            _org_names(data, list(row.contact.organisations)),
-            inst.name if inst else ref.institution,
-            ref.reason or "",
-            outcome,
-        )
-    if rows:
-        console().print(table)
-    err_console().print(f"{len(rows)} referral(s)")
+    target = resolve_institution(data, to, flag="--to").id if to else None
+    found = referral_rows(data, pending=pending, institution=target)
+    shape = referral_json if out.format == "json" else referral_row
+    rows = [shape(row, data, _today()) for row in found]
+    emit_listing(REFERRALS, rows, out, config=data.config, empty=_("no referrals found"))
 
 
 @app.command("close-referral", rich_help_panel=PANEL)
-def close_referral_command(
+def close_referral(
     ctx: typer.Context,
     contact_id: Annotated[str, typer.Argument(help="The contact the referral was made in.")],
     outcome: Annotated[
-        ClosedOutcome | None, typer.Option("--outcome", help="taken_up or not_taken_up.")
+        str | None,
+        typer.Option("--outcome", help="taken_up or not_taken_up."),
     ] = None,
     to: Annotated[
         str | None,
-        typer.Option(
-            "--to",
-            metavar="INSTITUTION",
-            help="The institution, when the contact made several referrals.",
-        ),
+        typer.Option("--to", help="The institution, when the contact made several referrals."),
     ] = None,
     date: Annotated[
-        str | None,
-        typer.Option(
-            "--date", metavar="DATE", help="When the outcome became known. Default: today."
-        ),
+        str | None, typer.Option("--date", help="When the outcome became known. Default: today.")
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A short note on the outcome.")] = None,
     no_commit: NoCommitOption = False,
@@ -528,48 +275,31 @@ def close_referral_command(
     Example: [bold]mokoord close-referral 2023-03-14-k7qm --to kulturamt
     --outcome wahrgenommen --note "Raum zugesagt"[/]
     """
-    from mokoord.contacts import close_referral, resolve_institution
-    from mokoord.errors import NotFound
+    from mokoord.cli._contact_prompts import ask_outcome, ask_referral
+    from mokoord.cli.prompts import interactive
+    from mokoord.contacts import resolve_institution
+    from mokoord.i18n import _
     from mokoord.lookup import lookup
-    from mokoord.models import Contact
-    from mokoord.store import Change
+    from mokoord.referrals import CloseReferralRequest, closing_outcome, plan_close_referral
 
     store = state(ctx).store()
-    day = parse_date_option(date, "--date") or _today()
-    if not store.exists("contact", contact_id):
-        raise NotFound(
-            f"no contact with id '{contact_id}'",
-            hint="find it with `mokoord referrals --pending`",
-        )
-    target = None
-    if to:
-        target = resolve_institution(lookup(store, ("institution",)), to).id
-    elif prompts.interactive():
-        pending = [r for r in store.get(Contact, contact_id).referrals if r.outcome == "pending"]
-        if len(pending) > 1:
-            target = prompts.pick_one(
-                "Which referral?", [(r.institution, r.reason or r.institution) for r in pending]
-            )
-    if outcome is None:
-        if not prompts.interactive():
-            raise prompts_missing("--outcome")
-        chosen = prompts.choose("Outcome", {"taken_up": "taken up", "not_taken_up": "not taken up"})
-        assert chosen is not None  # not optional: choose() asks until answered
-        outcome = ClosedOutcome(chosen)
-    with Change(store, "", commit=not no_commit) as change:
-        old = store.get(Contact, contact_id)
-        new, index = close_referral(
-            old,
-            institution=target,
-            outcome=outcome.value,
-            date=day,
-            note=note,
-            today=_today(),
-        )
-        institution = new.referrals[index].institution
-        change.message = f"close-referral {contact_id} ({institution}): {outcome.value}"
-        change.save(new, previous=old)
-    done(f"referral of {contact_id} to {institution}: {outcome.value}")
+    day = parse_date_option(date, "--date")
+    hint = _("find it with `mokoord referrals --pending`")
+    contact = _read_contact(store, contact_id, hint)
+    target = (
+        resolve_institution(lookup(store, ("institution",)), to, flag="--to").id
+        if to
+        else ask_referral(contact)
+        if interactive()
+        else None
+    )
+    chosen = closing_outcome(outcome, store.config) if outcome else ask_outcome(store.config)
+    request = CloseReferralRequest(contact_id, chosen, target, day, note, today=_today())
+
+    def make() -> "Plan":
+        return plan_close_referral(_read_contact(store, contact_id, hint), request, store.config)
+
+    run_plan(store, make, commit=not no_commit)
 
 
 @app.command("follow-up-done", rich_help_panel=PANEL)
@@ -577,127 +307,62 @@ def follow_up_done(
     ctx: typer.Context,
     contact_id: Annotated[str, typer.Argument(help="The contact whose follow-up is done.")],
     date: Annotated[
-        str | None, typer.Option("--date", metavar="DATE", help="When it was done. Default: today.")
+        str | None, typer.Option("--date", help="When it was done. Default: today.")
     ] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
     """Mark a contact's follow-up as done, so it leaves the agenda.
 
-    Example: [bold]mokoord follow-up-done 2023-03-14-k7qm[/]
+    Example: [bold]mokoord follow-up-done 2023-03-14-k7qm --date gestern[/]
     """
-    from mokoord.contacts import complete_follow_up
-    from mokoord.errors import NotFound
-    from mokoord.models import Contact
-    from mokoord.store import Change
+    from mokoord.i18n import _
+    from mokoord.referrals import FollowUpDoneRequest, plan_follow_up_done
 
     store = state(ctx).store()
-    day = parse_date_option(date, "--date") or _today()
-    with Change(store, f"follow-up-done {contact_id}", commit=not no_commit) as change:
-        if not store.exists("contact", contact_id):
-            raise NotFound(f"no contact with id '{contact_id}'", hint="see `mokoord agenda`")
-        old = store.get(Contact, contact_id)
-        change.save(complete_follow_up(old, date=day, today=_today()), previous=old)
-    done(f"follow-up of {contact_id} done")
+    request = FollowUpDoneRequest(contact_id, parse_date_option(date, "--date"), today=_today())
+    hint = _("see `mokoord agenda`")
+
+    def make() -> "Plan":
+        return plan_follow_up_done(_read_contact(store, contact_id, hint), request)
+
+    run_plan(store, make, commit=not no_commit)
 
 
 # --------------------------------------------------------------------------- agenda
 
 
 @app.command("agenda", rich_help_panel=PANEL)
-def agenda_command(
+def agenda(
     ctx: typer.Context,
     days: Annotated[
-        int,
-        typer.Option("--days", "-n", help="Look this many days ahead.", min=0, max=3650),
+        int, typer.Option("--days", help="Look this many days ahead.", min=0, max=3650)
     ] = 7,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """The coordinator's day: what is due, overdue or has gone quiet.
 
     Shows open follow-ups due within --days or overdue, planned appointments in
     that time, referrals pending longer than settings.referral_pending_days, and
     cooperating organisations without a contact for settings.quiet_after_days.
-    Declined organisations (§2.4) never appear. --json keys: today, days,
-    follow_ups [{contact, organisations, due, action, days, state}], planned
-    [{contact, date, organisations, channel, summary}], referrals (as in
-    `referrals --json`), quiet [{organisation, name, last_contact, days}].
+    Declined organisations (§2.4) never appear. --csv writes every item as one
+    row of a sheet. --json keys: today, days, follow_ups [{contact,
+    organisations, due, action, days, state}], planned [{contact, date,
+    organisations, channel, summary}], referrals (as in `referrals --json`),
+    quiet [{organisation, name, last_contact, days}].
 
     Example: [bold]mokoord agenda --days 14[/]
     """
-    from mokoord.contacts import agenda_json, build_agenda
+    from mokoord.agenda import agenda_json, agenda_rows, build_agenda
+    from mokoord.cli.views.contacts import emit_agenda
 
+    out = Output.of(fmt, output, json_output, csv_output)
     data = state(ctx).load(("organisation", "contact", "institution"))
-    agenda = build_agenda(data, today=_today(), days=days)
-    if json_output:
-        print_json(agenda_json(agenda, data))
-        return
-    _print_agenda(data, agenda)
-
-
-def _print_agenda(data: "Dataset", agenda: object) -> None:
-    from rich.markup import escape
-
-    from mokoord import formatting
-    from mokoord.contacts import Agenda
-
-    assert isinstance(agenda, Agenda)
-    lang = data.config.language
-    settings = data.config.settings
-    out = console()
-    if agenda.empty:
-        out.print(f"Nothing due in the next {agenda.days} days. ✓")
-        return
-    if agenda.follow_ups:
-        out.print(f"[bold]Follow-ups due within {agenda.days} days or overdue[/]")
-        for item in agenda.follow_ups:
-            if item.days < 0:
-                when = f"overdue {-item.days} d" + (" (!)" if item.long_overdue else "")
-            elif item.days == 0:
-                when = "today"
-            else:
-                when = f"in {item.days} d"
-            orgs = _org_names(data, list(item.contact.organisations))
-            action = f": {item.action}" if item.action else ""
-            out.print(
-                escape(
-                    f"  {formatting.date(item.due, lang)}  {when:<16} {orgs}{action}"
-                    f"  [{item.contact.id}]"
-                )
-            )
-    if agenda.planned:
-        out.print(f"[bold]Planned appointments within {agenda.days} days[/]")
-        for contact in agenda.planned:
-            orgs = _org_names(data, list(contact.organisations))
-            out.print(
-                escape(
-                    f"  {formatting.date(contact.date, lang)}  {orgs}: {contact.summary}"
-                    f"  [{contact.id}]"
-                )
-            )
-    if agenda.referrals:
-        out.print(f"[bold]Referrals pending longer than {settings.referral_pending_days} days[/]")
-        for row in agenda.referrals:
-            inst = data.institutions.get(row.referral.institution)
-            orgs = _org_names(data, list(row.contact.organisations))
-            out.print(
-                escape(
-                    f"  {formatting.date(row.contact.date, lang)}  {orgs} → "
-                    f"{inst.name if inst else row.referral.institution} "
-                    f"({row.days_pending(agenda.today)} d)  [{row.contact.id}]"
-                )
-            )
-    if agenda.quiet:
-        out.print(
-            "[bold]Cooperating organisations without a contact for "
-            f"{settings.quiet_after_days} days[/]"
-        )
-        for q in agenda.quiet:
-            last = (
-                f"last contact {formatting.date(q.last_contact, lang)} ({q.days} d)"
-                if q.last_contact
-                else "no contact logged"
-            )
-            out.print(escape(f"  {q.organisation.name}: {last}  [{q.organisation.id}]"))
+    found = build_agenda(data, today=_today(), days=days)
+    rows = [] if out.format == "json" else agenda_rows(found, data)
+    emit_agenda(agenda_json(found, data), rows, out, config=data.config)
 
 
 # --------------------------------------------------------------------------- institutions
@@ -708,28 +373,20 @@ def add_institution(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Option("--name", help="Name, e.g. Kulturamt.")] = None,
     id_: Annotated[
-        str | None,
-        typer.Option("--id", metavar="ID", help="Id to use (default: made from the name)."),
+        str | None, typer.Option("--id", help="Id to use (default: made from the name).")
     ] = None,
     kind: Annotated[
         str | None,
         typer.Option("--kind", help="city_office, education_provider, volunteer_centre, …"),
     ] = None,
     department: Annotated[
-        str | None,
-        typer.Option("--department", help="Department or unit (Amt 41, …)."),
+        str | None, typer.Option("--department", help="Department or unit (Amt 41, …).")
     ] = None,
     district: Annotated[str | None, typer.Option("--district", help="District term.")] = None,
     address: Annotated[str | None, typer.Option("--address", help="Postal address.")] = None,
-    email: Annotated[
-        str | None, typer.Option("--email", metavar="EMAIL", help="Office e-mail address.")
-    ] = None,
-    phone: Annotated[
-        str | None, typer.Option("--phone", metavar="PHONE", help="Office phone number.")
-    ] = None,
-    website: Annotated[
-        str | None, typer.Option("--website", metavar="URL", help="https://…")
-    ] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Office e-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Office phone number.")] = None,
+    website: Annotated[str | None, typer.Option("--website", help="https://…")] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Free notes.")] = None,
     no_commit: NoCommitOption = False,
 ) -> None:
@@ -740,102 +397,41 @@ def add_institution(
     Example: [bold]mokoord add-institution --name Kulturamt --kind "Städtisches Amt"
     --department "Amt 41" --website https://www.wiesbaden.de[/]
     """
-    from mokoord.contacts import build_institution, institution_candidates, institution_id
-    from mokoord.errors import UsageError
-    from mokoord.slugs import is_valid_id
-    from mokoord.store import Change
-    from mokoord.textmatch import similar
+    from mokoord.cli._contact_prompts import ask_institution
+    from mokoord.institutions import InstitutionRequest, plan_institution
 
     store = state(ctx).store()
-    data = store.load(("institution",))
-    config = data.config
-    from mokoord.vocab import resolve
-
-    asking = prompts.interactive() and not name
-    full_name = prompts.require(name, "--name", "Name of the institution")
-    if kind:
-        kind_term = resolve(config, "institution_kinds", kind, flag="--kind")
-    elif asking:
-        kind_term = (
-            prompts.choose("Kind", _vocab_choices(data, "institution_kinds"), default="city_office")
-            or "city_office"
-        )
-    else:
-        kind_term = "city_office"
-    if asking and department is None:
-        department = prompts.ask("Department or unit, e.g. Amt 41 (Enter for none)").strip() or None
-    district_term = resolve(config, "districts", district, flag="--district") if district else None
-    new_id = id_.strip() if id_ else institution_id(full_name)
-    if not is_valid_id(new_id):
-        raise UsageError(
-            f"--id '{new_id}' is not a valid id",
-            hint="lower-case letters and digits joined by hyphens, e.g. kulturamt",
-        )
-    if new_id in data.institutions:
-        raise UsageError(
-            f"an institution with id '{new_id}' exists already ({data.institutions[new_id].name})",
-            hint="pass another --id",
-        )
-    for match in similar(full_name, institution_candidates(data), limit=3, cutoff=90.0):
-        _warn(f"a similar institution exists: {match.key} ({match.text})")
-    institution = build_institution(
-        {
-            "id": new_id,
-            "name": full_name,
-            "kind": kind_term,
-            "department": department,
-            "district": district_term,
-            "address": address,
-            "email": email,
-            "phone": phone,
-            "website": website,
-            "notes": notes,
-        }
+    name, kind, department = ask_institution(store.config, name, kind, department)
+    request = InstitutionRequest(
+        name, id_, kind, department, district, address, email, phone, website, notes
     )
-    with Change(store, f"add-institution {new_id}", commit=not no_commit) as change:
-        change.create(institution)
-    typer.echo(new_id)
-    done(f"institution {new_id} ({full_name})")
+
+    def make() -> "Plan":
+        return plan_institution(store.load(("institution",)), request)
+
+    typer.echo(run_plan(store, make, commit=not no_commit).result.id)
 
 
 @app.command("institutions", rich_help_panel=PANEL)
-def list_institutions(
+def institutions(
     ctx: typer.Context,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """List the institutions (referral targets and partners) with their referrals.
 
     --json keys: id, name, kind, department, district, address, email, phone,
     website, referrals (number), pending (number still pending).
 
-    Example: [bold]mokoord institutions[/]
+    Example: [bold]mokoord institutions --csv -o einrichtungen.csv[/]
     """
-    from rich.table import Table
+    from mokoord.cli.views.contacts import INSTITUTIONS
+    from mokoord.i18n import _
+    from mokoord.institutions import institution_rows
 
-    from mokoord.contacts import institution_json
-
+    out = Output.of(fmt, output, json_output, csv_output)
     data = state(ctx).load(("institution", "contact"))
-    rows = [
-        institution_json(inst, data)
-        for inst in sorted(data.institutions.values(), key=lambda i: i.id)
-    ]
-    if json_output:
-        print_json(rows)
-        return
-    lang = data.config.language
-    vocab = data.config.vocabularies
-    table = Table(box=None, header_style="bold")
-    for column in ("id", "name", "kind", "department", "referrals", "pending"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            row["id"],
-            row["name"],
-            vocab.label("institution_kinds", row["kind"], lang),
-            row["department"] or "",
-            str(row["referrals"]),
-            str(row["pending"]),
-        )
-    if rows:
-        console().print(table)
-    err_console().print(f"{len(rows)} institution(s)")
+    empty = _("no institutions recorded; add one with `mokoord add-institution`")
+    emit_listing(INSTITUTIONS, institution_rows(data), out, config=data.config, empty=empty)

@@ -11,8 +11,12 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from mokoord.models import Label
 
 
 def interactive() -> bool:
@@ -66,15 +70,24 @@ def _listed(question: str, choices: Mapping[str, str]) -> list[str]:
     return keys
 
 
-def _pick(answer: str, keys: list[str], choices: Mapping[str, str]) -> list[str]:
+def _pick(
+    answer: str,
+    keys: list[str],
+    choices: Mapping[str, str],
+    terms: Mapping[str, Label] | None = None,
+) -> list[str]:
     """What one answer names: a number, a key, or a label (any case or accents,
-    a unique beginning is enough); several keys when it is ambiguous."""
+    a unique beginning is enough); several keys when it is ambiguous. With
+    ``terms`` (a vocabulary's labels), the German and the English label both do."""
     from mokoord.models import Label
     from mokoord.vocab import match
 
     if answer.isdigit() and 1 <= int(answer) <= len(keys):
         return [keys[int(answer) - 1]]
-    return match({key: Label(de=choices[key] or key) for key in keys}, answer)
+    known = {key: Label(de=choices[key] or key) for key in keys}
+    if terms:
+        known = {key: terms.get(key, label) for key, label in known.items()}
+    return match(known, answer)
 
 
 def choose(
@@ -83,9 +96,10 @@ def choose(
     *,
     default: str | None = None,
     optional: bool = False,
+    terms: Mapping[str, Label] | None = None,
 ) -> str | None:
     """One term from a vocabulary (``choices`` maps key → label): by number, key or
-    label."""
+    label; with ``terms`` (``vocab.terms``) by its label in either language."""
     from mokoord.i18n import _
 
     keys = _listed(question, choices)
@@ -98,7 +112,7 @@ def choose(
             if default:
                 return default
             continue
-        found = _pick(answer, keys, choices)
+        found = _pick(answer, keys, choices, terms)
         if len(found) == 1:
             return found[0]
         if found:
@@ -112,7 +126,9 @@ def choose(
             typer.echo(_("  '{answer}' is not one of the choices").format(answer=answer), err=True)
 
 
-def choose_many(question: str, choices: Mapping[str, str]) -> list[str]:
+def choose_many(
+    question: str, choices: Mapping[str, str], *, terms: Mapping[str, Label] | None = None
+) -> list[str]:
     """Several terms: numbers, keys or labels, comma-separated; empty answer for none."""
     from mokoord.i18n import _
 
@@ -124,7 +140,7 @@ def choose_many(question: str, choices: Mapping[str, str]) -> list[str]:
         for part in (p.strip() for p in answer.replace(";", ",").split(",")):
             if not part:
                 continue
-            found = _pick(part, keys, choices)
+            found = _pick(part, keys, choices, terms)
             if len(found) == 1:
                 picked.append(found[0])
             else:

@@ -1,9 +1,8 @@
-"""The register: ``add-org``, ``add-person``, ``show``, ``list``, ``search``, ``set``,
-``edit``, ``status``, ``add-need``, ``close-need``, ``history``."""
+"""The register, adding and looking up: ``add-org``, ``add-person``, ``show``,
+``list``, ``search``. (Changing records: :mod:`mokoord.cli.changes`.)"""
 
 import datetime as dt
-from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +10,7 @@ from mokoord.cli._app import app
 from mokoord.cli._common import (
     JsonOption,
     NoCommitOption,
+    committed,
     console,
     done,
     err_console,
@@ -18,15 +18,21 @@ from mokoord.cli._common import (
     print_json,
     state,
 )
-from mokoord.cli._output import CsvOption, FormatOption, Output, OutputOption, emit
+from mokoord.cli._output import (
+    CsvOption,
+    FormatOption,
+    Output,
+    OutputOption,
+    emit,
+    emit_listing,
+)
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
 
-    from mokoord.dataset import Dataset
-    from mokoord.exchange.dedupe import Lookup
     from mokoord.models import Config, Organisation
-    from mokoord.plans import Plan
+    from mokoord.plans import Applied, Plan
+    from mokoord.registering import AddOrganisation
     from mokoord.store import Store
 
 PANEL = "Register"
@@ -36,65 +42,6 @@ OrgIdArgument = Annotated[
 ]
 
 
-def _vocab_choices(config: "Config", name: str) -> dict[str, str]:
-    return {key: label.de for key, label in config.vocabularies.terms(name).items()}
-
-
-def _check_terms(problems: list[str]) -> None:
-    from mokoord.errors import UsageError
-
-    if problems:
-        raise UsageError(
-            problems[0],
-            hint="; ".join(problems[1:])
-            or "the terms are declared in mokoord.yaml under vocabularies",
-        )
-
-
-def _validated_org(data: dict[str, Any], config: "Config", what: str) -> "Organisation":
-    """Validate plain data as an organisation, vocabulary terms included."""
-    from mokoord.models import Organisation
-    from mokoord.register import organisation_term_problems
-    from mokoord.validation import validate_input
-
-    org = validate_input(Organisation, data, what=what)
-    _check_terms(organisation_term_problems(org, config))
-    return org
-
-
-def _load(ctx: typer.Context, kinds: tuple[str, ...] | None = None) -> "tuple[Store, Dataset]":
-    st = state(ctx)
-    store = st.store()
-    return store, store.load(kinds)
-
-
-def _org_file(store: "Store", org_id: str) -> "Path":
-    """The organisation's file (valid or not), or an error naming the closest ids."""
-    from mokoord.register import not_found
-
-    path = store.find_file("organisation", org_id)
-    if path is None:
-        raise not_found(store.load(("organisation",)), org_id)
-    return path
-
-
-def _repo_relative(repo: "Path", path: "Path") -> str:
-    """``path`` relative to the git repository's root, as git names it."""
-    return path.resolve().relative_to(repo.resolve()).as_posix()
-
-
-def _read_org(store: "Store", org_id: str) -> "Organisation":
-    """The organisation as it is on disk now (inside a Change: under the lock)."""
-    from mokoord.errors import NotFound
-    from mokoord.models import Organisation
-    from mokoord.register import not_found
-
-    try:
-        return store.get(Organisation, org_id)
-    except NotFound:
-        raise not_found(store.load(("organisation",)), org_id) from None
-
-
 # --------------------------------------------------------------------------- add-org
 
 
@@ -102,7 +49,7 @@ def _read_org(store: "Store", org_id: str) -> "Organisation":
 def add_org(
     ctx: typer.Context,
     name: Annotated[
-        str | None, typer.Option("--name", "-n", help="Name as the organisation writes it.")
+        str | None, typer.Option("--name", help="Name as the organisation writes it.")
     ] = None,
     org_id: Annotated[
         str | None, typer.Option("--id", help="Id (default: made from the name).")
@@ -111,10 +58,11 @@ def add_org(
         list[str] | None, typer.Option("--alias", help="Another name it goes by (repeatable).")
     ] = None,
     district: Annotated[
-        str | None, typer.Option("--district", help="District term (vocabularies.districts).")
+        str | None, typer.Option("--district", help="District: name or key, e.g. Biebrich.")
     ] = None,
     fields: Annotated[
-        list[str] | None, typer.Option("--field", "-f", help="Field of activity (repeatable).")
+        list[str] | None,
+        typer.Option("--field", help="Field of activity: name or key, e.g. Bildung (repeatable)."),
     ] = None,
     language: Annotated[
         list[str] | None,
@@ -134,11 +82,12 @@ def add_org(
         str | None,
         typer.Option(
             "--legal-form",
-            help="Legal form term, e.g. registered_association (the default for a name ending in e.V.).",
+            help="Legal form: name or key, e.g. Initiative (a name ending in e.V. makes a "
+            "registered association).",
         ),
     ] = None,
     religion: Annotated[
-        str | None, typer.Option("--religion", help="Religion term, if any.")
+        str | None, typer.Option("--religion", help="Religion, if any: name or key.")
     ] = None,
     status: Annotated[str, typer.Option("--status", help="Pipeline status.")] = "known",
     reason: Annotated[
@@ -174,7 +123,8 @@ def add_org(
     """Add an organisation to the register and print its id.
 
     Missing values are asked for when you run it at a terminal (with the
-    vocabularies as choices); in a script, --name is required. When the
+    vocabularies as choices); in a script, --name is required. Terms are
+    given by their name or key (--district Biebrich --field Bildung). When the
     register holds an organisation of the same name (case, accents, umlaut
     spellings, punctuation and legal form aside) you are asked before a
     duplicate is created (without a terminal: refused unless --force); a name
@@ -183,120 +133,152 @@ def add_org(
 
     Example: [bold]mokoord add-org --name "Elternverein Biebrich e.V." --district Biebrich --field Bildung --field "Eltern und Familie" --language Türkisch[/]
     """
-    from mokoord import codes
     from mokoord.cli import prompts
-    from mokoord.errors import UsageError
-    from mokoord.exchange.dedupe import organisation_duplicates
+    from mokoord.i18n import _
+    from mokoord.registering import AddOrganisation
+
+    store = state(ctx).store()
+    name = prompts.require(name, "--name", _("Name of the organisation"))
+    if prompts.interactive():
+        district, fields, legal_form = _ask_terms(store.config, name, district, fields, legal_form)
+    request = AddOrganisation(
+        name=name,
+        today=dt.date.today(),
+        org_id=org_id,
+        aliases=tuple(alias or ()),
+        district=district,
+        fields=tuple(fields or ()),
+        languages=tuple(language or ()),
+        origins=tuple(origin or ()),
+        legal_form=legal_form,
+        religion=religion,
+        status=status,
+        reason=_declined_reason(store.config, status, reason),
+        known_since=parse_date_option(known_since, "--known-since"),
+        website=website,
+        email=email,
+        phone=phone,
+        street=street,
+        postal_code=postal_code,
+        city=city,
+        tags=tuple(tag or ()),
+        notes=notes,
+        force=force,
+    )
+    typer.echo(_create(store, request, no_commit).id)
+
+
+def _create(store: "Store", request: "AddOrganisation", no_commit: bool) -> "Organisation":
+    """Plan the new organisation, show what it duplicates or resembles, ask where
+    needed, and write it."""
+    from mokoord.registering import needs_consent, plan_organisation
+
+    def make() -> "Plan":
+        data = store.load(("organisation", "contact"))
+        return plan_organisation(data, request, store.config, taken=_taken(store, "organisation"))
+
+    plan = make()
+    _warn_duplicates(plan)
+    if needs_consent(plan) and not request.force:
+        _consent_to_duplicate()
+    org: Organisation = _apply(store, plan, make, no_commit).plan.result
+    return org
+
+
+def _ask_terms(
+    config: "Config",
+    name: str,
+    district: str | None,
+    fields: list[str] | None,
+    legal_form: str | None,
+) -> tuple[str | None, list[str] | None, str | None]:
+    """At a terminal: the district, fields and legal form not given, from the vocabularies."""
+    from mokoord.cli import prompts
+    from mokoord.i18n import _
+    from mokoord.slugs import legal_form_from_name
+    from mokoord.vocab import choices, terms
+
+    vocabularies = config.vocabularies
+    if district is None and vocabularies.districts:
+        district = prompts.choose(
+            _("District:"),
+            choices(config, "districts"),
+            optional=True,
+            terms=terms(config, "districts"),
+        )
+    if not fields and vocabularies.fields:
+        fields = prompts.choose_many(
+            _("Fields of activity:"), choices(config, "fields"), terms=terms(config, "fields")
+        )
+    if legal_form is None:
+        legal_form = legal_form_from_name(name, vocabularies.legal_forms)  # as import does
+    if legal_form is None and vocabularies.legal_forms:
+        legal_form = prompts.choose(
+            _("Legal form:"),
+            choices(config, "legal_forms"),
+            optional=True,
+            terms=terms(config, "legal_forms"),
+        )
+    return district, fields, legal_form
+
+
+def _declined_reason(config: "Config", status: str, reason: str | None) -> str | None:
+    """The reason a declined organisation needs (§2.4): given, asked for, or an error."""
+    from mokoord.cli import prompts
     from mokoord.i18n import _
     from mokoord.register import normalise_status
-    from mokoord.slugs import is_valid_id, legal_form_from_name, unique
-    from mokoord.slugs import org_id as make_id
-    from mokoord.store import Change
 
-    store, data = _load(ctx)
-    config = data.config
-    asking = prompts.interactive()
-    name = prompts.require(name, "--name", "Name of the organisation")
-    found = organisation_duplicates(data.organisations.values(), name)
-    _warn_duplicates(data, found)
-    if found.same is not None and not force:
-        if not asking:
-            raise UsageError(
-                _("not created: this organisation is in the register already"),
-                hint=_("check it above; pass --force to create it anyway"),
-            )
-        if not prompts.confirm(_("Create a new organisation anyway?"), default=False):
-            raise UsageError(_("not created: this organisation is in the register already"))
-    if legal_form is None:
-        legal_form = legal_form_from_name(name, config.vocabularies.legal_forms)  # as import does
-    if asking:
-        if district is None and config.vocabularies.districts:
-            district = prompts.choose(
-                "District:", _vocab_choices(config, "districts"), optional=True
-            )
-        if not fields and config.vocabularies.fields:
-            fields = prompts.choose_many("Fields of activity:", _vocab_choices(config, "fields"))
-        if legal_form is None and config.vocabularies.legal_forms:
-            legal_form = prompts.choose(
-                "Legal form:", _vocab_choices(config, "legal_forms"), optional=True
-            )
-    status = normalise_status(status)
-    if status == "declined" and not reason:
-        reason = prompts.require(reason, "--reason", "Why is cooperation ruled out (§2.4)?")
-    if org_id is not None and not is_valid_id(org_id):
-        raise UsageError(
-            f"--id '{org_id}' is not a valid id",
-            hint="lower-case letters and digits joined by hyphens, e.g. elternverein-biebrich",
-        )
-    today = dt.date.today()
-    since = parse_date_option(known_since, "--known-since") or today
-    record: dict[str, Any] = {
-        "id": org_id or "placeholder",
-        "name": name,
-        "aliases": alias or [],
-        "status": status,
-        "status_since": since,
-        "status_reason": reason,
-        "known_since": since,
-        "legal_form": legal_form,
-        "district": district,
-        "fields": fields or [],
-        "languages": codes.languages().resolve_all(language or [], "--language"),
-        "origins": codes.countries().resolve_all(origin or [], "--origin"),
-        "religion": religion,
-        "website": website,
-        "email": email,
-        "phone": phone,
-        "tags": tag or [],
-        "notes": notes,
-        "last_verified": today,
-    }
-    address = {
-        k: v for k, v in {"street": street, "postal_code": postal_code, "city": city}.items() if v
-    }
-    if address:
-        record["address"] = address
-    record = {key: value for key, value in record.items() if value not in (None, [])}
-    _validated_org(record, config, "not created")
-    with Change(store, "add-org", commit=not no_commit) as change:
-        if org_id is None:
-            taken = {path.stem for path in store.files("organisation")}
-            record["id"] = unique(make_id(name), taken)
-        org = _validated_org(record, config, "not created")
-        change.message = f"add-org {org.id}"
-        change.create(org)
-    typer.echo(org.id)
-    done(f"added {org.id}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
+    if reason or normalise_status(status, config) != "declined":
+        return reason
+    return prompts.require(reason, "--reason", _("Why is cooperation ruled out (§2.4)?"))
 
 
-def _warn_duplicates(data: "Dataset", found: "Lookup") -> None:
+def _warn_duplicates(plan: "Plan") -> None:
     """List the organisation a new one duplicates, and those it only looks like."""
+    from rich.markup import escape
+
+    from mokoord.i18n import _
+    from mokoord.registering import DUPLICATE
+
+    if not plan.warnings:
+        return
+    same = any(problem.code == DUPLICATE for problem in plan.warnings)
+    message = (
+        _("this organisation is in the register already:")
+        if same
+        else _("this looks like an organisation in the register; possibly the same — please check:")
+    )
+    out = err_console()
+    out.print(f"[yellow]{escape(_('warning:'))}[/] {escape(message)}", soft_wrap=True)
+    for problem in plan.warnings:
+        out.print("  " + escape(problem.message), highlight=False, soft_wrap=True)
+
+
+def _consent_to_duplicate() -> None:
+    """Ask before creating a duplicate; without a terminal, refuse (``--force`` creates it)."""
+    from mokoord.cli import prompts
+    from mokoord.errors import UsageError
     from mokoord.i18n import _
 
-    out = err_console()
-    if found.same is not None:
-        out.print(
-            "[yellow]" + _("warning:") + "[/] " + _("this organisation is in the register already:")
-        )
-    elif found.similar:
-        out.print(
-            "[yellow]"
-            + _("warning:")
-            + "[/] "
-            + _(
-                "this looks like an organisation in the register; possibly the same — please check:"
-            )
-        )
-    for match in [*([found.same] if found.same else []), *found.similar]:
-        org = data.organisations[match.key]
-        line = (
-            _("the same register number")
-            if match.how == "register"
-            else _("the same name as '{name}'").format(name=match.name)
-            if match.how == "name"
-            else _("{score} % alike '{name}'").format(score=round(match.score), name=match.name)
-        )
-        out.print(f"  {match.key}  {_esc(org.name)}  ({org.status}; {line})", highlight=False)
+    refused = _("not created: this organisation is in the register already")
+    if not prompts.interactive():
+        raise UsageError(refused, hint=_("check it above; pass --force to create it anyway"))
+    if not prompts.confirm(_("Create a new organisation anyway?"), default=False):
+        raise UsageError(refused)
+
+
+def _taken(store: "Store", kind: str) -> set[str]:
+    """The ids of every file of ``kind``, readable or not (no new record may take one)."""
+    return {path.stem for path in store.files(kind)}
+
+
+def _apply(store: "Store", plan: "Plan", make: "Callable[[], Plan]", no_commit: bool) -> "Applied":
+    """Apply ``plan`` (made again by ``make`` when stale) and confirm it on stderr."""
+    from mokoord.plans import apply
+
+    applied = apply(store, plan, commit=not no_commit, replan=make)
+    done(committed(applied.plan.summary, applied.short_commit))
+    return applied
 
 
 # --------------------------------------------------------------------------- add-person
@@ -306,9 +288,10 @@ def _warn_duplicates(data: "Dataset", found: "Lookup") -> None:
 def add_person(
     ctx: typer.Context,
     org_id: OrgIdArgument,
-    name: Annotated[str | None, typer.Option("--name", "-n", help="The person's name.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The person's name.")] = None,
     role: Annotated[
-        str | None, typer.Option("--role", help="Role: chair, treasurer, youth worker…")
+        str | None,
+        typer.Option("--role", help="Role: Vorsitz, Kassenwart/in, … or free text."),
     ] = None,
     email: Annotated[
         str | None, typer.Option("--email", help="The person's e-mail address.")
@@ -321,7 +304,9 @@ def add_person(
     legal_basis: Annotated[
         str,
         typer.Option(
-            "--legal-basis", help="consent, contract, public_task or legitimate_interest."
+            "--legal-basis",
+            help="Legal basis: consent, contract, public task or legitimate interest "
+            "(name or key).",
         ),
     ] = "consent",
     consent_date: Annotated[
@@ -332,7 +317,10 @@ def add_person(
     ] = None,
     consent_scope: Annotated[
         list[str] | None,
-        typer.Option("--consent-scope", help="What was agreed: contact, newsletter… (repeatable)."),
+        typer.Option(
+            "--consent-scope",
+            help="What was agreed: name or key, e.g. Kontaktaufnahme (repeatable).",
+        ),
     ] = None,
     consent_source: Annotated[
         str | None,
@@ -344,69 +332,64 @@ def add_person(
 
     Persons are personal data: they live in persons/<random id>.yaml, and the
     commit message names only the ids. With the legal basis "consent" (the
-    default) the consent's date is required.
+    default) the consent's date is required. A role named in
+    vocabularies.roles (Vorsitz, chair) is stored by its key, any other role
+    as written.
 
     Example: [bold]mokoord add-person elternverein-biebrich --name "Ayşe Beispiel" --role Vorsitz --email vorsitz@example.org --consent-date heute --consent-scope Kontaktaufnahme[/]
     """
-    from mokoord import codes
     from mokoord.cli import prompts
-    from mokoord.models import Person
-    from mokoord.register import get_org, term_problems
-    from mokoord.slugs import random_suffix
-    from mokoord.store import Change
-    from mokoord.validation import validate_input
+    from mokoord.i18n import _
+    from mokoord.register import get_org
+    from mokoord.registering import AddPerson, legal_basis_of, plan_person
 
-    store, data = _load(ctx)
+    kinds = ("organisation", "person")
+    store = state(ctx).store()
+    data = store.load(kinds)
     get_org(data, org_id)
-    name = prompts.require(name, "--name", "Name of the contact person")
+    name = prompts.require(name, "--name", _("Name of the contact person"))
     if role is None and prompts.interactive():
-        role = (
-            str(typer.prompt("Role (Enter to skip)", default="", show_default=False)).strip()
-            or None
-        )
-    consent: dict[str, Any] | None = None
-    if legal_basis == "consent":
-        raw_date = prompts.require(
-            consent_date, "--consent-date", "Date of consent (e.g. today, 14.03.2023)"
-        )
-        scopes = consent_scope or []
-        if not scopes and prompts.interactive():
-            scopes = prompts.choose_many(
-                "Consent covers:", _vocab_choices(data.config, "consent_scopes")
-            )
-        _check_terms(term_problems(data.config, "consent_scopes", scopes, "--consent-scope"))
-        consent = {"date": parse_date_option(raw_date, "--consent-date"), "scope": scopes}
-        if consent_source:
-            consent["source"] = consent_source
-    elif consent_date:
-        consent = {
-            "date": parse_date_option(consent_date, "--consent-date"),
-            "scope": consent_scope or [],
-        }
-    fields: dict[str, Any] = {
-        "name": name,
-        "organisation": org_id,
-        "role": role,
-        "email": email,
-        "phone": phone,
-        "languages": codes.languages().resolve_all(language or [], "--language"),
-        "legal_basis": legal_basis,
-        "consent": consent,
-    }
-    fields = {key: value for key, value in fields.items() if value not in (None, [])}
-    with Change(store, "add-person", commit=not no_commit) as change:
-        taken = {path.stem for path in store.files("person")}
-        person_id = f"p-{random_suffix(6)}"
-        while person_id in taken:
-            person_id = f"p-{random_suffix(6)}"
-        person = validate_input(Person, {"id": person_id, **fields}, what="not added")
-        change.message = f"add-person {person.id} ({org_id})"
-        change.create(person)
-    typer.echo(person.id)
-    done(
-        f"added {person.id} to {org_id}"
-        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
+        role = prompts.ask(_("Role (Enter to skip)")).strip() or None
+    basis = legal_basis_of(store.config, legal_basis)
+    if basis == "consent":
+        consent_date, consent_scope = _ask_consent(store.config, consent_date, consent_scope)
+    request = AddPerson(
+        org_id=org_id,
+        name=name,
+        role=role,
+        email=email,
+        phone=phone,
+        languages=tuple(language or ()),
+        legal_basis=basis,
+        consent_date=parse_date_option(consent_date, "--consent-date"),
+        consent_scopes=tuple(consent_scope or ()),
+        consent_source=consent_source,
     )
+
+    def make() -> "Plan":
+        return plan_person(store.load(kinds), request, store.config, taken=_taken(store, "person"))
+
+    plan = plan_person(data, request, store.config, taken=_taken(store, "person"))
+    applied = _apply(store, plan, make, no_commit)
+    typer.echo(applied.plan.result.id)
+
+
+def _ask_consent(
+    config: "Config", date: str | None, scopes: list[str] | None
+) -> tuple[str, list[str] | None]:
+    """The consent's date (asked for at a terminal, else required) and its scopes."""
+    from mokoord.cli import prompts
+    from mokoord.i18n import _
+    from mokoord.vocab import choices, terms
+
+    date = prompts.require(date, "--consent-date", _("Date of consent (e.g. heute, 14.03.2023)"))
+    if not scopes and prompts.interactive():
+        scopes = prompts.choose_many(
+            _("Consent covers:"),
+            choices(config, "consent_scopes"),
+            terms=terms(config, "consent_scopes"),
+        )
+    return date, scopes
 
 
 # --------------------------------------------------------------------------- show
@@ -418,157 +401,21 @@ def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = Fa
 
     Shows the record, its contact persons, its needs, its status with dates
     and history, and a summary of contacts, referrals, events, cooperations
-    and funding applications. --json prints the same as data (keys in
-    docs/register.md).
+    and funding applications, every term by its name. An organisation the
+    file calls "known" that has logged contacts is shown as contacted. --json
+    prints the same as data (keys in docs/register.md).
 
     Example: [bold]mokoord show elternverein-biebrich[/]
     """
-    from rich.table import Table
+    from mokoord.cli.views.show import print_organisation
+    from mokoord.register import summary
 
-    from mokoord import formatting as fmt
-    from mokoord.register import persons_of, summary
-
-    _, data = _load(ctx)
+    data = state(ctx).store().load()
     info = summary(data, org_id)
     if json_output:
         print_json(info)
         return
-    org = data.organisations[org_id]
-    vocab = data.config.vocabularies
-    out = console()
-    out.print(f"[bold]{_esc(org.name)}[/]  [dim]{org.id}[/]")
-    if org.aliases:
-        out.print(f"  also: {_esc(', '.join(org.aliases))}")
-    status = fmt.label(fmt.STATUS_LABELS, org.status)
-    out.print(
-        f"  Status: [bold]{status}[/]"
-        + (f" seit {fmt.date(org.status_since)}" if org.status_since else "")
-    )
-    if org.status_reason:
-        out.print(f"    Grund: {_esc(org.status_reason)}")
-    for change in reversed(org.status_history):
-        out.print(
-            f"    vorher: {fmt.label(fmt.STATUS_LABELS, change.status)} seit {fmt.date(change.since)}"
-        )
-    rows: list[tuple[str, str]] = []
-
-    def add(label: str, value: object) -> None:
-        if value not in (None, "", []):
-            rows.append((label, str(value)))
-
-    add("Rechtsform", vocab.label("legal_forms", org.legal_form) if org.legal_form else None)
-    if org.registration:
-        add("Vereinsregister", f"{org.registration.court or ''} {org.registration.number}".strip())
-    add("Gegründet", org.founded)
-    add("Stadtteil", vocab.label("districts", org.district) if org.district else None)
-    if org.address:
-        add(
-            "Adresse",
-            ", ".join(
-                p
-                for p in (
-                    org.address.street,
-                    f"{org.address.postal_code or ''} {org.address.city or ''}".strip(),
-                )
-                if p
-            ),
-        )
-    add("Tätigkeitsfelder", ", ".join(vocab.label("fields", f) for f in org.fields))
-    add("Sprachen", ", ".join(org.languages))
-    add("Herkunft", ", ".join(org.origins))
-    add("Religion", vocab.label("religions", org.religion) if org.religion else None)
-    if org.members:
-        add("Mitglieder", org.members.count)
-    add("Angebote", ", ".join(vocab.label("offered_formats", f) for f in org.offered_formats))
-    add("Netzwerke", ", ".join(org.networks))
-    add("Website", org.website)
-    add("E-Mail", org.email)
-    add("Telefon", org.phone)
-    add("Tags", ", ".join(org.tags))
-    add("Bekannt seit", fmt.date(org.known_since) if org.known_since else None)
-    add(
-        "Geprüft",
-        (fmt.date(org.last_verified) if org.last_verified else "nie")
-        + (" (veraltet)" if info["stale"] else ""),
-    )
-    add("Datei", info["file"])
-    for label, value in rows:
-        out.print(f"  {label + ':':<18} {_esc(value)}")
-    if org.goals:
-        out.print(f"  Ziele: {_esc(org.goals)}")
-    if org.notes:
-        out.print(f"  Notizen: {_esc(org.notes)}")
-
-    persons = persons_of(data, org_id)
-    out.print(f"\n[bold]Ansprechpersonen[/] ({len(persons)})")
-    if persons:
-        table = Table(box=None, pad_edge=False)
-        for column in ("id", "Name", "Rolle", "E-Mail", "Telefon", "Einwilligung"):
-            table.add_column(column)
-        for person in sorted(persons, key=lambda p: p.id):
-            consent = (
-                f"{fmt.date(person.consent.date)} ({', '.join(person.consent.scope)})"
-                if person.consent
-                else person.legal_basis
-            )
-            table.add_row(
-                person.id,
-                _esc(person.name),
-                _esc(person.role or ""),
-                person.email or "",
-                person.phone or "",
-                consent,
-            )
-        out.print(table)
-
-    out.print(f"\n[bold]Bedarfe[/] ({len(org.open_needs)} offen)")
-    for need in org.needs:
-        state_label = fmt.label(fmt.NEED_STATUS_LABELS, need.status)
-        dates = f"seit {fmt.date(need.since)}" if need.since else ""
-        if need.closed:
-            dates += f", geschlossen {fmt.date(need.closed)}"
-        note = f" – {_esc(need.note)}" if need.note else ""
-        out.print(
-            f"  {_esc(vocab.label('need_categories', need.category))} \\[{need.category}]: {state_label} {dates}{note}"
-        )
-
-    contacts = info["contacts"]
-    out.print(
-        f"\n[bold]Kontakte[/]: {contacts['count']}"
-        + (f", zuletzt {fmt.date(contacts['last'])}" if contacts["last"] else "")
-        + (f", {contacts['planned']} geplant" if contacts["planned"] else "")
-    )
-    for contact in contacts["recent"]:
-        out.print(
-            f"  {fmt.date(contact['date'])} {vocab.label('channels', contact['channel'])}: {_esc(contact['summary'][:70])}"
-        )
-    out.print(f"[bold]Verweise[/]: {len(info['referrals'])}")
-    for ref in info["referrals"]:
-        out.print(
-            f"  {fmt.date(ref['date'])} → {_esc(ref['institution_name'] or ref['institution'])}: {fmt.label(fmt.OUTCOME_LABELS, ref['outcome'])}"
-        )
-    out.print(f"[bold]Veranstaltungen[/]: {len(info['events'])}")
-    for event in info["events"]:
-        out.print(
-            f"  {fmt.date(event['date'])} {_esc(event['title'])} ({', '.join(event['roles'])})"
-        )
-    out.print(f"[bold]Kooperationen[/]: {len(info['cooperations'])}")
-    for coop in info["cooperations"]:
-        until = f" bis {fmt.date(coop['until'])}" if coop["until"] else ""
-        out.print(
-            f"  mit {coop['partner']} seit {fmt.date(coop['since'])}{until}: {_esc(coop['topic'])}"
-        )
-    out.print(f"[bold]Förderanträge[/]: {len(info['applications'])}")
-    for app_ in info["applications"]:
-        out.print(
-            f"  {app_['year']} {_esc(app_['title'])}: {fmt.label(fmt.APPLICATION_STATUS_LABELS, app_['status'])}, {fmt.money(app_['requested'])}"
-        )
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+    print_organisation(console(), data.organisations[org_id], info, data.config)
 
 
 # --------------------------------------------------------------------------- list
@@ -583,7 +430,8 @@ def list_(
     field: Annotated[str | None, typer.Option("--field", help="Field of activity.")] = None,
     district: Annotated[str | None, typer.Option("--district", help="Only this district.")] = None,
     language: Annotated[
-        str | None, typer.Option("--language", help="Language: name or code (Türkisch, tr).")
+        str | None,
+        typer.Option("--language", "-l", help="Language: name or code (Türkisch, tr)."),
     ] = None,
     need: Annotated[
         str | None, typer.Option("--need", help="Has an open need of this category.")
@@ -611,15 +459,17 @@ def list_(
 
     Declined organisations (§2.4) never appear unless you ask for them with
     --status declined or --all. --outreach narrows to the pipeline (known,
-    contacted, in dialogue, cooperating).
+    contacted, in dialogue, cooperating). An organisation the file calls
+    "known" that has logged contacts is listed (and filtered) as contacted.
 
     Example: [bold]mokoord list --district Biebrich --field Jugend --stale[/]
     """
     from mokoord.cli.views.register import ORGANISATIONS
+    from mokoord.i18n import _
     from mokoord.register import Filters, list_rows
 
     out = Output.of(fmt, output, json_output, csv_output)
-    _, data = _load(ctx, ("organisation", "person"))
+    data = state(ctx).store().load(("organisation", "person", "contact"))
     filters = Filters.resolved(
         data.config,
         status=status,
@@ -632,7 +482,13 @@ def list_(
         include_declined=all_,
         outreach=outreach,
     )
-    emit(ORGANISATIONS, list_rows(data, filters), out, config=data.config)
+    emit_listing(
+        ORGANISATIONS,
+        list_rows(data, filters),
+        out,
+        config=data.config,
+        empty=_("no organisation matches these filters"),
+    )
 
 
 # --------------------------------------------------------------------------- search
@@ -644,356 +500,27 @@ def search(
     text: Annotated[
         list[str], typer.Argument(metavar="WORD...", help="Words to find (all must appear).")
     ],
+    fmt: FormatOption = None,
+    output: OutputOption = None,
     json_output: JsonOption = False,
+    csv_output: CsvOption = False,
 ) -> None:
     """Find organisations by name, alias, id, goals, notes or a contact person's name.
 
     Case and accents do not matter ("turk" finds "Türk", "ozturk" finds
-    "Öztürk"); results are ranked, name matches first.
+    "Öztürk"); results are ranked, name matches first. A table by default, or
+    --json / --csv; in a table, nothing found is exit status 1.
 
     Example: [bold]mokoord search elternverein bieb[/]
     """
-    from mokoord import formatting as fmt
-    from mokoord.register import search as run_search
+    from mokoord.cli.views.register import FOUND
+    from mokoord.i18n import _
+    from mokoord.register import search_rows
 
-    _, data = _load(ctx, ("organisation", "person"))
-    hits = run_search(data, " ".join(text))
-    if json_output:
-        print_json(
-            [
-                {
-                    "id": h.org.id,
-                    "name": h.org.name,
-                    "status": h.org.status,
-                    "score": h.score,
-                    "matched": h.matched,
-                }
-                for h in hits
-            ]
-        )
-        return
-    if not hits:
-        err_console().print("nothing found")
+    out = Output.of(fmt, output, json_output, csv_output)
+    data = state(ctx).store().load(("organisation", "person", "contact"))
+    rows = search_rows(data, " ".join(text))
+    if not rows and not out.is_data:
+        err_console().print(_("nothing found"))
         raise typer.Exit(1)
-    from rich.table import Table
-
-    table = Table(box=None, pad_edge=False)
-    for column in ("id", "Name", "Status", "gefunden in"):
-        table.add_column(column)
-    for hit in hits:
-        table.add_row(
-            hit.org.id,
-            _esc(hit.org.name),
-            fmt.label(fmt.STATUS_LABELS, hit.org.status),
-            ", ".join(hit.matched),
-        )
-    console().print(table)
-
-
-# --------------------------------------------------------------------------- set
-
-
-@app.command("set", rich_help_panel=PANEL)
-def set_(
-    ctx: typer.Context,
-    org_id: OrgIdArgument,
-    assignments: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="KEY=VALUE...",
-            help="KEY=VALUE, KEY+=ITEM, KEY-=ITEM (dotted keys).",
-            show_default=False,
-        ),
-    ],
-    no_commit: NoCommitOption = False,
-) -> None:
-    """Change fields of an organisation: KEY=VALUE, lists with += and -=.
-
-    Keys are dotted as in the file (address.postal_code, members.count,
-    needs.0.note). Dates accept 2023-03-14, 14.03.2023 and today; lists take
-    comma-separated items; null (or an empty value) clears a key. The whole
-    record is validated before anything is written, and the file keeps its
-    comments and layout: only the changed lines differ.
-
-    Example: [bold]mokoord set elternverein-biebrich address.postal_code=65203 fields+=Jugend fields-=Sport last_verified=heute[/]
-    """
-    from mokoord.dataset import plain
-    from mokoord.edits import apply_assignments, parse_assignment
-    from mokoord.models import Organisation
-    from mokoord.store import Change
-
-    parsed = [parse_assignment(text) for text in assignments]
-    store = state(ctx).store()
-    with Change(store, f"set {org_id}", commit=not no_commit) as change:
-        old = _read_org(store, org_id)
-        new_data = apply_assignments(plain(old), parsed, Organisation)
-        new = _validated_org(new_data, store.config, "not changed")
-        if new == old:
-            err_console().print("nothing to change: the values are already so")
-            return
-        keys = ", ".join(dict.fromkeys(a.key for a in parsed))
-        change.message = f"set {org_id}: {keys}"
-        change.save(new, previous=old)
-    done(f"updated {org_id}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
-
-
-# --------------------------------------------------------------------------- edit
-
-
-@app.command(rich_help_panel=PANEL)
-def edit(ctx: typer.Context, org_id: OrgIdArgument, no_commit: NoCommitOption = False) -> None:
-    """Edit an organisation's YAML file in $VISUAL or $EDITOR, validated on save.
-
-    You edit a copy. When you save a file with problems, all of them are
-    listed at the top of the file; at a terminal you choose to open the editor
-    again or to discard your changes (in a script it stops after three
-    rounds). Quitting without saving keeps the original untouched. A file
-    that cannot be read (wrong encoding, invalid YAML, git conflict markers)
-    opens as it is, so that you can repair it. The id cannot change here.
-
-    Example: [bold]EDITOR=nano mokoord edit elternverein-biebrich[/]
-    """
-    from mokoord.cli import prompts
-    from mokoord.editing import EditSession, editor_command, save_edit
-    from mokoord.errors import UsageError
-    from mokoord.i18n import _
-
-    store = state(ctx).store()
-    editor = editor_command()
-    if not editor:
-        raise UsageError(
-            "no editor: set $VISUAL or $EDITOR",
-            hint="e.g. export EDITOR=nano, or change single fields with: mokoord set ID KEY=VALUE",
-        )
-    path = _org_file(store, org_id)
-    relative = store.relative(path)
-    session = EditSession(
-        relative,
-        org_id,
-        store.config,
-        path.read_bytes(),
-        run_editor=lambda copy: _run_editor(editor, copy),
-        ask_reopen=_ask_reopen if prompts.interactive() else None,
-    )
-    content = session.run()
-    if content is None:
-        err_console().print(_("no changes; {path} is unchanged").format(path=relative))
-        return
-    change = save_edit(
-        store, path, session.original, content, message=f"edit {org_id}", commit=not no_commit
-    )
-    done(f"saved {relative}" + (f" (commit {change.commit_id[:8]})" if change.commit_id else ""))
-
-
-def _run_editor(editor: str, copy: "Path") -> int:
-    import shlex
-    import subprocess
-
-    from mokoord.errors import UsageError
-    from mokoord.i18n import _
-
-    try:
-        return subprocess.run([*shlex.split(editor), str(copy)], check=False).returncode
-    except OSError as exc:
-        raise UsageError(
-            _("cannot start the editor '{editor}': {reason}").format(
-                editor=editor, reason=exc.strerror or exc
-            )
-        ) from None
-
-
-def _ask_reopen(problems: list[str]) -> bool:
-    from mokoord.cli import prompts
-    from mokoord.i18n import _, ngettext
-
-    out = err_console()
-    out.print(
-        "[yellow]"
-        + _esc(
-            ngettext(
-                "the saved file has {n} problem:", "the saved file has {n} problems:", len(problems)
-            ).format(n=len(problems))
-        )
-        + "[/]",
-        soft_wrap=True,
-    )
-    for problem in problems:
-        out.print("  " + _esc(problem), soft_wrap=True)
-    choice = prompts.choose(
-        _("What now?"),
-        {"reopen": _("re-open the editor"), "discard": _("discard the changes, keep the original")},
-        default="reopen",
-    )
-    return choice == "reopen"
-
-
-# --------------------------------------------------------------------------- status and needs
-
-
-@app.command(rich_help_panel=PANEL)
-def status(
-    ctx: typer.Context,
-    org_id: OrgIdArgument,
-    new_status: Annotated[
-        str,
-        typer.Argument(
-            metavar="NEW_STATUS",
-            help="known, contacted, in_dialogue, cooperating, inactive, dissolved, declined.",
-        ),
-    ],
-    reason: Annotated[
-        str | None, typer.Option("--reason", help="Why (required for declined).")
-    ] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Since when (default: today).")] = None,
-    no_commit: NoCommitOption = False,
-) -> None:
-    """Move an organisation along the pipeline; the old status goes to its history.
-
-    known → contacted → in_dialogue → cooperating; or inactive, dissolved,
-    declined. Declining (§2.4) needs --reason.
-
-    Example: [bold]mokoord status elternverein-biebrich "im Gespräch" --date 14.03.2023[/]
-    """
-    from mokoord.plans import apply
-    from mokoord.register import StatusRequest, plan_status
-
-    store = state(ctx).store()
-    request = StatusRequest(
-        org_id, new_status, on=parse_date_option(date, "--date") or dt.date.today(), reason=reason
-    )
-
-    def make() -> "Plan":
-        org = _read_org(store, org_id)
-        created = _created(store, org) if org.status_since is org.known_since is None else None
-        return plan_status(org, replace(request, created=created), store.config)
-
-    plan = make()
-    applied = apply(store, plan, commit=not no_commit, replan=make)
-    done(applied.plan.summary + _committed(applied.short_commit))
-
-
-def _created(store: "Store", org: "Organisation") -> "dt.date | None":
-    """When the organisation's file was first committed (``None`` outside git)."""
-    from mokoord import gitops
-    from mokoord.history import first_commit_date
-
-    repo = gitops.toplevel(store.root)
-    if repo is None:
-        return None
-    return first_commit_date(repo, _repo_relative(repo, store.path_for(org)))
-
-
-def _committed(commit: str | None) -> str:
-    return f" (commit {commit})" if commit else ""
-
-
-@app.command("add-need", rich_help_panel=PANEL)
-def add_need(
-    ctx: typer.Context,
-    org_id: OrgIdArgument,
-    category: Annotated[
-        str,
-        typer.Argument(
-            metavar="CATEGORY",
-            help="Need category: advice, rooms, staff_training, education_work, funding, other.",
-        ),
-    ],
-    note: Annotated[str | None, typer.Option("--note", help="A note on the need.")] = None,
-    since: Annotated[
-        str | None, typer.Option("--since", help="Since when (default: today).")
-    ] = None,
-    no_commit: NoCommitOption = False,
-) -> None:
-    """Record a support need (§2.5) of an organisation, open from today.
-
-    Example: [bold]mokoord add-need elternverein-biebrich Räume --note "Raum für Hausaufgabenhilfe"[/]
-    """
-    from mokoord.register import add_need as make_need
-    from mokoord.register import term_problems
-    from mokoord.store import Change
-
-    store = state(ctx).store()
-    _check_terms(term_problems(store.config, "need_categories", [category], "category"))
-    on = parse_date_option(since, "--since") or dt.date.today()
-    with Change(store, f"add-need {org_id} {category}", commit=not no_commit) as change:
-        old = _read_org(store, org_id)
-        new = make_need(old, category, since=on, note=note)
-        change.save(new, previous=old)
-    done(
-        f"{org_id}: need {category} open"
-        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
-    )
-
-
-@app.command("close-need", rich_help_panel=PANEL)
-def close_need(
-    ctx: typer.Context,
-    org_id: OrgIdArgument,
-    category: Annotated[str, typer.Argument(metavar="CATEGORY", help="Category of the open need.")],
-    status_: Annotated[
-        str, typer.Option("--status", help="met, dropped (or in_progress).")
-    ] = "met",
-    note: Annotated[str | None, typer.Option("--note", help="Added to the need's note.")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="Closed on (default: today).")] = None,
-    no_commit: NoCommitOption = False,
-) -> None:
-    """Close an organisation's open need as met or dropped.
-
-    Example: [bold]mokoord close-need elternverein-biebrich Räume --status erfüllt[/]
-    """
-    from mokoord.register import close_need as make_closed
-    from mokoord.store import Change
-
-    store = state(ctx).store()
-    on = parse_date_option(date, "--date") or dt.date.today()
-    with Change(store, f"close-need {org_id} {category} {status_}", commit=not no_commit) as change:
-        old = _read_org(store, org_id)
-        new = make_closed(old, category, status=status_, on=on, note=note)
-        change.save(new, previous=old)
-    done(
-        f"{org_id}: need {category} {status_}"
-        + (f" (commit {change.commit_id[:8]})" if change.commit_id else "")
-    )
-
-
-# --------------------------------------------------------------------------- history
-
-
-@app.command(rich_help_panel=PANEL)
-def history(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = False) -> None:
-    """The audit trail of an organisation from git: who changed what, field by field.
-
-    Follows the file across renames and includes its contact persons' files
-    (named by id only, values of personal data are never shown).
-
-    Example: [bold]mokoord history elternverein-biebrich[/]
-    """
-    from mokoord import gitops
-    from mokoord.errors import GitError
-    from mokoord.history import organisation_history
-
-    store = state(ctx).store()
-    path = _org_file(store, org_id)
-    repo = gitops.toplevel(store.root)
-    if repo is None:
-        raise GitError(f"{store.root} is not in a git repository, so there is no history")
-    data = store.load(("person",))
-    person_paths = [
-        _repo_relative(repo, store.root / source)
-        for (kind, pid), source in data.sources.items()
-        if kind == "person" and data.persons[pid].organisation == org_id
-    ]
-    entries = organisation_history(repo, _repo_relative(repo, path), sorted(person_paths))
-    if json_output:
-        print_json([entry.as_dict() for entry in entries])
-        return
-    if not entries:
-        err_console().print(f"{org_id} has no committed history yet")
-        return
-    out = console()
-    for entry in entries:
-        out.print(
-            f"[bold]{entry.date:%Y-%m-%d %H:%M}[/]  {_esc(entry.author)}  [dim]{entry.commit[:8]} {_esc(entry.message)}[/]"
-        )
-        for line in entry.changes:
-            out.print(f"    {_esc(line)}")
+    emit(FOUND, rows, out, config=data.config)

@@ -29,11 +29,21 @@ def stable_id(*parts: str) -> str:
 
 
 def _publishable(person: Person) -> bool:
-    return person.consent is not None and bool(PUBLISHABLE_SCOPES & set(person.consent.scope))
+    """Consent to publication or sharing, not withdrawn."""
+    return (
+        person.offered
+        and person.consent is not None
+        and bool(PUBLISHABLE_SCOPES & set(person.consent.scope))
+    )
 
 
 def organization(
-    org: Organisation, data: Dataset, *, anonymous: bool = False, lang: str = "de"
+    org: Organisation,
+    data: Dataset,
+    *,
+    anonymous: bool = False,
+    personal_data: bool = False,
+    lang: str = "de",
 ) -> dict[str, Any]:
     """One HSDS 3 organization object."""
     vocab = data.config.vocabularies
@@ -87,7 +97,7 @@ def organization(
                 "languages": [],
             }
         )
-    if not anonymous:
+    if personal_data and not anonymous:
         for person in sorted(data.persons.values(), key=lambda p: p.id):
             if person.organisation != org.id or not _publishable(person):
                 continue
@@ -151,11 +161,11 @@ def _without_nulls(value: Any) -> Any:
 
 
 def export_hsds(
-    data: Dataset, *, anonymous: bool = False, lang: str = "de"
+    data: Dataset, *, anonymous: bool = False, personal_data: bool = False, lang: str = "de"
 ) -> list[dict[str, Any]]:
     """Every publishable organisation as HSDS 3 ``organization`` objects, by id."""
     return [
-        organization(org, data, anonymous=anonymous, lang=lang)
+        organization(org, data, anonymous=anonymous, personal_data=personal_data, lang=lang)
         for org in sorted(data.organisations.values(), key=lambda o: o.id)
         if org.status not in HIDDEN_STATUSES
     ]

@@ -25,13 +25,17 @@ from mokoord.exchange.plan import (
     Decide,
     Plan,
     Similar,
+    changed_fields,
     decide_policy,
     differences,
+    match_text,
     merge,
 )
 from mokoord.exchange.tabular import Row
+from mokoord.i18n import _
 from mokoord.models import Contact, Organisation, Person
 from mokoord.textmatch import spelling_key
+from mokoord.vocab import label
 
 
 class OrganisationPlanner:
@@ -55,12 +59,14 @@ class OrganisationPlanner:
         """The names of each organisation's contact persons, keyed by person id."""
         self.person_records: dict[str, Person] = {}
         for person in ctx.data.persons.values():
-            if person.organisation is not None:
+            if person.organisation is not None and person.name is not None:
                 self._add_person(person.organisation, person)
         self.person_ids = set(ctx.data.persons)
 
     def _add_person(self, org_id: str, person: Person) -> None:
-        self.persons.setdefault(org_id, NameIndex(legal_forms=False)).add(person.id, [person.name])
+        self.persons.setdefault(org_id, NameIndex(legal_forms=False)).add(
+            person.id, [person.display_name]
+        )
         self.person_records[person.id] = person
 
     def row(self, row: Row) -> None:
@@ -101,7 +107,7 @@ class OrganisationPlanner:
         if earlier is not None:
             action.action = "skip"
             action.match = f"row {earlier}"
-            action.reason = f"the same organisation as row {earlier}"
+            action.reason = _("the same organisation as row {row}").format(row=earlier)
             plan.problems.append(
                 Problem(
                     ctx.display,
@@ -109,7 +115,9 @@ class OrganisationPlanner:
                     0,
                     "warning",
                     "duplicate-row",
-                    f"{name or action.id}: the same organisation as row {earlier}; row skipped",
+                    _("{name}: the same organisation as row {row}; row skipped").format(
+                        name=name or action.id, row=earlier
+                    ),
                 )
             )
             plan.actions.append(action)
@@ -124,10 +132,10 @@ class OrganisationPlanner:
                         (column + 1) if column is not None else 0,
                         "error",
                         "missing-value",
-                        "the organisation has no name",
+                        _("the organisation has no name"),
                     )
                 )
-            action.reason = "invalid values"
+            action.reason = _("invalid values")
             plan.actions.append(action)
             return
         if existing is not None:
@@ -167,7 +175,13 @@ class OrganisationPlanner:
                     (column or 0) + 1,
                     "warning",
                     "status-not-imported",
-                    f"status '{status}' differs from the store's '{existing.status}'; change it with `mokoord status` (left as is)",
+                    _(
+                        "status '{status}' differs from the store's '{current}'; change it with "
+                        "`mokoord status` (left as is)"
+                    ).format(
+                        status=label(self.ctx.data.config, "statuses", status),
+                        current=label(self.ctx.data.config, "statuses", existing.status),
+                    ),
                 )
             )
         policy, new_data = decide_policy(self.plan, self.decide, action, old, values, ORG_PATHS)
@@ -180,8 +194,10 @@ class OrganisationPlanner:
         try:
             record = Organisation.model_validate(new_data)
         except ValidationError as exc:
-            self.plan.problems.extend(validation_problems(exc, row, self.ctx, ORG_PATHS))
-            action.reason = "invalid values"
+            self.plan.problems.extend(
+                validation_problems(exc, row, self.ctx, ORG_PATHS, Organisation)
+            )
+            action.reason = _("invalid values")
             return
         new_plain = plain(record)
         targets = [t for t in values if t not in NOT_WRITTEN]
@@ -199,7 +215,11 @@ class OrganisationPlanner:
             action.action = "unchanged"
         elif policy == "skip":
             action.action = "skip"
-            action.reason = f"exists as {existing.id} (found by {action.match}); differs in {', '.join(action.changes)}"
+            action.reason = _("exists as {id} (found by {match}); differs in {fields}").format(
+                id=existing.id,
+                match=match_text(action.match),
+                fields=changed_fields(Organisation, ORG_PATHS, action.changes),
+            )
         else:
             action.action = "update"
             action.record, action.previous = record, existing
@@ -230,8 +250,10 @@ class OrganisationPlanner:
         try:
             record = Organisation.model_validate(data)
         except ValidationError as exc:
-            self.plan.problems.extend(validation_problems(exc, row, self.ctx, ORG_PATHS))
-            action.reason = "invalid values"
+            self.plan.problems.extend(
+                validation_problems(exc, row, self.ctx, ORG_PATHS, Organisation)
+            )
+            action.reason = _("invalid values")
             return
         self.taken.add(new_id)
         action.action, action.id, action.record = "create", new_id, record
@@ -251,7 +273,7 @@ class OrganisationPlanner:
                         0,
                         "warning",
                         "person-without-name",
-                        "contact details without a contact person's name are left out",
+                        _("contact details without a contact person's name are left out"),
                     )
                 )
             return
@@ -268,6 +290,9 @@ class OrganisationPlanner:
             elif self.confirm is None:
                 action.similar = similar
         renamed = {PERSON_PATHS[t][0]: v for t, v in person_values.items()}
+        if not self._legal_basis(row, renamed, existing):
+            self.plan.actions.append(action)
+            return
         if existing is not None:
             action.id, action.match = existing.id, "name" if same else "confirmed"
             renamed.pop("name")  # the same person, spelled otherwise: the store's spelling stays
@@ -277,7 +302,7 @@ class OrganisationPlanner:
                 record = Person.model_validate(new_data)
             except ValidationError as exc:
                 self.plan.problems.extend(
-                    validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: ")
+                    validation_problems(exc, row, self.ctx, PERSON_PATHS, Person, person=True)
                 )
                 self.plan.actions.append(action)
                 return
@@ -285,7 +310,8 @@ class OrganisationPlanner:
             if not action.changes:
                 action.action = "unchanged"
             elif policy == "skip":
-                action.action, action.reason = "skip", f"contact person {existing.id} differs"
+                action.action = "skip"
+                action.reason = _("contact person {id} differs").format(id=existing.id)
             else:
                 action.action, action.record, action.previous = "update", record, existing
         else:
@@ -294,11 +320,11 @@ class OrganisationPlanner:
                 new_id = f"p-{random_suffix(6)}"
             try:
                 record = Person.model_validate(
-                    {"id": new_id, "organisation": org_action.id, **renamed}
+                    {"id": new_id, "organisation": org_action.id, "recorded": self.today, **renamed}
                 )
             except ValidationError as exc:
                 self.plan.problems.extend(
-                    validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: ")
+                    validation_problems(exc, row, self.ctx, PERSON_PATHS, Person, person=True)
                 )
                 self.plan.actions.append(action)
                 return
@@ -306,6 +332,38 @@ class OrganisationPlanner:
             self._add_person(org_action.id, record)
             action.action, action.id, action.record = "create", new_id, record
         self.plan.actions.append(action)
+
+    def _legal_basis(self, row: Row, values: dict[str, Any], existing: Person | None) -> bool:
+        """Put the person's legal basis into ``values``: consent only with its date
+        (from the sheet), else ``--legal-basis``; ``False`` (a problem) without either."""
+        consent_date = values.pop("consent", None)
+        if consent_date is not None:
+            if existing is not None and existing.consent is not None:
+                values["consent"] = {**plain(existing.consent), "date": consent_date}
+            else:
+                values["consent"] = {"date": consent_date}
+            values["legal_basis"] = "consent"
+            return True
+        if existing is not None:
+            return True
+        if self.ctx.legal_basis is not None and self.ctx.legal_basis != "consent":
+            values["legal_basis"] = self.ctx.legal_basis
+            return True
+        self.plan.problems.append(
+            Problem(
+                self.ctx.display,
+                row.number,
+                0,
+                "error",
+                "legal-basis-missing",
+                _(
+                    "contact person without a consent date: name the legal basis with "
+                    "--legal-basis public_task (or contract), or add a column with the date "
+                    "of consent"
+                ),
+            )
+        )
+        return False
 
 
 def _complete_registration(data: dict[str, Any]) -> dict[str, Any]:
@@ -387,7 +445,7 @@ class ContactPlanner:
             action.action, action.match, action.reason = (
                 "skip",
                 f"row {earlier}",
-                f"the same contact as row {earlier}",
+                _("the same contact as row {row}").format(row=earlier),
             )
             plan.problems.append(
                 Problem(
@@ -396,13 +454,13 @@ class ContactPlanner:
                     0,
                     "warning",
                     "duplicate-row",
-                    f"the same contact as row {earlier}; row skipped",
+                    _("the same contact as row {row}; row skipped").format(row=earlier),
                 )
             )
             plan.actions.append(action)
             return
         if any(p.severity == "error" for p in problems):
-            action.reason = "invalid values"
+            action.reason = _("invalid values")
             plan.actions.append(action)
             return
         paths = CONTACT_PATHS
@@ -426,8 +484,8 @@ class ContactPlanner:
         try:
             record = Contact.model_validate(data)
         except ValidationError as exc:
-            plan.problems.extend(validation_problems(exc, row, ctx, paths))
-            action.reason = "invalid values"
+            plan.problems.extend(validation_problems(exc, row, ctx, paths, Contact))
+            action.reason = _("invalid values")
             plan.actions.append(action)
             return
         self.seen[key] = row.number
@@ -445,7 +503,9 @@ class ContactPlanner:
             elif policy == "skip":
                 action.action, action.reason = (
                     "skip",
-                    f"exists as {existing.id}; differs in {', '.join(action.changes)}",
+                    _("exists as {id}; differs in {fields}").format(
+                        id=existing.id, fields=changed_fields(Contact, paths, action.changes)
+                    ),
                 )
             else:
                 action.action, action.record, action.previous = "update", record, existing

@@ -11,7 +11,7 @@ from mokoord.models.activity import (
     Referral,
 )
 from mokoord.models.common import Model, Record
-from mokoord.models.config import Config, Label, Settings, Vocabularies
+from mokoord.models.config import Config, Label, Privacy, Retention, Settings, Vocabularies
 from mokoord.models.funding import Application, Deadline, FundingLine, Programme
 from mokoord.models.organisation import (
     Address,
@@ -24,6 +24,7 @@ from mokoord.models.organisation import (
     Rooms,
     StatusChange,
 )
+from mokoord.models.privacy import ErasedPerson, Erasure, RedactedText
 
 __all__ = [
     "Address",
@@ -34,6 +35,8 @@ __all__ = [
     "Contact",
     "Cooperation",
     "Deadline",
+    "ErasedPerson",
+    "Erasure",
     "Event",
     "FollowUp",
     "FundingLine",
@@ -45,10 +48,13 @@ __all__ = [
     "Network",
     "Organisation",
     "Person",
+    "Privacy",
     "Programme",
     "Record",
+    "RedactedText",
     "Referral",
     "Register",
+    "Retention",
     "Rooms",
     "Settings",
     "StatusChange",

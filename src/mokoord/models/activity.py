@@ -32,6 +32,8 @@ InitiatedBy = Literal["office", "organisation"]
 class Referral(Model):
     """A referral (Verweisberatung) to an institution, made during a contact."""
 
+    identity: ClassVar[tuple[str, ...]] = ("institution",)
+
     institution: RecordId
     reason: Text | None = None
     outcome: Annotated[Outcome, Vocab("outcomes")] = "pending"
@@ -72,8 +74,13 @@ class Contact(Record):
 
 
 class Attendance(Model):
+    identity: ClassVar[tuple[str, ...]] = ("organisation",)
+
     organisation: RecordId
     people: Count | None = None
+    planned: bool = False
+    """Expected participation, recorded before the event (``attend --planned``):
+    not counted until confirmed after the event."""
 
 
 class Event(Record):
@@ -117,10 +124,16 @@ class Event(Record):
 
     @property
     def head_count(self) -> int:
-        """Participants: the recorded total, else the sum over attending organisations."""
+        """Participants: the recorded total, else the sum over attending organisations
+        (expected participation, ``planned``, left out)."""
         if self.participants is not None:
             return self.participants
-        return sum(a.people or 0 for a in self.attendance)
+        return sum(a.people or 0 for a in self.attendance if not a.planned)
+
+    @property
+    def attended(self) -> list[Attendance]:
+        """The organisations that took part (expected participation left out)."""
+        return [entry for entry in self.attendance if not entry.planned]
 
 
 class Cooperation(Record):
@@ -155,7 +168,8 @@ class Network(Record):
     name: ShortText
     kind: Annotated[NetworkKind, Vocab("network_kinds")] = "network"
     level: Annotated[Level, Vocab("levels")] = "local"
-    meeting_rhythm: ShortText | None = None
+    meeting_rhythm: Annotated[ShortText, Vocab("meeting_rhythms")] | None = None
+    """A term of ``meeting_rhythms`` (``quarterly``), or free text ("nach Bedarf")."""
     contact_institution: RecordId | None = None
     website: Url | None = None
     notes: Text | None = None

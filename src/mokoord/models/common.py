@@ -96,6 +96,15 @@ class Model(BaseModel):
         defer_build=True,
     )
 
+    identity: ClassVar[tuple[str, ...]] = ()
+    """For an entry of a list: the fields that tell it apart from the other entries.
+
+    Two clones that add, change or close entries of such a list (status
+    history, needs, referrals …) are merged entry by entry, matched by these
+    fields (:mod:`mokoord.merge`); lists of plain values merge as sets. A list
+    of entries without an identity is merged as one value.
+    """
+
 
 class Record(Model):
     """A record that lives in a file of its own; the file name is its id."""

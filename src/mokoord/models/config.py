@@ -288,6 +288,39 @@ class Settings(Model):
     """``agenda`` lists cooperating organisations without a contact for this long."""
 
 
+class Retention(Model):
+    """How long personal data are kept (Art. 5(1)(e) GDPR); the reasons for the
+    defaults are in docs/privacy.md."""
+
+    person_months_after_organisation_ends: int = Field(6, ge=0, le=1200)
+    """A contact person of a dissolved or declined organisation, counted from the
+    organisation's status date."""
+    person_months_after_last_contact: int = Field(36, ge=1, le=1200)
+    """A contact person the office has had no contact with, counted from the last
+    contact (else the consent, else when the person was recorded)."""
+    contact_text_years: int = Field(5, ge=1, le=100)
+    """The free text of a contact (summary, follow-up action, referral reasons and
+    notes), counted from the contact's date; its figures stay."""
+
+
+class Privacy(Model):
+    """Data protection: the controller named in the record of processing and in
+    access exports, the law of the public task, the retention periods."""
+
+    controller: ShortText | None = None
+    """The controller (Verantwortlicher); default: the office in its city."""
+    data_protection_officer: ShortText | None = None
+    """How to reach the data protection officer."""
+    supervisory_authority: ShortText = (
+        "Der Hessische Beauftragte für Datenschutz und Informationsfreiheit (HBDI), "
+        "Gustav-Stresemann-Ring 1, 65189 Wiesbaden"
+    )
+    public_task_law: ShortText = "§ 3 Abs. 1 HDSIG"
+    """The Land's law that makes the office's processing a public task (Art. 6(1)(e),
+    (3) GDPR): in Hessen the HDSIG."""
+    retention: Retention = Field(default_factory=Retention)
+
+
 class Config(Model):
     """``mokoord.yaml`` at the root of a store."""
 
@@ -300,6 +333,7 @@ class Config(Model):
     author: Author | None = None
     """Author of commits when git's own user.name/user.email are not set."""
     settings: Settings = Field(default_factory=Settings)
+    privacy: Privacy = Field(default_factory=Privacy)
     vocabularies: Vocabularies = Field(default_factory=Vocabularies)
 
     @field_validator("timezone")

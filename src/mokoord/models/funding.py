@@ -29,6 +29,8 @@ Per = Literal["project", "month", "year"]
 class FundingLine(Model):
     """One line of a programme with its limits (e.g. institutional or project funding)."""
 
+    identity: ClassVar[tuple[str, ...]] = ("id",)
+
     id: Term
     name: ShortText
     kind: Annotated[LineKind, Vocab("line_kinds")] = "project"
@@ -43,6 +45,8 @@ class FundingLine(Model):
 
 
 class Deadline(Model):
+    identity: ClassVar[tuple[str, ...]] = ("date", "line")
+
     date: dt.date
     note: ShortText | None = None
     line: Term | None = None

@@ -66,6 +66,16 @@ FIXED_VOCABULARIES: dict[str, dict[str, str]] = {
         "network": N_("network"),
         "umbrella": N_("umbrella body"),
     },
+    "meeting_rhythms": {
+        "weekly": N_("weekly"),
+        "monthly": N_("monthly"),
+        "every_two_months": N_("every two months"),
+        "quarterly": N_("quarterly"),
+        "twice_a_year": N_("twice a year"),
+        "yearly": N_("yearly"),
+        "irregularly": N_("irregularly"),
+        "as_needed": N_("as needed"),
+    },
     "levels": {
         "local": N_("local"),
         "regional": N_("regional"),
@@ -100,6 +110,26 @@ FIXED_VOCABULARIES: dict[str, dict[str, str]] = {
         "public_task": N_("public task (Art. 6(1)(e) GDPR)"),
         "legitimate_interest": N_("legitimate interest (Art. 6(1)(f) GDPR)"),
     },
+    "record_kinds": {
+        "organisations": N_("organisations"),
+        "contacts": N_("contacts"),
+        "events": N_("events"),
+        "referrals": N_("referrals"),
+        "applications": N_("funding applications"),
+    },
+    "duplicate_policies": {
+        "skip": N_("skip"),
+        "update": N_("update"),
+        "fill": N_("fill in: empty fields only"),
+        "ask": N_("ask"),
+    },
+    "erasure_grounds": {
+        "no_longer_needed": N_("no longer needed (Art. 17(1)(a) GDPR)"),
+        "consent_withdrawn": N_("consent withdrawn (Art. 17(1)(b) GDPR)"),
+        "objection": N_("objection (Art. 17(1)(c) GDPR)"),
+        "unlawful": N_("processed unlawfully (Art. 17(1)(d) GDPR)"),
+        "legal_obligation": N_("legal obligation to erase (Art. 17(1)(e) GDPR)"),
+    },
 }
 """The vocabularies mokoord defines itself: term → label (msgid)."""
 
@@ -124,17 +154,22 @@ VOCABULARY_TITLES: dict[str, str] = {
     "initiators": N_("initiator"),
     "network_kinds": N_("kind of network"),
     "levels": N_("level"),
+    "meeting_rhythms": N_("meeting rhythm"),
     "line_kinds": N_("kind of funding line"),
     "periods": N_("period"),
     "application_statuses": N_("status of an application"),
     "legal_bases": N_("legal basis"),
+    "record_kinds": N_("kind of records"),
+    "duplicate_policies": N_("way to handle duplicates"),
+    "erasure_grounds": N_("ground for erasure"),
 }
 """What one term of each vocabulary is called (msgid), for messages and prompts."""
 
 
-OPEN_VOCABULARIES: frozenset[str] = frozenset({"roles"})
+OPEN_VOCABULARIES: frozenset[str] = frozenset({"roles", "meeting_rhythms"})
 """Vocabularies whose fields may also hold free text: a declared term is shown by
-its label, anything else as written (a role such as "Kulturbeauftragte")."""
+its label, anything else as written (a role such as "Kulturbeauftragte", a
+network that meets "nach Bedarf des Vorstands")."""
 
 
 # --------------------------------------------------------------------------- field labels
@@ -147,15 +182,19 @@ FIELD_LABELS: dict[str, str] = {
     "annual_budget": N_("Annual budget"),
     "attendance": N_("Attendance"),
     "author": N_("Author of commits"),
+    "by": N_("Erased by"),
     "category": N_("Category"),
     "channel": N_("Channel"),
     "city": N_("City"),
     "closed": N_("Closed on"),
     "consent": N_("Consent"),
     "contact_institution": N_("Contact institution"),
+    "contact_text_years": N_("Free text of contacts kept (years)"),
+    "controller": N_("Controller"),
     "coordinator": N_("Coordinator"),
     "count": N_("Number of members"),
     "court": N_("Register court"),
+    "data_protection_officer": N_("Data protection officer"),
     "date": N_("Date"),
     "de": N_("German label"),
     "deadline": N_("Deadline"),
@@ -168,17 +207,22 @@ FIELD_LABELS: dict[str, str] = {
     "email": N_("E-mail"),
     "en": N_("English label"),
     "end": N_("End"),
+    "erased": N_("Erased on"),
     "fields": N_("Fields of activity"),
+    "fingerprints": N_("Fingerprints"),
     "follow_up": N_("Follow-up"),
+    "follow_up_overdue_days": N_("Follow-up overdue after (days)"),
     "format": N_("Format version"),
     "founded": N_("Year founded"),
     "funder": N_("Funder"),
     "funder_institution": N_("Funding institution"),
     "goals": N_("Goals"),
     "granted": N_("Amount granted"),
+    "ground": N_("Ground for erasure"),
     "id": N_("Id"),
     "initiated_by": N_("Initiated by"),
     "institution": N_("Institution"),
+    "key": N_("Key of the fingerprints"),
     "kind": N_("Kind"),
     "known_since": N_("Known since"),
     "language": N_("Language"),
@@ -218,22 +262,31 @@ FIELD_LABELS: dict[str, str] = {
     "partner": N_("Partner"),
     "people": N_("Head count"),
     "per": N_("Limit per"),
+    "person_months_after_last_contact": N_("Persons kept after the last contact (months)"),
+    "person_months_after_organisation_ends": N_(
+        "Persons kept after the organisation ends (months)"
+    ),
     "persons": N_("Persons"),
     "phone": N_("Phone"),
     "place": N_("Place"),
     "place_org": N_("Hosting organisation"),
     "planned": N_("Planned"),
     "postal_code": N_("Postal code"),
+    "privacy": N_("Data protection"),
     "programme": N_("Funding programme"),
     "proof_filed": N_("Proof of use filed on"),
+    "public_task_law": N_("Law of the public task"),
     "quiet_after_days": N_("Quiet after (days)"),
     "reason": N_("Reason"),
+    "recorded": N_("Recorded on"),
     "referral_pending_days": N_("Referral pending after (days)"),
     "referrals": N_("Referrals"),
     "registration": N_("Register entry"),
     "relations_abroad": N_("Relations abroad"),
     "religion": N_("Religion"),
+    "replaced": N_("Replaced commits"),
     "requested": N_("Amount requested"),
+    "retention": N_("Retention periods"),
     "role": N_("Role"),
     "rooms": N_("Rooms"),
     "scope": N_("Scope of consent"),
@@ -243,7 +296,6 @@ FIELD_LABELS: dict[str, str] = {
     "since": N_("Since"),
     "source": N_("Source of consent"),
     "stale_after_months": N_("Stale after (months)"),
-    "follow_up_overdue_days": N_("Follow-up overdue after (days)"),
     "status": N_("Status"),
     "status_history": N_("Status history"),
     "status_reason": N_("Reason for the status"),
@@ -251,8 +303,10 @@ FIELD_LABELS: dict[str, str] = {
     "street": N_("Street"),
     "submitted": N_("Submitted on"),
     "summary": N_("Summary"),
+    "supervisory_authority": N_("Supervisory authority"),
     "supported": N_("Supported by the office"),
     "tags": N_("Tags"),
+    "texts": N_("Free text removed"),
     "time": N_("Start time"),
     "timezone": N_("Time zone"),
     "title": N_("Title"),
@@ -261,6 +315,7 @@ FIELD_LABELS: dict[str, str] = {
     "until": N_("Until"),
     "vocabularies": N_("Vocabularies"),
     "website": N_("Website"),
+    "withdrawn": N_("Consent withdrawn on"),
     "year": N_("Year"),
 }
 """Every field's label (msgid) by its key; a key means the same in every record."""
@@ -274,6 +329,12 @@ FIELD_LABEL_OVERRIDES: dict[tuple[str, str], str] = {
     ("Event", "follow_up"): N_("Follow-up notes"),
     ("Event", "until"): N_("End time"),
     ("Config", "city"): N_("City of the office"),
+    ("Erasure", "date"): N_("Date of the erasure"),
+    ("Erasure", "reason"): N_("Reason for the erasure"),
+    ("Erasure", "persons"): N_("Persons erased"),
+    ("RedactedText", "fields"): N_("Fields removed"),
+    ("RedactedText", "kind"): N_("Kind of record"),
+    ("Consent", "source"): N_("How consent was given"),
 }
 """(model name, key) → label, where a key means something more specific."""
 
@@ -285,6 +346,79 @@ def field_label_id(model: type[BaseModel] | None, key: str) -> str:
         if found:
             return found
     return FIELD_LABELS.get(key, key)
+
+
+# --------------------------------------------------------------------------- personal data
+
+
+@dataclass(frozen=True, slots=True)
+class Personal:
+    """What a field holds about a data subject (Art. 4(1) GDPR)."""
+
+    category: str
+    """The category of personal data, as the record of processing names it (a key of
+    :data:`mokoord.privacy.texts.CATEGORIES`)."""
+    search: str | None = None
+    """How an erasure finds the value elsewhere (free text, the history): ``name``,
+    ``email``, ``phone`` or ``text``; ``None`` for values that identify nobody on
+    their own (dates, vocabulary terms, ids, a role such as "Vorsitz", how consent
+    was given)."""
+
+
+PERSONAL_DATA: dict[str, dict[Path, Personal]] = {
+    "person": {
+        ("name",): Personal("name", "name"),
+        ("organisation",): Personal("affiliation"),
+        ("role",): Personal("affiliation"),
+        ("email",): Personal("contact", "email"),
+        ("phone",): Personal("contact", "phone"),
+        ("languages", "*"): Personal("languages"),
+        ("legal_basis",): Personal("legal_basis"),
+        ("consent", "date"): Personal("legal_basis"),
+        ("consent", "scope", "*"): Personal("legal_basis"),
+        ("consent", "source"): Personal("legal_basis"),
+        ("consent", "withdrawn"): Personal("legal_basis"),
+        ("recorded",): Personal("dates"),
+        ("last_contact",): Personal("dates"),
+        ("notes",): Personal("notes", "text"),
+    },
+    "contact": {
+        ("persons", "*"): Personal("participation"),
+        ("coordinator",): Personal("staff"),
+    },
+}
+"""Every field holding personal data, by kind of record; the record of processing
+(Art. 30 GDPR), the access export and the erasure read it from here."""
+
+FREE_TEXT: dict[str, tuple[Path, ...]] = {
+    "contact": (
+        ("summary",),
+        ("follow_up", "action"),
+        ("referrals", "*", "reason"),
+        ("referrals", "*", "note"),
+    ),
+    "organisation": (
+        ("notes",),
+        ("goals",),
+        ("status_reason",),
+        ("status_history", "*", "reason"),
+        ("needs", "*", "note"),
+        ("members", "note"),
+        ("rooms", "note"),
+        ("relations_abroad",),
+    ),
+    "event": (("notes",), ("follow_up",)),
+    "cooperation": (("notes",),),
+    "network": (("notes",),),
+    "institution": (("notes",),),
+    "programme": (("notes",), ("lines", "*", "notes")),
+    "application": (("notes",),),
+}
+"""Fields where people write prose, which may name a person: ``check`` warns when
+one does, an erasure redacts the person there, ``--anonymous`` leaves them out."""
+
+CONTACT_TEXT: tuple[Path, ...] = FREE_TEXT["contact"]
+"""The free text of a contact, removed when its retention period ends."""
 
 
 # --------------------------------------------------------------------------- walking annotations

@@ -79,6 +79,8 @@ class Rooms(Model):
 
 
 class StatusChange(Model):
+    identity: ClassVar[tuple[str, ...]] = ("since", "status")
+
     status: Annotated[Status, Vocab("statuses")]
     since: dt.date
     reason: Text | None = None
@@ -86,6 +88,8 @@ class StatusChange(Model):
 
 class Need(Model):
     """A support need (Unterstützungsbedarf, §2.5)."""
+
+    identity: ClassVar[tuple[str, ...]] = ("category", "since")
 
     category: Annotated[Term, Vocab("need_categories")]
     since: dt.date | None = None
@@ -162,29 +166,96 @@ LegalBasis = Literal["consent", "contract", "public_task", "legitimate_interest"
 
 
 class Consent(Model):
+    """A person's consent (Art. 6(1)(a), Art. 7 GDPR): when, to what, how; withdrawn when."""
+
     date: dt.date
     scope: list[Annotated[Term, Vocab("consent_scopes")]] = Field(default_factory=list)
     """What the person agreed to: ``contact``, ``newsletter``, ``publication``…"""
     source: ShortText | None = None
     """How it was given (form at a visit, e-mail of 3 May…)."""
+    withdrawn: dt.date | None = None
+    """When the person withdrew it: from then on they are offered for no contact or
+    mailing, and ``mokoord privacy due`` lists them for erasure."""
+
+    @model_validator(mode="after")
+    def _withdrawn_after_given(self) -> Consent:
+        if self.withdrawn is not None and self.withdrawn < self.date:
+            raise FieldRuleError("withdrawn", _("consent cannot be withdrawn before it was given"))
+        return self
+
+
+PERSON_DATA_KEYS: tuple[str, ...] = (
+    "name",
+    "organisation",
+    "role",
+    "email",
+    "phone",
+    "languages",
+    "legal_basis",
+    "consent",
+    "recorded",
+    "last_contact",
+    "notes",
+)
+"""Every key of a person but ``id`` and ``erased``: what an erasure removes."""
 
 
 class Person(Record):
     """A contact person: personal data (GDPR), kept in ``persons/<id>.yaml``.
 
     Ids are random (``p-4k2m9x``) so that no name ends up in a file name,
-    another record or a commit message.
+    another record or a commit message. An erased person keeps only its id and
+    the date of the erasure (``erased``), in every version of its file: the
+    contacts naming the id keep their meaning ("a person, since erased") and
+    nothing identifies the person any more (see docs/privacy.md).
     """
 
     entity: ClassVar[str] = "person"
 
-    name: ShortText
+    name: ShortText | None = None
     organisation: RecordId | None = None
     role: Annotated[ShortText, Vocab("roles")] | None = None
     email: Email | None = None
     phone: Phone | None = None
     languages: list[LanguageCode] = Field(default_factory=list)
-    legal_basis: Annotated[LegalBasis, Vocab("legal_bases")] = "consent"
+    legal_basis: Annotated[LegalBasis, Vocab("legal_bases")] | None = None
+    """Why the office may hold the person's data (Art. 6(1) GDPR)."""
     consent: Consent | None = None
+    recorded: dt.date | None = None
+    """When the office recorded the person; retention is measured from here while
+    there has been no contact with them."""
     last_contact: dt.date | None = None
     notes: Text | None = None
+    erased: dt.date | None = None
+    """Set by ``mokoord privacy erase``: the person's data are gone, only the id stays."""
+
+    @model_validator(mode="after")
+    def _named_or_erased(self) -> Person:
+        if self.erased is not None:
+            for key in PERSON_DATA_KEYS:
+                if getattr(self, key) not in (None, []):
+                    raise FieldRuleError(
+                        key, _("an erased person keeps nothing but its id and the erasure date")
+                    )
+        elif self.name is None:
+            raise FieldRuleError("name", _("a contact person needs a name"))
+        return self
+
+    @property
+    def consent_withdrawn(self) -> bool:
+        """The person's consent was withdrawn (and it was the legal basis)."""
+        return (
+            self.legal_basis == "consent"
+            and self.consent is not None
+            and self.consent.withdrawn is not None
+        )
+
+    @property
+    def offered(self) -> bool:
+        """May be offered for contacts and mailings: not erased, consent not withdrawn."""
+        return self.erased is None and not self.consent_withdrawn
+
+    @property
+    def display_name(self) -> str:
+        """The name, or a neutral placeholder for an erased person."""
+        return self.name or _("(erased person)")

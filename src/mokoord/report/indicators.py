@@ -11,19 +11,20 @@ Rules shared by every figure:
 * The registry is taken *as of the period end*: an organisation belongs to it
   when ``known_since`` is empty or not after the end, and its status is the
   one valid on the end date (from ``status`` / ``status_since`` and
-  ``status_history``).
+  ``status_history``) — ``contacted`` where that is ``known`` but the contact
+  log holds a held contact with it by the end date (:mod:`mokoord.pipeline`).
 * Organisations whose status at the period end is ``declined`` (§2.4) appear
   only in ``registry.total`` and ``registry.by_status``. Every other figure
   leaves them out: a contact whose organisations are all declined is not
   counted (nor its referrals), and neither are their events' attendance,
   cooperations, offered formats, needs or funding applications.
 * Planned contacts (``planned: true``) are arrangements, not contacts held,
-  and are never counted.
+  and are never counted; nor are events after ``today`` (``activities.is_held``)
+  and expected participation (attendance ``planned: true``).
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -38,6 +39,9 @@ from mokoord.errors import Problem
 from mokoord.facts import ContactFact, NeedFact, OrganisationFact
 from mokoord.models import Application, Config, Event
 from mokoord.models.organisation import STATUSES
+from mokoord.pipeline import effective_status, first_contacts
+from mokoord.report.period import Period as Period  # re-exported: the report's API
+from mokoord.report.period import year_period as year_period
 
 REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution", "application")
 """The kinds of record the report reads (persons, networks and programmes it does not need)."""
@@ -45,52 +49,6 @@ REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution"
 TRAINING_KIND = "training"
 EXCHANGE_KIND = "exchange"
 GRANTED_STATUSES = frozenset({"granted", "proof_filed"})
-
-# --------------------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    """An inclusive date range."""
-
-    start: dt.date
-    end: dt.date
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
-
-    @property
-    def whole_months(self) -> bool:
-        last = calendar.monthrange(self.end.year, self.end.month)[1]
-        return self.start.day == 1 and self.end.day == last
-
-    def months(self) -> list[str]:
-        """Every month the period touches, as ``YYYY-MM``."""
-        out: list[str] = []
-        year, month = self.start.year, self.start.month
-        while (year, month) <= (self.end.year, self.end.month):
-            out.append(f"{year:04d}-{month:02d}")
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return out
-
-    def previous(self) -> Period:
-        """The period of equal length just before: whole months step back by months."""
-        end = self.start - dt.timedelta(days=1)
-        if self.whole_months:
-            count = (self.end.year * 12 + self.end.month) - (
-                self.start.year * 12 + self.start.month
-            )
-            return Period(add_months(self.start, -(count + 1)), end)
-        days = (self.end - self.start).days
-        return Period(end - dt.timedelta(days=days), end)
-
-    def as_json(self) -> dict[str, str]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
-
-
-def year_period(year: int) -> Period:
-    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-
 
 # --------------------------------------------------------------------------- the figures
 
@@ -306,14 +264,24 @@ def status_at(org: OrganisationFact, day: dt.date) -> str | None:
     return valid[-1] if valid else "known"
 
 
-def registry_at(data: Dataset, day: dt.date) -> dict[str, str]:
-    """Organisation id → status on ``day``, for every organisation in the registry then."""
+def registry_at(
+    data: Dataset, day: dt.date, first_seen: dict[str, dt.date] | None = None
+) -> dict[str, str]:
+    """Organisation id → status on ``day``, for every organisation in the registry then.
+
+    The status is the effective one (:mod:`mokoord.pipeline`): an organisation
+    whose file says ``known`` on ``day`` but that had a held contact by then
+    counts as ``contacted``. ``first_seen`` is :func:`first_contact_dates`,
+    when already known.
+    """
+    if first_seen is None:
+        first_seen = first_contact_dates(data)
     out: dict[str, str] = {}
     orgs = data.organisation_facts()
     for org_id in sorted(orgs):
         status = status_at(orgs[org_id], day)
         if status is not None:
-            out[org_id] = status
+            out[org_id] = effective_status(status, first_seen.get(org_id), day)
     return out
 
 
@@ -367,16 +335,7 @@ def first_contact_dates(data: Dataset) -> dict[str, dt.date]:
     here: a contact counts for every organisation in it that is not declined,
     and declined organisations are left out of the first contacts anyway.
     """
-    first_seen: dict[str, dt.date] = {}
-    for fact in data.contact_facts():
-        if fact.planned:
-            continue
-        day = fact.date
-        for org in fact.organisations:
-            seen = first_seen.get(org)
-            if seen is None or day < seen:
-                first_seen[org] = day
-    return first_seen
+    return first_contacts(data)
 
 
 def _application_date(app: Application) -> dt.date:
@@ -386,11 +345,20 @@ def _application_date(app: Application) -> dt.date:
 # --------------------------------------------------------------------------- one period
 
 
+def _held_events(data: Dataset, period: Period, today: dt.date | None) -> list[Event]:
+    """The period's events that have taken place by ``today`` (all of them without one)."""
+    from mokoord.activities import is_held
+
+    events = data.events_between(period.start, period.end)
+    return [e for e in events if today is None or is_held(e, today)]
+
+
 def compute_figures(
     data: Dataset,
     period: Period,
     first_seen: dict[str, dt.date] | None = None,
     registry: dict[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> Figures:
     """Every indicator for one period (see the module docstring for the shared rules).
 
@@ -399,8 +367,10 @@ def compute_figures(
     """
     vocab = data.config.vocabularies
     settings = data.config.settings
+    if first_seen is None:
+        first_seen = first_contact_dates(data)
     if registry is None:
-        registry = registry_at(data, period.end)
+        registry = registry_at(data, period.end, first_seen)
     orgs = data.organisation_facts()
     declined = {org_id for org_id, status in registry.items() if status == "declined"}
     active = [orgs[org_id] for org_id in registry if org_id not in declined]
@@ -411,8 +381,6 @@ def compute_figures(
     topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
     months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
     reached = {org for c in in_period for org in c.organisations if org not in declined}
-    if first_seen is None:
-        first_seen = first_contact_dates(data)
     first = {org for org, day in first_seen.items() if day in period and org not in declined}
     contacts = ContactFigures(
         total=len(in_period),
@@ -442,12 +410,12 @@ def compute_figures(
         ),
     )
 
-    # events
-    events = data.events_between(period.start, period.end)
+    # events held
+    events = _held_events(data, period, today)
     trainings = [e for e in events if e.kind == TRAINING_KIND]
     exchanges = [e for e in events if e.kind == EXCHANGE_KIND]
     training_orgs = {
-        a.organisation for e in trainings for a in e.attendance if a.organisation not in declined
+        a.organisation for e in trainings for a in e.attended if a.organisation not in declined
     }
 
     # cooperations
@@ -517,7 +485,10 @@ def compute_figures(
 
 
 def completeness(
-    data: Dataset, period: Period, registry: dict[str, str] | None = None
+    data: Dataset,
+    period: Period,
+    registry: dict[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> Completeness:
     """How complete the data is: records to verify, contacts without topic, and so on."""
     if registry is None:
@@ -529,10 +500,10 @@ def completeness(
     contacts = _counted_contacts(data, period, declined)
     events: list[Event] = [
         e
-        for e in data.events_between(period.start, period.end)
+        for e in _held_events(data, period, today)
         if e.kind in (TRAINING_KIND, EXCHANGE_KIND)
         and e.participants is None
-        and not any(a.people for a in e.attendance)
+        and not any(a.people for a in e.attended)
     ]
     return Completeness(
         organisations=len(active),
@@ -547,12 +518,16 @@ def completeness(
     )
 
 
-def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
-    """The whole report model for ``period`` next to the previous period of equal length."""
+def build_report(
+    data: Dataset, period: Period, *, today: dt.date, anonymous: bool = False
+) -> Report:
+    """The whole report model for ``period`` next to the previous period of equal length.
+
+    ``anonymous`` leaves out the free text (the notes of the events listed)."""
     first_seen = first_contact_dates(data)
-    registry = registry_at(data, period.end)
-    current = compute_figures(data, period, first_seen, registry)
-    previous = compute_figures(data, period.previous(), first_seen)
+    registry = registry_at(data, period.end, first_seen)
+    current = compute_figures(data, period, first_seen, registry, today)
+    previous = compute_figures(data, period.previous(), first_seen, today=today)
     orgs = data.organisation_facts()
     new_orgs = sorted(
         (
@@ -564,11 +539,7 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
     )
     declined = {i for i, status in registry.items() if status == "declined"}
     listed = sorted(
-        (
-            e
-            for e in data.events_between(period.start, period.end)
-            if e.kind in (TRAINING_KIND, EXCHANGE_KIND)
-        ),
+        (e for e in _held_events(data, period, today) if e.kind in (TRAINING_KIND, EXCHANGE_KIND)),
         key=lambda e: (e.date, e.id),
     )
     return Report(
@@ -578,7 +549,7 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
         stale_after_months=data.config.settings.stale_after_months,
         current=current,
         previous=previous,
-        completeness=completeness(data, period, registry),
+        completeness=completeness(data, period, registry, today),
         config=data.config,
         institution_names={i: inst.name for i, inst in sorted(data.institutions.items())},
         new_organisations=[
@@ -586,6 +557,8 @@ def build_report(data: Dataset, period: Period, *, today: dt.date) -> Report:
             for org in new_orgs
             if org.id not in declined
         ],
-        events=[NamedItem(e.id, e.title, e.date, e.kind, e.notes) for e in listed],
+        events=[
+            NamedItem(e.id, e.title, e.date, e.kind, None if anonymous else e.notes) for e in listed
+        ],
         left_out=data.left_out(),
     )

@@ -5,7 +5,9 @@ report --format json``), the ``--json`` of ``list``, ``show``, ``search``,
 ``history``, ``contacts``, ``referrals``, ``agenda``, ``institutions``,
 ``events`` (and ``series`` for ``events --series``), ``cooperations``,
 ``networks``, ``programmes``, ``applications``, ``rooms``, ``check``,
-``import``, and ``export-<kind>`` for ``export <kind> --format json``. Every
+``import``, ``sync``, ``export-<kind>`` for ``export <kind> --format json``, and
+``privacy-export`` and ``privacy-due`` for ``privacy export`` and ``privacy due``
+with ``--format json``. Every
 object lists its keys (``additionalProperties: false``): a key that appears
 or goes away fails the tests, as it would fail a program that reads the JSON.
 See docs/standards.md.
@@ -41,6 +43,9 @@ KINDS: tuple[str, ...] = (
     "export-events",
     "export-referrals",
     "export-applications",
+    "sync",
+    "privacy-export",
+    "privacy-due",
 )
 
 

@@ -1,0 +1,61 @@
+"""The status an organisation is shown and counted with: its file's, or what the
+contact log says.
+
+An organisation's file holds the status a person set (``status``, with its
+``status_history``). A contact logged with the organisation says that the
+office has been in touch, whatever the file says. So an organisation whose
+status is ``known`` on a day and that had a held (not planned) contact on or
+before that day is shown and counted as ``contacted`` on that day: its
+*effective status*. Every other status is effective as it stands.
+
+The effective status is derived from the contact log instead of being written
+into the organisation's file by ``add-contact``: logging a contact then writes
+one new file and nothing else, so two clones logging contacts at the same
+time always merge cleanly, and deleting a contact logged by mistake leaves no
+status behind. ``show``, ``list``, ``search`` and the report's status
+breakdown all use it; in their JSON the key ``status`` keeps the stored
+status and ``effective_status`` gives this one (docs/register.md).
+
+Everything here reads the contacts' facts (:mod:`mokoord.facts`), so a
+listing of 5,000 organisations with 100,000 contacts builds no contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from mokoord.dataset import Dataset
+
+KNOWN = "known"
+CONTACTED = "contacted"
+
+
+def first_contacts(data: Dataset) -> dict[str, dt.date]:
+    """Organisation id → the date of its earliest held (not planned) contact.
+
+    Every organisation of a contact counts, declined ones too: whether a
+    figure leaves declined organisations out is the figure's rule.
+    """
+    first: dict[str, dt.date] = {}
+    for fact in data.contact_facts():
+        if fact.planned:
+            continue
+        day = fact.date
+        for org in fact.organisations:
+            seen = first.get(org)
+            if seen is None or day < seen:
+                first[org] = day
+    return first
+
+
+def effective_status(status: str, first_contact: dt.date | None, day: dt.date) -> str:
+    """The status shown and counted on ``day``: ``contacted`` for a ``known``
+    organisation with a held contact on or before ``day``, else ``status``."""
+    if status == KNOWN and first_contact is not None and first_contact <= day:
+        return CONTACTED
+    return status
+
+
+def derived_from_log(status: str, effective: str) -> bool:
+    """Whether the effective status comes from the contact log (not the file)."""
+    return status != effective
