@@ -112,10 +112,9 @@ CONTACT = {BROKEN_CONTACT: (1, "Organisations is missing")}
 @pytest.mark.parametrize(
     ("args", "kinds"),
     [
-        # list and search read organisations and persons only
-        (["list"], ("organisation",)),
-        (["list", "--json"], ("organisation",)),
-        (["search", "verein"], ("organisation",)),
+        (["list"], ("organisation", "contact")),
+        (["list", "--json"], ("organisation", "contact")),
+        (["search", "verein"], ("organisation", "contact")),
         (["show", "elternverein-biebrich"], ("organisation", "contact")),
         (["contacts", "--json"], ("organisation", "contact")),
         (["agenda"], ("organisation", "contact")),
@@ -164,7 +163,7 @@ def test_warnings_in_a_true_process_leave_json_on_stdout_clean(broken: Store) ->
     assert result.returncode == 0, result.stderr
     names = {org["name"] for org in json.loads(result.stdout)}
     assert names == {"Elternverein Biebrich e.V.", "Kulturverein Anatolia"}
-    _assert_names_each_file(result.stderr, ORGANISATIONS)
+    _assert_names_each_file(result.stderr, {**ORGANISATIONS, **CONTACT})
 
 
 # --------------------------------------------------------------------------- an id of a broken file
