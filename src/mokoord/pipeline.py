@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mokoord.dataset import Dataset
+from mokoord.facts import dates_of, field_of
 
 KNOWN = "known"
 CONTACTED = "contacted"
@@ -36,6 +37,19 @@ def first_contacts(data: Dataset) -> dict[str, dt.date]:
     Every organisation of a contact counts, declined ones too: whether a
     figure leaves declined organisations out is the figure's rule.
     """
+    named = field_of(data.contacts, 0)
+    if named is not None:  # from the index: two fields of the rows and the dates, no facts
+        planned, dates = field_of(data.contacts, 1) or {}, dates_of(data.contacts)
+        earliest: dict[str, str] = {}
+        for key, organisations in named.items():
+            if planned[key]:
+                continue
+            iso = dates[key]
+            for org in organisations:
+                if iso < earliest.get(org, "9999"):
+                    earliest[org] = iso
+        days = {iso: dt.date.fromisoformat(iso) for iso in set(earliest.values())}
+        return {org: days[iso] for org, iso in earliest.items()}
     first: dict[str, dt.date] = {}
     for fact in data.contact_facts():
         if fact.planned:
