@@ -208,6 +208,7 @@ EXPECTED_2023: dict[str, Any] = {
         "organisations": 4,
         "stale": 2,
         "never_verified": 1,
+        "verified_in_period": 2,  # last_verified 2023-06-01 and 2023-03-01
         "without_district": 0,
         "without_field": 0,
         "contacts": 4,

@@ -81,6 +81,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "completeness.organisations": "Organisationen im Register (ohne abgelehnte)",
         "completeness.stale": "davon länger als {months} Monate nicht geprüft",
         "completeness.never_verified": "davon nie geprüft",
+        "completeness.verified_in_period": "davon im Zeitraum geprüft",
         "completeness.without_district": "davon ohne Ortsbezirk",
         "completeness.without_field": "davon ohne Tätigkeitsfeld",
         "completeness.contacts": "Kontakte im Zeitraum",
@@ -180,6 +181,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "completeness.organisations": "Organisations in the register (declined left out)",
         "completeness.stale": "of them not verified for more than {months} months",
         "completeness.never_verified": "of them never verified",
+        "completeness.verified_in_period": "of them verified in the period",
         "completeness.without_district": "of them without district",
         "completeness.without_field": "of them without field of activity",
         "completeness.contacts": "Contacts in the period",
@@ -260,7 +262,9 @@ METHODS: dict[str, list[tuple[str, str]]] = {
         (
             "Nicht geprüfte Einträge",
             "Einträge, deren letzte Prüfung (last_verified) am Ende des Zeitraums mehr als "
-            "{months} Monate zurückliegt oder die nie geprüft wurden.",
+            "{months} Monate zurückliegt oder die nie geprüft wurden. Im Zeitraum geprüft: "
+            "Einträge, deren letzte Prüfung im Zeitraum liegt (eine spätere Prüfung zählt im "
+            "späteren Zeitraum).",
         ),
         (
             "Offene Unterstützungsbedarfe",
@@ -344,7 +348,9 @@ METHODS: dict[str, list[tuple[str, str]]] = {
         (
             "Records not verified",
             "Records whose last verification (last_verified) lies more than {months} months "
-            "before the end of the period, or that were never verified.",
+            "before the end of the period, or that were never verified. Verified in the "
+            "period: records whose last verification lies in the period (a later one counts "
+            "in the later period).",
         ),
         (
             "Open support needs",
