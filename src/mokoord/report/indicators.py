@@ -216,8 +216,7 @@ class Completeness:
     organisations: int
     stale: int
     never_verified: int
-    verified_in_period: int
-    """Of them, those whose ``last_verified`` lies in the period (``mokoord verified``)."""
+    verified_in_period: int  # last_verified in the period (``mokoord verified``)
     without_district: int
     without_field: int
     contacts: int
