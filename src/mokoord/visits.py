@@ -125,6 +125,22 @@ def field_rows(org: Organisation, config: Config, networks: dict[str, str]) -> l
     return rows
 
 
+def balanced(rows: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The field rows in two columns of about the same height (long values count more)."""
+
+    def weight(row: dict[str, Any]) -> float:
+        return 1.0 + len(row["value"] or "") / 26 + len(row["label"]) / 40
+
+    total = sum(weight(row) for row in rows)
+    height = 0.0
+    for index, row in enumerate(rows):
+        height += weight(row)
+        if height >= total / 2:
+            cut = index + 1 if height - total / 2 < weight(row) / 2 else index
+            return [list(rows[:cut]), list(rows[cut:])]
+    return [list(rows), []]
+
+
 def person_row(person: Person, config: Config) -> dict[str, Any]:
     """A contact person as the sheet lists them, with the legal basis."""
     from mokoord.vocab import label, labels
@@ -165,7 +181,7 @@ def sheet_of(data: Dataset, org: Organisation, today: dt.date) -> dict[str, Any]
         "status_since": formatting.date(org.status_since) if org.status_since else None,
         "last_verified": formatting.date(org.last_verified) if org.last_verified else None,
         "stale": is_stale(org, config.settings.stale_after_months, today),
-        "fields": field_rows(org, config, networks),
+        "fields": balanced(field_rows(org, config, networks)),
         "persons": [person_row(p, config) for p in persons_of(data, org.id) if p.erased is None],
         "needs": [
             {
@@ -224,8 +240,7 @@ def sheet_view(data: Dataset, orgs: Sequence[Organisation], today: dt.date) -> d
             "confirmed": _("Confirmed for the organisation (name, signature)"),
             "notes": _("Other corrections and notes"),
             "consent_note": _(
-                "Contact persons: the office keeps their data on the legal basis named; "
-                "consent can be withdrawn at any time."
+                "Kept on the legal basis named; consent can be withdrawn at any time."
             ),
         },
     }

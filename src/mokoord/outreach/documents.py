@@ -74,7 +74,10 @@ def eml(letter: Letter, config: Config, now: dt.datetime) -> bytes:
 
     person = letter.person
     assert person.email is not None
-    message = EmailMessage(policy=policy.SMTP)
+    # Lines up to RFC 5322's limit of 998 characters: folding at 78 makes Python
+    # (3.11 to 3.13) split encoded words where the space between two words is lost
+    # ("Vereinsarbeit stärken" arrives as "Vereinsarbeitstärken").
+    message = EmailMessage(policy=policy.SMTP.clone(max_line_length=998))
     sender = config.sender
     if sender is not None and sender.email:
         message["From"] = Address(display_name=one_line(config.office), addr_spec=sender.email)

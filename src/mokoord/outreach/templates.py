@@ -245,11 +245,18 @@ class Renderer:
             try:
                 code = self.env.compile(source, name=shown, filename=shown)
             except TemplateSyntaxError as exc:
-                raise _template_error(shown, (exc.lineno or 1) + line, exc.message or str(exc)) from None
+                raise _template_error(
+                    shown, (exc.lineno or 1) + line, exc.message or str(exc)
+                ) from None
             self._compiled[key] = self.env.template_class.from_code(
                 self.env, code, self.env.make_globals(None), None
             )
         return self._compiled[key]
+
+    def check(self, template: Template) -> None:
+        """Compile the subject and body: a syntax error names the file and line."""
+        self._compile(template.subject, template.shown, template.subject_line - 1)
+        self._compile(template.body, template.shown)
 
     def render(self, template: Template, context: Mapping[str, Any]) -> Rendered:
         """``template`` for one addressee; a template error names the file and line."""
