@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli, git_log, git_status
 
+from conftest import Cli, git_log, git_status
 from mokoord.store import Store
 
 TODAY = dt.date.today()
@@ -237,8 +237,10 @@ def test_who_is_addressed_and_who_is_skipped_with_the_reason(ocli: Cli) -> None:
     addressed = {row["organisation"]: row for row in data["addressed"]}
     skipped = {row["organisation"]: row for row in data["skipped"]}
     # declined organisations never appear (§2.4); other fields are not selected
-    assert ABGELEHNT not in addressed and ABGELEHNT not in skipped
-    assert SPORT not in addressed and SPORT not in skipped
+    assert ABGELEHNT not in addressed
+    assert ABGELEHNT not in skipped
+    assert SPORT not in addressed
+    assert SPORT not in skipped
     assert set(addressed) == {ELTERN, ARAB}
     assert addressed[ELTERN]["person"] == "p-aaaa01"  # the chair, who consented to contact
     # the chair withdrew consent: the secretary, held for the public task, is written to
@@ -248,7 +250,8 @@ def test_who_is_addressed_and_who_is_skipped_with_the_reason(ocli: Cli) -> None:
     assert skipped[LEER]["reason"] == "no_person"
     assert skipped[BRIEFLOS]["reason"] == "no_email"
     assert "no e-mail address" in skipped[BRIEFLOS]["message"]
-    assert data["format"] == "eml" and data["channel"] == "email"
+    assert data["format"] == "eml"
+    assert data["channel"] == "email"
 
 
 def test_the_role_asked_for_comes_first(ocli: Cli) -> None:
@@ -325,10 +328,12 @@ def test_eml_drafts_parse_back_with_their_headers_and_bodies(
     )
     assert turkish["Subject"] == "Davet – Deutsch-Türkischer Elternverein Biebrich e.V."
     sent = email.utils.parsedate_to_datetime(turkish["Date"])
-    assert sent.tzinfo is not None and sent.date() in (TODAY, TODAY - dt.timedelta(days=1))
+    assert sent.tzinfo is not None
+    assert sent.date() in (TODAY, TODAY - dt.timedelta(days=1))
     plain = turkish.get_body(("plain",))
     html = turkish.get_body(("html",))
-    assert plain is not None and html is not None
+    assert plain is not None
+    assert html is not None
     assert plain.get_content_charset() == "utf-8"
     text = plain.get_content()
     assert text.startswith('Merhaba Ali "der Große" Öztürk Bcc: victim@example.org,')
@@ -353,7 +358,8 @@ def test_names_cannot_add_headers_or_markup(ocli: Cli, tmp_path: Path) -> None:
         message = parse(path)
         assert message.get_all("Bcc") is None
         assert len(message.get_all("To")) == 1
-        assert b"\nBcc:" not in raw and b"\r\nBcc:" not in raw
+        assert b"\nBcc:" not in raw
+        assert b"\r\nBcc:" not in raw
         for line in raw.split(b"\r\n"):
             assert len(line) <= 998  # RFC 5322 line length
     arabic = parse(folder / f"{ARAB}.eml")
@@ -372,10 +378,12 @@ def test_letters_are_printable_pages_with_sender_and_address(ocli: Cli, tmp_path
     assert result.exit_code == 0, result.output
     page = (folder / f"{ELTERN}.html").read_text(encoding="utf-8")
     assert "@page { size: A4" in page
-    assert "Lindenweg 53" in page and "65203 Wiesbaden" in page
+    assert "Lindenweg 53" in page
+    assert "65203 Wiesbaden" in page
     assert "Beispielstraße 10" in page  # the office as sender
     assert "&#34;der Große&#34;" in page or "&quot;der Große&quot;" in page
-    assert "http://" not in page and "https://" not in page  # nothing loaded from elsewhere
+    assert "http://" not in page  # nothing loaded from elsewhere
+    assert "https://" not in page
 
 
 def test_csv_is_one_row_per_addressee_for_german_excel(ocli: Cli, tmp_path: Path) -> None:

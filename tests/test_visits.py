@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Cli, git_log
 
+from conftest import Cli, git_log
 from mokoord.errors import UsageError
 from mokoord.models import Config, Contact, Organisation
 from mokoord.store import Store
@@ -91,9 +91,11 @@ def test_verified_sets_last_verified_and_logs_the_visit() -> None:
     plan = plan_verified(org(), [], VerifiedRequest(ORG, day, today=day), Config())
     assert len(plan.writes) == 2
     new_org, contact = (write.record for write in plan.writes)
-    assert isinstance(new_org, Organisation) and new_org.last_verified == day
+    assert isinstance(new_org, Organisation)
+    assert new_org.last_verified == day
     assert isinstance(contact, Contact)
-    assert contact.channel == "visit" and contact.date == day
+    assert contact.channel == "visit"
+    assert contact.date == day
     assert contact.organisations == [ORG]
     assert contact.summary == "Stammdaten mit der Organisation geprüft"  # the store's language
     assert plan.action == f"verified {ORG} (2024-03-14)"
@@ -110,7 +112,8 @@ def test_a_visit_logged_that_day_is_not_logged_again() -> None:
         assert len(plan.writes) == 2
     # verified already, visit logged: nothing to write
     plan = plan_verified(org(last_verified=day), [visit(day)], request, Config())
-    assert plan.empty and "already" in plan.summary
+    assert plan.empty
+    assert "already" in plan.summary
 
 
 def test_verified_refuses_a_future_day_and_a_day_before_the_last_verification() -> None:
@@ -202,12 +205,15 @@ def test_the_data_sheet_shows_every_field_by_label_in_german(vcli: Cli, tmp_path
         '<th scope="row">Webadresse</th><td class="value empty">fehlt – bitte ergänzen</td>' in page
     )
     # persons with their legal basis, the open need (not the met one), status and the visit
-    assert "Ayşe Öztürk" in page and "Vorsitz" in page
+    assert "Ayşe Öztürk" in page
+    assert "Vorsitz" in page
     assert "Einwilligung (Art. 6 Abs. 1 lit. a DSGVO)" in page
     assert "erteilt am 10.01.2023" in page
-    assert "Räume (seit 01.02.2023)" in page and "Finanzielle Förderung" not in page
+    assert "Räume (seit 01.02.2023)" in page
+    assert "Finanzielle Förderung" not in page
     assert "Status: kooperierend" in page
-    assert "Datum des Besuchs" in page and "Korrektur" in page
+    assert "Datum des Besuchs" in page
+    assert "Korrektur" in page
     assert "@page { size: A4" in page
 
 
@@ -225,13 +231,17 @@ def test_sheet_all_writes_one_page_per_organisation(vcli: Cli, tmp_path: Path) -
 
 def test_sheet_errors(vcli: Cli, tmp_path: Path) -> None:
     result = vcli("sheet")
-    assert result.exit_code != 0 and "--all" in result.stderr
+    assert result.exit_code != 0
+    assert "--all" in result.stderr
     result = vcli("sheet", ORG, "--all")
-    assert result.exit_code != 0 and "not both" in result.stderr
+    assert result.exit_code != 0
+    assert "not both" in result.stderr
     result = vcli("sheet", "--all", "--district", "Dotzheim")
-    assert result.exit_code != 0 and "no organisation matches" in result.stderr
+    assert result.exit_code != 0
+    assert "no organisation matches" in result.stderr
     result = vcli("sheet", "no-such-org", "-o", str(tmp_path / "x.html"))
-    assert result.exit_code != 0 and "no organisation with id 'no-such-org'" in result.stderr
+    assert result.exit_code != 0
+    assert "no organisation with id 'no-such-org'" in result.stderr
     assert "Traceback" not in result.output
 
 

@@ -152,8 +152,8 @@ def prepare(data: Dataset, root: Path, request: OutreachRequest) -> Outreach:
         if person.organisation:
             persons.setdefault(person.organisation, []).append(person)
     renderer = Renderer(root)
-    for variant in variants.values():  # every variant's syntax, used or not
-        renderer.check(variant)
+    for each in variants.values():  # every variant's syntax, used or not
+        renderer.check(each)
     letters: list[Letter] = []
     skipped: list[Skipped] = []
     for org in selected:
