@@ -165,10 +165,13 @@ def letter_html(letter: Letter, config: Config, today: dt.date, root: Path | Non
 # --------------------------------------------------------------------------- the sheet
 
 
-def serial_csv(outreach: Outreach) -> bytes:
+def serial_csv(outreach: Outreach, config: Config) -> bytes:
     """One row per addressee: the address block's parts, the subject and the text."""
     from mokoord.models.meta import FIELD_LABELS
     from mokoord.sheets import cell, csv_bytes
+
+    from mokoord.codes import language_name
+    from mokoord.vocab import label
 
     lang = language()
     headers = [
@@ -192,12 +195,12 @@ def serial_csv(outreach: Outreach) -> bytes:
             one_line(org.name),
             org.id,
             one_line(person.display_name),
-            person.role,
+            label(config, "roles", person.role) if person.role else None,
             person.email,
             place.street if place else None,
             place.postal_code if place else None,
             place.city if place else None,
-            letter.template.language,
+            language_name(letter.template.language),
             letter.rendered.subject,
             letter.rendered.text,
         ]
@@ -213,7 +216,7 @@ def files(
 ) -> dict[str, bytes]:
     """File name → content: one ``ID.eml`` or ``ID.html`` per organisation, or ``NAME.csv``."""
     if outreach.format == "csv":
-        return {f"{outreach.name}.csv": serial_csv(outreach)}
+        return {f"{outreach.name}.csv": serial_csv(outreach, config)}
     if outreach.format == "eml":
         return {
             f"{letter.organisation.id}.eml": eml(letter, config, now) for letter in outreach.letters

@@ -192,7 +192,7 @@ def _format(typed: str | None, channel: str | None) -> str:
 
 def resolve_network(data: Dataset, typed: str) -> Network:
     """A network by id or by its name (any case or accents); else an error listing them."""
-    from mokoord.textmatch import fold
+    from mokoord.textmatch import fold, pick
 
     value = typed.strip()
     if value in data.networks:
@@ -201,6 +201,13 @@ def resolve_network(data: Dataset, typed: str) -> Network:
     hits = [n for n in data.networks.values() if fold(n.name) == wanted]
     if not hits:
         hits = [n for n in data.networks.values() if fold(n.name).startswith(wanted)]
+    if not hits:  # a word typed a little differently ("Islamischer" for "Islamische")
+        found = pick(value, {n.id: [n.name] for n in data.networks.values()}, cutoff=80.0)
+        hits = [
+            data.networks[m.key]
+            for m in found[:1]
+            if len(found) == 1 or found[0].score > found[1].score
+        ]
     if len(hits) == 1:
         return hits[0]
     known = ", ".join(
