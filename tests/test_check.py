@@ -118,6 +118,40 @@ def test_text_output_is_path_line_col_severity_code_message(cli: Any, base: Writ
     assert "1 error, 0 warnings" in result.stderr
 
 
+def test_german_problem_lines_translate_the_severity_not_the_code(cli: Any, base: Write) -> None:
+    """In German the severity is a German word; the code (to look up) and the JSON
+    stay as they are."""
+    base("organisations/elternverein-biebrich.yaml", ORG.replace("contacted", "bogus"))
+    result = cli("--lang", "de", "check")
+    assert result.exit_code == 1
+    line = result.stdout.strip()
+    assert line.startswith("organisations/elternverein-biebrich.yaml:3:9: Fehler invalid-value ")
+    assert "Status „bogus“ ist nicht zulässig" in line
+    assert "1 Fehler, 0 Warnungen in" in result.stderr
+    as_json = json.loads(cli("--lang", "de", "check", "--format", "json").stdout)
+    assert [(p["severity"], p["code"]) for p in as_json] == [("error", "invalid-value")]
+    assert "Status „bogus“" in as_json[0]["message"]  # messages are text for people
+
+
+def test_check_format_option(cli: Any, base: Write) -> None:
+    table = cli("check", "-f", "table")
+    assert (table.exit_code, table.stdout) == (0, "")
+    assert json.loads(cli("check", "--format", "JSON").stdout) == []
+    assert json.loads(cli("check", "--json", "--format", "json").stdout) == []
+    wrong = cli("--lang", "de", "check", "--format", "csv")
+    assert wrong.exit_code == 2
+    assert "--format: „csv“ ist nicht zulässig; möglich sind: table, json" in wrong.stderr
+    both = cli("check", "--json", "--format", "table")
+    assert both.exit_code == 2
+    assert "choose one output format" in both.stderr
+
+
+def test_a_clean_store_in_german(cli: Any, base: Write) -> None:
+    result = cli("--lang", "de", "check")
+    assert result.exit_code == 0
+    assert "Keine Probleme in" in result.stderr
+
+
 def test_invalid_value(cli: Any, base: Write) -> None:
     base(
         "organisations/elternverein-biebrich.yaml",

@@ -203,9 +203,10 @@ def test_german_help_of_a_command(demo_cli: Any) -> None:
     assert "Optionen" in flat
     assert "* ART organisations, contacts, events, referrals oder applications" in flat
     assert "[erforderlich]" in flat
-    assert "--format -f FORMAT csv, xlsx, json oder hsds (nur Organisationen). [Standard: csv]" in (
-        flat
-    )
+    assert (
+        "--format -f FORMAT csv, xlsx, json oder hsds (nur Organisationen). Standard: nach der "
+        "Endung der --output-Datei, sonst csv."
+    ) in flat
     assert "--anonymous Personen, Kontaktdaten" in flat  # a flag: no type
     assert "--help -h Diese Hilfe zeigen und beenden." in flat
 

@@ -557,8 +557,8 @@ def test_ask_needs_a_terminal_and_asks_at_one(cli, store, tmp_path):
         "import", str(sheet), "--on-duplicate", "ask", input="3\n", env={"MOKOORD_INTERACTIVE": "1"}
     )
     assert asked.exit_code == 0, asked.output
-    assert "phone: '+49 611 111111' → '+49 611 222222'" in said(asked)
-    assert "email: None → 'afrika@example.org' (empty in the store)" in said(asked)
+    assert "Phone: +49 611 111111 → +49 611 222222" in said(asked)
+    assert "E-mail: — → afrika@example.org (empty in the store)" in said(asked)
     org = Store(store.root).load().organisations["afrikanischer-kulturverein-wiesbaden"]
     assert (org.phone, org.email) == ("+49 611 111111", "afrika@example.org")  # 3 = fill
 

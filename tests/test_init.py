@@ -167,3 +167,14 @@ def test_wiesbaden_keeps_its_districts(tmp_path: Path, city: str | None) -> None
     assert result.exit_code == 0, result.output
     assert "district list is empty" not in result.stderr
     assert len(Store(target).config.vocabularies.districts) == 26
+
+
+def test_init_speaks_german(tmp_path: Path) -> None:
+    result = Cli(None)("--lang", "de", "init", str(tmp_path / "register"), "--city", "Mainz")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "Neuer Datenbestand in" in said
+    assert "(Commit " in said
+    assert "Als Nächstes: die Vokabulare in" in said
+    assert "Hinweis: Die Liste der Ortsbezirke ist leer" in said
+    assert "new store" not in said

@@ -283,7 +283,7 @@ def test_an_empty_year_gives_zeros_and_no_rate(rcli: Cli) -> None:
         assert part["funding"]["requested_amount"] == 0
         trainings = {k: v for k, v in part["trainings"].items() if k != "previous"}
         assert trainings == {"held": 0, "participants": 0, "organisations": 0}
-    md = rcli("report", "--year", "2019", "--today", TODAY)
+    md = rcli("report", "--lang", "de", "--year", "2019", "--today", TODAY)
     assert md.exit_code == 0
     assert "Keine Daten im Zeitraum." in md.stdout
     assert "| Vermittlungsquote | – | – | – |" in md.stdout
@@ -378,7 +378,7 @@ def _check_golden(name: str, text: str) -> None:
 
 
 def test_markdown_matches_the_golden_file(rcli: Cli) -> None:
-    result = rcli("report", "--year", "2023", "--today", TODAY)
+    result = rcli("report", "--lang", "de", "--year", "2023", "--today", TODAY)
     assert result.exit_code == 0, result.output
     _check_golden("report.md", result.stdout)
     assert "| Vermittlungsquote | 66,7 % | 100,0 % | −33,3 Pp. |" in result.stdout
@@ -387,7 +387,9 @@ def test_markdown_matches_the_golden_file(rcli: Cli) -> None:
 
 def test_html_matches_the_golden_file(rcli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "bericht.html"
-    result = rcli("report", "--year", "2023", "--today", TODAY, "--output", str(out))
+    result = rcli(
+        "report", "--lang", "de", "--year", "2023", "--today", TODAY, "--output", str(out)
+    )
     assert result.exit_code == 0, result.output
     _check_golden("report.html", out.read_text(encoding="utf-8"))
 
@@ -425,7 +427,7 @@ def test_chart_colours_stand_out_from_the_page(rcli: Cli, tmp_path: Path) -> Non
 
 def test_html_is_self_contained_and_accessible(rcli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "bericht.html"
-    assert rcli("report", "--year", "2023", "--output", str(out)).exit_code == 0
+    assert rcli("report", "--lang", "de", "--year", "2023", "--output", str(out)).exit_code == 0
     html = out.read_text(encoding="utf-8")
     assert (
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
@@ -460,8 +462,56 @@ def test_english_on_request(rcli: Cli) -> None:
     assert "Vermittlungsquote" not in text
 
 
+def test_the_report_speaks_the_language_of_the_command_line(rcli: Cli, tmp_path: Path) -> None:
+    """Without its own --lang, the report is in the language of everything else:
+    the global --lang, else $MOKOORD_LANG, else the store's language:."""
+    english = rcli("--lang", "en", "report", "--year", "2023", "--today", TODAY)
+    assert english.stdout.startswith("# Evaluation report 2023")
+    german = rcli("--lang", "de", "report", "--year", "2023", "--today", TODAY)
+    assert german.stdout == (GOLDEN / "report.md").read_text(encoding="utf-8")
+    from_env = rcli("report", "--year", "2023", "--today", TODAY, env={"MOKOORD_LANG": "de"})
+    assert from_env.stdout.startswith("# Evaluationsbericht 2023")
+    # the report's own --lang wins; the messages stay in the command line's language
+    out = tmp_path / "report.md"
+    own = rcli("--lang", "en", "report", "--year", "2023", "--lang", "de", "-o", str(out))
+    assert out.read_text(encoding="utf-8").startswith("# Evaluationsbericht 2023")
+    assert "report 1 Jan 2023 – 31 Dec 2023 (md, de) written to" in own.stderr
+    deutsch = rcli("--lang", "de", "report", "-y", "2023", "--lang", "Englisch", "-o", str(out))
+    assert out.read_text(encoding="utf-8").startswith("# Evaluation report 2023")
+    assert "Bericht 01.01.2023 – 31.12.2023 (md, en) in" in deutsch.stderr
+
+
+def test_the_store_language_decides_without_lang_or_environment(
+    rcli: Cli, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MOKOORD_LANG")
+    config = store.root / "mokoord.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "\nlanguage: de" in "\n" + text
+    assert rcli("report", "--year", "2023").stdout.startswith("# Evaluationsbericht 2023")
+    config.write_text(text.replace("language: de", "language: en"), encoding="utf-8")
+    assert rcli("report", "--year", "2023").stdout.startswith("# Evaluation report 2023")
+
+
+@pytest.mark.parametrize(
+    ("args", "german"),
+    [
+        ((), "Welcher Zeitraum? --year JAHR oder --from DATUM und --to DATUM angeben"),
+        (("--year", "2023", "--from", "2023-01-01"), "entweder --year oder --from/--to angeben"),
+        (("--from", "01.05.2023", "--to", "01.04.2023"), "--to (01.04.2023) liegt vor --from"),
+        (("--from", "2023-05-01", "--to", "gestern?"), "--to: „gestern?“ ist kein gültiges Datum"),
+        (("-y", "2023", "-f", "pdf"), "--format: „pdf“ ist nicht zulässig; möglich sind: md, html"),
+        (("-y", "2023", "-o", "bericht.txt"), "Das Format ist aus „bericht.txt“ nicht zu erkennen"),
+    ],
+)
+def test_usage_errors_in_german(rcli: Cli, args: tuple[str, ...], german: str) -> None:
+    result = rcli("--lang", "de", "report", *args)
+    assert result.exit_code == 2
+    assert f"Fehler: {german}" in " ".join(result.stderr.split())
+
+
 def test_german_methods_define_the_referral_rate(rcli: Cli) -> None:
-    text = rcli("report", "--year", "2023").stdout
+    text = rcli("report", "--lang", "de", "--year", "2023").stdout
     assert "Vermittlungsquote = wahrgenommen ÷ (wahrgenommen + nicht wahrgenommen)" in text
     assert "Noch offene Verweisungen sind nicht im Nenner enthalten" in text
     assert "länger als 12 Monate nicht geprüft | 2 |" in text
@@ -504,14 +554,14 @@ def test_a_store_template_overrides_the_builtin_and_is_escaped(rcli: Cli, store:
         "Eigener Bericht {{ t.title }}\n{% for org in new_organisations %}{{ org.name }}\n{% endfor %}",
         encoding="utf-8",
     )
-    text = rcli("report", "--year", "2023").stdout
+    text = rcli("report", "--lang", "de", "--year", "2023").stdout
     assert text.startswith("Eigener Bericht Evaluationsbericht 2023")
     # printed without |mdx: a Markdown template still cannot let raw HTML through
     assert "\\<script\\>alert(1)\\</script\\> e.V." in text
     assert "<script" not in markdown_html(text)
     assert "<script>" not in text
     # HTML still comes from the built-in templates
-    html = rcli("report", "--year", "2023", "--format", "html").stdout
+    html = rcli("report", "--lang", "de", "--year", "2023", "--format", "html").stdout
     assert "<!DOCTYPE html>" in html
 
 
@@ -534,15 +584,17 @@ def test_a_broken_store_template_is_a_clear_error(rcli: Cli, store: Store) -> No
 
 def test_output_format_follows_the_file_suffix(rcli: Cli, tmp_path: Path) -> None:
     for name, start in (("r.json", "{"), ("r.md", "# Evaluationsbericht"), ("r.htm", "<!DOCTYPE")):
-        result = rcli("report", "--year", "2023", "--output", str(tmp_path / name))
+        result = rcli("report", "--lang", "de", "--year", "2023", "--output", str(tmp_path / name))
         assert result.exit_code == 0, result.output
         assert (tmp_path / name).read_text(encoding="utf-8").startswith(start)
         assert "written to" in result.stderr
-    result = rcli("report", "--year", "2023", "--output", str(tmp_path / "r.txt"))
+    result = rcli("report", "--lang", "de", "--year", "2023", "--output", str(tmp_path / "r.txt"))
     assert result.exit_code == 2
     assert "cannot tell the format from 'r.txt'" in result.stderr
     assert not (tmp_path / "r.txt").exists()
-    forced = rcli("report", "-y", "2023", "-f", "json", "-o", str(tmp_path / "r.txt"))
+    forced = rcli(
+        "report", "--lang", "de", "-y", "2023", "-f", "json", "-o", str(tmp_path / "r.txt")
+    )
     assert forced.exit_code == 0
     written = json.loads((tmp_path / "r.txt").read_text())
     assert schema_errors("report", written) == []
@@ -590,6 +642,8 @@ def test_report_runs_as_a_real_process(store: Store) -> None:
     assert json.loads(proc.stdout)["referrals"]["rate"] == 0.6667
     md = run_mokoord(
         "report",
+        "--lang",
+        "de",
         "--year",
         "2023",
         cwd=store.root,
@@ -652,7 +706,7 @@ def test_markdown_shows_hostile_names_as_written_in_every_table(rcli: Cli, store
 
     _hostile_store(store)
     assert report_json(rcli, "--year", "2023")["left_out"] == []  # every file still valid
-    md = rcli("report", "--year", "2023").stdout
+    md = rcli("report", "--lang", "de", "--year", "2023").stdout
     for entity in ("&amp;", "&#39;", "&#34;", "&quot;", "&lt;"):
         assert entity not in md.replace("\\&amp;", ""), entity  # data's own "&amp;" is escaped
     rendered = markdown_html(md)

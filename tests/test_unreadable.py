@@ -305,7 +305,7 @@ def test_export_strict_refuses_and_writes_nothing(cli: Cli, broken: Store, tmp_p
 
 
 def test_report_warns_at_its_top_in_every_format(cli: Cli, broken: Store, tmp_path: Path) -> None:
-    md = cli("report", "--year", "2023").stdout
+    md = cli("report", "--year", "2023", "--lang", "de").stdout
     head = md.split("## ")[0]  # before the first section
     assert "Achtung: unvollständige Daten" in head
     assert "fehlen in allen Zahlen des Berichts (5):" in head

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-from mokoord.i18n import _
+from mokoord.i18n import _, pgettext
 
 Severity = Literal["error", "warning"]
 
@@ -37,6 +37,16 @@ class Problem:
 
     def format(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.severity} {self.code} {self.message}"
+
+    def shown(self) -> str:
+        """:meth:`format` as people read it: the severity in the current language
+        (``Fehler``/``Warnung``); the code stays as it is, so it can be looked up."""
+        severity = (
+            pgettext("severity", "error")
+            if self.severity == "error"
+            else pgettext("severity", "warning")
+        )
+        return f"{self.path}:{self.line}:{self.column}: {severity} {self.code} {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

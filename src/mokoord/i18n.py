@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LANGUAGES: tuple[str, ...] = ("de", "en")
@@ -137,3 +138,22 @@ def N_(message: str) -> str:
 def in_language(lang: str, message: str) -> str:
     """``message`` in ``lang``, whatever the current language (reports in a language of their own)."""
     return _catalogue(normalise_language(lang) or DEFAULT_LANGUAGE).gettext(message)
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[str]:
+    """Every text in ``lang`` inside the ``with`` block, the language before after it::
+
+        with speaking(report_lang):    # the report's own --lang
+            view = build_view(report)  # _(), pgettext(), labels: all in report_lang
+
+    Yields the language's code. Messages for the person at the terminal (errors)
+    belong outside the block.
+    """
+    global _current
+    before = _current
+    set_language(lang)
+    try:
+        yield _current
+    finally:
+        _current = before

@@ -56,7 +56,7 @@ def not_found(data: Dataset, org_id: str, flag: str | None = None) -> MokoordErr
             candidates=", ".join(f"{m.key} ({data.organisations[m.key].name})" for m in matches)
         )
     else:
-        hint = _("find the id with: mokoord search TEXT")
+        hint = _("find the id with: mokoord search WORD")
     message = _("no organisation with id '{id}'").format(id=org_id)
     return NotFound(f"{flag}: {message}" if flag else message, hint=hint)
 

@@ -458,11 +458,11 @@ def init_store(
 
     root = path.resolve()
     if (root / CONFIG_FILE).exists():
-        raise UsageError(f"{path} holds a mokoord store already")
+        raise UsageError(_("{path} holds a mokoord store already").format(path=path))
     if root.exists() and not root.is_dir():
-        raise UsageError(f"{path} is a file, not a folder")
+        raise UsageError(_("{path} is a file, not a folder").format(path=path))
     if root.exists() and any(entry for entry in root.iterdir() if entry.name != ".git"):
-        raise UsageError(f"{path} is not empty; choose a new or empty folder")
+        raise UsageError(_("{path} is not empty; choose a new or empty folder").format(path=path))
     config = Config(city=city) if city else Config()
     if has_own_districts(config.city):
         config.vocabularies.districts = {}

@@ -21,7 +21,7 @@ from mokoord.errors import UsageError
 from mokoord.i18n import _, in_language, language
 from mokoord.models import Config, Label
 from mokoord.models.meta import FIXED_VOCABULARIES, OPEN_VOCABULARIES, VOCABULARY_TITLES
-from mokoord.textmatch import fold
+from mokoord.textmatch import fold, fold_variants
 
 CONFIG_FILE = "mokoord.yaml"
 CODE_VOCABULARIES: frozenset[str] = frozenset({"languages", "origins"})
@@ -77,11 +77,12 @@ def choices(config: Config, vocabulary: str, lang: str | None = None) -> dict[st
 
 
 def _names(key: str, entry: Label) -> set[str]:
-    return {
-        name
-        for name in (fold(key), fold(key.replace("_", " ")), fold(entry.de), fold(entry.en or ""))
-        if name
-    }
+    """Every way to write a term: its key, and each label folded, with German
+    umlauts as bare vowels and as ``ae``/``oe``/``ue`` ("Förderung", "foerderung")."""
+    names = {fold(key), fold(key.replace("_", " "))}
+    for text in (entry.de, entry.en or ""):
+        names |= fold_variants(text)
+    return {name for name in names if name}
 
 
 def match(known: Mapping[str, Label], value: str) -> list[str]:

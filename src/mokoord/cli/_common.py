@@ -236,7 +236,7 @@ def report_error(exc: MokoordError) -> None:
     out.print(f"[bold red]{error}[/] {_escape(exc.message)}", soft_wrap=True)
     if isinstance(exc, InvalidData):
         for problem in exc.problems[exc.shown :]:
-            out.print(_escape(problem.format()), soft_wrap=True)
+            out.print(_escape(problem.shown()), soft_wrap=True)
     if exc.hint:
         out.print(f"[dim]{hint}[/] {_escape(exc.hint)}", soft_wrap=True)
 
@@ -251,7 +251,7 @@ def print_problems(problems: list[Problem]) -> None:
     out = console()
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
-        out.print(f"[{style}]{_escape(problem.format())}[/]", soft_wrap=True)
+        out.print(f"[{style}]{_escape(problem.shown())}[/]", soft_wrap=True)
 
 
 def json_default(value: Any) -> Any:

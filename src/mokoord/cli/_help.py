@@ -159,6 +159,7 @@ DEFAULT_LABELS: dict[tuple[str, str], str] = {
     ("add-programme", "--per"): N_("per project"),
     ("add-programme", "--line-kind"): N_("project funding"),
     ("add-application", "--status"): N_("idea"),
+    ("import", "--on-duplicate"): N_("skip"),
 }
 
 

@@ -9,8 +9,6 @@ import typer
 from mokoord.cli._app import app
 from mokoord.cli._common import done, left_out_note, parse_date_option, state
 
-_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
-
 
 @app.command(rich_help_panel="Evaluation")
 def report(
@@ -43,7 +41,8 @@ def report(
         str | None,
         typer.Option(
             "--lang",
-            help="Language of the report: de or en. Default: the store's language:.",
+            help="Language of the report: de or en. Default: the language of everything "
+            "else (the global --lang, $MOKOORD_LANG, the store's language:).",
             show_default=False,
         ),
     ] = None,
@@ -80,61 +79,46 @@ def report(
     """
     import datetime as dt
 
-    from mokoord.errors import UsageError
-    from mokoord.report.indicators import REPORT_KINDS, Period, build_report, year_period
-    from mokoord.report.render import FORMATS, render
+    from mokoord import formatting
+    from mokoord.i18n import _, language
+    from mokoord.report.indicators import REPORT_KINDS, build_report
+    from mokoord.report.render import render
+    from mokoord.report.request import ReportRequest
 
-    if year is not None and (date_from or date_to):
-        raise UsageError("give either --year or --from/--to, not both")
-    if year is not None:
-        period = year_period(year)
-    elif date_from and date_to:
-        start = parse_date_option(date_from, "--from") or dt.date.min
-        end = parse_date_option(date_to, "--to") or dt.date.max
-        if end < start:
-            raise UsageError(f"--to ({end}) lies before --from ({start})")
-        period = Period(start, end)
-    elif date_from or date_to:
-        raise UsageError("give both --from and --to (or --year)")
-    else:
-        raise UsageError(
-            "which period? give --year YEAR, or --from DATE and --to DATE",
-            hint="for example: mokoord report --year 2023",
-        )
-    if fmt is None:
-        fmt = "md"
-        if output is not None:
-            guessed = _SUFFIXES.get(output.suffix.lower())
-            if guessed is None:
-                raise UsageError(
-                    f"cannot tell the format from '{output.name}'",
-                    hint="name the file .md, .html or .json, or pass --format",
-                )
-            fmt = guessed
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise UsageError(f"--format: '{fmt}' is not one of md, html, json")
-    st = state(ctx)
-    store = st.store()
-    language = (lang or store.config.language).lower()
-    if language not in ("de", "en"):
-        raise UsageError(f"--lang: '{lang}' is not one of de, en")
+    request = ReportRequest.of(
+        year=year,
+        start=parse_date_option(date_from, "--from"),
+        end=parse_date_option(date_to, "--to"),
+        fmt=fmt,
+        output=output,
+        lang=lang or language(),
+    )
     generated = parse_date_option(today, "--today") or dt.date.today()
+    st = state(ctx)
     data = st.load(REPORT_KINDS)
     if strict:
         data.require_complete()
-    model = build_report(data, period, today=generated, anonymous=anonymous)
-    text = render(model, fmt, lang=language, store_root=store.root)
-    if output is not None:
-        from mokoord.faults import write_output
-
-        write_output(output, text.encode("utf-8"))
-        note = left_out_note(data)
-        done(
-            f"report {period.start} – {period.end} ({fmt}, {language}) written to {output}"
-            + (f"; {note}" if note else "")
-        )
+    model = build_report(data, request.period, today=generated, anonymous=anonymous)
+    text = render(model, request.format, lang=request.lang, store_root=st.store().root)
+    if output is None:
+        _show(text, request.format)
         return
+    from mokoord.faults import write_output
+
+    write_output(output, text.encode("utf-8"))
+    note = left_out_note(data)
+    message = _("report {start} – {end} ({format}, {lang}) written to {path}").format(
+        start=formatting.date(request.period.start, language()),
+        end=formatting.date(request.period.end, language()),
+        format=request.format,
+        lang=request.lang,
+        path=output,
+    )
+    done(message + (f"; {note}" if note else ""))
+
+
+def _show(text: str, fmt: str) -> None:
+    """The report on the terminal: Markdown drawn by rich at a terminal, else as it is."""
     if fmt == "md" and sys.stdout.isatty():
         from rich.markdown import Markdown
 

@@ -38,9 +38,11 @@ def init(
     from mokoord.store import has_own_districts, init_store
 
     root, commit_id = init_store(path, city=city, commit=not no_commit)
-    done(f"new store in {root}" + (f" (commit {commit_id[:8]})" if commit_id else ""))
     if commit_id:
+        done(_("new store in {path} (commit {commit})").format(path=root, commit=commit_id[:8]))
         done(setup_line(_("records are merged field by field (git config merge.mokoord)")))
+    else:
+        done(_("new store in {path}").format(path=root))
     if city and has_own_districts(city):
         err_console().print(
             _(
@@ -50,11 +52,10 @@ def init(
             soft_wrap=True,
             markup=False,
         )
-    err_console().print(
-        f"next: edit {root / 'mokoord.yaml'} to adapt the vocabularies, then "
-        f"[bold]mokoord --data {path} add-org[/]",
-        soft_wrap=True,
+    next_step = _("next: edit {file} to adapt the vocabularies, then {command}").format(
+        file=root / "mokoord.yaml", command=f"mokoord --data {path} add-org"
     )
+    err_console().print(next_step, soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command(rich_help_panel="Store")
@@ -63,6 +64,15 @@ def check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Also reject terms not declared in mokoord.yaml.")
     ] = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (one line per problem, the default) or json.",
+            show_default=False,
+        ),
+    ] = None,
     json_output: JsonOption = False,
     today: Annotated[
         str | None,
@@ -82,27 +92,56 @@ def check(
     from mokoord.checks import check_store, count_by_severity
     from mokoord.cli._common import parse_date_option
 
+    as_json = _check_format(fmt, json_output) == "json"
     st = state(ctx)
     st.warn_left_out = False  # every problem is this command's own output
     store = st.store()
     problems = check_store(store, strict=strict, today=parse_date_option(today, "--today"))
     counts = count_by_severity(problems)
-    if json_output:
+    if as_json:
         print_json([problem.as_dict() for problem in problems])
     else:
         print_problems(problems)
-        if not problems:
-            done(f"no problems in {store.root}")
-        else:
-            summary = (
-                f"{_count(counts['error'], 'error')}, {_count(counts['warning'], 'warning')} "
-                f"in {store.root}"
-            )
-            mark = "[red]✗[/]" if counts["error"] else "[yellow]![/]"
-            err_console().print(f"{mark} {summary}", soft_wrap=True)
+        _summary(counts, str(store.root))
     if counts["error"]:
         raise typer.Exit(1)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" + ("" if number == 1 else "s")
+def _check_format(fmt: str | None, json_output: bool) -> str:
+    """``table`` or ``json``, from ``--format`` and ``--json``."""
+    from mokoord.errors import UsageError
+    from mokoord.i18n import _
+
+    chosen = "json" if json_output else "table"
+    if fmt is not None:
+        wanted = fmt.strip().lower()
+        if wanted not in ("table", "json"):
+            raise UsageError(
+                _("--format: '{value}' is not one of {allowed}").format(
+                    value=fmt, allowed="table, json"
+                )
+            )
+        if json_output and wanted != "json":
+            raise UsageError(_("choose one output format: --json, --csv or --format"))
+        chosen = wanted
+    return chosen
+
+
+def _summary(counts: dict[str, int], root: str) -> None:
+    """``✗ 1 error, 2 warnings in …`` on stderr (✓ when there is nothing)."""
+    from rich.markup import escape
+
+    from mokoord.i18n import _, ngettext
+
+    if not counts["error"] and not counts["warning"]:
+        done(_("no problems in {path}").format(path=root))
+        return
+    errors = ngettext("{n} error", "{n} errors", counts["error"]).format(n=counts["error"])
+    warnings = ngettext("{n} warning", "{n} warnings", counts["warning"]).format(
+        n=counts["warning"]
+    )
+    summary = _("{errors}, {warnings} in {path}").format(
+        errors=errors, warnings=warnings, path=root
+    )
+    mark = "[red]✗[/]" if counts["error"] else "[yellow]![/]"
+    err_console().print(f"{mark} {escape(summary)}", soft_wrap=True)

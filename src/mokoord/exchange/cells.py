@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from mokoord.dataset import Dataset
 from mokoord.errors import Problem
@@ -19,6 +19,7 @@ from mokoord.exchange import normalise as norm
 from mokoord.exchange.dedupe import OrganisationIndex
 from mokoord.exchange.mapping import ColumnMapping
 from mokoord.exchange.tabular import Row
+from mokoord.i18n import _
 
 
 @dataclass
@@ -136,13 +137,30 @@ def read_cells(row: Row, ctx: Context) -> tuple[dict[str, Any], list[Problem]]:
         try:
             values.update(_value(target, text, ctx, values))
         except norm.ValueProblem as exc:
-            severity = exc.severity
-            suffix = "; left out" if severity == "warning" else ""
-            problem(index, f"{header}: {exc}{suffix}", severity)
+            if exc.severity == "warning":
+                problem(
+                    index,
+                    _("{header}: {problem}; left out").format(header=header, problem=exc),
+                    "warning",
+                )
+            else:
+                problem(index, _("{header}: {problem}").format(header=header, problem=exc))
         except _Unknown as exc:
-            problem(index, f"{header}: {exc}; left out", "warning", "unknown-term")
+            message = _("{header}: {problem}; left out").format(header=header, problem=exc)
+            problem(index, message, "warning", "unknown-term")
             values.update(exc.partial)
     return values, problems
+
+
+_TITLES = {"status": "statuses", "initiated_by": "initiators"}
+"""The vocabulary whose title names what an import vocabulary holds, where the names differ."""
+
+
+def _what(vocabulary: norm.Vocabulary) -> str:
+    """What one term of ``vocabulary`` is called, in the current language ("Stadtteil")."""
+    from mokoord.vocab import title
+
+    return title(_TITLES.get(vocabulary.name, vocabulary.name))
 
 
 class _Unknown(Exception):
@@ -166,14 +184,19 @@ def _value(target: str, text: str, ctx: Context, values: dict[str, Any]) -> dict
         vocabulary = ctx.vocabularies[_SINGLE_TERMS[target]]
         term = vocabulary.match(text)
         if term is None:
-            raise _Unknown(f"'{text}' is not one of the store's {vocabulary.name}", {})
+            raise _Unknown(
+                _("'{value}' is not known ({what})").format(value=text, what=_what(vocabulary)),
+                {},
+            )
         return {target: term}
     if target in _LIST_TERMS:
         vocabulary = ctx.vocabularies[_LIST_TERMS[target]]
         terms, missing = vocabulary.terms(text)
         if missing:
             raise _Unknown(
-                f"{', '.join(repr(m) for m in missing)} not among the store's {vocabulary.name}",
+                _("{values}: not known ({what})").format(
+                    values=", ".join(repr(m) for m in missing), what=_what(vocabulary)
+                ),
                 {target: terms} if terms else {},
             )
         return {target: terms}
@@ -228,7 +251,7 @@ def _value(target: str, text: str, ctx: Context, values: dict[str, Any]) -> dict
             (found.append(matches[0].key) if matches else missing.append(item))
         if missing:
             raise _Unknown(
-                f"unknown network {', '.join(repr(m) for m in missing)}",
+                _("unknown network {names}").format(names=", ".join(repr(m) for m in missing)),
                 {target: found} if found else {},
             )
         return {target: found}
@@ -258,9 +281,16 @@ def _organisations(text: str, ctx: Context) -> list[str]:
                 key = match.key
             else:
                 candidates = [m for m in pick(item, names, limit=3) if m.score >= 90]
-                if len(candidates) != 1:
-                    which = "no" if not candidates else "more than one"
-                    raise norm.ValueProblem(f"{which} organisation in the store matches '{item}'")
+                if not candidates:
+                    raise norm.ValueProblem(
+                        _("no organisation in the store matches '{value}'").format(value=item)
+                    )
+                if len(candidates) > 1:
+                    raise norm.ValueProblem(
+                        _("more than one organisation in the store matches '{value}'").format(
+                            value=item
+                        )
+                    )
                 key = candidates[0].key
         if key not in found:
             found.append(key)
@@ -272,23 +302,33 @@ def validation_problems(
     row: Row,
     ctx: Context,
     paths: dict[str, tuple[str, ...]],
-    prefix: str = "",
+    model: type[BaseModel],
+    *,
+    person: bool = False,
 ) -> list[Problem]:
+    """The errors of a record made from a row, at the row and the column of their field,
+    in words people use (:func:`mokoord.validation.describe`)."""
+    from mokoord.validation import describe
+
     reverse = {path: target for target, path in paths.items()}
     problems = []
-    for error in exc.errors(include_url=False):
-        loc = tuple(str(part) for part in error["loc"])
+    for finding in describe(exc, model):
+        loc = tuple(str(part) for part in finding.loc)
         target = reverse.get(loc[:2]) or reverse.get(loc[:1]) or (loc[0] if loc else "")
         column = ctx.mapping.column_of(target)
-        where = ".".join(loc)
+        message = (
+            _("contact person: {problem}").format(problem=finding.message)
+            if person
+            else finding.message
+        )
         problems.append(
             Problem(
                 ctx.display,
                 row.number,
                 (column + 1) if column is not None else 0,
                 "error",
-                "invalid-value",
-                f"{prefix}{where}: {error['msg']}" if where else f"{prefix}{error['msg']}",
+                finding.code if finding.code != "unknown-key" else "invalid-value",
+                message,
             )
         )
     return problems

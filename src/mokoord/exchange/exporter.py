@@ -1,23 +1,15 @@
-"""Exports for spreadsheets and other programs: CSV, XLSX and JSON.
+"""Exports for spreadsheets and other programs: what goes into CSV, XLSX and JSON.
 
 Rows are built once per kind (:func:`build_export`) with raw values (keys,
 codes, ids, ISO dates, numbers — what JSON gets) and labels for people
 (German by default — what CSV and XLSX get). Headers are the German column
 names that ``mokoord import`` recognises, so an exported sheet can be edited
-and imported again.
-
-Spreadsheet safety: a text cell starting with ``=``, ``+``, ``-``, ``@``, tab
-or carriage return could run as a formula when opened. CSV gets a leading
-``'`` (which ``mokoord import`` removes again); XLSX stores such cells
-explicitly as text.
+and imported again. :mod:`mokoord.exchange.writers` writes the files.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,8 +19,8 @@ from mokoord.codes import country_name, language_name
 from mokoord.dataset import Dataset
 from mokoord.dates import clock
 from mokoord.errors import UsageError
-from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS
-from mokoord.exchange.tabular import FORMULA_PREFIXES
+from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS, kind_label
+from mokoord.i18n import _
 from mokoord.models import Application, Contact, Event, Organisation, Person
 
 ExportKind = Literal["organisations", "contacts", "events", "referrals", "applications"]
@@ -42,14 +34,6 @@ EXPORT_KINDS: tuple[ExportKind, ...] = (
 ExportFormat = Literal["csv", "xlsx", "json", "hsds"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "json", "hsds")
 ColumnType = Literal["text", "date", "int", "money", "bool", "list"]
-
-SHEET_NAMES = {
-    "organisations": "Organisationen",
-    "contacts": "Kontakte",
-    "events": "Veranstaltungen",
-    "referrals": "Verweisungen",
-    "applications": "Förderanträge",
-}
 
 
 @dataclass(frozen=True)
@@ -76,6 +60,12 @@ class ExportTable:
     columns: list[Column]
     records: list[Any]
     lang: str = "de"
+
+    def headers(self) -> list[str]:
+        """The header of each column in the table's language (German: as import reads it)."""
+        from mokoord.exchange.headers import header
+
+        return [header(self.kind, c.key, c.header, self.lang) for c in self.columns]
 
     def raw_rows(self) -> list[dict[str, Any]]:
         return [
@@ -447,7 +437,7 @@ def application_columns(data: Dataset, lang: str) -> list[Column]:
 def _records(data: Dataset, kind: ExportKind, year: int | None) -> list[Any]:
     if kind == "organisations":
         if year is not None:
-            raise UsageError("--year applies to contacts, events, referrals and applications")
+            raise UsageError(_("--year applies to contacts, events, referrals and applications"))
         return sorted(data.organisations.values(), key=lambda o: o.id)
     if kind == "contacts":
         contacts: Iterable[Contact] = data.contacts.values()
@@ -504,15 +494,19 @@ def build_export(
         unknown = [key for key in fields if key not in available]
         if unknown:
             raise UsageError(
-                f"--fields: {', '.join(unknown)} not among the columns of {kind}",
-                hint=f"columns: {', '.join(available)}",
+                _("--fields: {fields} not among the columns of {kind}").format(
+                    fields=", ".join(unknown), kind=kind_label(kind)
+                ),
+                hint=_("columns: {columns}").format(columns=", ".join(available)),
             )
         if anonymous:
             private = [key for key in fields if available[key].private]
             if private:
                 raise UsageError(
-                    f"--fields: {', '.join(private)} hold personal data or free text, "
-                    "which --anonymous leaves out"
+                    _(
+                        "--fields: {fields} hold personal data or free text, "
+                        "which --anonymous leaves out"
+                    ).format(fields=", ".join(private))
                 )
         columns = [available[key] for key in dict.fromkeys(fields)]
     elif anonymous:
@@ -520,93 +514,3 @@ def build_export(
     elif not personal_data:
         columns = [column for column in columns if not column.personal]
     return ExportTable(kind, columns, _records(data, kind, year), lang)
-
-
-# --------------------------------------------------------------------------- writers
-
-
-def neutralise(text: str) -> str:
-    """``=1+1`` → ``'=1+1``: no spreadsheet runs it as a formula."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def to_csv(table: ExportTable) -> bytes:
-    """Semicolon-separated, UTF-8 with BOM, CRLF: what German Excel opens correctly."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([neutralise(column.header) for column in table.columns])
-    for row in table.display_rows():
-        writer.writerow(
-            [_csv_cell(column, value) for column, value in zip(table.columns, row, strict=True)]
-        )
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _csv_cell(column: Column, value: Any) -> str:
-    if value is None:
-        return ""
-    if column.type == "date" and isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    if column.type == "money":
-        return f"{Decimal(value):.2f}".replace(".", ",")
-    if column.type == "int":
-        return str(value)
-    return neutralise(str(value))
-
-
-def to_json(table: ExportTable) -> bytes:
-    """A list of objects keyed by column key; dates ISO, amounts numbers, terms as keys."""
-    return (json.dumps(table.raw_rows(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def to_xlsx(table: ExportTable) -> bytes:
-    """A workbook with a bold, frozen, filterable header row and typed cells."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = SHEET_NAMES[table.kind]
-    bold = Font(bold=True)
-    widths = [len(column.header) for column in table.columns]
-    for index, column in enumerate(table.columns, 1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.data_type = "s"
-        cell.font = bold
-    for row_number, row in enumerate(table.display_rows(), 2):
-        for index, (column, value) in enumerate(zip(table.columns, row, strict=True), 1):
-            if value is None:
-                continue
-            if column.type == "money":
-                cell = sheet.cell(row=row_number, column=index, value=float(value))
-                cell.number_format = '#,##0.00 "€"'
-            elif column.type == "date" and isinstance(value, dt.date):
-                cell = sheet.cell(row=row_number, column=index, value=value)
-                cell.number_format = "DD.MM.YYYY"
-            elif column.type == "int" and isinstance(value, int):
-                cell = sheet.cell(row=row_number, column=index, value=value)
-            else:
-                text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-                cell = sheet.cell(row=row_number, column=index, value=text)
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            widths[index - 1] = max(widths[index - 1], min(len(str(value)), 60))
-    for index, width in enumerate(widths, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width + 2
-    sheet.freeze_panes = "A2"
-    if table.columns:
-        last = get_column_letter(len(table.columns))
-        sheet.auto_filter.ref = f"A1:{last}{max(len(table.records) + 1, 1)}"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def render(table: ExportTable, fmt: ExportFormat) -> bytes:
-    if fmt == "csv":
-        return to_csv(table)
-    if fmt == "xlsx":
-        return to_xlsx(table)
-    return to_json(table)

@@ -22,6 +22,7 @@ from mokoord.exchange.mapping import ColumnMapping
 from mokoord.exchange.plan import ON_DUPLICATE, Action, Confirm, Decide, OnDuplicate, Plan, Similar
 from mokoord.exchange.planners import ContactPlanner, OrganisationPlanner
 from mokoord.exchange.tabular import Table
+from mokoord.i18n import _, ngettext
 from mokoord.models import Contact, Organisation, Person, Record
 from mokoord.store import Change, Store
 
@@ -62,7 +63,7 @@ def plan_import(
     refused (``legal-basis-missing``), so that the caller asks or names it.
     """
     if on_duplicate == "ask" and (decide is None or confirm is None):
-        raise UsageError("--on-duplicate ask needs a terminal to ask at")
+        raise UsageError(_("--on-duplicate ask needs a terminal to ask at"))
     ctx = Context(
         data,
         mapping,
@@ -131,9 +132,15 @@ def apply_plan(
     """
     errors = [p for p in plan.problems if p.severity == "error"]
     if (errors or plan.invalid_rows) and not skip_invalid:
+        count = len(plan.invalid_rows)
         raise InvalidData(
-            f"{len(plan.invalid_rows)} row(s) of {plan.table.path} are invalid; nothing was imported "
-            "(fix them, or import the rest with --skip-invalid)",
+            ngettext(
+                "{n} row of {path} is invalid; nothing was imported "
+                "(fix it, or import the rest with --skip-invalid)",
+                "{n} rows of {path} are invalid; nothing was imported "
+                "(fix them, or import the rest with --skip-invalid)",
+                count,
+            ).format(n=count, path=plan.table.path),
             errors,
         )
     writes = plan.writes
@@ -155,8 +162,8 @@ def apply_plan(
                 current: Record = store.get(models[action.kind], action.id)
                 if plain(current) != plain(action.previous):
                     raise MokoordError(
-                        f"{action.kind} {action.id} was changed while the import was prepared",
-                        hint="run the import again",
+                        _("{id} was changed while the import was prepared").format(id=action.id),
+                        hint=_("run the import again"),
                     )
                 change.save(action.record, previous=current)
             if progress is not None:

@@ -22,6 +22,7 @@ from typing import Literal
 from pydantic import Field
 
 from mokoord.errors import InvalidData, Problem, UsageError
+from mokoord.i18n import _
 from mokoord.models.common import Model
 
 ImportKind = Literal["organisations", "contacts"]
@@ -287,6 +288,12 @@ class ColumnMapping:
         )
 
 
+def kind_label(kind: str) -> str:
+    from mokoord.models.meta import FIXED_VOCABULARIES
+
+    return _(FIXED_VOCABULARIES["record_kinds"].get(kind, kind))
+
+
 def build_mapping(
     headers: list[str],
     kind: ImportKind,
@@ -323,15 +330,19 @@ def build_mapping(
                     column,
                     "warning",
                     "unknown-column",
-                    f"column '{header}' is not recognised and is left out "
-                    "(name its field in a mapping file, see --save-mapping)",
+                    _(
+                        "column '{header}' is not recognised and is left out "
+                        "(name its field in a mapping file, see --save-mapping)"
+                    ).format(header=header),
                 )
             )
             continue
         if target is not None and target not in valid:
             raise UsageError(
-                f"the mapping names '{target}' for column '{header}', which is no field of {kind}",
-                hint=f"fields: {', '.join(sorted(valid))}",
+                _(
+                    "the mapping names '{field}' for column '{header}', which is no field of {kind}"
+                ).format(field=target, header=header, kind=kind_label(kind)),
+                hint=_("fields: {fields}").format(fields=", ".join(sorted(valid))),
             )
         if target is not None and target in seen:
             problems.append(
@@ -341,8 +352,15 @@ def build_mapping(
                     column,
                     "warning",
                     "duplicate-column",
-                    f"column '{header}' maps to {target} like column {seen[target] + 1} "
-                    f"('{headers[seen[target]]}'); only the first is used",
+                    _(
+                        "column '{header}' maps to {field} like column {column} ('{other}'); "
+                        "only the first is used"
+                    ).format(
+                        header=header,
+                        field=target,
+                        column=seen[target] + 1,
+                        other=headers[seen[target]],
+                    ),
                 )
             )
             target = None
@@ -356,14 +374,15 @@ def build_mapping(
         and mapping.column_of("id") is None
     ):
         raise UsageError(
-            f"{display}: no column holds the organisation's name "
-            f"(headers: {', '.join(repr(h) for h in headers[:12])})",
-            hint="name the column 'Name' or 'Verein', or give a mapping with --mapping",
+            _("{path}: no column holds the organisation's name (headers: {headers})").format(
+                path=display, headers=", ".join(repr(h) for h in headers[:12])
+            ),
+            hint=_("name the column 'Name' or 'Verein', or give a mapping with --mapping"),
         )
     if kind == "contacts" and mapping.column_of("date") is None and mapping.column_of("id") is None:
         raise UsageError(
-            f"{display}: no column holds the date of the contact",
-            hint="name the column 'Datum', or give a mapping with --mapping",
+            _("{path}: no column holds the date of the contact").format(path=display),
+            hint=_("name the column 'Datum', or give a mapping with --mapping"),
         )
     return mapping
 
@@ -374,10 +393,10 @@ def read_mapping(path: Path) -> MappingFile:
     from mokoord.yamlio import read_document
 
     if not path.is_file():
-        raise UsageError(f"--mapping: no such file {path}")
+        raise UsageError(_("--mapping: no such file {path}").format(path=path))
     mapping, problems = validate_document(read_document(path, str(path)), MappingFile)
     if mapping is None:
-        raise InvalidData(f"{path} is not a valid mapping file", problems)
+        raise InvalidData(_("{path} is not a valid mapping file").format(path=path), problems)
     return mapping
 
 
@@ -389,7 +408,7 @@ def mapping_text(mapping: ColumnMapping) -> str:
         "kind": mapping.kind,
         "columns": dict(zip(mapping.headers, mapping.targets, strict=True)),
     }
-    header = (
+    header = _(
         "mokoord import mapping: spreadsheet column → field (null: column ignored).\n"
         "Use it with: mokoord import FILE --mapping THIS-FILE"
     )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from mokoord.i18n import _
 from mokoord.models.config import Label
 from mokoord.textmatch import fold, fold_variants
 
@@ -53,9 +54,11 @@ def phone(text: str) -> str:
     try:
         number = phonenumbers.parse(cleaned, "DE")
     except phonenumbers.NumberParseException:
-        raise ValueProblem(f"'{raw}' is not a phone number") from None
+        raise ValueProblem(_("'{value}' is not a phone number").format(value=raw)) from None
     if not phonenumbers.is_possible_number(number):
-        raise ValueProblem(f"'{raw}' is not a possible phone number (too short or too long?)")
+        raise ValueProblem(
+            _("'{value}' is not a possible phone number (too short or too long?)").format(value=raw)
+        )
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
 
 
@@ -66,8 +69,17 @@ def email(text: str) -> str:
     raw = text.strip().removeprefix("mailto:")
     try:
         return str(validate_email(raw, check_deliverability=False).normalized)
-    except EmailNotValidError as exc:
-        raise ValueProblem(f"'{raw}' is not an e-mail address: {exc}") from None
+    except EmailNotValidError:
+        # the validator's own reasons are English; say what is wrong in our words
+        if "@" not in raw:
+            reason = _("an e-mail address has an @, as in name@example.org")
+        elif "." not in raw.rsplit("@", 1)[1]:
+            reason = _("the e-mail address has no domain (name@example.org)")
+        else:
+            reason = _("this is not an e-mail address like name@example.org")
+        raise ValueProblem(
+            _("'{value}' is not an e-mail address: {reason}").format(value=raw, reason=reason)
+        ) from None
 
 
 def website(text: str) -> str:
@@ -77,7 +89,7 @@ def website(text: str) -> str:
         return raw
     if re.match(r"^[\w.-]+\.[a-z]{2,}(?:/\S*)?$", raw, re.IGNORECASE):
         return f"https://{raw}"
-    raise ValueProblem(f"'{raw}' is not a web address", severity="warning")
+    raise ValueProblem(_("'{value}' is not a web address").format(value=raw), severity="warning")
 
 
 # --------------------------------------------------------------------------- numbers, yes/no, codes
@@ -92,14 +104,14 @@ def yes_no(text: str) -> bool:
         return True
     if value in _NO:
         return False
-    raise ValueProblem(f"'{text}' is neither ja nor nein", severity="warning")
+    raise ValueProblem(_("'{value}' is neither ja nor nein").format(value=text), severity="warning")
 
 
 def count(text: str) -> int:
     """``"ca. 1.200"`` → 1200; ``"120 Mitglieder"`` → 120."""
     match = re.search(r"\d{1,3}(?:\.\d{3})+|\d+(?:[.,]0+)?", text)
     if not match:
-        raise ValueProblem(f"'{text}' is not a number", severity="warning")
+        raise ValueProblem(_("'{value}' is not a number").format(value=text), severity="warning")
     digits = match.group(0)
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):
         digits = digits.replace(".", "")
@@ -109,7 +121,7 @@ def count(text: str) -> int:
 def year(text: str) -> int:
     match = re.search(r"\b(1[89]\d\d|2[01]\d\d)\b", text)
     if not match:
-        raise ValueProblem(f"'{text}' is not a year", severity="warning")
+        raise ValueProblem(_("'{value}' is not a year").format(value=text), severity="warning")
     return int(match.group(1))
 
 
@@ -118,7 +130,7 @@ def postal_code(text: str) -> tuple[str, str | None]:
     raw = text.strip()
     match = re.match(r"^(?:D-?\s*)?(\d{4,5})\b\s*(.*)$", raw)
     if not match:
-        raise ValueProblem(f"'{raw}' is not a postal code (five digits)")
+        raise ValueProblem(_("'{value}' is not a postal code (five digits)").format(value=raw))
     code = match.group(1).zfill(5)
     rest = match.group(2).strip() or None
     return code, rest
@@ -131,7 +143,7 @@ def money(text: str) -> Decimal:
     try:
         return Decimal(raw)
     except InvalidOperation:
-        raise ValueProblem(f"'{text}' is not an amount") from None
+        raise ValueProblem(_("'{value}' is not an amount").format(value=text)) from None
 
 
 # --------------------------------------------------------------------------- vocabularies

@@ -14,10 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from mokoord.errors import Problem
 from mokoord.exchange.mapping import ColumnMapping, ImportKind
 from mokoord.exchange.tabular import Table
-from mokoord.models import Record
+from mokoord.i18n import _, ngettext
+from mokoord.models import Config, Contact, Organisation, Person, Record
 
 OnDuplicate = Literal["skip", "update", "fill", "ask"]
 ON_DUPLICATE: tuple[OnDuplicate, ...] = ("skip", "update", "fill", "ask")
@@ -199,6 +202,129 @@ class Plan:
             "actions": [action.as_dict() for action in self.actions],
             "problems": [problem.as_dict() for problem in self.problems],
         }
+
+
+# --------------------------------------------------------------------------- for people
+
+
+def target_label(model: type[BaseModel], paths: dict[str, tuple[str, ...]], target: str) -> str:
+    """What a sheet's field is called in the current language ("Registernummer")."""
+    from mokoord.validation import field_label
+
+    if target in PERSON_PATHS:
+        person = {
+            "contact_name": _("Contact person"),
+            "contact_role": _("Contact role"),
+            "contact_email": _("Contact e-mail"),
+            "contact_phone": _("Contact phone"),
+            "contact_consent_date": _("Consent date"),
+        }
+        return person[target]
+    if target == "open_needs":
+        return _("Open needs")
+    if target == "organisation_ids":
+        return field_label(model, ("organisations",))
+    return field_label(model, _path(paths, target))
+
+
+def _models() -> dict[str, tuple[type[BaseModel], dict[str, tuple[str, ...]]]]:
+    """Each kind of action: its model and where the sheet's fields live in it."""
+    return {
+        "organisation": (Organisation, ORG_PATHS),
+        "person": (Person, {}),
+        "contact": (Contact, CONTACT_PATHS),
+    }
+
+
+def change_label(kind: str, key: str) -> str:
+    """The label of a changed field of an action (:attr:`Action.changes`)."""
+    model, paths = _models()[kind]
+    return target_label(model, paths, key)
+
+
+def value_text(config: Config, kind: str, key: str, value: Any, *, width: int = 40) -> str:
+    """A value of a change as people read it: labels for terms, German dates, "—" for
+    nothing; cut at ``width`` characters."""
+    from mokoord import formatting
+    from mokoord.i18n import language
+    from mokoord.models.meta import vocabulary_fields
+    from mokoord.vocab import label
+
+    if _empty(value):
+        return "—"
+    model, paths = _models()[kind]
+    path = _path(paths, key)
+    declared = dict(vocabulary_fields(model))
+    vocabulary = (
+        "need_categories"
+        if key == "open_needs"
+        else declared.get(path) or declared.get((*path, "*"))
+    )
+    items = value if isinstance(value, list) else [value]
+    texts = []
+    for item in items:
+        if vocabulary is not None and isinstance(item, str):
+            texts.append(label(config, vocabulary, item))
+        elif isinstance(item, dt.date):
+            texts.append(formatting.date(item, language()))
+        elif isinstance(item, bool):
+            texts.append(_("yes") if item else _("no"))
+        else:
+            texts.append(str(item))
+    text = ", ".join(texts)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def summary_text(counts: dict[str, int]) -> str:
+    """``3 created, 0 updated, …``: the counts of :meth:`Plan.summary` for people."""
+    parts = ", ".join(
+        (
+            _("{n} created").format(n=counts["created"]),
+            _("{n} updated").format(n=counts["updated"]),
+            _("{n} unchanged").format(n=counts["unchanged"]),
+            _("{n} skipped").format(n=counts["skipped"]),
+            _("{n} invalid").format(n=counts["invalid"]),
+        )
+    )
+    more = []
+    if counts["persons_created"]:
+        n = counts["persons_created"]
+        more.append(
+            ngettext("{n} contact person created", "{n} contact persons created", n).format(n=n)
+        )
+    if counts["possible_duplicates"]:
+        n = counts["possible_duplicates"]
+        more.append(
+            ngettext(
+                "{n} possibly the same as another — please check",
+                "{n} possibly the same as others — please check",
+                n,
+            ).format(n=n)
+        )
+    return "; ".join((parts, *more))
+
+
+def changed_fields(
+    model: type[BaseModel], paths: dict[str, tuple[str, ...]], changes: dict[str, Any]
+) -> str:
+    """The fields of ``changes`` by their labels: "Telefon, E-Mail"."""
+    return ", ".join(target_label(model, paths, target) for target in changes)
+
+
+def match_text(match: str | None) -> str:
+    """How an existing record was found (:attr:`Action.match`), in words."""
+    if match is None:
+        return ""
+    if match.startswith("row "):
+        return _("row {row}").format(row=match.removeprefix("row "))
+    texts = {
+        "id": _("id"),
+        "register": _("register number"),
+        "name": _("name"),
+        "confirmed": _("confirmed at the terminal"),
+        "content": _("date, organisations and summary"),
+    }
+    return texts.get(match, match)
 
 
 # --------------------------------------------------------------------------- nested values

@@ -25,14 +25,17 @@ from mokoord.exchange.plan import (
     Decide,
     Plan,
     Similar,
+    changed_fields,
     decide_policy,
     differences,
+    match_text,
     merge,
 )
 from mokoord.exchange.tabular import Row
 from mokoord.i18n import _
 from mokoord.models import Contact, Organisation, Person
 from mokoord.textmatch import spelling_key
+from mokoord.vocab import label
 
 
 class OrganisationPlanner:
@@ -104,7 +107,7 @@ class OrganisationPlanner:
         if earlier is not None:
             action.action = "skip"
             action.match = f"row {earlier}"
-            action.reason = f"the same organisation as row {earlier}"
+            action.reason = _("the same organisation as row {row}").format(row=earlier)
             plan.problems.append(
                 Problem(
                     ctx.display,
@@ -112,7 +115,9 @@ class OrganisationPlanner:
                     0,
                     "warning",
                     "duplicate-row",
-                    f"{name or action.id}: the same organisation as row {earlier}; row skipped",
+                    _("{name}: the same organisation as row {row}; row skipped").format(
+                        name=name or action.id, row=earlier
+                    ),
                 )
             )
             plan.actions.append(action)
@@ -127,10 +132,10 @@ class OrganisationPlanner:
                         (column + 1) if column is not None else 0,
                         "error",
                         "missing-value",
-                        "the organisation has no name",
+                        _("the organisation has no name"),
                     )
                 )
-            action.reason = "invalid values"
+            action.reason = _("invalid values")
             plan.actions.append(action)
             return
         if existing is not None:
@@ -170,7 +175,13 @@ class OrganisationPlanner:
                     (column or 0) + 1,
                     "warning",
                     "status-not-imported",
-                    f"status '{status}' differs from the store's '{existing.status}'; change it with `mokoord status` (left as is)",
+                    _(
+                        "status '{status}' differs from the store's '{current}'; change it with "
+                        "`mokoord status` (left as is)"
+                    ).format(
+                        status=label(self.ctx.data.config, "statuses", status),
+                        current=label(self.ctx.data.config, "statuses", existing.status),
+                    ),
                 )
             )
         policy, new_data = decide_policy(self.plan, self.decide, action, old, values, ORG_PATHS)
@@ -183,8 +194,10 @@ class OrganisationPlanner:
         try:
             record = Organisation.model_validate(new_data)
         except ValidationError as exc:
-            self.plan.problems.extend(validation_problems(exc, row, self.ctx, ORG_PATHS))
-            action.reason = "invalid values"
+            self.plan.problems.extend(
+                validation_problems(exc, row, self.ctx, ORG_PATHS, Organisation)
+            )
+            action.reason = _("invalid values")
             return
         new_plain = plain(record)
         targets = [t for t in values if t not in NOT_WRITTEN]
@@ -202,7 +215,11 @@ class OrganisationPlanner:
             action.action = "unchanged"
         elif policy == "skip":
             action.action = "skip"
-            action.reason = f"exists as {existing.id} (found by {action.match}); differs in {', '.join(action.changes)}"
+            action.reason = _("exists as {id} (found by {match}); differs in {fields}").format(
+                id=existing.id,
+                match=match_text(action.match),
+                fields=changed_fields(Organisation, ORG_PATHS, action.changes),
+            )
         else:
             action.action = "update"
             action.record, action.previous = record, existing
@@ -233,8 +250,10 @@ class OrganisationPlanner:
         try:
             record = Organisation.model_validate(data)
         except ValidationError as exc:
-            self.plan.problems.extend(validation_problems(exc, row, self.ctx, ORG_PATHS))
-            action.reason = "invalid values"
+            self.plan.problems.extend(
+                validation_problems(exc, row, self.ctx, ORG_PATHS, Organisation)
+            )
+            action.reason = _("invalid values")
             return
         self.taken.add(new_id)
         action.action, action.id, action.record = "create", new_id, record
@@ -254,7 +273,7 @@ class OrganisationPlanner:
                         0,
                         "warning",
                         "person-without-name",
-                        "contact details without a contact person's name are left out",
+                        _("contact details without a contact person's name are left out"),
                     )
                 )
             return
@@ -283,7 +302,7 @@ class OrganisationPlanner:
                 record = Person.model_validate(new_data)
             except ValidationError as exc:
                 self.plan.problems.extend(
-                    validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: ")
+                    validation_problems(exc, row, self.ctx, PERSON_PATHS, Person, person=True)
                 )
                 self.plan.actions.append(action)
                 return
@@ -291,7 +310,8 @@ class OrganisationPlanner:
             if not action.changes:
                 action.action = "unchanged"
             elif policy == "skip":
-                action.action, action.reason = "skip", f"contact person {existing.id} differs"
+                action.action = "skip"
+                action.reason = _("contact person {id} differs").format(id=existing.id)
             else:
                 action.action, action.record, action.previous = "update", record, existing
         else:
@@ -304,7 +324,7 @@ class OrganisationPlanner:
                 )
             except ValidationError as exc:
                 self.plan.problems.extend(
-                    validation_problems(exc, row, self.ctx, PERSON_PATHS, "contact person: ")
+                    validation_problems(exc, row, self.ctx, PERSON_PATHS, Person, person=True)
                 )
                 self.plan.actions.append(action)
                 return
@@ -425,7 +445,7 @@ class ContactPlanner:
             action.action, action.match, action.reason = (
                 "skip",
                 f"row {earlier}",
-                f"the same contact as row {earlier}",
+                _("the same contact as row {row}").format(row=earlier),
             )
             plan.problems.append(
                 Problem(
@@ -434,13 +454,13 @@ class ContactPlanner:
                     0,
                     "warning",
                     "duplicate-row",
-                    f"the same contact as row {earlier}; row skipped",
+                    _("the same contact as row {row}; row skipped").format(row=earlier),
                 )
             )
             plan.actions.append(action)
             return
         if any(p.severity == "error" for p in problems):
-            action.reason = "invalid values"
+            action.reason = _("invalid values")
             plan.actions.append(action)
             return
         paths = CONTACT_PATHS
@@ -464,8 +484,8 @@ class ContactPlanner:
         try:
             record = Contact.model_validate(data)
         except ValidationError as exc:
-            plan.problems.extend(validation_problems(exc, row, ctx, paths))
-            action.reason = "invalid values"
+            plan.problems.extend(validation_problems(exc, row, ctx, paths, Contact))
+            action.reason = _("invalid values")
             plan.actions.append(action)
             return
         self.seen[key] = row.number
@@ -483,7 +503,9 @@ class ContactPlanner:
             elif policy == "skip":
                 action.action, action.reason = (
                     "skip",
-                    f"exists as {existing.id}; differs in {', '.join(action.changes)}",
+                    _("exists as {id}; differs in {fields}").format(
+                        id=existing.id, fields=changed_fields(Contact, paths, action.changes)
+                    ),
                 )
             else:
                 action.action, action.record, action.previous = "update", record, existing

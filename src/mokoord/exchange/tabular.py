@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mokoord.errors import UsageError
+from mokoord.i18n import _
 
 MAX_BYTES = 50 * 1024 * 1024
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -62,21 +63,25 @@ def read_table(
     """Read a CSV or XLSX file into a :class:`Table`; unreadable files are a UsageError."""
     shown = display or str(path)
     if not path.is_file():
-        raise UsageError(f"{shown}: no such file")
+        raise UsageError(_("{path}: no such file").format(path=shown))
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         if encoding:
-            raise UsageError("--encoding applies to CSV files only")
+            raise UsageError(_("--encoding applies to CSV files only"))
         return _read_xlsx(path, shown, sheet)
     if suffix in (".xls", ".ods", ".numbers"):
         raise UsageError(
-            f"{shown}: {suffix} files cannot be read",
-            hint="save the sheet as .xlsx or as CSV (Excel: Datei > Speichern unter)",
+            _("{path}: {suffix} files cannot be read").format(path=shown, suffix=suffix),
+            hint=_("save the sheet as .xlsx or as CSV (Excel: File > Save As)"),
         )
     if sheet:
-        raise UsageError("--sheet applies to XLSX files only")
+        raise UsageError(_("--sheet applies to XLSX files only"))
     if path.stat().st_size > MAX_BYTES:
-        raise UsageError(f"{shown}: the file is larger than {MAX_BYTES // 1024 // 1024} MiB")
+        raise UsageError(
+            _("{path}: the file is larger than {size} MiB").format(
+                path=shown, size=MAX_BYTES // 1024 // 1024
+            )
+        )
     return read_csv_bytes(path.read_bytes(), shown, encoding=encoding)
 
 
@@ -90,15 +95,17 @@ def decode(raw: bytes, encoding: str | None = None) -> tuple[str, str]:
             codecs.lookup(encoding)
         except LookupError:
             raise UsageError(
-                f"--encoding: unknown encoding '{encoding}'",
-                hint="common ones: utf-8, utf-8-sig, cp1252 (Windows), latin-1, utf-16",
+                _("--encoding: unknown encoding '{value}'").format(value=encoding),
+                hint=_("common ones: utf-8, utf-8-sig, cp1252 (Windows), latin-1, utf-16"),
             ) from None
         try:
             return raw.decode(encoding).removeprefix("\ufeff"), encoding
         except UnicodeDecodeError as exc:
             raise UsageError(
-                f"the file is not valid {encoding} (byte {exc.start})",
-                hint="leave out --encoding to let mokoord detect it",
+                _("the file is not valid {encoding} (byte {byte})").format(
+                    encoding=encoding, byte=exc.start
+                ),
+                hint=_("leave out --encoding to let mokoord detect it"),
             ) from None
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
@@ -145,10 +152,15 @@ def read_csv_bytes(raw: bytes, display: str, *, encoding: str | None = None) -> 
                 table.header_row = record
                 continue
             _add_row(table, record, values)
-    except csv.Error as exc:
-        raise UsageError(f"{display}:{reader.line_num}: not readable as CSV: {exc}") from None
+    except csv.Error:  # the reason in Python's English; ours names what to look for
+        raise UsageError(
+            _(
+                "{path}:{line}: not readable as CSV (a quotation mark not closed, "
+                "or a cell too long?)"
+            ).format(path=display, line=reader.line_num)
+        ) from None
     if table is None:
-        raise UsageError(f"{display}: the file is empty (no header row)")
+        raise UsageError(_("{path}: the file is empty (no header row)").format(path=display))
     return table
 
 
@@ -165,9 +177,12 @@ def _add_row(table: Table, number: int, values: list[str]) -> None:
         table.broken.append(
             (
                 number,
-                f"the row has {len(values)} cells but the header only {width} "
-                f"(extra: {', '.join(repr(v) for v in extra[:3])}); "
-                "a separator inside a value must be quoted",
+                _(
+                    "the row has {cells} cells but the header only {width} (extra: {extra}); "
+                    "a separator inside a value must be quoted"
+                ).format(
+                    cells=len(values), width=width, extra=", ".join(repr(v) for v in extra[:3])
+                ),
             )
         )
         return
@@ -200,8 +215,11 @@ def _read_xlsx(path: Path, display: str, sheet: str | None) -> Table:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UsageError(f"{display}: not a readable XLSX file ({exc})") from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise UsageError(
+            _("{path}: not a readable XLSX file").format(path=display),
+            hint=_("open it in the spreadsheet program and save it again as .xlsx"),
+        ) from None
     try:
         names = workbook.sheetnames
         if sheet is None:
@@ -210,8 +228,8 @@ def _read_xlsx(path: Path, display: str, sheet: str | None) -> Table:
             name = sheet
         else:
             raise UsageError(
-                f"--sheet: no sheet '{sheet}' in {display}",
-                hint=f"sheets: {', '.join(names)}",
+                _("--sheet: no sheet '{sheet}' in {path}").format(sheet=sheet, path=display),
+                hint=_("sheets: {names}").format(names=", ".join(names)),
             )
         table: Table | None = None
         for number, row in enumerate(workbook[name].iter_rows(values_only=True), 1):
@@ -226,5 +244,7 @@ def _read_xlsx(path: Path, display: str, sheet: str | None) -> Table:
     finally:
         workbook.close()
     if table is None:
-        raise UsageError(f"{display}: sheet '{name}' is empty (no header row)")
+        raise UsageError(
+            _("{path}: sheet '{sheet}' is empty (no header row)").format(path=display, sheet=name)
+        )
     return table

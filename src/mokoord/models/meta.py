@@ -110,6 +110,19 @@ FIXED_VOCABULARIES: dict[str, dict[str, str]] = {
         "public_task": N_("public task (Art. 6(1)(e) GDPR)"),
         "legitimate_interest": N_("legitimate interest (Art. 6(1)(f) GDPR)"),
     },
+    "record_kinds": {
+        "organisations": N_("organisations"),
+        "contacts": N_("contacts"),
+        "events": N_("events"),
+        "referrals": N_("referrals"),
+        "applications": N_("funding applications"),
+    },
+    "duplicate_policies": {
+        "skip": N_("skip"),
+        "update": N_("update"),
+        "fill": N_("fill in: empty fields only"),
+        "ask": N_("ask"),
+    },
     "erasure_grounds": {
         "no_longer_needed": N_("no longer needed (Art. 17(1)(a) GDPR)"),
         "consent_withdrawn": N_("consent withdrawn (Art. 17(1)(b) GDPR)"),
@@ -146,6 +159,8 @@ VOCABULARY_TITLES: dict[str, str] = {
     "periods": N_("period"),
     "application_statuses": N_("status of an application"),
     "legal_bases": N_("legal basis"),
+    "record_kinds": N_("kind of records"),
+    "duplicate_policies": N_("way to handle duplicates"),
     "erasure_grounds": N_("ground for erasure"),
 }
 """What one term of each vocabulary is called (msgid), for messages and prompts."""

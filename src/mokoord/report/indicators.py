@@ -25,7 +25,6 @@ Rules shared by every figure:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -41,6 +40,8 @@ from mokoord.facts import ContactFact, NeedFact, OrganisationFact
 from mokoord.models import Application, Config, Event
 from mokoord.models.organisation import STATUSES
 from mokoord.pipeline import effective_status, first_contacts
+from mokoord.report.period import Period as Period  # re-exported: the report's API
+from mokoord.report.period import year_period as year_period
 
 REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution", "application")
 """The kinds of record the report reads (persons, networks and programmes it does not need)."""
@@ -48,52 +49,6 @@ REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution"
 TRAINING_KIND = "training"
 EXCHANGE_KIND = "exchange"
 GRANTED_STATUSES = frozenset({"granted", "proof_filed"})
-
-# --------------------------------------------------------------------------- periods
-
-
-@dataclass(frozen=True)
-class Period:
-    """An inclusive date range."""
-
-    start: dt.date
-    end: dt.date
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, dt.date) and self.start <= day <= self.end
-
-    @property
-    def whole_months(self) -> bool:
-        last = calendar.monthrange(self.end.year, self.end.month)[1]
-        return self.start.day == 1 and self.end.day == last
-
-    def months(self) -> list[str]:
-        """Every month the period touches, as ``YYYY-MM``."""
-        out: list[str] = []
-        year, month = self.start.year, self.start.month
-        while (year, month) <= (self.end.year, self.end.month):
-            out.append(f"{year:04d}-{month:02d}")
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return out
-
-    def previous(self) -> Period:
-        """The period of equal length just before: whole months step back by months."""
-        end = self.start - dt.timedelta(days=1)
-        if self.whole_months:
-            count = (self.end.year * 12 + self.end.month) - (
-                self.start.year * 12 + self.start.month
-            )
-            return Period(add_months(self.start, -(count + 1)), end)
-        days = (self.end - self.start).days
-        return Period(end - dt.timedelta(days=days), end)
-
-    def as_json(self) -> dict[str, str]:
-        return {"from": self.start.isoformat(), "to": self.end.isoformat()}
-
-
-def year_period(year: int) -> Period:
-    return Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
-
 
 # --------------------------------------------------------------------------- the figures
 
