@@ -167,10 +167,9 @@ def letter_html(letter: Letter, config: Config, today: dt.date, root: Path | Non
 
 def serial_csv(outreach: Outreach, config: Config) -> bytes:
     """One row per addressee: the address block's parts, the subject and the text."""
+    from mokoord.codes import language_name
     from mokoord.models.meta import FIELD_LABELS
     from mokoord.sheets import cell, csv_bytes
-
-    from mokoord.codes import language_name
     from mokoord.vocab import label
 
     lang = language()
