@@ -170,10 +170,10 @@ def sheet(
     orgs, html = sheets_for(data, request, store.root)
     target = output or Path(sheet_file(request))
     write_output(target, html.encode("utf-8"))
-    done(sheet_done(len(orgs), target))
+    done(_sheet_written(len(orgs), target))
 
 
-def sheet_done(count: int, target: Path) -> str:
+def _sheet_written(count: int, target: Path) -> str:
     from mokoord.i18n import ngettext
 
     return ngettext(
