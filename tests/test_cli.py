@@ -101,7 +101,7 @@ def test_help_lists_every_command_as_the_commands_describe_themselves(
     assert fresh.returncode == 0
     assert fresh.stdout == loaded.output
     panels = [line.split(" ")[1] for line in fresh.stdout.splitlines() if line.startswith("╭─")]
-    assert panels == ["Options", "Store", "Working", "Register", "Contacts", "Events", "Funding",
+    assert panels == ["Options", "Store", "Working", "Register", "Contacts", "Outreach", "Events", "Funding",
                       "Evaluation", "Exchange", "Data"]  # fmt: skip
     listed = [line.split()[1] for line in fresh.stdout.splitlines() if line.startswith("│ ")]
     for name in COMMANDS:
@@ -185,3 +185,45 @@ def test_the_console_script_flushes_its_output_and_keeps_exit_codes(
     usage = mokoord_process("--data", str(demo.root), "list", "--no-such-flag", cwd=demo.root)
     assert usage.returncode == 2
     assert "No such option" in usage.stderr
+
+
+def _all_commands() -> list[tuple[str, Any]]:
+    """(path, click command) of every command and subcommand, fully loaded."""
+    from typer._click import Context
+    from typer.main import get_command
+
+    for module in pkgutil.iter_modules(mokoord.cli.__path__):
+        importlib.import_module(f"mokoord.cli.{module.name}")
+    root = get_command(app)
+    ctx = Context(root)
+    found: list[tuple[str, Any]] = []
+
+    def walk(group: Any, prefix: str) -> None:
+        for name in group.list_commands(ctx):
+            command = group.get_command(ctx, name)
+            if hasattr(command, "list_commands"):
+                walk(command, f"{prefix}{name} ")
+            else:
+                found.append((f"{prefix}{name}", command))
+
+    walk(root, "")
+    return found
+
+
+def test_a_short_option_means_the_same_in_every_command() -> None:
+    """docs/DEVELOPING.md's table: ``-o`` is ``--output`` everywhere, and so on."""
+    meaning: dict[str, tuple[str, str]] = {}
+    for path, command in _all_commands():
+        for param in command.params:
+            shorts = [o for o in param.opts if o.startswith("-") and not o.startswith("--")]
+            longs = [o for o in param.opts if o.startswith("--")]
+            for short in shorts:
+                if short in ("-h",):
+                    continue
+                seen = meaning.setdefault(short, (longs[0], path))
+                assert seen[0] == longs[0], (
+                    f"{short} is {seen[0]} in {seen[1]}, {longs[0]} in {path}"
+                )
+    assert meaning["-o"][0] == "--output"
+    assert meaning["-f"][0] == "--format"
+    assert meaning["-n"][0] == "--dry-run"

@@ -43,7 +43,7 @@ LangOption = Annotated[
     typer.Option("--lang", help="de or en (default: the store's language).", show_default=False),
 ]
 YesOption = Annotated[
-    bool, typer.Option("--yes", "-y", help="Do not ask; required where no one can answer.")
+    bool, typer.Option("--yes", help="Do not ask; required where no one can answer.")
 ]
 
 
