@@ -164,6 +164,14 @@ class Filters:
 
 def filter_organisations(
     data: Dataset, filters: Filters, today: dt.date | None = None
+) -> list[Organisation]:
+    """The organisations matching every filter, sorted by name (see
+    :func:`matching_organisations`; only these records are built)."""
+    return [data.organisations[org.id] for org in matching_organisations(data, filters, today)]
+
+
+def matching_organisations(
+    data: Dataset, filters: Filters, today: dt.date | None = None
 ) -> list[OrganisationFact]:
     """The organisations matching every filter, sorted by name, as their facts
     (:class:`~mokoord.facts.OrganisationFact`: what a listing shows, without
@@ -243,7 +251,9 @@ def list_rows(
 ) -> list[dict[str, Any]]:
     """The rows of ``mokoord list``: every organisation matching ``filters``."""
     first = first_contacts(data)
-    return [list_row(org, data, today, first) for org in filter_organisations(data, filters, today)]
+    return [
+        list_row(org, data, today, first) for org in matching_organisations(data, filters, today)
+    ]
 
 
 # --------------------------------------------------------------------------- search
