@@ -368,7 +368,9 @@ def event_columns(data: Dataset, lang: str, today: dt.date | None = None) -> lis
             "int",
             lambda e: e.head_count if is_held(e, day) else None,
         ),
-        Column("organisations", "Teilnehmende Organisationen", "int", lambda e: len(took_part(e, day))),
+        Column(
+            "organisations", "Teilnehmende Organisationen", "int", lambda e: len(took_part(e, day))
+        ),
         Column(
             "organisation_ids",
             "Organisations-IDs",
