@@ -205,3 +205,38 @@ def test_hooks_that_git_runs_from_elsewhere_are_left_alone_and_named(
     assert "(core.hooksPath), so the check for erased data is not active" in said
     assert not (plain / ".githooks").exists()  # mokoord never writes there
     assert "core.hooksPath" not in Cli(plain)("list").stderr  # said once
+
+
+def test_without_mokoord_the_hook_refuses_rather_than_let_anything_through(
+    office: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """The Python the hook names is gone and no Python on PATH has mokoord: the push is
+    refused with a message, not let through unchecked."""
+    root, _ids = office
+    server = tmp_path / "server.git"
+    git(tmp_path, "clone", "-q", "--bare", str(root), str(server))
+    plain = tmp_path / "plain"
+    git(tmp_path, "clone", "-q", str(server), str(plain))
+    assert Cli(plain)("list").exit_code == 0
+    hook = _hooks(plain) / "pre-push"
+    python = hook.read_text(encoding="utf-8").split('for python in "', 1)[1].split('"', 1)[0]
+    hook.write_text(hook.read_text(encoding="utf-8").replace(python, "/gone/python"))
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    for name in ("python3", "python"):  # Pythons without mokoord, as the hook sees them
+        fake = bin_folder / name
+        fake.write_text("#!/bin/sh\nexit 99\n", encoding="utf-8")
+        fake.chmod(0o755)
+    (plain / "notiz.txt").write_text("neu\n", encoding="utf-8")
+    git(plain, "add", "notiz.txt")
+    git(plain, "commit", "-qm", "Notiz")
+    pushed = subprocess.run(
+        ["git", "push", "origin", "HEAD"],
+        cwd=plain,
+        capture_output=True,
+        text=True,
+        env={"PATH": f"{bin_folder}:/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
+    assert pushed.returncode != 0
+    assert "mokoord is needed to check this against the erasure log" in pushed.stderr

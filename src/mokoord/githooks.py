@@ -61,12 +61,19 @@ def hook_script(name: str) -> str:
     else:
         feed = ""
     lines += [
+        "# exit status 99: this Python has no mokoord, try the next",
+        "check='import sys",
+        "try:",
+        "    from mokoord.privacy.hook import main",
+        "except ImportError:",
+        "    sys.exit(99)",
+        "sys.exit(main())'",
         "guard() {",
         f'  for python in "{python}" python3 python; do',
-        '    if "$python" -c "import mokoord.privacy.hook" 2>/dev/null; then',
-        f'      {feed}"$python" -m mokoord.privacy.hook {name} "$@"',
-        "      return $?",
-        "    fi",
+        '    command -v "$python" >/dev/null 2>&1 || continue',
+        f'    {feed}"$python" -c "$check" {name} "$@"',
+        "    status=$?",
+        '    [ "$status" -eq 99 ] || return "$status"',
         "  done",
         '  echo "mokoord is needed to check this against the erasure log (docs/privacy.md)" >&2',
         "  return 1",
