@@ -15,6 +15,7 @@ command does (:func:`self_setup`) and says so once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -56,9 +57,11 @@ def self_setup(store_root: Path) -> list[str]:
             return []
         top, git_dir = found
         done = [] if gitrepo.merge_driver_in_place(git_dir) else gitrepo.setup_merge_driver(top)
-        return done + install_guard(git_dir)
     except (GitError, OSError):  # read-only, another user's clone, no git: left alone
         return []
+    with contextlib.suppress(OSError):  # hooks that cannot be written: the same
+        done += install_guard(git_dir)
+    return done
 
 
 def install_guard(git_dir: Path) -> list[str]:
