@@ -101,7 +101,7 @@ def test_help_lists_every_command_as_the_commands_describe_themselves(
     assert fresh.returncode == 0
     assert fresh.stdout == loaded.output
     panels = [line.split(" ")[1] for line in fresh.stdout.splitlines() if line.startswith("╭─")]
-    assert panels == ["Options", "Store", "Working", "Register", "Contacts", "Events", "Funding",
+    assert panels == ["Options", "Store", "Working", "Register", "Contacts", "Outreach", "Events", "Funding",
                       "Evaluation", "Exchange", "Data"]  # fmt: skip
     listed = [line.split()[1] for line in fresh.stdout.splitlines() if line.startswith("│ ")]
     for name in COMMANDS:

@@ -229,8 +229,8 @@ def test_the_german_listing_is_the_same_before_and_after_loading(
         line.split("─ ")[1].split(" ─")[0] for line in fresh.stdout.splitlines() if "╭─" in line
     ]
     assert panels == ["Optionen", "Datenbestand", "Zusammenarbeit", "Register", "Kontakte und Verweisungen",
-                      "Veranstaltungen und Kooperation", "Förderung", "Auswertung",
-                      "Datenaustausch", "Datenschutz"]  # fmt: skip
+                      "Ansprache und Besuche", "Veranstaltungen und Kooperation", "Förderung",
+                      "Auswertung", "Datenaustausch", "Datenschutz"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- usage errors

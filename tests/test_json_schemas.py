@@ -193,6 +193,11 @@ def test_every_json_output_matches_its_schema(any_store: tuple[str, Cli, Store])
     table = store.root.parent / "vereine.csv"
     table.write_text(IMPORT_CSV, encoding="utf-8")
     outputs["import"].append(_json(cli, "import", str(table), "--dry-run", "--json"))
+    if name != "empty":  # an empty register has no one to write to
+        outputs["outreach"] += [
+            _json(cli, "outreach", "--template", "einladung", "--dry-run", "--json"),
+            _json(cli, "outreach", "--template", "einladung", "-f", "html", "--dry-run", "--json"),
+        ]
 
     problems = {
         f"{kind} #{index}": errors

@@ -74,6 +74,24 @@ def test_committed_demo_store_is_what_the_generator_writes() -> None:
     assert not stale, f"data/ is out of date ({len(stale)} files); run: python tools/make_demo.py"
 
 
+def test_committed_demo_templates_are_what_the_generator_writes() -> None:
+    """data/templates/outreach/ and the letterhead hold exactly tools/demo_templates.py."""
+    from tools.demo_templates import SENDER, templates
+
+    expected = templates()
+    on_disk = {
+        path.relative_to(DATA).as_posix()
+        for path in (DATA / "templates").rglob("*")
+        if path.is_file()
+    }
+    assert on_disk == set(expected), "run: python tools/make_demo.py"
+    for relative, text in expected.items():
+        assert (DATA / relative).read_text(encoding="utf-8") == text, relative
+    config = Store(DATA).config
+    assert config.sender is not None
+    assert plain(config.sender) == SENDER
+
+
 def test_demo_store_content_is_varied_and_plausible() -> None:
     data = Store(DATA).load()
     assert not data.problems

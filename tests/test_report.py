@@ -208,6 +208,7 @@ EXPECTED_2023: dict[str, Any] = {
         "organisations": 4,
         "stale": 2,
         "never_verified": 1,
+        "verified_in_period": 2,  # last_verified 2023-06-01 and 2023-03-01
         "without_district": 0,
         "without_field": 0,
         "contacts": 4,
@@ -548,7 +549,7 @@ def test_text_from_the_data_stays_text(rcli: Cli, tmp_path: Path) -> None:
 
 def test_a_store_template_overrides_the_builtin_and_is_escaped(rcli: Cli, store: Store) -> None:
     folder = store.root / "templates"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)  # init makes templates/ (for templates/outreach/)
     (folder / "report.md.j2").write_text(
         "Eigener Bericht {{ t.title }}\n{% for org in new_organisations %}{{ org.name }}\n{% endfor %}",
         encoding="utf-8",
@@ -566,7 +567,7 @@ def test_a_store_template_overrides_the_builtin_and_is_escaped(rcli: Cli, store:
 
 def test_a_broken_store_template_is_a_clear_error(rcli: Cli, store: Store) -> None:
     folder = store.root / "templates"
-    folder.mkdir()
+    folder.mkdir(exist_ok=True)  # init makes templates/ (for templates/outreach/)
     (folder / "report.md.j2").write_text("ok\n{% for x in %}\n", encoding="utf-8")
     result = rcli("report", "--year", "2023")
     assert result.exit_code == 1

@@ -28,17 +28,24 @@ from mokoord.models import Config  # noqa: E402
 from mokoord.store import CONFIG_FILE, Store, init_store  # noqa: E402
 from mokoord.yamlio import RoundTripDocument, atomic_write  # noqa: E402
 from tools.demo_data import Generated, generate, tag_vocabulary  # noqa: E402
+from tools.demo_templates import SENDER, templates  # noqa: E402
 
 DEMO_SEED = 2021
 
 
 def declare_tags(root: Path, tags: dict[str, dict[str, str]]) -> None:
-    """Add the generated data's tags to ``vocabularies.tags``, keeping init's file layout."""
+    """Add the generated data's tags to ``vocabularies.tags`` and the office's address
+    for letters (``sender``), keeping init's file layout."""
     path = root / CONFIG_FILE
     text = path.read_text(encoding="utf-8")
     old = Config.model_validate(RoundTripDocument(text).data)
     data = plain(old)
     data["vocabularies"] = {**data["vocabularies"], "tags": tags}
+    data = {
+        **{key: value for key, value in data.items() if key in ("format", "city", "office")},
+        "sender": SENDER,
+        **data,
+    }
     new = Config.model_validate(data)
     doc = RoundTripDocument(text)
     doc.apply(plain(old), plain(new))
@@ -52,6 +59,8 @@ def write_store(root: Path, generated: Generated) -> int:
     # the attributes, commands on it leave that repository's git config alone.
     (root / ".gitattributes").unlink()
     declare_tags(root, tag_vocabulary())
+    for relative, text in templates().items():
+        atomic_write(root / relative, text.encode("utf-8"))
     store = Store(root)
     count = 0
     for record in generated.records():

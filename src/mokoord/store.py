@@ -488,6 +488,10 @@ def init_store(
             keep = root / spec.folder / ".gitkeep"
             atomic_write(keep, b"")
             written.append(keep)
+        from mokoord.outreach.example import EXAMPLE_PATH, EXAMPLE_TEXT
+
+        atomic_write(root / EXAMPLE_PATH, EXAMPLE_TEXT.encode("utf-8"))
+        written.append(root / EXAMPLE_PATH)
         if not commit:
             return root, None
         commit_id = (
@@ -510,6 +514,9 @@ def init_store(
         for spec in KINDS.values():
             with contextlib.suppress(OSError):
                 (root / spec.folder).rmdir()
+        for folder in (root / "templates" / "outreach", root / "templates"):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         if repo is None and commit:
             shutil.rmtree(root / ".git", ignore_errors=True)
         for folder in created:

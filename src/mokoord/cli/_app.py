@@ -73,6 +73,11 @@ _LISTING: dict[tuple[str, str], dict[str, str]] = {
         "add-institution": "Add an institution: a referral target or partner (city office, provider, …).",
         "institutions": "List the institutions (referral targets and partners) with their referrals.",
     },
+    ("outreach", "Outreach and visits"): {
+        "outreach": "Write letters or e-mail drafts to chosen organisations and record the contacts.",
+        "sheet": "Write a printable data sheet (Stammdatenblatt) to check with an organisation on site.",
+        "verified": "Record that an organisation's data were checked with it: last verified, and the visit.",
+    },
     ("events", "Events and cooperation"): {
         "add-event": "Record an event: a training session, exchange format, network meeting, info event or festival.",
         "attend": "Record that an organisation took part in an event, with its head count.",

@@ -124,6 +124,9 @@ METAVARS: dict[str, str] = {
     "--tag": N_("TAG"),
     "--need": N_("NEED"),
     "--role": N_("ROLE"),
+    "--person-role": N_("ROLE"),
+    "--network": N_("NETWORK"),
+    "--template": N_("TEMPLATE"),
     "--legal-basis": N_("LEGAL_BASIS"),
     "--consent-scope": N_("SCOPE"),
     "--initiated-by": N_("WHO"),
@@ -139,6 +142,7 @@ METAVARS: dict[str, str] = {
 COMMAND_METAVARS: dict[tuple[str, str], str] = {
     ("add-event", "--follow-up"): N_("TASK"),
     ("add-event", "--until"): N_("TIME"),
+    ("outreach", "--output"): N_("FOLDER"),
 }
 
 

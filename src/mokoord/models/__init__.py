@@ -11,7 +11,15 @@ from mokoord.models.activity import (
     Referral,
 )
 from mokoord.models.common import Model, Record
-from mokoord.models.config import Config, Label, Privacy, Retention, Settings, Vocabularies
+from mokoord.models.config import (
+    Config,
+    Label,
+    Privacy,
+    Retention,
+    Sender,
+    Settings,
+    Vocabularies,
+)
 from mokoord.models.funding import Application, Deadline, FundingLine, Programme
 from mokoord.models.organisation import (
     Address,
@@ -56,6 +64,7 @@ __all__ = [
     "Register",
     "Retention",
     "Rooms",
+    "Sender",
     "Settings",
     "StatusChange",
     "Vocabularies",

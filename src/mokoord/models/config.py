@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from mokoord.i18n import _
-from mokoord.models.common import Email, Model, ShortText, Term
+from mokoord.models.common import Email, Model, Phone, PostalCode, ShortText, Term, Url
 
 FORMAT_VERSION = 1
 
@@ -277,6 +277,23 @@ class Author(Model):
     email: Email
 
 
+class Sender(Model):
+    """The office as the sender of letters and e-mail drafts (``mokoord outreach``):
+    the letterhead, the return address and the signature."""
+
+    department: ShortText | None = None
+    """The authority the office belongs to ("Amt für Zuwanderung und Integration")."""
+    street: ShortText | None = None
+    postal_code: PostalCode | None = None
+    city: ShortText | None = None
+    email: Email | None = None
+    """The From of e-mail drafts and the e-mail address in the letterhead."""
+    phone: Phone | None = None
+    website: Url | None = None
+    signature: ShortText | None = None
+    """Who signs ("Ihre Koordinierungsstelle Migrantenorganisationen"); default: the office."""
+
+
 class Settings(Model):
     stale_after_months: int = Field(12, ge=1, le=120)
     """A record not verified for longer is *stale* (``list --stale``, report)."""
@@ -330,6 +347,8 @@ class Config(Model):
     language: Literal["de", "en"] = "de"
     timezone: ShortText = "Europe/Berlin"
     """The IANA time zone of the office: times of day in events are wall-clock times here."""
+    sender: Sender | None = None
+    """The office's address and signature for letters and e-mail drafts (``outreach``)."""
     author: Author | None = None
     """Author of commits when git's own user.name/user.email are not set."""
     settings: Settings = Field(default_factory=Settings)

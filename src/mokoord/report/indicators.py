@@ -171,6 +171,7 @@ class Completeness:
     organisations: int
     stale: int
     never_verified: int
+    verified_in_period: int  # last_verified in the period (``mokoord verified``)
     without_district: int
     without_field: int
     contacts: int
@@ -509,6 +510,7 @@ def completeness(
         organisations=len(active),
         stale=stale_count(active, period.end, months),
         never_verified=sum(1 for org in active if org.last_verified is None),
+        verified_in_period=sum(1 for org in active if org.last_verified in period),
         without_district=sum(1 for org in active if not org.district),
         without_field=sum(1 for org in active if not org.fields),
         contacts=len(contacts),

@@ -106,6 +106,9 @@ def _texts() -> dict[str, str]:
             "report indicator", "of them not verified for more than {months} months"
         ),
         "completeness.never_verified": pgettext("report indicator", "of them never verified"),
+        "completeness.verified_in_period": pgettext(
+            "report indicator", "of them verified in the period"
+        ),
         "completeness.without_district": pgettext("report indicator", "of them without district"),
         "completeness.without_field": pgettext(
             "report indicator", "of them without field of activity"
@@ -234,6 +237,14 @@ def _methods() -> list[tuple[str, str]]:
                 "report method",
                 "Records whose last verification (last_verified) lies more than {months} months"
                 " before the end of the period, or that were never verified.",
+            ),
+        ),
+        (
+            pgettext("report method", "Records verified in the period"),
+            pgettext(
+                "report method",
+                "Records whose last verification (last_verified, set by mokoord verified after a"
+                " visit) lies in the period; one verified again later counts in the later period.",
             ),
         ),
         (

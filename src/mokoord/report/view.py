@@ -303,6 +303,7 @@ def build_view(report: Report, *, charts: bool) -> dict[str, Any]:
             "organisations",
             "stale",
             "never_verified",
+            "verified_in_period",
             "without_district",
             "without_field",
             "contacts",

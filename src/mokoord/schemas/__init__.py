@@ -7,7 +7,7 @@ report --format json``), the ``--json`` of ``list``, ``show``, ``search``,
 ``networks``, ``programmes``, ``applications``, ``rooms``, ``check``,
 ``import``, ``sync``, ``export-<kind>`` for ``export <kind> --format json``, and
 ``privacy-export`` and ``privacy-due`` for ``privacy export`` and ``privacy due``
-with ``--format json``. Every
+with ``--format json``, and ``outreach`` for ``outreach --json``. Every
 object lists its keys (``additionalProperties: false``): a key that appears
 or goes away fails the tests, as it would fail a program that reads the JSON.
 See docs/standards.md.
@@ -46,6 +46,7 @@ KINDS: tuple[str, ...] = (
     "sync",
     "privacy-export",
     "privacy-due",
+    "outreach",
 )
 
 
