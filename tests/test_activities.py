@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -593,6 +594,37 @@ def test_an_event_after_today_is_planned_and_attendance_is_expected(cli, seeded:
     listed = cli("events")
     assert "planned" in listed.stdout
     assert "0 events held, 0 participants; 1 planned" in listed.stderr
+
+
+def test_the_show_view_marks_planned_events_and_expected_participation(cli, seeded: Store) -> None:
+    """``show``'s view names expected participation and planned events as such, in
+    German, when its events come from ``activities.events_of`` (roles ``expected``,
+    ``held``)."""
+    import io
+
+    from rich.console import Console
+
+    from mokoord.activities import events_of
+    from mokoord.cli.views.show import print_organisation
+    from mokoord.i18n import set_language
+    from mokoord.register import summary
+
+    added = cli(
+        "add-event", "--kind", "festival", "--title", "Sommerfest", "--date", "2099-07-01",
+        "--org", "initiative-mitte",
+    )  # fmt: skip
+    _ok(added)
+    data = seeded.load()
+    info = summary(data, "initiative-mitte")
+    info["events"] = events_of(data, "initiative-mitte", dt.date.today())
+    buffer = io.StringIO()
+    set_language("de")
+    try:
+        org = data.organisations["initiative-mitte"]
+        print_organisation(Console(file=buffer, width=200), org, info, data.config)
+    finally:
+        set_language("en")
+    assert "01.07.2099 Sommerfest (Teilnahme erwartet) – geplant" in buffer.getvalue()
 
 
 def test_planned_is_refused_after_the_event(cli, seeded: Store) -> None:

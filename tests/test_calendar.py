@@ -241,6 +241,40 @@ def test_calendar_texts_follow_the_language(cli, busy: Store, tmp_path: Path) ->
     assert str(follow["SUMMARY"]).startswith("Follow up: Initiative Mitte")
 
 
+def test_planned_events_name_who_is_expected_not_who_took_part(
+    cli, busy: Store, tmp_path: Path
+) -> None:
+    """An event after today is marked as expected (organisations and head count); of a
+    held event, expected participation that was never confirmed is not named."""
+    coming = dt.date.today() + dt.timedelta(days=20)
+    added = cli(
+        "add-event", "--kind", "festival", "--title", "Herbstfest", "--date",
+        coming.isoformat(), "--org", "initiative-mitte", "--participants", "30",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    planned = cli("attend", added.stdout.strip(), "--org", "elternverein-biebrich", "--planned")
+    assert planned.exit_code == 0, planned.output
+    held = busy.root / "events" / "2024" / "2024-07-06-sommerfest.yaml"
+    held.write_text(
+        held.read_text(encoding="utf-8")
+        + "attendance:\n  - organisation: kulturverein-anatolia\n    people: 8\n"
+        + "  - organisation: initiative-mitte\n    people: 4\n    planned: true\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "dates.ics"
+    assert cli("--lang", "de", "calendar", "--output", str(target)).exit_code == 0
+    events = _read(target)
+    future = str(events[f"event-{added.stdout.strip()}@mokoord"]["DESCRIPTION"])
+    assert "Erwartete Organisationen: Initiative Mitte, Elternverein Biebrich e.V." in future
+    assert "Erwartete Teilnehmende: 30" in future
+    assert "Teilnehmende Organisationen" not in future
+    assert "Teilnehmende: " not in future.replace("Erwartete Teilnehmende", "")
+    past = str(events["event-2024-07-06-sommerfest@mokoord"]["DESCRIPTION"])
+    assert "Teilnehmende Organisationen: Kulturverein Anatolia e.V." in past
+    assert "Initiative Mitte" not in past  # expected, never confirmed
+    assert "Teilnehmende: 8" in past
+
+
 def test_uids_are_stable_between_exports(cli, busy: Store, tmp_path: Path) -> None:
     first, second = tmp_path / "a.ics", tmp_path / "b.ics"
     assert cli("calendar", "--output", str(first)).exit_code == 0

@@ -210,7 +210,8 @@ def test_stale_clone_is_refused_and_catches_up(office, tmp_path: Path) -> None: 
     assert "this clone still holds the history from before erasure" in refused[0].message
     assert "mokoord privacy catch-up" in refused[0].hint
 
-    # plain git merges it (no hook in this clone yet), but the server refuses the push
+    # a merge stopped at conflicts and committed by hand passes git's pre-merge-commit
+    # hook (git runs it only on a merge it finishes itself); the push is refused
     _merge_keeping_ours(colleague, f"origin/{_branch(colleague)}")
     pushed = subprocess.run(
         ["git", "push", "origin", _branch(colleague)], cwd=colleague, capture_output=True, text=True

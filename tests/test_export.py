@@ -564,3 +564,62 @@ def test_subprocess_csv_to_stdout(filled):
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("\ufeffID;Stadtteil")
     assert "elternverein-biebrich;Biebrich" in run.stdout
+
+
+def test_events_export_counts_only_attendance_that_happened(cli, filled, write):
+    """An event after today is planned: no head count or organisation of it counts,
+    and expected participation of a held event is not counted either (issue 12 §3)."""
+    coming = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    added = cli(
+        "add-event", "--kind", "festival", "--title", "Herbstfest", "--date", coming,
+        "--org", "elternverein-biebrich", "--participants", "40",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    future_id = added.stdout.strip()
+    expected = cli("attend", future_id, "--org", "formel-verein", "--people", "7", "--planned")
+    assert expected.exit_code == 0, expected.output
+    write(
+        "events/2023/2023-09-01-austausch.yaml",
+        """\
+id: 2023-09-01-austausch
+kind: exchange
+title: Austausch der Vereine
+date: 2023-09-01
+attendance:
+  - organisation: elternverein-biebrich
+    people: 5
+  - organisation: formel-verein
+    people: 9
+    planned: true
+""",
+    )
+    rows = {row["id"]: row for row in json.loads(cli("export", "events", "-f", "json").stdout)}
+    planned = rows[future_id]
+    assert planned["held"] is False
+    assert planned["participants"] is None
+    assert planned["organisations"] == 0
+    assert planned["organisation_ids"] == []
+    assert planned["expected_participants"] == 40
+    assert planned["expected_organisation_ids"] == ["elternverein-biebrich", "formel-verein"]
+    held = rows["2023-09-01-austausch"]
+    assert held["held"] is True
+    assert held["participants"] == 5  # the 9 expected from formel-verein never came
+    assert held["organisations"] == 1
+    assert held["organisation_ids"] == ["elternverein-biebrich"]
+    assert held["expected_participants"] is None
+    assert held["expected_organisation_ids"] == ["formel-verein"]
+    assert rows["2023-06-10-sommerfest"]["held"] is True
+
+    sheet = cli("--lang", "de", "export", "events", "-f", "csv")
+    assert sheet.exit_code == 0, sheet.output
+    text = sheet.stdout.lstrip("\ufeff")
+    german = {row["ID"]: row for row in csv.DictReader(io.StringIO(text), delimiter=";")}
+    assert german[future_id]["Stattgefunden"] == "nein"
+    assert german[future_id]["Teilnehmende"] == ""
+    assert german[future_id]["Teilnehmende Organisationen"] == "0"
+    assert german[future_id]["Erwartete Teilnehmende"] == "40"
+    assert german["2023-09-01-austausch"]["Stattgefunden"] == "ja"
+    assert german["2023-09-01-austausch"]["Teilnehmende"] == "5"
+    english = cli("--lang", "en", "export", "events", "-f", "csv").stdout
+    assert "Held;Participants;Organisations taking part" in english
+    assert "Expected participants;Expected organisations" in english

@@ -3,7 +3,7 @@ and no accessibility violation axe-core can find, from desktop to the smallest p
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,42 +12,15 @@ import pytest
 from conftest import Cli
 from mokoord.store import Store
 from report_store import fill
-from validators import axe_source, axe_violations, missing
+from validators import axe_at_widths, axe_source, axe_violations, chromium, vnu_problems
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 @pytest.fixture(scope="module")
-def browser() -> Any:
-    if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
-        missing("chromium", f"{CHROMIUM} missing; apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright", "pip install -e '.[test]'")
-    try:
-        manager = sync_playwright().start()
-    except Exception as exc:  # the bundled node driver may be missing or broken
-        pytest.skip(f"playwright's driver cannot start: {exc}")
-    try:
-        instance = manager.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-    except Exception as exc:
-        manager.stop()
-        pytest.skip(f"chromium cannot start: {str(exc).splitlines()[0]}")
-    yield instance
-    instance.close()
-    manager.stop()
+def browser() -> Iterator[Any]:
+    with chromium() as instance:
+        yield instance
 
 
 @pytest.mark.parametrize(("lang", "width"), [("de", 1100), ("en", 390)])
@@ -120,24 +93,13 @@ def _report(store: Store, tmp_path: Path, lang: str) -> str:
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_axe_finds_no_violation_at_any_width(
-    browser: Any, axe: str, store: Store, tmp_path: Path, lang: str
+    browser: Any, store: Store, tmp_path: Path, lang: str
 ) -> None:
     """axe-core, injected into the report, with every rule on: nothing at 1280, 768,
     375 and 320 px (the table boxes that scroll sideways are keyboard-reachable, the
     table of contents' links are at least 24 px high)."""
     url = _report(store, tmp_path, lang)
-    found: dict[int, list[dict[str, Any]]] = {}
-    for width in AXE_WIDTHS:
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, offline=True, bypass_csp=True
-        )
-        page = context.new_page()
-        page.goto(url, wait_until="load")
-        violations = axe_violations(page, axe)
-        if violations:
-            found[width] = violations
-        context.close()
-    assert found == {}
+    assert axe_at_widths(browser, url, AXE_WIDTHS) == {}
 
 
 def test_axe_reports_what_it_should(browser: Any, axe: str, store: Store, tmp_path: Path) -> None:
@@ -157,3 +119,12 @@ def test_axe_reports_what_it_should(browser: Any, axe: str, store: Store, tmp_pa
     rules = {violation["id"] for violation in axe_violations(page, axe)}
     context.close()
     assert {"scrollable-region-focusable", "target-size"} <= rules
+
+
+def test_the_html_report_is_valid_html(store: Store, tmp_path: Path) -> None:
+    """The W3C's Nu Html Checker finds no error and no warning in either language."""
+    pages = []
+    for lang in ("de", "en"):
+        _report(store, tmp_path, lang)
+        pages.append(tmp_path / f"bericht-{lang}.html")
+    assert vnu_problems(*pages) == []

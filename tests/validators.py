@@ -1,5 +1,7 @@
 """Independent validators the tests hold mokoord's outputs to (see docs/standards.md).
 
+- HTML: the Nu Html Checker (``vnu.jar``, the W3C's validator, from npm's
+  ``vnu-jar``) and axe-core (accessibility) in Debian's headless Chromium.
 - iCalendar: libical (Debian's ``libical3``, the C library behind Evolution
   and many CalDAV servers), called through ``ctypes``: its parser and its
   RFC 5545/5546 restriction check, and its own time zone arithmetic.
@@ -12,11 +14,15 @@ that CI never passes without the validators it is meant to run.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import datetime as dt
 import json
 import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -231,6 +237,45 @@ def hsds_errors(document: Any, name: str = "organization") -> list[str]:
     return sorted(found)
 
 
+# --------------------------------------------------------------------------- Chromium
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """Debian's headless Chromium through Playwright (for a module-scoped fixture)."""
+    if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
+        missing("chromium", f"{CHROMIUM} missing; apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("playwright", "pip install -e '.[test]'")
+    try:
+        manager = sync_playwright().start()
+    except Exception as exc:  # the bundled node driver may be missing or broken
+        pytest.skip(f"playwright's driver cannot start: {exc}")
+    try:
+        instance = manager.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    except Exception as exc:
+        manager.stop()
+        pytest.skip(f"chromium cannot start: {str(exc).splitlines()[0]}")
+    try:
+        yield instance
+    finally:
+        instance.close()
+        manager.stop()
+
+
 # --------------------------------------------------------------------------- axe-core
 
 REPO = Path(__file__).resolve().parent.parent
@@ -269,6 +314,68 @@ def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
     assert result["version"] == AXE_VERSION, result["version"]
     violations: list[dict[str, Any]] = result["violations"]
     return violations
+
+
+def axe_at_widths(browser: Any, url: str, widths: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """axe-core's violations in the page at ``url``, opened offline at each width
+    (only the widths with any)."""
+    source = axe_source()
+    found: dict[int, list[dict[str, Any]]] = {}
+    for width in widths:
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, offline=True, bypass_csp=True
+        )
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="load")
+            violations = axe_violations(page, source)
+        finally:
+            context.close()
+        if violations:
+            found[width] = violations
+    return found
+
+
+# --------------------------------------------------------------------------- the Nu Html Checker
+
+VNU_VERSION = "26.9.27"
+"""The release of the Nu Html Checker (the W3C's HTML validator) that
+``tools/install-validators`` installs (npm's ``vnu-jar``)."""
+VNU_JAR = REPO / ".cache" / "npm" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def vnu_problems(*documents: Path) -> list[str]:
+    """Every error and warning of the Nu Html Checker (the W3C validator) about the
+    HTML ``documents``, as ``file:line:column: message``; informational notes left out."""
+    jar = Path(os.environ.get("MOKOORD_VNU_JAR") or VNU_JAR)
+    if not jar.is_file():
+        missing("the Nu Html Checker", f"no {jar}; run tools/install-validators")
+    java = shutil.which("java")
+    if java is None:
+        missing("java", "apt-get install default-jre-headless")
+    assert java is not None
+    version = subprocess.run(
+        [java, "-jar", str(jar), "--version"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    assert version[:1] == [VNU_VERSION], version
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", "--stdout", "--asciiquotes", "--html"]
+        + [str(document) for document in documents],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(result.stdout)
+    found = []
+    for message in report["messages"]:
+        if message["type"] == "info" and message.get("subType") != "warning":
+            continue
+        where = Path(message.get("url", "")).name
+        found.append(
+            f"{where}:{message.get('lastLine', 0)}:{message.get('firstColumn', 0)}: "
+            f"{message['type']}/{message.get('subType', '')}: {message['message']}"
+        )
+    return found
 
 
 # --------------------------------------------------------------------------- mokoord's JSON

@@ -129,6 +129,24 @@ def is_held(event: Event, today: dt.date) -> bool:
     return event.date <= today
 
 
+def took_part(event: Event, today: dt.date) -> list[Attendance]:
+    """The attendance that happened: the confirmed entries of a held event, none of
+    a planned one (for exports and calendars, which must not make it look held)."""
+    return event.attended if is_held(event, today) else []
+
+
+def expected_head_count(event: Event, today: dt.date) -> int | None:
+    """A planned event's expected head count: the total given (``add-event
+    --participants``), else the sum over the organisations expected with a
+    number; ``None`` for a held event or when nothing is known."""
+    if is_held(event, today):
+        return None
+    if event.participants is not None:
+        return event.participants
+    counts = [entry.people for entry in event.attendance if entry.people is not None]
+    return sum(counts) if counts else None
+
+
 @dataclass(frozen=True)
 class EventRequest:
     """``mokoord add-event``: what the person asked for, as typed (terms by key or label)."""
@@ -471,11 +489,13 @@ __all__ = [
     "event_totals",
     "events_of",
     "events_summary",
+    "expected_head_count",
     "filter_events",
     "is_held",
     "plan_attendance",
     "plan_event",
     "require_org",
     "require_partner",
+    "took_part",
     "with_attendance",
 ]

@@ -77,7 +77,30 @@ def _org_names(data: Dataset, ids: list[str]) -> str:
     return ", ".join(names)
 
 
-def _event_entry(data: Dataset, event: Event) -> Entry:
+def _attendance_lines(data: Dataset, event: Event, today: dt.date) -> list[str]:
+    """Who took part and how many came; of a planned event, who and how many are
+    expected (never written as if it had been held)."""
+    from mokoord.activities import expected_head_count, is_held, took_part
+
+    lines = []
+    if is_held(event, today):
+        came = took_part(event, today)
+        if came:
+            names = _org_names(data, [a.organisation for a in came])
+            lines.append(_("Participating organisations: {names}").format(names=names))
+        if event.head_count:
+            lines.append(_("Participants: {n}").format(n=event.head_count))
+        return lines
+    if event.attendance:
+        names = _org_names(data, [a.organisation for a in event.attendance])
+        lines.append(_("Expected organisations: {names}").format(names=names))
+    expected = expected_head_count(event, today)
+    if expected:
+        lines.append(_("Expected participants: {n}").format(n=expected))
+    return lines
+
+
+def _event_entry(data: Dataset, event: Event, today: dt.date) -> Entry:
     from mokoord.vocab import label
 
     kind = label(data.config, "event_kinds", event.kind)
@@ -92,11 +115,7 @@ def _event_entry(data: Dataset, event: Event) -> Entry:
         lines.append(_("Topics: {topics}").format(topics=topics))
     if event.organisers:
         lines.append(_("Organised by: {names}").format(names=_org_names(data, event.organisers)))
-    if event.attendance:
-        names = _org_names(data, [a.organisation for a in event.attendance])
-        lines.append(_("Participating organisations: {names}").format(names=names))
-    if event.head_count:
-        lines.append(_("Participants: {n}").format(n=event.head_count))
+    lines += _attendance_lines(data, event, today)
     if event.follow_up:
         lines.append(_("To follow up: {text}").format(text=event.follow_up))
     if event.notes:
@@ -218,10 +237,18 @@ def _application_deadlines(data: Dataset) -> list[Entry]:
 
 
 def entries(
-    data: Dataset, *, start: dt.date | None = None, end: dt.date | None = None
+    data: Dataset,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> list[Entry]:
-    """Every dated entry of the store that overlaps ``start``..``end``, by date."""
-    found: list[Entry] = [_event_entry(data, event) for event in data.events.values()]
+    """Every dated entry of the store that overlaps ``start``..``end``, by date.
+
+    Events after ``today`` (default: the real today) are planned: their
+    descriptions name the expected organisations and head count as expected."""
+    day = today or dt.date.today()
+    found: list[Entry] = [_event_entry(data, event, day) for event in data.events.values()]
     found += _follow_ups(data) + _programme_deadlines(data) + _application_deadlines(data)
     if start is not None:
         found = [entry for entry in found if entry.end >= start]

@@ -452,7 +452,9 @@ def init_store(
     """Create an empty, valid store at ``path`` and commit it.
 
     A new git repository is made unless ``path`` already lies in one; then the
-    store's files are committed there. Returns the root and the commit id.
+    store's files are committed there. The repository gets mokoord's merge
+    driver and the git hooks that refuse erased data coming back
+    (:mod:`mokoord.githooks`). Returns the root and the commit id.
     """
     from mokoord import gitops
 
@@ -497,9 +499,13 @@ def init_store(
             if repo is None
             else gitops.commit(repo, written, message)
         )
-        from mokoord.gitrepo import setup_merge_driver
+        from mokoord.githooks import CLONE_HOOKS, install_hooks
+        from mokoord.gitrepo import git_dir_of, setup_merge_driver
 
         setup_merge_driver(repo or root)
+        found = git_dir_of(repo or root)
+        if found is not None:
+            install_hooks(found[1], CLONE_HOOKS)  # the guard of docs/privacy.md, section 6
         return root, commit_id
     except BaseException as exc:
         # Leave nothing half-made behind: a second `init` must not find a store.

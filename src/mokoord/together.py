@@ -6,13 +6,16 @@ clone and brings the work together with ``mokoord sync`` (:mod:`mokoord.sync`).
 
 A clone is *set up* when git merges its record files with mokoord's merge
 driver (:mod:`mokoord.merge`): the store's ``.gitattributes`` names the driver
-(``init`` commits it), and the clone's own git config says how to run it.
-``init`` and ``clone`` set that up; in a clone made with plain ``git clone``
-the first mokoord command does (:func:`self_setup`) and says so once.
+(``init`` commits it), and the clone's own git config says how to run it; and
+when its git hooks refuse a merge or push that would bring erased personal
+data back (:mod:`mokoord.githooks`, docs/privacy.md). ``init`` and ``clone``
+set that up; in a clone made with plain ``git clone`` the first mokoord
+command does (:func:`self_setup`) and says so once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -20,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mokoord import gitops, gitremote, gitrepo
+from mokoord import githooks, gitops, gitremote, gitrepo
 from mokoord.errors import GitError, MokoordError, NotFound, UsageError
 from mokoord.i18n import _
 
@@ -53,11 +56,41 @@ def self_setup(store_root: Path) -> list[str]:
         if found is None or not declares_driver(store_root):
             return []
         top, git_dir = found
-        if gitrepo.merge_driver_in_place(git_dir):
-            return []
-        return gitrepo.setup_merge_driver(top)
+        done = [] if gitrepo.merge_driver_in_place(git_dir) else gitrepo.setup_merge_driver(top)
     except (GitError, OSError):  # read-only, another user's clone, no git: left alone
         return []
+    with contextlib.suppress(OSError):  # hooks that cannot be written: the same
+        done += install_guard(git_dir)
+    return done
+
+
+def install_guard(git_dir: Path) -> list[str]:
+    """The guard against erased data coming back, as the clone's git hooks, unless it
+    is in place (a few file reads); what was done, in words, once."""
+    if githooks.hooks_in_place(git_dir):
+        return []
+    notes = githooks.install_hooks(git_dir, githooks.CLONE_HOOKS)
+    return [guard_text(), *map(SetupWarning, notes)]
+
+
+class SetupWarning(str):
+    """A line of what setting up a clone did that the user must heed (shown as a
+    warning, not as done): a hook of theirs chained, or hooks git runs from elsewhere."""
+
+
+def guard_text() -> str:
+    """What the guard's hooks do, for the line saying a clone was set up."""
+    return _(
+        "merges and pushes are refused when they would bring erased personal data back "
+        "(git hooks {hooks})"
+    ).format(hooks=", ".join(githooks.CLONE_HOOKS))
+
+
+def guard_notes(store_root: Path) -> list[str]:
+    """Installs the guard where it is missing (idempotent); what the user must know
+    about it: a hook of theirs it chained, or hooks that git runs from elsewhere."""
+    found = gitrepo.git_dir_of(store_root)
+    return [] if found is None else githooks.install_hooks(found[1], githooks.CLONE_HOOKS)
 
 
 def setup_if_needed(store_root: Path) -> list[str]:
@@ -67,7 +100,7 @@ def setup_if_needed(store_root: Path) -> list[str]:
         return []
     top, git_dir = found
     attributes = declares_driver(store_root) or _info_declares(git_dir)
-    if attributes and gitrepo.merge_driver_in_place(git_dir):
+    if attributes and gitrepo.merge_driver_in_place(git_dir) and githooks.hooks_in_place(git_dir):
         return []
     try:
         return setup(top, store_root)
@@ -84,13 +117,17 @@ def _info_declares(git_dir: Path) -> bool:
 
 
 def setup(top: Path, store_root: Path) -> list[str]:
-    """Set up a clone fully: the driver in git's config, and the attributes that name it.
+    """Set up a clone fully: the driver in git's config, the attributes that name it,
+    and the guard's git hooks.
 
     A store made before mokoord merged records has no ``.gitattributes``
     entry; this clone then gets one of its own (``.git/info/attributes``), so
     nothing needs to be committed.
     """
     done = gitrepo.setup_merge_driver(top)
+    found = gitrepo.git_dir_of(top)
+    if found is not None:
+        done += install_guard(found[1])
     if not declares_driver(store_root):
         from mokoord.store import gitattributes
 

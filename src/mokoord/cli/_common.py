@@ -56,8 +56,7 @@ class State:
             from mokoord.together import self_setup
 
             self._root = find_store_root(self.data)
-            for line in self_setup(self._root):
-                done(setup_line(line))
+            say_setup(self_setup(self._root))
         return self._root
 
     def store(self) -> Store:
@@ -131,6 +130,18 @@ def setup_line(what: str) -> str:
     from mokoord.i18n import _
 
     return _("this clone is set up for mokoord: {what}").format(what=what)
+
+
+def say_setup(lines: Iterable[str]) -> None:
+    """What setting up a clone did (:mod:`mokoord.together`), said once: each line as
+    done, a :class:`~mokoord.together.SetupWarning` as a warning."""
+    from mokoord.together import SetupWarning
+
+    for line in lines:
+        if isinstance(line, SetupWarning):
+            warn(line)
+        else:
+            done(setup_line(line))
 
 
 def notice_unfinished(state: State) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from mokoord.cli._app import MokoordSubGroup, app
-from mokoord.cli._common import done, err_console, state, write_output
+from mokoord.cli._common import done, err_console, state, warn, write_output
 
 if TYPE_CHECKING:
     from mokoord.privacy.erase import ErasurePlan
@@ -228,7 +228,7 @@ def erase(
             commits=result.replaced,
         )
     )
-    _after_erasure(store, result.foreign_hooks)
+    _after_erasure(store, result.hook_notes)
 
 
 def _confirm(yes: bool, question: str) -> None:
@@ -314,7 +314,7 @@ def _show_plan(plan: "ErasurePlan") -> None:
         )
 
 
-def _after_erasure(store: "Store", foreign_hooks: list[str]) -> None:
+def _after_erasure(store: "Store", hook_notes: list[str]) -> None:
     from mokoord import gitops
     from mokoord.i18n import _
 
@@ -328,7 +328,7 @@ def _after_erasure(store: "Store", foreign_hooks: list[str]) -> None:
             ),
             soft_wrap=True,
         )
-    _after_erasure_hooks(foreign_hooks)
+    _after_erasure_hooks(hook_notes)
 
 
 # --------------------------------------------------------------------------- due (retention)
@@ -394,7 +394,7 @@ def due(
             persons=len(plan.persons), contacts=len(plan.expired)
         )
     )
-    _after_erasure(store, result.foreign_hooks)
+    _after_erasure(store, result.hook_notes)
 
 
 def _due_view() -> Any:
@@ -567,20 +567,12 @@ def _report_catch_up(result: Any) -> None:
             ),
             soft_wrap=True,
         )
-    _after_erasure_hooks(result.foreign_hooks)
+    _after_erasure_hooks(result.hook_notes)
 
 
-def _after_erasure_hooks(foreign: list[str]) -> None:
-    from mokoord.i18n import _
-
-    for name in foreign:
-        err_console().print(
-            _(
-                "[yellow]warning:[/] the git hook {name} exists already and was left alone; "
-                "add `python -m mokoord.privacy.hook {name}` to it"
-            ).format(name=name),
-            soft_wrap=True,
-        )
+def _after_erasure_hooks(notes: list[str]) -> None:
+    for note in notes:
+        warn(note)
 
 
 # German names of the commands (not listed in the help)

@@ -14,6 +14,7 @@ from mokoord.cli._common import (
     print_problems,
     setup_line,
     state,
+    warn,
 )
 
 
@@ -36,11 +37,15 @@ def init(
     """
     from mokoord.i18n import _
     from mokoord.store import has_own_districts, init_store
+    from mokoord.together import guard_notes, guard_text
 
     root, commit_id = init_store(path, city=city, commit=not no_commit)
     if commit_id:
         done(_("new store in {path} (commit {commit})").format(path=root, commit=commit_id[:8]))
         done(setup_line(_("records are merged field by field (git config merge.mokoord)")))
+        done(setup_line(guard_text()))
+        for note in guard_notes(root):
+            warn(note)
     else:
         done(_("new store in {path}").format(path=root))
     if city and has_own_districts(city):

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from mokoord.cli._app import app
-from mokoord.cli._common import JsonOption, done, err_console, print_json, state
+from mokoord.cli._common import JsonOption, done, err_console, print_json, say_setup, state, warn
 
 if TYPE_CHECKING:
     from mokoord.conflicts import Decision, Question
@@ -40,7 +40,10 @@ def clone(
     cloned = together.clone(url, folder, cwd=Path.cwd(), interactive=interactive())
     done(_("cloned into {folder}").format(folder=cloned.top))
     for line in cloned.setup:
-        err_console().print(f"  {_escape(line)}", soft_wrap=True)
+        if isinstance(line, together.SetupWarning):
+            warn(line)
+        else:
+            err_console().print(f"  {_escape(line)}", soft_wrap=True)
     _check_author(cloned.top)
     count = together.build_index(cloned.store_root, progress_bar())
     done(ngettext("index built: {n} record", "index built: {n} records", count).format(n=count))
@@ -124,7 +127,6 @@ def sync(
     Example: [bold]mokoord sync[/]   ·   [bold]mokoord sync --dry-run[/]
     """
     from mokoord import sync as syncing
-    from mokoord.cli._common import setup_line
     from mokoord.cli.prompts import interactive
     from mokoord.conflicts import Conflicts
     from mokoord.errors import UsageError
@@ -136,8 +138,7 @@ def sync(
     st = state(ctx)
     st.quiet_unfinished = True  # sync speaks of an unfinished merge itself
     root = st.root()
-    for line in setup_if_needed(root):
-        done(setup_line(line))
+    say_setup(setup_if_needed(root))
     if abort:
         syncing.abort(root)
         done(_("merge undone: every file is as it was before it"))

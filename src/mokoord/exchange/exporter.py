@@ -335,8 +335,19 @@ def contact_columns(data: Dataset, lang: str) -> list[Column]:
     ]
 
 
-def event_columns(data: Dataset, lang: str) -> list[Column]:
+def event_columns(data: Dataset, lang: str, today: dt.date | None = None) -> list[Column]:
+    """The events' columns. Only attendance that happened counts: an event after
+    ``today`` is planned (``held`` no), its head count and organisations are
+    expected ones (``expected_*``), never ``participants`` or ``organisations``."""
+    from mokoord.activities import expected_head_count, is_held, took_part
+
     labels = _Labels(data, lang)
+    day = today or dt.date.today()
+
+    def expected(event: Event) -> list[str]:
+        came = {entry.organisation for entry in took_part(event, day)}
+        return [a.organisation for a in event.attendance if a.organisation not in came]
+
     return [
         Column("id", "ID", "text", lambda e: e.id),
         Column("date", "Datum", "date", lambda e: e.date),
@@ -350,14 +361,29 @@ def event_columns(data: Dataset, lang: str) -> list[Column]:
         Column("place", "Ort", "text", lambda e: e.place),
         Column("place_org", "Räume von", "text", lambda e: e.place_org),
         Column("organisers", "Veranstalter", "list", lambda e: list(e.organisers)),
-        Column("participants", "Teilnehmende", "int", lambda e: e.head_count),
-        Column("organisations", "Teilnehmende Organisationen", "int", lambda e: len(e.attendance)),
+        Column("held", "Stattgefunden", "bool", lambda e: is_held(e, day)),
+        Column(
+            "participants",
+            "Teilnehmende",
+            "int",
+            lambda e: e.head_count if is_held(e, day) else None,
+        ),
+        Column(
+            "organisations", "Teilnehmende Organisationen", "int", lambda e: len(took_part(e, day))
+        ),
         Column(
             "organisation_ids",
             "Organisations-IDs",
             "list",
-            lambda e: [a.organisation for a in e.attendance],
+            lambda e: [a.organisation for a in took_part(e, day)],
         ),
+        Column(
+            "expected_participants",
+            "Erwartete Teilnehmende",
+            "int",
+            lambda e: expected_head_count(e, day),
+        ),
+        Column("expected_organisation_ids", "Erwartete Organisationen", "list", expected),
         Column("notes", "Bemerkung", "text", lambda e: e.notes, private=True),
         Column("follow_up", "Nachbereitung", "text", lambda e: e.follow_up, private=True),
     ]
@@ -482,13 +508,15 @@ def build_export(
     personal_data: bool = False,
     year: int | None = None,
     lang: str = "de",
+    today: dt.date | None = None,
 ) -> ExportTable:
     """The columns and records of an export; ``fields`` picks and orders columns.
 
     Persons' data (``personal`` columns) are left out unless asked for with
     ``personal_data`` or by name in ``fields``; ``anonymous`` leaves out free
-    text and contact details too."""
-    columns = COLUMNS[kind](data, lang)
+    text and contact details too. Events after ``today`` (default: the real
+    today) are planned: nothing of theirs counts as held."""
+    columns = event_columns(data, lang, today) if kind == "events" else COLUMNS[kind](data, lang)
     available = {column.key: column for column in columns}
     if fields:
         unknown = [key for key in fields if key not in available]

@@ -35,13 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mokoord.errors import GitError, MokoordError
+from mokoord.githooks import CLONE_HOOKS, SERVER_HOOKS, install_hooks
 from mokoord.i18n import _
 from mokoord.models import Erasure, Person
 from mokoord.privacy import texts as privacy_texts
 from mokoord.privacy.guard import (
-    CLONE_HOOKS,
-    SERVER_HOOKS,
-    install_hooks,
     is_ancestor,
     known_erasures,
     read_blobs,
@@ -82,7 +80,7 @@ class CatchUp:
     """Own commits that changed nothing once scrubbed (an edit of an erased person)."""
     pushed: bool = False
     server_pruned: bool = False
-    foreign_hooks: list[str] = field(default_factory=list)
+    hook_notes: list[str] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     """Refs on the server still holding the old history (no counterpart here to send)."""
 
@@ -160,7 +158,7 @@ def catch_up(
         there = refs(repo.top).get(server.tracking, "")
         erasures = known_erasures(repo.top, [head, there])
         result = CatchUp(server.remote, "none")
-        result.foreign_hooks = install_hooks(repo.git_dir, CLONE_HOOKS)
+        result.hook_notes = install_hooks(repo.git_dir, CLONE_HOOKS)
         if not erasures:
             return result
         here_stale = stale(repo.top, head, erasures)
@@ -286,7 +284,7 @@ def _prune_server(server: _Server, result: CatchUp) -> None:
     if found.returncode != 0:
         return
     git_dir = Path(found.stdout.strip())
-    result.foreign_hooks += install_hooks(git_dir, SERVER_HOOKS)
+    result.hook_notes += install_hooks(git_dir, SERVER_HOOKS)
     git(["reflog", "expire", "--expire=now", "--expire-unreachable=now", "--all"], git_dir)
     git(["gc", "--prune=now", "--quiet"], git_dir)
     result.server_pruned = True

@@ -18,9 +18,10 @@ in. Everything here is plumbing on object ids: no checkout, no working tree.
 Hand-over to ``mokoord sync``: before merging the server's commit, call
 ``refusals(top, [head, server], since=[head])``; on a refusal, stop and name
 :attr:`Refusal.hint` (``mokoord privacy catch-up``), or call
-:func:`mokoord.privacy.catchup.catch_up` itself. :func:`install_hooks` puts the
-same check into git's ``pre-merge-commit`` and ``pre-push`` hooks of a clone
-and the ``pre-receive`` hook of a server repository (``python -m
+:func:`mokoord.privacy.catchup.catch_up` itself.
+:func:`mokoord.githooks.install_hooks` puts the same check into git's
+``pre-merge-commit`` and ``pre-push`` hooks of every clone and the
+``pre-receive`` hook of a server repository (``python -m
 mokoord.privacy.hook``), so that plain ``git pull`` and ``git push`` are
 refused too.
 """
@@ -29,9 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 import subprocess
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,9 +42,6 @@ if TYPE_CHECKING:  # the models are imported only once a store holds erasures
     from mokoord.models import Erasure
 
 ZERO = "0" * 40
-HOOK_MARK = "# mokoord: refuse history that brings erased personal data back"
-CLONE_HOOKS = ("pre-merge-commit", "pre-push")
-SERVER_HOOKS = ("pre-receive",)
 
 
 @dataclass(frozen=True)
@@ -296,43 +292,3 @@ def read_blobs(repo: Path, ids: Sequence[str]) -> dict[str, bytes]:
         found[oid] = out[end + 1 : end + 1 + size]
         position = end + 1 + size + 1
     return found
-
-
-# --------------------------------------------------------------------------- hooks
-
-
-def hook_script(name: str) -> str:
-    """A git hook running the guard with this Python, else any Python that has mokoord."""
-    return (
-        "#!/bin/sh\n"
-        f"{HOOK_MARK} (docs/privacy.md)\n"
-        f'for python in "{sys.executable}" python3 python; do\n'
-        '  if "$python" -c "import mokoord.privacy.hook" 2>/dev/null; then\n'
-        f'    exec "$python" -m mokoord.privacy.hook {name} "$@"\n'
-        "  fi\n"
-        "done\n"
-        'echo "mokoord is needed to check this against the erasure log (docs/privacy.md)" >&2\n'
-        "exit 1\n"
-    )
-
-
-def install_hooks(git_dir: Path, names: Sequence[str]) -> list[str]:
-    """Install the guard as the hooks ``names`` of a repository; returns the hooks
-    that exist already without it (they are left alone, the caller says so)."""
-    hooks = Path(
-        _git(["rev-parse", "--git-path", "hooks"], git_dir).stdout.strip() or git_dir / "hooks"
-    )
-    if not hooks.is_absolute():
-        hooks = git_dir / hooks
-    hooks.mkdir(parents=True, exist_ok=True)
-    foreign = []
-    for name in names:
-        path = hooks / name
-        if path.exists() and HOOK_MARK not in path.read_text(encoding="utf-8", errors="replace"):
-            foreign.append(name)
-            continue
-        from mokoord.yamlio import atomic_write
-
-        atomic_write(path, hook_script(name).encode("utf-8"))
-        path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
-    return foreign

@@ -5,11 +5,13 @@ asked about would bring erased data back (:func:`~mokoord.privacy.guard.refusals
 - ``pre-receive`` (a server repository): every ref update pushed; a push that
   replaces a stale history by the erased one is let through;
 - ``pre-push`` (a clone): every ref about to be pushed;
-- ``pre-merge-commit`` (a clone): the merge of ``MERGE_HEAD`` into ``HEAD``.
+- ``pre-merge-commit`` (a clone): the merge of the commits ``git merge`` names into
+  ``HEAD``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -40,12 +42,28 @@ def _pre_push(repo: Path, lines: list[str]) -> list[Refusal]:
     return found
 
 
-def _pre_merge_commit(repo: Path) -> list[Refusal]:
-    head = _git(["rev-parse", "HEAD"], repo).stdout.strip()
+def _incoming(repo: Path) -> list[str]:
+    """The commits ``git merge`` is merging into ``HEAD``.
+
+    git writes ``MERGE_HEAD`` only after the hook (when the merge stops), so
+    they are read from the ``GITHEAD_<commit>`` variables it sets for its
+    strategies; ``MERGE_HEAD`` where a git version has it already.
+    """
+    found = [
+        key.removeprefix("GITHEAD_")
+        for key in os.environ
+        if key.startswith("GITHEAD_") and len(key) in (8 + 40, 8 + 64)
+    ]
     merge_head = _git(["rev-parse", "--git-path", "MERGE_HEAD"], repo).stdout.strip()
     path = Path(merge_head) if Path(merge_head).is_absolute() else repo / merge_head
-    incoming = path.read_text().split() if path.is_file() else []
-    return refusals(repo, [head, *incoming], since=[head], here=head)
+    if path.is_file():
+        found += path.read_text(encoding="ascii", errors="replace").split()
+    return list(dict.fromkeys(found))
+
+
+def _pre_merge_commit(repo: Path) -> list[Refusal]:
+    head = _git(["rev-parse", "HEAD"], repo).stdout.strip()
+    return refusals(repo, [head, *_incoming(repo)], since=[head], here=head)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,10 +43,11 @@ from typing import Any
 from mokoord import gitops
 from mokoord.dataset import KINDS, plain
 from mokoord.errors import GitError, MokoordError
+from mokoord.githooks import CLONE_HOOKS, install_hooks
 from mokoord.i18n import _
 from mokoord.models import Erasure
 from mokoord.privacy.erase import ErasurePlan
-from mokoord.privacy.guard import CLONE_HOOKS, install_hooks, read_blobs
+from mokoord.privacy.guard import read_blobs
 from mokoord.privacy.repository import (
     TEMP_REFS,
     Repo,
@@ -123,7 +124,7 @@ class Result:
     """Commits of the history that were rewritten (or left out, having become empty)."""
     files: list[str]
     """Files of the store the erasure changed, relative to the store."""
-    foreign_hooks: list[str]
+    hook_notes: list[str]
     """git hooks of the clone that exist without the guard (left alone)."""
 
 
@@ -208,8 +209,8 @@ def erase(
                 ),
                 hint=_("remove those files by hand; see docs/privacy.md"),
             )
-        foreign = install_hooks(repo.git_dir, CLONE_HOOKS)
-    return Result(erasure, new_head, count, changed, foreign)
+        notes = install_hooks(repo.git_dir, CLONE_HOOKS)
+    return Result(erasure, new_head, count, changed, notes)
 
 
 def _finish(store: Store, repo: Repo, state: dict[str, Any], progress: Progress | None) -> None:

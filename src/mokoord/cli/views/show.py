@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 EVENT_ROLES: dict[str, str] = {
     "attended": N_("took part"),
+    "expected": N_("expected to take part"),
     "organiser": N_("organised"),
     "host": N_("hosted"),
 }
@@ -184,7 +185,9 @@ def _activity(out: Console, info: dict[str, Any], config: Config) -> None:
     _section(out, _("Events: {n}").format(n=len(info["events"])))
     for event in info["events"]:
         roles = ", ".join(_(EVENT_ROLES.get(role, role)) for role in event["roles"])
-        _item(out, f"{_date(event['date'])} {event['title']} ({roles})")
+        text = f"{_date(event['date'])} {event['title']} ({roles})"
+        held = event.get("held", True)  # activities.events_of marks planned events
+        _item(out, text if held else _("{session} – planned").format(session=text))
     _section(out, _("Cooperations: {n}").format(n=len(info["cooperations"])))
     for coop in info["cooperations"]:
         if coop["until"]:
