@@ -23,22 +23,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Container, Iterable, Iterator, Set
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from mokoord.checkfacts import FUNDING, OPENS, Claims, FileFacts
+from mokoord.checkfacts import FUNDING, OPENS, PRIVACY, Claims, FileFacts
 from mokoord.checkrules import CHECKS, ClaimsContext, Funding, Summary, judge_records
 from mokoord.dataset import KINDS, Dataset, Kind
-from mokoord.errors import Problem, Severity
+from mokoord.errors import Problem
 from mokoord.facts import legal_form_and_rooms
 from mokoord.i18n import N_, _
 from mokoord.index import OTHER, KindIndex, KindRows, bucket_of, open_kinds, quiet_gc
-from mokoord.models import Config, Programme, Record
+from mokoord.models import Config, Erasure, Programme, Record
+from mokoord.models.meta import FREE_TEXT
 from mokoord.privacy import checks as privacy_checks
+from mokoord.privacy.checks import Find, Finding, PersonFacts
 from mokoord.records import Records
+from mokoord.shardcache import ShardCache
 from mokoord.shards import Shard, ShardKey
 from mokoord.store import CONFIG_FILE, Store
 from mokoord.validation import validate_document
-from mokoord.yamlio import Document, iter_yaml_files, read_document
+from mokoord.yamlio import iter_yaml_files, read_document
 
 KIND_NOUNS = {
     "organisation": N_("organisation"),
@@ -70,12 +74,11 @@ def check_store(
         for files in kinds.values():
             problems.extend(files.own_problems())
         problems.extend(_stray_files(store))
-        ctx = StoreContext(config, today, strict, kinds)
+        ctx = StoreContext(config, today, strict, kinds, store.root, use_cache=store.use_cache)
         for check in CHECKS:
             problems.extend(check(ctx))
-        records = CheckContext.of(store, config, today, strict, kinds)
         for record_check in RECORD_CHECKS:
-            problems.extend(record_check(records))
+            problems.extend(record_check(ctx))
     if store.retain is not None:
         store.retain.append(kinds)
     return sorted(problems, key=lambda p: p.sort_key)
@@ -322,64 +325,32 @@ def _stray_files(store: Store) -> Iterator[Problem]:
 # --------------------------------------------------------------------------- the whole store
 
 
-@dataclass
-class CheckContext:
-    """The store's records as models, for the checks that read whole records
-    (:data:`RECORD_CHECKS`: the privacy checks); each record is validated when
-    a check looks at it, and its file parsed with positions only when a check
-    reports a problem in it (:meth:`at`)."""
-
-    data: Dataset
-    today: dt.date
-    strict: bool
-    root: Any
-    docs: dict[str, Document] = field(default_factory=dict)
-
-    @classmethod
-    def of(
-        cls, store: Store, config: Config, today: dt.date, strict: bool, kinds: dict[str, KindFiles]
-    ) -> CheckContext:
-        data = Dataset(config=config)
-        for name, files in kinds.items():
-            setattr(data, files.spec.folder, files.records())
-            data.sources.add_kind(name, files.kept)
-        return cls(data, today, strict, store.root)
-
-    @property
-    def config(self) -> Config:
-        return self.data.config
-
-    def at(
-        self,
-        kind: str,
-        record: Record,
-        loc: tuple[str | int, ...],
-        code: str,
-        message: str,
-        severity: Severity = "error",
-    ) -> Problem:
-        """A problem at ``loc`` in the file of ``record``."""
-        path = self.data.sources[(kind, record.id)]
-        doc = self.docs.get(path)
-        if doc is None:
-            doc = self.docs[path] = read_document(self.root / path, path)
-        return doc.problem(loc, code, message, severity=severity)
-
-
-RecordCheck = Callable[[CheckContext], Iterable[Problem]]
+RecordCheck = Callable[["StoreContext"], Iterable[Problem]]
 RECORD_CHECKS: list[RecordCheck] = list(privacy_checks.CHECKS)
-"""The checks that read whole records, after :data:`CHECKS`."""
+"""The checks of the records' privacy facts (:mod:`mokoord.privacy.checks`), after
+:data:`CHECKS`."""
 
 
 class StoreContext(ClaimsContext):
     """A store's records as the index holds them (see :class:`KindFiles`)."""
 
     def __init__(
-        self, config: Config, today: dt.date, strict: bool, kinds: dict[str, KindFiles]
+        self,
+        config: Config,
+        today: dt.date,
+        strict: bool,
+        kinds: dict[str, KindFiles],
+        root: Path,
+        *,
+        use_cache: bool = True,
     ) -> None:
         super().__init__(config, today, strict)
         self.kinds = kinds
+        self.root = root
+        self.use_cache = use_cache
         self._programmes: dict[str, Programme | None] = {}
+        self._persons: list[PersonFacts] | None = None
+        self._erasures: list[Erasure] | None = None
 
     def known(self, kind: str) -> Set[str]:
         return self.kinds[kind].kept.keys()
@@ -427,12 +398,111 @@ class StoreContext(ClaimsContext):
         found.sort(key=lambda entry: entry[0])
         return [(path, record_id, funding) for _order, path, record_id, funding in found]
 
+    # -- the records' privacy facts (:class:`mokoord.privacy.checks.Facts`)
+
+    def _privacy(self, kind: str, part: str) -> Iterator[tuple[str, Any]]:
+        """(file, entry) of each entry of ``part`` of the shards' privacy summaries whose
+        file keeps its record's id; the entries are (file name, (id, …)) pairs."""
+        files = self.kinds[kind]
+        for key in sorted(files.index.shards):
+            for name, entry in files.shard(key).summary["privacy"][part].items():
+                relative = f"{key[0]}/{name}"
+                if files.kept.get(entry[0]) == relative:
+                    yield relative, entry
+
+    def persons(self) -> list[PersonFacts]:
+        if self._persons is None:
+            found = {entry[0]: (path, *entry) for path, entry in self._privacy("person", "persons")}
+            self._persons = [found[person_id] for person_id in self.kinds["person"].kept]
+        return self._persons
+
+    def ended(self) -> dict[str, str]:
+        return {org_id: since for _path, (org_id, since) in self._privacy("organisation", "ended")}
+
+    def last_contacts(self) -> dict[str, str]:
+        files = self.kinds["contact"]
+        latest: dict[str, str] = {}
+        for key in sorted(files.index.shards):
+            shard = files.shard(key)
+            last: dict[str, str] = shard.summary["privacy"]["last"]
+            if not files.contested.isdisjoint(shard.sources):
+                last = self._last_kept(files, key)  # the summary counts a record not kept
+            for person, day in last.items():
+                if latest.get(person, "") < day:
+                    latest[person] = day
+        return latest
+
+    @staticmethod
+    def _last_kept(files: KindFiles, key: ShardKey) -> dict[str, str]:
+        shard = files.shard(key, claims=True)
+        assert shard.claims is not None
+        start = len(key[0]) + 1
+        last: dict[str, str] = {}
+        for record_id, relative in shard.sources.items():
+            if files.kept.get(record_id) != relative:
+                continue
+            day, planned, named, _fields = shard.claims[relative[start:]][PRIVACY]["contact"]
+            for person in () if planned else named:
+                if last.get(person, "") < day:
+                    last[person] = day
+        return last
+
+    def retained(self, limit: str) -> Iterator[tuple[str, str, str, str, int, int]]:
+        files = self.kinds["contact"]
+        for key in sorted(files.index.shards):
+            for day, name, record_id, first, line, column in files.shard(key).summary["privacy"][
+                "retained"
+            ]:
+                relative = f"{key[0]}/{name}"
+                if day <= limit and files.kept.get(record_id) == relative:
+                    yield relative, record_id, day, first, line, column
+
+    def erasures(self) -> list[Erasure]:
+        if self._erasures is None:
+            files = self.kinds["erasure"]
+            self._erasures = [
+                Erasure.model_validate_json(files.index.payload(relative))
+                for relative in files.kept.values()
+            ]
+        return self._erasures
+
+    def findings(self, inputs: bytes, find: Find) -> Iterator[tuple[str, tuple[Finding, ...]]]:
+        cache = ShardCache(self.root, "privacy", use=self.use_cache)
+        for kind in FREE_TEXT:
+            files = self.kinds[kind]
+            for key in sorted(files.index.shards):
+                shard = files.shard(key)
+                if not shard.summary["privacy"]["texts"]:
+                    continue
+                found = cache.get(key, ShardCache.key(shard.digest, inputs))
+                if found is None:
+                    found = _findings(files.shard(key, claims=True), find)
+                    cache.put(key, ShardCache.key(shard.digest, inputs), found)
+                for name, (record_id, hits) in found.items():
+                    relative = f"{key[0]}/{name}"
+                    if files.kept.get(record_id) == relative:
+                        yield relative, hits
+        cache.save()
+
+
+def _findings(shard: Shard, find: Find) -> dict[str, tuple[str | None, tuple[Finding, ...]]]:
+    """File name → (its record's id, what ``find`` finds in its free texts) of a shard."""
+    assert shard.claims is not None
+    assert shard.files is not None
+    found = {}
+    for name, claims in shard.claims.items():
+        facts = claims[PRIVACY]
+        if facts and "texts" in facts:
+            hits = find(facts["texts"])
+            if hits:
+                found[name] = (shard.files[name][0], hits)
+    return found
+
 
 __all__ = [
     "CHECKS",
     "KINDS",
     "RECORD_CHECKS",
-    "CheckContext",
     "check_order",
     "check_records",
     "check_store",
