@@ -21,6 +21,7 @@ same checks over records about to be written.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections.abc import Callable, Container, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -450,9 +451,10 @@ class StoreContext(ClaimsContext):
     def retained(self, limit: str) -> Iterator[tuple[str, str, str, str, int, int]]:
         files = self.kinds["contact"]
         for key in sorted(files.index.shards):
-            for day, name, record_id, first, line, column in files.shard(key).summary["privacy"][
-                "retained"
-            ]:
+            summary = files.shard(key).summary["privacy"]
+            if not summary["since"] or summary["since"] > limit:
+                continue
+            for day, name, record_id, first, line, column in marshal.loads(summary["retained"]):
                 relative = f"{key[0]}/{name}"
                 if day <= limit and files.kept.get(record_id) == relative:
                     yield relative, record_id, day, first, line, column

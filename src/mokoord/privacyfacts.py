@@ -16,6 +16,7 @@ with :mod:`marshal`.
 
 from __future__ import annotations
 
+import marshal
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -52,7 +53,10 @@ PLACES: dict[str, Loc] = {
     "email": ("email",),
     "phone": ("phone",),
 }
-"""Where a person's problems are placed: dotted path → location (line and column kept)."""
+"""Where a person's problems are placed: dotted path → location (their lines and columns
+are kept in this order)."""
+PLACE = {name: number for number, name in enumerate(PLACES)}
+"""Dotted path → its number in a person's places."""
 
 Texts = tuple[tuple[str, int, int, str], ...]
 """A record's free texts: (dotted path, line, column, text)."""
@@ -114,7 +118,7 @@ def _person(person: Person, position: Position) -> tuple[Any, ...]:
         person.name,
         person.email,
         person.phone,
-        {name: position(loc) for name, loc in PLACES.items()},
+        tuple(position(loc) for loc in PLACES.values()),
     )
 
 
@@ -124,7 +128,7 @@ def privacy_summary(
     """A shard's privacy facts summed up: the persons (with their file names, to pick
     the records that keep their ids), the organisations that ended, each person's
     latest contact in the shard's records, and the contacts still holding free text
-    with their date and the place of their first such field."""
+    with their date and the place of their first such field (and the earliest date)."""
     persons: dict[str, tuple[str, Any]] = {}
     ended: dict[str, tuple[str, str]] = {}
     last: dict[str, str] = {}
@@ -154,6 +158,8 @@ def privacy_summary(
         "persons": persons,
         "ended": ended,
         "last": last,
-        "retained": tuple(texts),
+        # read only when the earliest of them may be past its period: still marshalled
+        "since": min((entry[0] for entry in texts), default=""),
+        "retained": marshal.dumps(tuple(texts)),
         "texts": texts_in,
     }

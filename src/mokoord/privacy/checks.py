@@ -32,7 +32,7 @@ from typing import Any, NamedTuple, Protocol
 from mokoord.errors import Problem, Severity
 from mokoord.i18n import N_, _
 from mokoord.models import Config, Erasure
-from mokoord.privacy.retention import add_months, due_from, text_due
+from mokoord.privacy.retention import Due, add_months, due_from, text_due
 from mokoord.privacy.values import FingerprintScanner, Matcher
 from mokoord.privacyfacts import (
     P_CONSENT,
@@ -47,6 +47,7 @@ from mokoord.privacyfacts import (
     P_PLACES,
     P_RECORDED,
     P_WITHDRAWN,
+    PLACE,
     Texts,
 )
 
@@ -113,7 +114,7 @@ def legal_basis(ctx: Facts) -> Iterator[Problem]:
         if person[P_LEGAL_BASIS] is None:
             yield _problem(
                 path,
-                places["id"],
+                places[PLACE["id"]],
                 "legal-basis-missing",
                 _(
                     "no legal basis: set legal_basis to consent (with its date), "
@@ -125,14 +126,14 @@ def legal_basis(ctx: Facts) -> Iterator[Problem]:
         if withdrawn is not None and withdrawn > ctx.today.isoformat():
             yield _problem(
                 path,
-                places["consent.withdrawn"],
+                places[PLACE["consent.withdrawn"]],
                 "future-date",
                 _("the consent's withdrawal {date} lies in the future").format(date=withdrawn),
             )
         if person[P_LEGAL_BASIS] == "consent" and not person[P_CONSENT]:
             yield _problem(
                 path,
-                places["legal_basis"],
+                places[PLACE["legal_basis"]],
                 "consent-without-date",
                 _(
                     "the legal basis is consent, but no consent is recorded: add consent.date "
@@ -147,6 +148,15 @@ _WHERE = {"consent_withdrawn": "consent.withdrawn", "organisation_ended": "organ
 
 def retention(ctx: Facts) -> Iterator[Problem]:
     periods = ctx.config.privacy.retention
+    reasons: dict[tuple[str, dt.date], str] = {}
+
+    def reason(item: Due) -> str:
+        """Why ``item`` is due (worded once per reason and day: many contacts share a day)."""
+        key = (item.reason, item.since)
+        if key not in reasons:
+            reasons[key] = item.message(periods)
+        return reasons[key]
+
     ended, latest = ctx.ended(), ctx.last_contacts()
     for path, person_id, person in ctx.persons():
         if person[P_ERASED]:
@@ -170,29 +180,31 @@ def retention(ctx: Facts) -> Iterator[Problem]:
         place = _WHERE.get(item.reason, "last_contact" if person[P_LAST_CONTACT] else "id")
         yield _problem(
             path,
-            person[P_PLACES][place],
+            person[P_PLACES][PLACE[place]],
             "retention-ended",
             _(
                 "retention period ended on {date} ({reason}); "
                 "erase with: mokoord privacy due --erase"
-            ).format(date=item.date.isoformat(), reason=item.message(periods)),
+            ).format(date=item.date.isoformat(), reason=reason(item)),
             "warning",
         )
     limit = add_months(ctx.today, -12 * periods.contact_text_years)
-    for path, contact_id, day, field, line, column in ctx.retained(limit.isoformat()):
-        due = text_due(contact_id, dt.date.fromisoformat(day), (field,), periods)
-        if due.date > ctx.today:
-            continue
-        yield _problem(
-            path,
-            (line, column),
-            "retention-ended",
-            _(
-                "the free text of this contact is past its retention period since {date} "
-                "({reason}); remove it with: mokoord privacy due --erase"
-            ).format(date=due.date.isoformat(), reason=due.message(periods)),
-            "warning",
-        )
+    text = _(
+        "the free text of this contact is past its retention period since {date} "
+        "({reason}); remove it with: mokoord privacy due --erase"
+    )
+    messages: dict[str, str | None] = {}  # a contact's day → its message (None: not yet due)
+    for path, contact_id, day, _first, line, column in ctx.retained(limit.isoformat()):
+        if day not in messages:
+            due = text_due(contact_id, dt.date.fromisoformat(day), (), periods)
+            messages[day] = (
+                None
+                if due.date > ctx.today
+                else text.format(date=due.date.isoformat(), reason=reason(due))
+            )
+        message = messages[day]
+        if message is not None:
+            yield Problem(path, line, column, "warning", "retention-ended", message)
 
 
 _KIND_WORDS = {"name": N_("name"), "email": N_("e-mail address"), "phone": N_("phone number")}
@@ -282,7 +294,7 @@ def erased_data(ctx: Facts) -> Iterator[Problem]:
         if person_id in logged and not person[P_ERASED]:
             yield _problem(
                 path,
-                places["id"],
+                places[PLACE["id"]],
                 "erased-data-returned",
                 _(
                     "person {id} was erased (erasures/{erasure}.yaml), but its data are back; "
@@ -292,7 +304,7 @@ def erased_data(ctx: Facts) -> Iterator[Problem]:
         elif person[P_ERASED] and person_id not in logged:
             yield _problem(
                 path,
-                places["erased"],
+                places[PLACE["erased"]],
                 "erased-without-log",
                 _("this person is marked erased, but no record in erasures/ names the erasure"),
                 "warning",
@@ -313,7 +325,7 @@ def erased_data(ctx: Facts) -> Iterator[Problem]:
         found = (strong or recognised)[0]
         yield _problem(
             path,
-            person[P_PLACES][found.kind],
+            person[P_PLACES][PLACE[found.kind]],
             "erased-person-returned",
             _(
                 "this is the {what} of person {erased}, erased on {date}: record the person "
