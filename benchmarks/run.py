@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--orgs 5000 --contacts 100000 --events 5000] [--runs 3]
                              [--rebuild] [--no-growth] [--no-beancount]
+                             [--stores DIR] [--only check]
 
 Builds (or reuses) a stress store with ``benchmarks/make_store.py`` in
 ``benchmarks/out/`` and, for the growth figures, one three times as large.
@@ -171,8 +172,8 @@ def build_store(
     print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-def store_path(orgs: int, contacts: int, events: int, seed: int) -> Path:
-    return OUT / f"stress-{orgs}-{contacts}-{events}-{seed}"
+def store_path(orgs: int, contacts: int, events: int, seed: int, stores: Path = OUT) -> Path:
+    return stores / f"stress-{orgs}-{contacts}-{events}-{seed}"
 
 
 def count_files(root: Path) -> int:
@@ -285,7 +286,9 @@ class Report:
         return all(r["ok"] is not False for r in self.rows) and all(g["ok"] for g in self.growth)
 
 
-def warm_figures(report: Report, root: Path, runs: int) -> dict[str, float]:
+def warm_figures(
+    report: Report, root: Path, runs: int, *, only_check: bool = False
+) -> dict[str, float]:
     """check, report, export and the everyday commands, warm; returns label → median."""
     data = [*MOKOORD, "--data", str(root)]
     medians: dict[str, float] = {}
@@ -298,6 +301,9 @@ def warm_figures(report: Report, root: Path, runs: int) -> dict[str, float]:
         report.row(label, timing.median, target, ok, peak=timing.peak)
 
     figure("check", ["check"], 1.5)
+    if only_check:
+        figure("check --json", ["check", "--json"], 1.5)
+        return medians
     figure(f"report --year {YEAR}", ["report", "--year", YEAR, "--format", "json"], 1.0)
     figure("export organisations --format csv", ["export", "organisations", "--format", "csv"], 1.0)
     for label, args in everyday(root).items():
@@ -605,7 +611,9 @@ def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> No
     run_once(check)
 
 
-def growth_figures(report: Report, small: dict[str, float], root: Path, runs: int) -> None:
+def growth_figures(
+    report: Report, small: dict[str, float], root: Path, runs: int, *, only_check: bool = False
+) -> None:
     """The same commands on a store three times as large: how much longer they take."""
     data = [*MOKOORD, "--data", str(root)]
     print(f"\non {root.name} ({count_files(root):,} files), warm:", flush=True)
@@ -615,6 +623,8 @@ def growth_figures(report: Report, small: dict[str, float], root: Path, runs: in
         f"report --year {YEAR}": (["report", "--year", YEAR, "--format", "json"], 3.0),
         **{label: (args, 2.0) for label, args in everyday(root).items()},
     }
+    if only_check:
+        commands = {"check": commands["check"]}
     print(f"  {'figure':<42} {'1×':>10} {'3×':>10} {'factor':>7}", flush=True)
     for label, (args, limit) in commands.items():
         report.grew(label, small[label], timed([*data, *args], runs).median, limit)
@@ -632,7 +642,20 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the stores anew")
     parser.add_argument("--no-growth", action="store_true", help="skip the store 3× as large")
     parser.add_argument("--no-beancount", action="store_true", help="skip bean-check")
+    parser.add_argument(
+        "--stores",
+        type=Path,
+        default=OUT,
+        metavar="DIR",
+        help="where the stores are (built there when missing; default benchmarks/out)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["check"],
+        help="only these figures: check (warm, after one changed file, bean-check, growth)",
+    )
     args = parser.parse_args()
+    only_check = args.only == "check"
 
     os.environ.update(
         {
@@ -646,10 +669,12 @@ def main() -> int:
     # Users run from installed (compiled) modules: let Python keep its bytecode cache.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sizes = (args.orgs, args.contacts, args.events, args.seed)
-    root = store_path(*sizes)
+    root = store_path(*sizes, stores=args.stores)
     if args.rebuild or not (root / "mokoord.yaml").is_file():
         build_store(root, *sizes, repo=True)
-    large = store_path(args.orgs * 3, args.contacts * 3, args.events * 3, args.seed)
+    large = store_path(
+        args.orgs * 3, args.contacts * 3, args.events * 3, args.seed, stores=args.stores
+    )
     if not args.no_growth and (args.rebuild or not (large / "mokoord.yaml").is_file()):
         build_store(large, args.orgs * 3, args.contacts * 3, args.events * 3, args.seed, repo=False)
 
@@ -663,14 +688,16 @@ def main() -> int:
     print(
         f"  {'figure':<42} {'median':>11} {'peak':>9}  {'baseline':<28} {'':>9} {'ratio':>7}  limit"
     )
-    cold_report(report, root, args.runs)
-    small = warm_figures(report, root, args.runs)
+    if not only_check:
+        cold_report(report, root, args.runs)
+    small = warm_figures(report, root, args.runs, only_check=only_check)
     changed_check(report, root, args.runs)
-    writing_figures(report, root, args.runs)
+    if not only_check:
+        writing_figures(report, root, args.runs)
     if not args.no_beancount:
         beancount_figures(report, root, args.runs, files)
     if not args.no_growth:
-        growth_figures(report, small, large, args.runs)
+        growth_figures(report, small, large, args.runs, only_check=only_check)
 
     OUT.mkdir(parents=True, exist_ok=True)
     results = {
