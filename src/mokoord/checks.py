@@ -326,6 +326,9 @@ def _stray_files(store: Store) -> Iterator[Problem]:
 # --------------------------------------------------------------------------- the whole store
 
 
+FINDING = ("privacy/checks.py", "privacy/values.py", "textmatch.py")
+"""The modules that find persons in free text (their findings are kept, see :meth:`StoreContext.findings`)."""
+
 RecordCheck = Callable[["StoreContext"], Iterable[Problem]]
 RECORD_CHECKS: list[RecordCheck] = list(privacy_checks.CHECKS)
 """The checks of the records' privacy facts (:mod:`mokoord.privacy.checks`), after
@@ -469,7 +472,7 @@ class StoreContext(ClaimsContext):
         return self._erasures
 
     def findings(self, inputs: bytes, find: Find) -> Iterator[tuple[str, tuple[Finding, ...]]]:
-        cache = ShardCache(self.root, "privacy", use=self.use_cache)
+        cache = ShardCache(self.root, "privacy", use=self.use_cache, sources=FINDING)
         for kind in FREE_TEXT:
             files = self.kinds[kind]
             for key in sorted(files.index.shards):
@@ -485,6 +488,15 @@ class StoreContext(ClaimsContext):
                     if files.kept.get(record_id) == relative:
                         yield relative, hits
         cache.save()
+
+    def kept(self, name: str, key: bytes, make: Callable[[], Any]) -> Any:
+        cache = ShardCache(self.root, name, use=self.use_cache, sources=FINDING)
+        found = cache.get((name, 0), key)
+        if found is None:
+            found = make()
+            cache.put((name, 0), key, found)
+            cache.save()
+        return found
 
 
 def _findings(shard: Shard, find: Find) -> dict[str, tuple[str | None, tuple[Finding, ...]]]:

@@ -10,11 +10,13 @@ changed. A shard whose digest is empty (a file written within the clock tick
 of the scan) is never taken from here nor kept.
 
 Stored with :mod:`marshal` (plain data) and replaced atomically, like the
-index; a damaged file or one of another version of mokoord counts as empty.
+index; a damaged file, or one written by another version of mokoord or of the
+modules that work the results out, counts as empty.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
 from pathlib import Path
@@ -22,13 +24,33 @@ from typing import Any
 
 from mokoord.shards import ShardKey, code_stamp
 
+PACKAGE = Path(__file__).parent
+
+
+_STAMPS: dict[tuple[str, ...], str] = {}
+
+
+def _stamp(sources: tuple[str, ...]) -> str:
+    """The index's code stamp and a digest of the modules (relative to the package)
+    that work the results out: results worked out by other code are not taken."""
+    if sources not in _STAMPS:
+        digest = hashlib.sha1(code_stamp().encode())
+        for source in sources:
+            with contextlib.suppress(OSError):
+                digest.update((PACKAGE / source).read_bytes())
+        _STAMPS[sources] = digest.hexdigest()
+    return _STAMPS[sources]
+
 
 class ShardCache:
     """One kind of results per shard (see the module's docstring)."""
 
-    def __init__(self, root: Path, name: str, *, use: bool = True) -> None:
+    def __init__(
+        self, root: Path, name: str, *, use: bool = True, sources: tuple[str, ...] = ()
+    ) -> None:
         self.path = root / ".mokoord" / "index" / f"{name}.cache"
         self.use = use
+        self.stamp = _stamp(sources)
         self._stored: dict[ShardKey, tuple[bytes, Any]] = {}
         self._kept: dict[ShardKey, tuple[bytes, Any]] = {}
         self._changed = False
@@ -40,7 +62,7 @@ class ShardCache:
             stamp, entries = marshal.loads(self.path.read_bytes())
         except (OSError, EOFError, ValueError, TypeError):
             return {}
-        if stamp != code_stamp() or not isinstance(entries, dict):
+        if stamp != self.stamp or not isinstance(entries, dict):
             return {}
         return entries
 
@@ -72,6 +94,6 @@ class ShardCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, marshal.dumps((code_stamp(), self._kept)))
+            atomic_write(self.path, marshal.dumps((self.stamp, self._kept)))
         except OSError:
             pass  # the results are worked out again next time

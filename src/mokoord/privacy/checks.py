@@ -84,6 +84,9 @@ class Facts(Protocol):
         """(file, ``find(its free texts)``) of every record with findings; ``inputs``
         stands for everything ``find`` depends on besides the texts."""
 
+    def kept(self, name: str, key: bytes, make: Callable[[], Any]) -> Any:
+        """``make()``, or what it gave the last time it was made under ``key``."""
+
 
 class Identity(NamedTuple):
     """What identifies a person (:class:`~mokoord.privacy.values.Identifying`)."""
@@ -219,10 +222,16 @@ def free_texts(ctx: Facts) -> Iterator[Problem]:
         if not person[P_ERASED]
     ]
     erasures = ctx.erasures()
-    inputs = marshal.dumps(
-        ([tuple(identity) for identity in identities], [e.model_dump_json() for e in erasures]), 0
-    )
-    finder = _Finder(identities, erasures)
+    persons = hashlib.sha1(marshal.dumps([tuple(identity) for identity in identities], 0))
+    erased = marshal.dumps([erasure.model_dump_json() for erasure in erasures], 0)
+    inputs = persons.digest() + erased
+
+    def matcher() -> Matcher:
+        # making it reads every person's phone number: kept while the persons stay
+        state = ctx.kept("matcher", persons.digest(), lambda: Matcher(identities).state())
+        return Matcher.of_state(state)
+
+    finder = _Finder(matcher, erasures)
     dates = {erasure.id: erasure.date for erasure in erasures}
     for path, found in ctx.findings(hashlib.sha1(inputs).digest(), finder.find):
         for line, column, code, kind, person, erasure in found:
@@ -246,14 +255,14 @@ class _Finder:
     """Finds the persons and erased persons in a record's free texts (built when first
     needed: a warm check takes every shard's findings from the cache)."""
 
-    def __init__(self, identities: list[Identity], erasures: list[Erasure]) -> None:
-        self._identities, self._erasures = identities, erasures
+    def __init__(self, matcher: Callable[[], Matcher], erasures: list[Erasure]) -> None:
+        self._make, self._erasures = matcher, erasures
         self._matcher: Matcher | None = None
         self._scanner: FingerprintScanner | None = None
 
     def find(self, texts: Texts) -> tuple[Finding, ...]:
         if self._matcher is None or self._scanner is None:
-            self._matcher = Matcher(self._identities)
+            self._matcher = self._make()
             self._scanner = FingerprintScanner(self._erasures)
         matcher, scanner = self._matcher, self._scanner
         found: list[Finding] = []

@@ -325,6 +325,24 @@ class Matcher:
     def __bool__(self) -> bool:
         return bool(self._names or self._emails or self._phones)
 
+    def state(self) -> tuple[Any, ...]:
+        """What the matcher knows, as plain data (to keep it between commands)."""
+        return (self._names, self._surnames, self._words, self._longest, self._emails, self._phones)
+
+    @classmethod
+    def of_state(cls, state: tuple[Any, ...]) -> Matcher:
+        """The matcher whose :meth:`state` this is."""
+        matcher = cls(())
+        (
+            matcher._names,
+            matcher._surnames,
+            matcher._words,
+            matcher._longest,
+            matcher._emails,
+            matcher._phones,
+        ) = state
+        return matcher
+
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
         words = [(m.start(), m.end(), _fold_word(m.group())) for m in WORD.finditer(text)]
