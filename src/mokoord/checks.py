@@ -10,7 +10,10 @@ with its line and column. The checks across records
 store, the configuration and today's date. Each shard of the index carries
 a summary of its claims, so a shard none of whose claims can be a problem
 (all its references known, all its terms declared, no date after today) is
-passed over without reading them.
+passed over without reading them. The privacy checks
+(:mod:`mokoord.privacy.checks`) judge the records' privacy facts
+(:mod:`mokoord.privacyfacts`) the same way; what they find in free text is
+kept per shard (:meth:`StoreContext.findings`).
 
 :func:`check_store` gives what reading every file with positions and
 validating every record gives, in the same order; with ``--no-cache`` it
@@ -33,12 +36,11 @@ from mokoord.dataset import KINDS, Dataset, Kind
 from mokoord.errors import Problem
 from mokoord.facts import legal_form_and_rooms
 from mokoord.i18n import N_, _
-from mokoord.index import OTHER, KindIndex, KindRows, bucket_of, open_kinds, quiet_gc
+from mokoord.index import OTHER, KindIndex, bucket_of, open_kinds, quiet_gc
 from mokoord.models import Config, Erasure, Programme, Record
 from mokoord.models.meta import FREE_TEXT
 from mokoord.privacy import checks as privacy_checks
 from mokoord.privacy.checks import Find, Finding, PersonFacts
-from mokoord.records import Records
 from mokoord.shardcache import ShardCache
 from mokoord.shards import Shard, ShardKey
 from mokoord.store import CONFIG_FILE, Store
@@ -136,11 +138,6 @@ class KindFiles:
     """Ids of files that do not validate: their stems and the ids they declare."""
     contested: set[str] = field(default_factory=set)
     """Ids held by more than one file."""
-
-    def records(self) -> Records[Any]:
-        """The kept records, validated when looked at (after :meth:`own_problems`)."""
-        rows = KindRows(self.index, sorted(self.index.shards), self.kept, self.contested)
-        return Records(self.spec.model, self.kept, self.index.payloads, rows)
 
     def shard(self, key: ShardKey, *, claims: bool = False) -> Shard:
         """The shard with its summary (and its files' facts and claims) read."""
