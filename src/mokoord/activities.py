@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from mokoord.dataset import Dataset, kind_of
 from mokoord.dates import clock
 from mokoord.errors import NotFound, Problem, UsageError
+from mokoord.facts import mentioning
 from mokoord.formatting import date as format_date
 from mokoord.i18n import _, ngettext
 from mokoord.models import Attendance, Event, Organisation, Record
@@ -369,9 +370,11 @@ def filter_events(
     org: str | None = None,
     series: str | None = None,
 ) -> list[Event]:
-    """Events matching every given filter, by date."""
+    """Events matching every given filter, by date (with ``org``, only the events
+    naming it are built)."""
     result = []
-    for event in data.events.values():
+    events = data.events.values() if org is None else mentioning(data.events, org)
+    for event in events:
         if year is not None and event.date.year != year:
             continue
         if kind is not None and event.kind != kind:

@@ -408,7 +408,7 @@ def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = Fa
     Example: [bold]mokoord show elternverein-biebrich[/]
     """
     from mokoord.cli.views.show import print_organisation
-    from mokoord.register import summary
+    from mokoord.overview import summary
 
     data = state(ctx).store().load()
     info = summary(data, org_id)
