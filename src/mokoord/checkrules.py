@@ -415,7 +415,8 @@ class RecordsContext(ClaimsContext):
     def __init__(
         self, data: Dataset, records: list[Record], *, strict: bool, today: dt.date
     ) -> None:
-        from mokoord.yamlio import RoundTripDocument, parse_document
+        from mokoord.roundtrip import RoundTripDocument
+        from mokoord.yamlio import parse_document
 
         super().__init__(data.config, today, strict)
         self.data = data

@@ -44,9 +44,10 @@ from mokoord.location import CONFIG_FILE as CONFIG_FILE
 from mokoord.location import ENV_VAR as ENV_VAR
 from mokoord.location import find_store_root as find_store_root
 from mokoord.models import Config, Record
+from mokoord.roundtrip import RoundTripDocument
 from mokoord.slugs import is_device_name, is_valid_id
 from mokoord.validation import validate_document
-from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
+from mokoord.yamlio import Document, atomic_write, iter_yaml_files, read_document
 
 LOCK_TIMEOUT = 120
 """Seconds a change waits for another one holding the store's write lock."""
