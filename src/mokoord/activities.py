@@ -210,12 +210,18 @@ def plan_event(data: Dataset, request: EventRequest, taken: Container[str]) -> P
         if planned
         else _("event {id} recorded in {path}")
     )
-    return Plan(
-        action=f"add-event {event.id}",
-        writes=[Write(event)],
-        problems=declined_warnings(data, orgs, event),
-        result=event,
-        summary=summary.format(id=event.id, path=path, date=format_date(event.date)),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-event {event.id}",
+            writes=[Write(event)],
+            problems=declined_warnings(data, orgs, event),
+            result=event,
+            summary=summary.format(id=event.id, path=path, date=format_date(event.date)),
+        ),
+        data,
+        today=request.today,
     )
 
 
@@ -263,12 +269,18 @@ def plan_attendance(event: Event, data: Dataset, request: AttendRequest) -> Plan
     action = f"attend {event.id} ({', '.join(orgs)})"
     if new.attendance == event.attendance:
         return Plan(action, summary=_("{id}: nothing to change").format(id=event.id))
-    return Plan(
-        action,
-        writes=[Write(new, previous=event)],
-        problems=[*attendance_notes(event, new), *declined_warnings(data, orgs, event)],
-        result=new,
-        summary=_attendance_summary(new, orgs, planned=request.planned),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action,
+            writes=[Write(new, previous=event)],
+            problems=[*attendance_notes(event, new), *declined_warnings(data, orgs, event)],
+            result=new,
+            summary=_attendance_summary(new, orgs, planned=request.planned),
+        ),
+        data,
+        today=request.today,
     )
 
 

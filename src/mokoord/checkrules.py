@@ -266,14 +266,20 @@ def _terms(ctx: ClaimsContext) -> Iterator[Problem]:
             declared[name] = vocab.terms(name)
         return declared[name]
 
+    def checked(name: str) -> bool:  # tags are free until the store declares some
+        return name != "tags" or bool(terms(name))
+
     def wanted(summary: Summary) -> bool:
-        return any(not used <= terms(name).keys() for name, used in summary["terms"].items())
+        return any(
+            checked(name) and not used <= terms(name).keys()
+            for name, used in summary["terms"].items()
+        )
 
     for kind in KINDS:
         for path, claims in ctx.claims(kind, wanted):
             for line, column, name, term in claims[TERMS]:
                 known = terms(name)
-                if term in known:
+                if term in known or not checked(name):
                     continue
                 listed = ", ".join(sorted(known)[:12]) + ("…" if len(known) > 12 else "")
                 message = _(

@@ -450,7 +450,9 @@ class StatusRequest:
     since when it has held its status."""
 
 
-def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Plan:
+def plan_status(
+    org: Organisation, request: StatusRequest, config: Config, *, data: Dataset | None = None
+) -> Plan:
     """Move ``org`` to a new status; its old status goes to its history."""
     status = normalise_status(request.status, config, flag="NEW_STATUS")
     new = change_status(
@@ -459,7 +461,7 @@ def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Pl
     from mokoord.i18n import _
     from mokoord.vocab import label
 
-    return Plan(
+    plan = Plan(
         action=f"status {org.id}: {org.status} -> {new.status}",
         writes=[Write(new, previous=org)],
         result=new,
@@ -469,3 +471,8 @@ def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Pl
             new=label(config, "statuses", new.status),
         ),
     )
+    if data is None:
+        return plan
+    from mokoord.checks import checked
+
+    return checked(plan, data)
