@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
 import tempfile
@@ -36,6 +37,7 @@ from typing import Any
 
 from mokoord import yamlparse
 from mokoord.errors import Problem
+from mokoord.i18n import N_, _
 from mokoord.yamlparse import (
     MAP,
     SEQ,
@@ -48,6 +50,7 @@ from mokoord.yamlparse import (
     first_alias,
     prescan,
     short_tag,
+    too_deep,
 )
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -126,15 +129,15 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             raise Refused(
-                *_mark(node), "too-large", "the file has far too many values for a record"
+                *_mark(node), "too-large", _("the file has far too many values for a record")
             )
         if depth > MAX_DEPTH:
-            raise Refused(*_mark(node), "too-deep", "nesting is too deep for a mokoord record")
+            raise Refused(*_mark(node), "too-deep", _("nesting is too deep for a mokoord record"))
         if id(node) in self.seen:
             raise Refused(
                 *first_alias(self.text, _mark(node)),
                 "alias",
-                "YAML aliases (*name) are not allowed; write the value out instead",
+                _("YAML aliases (*name) are not allowed; write the value out instead"),
             )
         self.seen.add(id(node))
         mark = node.start_mark
@@ -176,13 +179,13 @@ class _Builder:
                 raise Refused(
                     *_mark(key_node),
                     "invalid-key",
-                    "a key must be a plain word, not a list or mapping",
+                    _("a key must be a plain word, not a list or mapping"),
                 )
             if key_node.tag == TAG + "merge":
                 raise Refused(
                     *_mark(key_node),
                     "alias",
-                    "merge keys (<<) are not allowed; write the values out",
+                    _("merge keys (<<) are not allowed; write the values out"),
                 )
             key = str(key_node.value)
             child = (*loc, key)
@@ -198,8 +201,10 @@ class _Builder:
                         column,
                         "error",
                         "duplicate-key",
-                        f"key '{key}' appears twice in this mapping (first at line {first[0]}); "
-                        "keep one",
+                        _(
+                            "key '{key}' appears twice in this mapping (first at line {line}); "
+                            "keep one"
+                        ).format(key=key, line=first[0]),
                     )
                 )
                 continue
@@ -224,7 +229,9 @@ class _Builder:
                 if len(value) > _MAX_INT_DIGITS:
                     self.doc.problems.append(
                         self.doc.problem(
-                            loc, "invalid-number", f"a number of {len(value)} digits is too long"
+                            loc,
+                            "invalid-number",
+                            _("a number of {digits} digits is too long").format(digits=len(value)),
                         )
                     )
                     return value
@@ -242,7 +249,9 @@ class _Builder:
                 self.doc.problem(
                     loc,
                     "invalid-number",
-                    f"'{value}' is not a finite number; write digits like 12.50",
+                    _("'{value}' is not a finite number; write digits like 12.50").format(
+                        value=value
+                    ),
                 )
             )
             return value
@@ -267,8 +276,10 @@ class _Builder:
                 column,
                 "error",
                 "unquoted-number",
-                f"{value} must be quoted ('{value}'): unquoted, YAML readers disagree on what "
-                "number it is (a postal code or phone number would lose its leading zero)",
+                _(
+                    "{value} must be quoted ('{value}'): unquoted, YAML readers disagree on what "
+                    "number it is (a postal code or phone number would lose its leading zero)"
+                ).format(value=value),
             )
         )
 
@@ -285,11 +296,11 @@ def parse_document(display_path: str, raw: bytes, *, locate: bool = True) -> Doc
                 1,
                 1,
                 "file-too-large",
-                f"the file is {len(raw) // 1024} KiB; a record is at most 1 MiB",
+                _too_large(len(raw)),
             )
         text = decode(raw)
         if not text.strip():
-            raise Refused(1, 1, "empty-file", "the file is empty; delete it or write the record")
+            raise Refused(1, 1, "empty-file", _("the file is empty; delete it or write the record"))
         prescan(text)
         data = _read_fast(doc, text)
         if data is None:
@@ -314,16 +325,19 @@ def _read_root(doc: Document, text: str, node: Any, *, fast: bool = False) -> di
     """The document's mapping as plain data, with positions recorded in ``doc``."""
     if node is None:
         raise Refused(
-            1, 1, "empty-file", "the file holds only comments; delete it or write the record"
+            1, 1, "empty-file", _("the file holds only comments; delete it or write the record")
         )
     if node.id == "scalar" and node.tag == TAG + "null" and not node.value:
-        raise Refused(1, 1, "empty-file", "the file holds no record; delete it or write the record")
+        raise Refused(
+            1, 1, "empty-file", _("the file holds no record; delete it or write the record")
+        )
     if node.id != "mapping":
-        found = "a list" if node.id == "sequence" else "a single value"
         raise Refused(
             *_mark(node),
             "not-a-mapping",
-            f"expected a mapping of keys to values, found {found}",
+            _("expected a mapping of keys to values, found a list")
+            if node.id == "sequence"
+            else _("expected a mapping of keys to values, found a single value"),
         )
     data: dict[str, Any] = _Builder(doc, text, fast=fast).build(node, (), 0)
     return data
@@ -362,17 +376,88 @@ def _compose(text: str) -> Any:
                 line,
                 column,
                 "multiple-documents",
-                "the file holds several YAML documents; keep one record per file",
+                _("the file holds several YAML documents; keep one record per file"),
             ) from None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise Refused(line, column, "yaml-syntax", f"invalid YAML: {problem}") from None
+        problem = exc.problem or exc.context or ""
+        if _char_at(text, line, column) == "\t":
+            problem = _TAB
+        raise Refused(line, column, "yaml-syntax", _syntax(problem)) from None
     except RecursionError:  # only without the C extension, where the composer is Python
-        raise Refused(1, 1, "too-deep", "nesting is far too deep for a mokoord record") from None
+        raise Refused(1, 1, "too-deep", too_deep()) from None
     except (YAMLError, ValueError) as exc:  # reader errors: control characters and the like
-        message = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        message = str(exc).splitlines()[0] if str(exc) else ""
         position = re.search(r"line (\d+), column (\d+)", str(exc))
         line, column = (int(position[1]), int(position[2])) if position else (1, 1)
-        raise Refused(line, column, "yaml-syntax", f"invalid YAML: {message}") from None
+        raise Refused(line, column, "yaml-syntax", _syntax(message)) from None
+
+
+_TAB = "tab"
+
+SYNTAX_PROBLEMS: dict[str, str] = {
+    _TAB: N_("a tab character: YAML is indented with spaces, never with tabs"),
+    "found character that cannot start any token": N_(
+        "a character no value can start with; put the value in quotes"
+    ),
+    "mapping values are not allowed": N_(
+        "a colon where no key can stand; indent the line like the keys above it, "
+        "or put a value holding ': ' in quotes"
+    ),
+    "could not find expected ':'": N_(
+        "a line without ':'; every line holds 'key: value' or a list item '- …'"
+    ),
+    "expected <block end>": N_("the indentation does not fit the lines above it"),
+    "did not find expected key": N_("the indentation does not fit the lines above it"),
+    "did not find expected '-' indicator": N_("the indentation does not fit the list above it"),
+    "found unexpected end of stream": N_("the file ends inside quotes or brackets; close them"),
+    "found unknown escape character": N_(
+        "an unknown escape after a backslash in double quotes; use single quotes instead"
+    ),
+    "unacceptable character": N_("the file holds a control character that YAML does not allow"),
+    "special characters are not allowed": N_(
+        "the file holds a control character that YAML does not allow"
+    ),
+    "did not find expected ',' or": N_(
+        "a list in [ ] or a mapping in { } is not closed, or an item lacks its comma"
+    ),
+    "found undefined alias": N_(
+        "YAML aliases (*name) are not allowed; write the value out instead"
+    ),
+}
+"""How ruamel's wording of a syntax error begins → what mokoord says instead."""
+
+
+def _syntax(problem: str) -> str:
+    """``invalid YAML: …`` in the user's language: a known problem in mokoord's words,
+    any other as ruamel words it (rare: none of ours fits it)."""
+    for start, message in SYNTAX_PROBLEMS.items():
+        if problem.startswith(start):
+            return _("invalid YAML: {problem}").format(problem=_(message))
+    if not problem:
+        return _("invalid YAML")
+    return _("invalid YAML: {problem}").format(problem=problem)
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file cannot be read, in the user's language where the cause is a common one."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return _("permission denied")
+    if exc.errno == errno.EISDIR:
+        return _("this is a folder, not a file")
+    if exc.errno == errno.ENOENT:
+        return _("the file does not exist (any more)")
+    return exc.strerror or str(exc)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 1-based line and column ("" where there is none)."""
+    lines = text.split("\n")
+    if 0 < line <= len(lines) and 0 < column <= len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return ""
+
+
+def _too_large(size: int) -> str:
+    return _("the file is {size} KiB; a record is at most 1 MiB").format(size=size // 1024)
 
 
 def read_document(path: Path | str, display_path: str, *, locate: bool = True) -> Document:
@@ -391,7 +476,7 @@ def read_document(path: Path | str, display_path: str, *, locate: bool = True) -
                             1,
                             "error",
                             "file-too-large",
-                            f"the file is {size // 1024} KiB; a record is at most 1 MiB",
+                            _too_large(size),
                         )
                     ],
                 )
@@ -400,7 +485,7 @@ def read_document(path: Path | str, display_path: str, *, locate: bool = True) -
         return Document(
             display_path,
             None,
-            [Problem(display_path, 0, 0, "error", "unreadable", exc.strerror or str(exc))],
+            [Problem(display_path, 0, 0, "error", "unreadable", _os_reason(exc))],
         )
     return parse_document(display_path, raw, locate=locate)
 

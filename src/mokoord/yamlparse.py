@@ -18,6 +18,8 @@ import operator
 import re
 from typing import Any
 
+from mokoord.i18n import _
+
 MAX_LINES = 20_000
 """A record has a few hundred lines; far more is refused before parsing (parsing costs time)."""
 # The C composer recurses on nesting; far below the depth where it would
@@ -40,6 +42,11 @@ class Refused(Exception):
         self.line, self.column, self.code, self.message = line, column, code, message
 
 
+def too_deep() -> str:
+    """The message for a file nested far too deep (the prescan and the composer)."""
+    return _("nesting is far too deep for a mokoord record")
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -49,14 +56,17 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
 def decode(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise Refused(
-            1, 1, "invalid-encoding", "the file is saved as UTF-16; save it as UTF-8 instead"
+            1, 1, "invalid-encoding", _("the file is saved as UTF-16; save it as UTF-8 instead")
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
         text = raw[:nul].decode("utf-8", errors="replace")
         line, column = line_col(text, len(text))
         raise Refused(
-            line, column, "invalid-encoding", "the file contains a NUL byte; it is not a text file"
+            line,
+            column,
+            "invalid-encoding",
+            _("the file contains a NUL byte; it is not a text file"),
         )
     try:
         text = raw.decode("utf-8")
@@ -67,7 +77,9 @@ def decode(raw: bytes) -> str:
             line,
             column,
             "invalid-encoding",
-            f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it as UTF-8",
+            _("the file is not valid UTF-8 (byte {byte}); save it as UTF-8").format(
+                byte=f"0x{raw[exc.start]:02x}"
+            ),
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -81,7 +93,10 @@ def prescan(text: str) -> None:
             line,
             column,
             "merge-conflict",
-            "unresolved git merge conflict marker; keep one side, delete the markers, then commit",
+            _(
+                "unresolved git merge conflict marker; keep one side, delete the markers, "
+                "then commit"
+            ),
         )
     lines = text.count("\n")
     if lines > MAX_LINES:
@@ -89,19 +104,23 @@ def prescan(text: str) -> None:
             MAX_LINES + 1,
             1,
             "too-large",
-            f"the file has {lines:,} lines; a record has at most {MAX_LINES:,}",
+            _("the file has {lines} lines; a record has at most {limit}").format(
+                lines=lines, limit=MAX_LINES
+            ),
         )
     if text.count(",") > MAX_LINES:
         raise Refused(
             1,
             1,
             "too-large",
-            f"the file holds more than {MAX_LINES:,} list items; a record has far fewer",
+            _("the file holds more than {limit} list items; a record has far fewer").format(
+                limit=MAX_LINES
+            ),
         )
     deep = _DEEP_BLOCK_RE.search(text)
     if deep:
         line, column = line_col(text, deep.start())
-        raise Refused(line, column, "too-deep", "nesting is far too deep for a mokoord record")
+        raise Refused(line, column, "too-deep", too_deep())
     if text.count("[") + text.count("{") > _MAX_PRESCAN_DEPTH:
         depth = 0
         for offset, char in enumerate(text):
@@ -109,9 +128,7 @@ def prescan(text: str) -> None:
                 depth += 1
                 if depth > _MAX_PRESCAN_DEPTH:
                     line, column = line_col(text, offset)
-                    raise Refused(
-                        line, column, "too-deep", "nesting is far too deep for a mokoord record"
-                    )
+                    raise Refused(line, column, "too-deep", too_deep())
             elif char in "]}":
                 depth = max(0, depth - 1)
 
