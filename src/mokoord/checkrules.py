@@ -443,15 +443,25 @@ class RecordsContext(ClaimsContext):
         self.paths = {path for found in self.judged.values() for path, _claims in found}
 
     def known(self, kind: str) -> Set[str]:
+        """Of the ids of ``kind`` the judged records name, those that exist: the checks
+        ask about no others, and asking reads one file each, never the whole kind."""
         if kind not in self._known:
-            self._known[kind] = {*self.data.records(kind), *self.new.get(kind, {})}
+            records, new = self.data.records(kind), self.new.get(kind, {})
+            named = {
+                value
+                for found in self.judged.values()
+                for _path, claims in found
+                for _line, _column, target, value in claims[REFS]
+                if kind in _targets(target)
+            }
+            self._known[kind] = {value for value in named if value in new or value in records}
         return self._known[kind]
 
     def invalid(self, kind: str) -> Container[str]:
         return ()
 
     def ids(self, kind: str) -> Iterable[str]:
-        return self.known(kind)
+        return {*self.data.records(kind), *self.new.get(kind, {})}  # to suggest a close one
 
     def claims(
         self, kind: str, wanted: Callable[[Summary], bool], part: int | None = None
