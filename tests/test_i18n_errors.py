@@ -160,8 +160,7 @@ BROKEN_FILES: dict[str, tuple[bytes, str]] = {
     ),
     "colon": (
         b"id: kaputt\nname: Verein: Kultur\n",
-        "2:13: Fehler yaml-syntax ungültiges YAML: ein Doppelpunkt, wo kein Schlüssel "
-        "stehen kann",
+        "2:13: Fehler yaml-syntax ungültiges YAML: ein Doppelpunkt, wo kein Schlüssel stehen kann",
     ),
     "list": (
         b"- kaputt\n",
