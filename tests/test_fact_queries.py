@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mokoord import agenda, contacts, institutions, referrals, register
+from mokoord import agenda, contacts, institutions, overview, referrals, register
 from mokoord.dataset import KINDS, Dataset
 from mokoord.records import Records
 from mokoord.store import Store
@@ -69,7 +69,7 @@ def test_search_builds_only_its_hits(both: tuple[Dataset, Dataset]) -> None:
 
 
 def _summary(data: Dataset, org_id: str) -> dict[str, Any]:
-    found = register.summary(data, org_id)
+    found = overview.summary(data, org_id)
     found.pop("stale")
     return found
 

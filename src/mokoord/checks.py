@@ -28,7 +28,7 @@ import marshal
 from collections.abc import Callable, Container, Iterable, Iterator, Set
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mokoord.checkfacts import FUNDING, OPENS, PRIVACY, Claims, FileFacts
 from mokoord.checkrules import CHECKS, ClaimsContext, Funding, Summary, judge_records
@@ -46,6 +46,9 @@ from mokoord.shards import Shard, ShardKey
 from mokoord.store import CONFIG_FILE, Store
 from mokoord.validation import validate_document
 from mokoord.yamlio import iter_yaml_files, read_document
+
+if TYPE_CHECKING:
+    from mokoord.plans import Plan
 
 KIND_NOUNS = {
     "organisation": N_("organisation"),
@@ -107,6 +110,41 @@ def check_records(
     problems (validation, its name and folder) are the writer's to avoid.
     """
     return judge_records(data, list(records), strict=strict, today=today or dt.date.today())
+
+
+CHECKED_KINDS: tuple[str, ...] = (
+    "organisation",
+    "person",
+    "institution",
+    "network",
+    "programme",
+    "application",
+)
+"""The kinds a dataset must hold for :func:`checked`: those records refer to, and
+the applications the funding rules add up."""
+
+
+def checked(plan: Plan, data: Dataset, *, today: dt.date | None = None) -> Plan:
+    """``plan`` with the problems ``mokoord check`` would report in the records it
+    writes (:func:`check_records`; ``data`` holds :data:`CHECKED_KINDS`): its errors
+    stop the plan (:func:`mokoord.plans.apply` refuses it), its warnings are shown.
+
+    A changed record is not blamed for what its file held before: a problem the
+    previous record has too is left out, so a status change is not refused for an
+    old mistake elsewhere in the file (``check`` reports that). A problem the
+    planner reported itself is not repeated.
+    """
+    from mokoord.plans import Write
+
+    writes = [write for write in plan.writes if isinstance(write, Write)]
+    if not writes:
+        return plan
+    found = check_records(data, [write.record for write in writes], today=today)
+    previous = [write.previous for write in writes if write.previous is not None]
+    old = check_records(data, previous, today=today) if previous and found else []
+    known = {(p.path, p.code, p.message) for p in [*old, *plan.problems]}
+    plan.problems.extend(p for p in found if (p.path, p.code, p.message) not in known)
+    return plan
 
 
 def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
@@ -511,11 +549,13 @@ def _findings(shard: Shard, find: Find) -> dict[str, tuple[str | None, tuple[Fin
 
 
 __all__ = [
+    "CHECKED_KINDS",
     "CHECKS",
     "KINDS",
     "RECORD_CHECKS",
     "check_order",
     "check_records",
     "check_store",
+    "checked",
     "count_by_severity",
 ]

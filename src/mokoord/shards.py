@@ -71,7 +71,7 @@ def _code_stamp() -> str:
         Path(__file__),
         *(here / name for name in ("index.py", "scanning.py", "facts.py", "checkfacts.py")),
         *(here / name for name in ("privacyfacts.py", "privacy/texts.py")),
-        *(here / name for name in ("yamlio.py", "validation.py")),
+        *(here / name for name in ("yamlparse.py", "yamlio.py", "validation.py")),
         *sorted(Path(models.__file__).parent.glob("*.py")),
         *sorted((here / "locale").glob("*/LC_MESSAGES/*.mo")),
     ]
