@@ -34,7 +34,7 @@ from mokoord.checkfacts import (
 )
 from mokoord.dataset import KINDS, Dataset, plain
 from mokoord.errors import Problem, Severity
-from mokoord.i18n import N_, _
+from mokoord.i18n import N_, _, language
 from mokoord.models import Application, Config, Organisation, Programme, Record
 
 CONFIG_FILE = "mokoord.yaml"
@@ -373,7 +373,7 @@ def _funding(ctx: ClaimsContext) -> Iterator[Problem]:
             programme,
             _organisation(app.organisation, *org),
             others=groups[(app.organisation, app.programme, app.year)],
-            legal_form_label=lambda term: vocab.label("legal_forms", term, "en"),
+            legal_form_label=lambda term: vocab.label("legal_forms", term, language()),
         ):
             where = claims[9] if violation.field == "granted" else claims[8]
             yield at(path, where, "error", violation.rule, violation.message)
