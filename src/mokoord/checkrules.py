@@ -394,8 +394,11 @@ def _budgets(ctx: ClaimsContext, apps: list[tuple[str, Application, Any]]) -> It
             continue
         from mokoord.formatting import money
 
-        path, _last, claims = max(granted, key=lambda entry: entry[1].id)
-        if ctx.reports(path):
+        # once, at the last of the grants this check reports on (in ``check``: the
+        # last of them all; for records about to be written: the last of those)
+        reported = [entry for entry in granted if ctx.reports(entry[0])]
+        if reported:
+            path, _last, claims = max(reported, key=lambda entry: entry[1].id)
             message = _(
                 "the grants of programme '{programme}' in {year} add up to {total}, "
                 "more than its annual budget of {budget}"
