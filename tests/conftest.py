@@ -160,3 +160,20 @@ def write(store: Store) -> Callable[[str, str], Path]:
         return path
 
     return _write
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records which files the index had to parse (all in this process, so all counted)."""
+    from mokoord import index
+
+    seen: list[str] = []
+    original = index.parse_file
+
+    def counting(root: str, relative: str, kind: str):  # type: ignore[no-untyped-def]
+        seen.append(relative)
+        return original(root, relative, kind)
+
+    monkeypatch.setattr(index, "parse_file", counting)
+    monkeypatch.setattr(index, "PARALLEL_THRESHOLD", 10**9)
+    return seen

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 
 from conftest import Cli
-from mokoord import index
 from mokoord.store import Store
 
 BROKEN: dict[str, str | bytes] = {
@@ -261,21 +260,6 @@ def test_a_branch_switch_is_seen(broken: Store, cli: Cli) -> None:
         ("persons/p-zukunf.yaml", "unknown-reference"),
         ("persons/p-zukunf.yaml", "future-date"),
     } <= found
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records which files the index had to read."""
-    seen: list[str] = []
-    original = index.parse_file
-
-    def counting(root: str, relative: str, kind: str):  # type: ignore[no-untyped-def]
-        seen.append(relative)
-        return original(root, relative, kind)
-
-    monkeypatch.setattr(index, "parse_file", counting)
-    monkeypatch.setattr(index, "PARALLEL_THRESHOLD", 10**9)  # counted in this process
-    return seen
 
 
 def _age_everything(root: Path) -> None:

@@ -57,20 +57,6 @@ def _names(store: Store, **kwargs: object) -> dict[str, str]:
     return {key: org.name for key, org in data.organisations.items()}
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Records which files the index had to parse."""
-    seen: list[str] = []
-    original = index.parse_file
-
-    def counting(root: str, relative: str, kind: str):  # type: ignore[no-untyped-def]
-        seen.append(relative)
-        return original(root, relative, kind)
-
-    monkeypatch.setattr(index, "parse_file", counting)
-    return seen
-
-
 def test_only_changed_files_are_read_again(store: Store, parses: list[str]) -> None:
     for number in range(5):
         _age(_org(store, f"verein-{number}", f"Verein {number}"))
