@@ -319,6 +319,11 @@ def rows_of(records: Mapping[str, Any]) -> dict[str, tuple[Any, ...]] | None:
     return None
 
 
+def has_rows(records: Mapping[str, Any]) -> bool:
+    """Whether the mapping keeps the records' facts rows (read through the index)."""
+    return isinstance(records, Records) and records.has_rows
+
+
 def field_of(records: Mapping[str, Any], number: int) -> dict[str, Any] | None:
     """One field of every record's facts row (read without the rest), when kept."""
     if isinstance(records, Records) and records.has_rows:
