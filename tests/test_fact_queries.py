@@ -20,6 +20,7 @@ import pytest
 
 from mokoord import agenda, contacts, institutions, referrals, register
 from mokoord.dataset import KINDS, Dataset
+from mokoord.facts import mentioning
 from mokoord.pipeline import first_contacts
 from mokoord.records import Records
 from mokoord.store import Store
@@ -170,3 +171,22 @@ def test_a_damaged_or_foreign_memo_is_made_again(demo: Store, content: bytes | N
         content = marshal.dumps((stamp, {"x": 1}))
     memo.write_bytes(content)
     assert first_contacts(demo.load()) == expected
+
+
+def test_the_records_naming_an_organisation_follow_a_changed_contact(demo: Store) -> None:
+    demo.load()
+    data = demo.load()
+    contact = next(c for c in data.contacts.values() if len(c.organisations) == 1)
+    old, new = (
+        contact.organisations[0],
+        next(org for org in data.organisations if org != contact.organisations[0]),
+    )
+    assert contact.id in [c.id for c in mentioning(data.contacts, old)]
+    assert (demo.root / ".mokoord" / "index" / "contact" / "organisations-named.memo").is_file()
+    path = demo.root / data.sources["contact", contact.id]
+    path.write_text(path.read_text("utf-8").replace(f"[{old}]", f"[{new}]"), "utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    data = demo.load()
+    assert contact.id in [c.id for c in mentioning(data.contacts, new)]
+    assert contact.id not in [c.id for c in mentioning(data.contacts, old)]

@@ -350,12 +350,24 @@ def mentioning(records: Mapping[str, R], org_id: str) -> list[R]:
     caller tests each record itself."""
     if not isinstance(records, Records) or records.model not in _NAMED or not records.has_rows:
         return list(records.values())
-    keys: dict[str, None] = {}
+    named = records.memo("organisations-named", lambda: _named(records))
+    keys = named.get(org_id, []) if isinstance(named, dict) else None
+    if not (isinstance(keys, list) and all(type(key) is str for key in keys)):
+        keys = _named(records).get(org_id, [])  # not what was stored: made again
+    return records.select([key for key in keys if key in records])
+
+
+def _named(records: Records[Any]) -> dict[str, list[str]]:
+    """Organisation id → the records naming it (from the fields of their rows that
+    name organisations), in the order of the records; kept beside the index while
+    none of them changes (:meth:`Records.memo`)."""
+    found: dict[str, dict[str, None]] = {}
     for number, several in _NAMED[records.model]:
         for key, value in records.field(number).items():
-            if (org_id in value) if several else value == org_id:
-                keys[key] = None
-    return records.select(list(keys))
+            for org in value if several else (value,):
+                if org is not None:
+                    found.setdefault(org, {})[key] = None
+    return {org: list(keys) for org, keys in found.items()}
 
 
 def selected(
