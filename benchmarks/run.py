@@ -2,6 +2,7 @@
 
     python benchmarks/run.py [--orgs 5000 --contacts 100000 --events 5000] [--runs 3]
                              [--rebuild] [--no-growth] [--no-beancount]
+                             [--store DIR] [--large-store DIR] [--only NAME ...]
 
 Builds (or reuses) a stress store with ``benchmarks/make_store.py`` in
 ``benchmarks/out/`` and, for the growth figures, one three times as large.
@@ -13,6 +14,8 @@ the largest run (the process's maximum resident set). Figures with a baseline
 measure the pair in turns, A B A B …, and give the median of the ratios, so
 a comparison holds while a shared machine's speed drifts. Results also go to
 ``benchmarks/out/results.json``; the exit status is 1 when a limit is missed.
+``--store`` (and ``--large-store``) measure stores built before, elsewhere;
+``--only list show`` measures just those warm figures (and their growth).
 """
 
 from __future__ import annotations
@@ -285,12 +288,21 @@ class Report:
         return all(r["ok"] is not False for r in self.rows) and all(g["ok"] for g in self.growth)
 
 
-def warm_figures(report: Report, root: Path, runs: int) -> dict[str, float]:
+def chosen(label: str, only: Sequence[str]) -> bool:
+    """Whether ``--only`` takes the figure ``label`` (its first word, or the whole label)."""
+    return not only or label in only or label.split()[0] in only
+
+
+def warm_figures(
+    report: Report, root: Path, runs: int, only: Sequence[str] = ()
+) -> dict[str, float]:
     """check, report, export and the everyday commands, warm; returns label → median."""
     data = [*MOKOORD, "--data", str(root)]
     medians: dict[str, float] = {}
 
     def figure(label: str, args: list[str], limit: float | None) -> None:
+        if not chosen(label, only):
+            return
         timing = timed([*data, *args], runs)
         medians[label] = timing.median
         ok = None if limit is None else timing.median <= limit and timing.peak <= 300
@@ -605,7 +617,9 @@ def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> No
     run_once(check)
 
 
-def growth_figures(report: Report, small: dict[str, float], root: Path, runs: int) -> None:
+def growth_figures(
+    report: Report, small: dict[str, float], root: Path, runs: int, only: Sequence[str] = ()
+) -> None:
     """The same commands on a store three times as large: how much longer they take."""
     data = [*MOKOORD, "--data", str(root)]
     print(f"\non {root.name} ({count_files(root):,} files), warm:", flush=True)
@@ -617,6 +631,8 @@ def growth_figures(report: Report, small: dict[str, float], root: Path, runs: in
     }
     print(f"  {'figure':<42} {'1×':>10} {'3×':>10} {'factor':>7}", flush=True)
     for label, (args, limit) in commands.items():
+        if label not in small:
+            continue
         report.grew(label, small[label], timed([*data, *args], runs).median, limit)
 
 
@@ -632,6 +648,20 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the stores anew")
     parser.add_argument("--no-growth", action="store_true", help="skip the store 3× as large")
     parser.add_argument("--no-beancount", action="store_true", help="skip bean-check")
+    parser.add_argument(
+        "--store", type=Path, help="measure this store (already built) instead of building one"
+    )
+    parser.add_argument(
+        "--large-store", type=Path, help="the store three times as large (already built)"
+    )
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        default=(),
+        metavar="NAME",
+        help="only these warm figures (and their growth), by label or its first word: "
+        "--only list show export",
+    )
     args = parser.parse_args()
 
     os.environ.update(
@@ -646,11 +676,17 @@ def main() -> int:
     # Users run from installed (compiled) modules: let Python keep its bytecode cache.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sizes = (args.orgs, args.contacts, args.events, args.seed)
-    root = store_path(*sizes)
-    if args.rebuild or not (root / "mokoord.yaml").is_file():
+    root = args.store or store_path(*sizes)
+    if not args.store and (args.rebuild or not (root / "mokoord.yaml").is_file()):
         build_store(root, *sizes, repo=True)
-    large = store_path(args.orgs * 3, args.contacts * 3, args.events * 3, args.seed)
-    if not args.no_growth and (args.rebuild or not (large / "mokoord.yaml").is_file()):
+    large = args.large_store or store_path(
+        args.orgs * 3, args.contacts * 3, args.events * 3, args.seed
+    )
+    if (
+        not args.no_growth
+        and not args.large_store
+        and (args.rebuild or not (large / "mokoord.yaml").is_file())
+    ):
         build_store(large, args.orgs * 3, args.contacts * 3, args.events * 3, args.seed, repo=False)
 
     files = count_files(root)
@@ -663,14 +699,16 @@ def main() -> int:
     print(
         f"  {'figure':<42} {'median':>11} {'peak':>9}  {'baseline':<28} {'':>9} {'ratio':>7}  limit"
     )
-    cold_report(report, root, args.runs)
-    small = warm_figures(report, root, args.runs)
-    changed_check(report, root, args.runs)
-    writing_figures(report, root, args.runs)
-    if not args.no_beancount:
-        beancount_figures(report, root, args.runs, files)
+    if not args.only:
+        cold_report(report, root, args.runs)
+    small = warm_figures(report, root, args.runs, args.only)
+    if not args.only:
+        changed_check(report, root, args.runs)
+        writing_figures(report, root, args.runs)
+        if not args.no_beancount:
+            beancount_figures(report, root, args.runs, files)
     if not args.no_growth:
-        growth_figures(report, small, large, args.runs)
+        growth_figures(report, small, large, args.runs, args.only)
 
     OUT.mkdir(parents=True, exist_ok=True)
     results = {
