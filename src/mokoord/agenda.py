@@ -103,7 +103,12 @@ def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
     settings = data.config.settings
     agenda = Agenda(today=today, days=days)
     horizon = today + dt.timedelta(days=days)
-    for contact in _on_agenda(data, today, horizon):
+    contacts = _on_agenda(data, today, horizon)
+    # the organisations the agenda names, read together (a shard at a time) rather than
+    # one file each when the agenda is shown
+    named = {org for contact in contacts for org in contact.organisations}
+    select(data.organisations, sorted(org for org in named if org in data.organisations))
+    for contact in contacts:
         if not _visible(contact, data):
             continue
         follow = contact.follow_up
@@ -177,7 +182,7 @@ def _quiet(data: Dataset, today: dt.date) -> list[QuietItem]:
     settings = data.config.settings
     last = last_contacts(data, today)
     arranged = _arranged(data, today)
-    quiet = []
+    found: list[tuple[str, dt.date | None]] = []
     for org in data.organisation_facts().values():  # records built only for the quiet ones
         if org.status != "cooperating" or org.id in arranged:
             continue
@@ -186,9 +191,14 @@ def _quiet(data: Dataset, today: dt.date) -> list[QuietItem]:
             since = org.status_since or org.known_since
             if since is not None and (today - since).days <= settings.quiet_after_days:
                 continue
-            quiet.append(QuietItem(data.organisations[org.id], None, None))
+            found.append((org.id, None))
         elif (today - seen).days >= settings.quiet_after_days:
-            quiet.append(QuietItem(data.organisations[org.id], seen, (today - seen).days))
+            found.append((org.id, seen))
+    organisations = select(data.organisations, [key for key, _seen in found])  # read together
+    quiet = [
+        QuietItem(organisation, seen, None if seen is None else (today - seen).days)
+        for organisation, (_key, seen) in zip(organisations, found, strict=True)
+    ]
     return sorted(quiet, key=lambda q: (q.last_contact or dt.date.min, q.organisation.id))
 
 
