@@ -190,3 +190,12 @@ def test_the_records_naming_an_organisation_follow_a_changed_contact(demo: Store
     data = demo.load()
     assert contact.id in [c.id for c in mentioning(data.contacts, new)]
     assert contact.id not in [c.id for c in mentioning(data.contacts, old)]
+
+
+def test_a_period_decodes_only_the_contacts_of_its_shards(both: tuple[Dataset, Dataset]) -> None:
+    indexed, plain = both
+    for start, end in ((dt.date(2023, 1, 1), dt.date(2023, 12, 31)), (TODAY, TODAY)):
+        expected = [fact for fact in plain.contact_facts() if start <= fact.date <= end]
+        assert indexed.contact_facts_between(start, end) == expected
+        assert plain.contact_facts_between(start, end) == expected
+    assert built(indexed, "contact") == 0

@@ -475,6 +475,26 @@ class KindRows:
             self._columns = self._merge(Shard.rows)
         return self._columns
 
+    def columns_of(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+        """id → facts row of ``keys`` only, decoding just the shards that hold them
+        (a report's two years of contacts, not all of them)."""
+        if self._columns is not None:
+            return {key: self._columns[key] for key in keys}
+        wanted, found = set(keys), {}
+        for shard_key in self.keys:
+            shard = self.index.rows(shard_key)
+            if wanted.isdisjoint(shard.sources):
+                continue
+            try:
+                rows = shard.rows()
+            except (ValueError, TypeError, EOFError):  # a damaged part: read the files
+                shard = self.index.whole(shard_key)
+                rows = shard.rows()
+            for key in wanted.intersection(rows):
+                if key not in self.contested or self.sources[key] == shard.sources.get(key):
+                    found[key] = rows[key]
+        return {key: found[key] for key in keys}
+
     def field(self, number: int) -> dict[str, Any]:
         if self._columns is not None:
             return {key: row[number] for key, row in self._columns.items()}
