@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--orgs 5000 --contacts 100000 --events 5000] [--runs 3]
                              [--rebuild] [--no-growth] [--no-beancount]
-                             [--store DIR] [--large-store DIR] [--only NAME ...]
+                             [--stores DIR] [--only NAME ...]
 
 Builds (or reuses) a stress store with ``benchmarks/make_store.py`` in
 ``benchmarks/out/`` and, for the growth figures, one three times as large.
@@ -14,7 +14,7 @@ the largest run (the process's maximum resident set). Figures with a baseline
 measure the pair in turns, A B A B …, and give the median of the ratios, so
 a comparison holds while a shared machine's speed drifts. Results also go to
 ``benchmarks/out/results.json``; the exit status is 1 when a limit is missed.
-``--store`` (and ``--large-store``) measure stores built before, elsewhere;
+``--stores DIR`` measures the stores built (or builds them) there;
 ``--only list show`` measures just those warm figures (and their growth).
 """
 
@@ -174,8 +174,8 @@ def build_store(
     print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-def store_path(orgs: int, contacts: int, events: int, seed: int) -> Path:
-    return OUT / f"stress-{orgs}-{contacts}-{events}-{seed}"
+def store_path(orgs: int, contacts: int, events: int, seed: int, stores: Path = OUT) -> Path:
+    return stores / f"stress-{orgs}-{contacts}-{events}-{seed}"
 
 
 def count_files(root: Path) -> int:
@@ -310,6 +310,8 @@ def warm_figures(
         report.row(label, timing.median, target, ok, peak=timing.peak)
 
     figure("check", ["check"], 1.5)
+    if "check" in only:
+        figure("check --json", ["check", "--json"], None)
     figure(f"report --year {YEAR}", ["report", "--year", YEAR, "--format", "json"], 1.0)
     figure("export organisations --format csv", ["export", "organisations", "--format", "csv"], 1.0)
     for label, args in everyday(root).items():
@@ -617,9 +619,7 @@ def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> No
     run_once(check)
 
 
-def growth_figures(
-    report: Report, small: dict[str, float], root: Path, runs: int, only: Sequence[str] = ()
-) -> None:
+def growth_figures(report: Report, small: dict[str, float], root: Path, runs: int) -> None:
     """The same commands on a store three times as large: how much longer they take."""
     data = [*MOKOORD, "--data", str(root)]
     print(f"\non {root.name} ({count_files(root):,} files), warm:", flush=True)
@@ -649,20 +649,24 @@ def main() -> int:
     parser.add_argument("--no-growth", action="store_true", help="skip the store 3× as large")
     parser.add_argument("--no-beancount", action="store_true", help="skip bean-check")
     parser.add_argument(
-        "--store", type=Path, help="measure this store (already built) instead of building one"
-    )
-    parser.add_argument(
-        "--large-store", type=Path, help="the store three times as large (already built)"
+        "--stores",
+        type=Path,
+        default=OUT,
+        metavar="DIR",
+        help="where the stores are (built there when missing; default benchmarks/out)",
     )
     parser.add_argument(
         "--only",
         nargs="+",
         default=(),
         metavar="NAME",
-        help="only these warm figures (and their growth), by label or its first word: "
-        "--only list show export",
+        help="only these warm figures (and their growth), by label or its first word "
+        "(--only list show export); check also gives check after one changed file "
+        "and bean-check",
     )
     args = parser.parse_args()
+    only = tuple(args.only)
+    only_check = "check" in only
 
     os.environ.update(
         {
@@ -676,17 +680,13 @@ def main() -> int:
     # Users run from installed (compiled) modules: let Python keep its bytecode cache.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sizes = (args.orgs, args.contacts, args.events, args.seed)
-    root = args.store or store_path(*sizes)
-    if not args.store and (args.rebuild or not (root / "mokoord.yaml").is_file()):
+    root = store_path(*sizes, stores=args.stores)
+    if args.rebuild or not (root / "mokoord.yaml").is_file():
         build_store(root, *sizes, repo=True)
-    large = args.large_store or store_path(
-        args.orgs * 3, args.contacts * 3, args.events * 3, args.seed
+    large = store_path(
+        args.orgs * 3, args.contacts * 3, args.events * 3, args.seed, stores=args.stores
     )
-    if (
-        not args.no_growth
-        and not args.large_store
-        and (args.rebuild or not (large / "mokoord.yaml").is_file())
-    ):
+    if not args.no_growth and (args.rebuild or not (large / "mokoord.yaml").is_file()):
         build_store(large, args.orgs * 3, args.contacts * 3, args.events * 3, args.seed, repo=False)
 
     files = count_files(root)
@@ -699,16 +699,17 @@ def main() -> int:
     print(
         f"  {'figure':<42} {'median':>11} {'peak':>9}  {'baseline':<28} {'':>9} {'ratio':>7}  limit"
     )
-    if not args.only:
+    if not only:
         cold_report(report, root, args.runs)
-    small = warm_figures(report, root, args.runs, args.only)
-    if not args.only:
+    small = warm_figures(report, root, args.runs, only)
+    if not only or only_check:
         changed_check(report, root, args.runs)
+    if not only:
         writing_figures(report, root, args.runs)
-        if not args.no_beancount:
-            beancount_figures(report, root, args.runs, files)
+    if (not only or only_check) and not args.no_beancount:
+        beancount_figures(report, root, args.runs, files)
     if not args.no_growth:
-        growth_figures(report, small, large, args.runs, args.only)
+        growth_figures(report, small, large, args.runs)
 
     OUT.mkdir(parents=True, exist_ok=True)
     results = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -596,35 +595,31 @@ def test_an_event_after_today_is_planned_and_attendance_is_expected(cli, seeded:
     assert "0 events held, 0 participants; 1 planned" in listed.stderr
 
 
-def test_the_show_view_marks_planned_events_and_expected_participation(cli, seeded: Store) -> None:
-    """``show``'s view names expected participation and planned events as such, in
-    German, when its events come from ``activities.events_of`` (roles ``expected``,
-    ``held``)."""
-    import io
+def test_show_keeps_a_planned_event_apart_from_a_held_one(cli, seeded: Store) -> None:
+    """``show`` (German) and ``show --json`` mark an event after today as planned and
+    an organisation expected there as expected, not as having taken part."""
+    from validators import schema_errors
 
-    from rich.console import Console
-
-    from mokoord.activities import events_of
-    from mokoord.cli.views.show import print_organisation
-    from mokoord.i18n import set_language
-    from mokoord.register import summary
-
-    added = cli(
+    _ok(cli(
+        "add-event", "--kind", "training", "--title", "Vereinsrecht", "--date", "2023-03-14",
+        "--org", "initiative-mitte", "--participants", "12",
+    ))  # fmt: skip
+    _ok(cli(
         "add-event", "--kind", "festival", "--title", "Sommerfest", "--date", "2099-07-01",
         "--org", "initiative-mitte",
-    )  # fmt: skip
-    _ok(added)
-    data = seeded.load()
-    info = summary(data, "initiative-mitte")
-    info["events"] = events_of(data, "initiative-mitte", dt.date.today())
-    buffer = io.StringIO()
-    set_language("de")
-    try:
-        org = data.organisations["initiative-mitte"]
-        print_organisation(Console(file=buffer, width=200), org, info, data.config)
-    finally:
-        set_language("en")
-    assert "01.07.2099 Sommerfest (Teilnahme erwartet) – geplant" in buffer.getvalue()
+    ))  # fmt: skip
+    shown = cli("--lang", "de", "show", "initiative-mitte")
+    assert shown.exit_code == 0, shown.output
+    assert "14.03.2023 Vereinsrecht (teilgenommen)\n" in shown.stdout
+    assert "01.07.2099 Sommerfest (Teilnahme erwartet) – geplant" in shown.stdout
+    info = json.loads(_ok(cli("show", "initiative-mitte", "--json")))
+    assert schema_errors("show", info) == []
+    events = {event["title"]: event for event in info["events"]}
+    assert (events["Vereinsrecht"]["roles"], events["Vereinsrecht"]["held"]) == (
+        ["attended"],
+        True,
+    )
+    assert (events["Sommerfest"]["roles"], events["Sommerfest"]["held"]) == (["expected"], False)
 
 
 def test_planned_is_refused_after_the_event(cli, seeded: Store) -> None:

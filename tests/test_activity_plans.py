@@ -399,3 +399,27 @@ def test_german_amounts_group_thousands_with_a_dot(text: str, amount: str) -> No
 def test_a_separator_before_three_digits_stays_ambiguous_otherwise(text: str, lang: str) -> None:
     with pytest.raises(MoneyError, match="ambiguous"):
         parse_money(text, lang)
+
+
+def test_a_grant_beyond_the_annual_budget_is_planned_with_check_s_warning() -> None:
+    """``mokoord check`` warns when the grants of a year exceed the programme's
+    budget; so does the plan of the grant that exceeds it (it is not refused)."""
+    programme = Programme.model_validate(
+        {"id": "kultur", "name": "Kultur", "annual_budget": 6000, "lines": [
+            {"id": "project", "name": "Projekt", "max_amount": 5000}]}
+    )  # fmt: skip
+    first = Application.model_validate(
+        {"id": "2024-elternverein-a", "organisation": "elternverein", "programme": "kultur",
+         "year": 2024, "title": "A", "requested": 4000, "granted": 4000, "status": "granted",
+         "decided": TODAY}
+    )  # fmt: skip
+    data = dataset(*DATA.organisations.values(), programme, first)
+    request = _apply(
+        programme="kultur", line=None, requested=Decimal(4000), granted=Decimal(4000),
+        status="granted", decided=TODAY,
+    )  # fmt: skip
+    plan = plan_application(data, request, taken=set())
+    assert plan.errors == []
+    [warning] = plan.warnings
+    assert warning.code == "budget-exceeded"
+    assert "more than its annual budget of €6,000.00" in warning.message

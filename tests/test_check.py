@@ -516,7 +516,14 @@ def test_every_problem_code_is_documented() -> None:
     root = Path(__file__).resolve().parent.parent
     source = "".join(
         (root / "src" / "mokoord" / name).read_text(encoding="utf-8")
-        for name in ("yamlio.py", "validation.py", "checks.py", "checkrules.py", "checkfacts.py")
+        for name in (
+            "yamlparse.py",
+            "yamlio.py",
+            "validation.py",
+            "checks.py",
+            "checkrules.py",
+            "checkfacts.py",
+        )
     )
     codes = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', source))
     assert {"unquoted-number", "duplicate-id", "future-date"} <= codes

@@ -335,3 +335,182 @@ def test_problems_in_another_language_are_worded_again(
             )
         )
     )
+
+
+# --------------------------------------------------------------------------- privacy
+
+KEY = "ab" * 32
+TODAY = "2025-06-01"
+
+
+def _privacy_files() -> dict[str, str]:
+    """Persons with and without a legal basis, consent, erased persons (logged, not
+    logged, returned), names in free text, contacts past their retention period."""
+    from mokoord.models import Person
+    from mokoord.privacy.values import fingerprints
+
+    erased = Person(id="p-erikag", name="Erika Gelöscht", email="erika.g@example.org")
+    prints = "".join(f"      - {p}\n" for p in fingerprints(erased, KEY))
+    org = "afghanische-frauengruppe-nour"
+    contact = f"organisations: [{org}]\nchannel: phone\n"
+    return {
+        "persons/p-ayseoz.yaml": f"id: p-ayseoz\nname: Ayşe Öztürk\norganisation: {org}\n"
+        "legal_basis: consent\nconsent:\n  date: 2023-01-10\n  scope: [contact]\n"
+        "email: ayse.oeztuerk@example.org\nphone: 0611 5559483\n",
+        "persons/p-hansbe.yaml": "id: p-hansbe\nname: Hans Beispiel\nlegal_basis: public_task\n"
+        "recorded: 2019-01-01\n",
+        "persons/p-ohnegr.yaml": "id: p-ohnegr\nname: Olga Ohnegrund\n",
+        "persons/p-konsen.yaml": "id: p-konsen\nname: Karl Konsens\nlegal_basis: consent\n",
+        "persons/p-widerr.yaml": "id: p-widerr\nname: Wanda Widerruf\nlegal_basis: consent\n"
+        "consent:\n  date: 2022-01-10\n  withdrawn: 2023-06-01\n",
+        "persons/p-zukwid.yaml": "id: p-zukwid\nname: Zora Zukunft\nlegal_basis: consent\n"
+        "consent:\n  date: 2024-01-10\n  withdrawn: 2031-06-01\n",
+        "persons/p-aufgel.yaml": "id: p-aufgel\nname: Anton Aufgelöst\nlegal_basis: public_task\n"
+        "organisation: aufgeloester-verein\nrecorded: 2024-01-01\n",
+        "persons/p-erikag.yaml": "id: p-erikag\nerased: 2024-02-01\n",
+        "persons/p-ohnelg.yaml": "id: p-ohnelg\nerased: 2024-02-01\n",
+        "persons/p-zuruck.yaml": "id: p-zuruck\nname: Zacharias Zurück\nlegal_basis: public_task\n",
+        "persons/p-neuauf.yaml": "id: p-neuauf\nname: E. G.\nlegal_basis: public_task\n"
+        "email: Erika.G@example.org\n",
+        "organisations/aufgeloester-verein.yaml": "id: aufgeloester-verein\nname: Aufgelöst e.V.\n"
+        "status: dissolved\nstatus_since: 2024-01-01\nnotes: Vorsitz Hans Beispiel\n",
+        "erasures/2024-02-01-loeschung.yaml": "id: 2024-02-01-loeschung\ndate: 2024-02-01\n"
+        f"by: Test\nreason: Antrag\nkey: {KEY}\npersons:\n  - id: p-erikag\n"
+        f"    ground: no_longer_needed\n    fingerprints:\n{prints}"
+        "  - id: p-zuruck\n    ground: objection\n",
+        "contacts/2023/2023-07-01-namen.yaml": "id: 2023-07-01-namen\ndate: 2023-07-01\n"
+        f"{contact}persons: [p-ayseoz]\n"
+        "summary: Gespräch mit Frau Öztürk über Räume; Rückruf unter 0611/555 94 83\n"
+        "follow_up:\n  date: 2023-08-01\n  done: 2023-08-01\n"
+        "  action: ayse.oeztuerk@example.org anschreiben\n",
+        "contacts/2023/2023-07-02-geloescht.yaml": "id: 2023-07-02-geloescht\ndate: 2023-07-02\n"
+        f"{contact}summary: Erika Gelöscht kam wieder; Mail an erika.g@example.org\n",
+        "contacts/2018/2018-03-01-alt.yaml": "id: 2018-03-01-alt\ndate: 2018-03-01\n"
+        f"{contact}persons: [p-hansbe]\nsummary: Ein altes Gespräch mit Hans Beispiel\n",
+        "contacts/2018/2018-04-01-entfernt.yaml": "id: 2018-04-01-entfernt\ndate: 2018-04-01\n"
+        f"{contact}summary: (text removed after its retention period)\n"
+        "referrals:\n  - institution: jobcenter\n    reason: Arbeitssuche\n"
+        "    outcome: taken_up\n",
+        "contacts/2019/2019-05-01-leer.yaml": "id: 2019-05-01-leer\ndate: 2019-05-01\n"
+        f"{contact}summary: (Text nach Ablauf der Aufbewahrungsfrist entfernt)\n",
+        "contacts/2026/2026-01-01-geplant.yaml": "id: 2026-01-01-geplant\ndate: 2026-01-01\n"
+        f"{contact}persons: [p-hansbe]\nsummary: Beispiel, Hans besuchen\nplanned: true\n",
+    }
+
+
+@pytest.fixture
+def private(broken: Store) -> Store:
+    """The broken store with persons, consent, erasures and free text of every kind."""
+    _write(broken.root, _privacy_files())
+    return broken
+
+
+NAME_OF = "this text holds the name of contact person"
+BY_ID = ": name persons by id (add-contact --person), not in free text"
+PRIVACY_CODES = {
+    "legal-basis-missing",
+    "consent-without-date",
+    "retention-ended",
+    "name-in-free-text",
+    "erased-data-returned",
+    "erased-person-returned",
+    "erased-name-in-free-text",
+    "erased-without-log",
+}
+
+
+def _as_reference(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What check reports when its privacy checks are the first ones, over whole records."""
+    import datetime as dt
+
+    from mokoord import checks
+    from privacy_reference import privacy_problems
+
+    today = dt.date.fromisoformat(TODAY)
+    with monkeypatch.context() as patch:
+        patch.setattr(checks, "RECORD_CHECKS", [])
+        others = checks.check_store(store, today=today)
+    found = sorted([*others, *privacy_problems(store, today)], key=lambda p: p.sort_key)
+    return [problem.as_dict() for problem in found]
+
+
+def test_privacy_problems_are_the_same_from_the_index_as_over_whole_records(
+    private: Store, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = _same_with_and_without_cache(cli, "--today", TODAY)
+    assert _codes(found) >= PRIVACY_CODES
+    assert found == json.loads(json.dumps(_as_reference(private, monkeypatch)))
+    places = {(p["path"], p["line"], p["column"], p["code"]) for p in found}
+    assert {
+        ("contacts/2023/2023-07-01-namen.yaml", 6, 10, "name-in-free-text"),  # name and phone
+        ("contacts/2023/2023-07-01-namen.yaml", 10, 11, "name-in-free-text"),  # e-mail
+        ("contacts/2018/2018-04-01-entfernt.yaml", 8, 13, "retention-ended"),  # not the summary
+        ("persons/p-widerr.yaml", 6, 14, "retention-ended"),  # at the withdrawal
+        ("persons/p-aufgel.yaml", 4, 15, "retention-ended"),  # at the organisation
+        ("persons/p-neuauf.yaml", 4, 8, "erased-person-returned"),
+    } <= places
+    assert not any(p["path"] == "contacts/2019/2019-05-01-leer.yaml" for p in found)
+    german = cli("--lang", "de", "check", "--json", "--today", TODAY).stdout
+    assert german == cli("--lang", "de", "--no-cache", "check", "--json", "--today", TODAY).stdout
+    assert [(p["path"], p["line"], p["code"]) for p in json.loads(german)] == [
+        (p["path"], p["line"], p["code"]) for p in found
+    ]
+    assert "die Organisation wurde am 01.01.2024 aufgelöst" in german
+
+
+def test_privacy_problems_follow_edits_of_persons_contacts_and_erasures(
+    private: Store, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = private.root
+    _same_with_and_without_cache(cli, "--today", TODAY)
+    # a person renamed (the free texts naming the old name name nobody any more), a
+    # contact edited within the clock tick of the last check, the erasure log changed
+    _touch_same_tick(
+        root / "persons/p-ayseoz.yaml",
+        (root / "persons/p-ayseoz.yaml").read_text(encoding="utf-8").replace("Öztürk", "Yıldız"),
+    )
+    _touch_same_tick(
+        root / "contacts/2018/2018-03-01-alt.yaml",
+        (root / "contacts/2018/2018-03-01-alt.yaml")
+        .read_text(encoding="utf-8")
+        .replace("Ein altes Gespräch mit", "Frau Yıldız angerufen"),
+    )
+    (root / "erasures/2024-02-01-loeschung.yaml").unlink()
+    found = _same_with_and_without_cache(cli, "--today", TODAY)
+    assert found == json.loads(json.dumps(_as_reference(private, monkeypatch)))
+    named = [(p["path"], p["message"]) for p in found if p["code"] == "name-in-free-text"]
+    assert ("contacts/2018/2018-03-01-alt.yaml", f"{NAME_OF} p-ayseoz{BY_ID}") in named
+    assert not any(path.endswith("-namen.yaml") and "the name" in said for path, said in named)
+    assert not _codes(found) & {"erased-person-returned", "erased-name-in-free-text"}
+    # another day: retention is judged anew
+    later = _same_with_and_without_cache(cli, "--today", "2029-01-01")
+    assert sum(p["code"] == "retention-ended" for p in later) > sum(
+        p["code"] == "retention-ended" for p in found
+    )
+
+
+def test_a_warm_check_looks_for_names_only_in_the_shards_that_changed(
+    private: Store, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mokoord.privacy.values import Matcher
+
+    searched: list[str] = []
+    find = Matcher.find
+
+    def counting(self: Matcher, text: str):  # type: ignore[no-untyped-def]
+        searched.append(text)
+        return find(self, text)
+
+    monkeypatch.setattr(Matcher, "find", counting)
+    _age_everything(private.root)
+    first = cli("check", "--json", "--today", TODAY)
+    assert len(searched) > 10
+    searched.clear()
+    assert cli("check", "--json", "--today", TODAY).stdout == first.stdout
+    assert searched == []
+    path = private.root / "contacts/2023/2023-07-01-namen.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("über Räume", "über Säle"))
+    changed = cli("check", "--json", "--today", TODAY)
+    assert any(text.startswith("Gespräch mit Frau Öztürk über Säle") for text in searched)
+    assert all("Hans Beispiel" not in text for text in searched)  # other shards spared
+    assert changed.stdout == first.stdout  # the persons' matcher kept from the first check

@@ -104,7 +104,8 @@ def test_a_contact_plan_holds_one_new_file_with_keys_for_labels() -> None:
     assert plan.summary == (
         f"contact {contact.id} with Elternverein Biebrich, Kulturverein Schierstein, 1 referral"
     )
-    assert plan.problems == []
+    # what `mokoord check` will say of the file: its follow-up is overdue already
+    assert [(p.severity, p.code) for p in plan.problems] == [("warning", "follow-up-overdue")]
 
 
 def test_a_contact_plan_takes_a_free_id_and_today_by_default() -> None:
@@ -309,3 +310,14 @@ def test_agenda_rows_name_organisations_and_institutions() -> None:
     assert rows[0]["task"] == "nachfragen"
     assert [r["institution"] for r in rows[1:]] == ["Kulturamt", "Volkshochschule Wiesbaden"]
     assert rows[0]["date"] == "2023-04-01"
+
+
+def test_a_contact_plan_warns_of_a_referral_check_would_call_pending() -> None:
+    plan = plan_contact(
+        data(),
+        request(date=dt.date(2023, 1, 9), referrals=(ReferralRequest("Kulturamt", "Raum"),)),
+    )
+    assert plan.errors == []
+    [warning] = plan.warnings
+    assert warning.code == "referral-pending"
+    assert "referral to kulturamt pending for 101 days" in warning.message

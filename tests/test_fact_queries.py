@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from mokoord import agenda, contacts, institutions, referrals, register
+from mokoord import agenda, contacts, institutions, overview, referrals, register
 from mokoord.dataset import KINDS, Dataset
 from mokoord.facts import mentioning
 from mokoord.pipeline import first_contacts
@@ -75,7 +75,7 @@ def test_search_builds_only_its_hits(both: tuple[Dataset, Dataset]) -> None:
 
 
 def _summary(data: Dataset, org_id: str) -> dict[str, Any]:
-    found = register.summary(data, org_id)
+    found = overview.summary(data, org_id)
     found.pop("stale")
     return found
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mokoord import yamlio
+from mokoord import yamlio, yamlparse
 from test_hostile import HOSTILE
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,16 +31,16 @@ TRICKY = [
 
 
 def _without_fast_reader(raw: bytes) -> yamlio.Document:
-    fast = yamlio._fast_parser
-    yamlio._fast_parser = lambda: None  # type: ignore[assignment]
+    fast = yamlparse.fast_parser
+    yamlparse.fast_parser = lambda: None  # type: ignore[assignment]
     try:
         return yamlio.parse_document("x.yaml", raw)
     finally:
-        yamlio._fast_parser = fast
+        yamlparse.fast_parser = fast
 
 
 def _same(raw: bytes) -> None:
-    assert yamlio._fast_parser() is not None, "PyYAML's C extension is missing"
+    assert yamlparse.fast_parser() is not None, "PyYAML's C extension is missing"
     fast = yamlio.parse_document("x.yaml", raw)
     slow = _without_fast_reader(raw)
     assert fast == slow, raw

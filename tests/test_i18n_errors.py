@@ -134,3 +134,48 @@ def test_the_main_error_in_english(cli: Cli, store: Store, tmp_path: Path, comma
     assert [text for text in _german_only() if _contains(output, text)] == [], output
     assert PYDANTIC_ENGLISH.findall(output) == [], output
     assert PLACEHOLDERS.findall(output) == [], output
+
+
+#: a broken record file → what ``check`` says of it in German
+BROKEN_FILES: dict[str, tuple[bytes, str]] = {
+    "tab": (
+        b"id: kaputt\nname: Kaputt\naddress:\n\tcity: Wiesbaden\n",
+        "4:1: Fehler yaml-syntax ungültiges YAML: ein Tabulatorzeichen: YAML wird mit "
+        "Leerzeichen eingerückt, nie mit Tabulatoren",
+    ),
+    "duplicate key": (
+        b"id: kaputt\nname: Kaputt\nname: Nochmal\n",
+        "3:1: Fehler duplicate-key der Schlüssel „name“ kommt in dieser Zuordnung zweimal "
+        "vor (zuerst in Zeile 2); einen davon behalten",
+    ),
+    "encoding": (
+        "id: kaputt\nname: Gr\u00fcn\n".encode("latin-1"),
+        "2:9: Fehler invalid-encoding die Datei ist kein gültiges UTF-8 (Byte 0xfc); "
+        "als UTF-8 speichern",
+    ),
+    "conflict": (
+        b"id: kaputt\n<<<<<<< HEAD\nname: A\n=======\nname: B\n>>>>>>> theirs\n",
+        "2:1: Fehler merge-conflict nicht aufgelöste Markierung eines "
+        "git-Zusammenführungskonflikts",
+    ),
+    "colon": (
+        b"id: kaputt\nname: Verein: Kultur\n",
+        "2:13: Fehler yaml-syntax ungültiges YAML: ein Doppelpunkt, wo kein Schlüssel stehen kann",
+    ),
+    "list": (
+        b"- kaputt\n",
+        "1:1: Fehler not-a-mapping erwartet wird eine Zuordnung von Schlüsseln zu Werten, "
+        "gefunden wurde eine Liste",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", sorted(BROKEN_FILES))
+def test_a_broken_file_is_named_in_german(cli: Cli, store: Store, broken: str) -> None:
+    raw, expected = BROKEN_FILES[broken]
+    (store.root / "organisations" / "kaputt.yaml").write_bytes(raw)
+    result = cli("--lang", "de", "check", env={"COLUMNS": "250"})
+    assert result.exit_code == 1
+    output = _flat(result.output)
+    assert "organisations/kaputt.yaml:" + expected in output, output
+    assert [text for text in _english_only() if _contains(output, text)] == [], output

@@ -14,8 +14,9 @@ import pytest
 
 from mokoord.dataset import plain
 from mokoord.models import Contact, Organisation
+from mokoord.roundtrip import RoundTripDocument
 from mokoord.store import Store
-from mokoord.yamlio import RoundTripDocument, parse_document
+from mokoord.yamlio import parse_document
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

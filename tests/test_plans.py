@@ -7,6 +7,9 @@ import datetime as dt
 import pytest
 
 from conftest import git_log, git_status
+from mokoord.checks import check_records
+from mokoord.dataset import Dataset
+from mokoord.edits import SetRequest, plan_set
 from mokoord.errors import InvalidData, MokoordError, Problem, UsageError
 from mokoord.models import Config, Organisation
 from mokoord.plans import FileWrite, Plan, Write, apply
@@ -112,3 +115,49 @@ def test_a_file_write_checks_the_file_is_as_read(store: Store) -> None:
     with pytest.raises(MokoordError):
         apply(store, plan, commit=False)
     assert path.read_text() == "id: x\nname: Z\n"
+
+
+# --------------------------------------------------------------------------- the checks of `check`
+
+
+def test_a_change_carries_the_errors_check_would_report_and_is_refused(store: Store) -> None:
+    """A write runs ``mokoord check``'s checks over its records: an unknown network
+    is an error of the plan, and applying it writes nothing."""
+    record = _stored(store)
+    data = Dataset(config=store.config, organisations={record.id: record})
+    request = SetRequest(record.id, ("networks=kein-netz",))
+    plan = plan_set(record, request, store.config, data=data)
+    [error] = plan.errors
+    assert (error.path, error.code) == (
+        "organisations/elternverein-biebrich.yaml",
+        "unknown-reference",
+    )
+    assert "no network with id 'kein-netz'" in error.message
+    before = git_log(store.root, "--format=%H")
+    with pytest.raises(InvalidData):
+        apply(store, plan)
+    assert store.get(Organisation, record.id).networks == []
+    assert git_log(store.root, "--format=%H") == before
+    assert git_status(store.root) == ""
+
+
+def test_a_change_is_not_refused_for_an_old_mistake_of_its_file() -> None:
+    """What the file held before is ``check``'s to report, not the change's."""
+    old = org(networks=["kein-netz"])
+    data = Dataset(config=Config(), organisations={old.id: old})
+    plan = plan_status(old, StatusRequest(old.id, "contacted", on=DAY), Config(), data=data)
+    assert plan.problems == []
+    assert plan.result.status == "contacted"
+    # the same change that adds a mistake of its own is refused for it
+    request = SetRequest(old.id, ("networks+=kein-verband",))
+    [error] = plan_set(old, request, Config(), data=data).errors
+    assert "kein-verband" in error.message
+
+
+def test_free_tags_are_no_problem_until_the_store_declares_tags() -> None:
+    new = org(tags=["sommerfest"])
+    data = Dataset(config=Config(), organisations={})
+    assert check_records(data, [new], today=DAY) == []
+    declared = Config.model_validate({"vocabularies": {"tags": {"fest": {"de": "Fest"}}}})
+    [warning] = check_records(Dataset(config=declared), [new], today=DAY)
+    assert (warning.severity, warning.code) == ("warning", "undeclared-term")

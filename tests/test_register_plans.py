@@ -14,9 +14,10 @@ from mokoord.edits import SetRequest, plan_set
 from mokoord.errors import NotFound, UsageError
 from mokoord.models import Config, Contact, Organisation
 from mokoord.needs import CloseNeedRequest, NeedRequest, plan_add_need, plan_close_need
+from mokoord.overview import summary
 from mokoord.pipeline import effective_status, first_contacts
 from mokoord.plans import Write
-from mokoord.register import Filters, list_rows, search_rows, summary
+from mokoord.register import Filters, list_rows, search_rows
 from mokoord.registering import (
     DUPLICATE,
     LOOKALIKE,

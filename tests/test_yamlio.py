@@ -15,8 +15,9 @@ from ruamel.yaml import YAML
 
 from mokoord.dataset import plain
 from mokoord.models import Organisation
+from mokoord.roundtrip import RoundTripDocument
 from mokoord.store import Change, Store
-from mokoord.yamlio import RoundTripDocument, atomic_write, parse_document
+from mokoord.yamlio import atomic_write, parse_document
 
 HAND_WRITTEN = """\
 # Elternverein Biebrich – entered by hand, keep the comments!

@@ -21,7 +21,13 @@ from typing import Any
 
 from mokoord.dataset import plain
 from mokoord.models import Record
-from mokoord.yamlio import RoundTripDocument, _flow_item, _make_rt_yaml, _needs_quotes, yaml_value
+from mokoord.roundtrip import (
+    RoundTripDocument,
+    _flow_item,
+    _make_rt_yaml,
+    _needs_quotes,
+    yaml_value,
+)
 
 # Ids, terms and e-mail addresses: plain unless some YAML reader would read
 # them as something else (then yaml_value double-quotes them), in any context.
@@ -33,7 +39,7 @@ class _Fallback(Exception):
 
 
 def _short_scalars(items: list[Any]) -> bool:
-    """The rule of :func:`mokoord.yamlio.yaml_value` for flow-style lists."""
+    """The rule of :func:`mokoord.roundtrip.yaml_value` for flow-style lists."""
     return all(_flow_item(item) for item in items)
 
 

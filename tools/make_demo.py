@@ -25,8 +25,9 @@ sys.path.insert(0, str(REPO))
 
 from mokoord.dataset import plain  # noqa: E402
 from mokoord.models import Config  # noqa: E402
+from mokoord.roundtrip import RoundTripDocument  # noqa: E402
 from mokoord.store import CONFIG_FILE, Store, init_store  # noqa: E402
-from mokoord.yamlio import RoundTripDocument, atomic_write  # noqa: E402
+from mokoord.yamlio import atomic_write  # noqa: E402
 from tools.demo_data import Generated, generate, tag_vocabulary  # noqa: E402
 from tools.demo_templates import SENDER, templates  # noqa: E402
 

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from mokoord.dataset import Dataset, kind_of
 from mokoord.dates import clock
 from mokoord.errors import NotFound, Problem, UsageError
+from mokoord.facts import mentioning
 from mokoord.formatting import date as format_date
 from mokoord.i18n import _, ngettext
 from mokoord.models import Attendance, Event, Organisation, Record
@@ -209,12 +210,18 @@ def plan_event(data: Dataset, request: EventRequest, taken: Container[str]) -> P
         if planned
         else _("event {id} recorded in {path}")
     )
-    return Plan(
-        action=f"add-event {event.id}",
-        writes=[Write(event)],
-        problems=declined_warnings(data, orgs, event),
-        result=event,
-        summary=summary.format(id=event.id, path=path, date=format_date(event.date)),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-event {event.id}",
+            writes=[Write(event)],
+            problems=declined_warnings(data, orgs, event),
+            result=event,
+            summary=summary.format(id=event.id, path=path, date=format_date(event.date)),
+        ),
+        data,
+        today=request.today,
     )
 
 
@@ -262,12 +269,18 @@ def plan_attendance(event: Event, data: Dataset, request: AttendRequest) -> Plan
     action = f"attend {event.id} ({', '.join(orgs)})"
     if new.attendance == event.attendance:
         return Plan(action, summary=_("{id}: nothing to change").format(id=event.id))
-    return Plan(
-        action,
-        writes=[Write(new, previous=event)],
-        problems=[*attendance_notes(event, new), *declined_warnings(data, orgs, event)],
-        result=new,
-        summary=_attendance_summary(new, orgs, planned=request.planned),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action,
+            writes=[Write(new, previous=event)],
+            problems=[*attendance_notes(event, new), *declined_warnings(data, orgs, event)],
+            result=new,
+            summary=_attendance_summary(new, orgs, planned=request.planned),
+        ),
+        data,
+        today=request.today,
     )
 
 
@@ -369,9 +382,11 @@ def filter_events(
     org: str | None = None,
     series: str | None = None,
 ) -> list[Event]:
-    """Events matching every given filter, by date."""
+    """Events matching every given filter, by date (with ``org``, only the events
+    naming it are built)."""
     result = []
-    for event in data.events.values():
+    events = data.events.values() if org is None else mentioning(data.events, org)
+    for event in events:
         if year is not None and event.date.year != year:
             continue
         if kind is not None and event.kind != kind:

@@ -32,12 +32,13 @@ from mokoord.models import (
     Programme,
     Record,
 )
+from mokoord.privacyfacts import privacy_claims, privacy_summary
 from mokoord.yamlio import Document
 
 Loc = tuple[str | int, ...]
 
 # One record's claims, each a tuple of entries:
-REFS, FUTURES, STATICS, TERMS, LANGUAGES, REGIONS, OPENS, FUNDING = range(8)
+REFS, FUTURES, STATICS, TERMS, LANGUAGES, REGIONS, OPENS, FUNDING, PRIVACY = range(9)
 # REFS      (line, column, target, id)          target: a kind, or "organisation or institution"
 # FUTURES   (line, column, ISO date, what, as written): a problem when the date is after today;
 #           what "" is the contact's own date (another message)
@@ -47,6 +48,7 @@ REFS, FUTURES, STATICS, TERMS, LANGUAGES, REGIONS, OPENS, FUNDING = range(8)
 # OPENS     (kind of open end, line, column, ISO date, institution)
 # FUNDING   an application's (organisation, programme, line, year, status, requested,
 #           granted, months, position of requested, of granted, of line, of programme)
+# PRIVACY   what the privacy checks need (:mod:`mokoord.privacyfacts`), or None
 Claims = tuple[Any, ...]
 
 EITHER = "organisation or institution"
@@ -120,6 +122,7 @@ class _Gather:
         self.position = doc.position
         self.parts: list[list[Any]] = [[] for _ in range(OPENS + 1)]
         self.funding: tuple[Any, ...] | None = None
+        self.privacy: dict[str, Any] | None = None
 
     def at(self, part: int, loc: Loc, *values: Any) -> None:
         line, column = self.position(loc)
@@ -137,7 +140,7 @@ class _Gather:
             self.at(FUTURES, loc, day.isoformat(), what, day.isoformat())
 
     def result(self) -> Claims:
-        return (*(tuple(part) for part in self.parts), self.funding)
+        return (*(tuple(part) for part in self.parts), self.funding, self.privacy)
 
 
 def claims_of(kind: str, record: Record, doc: Document) -> Claims:
@@ -155,6 +158,7 @@ def claims_of(kind: str, record: Record, doc: Document) -> Claims:
     if kind == "organisation":
         for i, code in enumerate(record.origins):  # type: ignore[attr-defined]
             claims.at(REGIONS, ("origins", i), code)
+    claims.privacy = privacy_claims(kind, record, doc.position)
     return claims.result()
 
 
@@ -319,6 +323,7 @@ def summary_of(
         funding = funding or found[FUNDING] is not None
     year = folder.rpartition("/")[2]
     return {
+        "privacy": privacy_summary(files, claims, twins, PRIVACY),
         "refs": refs,
         "latest": latest,
         "statics": statics,

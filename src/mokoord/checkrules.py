@@ -266,14 +266,20 @@ def _terms(ctx: ClaimsContext) -> Iterator[Problem]:
             declared[name] = vocab.terms(name)
         return declared[name]
 
+    def checked(name: str) -> bool:  # tags are free until the store declares some
+        return name != "tags" or bool(terms(name))
+
     def wanted(summary: Summary) -> bool:
-        return any(not used <= terms(name).keys() for name, used in summary["terms"].items())
+        return any(
+            checked(name) and not used <= terms(name).keys()
+            for name, used in summary["terms"].items()
+        )
 
     for kind in KINDS:
         for path, claims in ctx.claims(kind, wanted):
             for line, column, name, term in claims[TERMS]:
                 known = terms(name)
-                if term in known:
+                if term in known or not checked(name):
                     continue
                 listed = ", ".join(sorted(known)[:12]) + ("…" if len(known) > 12 else "")
                 message = _(
@@ -415,7 +421,8 @@ class RecordsContext(ClaimsContext):
     def __init__(
         self, data: Dataset, records: list[Record], *, strict: bool, today: dt.date
     ) -> None:
-        from mokoord.yamlio import RoundTripDocument, parse_document
+        from mokoord.roundtrip import RoundTripDocument
+        from mokoord.yamlio import parse_document
 
         super().__init__(data.config, today, strict)
         self.data = data
@@ -436,15 +443,25 @@ class RecordsContext(ClaimsContext):
         self.paths = {path for found in self.judged.values() for path, _claims in found}
 
     def known(self, kind: str) -> Set[str]:
+        """Of the ids of ``kind`` the judged records name, those that exist: the checks
+        ask about no others, and asking reads one file each, never the whole kind."""
         if kind not in self._known:
-            self._known[kind] = {*self.data.records(kind), *self.new.get(kind, {})}
+            records, new = self.data.records(kind), self.new.get(kind, {})
+            named = {
+                value
+                for found in self.judged.values()
+                for _path, claims in found
+                for _line, _column, target, value in claims[REFS]
+                if kind in _targets(target)
+            }
+            self._known[kind] = {value for value in named if value in new or value in records}
         return self._known[kind]
 
     def invalid(self, kind: str) -> Container[str]:
         return ()
 
     def ids(self, kind: str) -> Iterable[str]:
-        return self.known(kind)
+        return {*self.data.records(kind), *self.new.get(kind, {})}  # to suggest a close one
 
     def claims(
         self, kind: str, wanted: Callable[[Summary], bool], part: int | None = None

@@ -10,7 +10,10 @@ with its line and column. The checks across records
 store, the configuration and today's date. Each shard of the index carries
 a summary of its claims, so a shard none of whose claims can be a problem
 (all its references known, all its terms declared, no date after today) is
-passed over without reading them.
+passed over without reading them. The privacy checks
+(:mod:`mokoord.privacy.checks`) judge the records' privacy facts
+(:mod:`mokoord.privacyfacts`) the same way; what they find in free text is
+kept per shard (:meth:`StoreContext.findings`).
 
 :func:`check_store` gives what reading every file with positions and
 validating every record gives, in the same order; with ``--no-cache`` it
@@ -21,24 +24,31 @@ same checks over records about to be written.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections.abc import Callable, Container, Iterable, Iterator, Set
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from mokoord.checkfacts import FUNDING, OPENS, Claims, FileFacts
+from mokoord.checkfacts import FUNDING, OPENS, PRIVACY, Claims, FileFacts
 from mokoord.checkrules import CHECKS, ClaimsContext, Funding, Summary, judge_records
 from mokoord.dataset import KINDS, Dataset, Kind
-from mokoord.errors import Problem, Severity
+from mokoord.errors import Problem
 from mokoord.facts import legal_form_and_rooms
 from mokoord.i18n import N_, _
-from mokoord.index import OTHER, KindIndex, KindRows, bucket_of, open_kinds, quiet_gc
-from mokoord.models import Config, Programme, Record
+from mokoord.index import OTHER, KindIndex, bucket_of, open_kinds, quiet_gc
+from mokoord.models import Config, Erasure, Programme, Record
+from mokoord.models.meta import FREE_TEXT
 from mokoord.privacy import checks as privacy_checks
-from mokoord.records import Records
+from mokoord.privacy.checks import Find, Finding, PersonFacts
+from mokoord.shardcache import ShardCache
 from mokoord.shards import Shard, ShardKey
 from mokoord.store import CONFIG_FILE, Store
 from mokoord.validation import validate_document
-from mokoord.yamlio import Document, iter_yaml_files, read_document
+from mokoord.yamlio import iter_yaml_files, read_document
+
+if TYPE_CHECKING:
+    from mokoord.plans import Plan
 
 KIND_NOUNS = {
     "organisation": N_("organisation"),
@@ -70,12 +80,11 @@ def check_store(
         for files in kinds.values():
             problems.extend(files.own_problems())
         problems.extend(_stray_files(store))
-        ctx = StoreContext(config, today, strict, kinds)
+        ctx = StoreContext(config, today, strict, kinds, store.root, use_cache=store.use_cache)
         for check in CHECKS:
             problems.extend(check(ctx))
-        records = CheckContext.of(store, config, today, strict, kinds)
         for record_check in RECORD_CHECKS:
-            problems.extend(record_check(records))
+            problems.extend(record_check(ctx))
     if store.retain is not None:
         store.retain.append(kinds)
     return sorted(problems, key=lambda p: p.sort_key)
@@ -101,6 +110,41 @@ def check_records(
     problems (validation, its name and folder) are the writer's to avoid.
     """
     return judge_records(data, list(records), strict=strict, today=today or dt.date.today())
+
+
+CHECKED_KINDS: tuple[str, ...] = (
+    "organisation",
+    "person",
+    "institution",
+    "network",
+    "programme",
+    "application",
+)
+"""The kinds a dataset must hold for :func:`checked`: those records refer to, and
+the applications the funding rules add up."""
+
+
+def checked(plan: Plan, data: Dataset, *, today: dt.date | None = None) -> Plan:
+    """``plan`` with the problems ``mokoord check`` would report in the records it
+    writes (:func:`check_records`; ``data`` holds :data:`CHECKED_KINDS`): its errors
+    stop the plan (:func:`mokoord.plans.apply` refuses it), its warnings are shown.
+
+    A changed record is not blamed for what its file held before: a problem the
+    previous record has too is left out, so a status change is not refused for an
+    old mistake elsewhere in the file (``check`` reports that). A problem the
+    planner reported itself is not repeated.
+    """
+    from mokoord.plans import Write
+
+    writes = [write for write in plan.writes if isinstance(write, Write)]
+    if not writes:
+        return plan
+    found = check_records(data, [write.record for write in writes], today=today)
+    previous = [write.previous for write in writes if write.previous is not None]
+    old = check_records(data, previous, today=today) if previous and found else []
+    known = {(p.path, p.code, p.message) for p in [*old, *plan.problems]}
+    plan.problems.extend(p for p in found if (p.path, p.code, p.message) not in known)
+    return plan
 
 
 def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
@@ -132,11 +176,6 @@ class KindFiles:
     """Ids of files that do not validate: their stems and the ids they declare."""
     contested: set[str] = field(default_factory=set)
     """Ids held by more than one file."""
-
-    def records(self) -> Records[Any]:
-        """The kept records, validated when looked at (after :meth:`own_problems`)."""
-        rows = KindRows(self.index, sorted(self.index.shards), self.kept, self.contested)
-        return Records(self.spec.model, self.kept, self.index.payloads, rows)
 
     def shard(self, key: ShardKey, *, claims: bool = False) -> Shard:
         """The shard with its summary (and its files' facts and claims) read."""
@@ -322,64 +361,35 @@ def _stray_files(store: Store) -> Iterator[Problem]:
 # --------------------------------------------------------------------------- the whole store
 
 
-@dataclass
-class CheckContext:
-    """The store's records as models, for the checks that read whole records
-    (:data:`RECORD_CHECKS`: the privacy checks); each record is validated when
-    a check looks at it, and its file parsed with positions only when a check
-    reports a problem in it (:meth:`at`)."""
+FINDING = ("privacy/checks.py", "privacy/values.py", "textmatch.py")
+"""The modules that find persons in free text (their findings are kept, see :meth:`StoreContext.findings`)."""
 
-    data: Dataset
-    today: dt.date
-    strict: bool
-    root: Any
-    docs: dict[str, Document] = field(default_factory=dict)
-
-    @classmethod
-    def of(
-        cls, store: Store, config: Config, today: dt.date, strict: bool, kinds: dict[str, KindFiles]
-    ) -> CheckContext:
-        data = Dataset(config=config)
-        for name, files in kinds.items():
-            setattr(data, files.spec.folder, files.records())
-            data.sources.add_kind(name, files.kept)
-        return cls(data, today, strict, store.root)
-
-    @property
-    def config(self) -> Config:
-        return self.data.config
-
-    def at(
-        self,
-        kind: str,
-        record: Record,
-        loc: tuple[str | int, ...],
-        code: str,
-        message: str,
-        severity: Severity = "error",
-    ) -> Problem:
-        """A problem at ``loc`` in the file of ``record``."""
-        path = self.data.sources[(kind, record.id)]
-        doc = self.docs.get(path)
-        if doc is None:
-            doc = self.docs[path] = read_document(self.root / path, path)
-        return doc.problem(loc, code, message, severity=severity)
-
-
-RecordCheck = Callable[[CheckContext], Iterable[Problem]]
+RecordCheck = Callable[["StoreContext"], Iterable[Problem]]
 RECORD_CHECKS: list[RecordCheck] = list(privacy_checks.CHECKS)
-"""The checks that read whole records, after :data:`CHECKS`."""
+"""The checks of the records' privacy facts (:mod:`mokoord.privacy.checks`), after
+:data:`CHECKS`."""
 
 
 class StoreContext(ClaimsContext):
     """A store's records as the index holds them (see :class:`KindFiles`)."""
 
     def __init__(
-        self, config: Config, today: dt.date, strict: bool, kinds: dict[str, KindFiles]
+        self,
+        config: Config,
+        today: dt.date,
+        strict: bool,
+        kinds: dict[str, KindFiles],
+        root: Path,
+        *,
+        use_cache: bool = True,
     ) -> None:
         super().__init__(config, today, strict)
         self.kinds = kinds
+        self.root = root
+        self.use_cache = use_cache
         self._programmes: dict[str, Programme | None] = {}
+        self._persons: list[PersonFacts] | None = None
+        self._erasures: list[Erasure] | None = None
 
     def known(self, kind: str) -> Set[str]:
         return self.kinds[kind].kept.keys()
@@ -427,14 +437,125 @@ class StoreContext(ClaimsContext):
         found.sort(key=lambda entry: entry[0])
         return [(path, record_id, funding) for _order, path, record_id, funding in found]
 
+    # -- the records' privacy facts (:class:`mokoord.privacy.checks.Facts`)
+
+    def _privacy(self, kind: str, part: str) -> Iterator[tuple[str, Any]]:
+        """(file, entry) of each entry of ``part`` of the shards' privacy summaries whose
+        file keeps its record's id; the entries are (file name, (id, …)) pairs."""
+        files = self.kinds[kind]
+        for key in sorted(files.index.shards):
+            for name, entry in files.shard(key).summary["privacy"][part].items():
+                relative = f"{key[0]}/{name}"
+                if files.kept.get(entry[0]) == relative:
+                    yield relative, entry
+
+    def persons(self) -> list[PersonFacts]:
+        if self._persons is None:
+            found = {entry[0]: (path, *entry) for path, entry in self._privacy("person", "persons")}
+            self._persons = [found[person_id] for person_id in self.kinds["person"].kept]
+        return self._persons
+
+    def ended(self) -> dict[str, str]:
+        return {org_id: since for _path, (org_id, since) in self._privacy("organisation", "ended")}
+
+    def last_contacts(self) -> dict[str, str]:
+        files = self.kinds["contact"]
+        latest: dict[str, str] = {}
+        for key in sorted(files.index.shards):
+            shard = files.shard(key)
+            last: dict[str, str] = shard.summary["privacy"]["last"]
+            if not files.contested.isdisjoint(shard.sources):
+                last = self._last_kept(files, key)  # the summary counts a record not kept
+            for person, day in last.items():
+                if latest.get(person, "") < day:
+                    latest[person] = day
+        return latest
+
+    @staticmethod
+    def _last_kept(files: KindFiles, key: ShardKey) -> dict[str, str]:
+        shard = files.shard(key, claims=True)
+        assert shard.claims is not None
+        start = len(key[0]) + 1
+        last: dict[str, str] = {}
+        for record_id, relative in shard.sources.items():
+            if files.kept.get(record_id) != relative:
+                continue
+            day, planned, named, _fields = shard.claims[relative[start:]][PRIVACY]["contact"]
+            for person in () if planned else named:
+                if last.get(person, "") < day:
+                    last[person] = day
+        return last
+
+    def retained(self, limit: str) -> Iterator[tuple[str, str, str, str, int, int]]:
+        files = self.kinds["contact"]
+        for key in sorted(files.index.shards):
+            summary = files.shard(key).summary["privacy"]
+            if not summary["since"] or summary["since"] > limit:
+                continue
+            for day, name, record_id, first, line, column in marshal.loads(summary["retained"]):
+                relative = f"{key[0]}/{name}"
+                if day <= limit and files.kept.get(record_id) == relative:
+                    yield relative, record_id, day, first, line, column
+
+    def erasures(self) -> list[Erasure]:
+        if self._erasures is None:
+            files = self.kinds["erasure"]
+            self._erasures = [
+                Erasure.model_validate_json(files.index.payload(relative))
+                for relative in files.kept.values()
+            ]
+        return self._erasures
+
+    def findings(self, inputs: bytes, find: Find) -> Iterator[tuple[str, tuple[Finding, ...]]]:
+        cache = ShardCache(self.root, "privacy", use=self.use_cache, sources=FINDING)
+        for kind in FREE_TEXT:
+            files = self.kinds[kind]
+            for key in sorted(files.index.shards):
+                shard = files.shard(key)
+                if not shard.summary["privacy"]["texts"]:
+                    continue
+                found = cache.get(key, ShardCache.key(shard.digest, inputs))
+                if found is None:
+                    found = _findings(files.shard(key, claims=True), find)
+                    cache.put(key, ShardCache.key(shard.digest, inputs), found)
+                for name, (record_id, hits) in found.items():
+                    relative = f"{key[0]}/{name}"
+                    if files.kept.get(record_id) == relative:
+                        yield relative, hits
+        cache.save()
+
+    def kept(self, name: str, key: bytes, make: Callable[[], Any]) -> Any:
+        cache = ShardCache(self.root, name, use=self.use_cache, sources=FINDING)
+        found = cache.get((name, 0), key)
+        if found is None:
+            found = make()
+            cache.put((name, 0), key, found)
+            cache.save()
+        return found
+
+
+def _findings(shard: Shard, find: Find) -> dict[str, tuple[str | None, tuple[Finding, ...]]]:
+    """File name → (its record's id, what ``find`` finds in its free texts) of a shard."""
+    assert shard.claims is not None
+    assert shard.files is not None
+    found = {}
+    for name, claims in shard.claims.items():
+        facts = claims[PRIVACY]
+        if facts and "texts" in facts:
+            hits = find(facts["texts"])
+            if hits:
+                found[name] = (shard.files[name][0], hits)
+    return found
+
 
 __all__ = [
+    "CHECKED_KINDS",
     "CHECKS",
     "KINDS",
     "RECORD_CHECKS",
-    "CheckContext",
     "check_order",
     "check_records",
     "check_store",
+    "checked",
     "count_by_severity",
 ]

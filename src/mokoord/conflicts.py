@@ -417,8 +417,8 @@ def settle(
 
     from mokoord.edits import Assignment, apply_assignments
     from mokoord.merge import model_for_path
+    from mokoord.roundtrip import RoundTripDocument
     from mokoord.validation import messages
-    from mokoord.yamlio import RoundTripDocument
 
     model = model_for_path(conflict.path, target.top)
     raw = file.read_bytes()

@@ -418,12 +418,18 @@ def plan_contact(data: Dataset, request: ContactRequest, *, taken: Container[str
         if count
         else _("contact {id} with {organisations}")
     )
-    return Plan(
-        action=f"add-contact {contact.id} ({', '.join(contact.organisations)})",
-        writes=[Write(contact)],
-        problems=list(contact_warnings(data, contact)),
-        result=contact,
-        summary=summary.format(id=contact.id, organisations=names, n=count),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-contact {contact.id} ({', '.join(contact.organisations)})",
+            writes=[Write(contact)],
+            problems=list(contact_warnings(data, contact)),
+            result=contact,
+            summary=summary.format(id=contact.id, organisations=names, n=count),
+        ),
+        data,
+        today=request.today,
     )
 
 

@@ -78,11 +78,18 @@ def plan_cooperation(data: Dataset, request: CooperationRequest, taken: Containe
             "notes": request.notes,
         },
     )
-    return Plan(
-        action=f"add-cooperation {coop.id}",
-        writes=[Write(coop)],
-        result=coop,
-        summary=_("cooperation {id} recorded in {path}").format(id=coop.id, path=record_path(coop)),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-cooperation {coop.id}",
+            writes=[Write(coop)],
+            result=coop,
+            summary=_("cooperation {id} recorded in {path}").format(
+                id=coop.id, path=record_path(coop)
+            ),
+        ),
+        data,
     )
 
 
@@ -213,12 +220,17 @@ def plan_network(data: Dataset, request: NetworkRequest, taken: Container[str]) 
         summary = ngettext(
             "{summary} with {n} member", "{summary} with {n} members", len(members)
         ).format(summary=summary, n=len(members))
-    return Plan(
-        action=f"add-network {network.id}"
-        + (f" (members: {', '.join(members)})" if members else ""),
-        writes=writes,
-        result=network,
-        summary=summary,
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-network {network.id}"
+            + (f" (members: {', '.join(members)})" if members else ""),
+            writes=writes,
+            result=network,
+            summary=summary,
+        ),
+        data,
     )
 
 

@@ -105,7 +105,7 @@ def keys_for_labels(content: str, config: Config) -> str:
     from ruamel.yaml.error import YAMLError
 
     from mokoord.edits import normalise_values
-    from mokoord.yamlio import RoundTripDocument
+    from mokoord.roundtrip import RoundTripDocument
 
     doc = parse_document("edit.yaml", content.encode("utf-8"), locate=False)
     if not isinstance(doc.data, dict) or any(p.severity == "error" for p in doc.problems):

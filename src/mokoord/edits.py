@@ -31,7 +31,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from mokoord.dataset import plain
+from mokoord.dataset import Dataset, plain
 from mokoord.errors import UsageError
 from mokoord.i18n import _
 from mokoord.models import Config, Organisation
@@ -415,7 +415,9 @@ class SetRequest:
     assignments: tuple[str, ...]
 
 
-def plan_set(org: Organisation, request: SetRequest, config: Config) -> Plan:
+def plan_set(
+    org: Organisation, request: SetRequest, config: Config, *, data: Dataset | None = None
+) -> Plan:
     """``org`` with every assignment applied and the whole record validated, terms
     included; an empty plan when the values are already so."""
     from mokoord.registering import validate_organisation
@@ -430,9 +432,14 @@ def plan_set(org: Organisation, request: SetRequest, config: Config) -> Plan:
             summary=_("nothing to change: the values are already so"),
         )
     keys = ", ".join(dict.fromkeys(assignment.key for assignment in parsed))
-    return Plan(
+    plan = Plan(
         action=f"set {org.id}: {keys}",
         writes=[Write(new, previous=org)],
         result=new,
         summary=_("updated {id}").format(id=org.id),
     )
+    if data is None:
+        return plan
+    from mokoord.checks import checked
+
+    return checked(plan, data)

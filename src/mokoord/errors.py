@@ -12,7 +12,7 @@ clear message and an exit code, never a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 from mokoord.i18n import _, pgettext
@@ -49,7 +49,16 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {severity} {self.code} {self.message}"
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        # the fields in their order, without dataclasses.asdict's deep copy (a check
+        # may report many thousands)
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+        }
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -237,12 +237,18 @@ def plan_application(data: Dataset, request: ApplicationRequest, taken: Containe
     )
     if limit is not None:
         summary = _("{summary}; limit: {limit}").format(summary=summary, limit=limit.text)
-    return Plan(
-        action=f"add-application {record.id} ({request.organisation}, {programme.id})",
-        writes=[Write(record)],
-        problems=declined_warnings(data, [request.organisation], record),
-        result=record,
-        summary=summary,
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-application {record.id} ({request.organisation}, {programme.id})",
+            writes=[Write(record)],
+            problems=declined_warnings(data, [request.organisation], record),
+            result=record,
+            summary=summary,
+        ),
+        data,
+        today=request.today,
     )
 
 
@@ -333,12 +339,18 @@ def plan_application_change(app: Application, data: Dataset, request: Applicatio
         summary = _("{summary}, granted {amount}").format(
             summary=summary, amount=money(new.granted)
         )
-    return Plan(
-        action=f"{action}: "
-        + (f"{app.status} -> {new.status}" if new.status != app.status else "updated"),
-        writes=[Write(new, previous=app)],
-        result=new,
-        summary=summary,
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"{action}: "
+            + (f"{app.status} -> {new.status}" if new.status != app.status else "updated"),
+            writes=[Write(new, previous=app)],
+            result=new,
+            summary=summary,
+        ),
+        data,
+        today=request.today,
     )
 
 

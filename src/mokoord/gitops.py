@@ -13,6 +13,7 @@ from pathlib import Path
 
 from mokoord.errors import GitError
 from mokoord.faults import git_fault, git_missing, stale_lock
+from mokoord.i18n import _
 
 _LOCK_RETRIES = 40
 
@@ -63,7 +64,8 @@ def _failure(args: Sequence[str], result: subprocess.CompletedProcess[str], cwd:
     fault = git_fault(result.stderr, cwd)
     if fault is not None:
         return fault
-    return GitError(f"git {args[0]} failed: {(result.stderr or result.stdout).strip()}")
+    output = (result.stderr or result.stdout).strip()
+    return GitError(_("git {command} failed: {output}").format(command=args[0], output=output))
 
 
 def _refused(result: subprocess.CompletedProcess[str], cwd: Path) -> None:

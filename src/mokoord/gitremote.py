@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mokoord.errors import GitError
 from mokoord.gitops import environment
+from mokoord.i18n import _
 
 OFFLINE_SIGNS = (
     "could not resolve host",
@@ -78,7 +79,9 @@ def run_remote(
     Speaks git's English (``LC_ALL=C``) so that :func:`remote_failure` can read it.
     """
     if shutil.which("git") is None:
-        raise GitError("git is not installed", hint="install git")
+        raise GitError(
+            _("git was not found: it is not installed, or not on PATH"), hint=_("install git")
+        )
     env = {**environment(), **remote_env(interactive=interactive)}
     return subprocess.run(
         ["git", *identity, *args],

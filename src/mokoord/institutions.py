@@ -97,12 +97,17 @@ def plan_institution(data: Dataset, request: InstitutionRequest) -> Plan:
         )
         for match in similar(name, institution_candidates(data), limit=3, cutoff=90.0)
     ]
-    return Plan(
-        action=f"add-institution {new_id}",
-        writes=[Write(institution)],
-        problems=warnings,
-        result=institution,
-        summary=_("institution {id} ({name})").format(id=new_id, name=name),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-institution {new_id}",
+            writes=[Write(institution)],
+            problems=warnings,
+            result=institution,
+            summary=_("institution {id} ({name})").format(id=new_id, name=name),
+        ),
+        data,
     )
 
 

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from mokoord.errors import StoreNotFound
+from mokoord.i18n import _
 
 CONFIG_FILE = "mokoord.yaml"
 ENV_VAR = "MOKOORD_DATA"
@@ -28,8 +29,10 @@ def find_store_root(explicit: Path | None = None, *, cwd: Path | None = None) ->
         if (root / CONFIG_FILE).is_file():
             return root
         raise StoreNotFound(
-            f"{how} names {explicit}, but there is no mokoord store there ({CONFIG_FILE} is missing)",
-            hint=f"create one with: mokoord init {explicit}",
+            _(
+                "{how} names {folder}, but there is no mokoord store there ({file} is missing)"
+            ).format(how=how, folder=explicit, file=CONFIG_FILE),
+            hint=_("create one with: mokoord init {folder}").format(folder=explicit),
         )
     for folder in (cwd, *cwd.parents):
         if (folder / CONFIG_FILE).is_file():
@@ -37,6 +40,11 @@ def find_store_root(explicit: Path | None = None, *, cwd: Path | None = None) ->
     if (cwd / "data" / CONFIG_FILE).is_file():
         return cwd / "data"
     raise StoreNotFound(
-        "no mokoord store found here: no mokoord.yaml in this folder, its parents or ./data",
-        hint="create one with `mokoord init PATH`, or point to one with --data PATH or MOKOORD_DATA=PATH",
+        _("no mokoord store found here: no {file} in this folder, its parents or ./data").format(
+            file=CONFIG_FILE
+        ),
+        hint=_(
+            "create one with `mokoord init PATH`, or point to one with --data PATH "
+            "or MOKOORD_DATA=PATH"
+        ),
     )

@@ -40,7 +40,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from mokoord.yamlio import RoundTripDocument, parse_document
+from mokoord.roundtrip import RoundTripDocument
+from mokoord.yamlio import parse_document
 
 
 class _Missing(enum.Enum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mokoord.dataset import plain
+from mokoord.dataset import Dataset, plain
 from mokoord.errors import UsageError
 from mokoord.i18n import _
 from mokoord.models import Config, Need, Organisation
@@ -33,7 +33,9 @@ class NeedRequest:
     note: str | None = None
 
 
-def plan_add_need(org: Organisation, request: NeedRequest, config: Config) -> Plan:
+def plan_add_need(
+    org: Organisation, request: NeedRequest, config: Config, *, data: Dataset | None = None
+) -> Plan:
     """A new open need of ``org``; refuses a second open need of one category."""
     category = resolve(config, "need_categories", request.category, flag="CATEGORY")
     shown = label(config, "need_categories", category)
@@ -45,15 +47,20 @@ def plan_add_need(org: Organisation, request: NeedRequest, config: Config) -> Pl
             ),
         )
     need = Need(category=category, since=request.since, note=request.note)
-    data = plain(org)
-    data["needs"] = [*data.get("needs", []), plain(need)]
-    new = Organisation.model_validate(data)
-    return Plan(
+    raw = plain(org)
+    raw["needs"] = [*raw.get("needs", []), plain(need)]
+    new = Organisation.model_validate(raw)
+    plan = Plan(
         action=f"add-need {org.id} {category}",
         writes=[Write(new, previous=org)],
         result=new,
         summary=_("{id}: need '{need}' open").format(id=org.id, need=shown),
     )
+    if data is None:
+        return plan
+    from mokoord.checks import checked
+
+    return checked(plan, data)
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,9 @@ class CloseNeedRequest:
     note: str | None = None
 
 
-def plan_close_need(org: Organisation, request: CloseNeedRequest, config: Config) -> Plan:
+def plan_close_need(
+    org: Organisation, request: CloseNeedRequest, config: Config, *, data: Dataset | None = None
+) -> Plan:
     """``org`` with its open need of the category set to met, dropped or in progress."""
     status = resolve(config, "need_statuses", request.status, flag="--status")
     if status not in CLOSING_STATUSES:
@@ -90,8 +99,8 @@ def plan_close_need(org: Organisation, request: CloseNeedRequest, config: Config
                 open=labels(config, "need_categories", open_) if open_ else _("none"),
             )
         )
-    data = plain(org)
-    need = dict(data["needs"][index])
+    raw = plain(org)
+    need = dict(raw["needs"][index])
     need["status"] = status
     if status == "in_progress":
         need.pop("closed", None)
@@ -99,9 +108,9 @@ def plan_close_need(org: Organisation, request: CloseNeedRequest, config: Config
         need["closed"] = request.on
     if request.note:
         need["note"] = f"{need['note']}\n{request.note}" if need.get("note") else request.note
-    data["needs"][index] = need
-    new = Organisation.model_validate(data)
-    return Plan(
+    raw["needs"][index] = need
+    new = Organisation.model_validate(raw)
+    plan = Plan(
         action=f"close-need {org.id} {category} {status}",
         writes=[Write(new, previous=org)],
         result=new,
@@ -111,3 +120,8 @@ def plan_close_need(org: Organisation, request: CloseNeedRequest, config: Config
             status=label(config, "need_statuses", status),
         ),
     )
+    if data is None:
+        return plan
+    from mokoord.checks import checked
+
+    return checked(plan, data)

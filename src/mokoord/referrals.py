@@ -180,7 +180,9 @@ def closing_outcome(value: str, config: Config) -> str:
     return outcome
 
 
-def plan_close_referral(contact: Contact, request: CloseReferralRequest, config: Config) -> Plan:
+def plan_close_referral(
+    contact: Contact, request: CloseReferralRequest, config: Config, *, data: Dataset | None = None
+) -> Plan:
     """The contact with one referral's outcome recorded (only that referral's
     lines change in its file)."""
     from mokoord.vocab import label
@@ -197,7 +199,7 @@ def plan_close_referral(contact: Contact, request: CloseReferralRequest, config:
     raw["referrals"][index] = referral
     new = validate_input(Contact, raw)
     institution = new.referrals[index].institution
-    return Plan(
+    plan = Plan(
         action=f"close-referral {contact.id} ({institution}): {outcome}",
         writes=[Write(new, previous=contact)],
         result=new,
@@ -205,6 +207,11 @@ def plan_close_referral(contact: Contact, request: CloseReferralRequest, config:
             id=contact.id, institution=institution, outcome=label(config, "outcomes", outcome)
         ),
     )
+    if data is None:
+        return plan
+    from mokoord.checks import checked
+
+    return checked(plan, data)
 
 
 # --------------------------------------------------------------------------- follow-up-done
@@ -220,7 +227,9 @@ class FollowUpDoneRequest:
     today: dt.date = field(default_factory=dt.date.today)
 
 
-def plan_follow_up_done(contact: Contact, request: FollowUpDoneRequest) -> Plan:
+def plan_follow_up_done(
+    contact: Contact, request: FollowUpDoneRequest, *, data: Dataset | None = None
+) -> Plan:
     """The contact with its follow-up marked done, so it leaves the agenda."""
     if contact.follow_up is None:
         raise UsageError(_("contact {id} has no follow-up").format(id=contact.id))
@@ -234,9 +243,14 @@ def plan_follow_up_done(contact: Contact, request: FollowUpDoneRequest) -> Plan:
     _check_day(day, contact, request.today)
     follow = FollowUp(date=contact.follow_up.date, action=contact.follow_up.action, done=day)
     new = contact.model_copy(update={"follow_up": follow})
-    return Plan(
+    plan = Plan(
         action=f"follow-up-done {contact.id}",
         writes=[Write(new, previous=contact)],
         result=new,
         summary=_("follow-up of {id} done").format(id=contact.id),
     )
+    if data is None:
+        return plan
+    from mokoord.checks import checked
+
+    return checked(plan, data)

@@ -386,120 +386,6 @@ def search_rows(data: Dataset, text: str, today: dt.date | None = None) -> list[
     ]
 
 
-# --------------------------------------------------------------------------- one organisation
-
-
-def summary(data: Dataset, org_id: str) -> dict[str, Any]:
-    """Everything about one organisation, as plain data (``show --json``).
-
-    Keys: ``organisation`` (the record as in its file), ``file``,
-    ``persons``, ``open_needs``, ``stale``, ``contacts`` (``count``,
-    ``planned``, ``first``, ``last``, ``recent``), ``referrals``, ``events``,
-    ``cooperations``, ``applications``, ``effective_status``
-    (:mod:`mokoord.pipeline`).
-    """
-    org = get_org(data, org_id)
-    contacts = sorted(
-        (c for c in mentioning(data.contacts, org_id) if org_id in c.organisations),
-        key=lambda c: (c.date, c.id),
-    )
-    done = [c for c in contacts if not c.planned]
-    referrals = [
-        {
-            "contact": c.id,
-            "date": c.date,
-            "institution": r.institution,
-            "institution_name": data.institutions[r.institution].name
-            if r.institution in data.institutions
-            else None,
-            "reason": r.reason,
-            "outcome": r.outcome,
-            "outcome_date": r.outcome_date,
-        }
-        for c in contacts
-        for r in c.referrals
-    ]
-    events = []
-    for event in sorted(mentioning(data.events, org_id), key=lambda e: (e.date, e.id)):
-        roles = []
-        attendance = next((a for a in event.attendance if a.organisation == org_id), None)
-        if attendance is not None:
-            roles.append("attended")
-        if org_id in event.organisers:
-            roles.append("organiser")
-        if event.place_org == org_id:
-            roles.append("host")
-        if roles:
-            events.append(
-                {
-                    "id": event.id,
-                    "date": event.date,
-                    "kind": event.kind,
-                    "title": event.title,
-                    "roles": roles,
-                    "people": attendance.people if attendance else None,
-                }
-            )
-    cooperations = [
-        {
-            "id": coop.id,
-            "partner": coop.partner if coop.organisation == org_id else coop.organisation,
-            "since": coop.since,
-            "until": coop.until,
-            "topic": coop.topic,
-        }
-        for coop in sorted(mentioning(data.cooperations, org_id), key=lambda c: (c.since, c.id))
-        if org_id in (coop.organisation, coop.partner)
-    ]
-    applications = [
-        {
-            "id": app.id,
-            "programme": app.programme,
-            "year": app.year,
-            "title": app.title,
-            "status": app.status,
-            "requested": app.requested,
-            "granted": app.granted,
-            "line": app.line,
-            "line_name": _line_name(data, app.programme, app.line),
-        }
-        for app in sorted(mentioning(data.applications, org_id), key=lambda a: (a.year, a.id))
-        if app.organisation == org_id
-    ]
-    today = dt.date.today()
-    return {
-        "organisation": plain(org),
-        "file": data.sources.get(("organisation", org_id)),
-        "persons": [plain(person) for person in persons_of(data, org_id)],
-        "open_needs": [need.category for need in org.open_needs],
-        "stale": is_stale(org, data.config.settings.stale_after_months, today),
-        "contacts": {
-            "count": len(done),
-            "planned": len(contacts) - len(done),
-            "first": done[0].date if done else None,
-            "last": done[-1].date if done else None,
-            "recent": [
-                {"id": c.id, "date": c.date, "channel": c.channel, "summary": c.summary}
-                for c in done[-5:][::-1]
-            ],
-        },
-        "referrals": referrals,
-        "events": events,
-        "cooperations": cooperations,
-        "applications": applications,
-        "effective_status": effective_status(org.status, done[0].date if done else None, today),
-    }
-
-
-def _line_name(data: Dataset, programme_id: str, line_id: str | None) -> str | None:
-    """ "Programme – line" as the programme's file names them (``None``: not readable)."""
-    programme = data.programmes.get(programme_id)
-    line = programme.line(line_id) if programme is not None else None
-    if programme is None or line is None:
-        return programme.name if programme is not None else None
-    return f"{programme.name} – {line.name}"
-
-
 # --------------------------------------------------------------------------- status and needs
 
 
@@ -567,7 +453,9 @@ class StatusRequest:
     since when it has held its status."""
 
 
-def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Plan:
+def plan_status(
+    org: Organisation, request: StatusRequest, config: Config, *, data: Dataset | None = None
+) -> Plan:
     """Move ``org`` to a new status; its old status goes to its history."""
     status = normalise_status(request.status, config, flag="NEW_STATUS")
     new = change_status(
@@ -576,7 +464,7 @@ def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Pl
     from mokoord.i18n import _
     from mokoord.vocab import label
 
-    return Plan(
+    plan = Plan(
         action=f"status {org.id}: {org.status} -> {new.status}",
         writes=[Write(new, previous=org)],
         result=new,
@@ -586,3 +474,8 @@ def plan_status(org: Organisation, request: StatusRequest, config: Config) -> Pl
             new=label(config, "statuses", new.status),
         ),
     )
+    if data is None:
+        return plan
+    from mokoord.checks import checked
+
+    return checked(plan, data)

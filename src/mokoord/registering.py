@@ -94,12 +94,18 @@ def plan_organisation(
         make_id(request.name), {*taken, *data.organisations.keys()}
     )
     org = validate_organisation(_present(record), config, what=_("not created"))
-    return Plan(
-        action=f"add-org {org.id}",
-        writes=[Write(org)],
-        problems=duplicate_warnings(data, request.name, config, today=request.today),
-        result=org,
-        summary=_("added {id}").format(id=org.id),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-org {org.id}",
+            writes=[Write(org)],
+            problems=duplicate_warnings(data, request.name, config, today=request.today),
+            result=org,
+            summary=_("added {id}").format(id=org.id),
+        ),
+        data,
+        today=request.today,
     )
 
 
@@ -258,11 +264,17 @@ def plan_person(
         "recorded": request.today or dt.date.today(),
     }
     person = validate_input(Person, _present(record), what=_("not added"))
-    return Plan(
-        action=f"add-person {person.id} ({request.org_id})",
-        writes=[Write(person)],
-        result=person,
-        summary=_("added {id} to {org}").format(id=person.id, org=request.org_id),
+    from mokoord.checks import checked
+
+    return checked(
+        Plan(
+            action=f"add-person {person.id} ({request.org_id})",
+            writes=[Write(person)],
+            result=person,
+            summary=_("added {id} to {org}").format(id=person.id, org=request.org_id),
+        ),
+        data,
+        today=request.today,
     )
 
 

@@ -37,8 +37,8 @@ from typing import Any
 
 from mokoord.checkfacts import Claims, FileFacts, summary_of
 
-INDEX_VERSION = 8
-MAGIC = b"MOKIDX08"
+INDEX_VERSION = 9
+MAGIC = b"MOKIDX09"
 META, FILES, ROWS, CHECK, CLAIMS, SPANS, BLOB = range(1, 8)
 PARTS = 6
 """Parts 1-6 have their length in the header; part 7 is the rest of the file."""
@@ -70,7 +70,8 @@ def _code_stamp() -> str:
     sources = [
         Path(__file__),
         *(here / name for name in ("index.py", "scanning.py", "facts.py", "checkfacts.py")),
-        *(here / name for name in ("yamlio.py", "validation.py")),
+        *(here / name for name in ("privacyfacts.py", "privacy/texts.py")),
+        *(here / name for name in ("yamlparse.py", "yamlio.py", "validation.py")),
         *sorted(Path(models.__file__).parent.glob("*.py")),
         *sorted((here / "locale").glob("*/LC_MESSAGES/*.mo")),
     ]

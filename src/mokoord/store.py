@@ -39,14 +39,15 @@ from mokoord.errors import (
     UsageError,
 )
 from mokoord.faults import file_fault
-from mokoord.i18n import _
+from mokoord.i18n import N_, _
 from mokoord.location import CONFIG_FILE as CONFIG_FILE
 from mokoord.location import ENV_VAR as ENV_VAR
 from mokoord.location import find_store_root as find_store_root
 from mokoord.models import Config, Record
+from mokoord.roundtrip import RoundTripDocument
 from mokoord.slugs import is_device_name, is_valid_id
 from mokoord.validation import validate_document
-from mokoord.yamlio import Document, RoundTripDocument, atomic_write, iter_yaml_files, read_document
+from mokoord.yamlio import Document, atomic_write, iter_yaml_files, read_document
 
 LOCK_TIMEOUT = 120
 """Seconds a change waits for another one holding the store's write lock."""
@@ -56,6 +57,21 @@ R = TypeVar("R", bound=Record)
 
 
 # --------------------------------------------------------------------------- the store
+
+
+NOT_FOUND: dict[str, str] = {
+    "organisation": N_("no organisation with id '{id}'"),
+    "person": N_("no person with id '{id}'"),
+    "contact": N_("no contact with id '{id}'"),
+    "event": N_("no event with id '{id}'"),
+    "cooperation": N_("no cooperation with id '{id}'"),
+    "network": N_("no network with id '{id}'"),
+    "institution": N_("no institution with id '{id}'"),
+    "programme": N_("no programme with id '{id}'"),
+    "application": N_("no application with id '{id}'"),
+    "erasure": N_("no erasure with id '{id}'"),
+}
+"""What :meth:`Store.get` says of an id no file holds, per kind."""
 
 
 class Store:
@@ -90,7 +106,9 @@ class Store:
     def load_config(self) -> Config:
         config, problems = self.read_config()
         if config is None:
-            raise InvalidData(f"{CONFIG_FILE} is not valid; fix it first", problems)
+            raise InvalidData(
+                _("{file} is not valid; fix it first").format(file=CONFIG_FILE), problems
+            )
         return config
 
     def read_config(self) -> tuple[Config | None, list[Problem]]:
@@ -142,7 +160,7 @@ class Store:
         kind = kind_of(model)
         path = self.find_file(kind.name, record_id)
         if path is None:
-            raise NotFound(f"no {kind.name} with id '{record_id}'")
+            raise NotFound(_(NOT_FOUND[kind.name]).format(id=record_id))
         record, problems = validate_document(self.read_document(path), model)
         if record is None:
             errors = [problem for problem in problems if problem.severity == "error"]
@@ -182,7 +200,9 @@ class Store:
 
         config, config_problems = self.read_config()
         if config is None:
-            raise InvalidData(f"{CONFIG_FILE} is not valid; fix it first", config_problems)
+            raise InvalidData(
+                _("{file} is not valid; fix it first").format(file=CONFIG_FILE), config_problems
+            )
         self._config = config
         data = Dataset(config=config)
         with quiet_gc():
@@ -283,9 +303,11 @@ class Change:
             found = gitops.repository(self.store.root)
             if found is None:
                 raise GitError(
-                    f"{self.store.root} is not in a git repository, so the change cannot be "
-                    "committed to the audit trail",
-                    hint="run `git init` there, or pass --no-commit to write without a commit",
+                    _(
+                        "{folder} is not in a git repository, so the change cannot be "
+                        "committed to the audit trail"
+                    ).format(folder=self.store.root),
+                    hint=_("run `git init` there, or pass --no-commit to write without a commit"),
                 )
             self.repo, lock_dir = found
         lock_path = lock_dir / "mokoord.lock"
@@ -295,9 +317,11 @@ class Change:
             self._lock.acquire()
         except Timeout:
             raise MokoordError(
-                f"another mokoord command has been changing the store for {LOCK_TIMEOUT} "
-                "seconds; nothing was changed",
-                hint="wait until it has finished, then run the command again",
+                _(
+                    "another mokoord command has been changing the store for {seconds} "
+                    "seconds; nothing was changed"
+                ).format(seconds=LOCK_TIMEOUT),
+                hint=_("wait until it has finished, then run the command again"),
             ) from None
         except OSError as exc:  # after Timeout, which is an OSError too
             raise file_fault(exc, lock_path) from None

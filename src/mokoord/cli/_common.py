@@ -259,7 +259,13 @@ def _escape(text: str) -> str:
 
 
 def print_problems(problems: list[Problem]) -> None:
+    """One line per problem, in colour on a terminal; into a pipe or file the lines are
+    written as they are (a check of a large store may report thousands)."""
     out = console()
+    if not out.is_terminal:
+        out.file.write("".join(f"{problem.shown()}\n" for problem in problems))
+        out.file.flush()
+        return
     for problem in problems:
         style = "red" if problem.severity == "error" else "yellow"
         out.print(f"[{style}]{_escape(problem.shown())}[/]", soft_wrap=True)

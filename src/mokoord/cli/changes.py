@@ -25,6 +25,7 @@ from mokoord.cli._common import (
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from mokoord.dataset import Dataset
     from mokoord.models import Organisation
     from mokoord.plans import Plan
     from mokoord.store import Store
@@ -46,6 +47,14 @@ def _read_org(store: "Store", org_id: str) -> "Organisation":
         return store.get(Organisation, org_id)
     except NotFound:
         raise not_found(store.load(("organisation",)), org_id) from None
+
+
+def _checked_by(store: "Store") -> "Dataset":
+    """What the checks of a changed organisation judge it against: the organisations
+    and the networks it names, each read only when asked for."""
+    from mokoord.lookup import lookup
+
+    return lookup(store, ("organisation", "network"))
 
 
 def _org_file(store: "Store", org_id: str) -> "Path":
@@ -98,7 +107,7 @@ def set_(
     request = SetRequest(org_id, tuple(assignments))
     run_plan(
         store,
-        lambda: plan_set(_read_org(store, org_id), request, store.config),
+        lambda: plan_set(_read_org(store, org_id), request, store.config, data=_checked_by(store)),
         commit=not no_commit,
     )
 
@@ -233,7 +242,9 @@ def status(
     def make() -> "Plan":
         org = _read_org(store, org_id)
         created = _created(store, org) if org.status_since is org.known_since is None else None
-        return plan_status(org, replace(request, created=created), store.config)
+        return plan_status(
+            org, replace(request, created=created), store.config, data=_checked_by(store)
+        )
 
     run_plan(store, make, commit=not no_commit)
 
@@ -277,7 +288,9 @@ def add_need(
     request = NeedRequest(org_id, category, since=on, note=note)
     run_plan(
         store,
-        lambda: plan_add_need(_read_org(store, org_id), request, store.config),
+        lambda: plan_add_need(
+            _read_org(store, org_id), request, store.config, data=_checked_by(store)
+        ),
         commit=not no_commit,
     )
 
@@ -307,7 +320,9 @@ def close_need(
     request = CloseNeedRequest(org_id, category, on=on, status=status_, note=note)
     run_plan(
         store,
-        lambda: plan_close_need(_read_org(store, org_id), request, store.config),
+        lambda: plan_close_need(
+            _read_org(store, org_id), request, store.config, data=_checked_by(store)
+        ),
         commit=not no_commit,
     )
 

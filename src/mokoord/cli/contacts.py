@@ -18,6 +18,7 @@ from mokoord.cli._output import (
 )
 
 if TYPE_CHECKING:
+    from mokoord.dataset import Dataset
     from mokoord.models import Contact
     from mokoord.plans import Plan
     from mokoord.store import Store
@@ -38,6 +39,14 @@ def _read_contact(store: "Store", contact_id: str, hint: str) -> "Contact":
     if not store.exists("contact", contact_id):
         raise NotFound(_("no contact with id '{id}'").format(id=contact_id), hint=hint)
     return store.get(Contact, contact_id)
+
+
+def _checked_by(store: "Store") -> "Dataset":
+    """What the checks of a changed contact judge it against: the organisations,
+    persons and institutions it names, each read only when asked for."""
+    from mokoord.lookup import lookup
+
+    return lookup(store, ("organisation", "person", "institution"))
 
 
 # --------------------------------------------------------------------------- add-contact
@@ -297,7 +306,8 @@ def close_referral(
     request = CloseReferralRequest(contact_id, chosen, target, day, note, today=_today())
 
     def make() -> "Plan":
-        return plan_close_referral(_read_contact(store, contact_id, hint), request, store.config)
+        contact = _read_contact(store, contact_id, hint)
+        return plan_close_referral(contact, request, store.config, data=_checked_by(store))
 
     run_plan(store, make, commit=not no_commit)
 
@@ -323,7 +333,8 @@ def follow_up_done(
     hint = _("see `mokoord agenda`")
 
     def make() -> "Plan":
-        return plan_follow_up_done(_read_contact(store, contact_id, hint), request)
+        contact = _read_contact(store, contact_id, hint)
+        return plan_follow_up_done(contact, request, data=_checked_by(store))
 
     run_plan(store, make, commit=not no_commit)
 

@@ -189,7 +189,7 @@ def attend(
 
     def make() -> "Plan":
         event = store.get(Event, event_id)
-        return plan_attendance(event, lookup(store, ("organisation",)), request)
+        return plan_attendance(event, lookup(store, ("organisation", "institution")), request)
 
     run_plan(store, make, commit=not no_commit)
 

@@ -17,6 +17,7 @@ from mokoord.cli._common import (
     parse_date_option,
     print_json,
     state,
+    warn_problems,
 )
 from mokoord.cli._output import (
     CsvOption,
@@ -238,11 +239,13 @@ def _warn_duplicates(plan: "Plan") -> None:
     from rich.markup import escape
 
     from mokoord.i18n import _
-    from mokoord.registering import DUPLICATE
+    from mokoord.registering import DUPLICATE, LOOKALIKE
 
-    if not plan.warnings:
+    alike = [problem for problem in plan.warnings if problem.code in (DUPLICATE, LOOKALIKE)]
+    warn_problems([problem for problem in plan.warnings if problem not in alike])
+    if not alike:
         return
-    same = any(problem.code == DUPLICATE for problem in plan.warnings)
+    same = any(problem.code == DUPLICATE for problem in alike)
     message = (
         _("this organisation is in the register already:")
         if same
@@ -250,7 +253,7 @@ def _warn_duplicates(plan: "Plan") -> None:
     )
     out = err_console()
     out.print(f"[yellow]{escape(_('warning:'))}[/] {escape(message)}", soft_wrap=True)
-    for problem in plan.warnings:
+    for problem in alike:
         out.print("  " + escape(problem.message), highlight=False, soft_wrap=True)
 
 
@@ -370,6 +373,7 @@ def add_person(
         return plan_person(store.load(kinds), request, store.config, taken=_taken(store, "person"))
 
     plan = plan_person(data, request, store.config, taken=_taken(store, "person"))
+    warn_problems(plan.warnings)
     applied = _apply(store, plan, make, no_commit)
     typer.echo(applied.plan.result.id)
 
@@ -408,7 +412,7 @@ def show(ctx: typer.Context, org_id: OrgIdArgument, json_output: JsonOption = Fa
     Example: [bold]mokoord show elternverein-biebrich[/]
     """
     from mokoord.cli.views.show import print_organisation
-    from mokoord.register import summary
+    from mokoord.overview import summary
 
     data = state(ctx).store().load()
     info = summary(data, org_id)

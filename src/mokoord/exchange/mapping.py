@@ -402,7 +402,7 @@ def read_mapping(path: Path) -> MappingFile:
 
 def mapping_text(mapping: ColumnMapping) -> str:
     """The YAML text of a mapping, for ``--save-mapping``."""
-    from mokoord.yamlio import RoundTripDocument
+    from mokoord.roundtrip import RoundTripDocument
 
     data = {
         "kind": mapping.kind,

@@ -327,8 +327,9 @@ def _move(store: Store, repo: Repo, branch: str, old: str, new: str, delete: Seq
 def scrub_for(top: Path, stale_tip: str, erasures: Sequence[Erasure], lang: str) -> Scrub:
     """The scrub of the erasures ``stale_tip`` predates, with the values its history still holds."""
     from mokoord.dataset import KINDS, plain
+    from mokoord.roundtrip import RoundTripDocument
     from mokoord.validation import validate_document
-    from mokoord.yamlio import RoundTripDocument, parse_document
+    from mokoord.yamlio import parse_document
 
     prefix = store_prefix(top, stale_tip) or ""
     scrub = Scrub(

@@ -126,7 +126,7 @@ class ErasurePlan:
     def scrub(self, prefix: str, today: dt.date) -> Scrub:
         """What the rewrite does to every file and message; ``prefix`` is the store's
         folder in the repository (``""`` or ``data/``)."""
-        from mokoord.yamlio import RoundTripDocument
+        from mokoord.roundtrip import RoundTripDocument
 
         tombstones = {
             f"{prefix}{KINDS['person'].folder}/{person.id}.yaml": RoundTripDocument.new(

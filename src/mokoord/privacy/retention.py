@@ -123,30 +123,40 @@ def person_due(
     """When ``person``'s period ends (``None``: erased, or nothing to count from)."""
     if person.erased is not None:
         return None
-    candidates: list[Due] = []
-    if person.consent_withdrawn and person.consent and person.consent.withdrawn:
-        withdrawn = person.consent.withdrawn
-        candidates.append(Due("person", person.id, "consent_withdrawn", withdrawn, withdrawn))
     org = organisations.get(person.organisation or "")
+    ended = None
     if org is not None and org.status in ("dissolved", "declined") and org.status_since:
-        end = add_months(org.status_since, retention.person_months_after_organisation_ends)
-        candidates.append(Due("person", person.id, "organisation_ended", end, org.status_since))
-    latest = max(
-        (
-            day
-            for day in (
-                last_contact,
-                person.last_contact,
-                person.consent.date if person.consent else None,
-                person.recorded,
-            )
-            if day is not None
-        ),
-        default=None,
+        ended = org.status_since
+    consent = person.consent
+    return due_from(
+        person.id,
+        consent.withdrawn if person.consent_withdrawn and consent else None,
+        ended,
+        (last_contact, person.last_contact, consent.date if consent else None, person.recorded),
+        retention,
     )
+
+
+def due_from(
+    person_id: str,
+    withdrawn: dt.date | None,
+    ended: dt.date | None,
+    dates: Iterable[dt.date | None],
+    retention: Retention,
+) -> Due | None:
+    """When a person's period ends: ``withdrawn``, the withdrawal of the consent that
+    was the legal basis; ``ended``, the day their organisation was dissolved or
+    declined; ``dates``, those the last contact is counted from."""
+    candidates: list[Due] = []
+    if withdrawn is not None:
+        candidates.append(Due("person", person_id, "consent_withdrawn", withdrawn, withdrawn))
+    if ended is not None:
+        end = add_months(ended, retention.person_months_after_organisation_ends)
+        candidates.append(Due("person", person_id, "organisation_ended", end, ended))
+    latest = max((day for day in dates if day is not None), default=None)
     if latest is not None:
         end = add_months(latest, retention.person_months_after_last_contact)
-        candidates.append(Due("person", person.id, "no_contact", end, latest))
+        candidates.append(Due("person", person_id, "no_contact", end, latest))
     return min(candidates, key=lambda due: due.date, default=None)
 
 
@@ -164,8 +174,13 @@ def contact_due(contact: Contact, retention: Retention) -> Due | None:
     fields = contact_text(contact)
     if not fields:
         return None
-    end = add_months(contact.date, 12 * retention.contact_text_years)
-    return Due("contact", contact.id, "contact_text", end, contact.date, fields)
+    return text_due(contact.id, contact.date, fields, retention)
+
+
+def text_due(contact_id: str, day: dt.date, fields: tuple[str, ...], retention: Retention) -> Due:
+    """When the free text ``fields`` of a contact of ``day`` are due."""
+    end = add_months(day, 12 * retention.contact_text_years)
+    return Due("contact", contact_id, "contact_text", end, day, fields)
 
 
 def due(data: Dataset, today: dt.date) -> list[Due]:

@@ -448,7 +448,7 @@ def _commit_record(
     author: tuple[str, list[str]],
 ) -> str:
     """Commit the erasure's record on ``branch`` of the mirror; the new commit's id."""
-    from mokoord.yamlio import RoundTripDocument
+    from mokoord.roundtrip import RoundTripDocument
 
     content = RoundTripDocument.new(plain(erasure)).dump()
     blob = git(["hash-object", "-w", "--stdin"], mirror, input=content).stdout.strip()

@@ -129,7 +129,8 @@ def remove_contact_text(text: str, removed: str, path: str = "") -> str:
     The summary (required) becomes ``removed``; the follow-up action and the
     referrals' reasons and notes are left out.
     """
-    from mokoord.yamlio import RoundTripDocument, parse_document
+    from mokoord.roundtrip import RoundTripDocument
+    from mokoord.yamlio import parse_document
 
     parsed = parse_document(path or "contact.yaml", text.encode("utf-8"), locate=False)
     if not isinstance(parsed.data, dict):

@@ -29,7 +29,7 @@ import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from mokoord.models import Erasure, Person
 from mokoord.models.meta import PERSONAL_DATA, values_at
@@ -59,6 +59,21 @@ _SEPARATOR = r"[\s\-'’.,]{1,40}"
 """Between the words of a name: blanks (a YAML line break and its indentation
 included), hyphens, apostrophes (doubled in single-quoted YAML), a comma."""
 _SALUTATION = r"(?:(?:Frau|Herrn?|Fr|Hr|Dr|Prof|Mrs|Mr|Ms)\.?\s{1,40})+"
+
+
+class Identifying(Protocol):
+    """What identifies a person (a :class:`~mokoord.models.Person`, or its facts in the index)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def erased(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -281,7 +296,7 @@ class Matcher:
     words of a summary would match).
     """
 
-    def __init__(self, persons: Iterable[Person]) -> None:
+    def __init__(self, persons: Iterable[Identifying]) -> None:
         self._names: dict[tuple[str, ...], str] = {}
         self._surnames: dict[str, str] = {}
         self._words: set[str] = set()
@@ -309,6 +324,24 @@ class Matcher:
 
     def __bool__(self) -> bool:
         return bool(self._names or self._emails or self._phones)
+
+    def state(self) -> tuple[Any, ...]:
+        """What the matcher knows, as plain data (to keep it between commands)."""
+        return (self._names, self._surnames, self._words, self._longest, self._emails, self._phones)
+
+    @classmethod
+    def of_state(cls, state: tuple[Any, ...]) -> Matcher:
+        """The matcher whose :meth:`state` this is."""
+        matcher = cls(())
+        (
+            matcher._names,
+            matcher._surnames,
+            matcher._words,
+            matcher._longest,
+            matcher._emails,
+            matcher._phones,
+        ) = state
+        return matcher
 
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
@@ -364,7 +397,7 @@ def _hash(key: str, kind: str, normal: str) -> str:
     return f"{kind}:{digest.hexdigest()}"
 
 
-def fingerprints(person: Person, key: str, fields: Iterable[str] | None = None) -> list[str]:
+def fingerprints(person: Identifying, key: str, fields: Iterable[str] | None = None) -> list[str]:
     """Keyed hashes of the person's name (both spellings), e-mail and phone; with
     ``fields``, only of those fields (the values an erasure erased)."""
     wanted = set(fields) if fields is not None else {"name", "email", "phone"}
@@ -407,7 +440,7 @@ class FingerprintScanner:
     def __bool__(self) -> bool:
         return any(self._known.values())
 
-    def person(self, person: Person) -> list[Recognised]:
+    def person(self, person: Identifying) -> list[Recognised]:
         """The erased persons whose name, e-mail or phone this record has."""
         found: list[Recognised] = []
         for key, table in self._known.items():

@@ -1,6 +1,6 @@
 """``mokoord show ID``: one organisation as people read it.
 
-Everything comes from :func:`mokoord.register.summary` (the same data as
+Everything comes from :func:`mokoord.overview.summary` (the same data as
 ``show --json``); this module only says how it looks: every term by its label
 in the current language (legal form, district, fields, languages and
 countries by name, religion, offered formats, roles, consent scopes,
@@ -186,7 +186,7 @@ def _activity(out: Console, info: dict[str, Any], config: Config) -> None:
     for event in info["events"]:
         roles = ", ".join(_(EVENT_ROLES.get(role, role)) for role in event["roles"])
         text = f"{_date(event['date'])} {event['title']} ({roles})"
-        held = event.get("held", True)  # activities.events_of marks planned events
+        held = event["held"]  # activities.events_of: false for an event after today
         _item(out, text if held else _("{session} – planned").format(session=text))
     _section(out, _("Cooperations: {n}").format(n=len(info["cooperations"])))
     for coop in info["cooperations"]:
