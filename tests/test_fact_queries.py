@@ -199,3 +199,23 @@ def test_a_period_decodes_only_the_contacts_of_its_shards(both: tuple[Dataset, D
         assert indexed.contact_facts_between(start, end) == expected
         assert plain.contact_facts_between(start, end) == expected
     assert built(indexed, "contact") == 0
+
+
+def test_the_agenda_and_pending_referrals_from_what_is_kept_beside_the_index(
+    demo: Store, both: tuple[Dataset, Dataset]
+) -> None:
+    indexed, plain = both
+    for today in (TODAY, dt.date(2027, 1, 5)):  # contacts after the day, and none after it
+        for data in (indexed, demo.load()):  # kept values made, then read back
+            for days in (0, 7, 60):
+                assert agenda.agenda_json(
+                    agenda.build_agenda(data, today=today, days=days), data
+                ) == agenda.agenda_json(agenda.build_agenda(plain, today=today, days=days), plain)
+        pending = referrals.referral_rows(data, pending=True)
+        assert [referrals.referral_json(row, data, TODAY) for row in pending] == [
+            referrals.referral_json(row, plain, TODAY)
+            for row in referrals.referral_rows(plain, pending=True)
+        ]
+    folder = demo.root / ".mokoord" / "index" / "contact"
+    assert (folder / "open-ends.memo").is_file()
+    assert (folder / "latest-held.memo").is_file()

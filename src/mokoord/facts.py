@@ -381,6 +381,33 @@ def selected(
     return records.select([key for key, value in values.items() if wanted(value)])
 
 
+OpenEnd = tuple[str, str, bool, str | None, bool, tuple[str, ...]]
+"""A contact an agenda or the pending referrals can show: (id, ISO date, planned, its
+open follow-up's due date, whether a referral of it is pending, its organisations)."""
+
+
+def open_ends(contacts: Mapping[str, Any]) -> list[OpenEnd] | None:
+    """The contacts planned, with an open follow-up or with a pending referral, in the
+    order of the contacts; kept beside the index while no contact changes
+    (:meth:`Records.memo`). ``None`` where the contacts have no rows."""
+    if not (isinstance(contacts, Records) and contacts.has_rows):
+        return None
+    kept = contacts.memo("open-ends", lambda: _open_ends(contacts))
+    if isinstance(kept, list) and all(type(item) is tuple and len(item) == 6 for item in kept):
+        return kept
+    return _open_ends(contacts)  # not what was stored: made again
+
+
+def _open_ends(contacts: Records[Any]) -> list[OpenEnd]:
+    dates, found = contacts.dates(), []
+    for key, row in contacts.columns().items():
+        due = open_follow_up(row)
+        pending = any(outcome == "pending" for _institution, outcome in row[REFERRALS])
+        if row[1] or due is not None or pending:
+            found.append((key, dates[key], bool(row[1]), due, pending, tuple(row[0])))
+    return found
+
+
 def open_follow_up(row: tuple[Any, ...]) -> str | None:
     """The ISO date of a contact's follow-up while it is not done (from its row)."""
     follow = row[5]
