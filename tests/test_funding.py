@@ -844,3 +844,27 @@ def test_german_amounts_are_read_as_euro_in_german(cli, store: Store) -> None:
     shown = _flat(cli("--lang", "de", "programmes").stdout)
     assert "2.500,00 € je Projekt" in shown
     assert "Projektförderung" in shown
+
+
+def test_check_names_the_legal_forms_in_the_chosen_language(cli, seeded: Store) -> None:
+    """A rule broken in a file written by hand: ``check`` words it in German, labels too."""
+    folder = seeded.root / "applications" / "2024"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "2024-initiative-mitte-miete.yaml").write_text(
+        "id: 2024-initiative-mitte-miete\n"
+        "organisation: initiative-mitte\n"
+        "programme: auslaenderbeirat\n"
+        "line: institutional\n"
+        "year: 2024\n"
+        "title: Miete\n"
+        "requested: 100.00\n"
+        "status: submitted\n"
+        "submitted: 2024-03-01\n",
+        encoding="utf-8",
+    )
+    result = cli("--lang", "de", "check")
+    assert result.exit_code == 1
+    text = _flat(result.output)
+    assert "funding-eligibility" in text
+    assert "Eingetragener Verein (e.V.)" in text
+    assert "Registered association" not in text

@@ -261,6 +261,17 @@ def test_the_role_asked_for_comes_first(ocli: Cli) -> None:
     assert addressed[ARAB] == "p-aaaa04"  # no treasurer there: the others in turn
 
 
+def test_a_role_nobody_holds_is_an_error_not_a_silent_fallback(ocli: Cli) -> None:
+    result = ocli(
+        "--lang", "de", "outreach", "--template", "einladung", "--person-role", "Kasenwart",
+        "--dry-run",
+    )  # fmt: skip
+    assert result.exit_code == 2  # a usage error, as any unknown term
+    assert "Niemand im Register hat die Rolle „Kasenwart“" in result.stderr
+    assert "Kassenwart/in" in result.stderr  # the closest role
+    assert "Traceback" not in result.output
+
+
 def test_a_withdrawn_consent_is_named_as_the_reason(ocli: Cli, store: Store) -> None:
     (store.root / "persons" / "p-aaaa04.yaml").unlink()  # only the withdrawn chair is left
     data = outreach_json(ocli, "--field", "parents_family")

@@ -56,11 +56,15 @@ def test_add_contact_refuses_an_unknown_institution(cli: Cli, seeded: Store) -> 
     assert not (seeded.root / "contacts").exists() or _files(seeded.root, "contacts") == []
 
 
-def test_add_application_beyond_the_annual_budget_warns(cli: Cli, seeded: Store) -> None:
+@pytest.mark.parametrize("titles", [("A", "B"), ("B", "A")])
+def test_add_application_beyond_the_annual_budget_warns(
+    cli: Cli, seeded: Store, titles: tuple[str, str]
+) -> None:
+    """The grant that goes past the budget is warned of, whatever its id's place."""
     result = cli("add-programme", "--name", "Kultur", "--max-amount", "5000", "--budget", "6000")
     assert result.exit_code == 0, result.output
     warnings = []
-    for title in ("A", "B"):
+    for title in titles:
         result = cli(
             "add-application", "--org", "initiative-mitte", "--programme", "kultur",
             "--year", "2024", "--title", title, "--requested", "4000", "--status", "granted",

@@ -34,7 +34,7 @@ from mokoord.checkfacts import (
 )
 from mokoord.dataset import KINDS, Dataset, plain
 from mokoord.errors import Problem, Severity
-from mokoord.i18n import N_, _
+from mokoord.i18n import N_, _, language
 from mokoord.models import Application, Config, Organisation, Programme, Record
 
 CONFIG_FILE = "mokoord.yaml"
@@ -373,7 +373,7 @@ def _funding(ctx: ClaimsContext) -> Iterator[Problem]:
             programme,
             _organisation(app.organisation, *org),
             others=groups[(app.organisation, app.programme, app.year)],
-            legal_form_label=lambda term: vocab.label("legal_forms", term, "en"),
+            legal_form_label=lambda term: vocab.label("legal_forms", term, language()),
         ):
             where = claims[9] if violation.field == "granted" else claims[8]
             yield at(path, where, "error", violation.rule, violation.message)
@@ -394,8 +394,11 @@ def _budgets(ctx: ClaimsContext, apps: list[tuple[str, Application, Any]]) -> It
             continue
         from mokoord.formatting import money
 
-        path, _last, claims = max(granted, key=lambda entry: entry[1].id)
-        if ctx.reports(path):
+        # once, at the last of the grants this check reports on (in ``check``: the
+        # last of them all; for records about to be written: the last of those)
+        reported = [entry for entry in granted if ctx.reports(entry[0])]
+        if reported:
+            path, _last, claims = max(reported, key=lambda entry: entry[1].id)
             message = _(
                 "the grants of programme '{programme}' in {year} add up to {total}, "
                 "more than its annual budget of {budget}"

@@ -133,6 +133,8 @@ def prepare(data: Dataset, root: Path, request: OutreachRequest) -> Outreach:
         if request.person_role
         else None
     )
+    if role is not None:
+        _check_role(config, data, role, request.person_role or role)
     network = resolve_network(data, request.network) if request.network else None
     selected = [
         org
@@ -175,6 +177,26 @@ def prepare(data: Dataset, root: Path, request: OutreachRequest) -> Outreach:
         letters=letters,
         skipped=skipped,
         today=request.today,
+    )
+
+
+def _check_role(config: Config, data: Dataset, role: str, typed: str) -> None:
+    """A role nobody in the register holds and the store does not declare is a typing
+    mistake, not a preference to fall back from: say so instead of writing to the chairs."""
+    from mokoord.vocab import CONFIG_FILE, closest, label, or_list, terms
+
+    known = terms(config, "roles")
+    if role in known or any(person.role == role for person in data.persons.values()):
+        return
+    near = [label(config, "roles", key) for key in closest(known, typed)]
+    message = _("--person-role: no person in the register has the role '{role}'").format(role=typed)
+    if near:
+        message += _("; did you mean {candidates}?").format(candidates=or_list(near))
+    raise UsageError(
+        message,
+        hint=_("the roles are declared in {file} under vocabularies.roles").format(
+            file=CONFIG_FILE
+        ),
     )
 
 
