@@ -2,7 +2,7 @@
 
     python benchmarks/run.py [--orgs 5000 --contacts 100000 --events 5000] [--runs 3]
                              [--rebuild] [--no-growth] [--no-beancount]
-                             [--stores DIR] [--only check]
+                             [--stores DIR] [--only NAME ...]
 
 Builds (or reuses) a stress store with ``benchmarks/make_store.py`` in
 ``benchmarks/out/`` and, for the growth figures, one three times as large.
@@ -14,6 +14,8 @@ the largest run (the process's maximum resident set). Figures with a baseline
 measure the pair in turns, A B A B …, and give the median of the ratios, so
 a comparison holds while a shared machine's speed drifts. Results also go to
 ``benchmarks/out/results.json``; the exit status is 1 when a limit is missed.
+``--stores DIR`` measures the stores built (or builds them) there;
+``--only list show`` measures just those warm figures (and their growth).
 """
 
 from __future__ import annotations
@@ -286,14 +288,21 @@ class Report:
         return all(r["ok"] is not False for r in self.rows) and all(g["ok"] for g in self.growth)
 
 
+def chosen(label: str, only: Sequence[str]) -> bool:
+    """Whether ``--only`` takes the figure ``label`` (its first word, or the whole label)."""
+    return not only or label in only or label.split()[0] in only
+
+
 def warm_figures(
-    report: Report, root: Path, runs: int, *, only_check: bool = False
+    report: Report, root: Path, runs: int, only: Sequence[str] = ()
 ) -> dict[str, float]:
     """check, report, export and the everyday commands, warm; returns label → median."""
     data = [*MOKOORD, "--data", str(root)]
     medians: dict[str, float] = {}
 
     def figure(label: str, args: list[str], limit: float | None) -> None:
+        if not chosen(label, only):
+            return
         timing = timed([*data, *args], runs)
         medians[label] = timing.median
         ok = None if limit is None else timing.median <= limit and timing.peak <= 300
@@ -301,9 +310,8 @@ def warm_figures(
         report.row(label, timing.median, target, ok, peak=timing.peak)
 
     figure("check", ["check"], 1.5)
-    if only_check:
+    if "check" in only:
         figure("check --json", ["check", "--json"], None)
-        return medians
     figure(f"report --year {YEAR}", ["report", "--year", YEAR, "--format", "json"], 1.0)
     figure("export organisations --format csv", ["export", "organisations", "--format", "csv"], 1.0)
     for label, args in everyday(root).items():
@@ -611,9 +619,7 @@ def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> No
     run_once(check)
 
 
-def growth_figures(
-    report: Report, small: dict[str, float], root: Path, runs: int, *, only_check: bool = False
-) -> None:
+def growth_figures(report: Report, small: dict[str, float], root: Path, runs: int) -> None:
     """The same commands on a store three times as large: how much longer they take."""
     data = [*MOKOORD, "--data", str(root)]
     print(f"\non {root.name} ({count_files(root):,} files), warm:", flush=True)
@@ -623,10 +629,10 @@ def growth_figures(
         f"report --year {YEAR}": (["report", "--year", YEAR, "--format", "json"], 3.0),
         **{label: (args, 2.0) for label, args in everyday(root).items()},
     }
-    if only_check:
-        commands = {"check": commands["check"]}
     print(f"  {'figure':<42} {'1×':>10} {'3×':>10} {'factor':>7}", flush=True)
     for label, (args, limit) in commands.items():
+        if label not in small:
+            continue
         report.grew(label, small[label], timed([*data, *args], runs).median, limit)
 
 
@@ -651,11 +657,16 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=["check"],
-        help="only these figures: check (warm, after one changed file, bean-check, growth)",
+        nargs="+",
+        default=(),
+        metavar="NAME",
+        help="only these warm figures (and their growth), by label or its first word "
+        "(--only list show export); check also gives check after one changed file "
+        "and bean-check",
     )
     args = parser.parse_args()
-    only_check = args.only == "check"
+    only = tuple(args.only)
+    only_check = "check" in only
 
     os.environ.update(
         {
@@ -688,16 +699,17 @@ def main() -> int:
     print(
         f"  {'figure':<42} {'median':>11} {'peak':>9}  {'baseline':<28} {'':>9} {'ratio':>7}  limit"
     )
-    if not only_check:
+    if not only:
         cold_report(report, root, args.runs)
-    small = warm_figures(report, root, args.runs, only_check=only_check)
-    changed_check(report, root, args.runs)
-    if not only_check:
+    small = warm_figures(report, root, args.runs, only)
+    if not only or only_check:
+        changed_check(report, root, args.runs)
+    if not only:
         writing_figures(report, root, args.runs)
-    if not args.no_beancount:
+    if (not only or only_check) and not args.no_beancount:
         beancount_figures(report, root, args.runs, files)
     if not args.no_growth:
-        growth_figures(report, small, large, args.runs, only_check=only_check)
+        growth_figures(report, small, large, args.runs)
 
     OUT.mkdir(parents=True, exist_ok=True)
     results = {

@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import marshal
+import os
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mokoord import agenda, contacts, institutions, overview, referrals, register
 from mokoord.dataset import KINDS, Dataset
+from mokoord.facts import mentioning
+from mokoord.pipeline import first_contacts
 from mokoord.records import Records
 from mokoord.store import Store
 
@@ -110,3 +116,106 @@ def test_contacts_referrals_agenda_and_institutions_alike(both: tuple[Dataset, D
     assert [
         referrals.referral_json(row, indexed, TODAY) for row in referrals.referral_rows(indexed)
     ] == [referrals.referral_json(row, plain, TODAY) for row in referrals.referral_rows(plain)]
+
+
+def _memo(demo: Store) -> Path:
+    return demo.root / ".mokoord" / "index" / "contact" / "first-contacts.memo"
+
+
+def _earliest_held(data: Dataset) -> dict[str, dt.date]:
+    first: dict[str, dt.date] = {}
+    for contact in data.contacts.values():
+        if not contact.planned:
+            for org in contact.organisations:
+                first[org] = min(first.get(org, contact.date), contact.date)
+    return first
+
+
+def test_first_contacts_are_kept_beside_the_index_and_follow_every_change(demo: Store) -> None:
+    demo.load()
+    assert first_contacts(demo.load()) == _earliest_held(demo.load())
+    assert _memo(demo).is_file()
+    # a contact moved back in time: the organisation's first contact moves with it
+    path = next(
+        path
+        for path in sorted((demo.root / "contacts").rglob("*.yaml"))
+        if "planned: true" not in path.read_text("utf-8")
+    )
+    text = path.read_text("utf-8")
+    org = next(line for line in text.splitlines() if line.startswith("organisations:"))
+    org_id = org.split("[", 1)[1].split(",")[0].strip(" ]")
+    path.write_text(
+        "\n".join(
+            "date: 2001-02-03" if line.startswith("date:") else line for line in text.splitlines()
+        )
+        + "\n",
+        "utf-8",
+    )
+    an_hour_ago = time.time() - 3600  # not too fresh to trust: the memo's digests decide
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    data = demo.load()
+    found = first_contacts(data)
+    assert found == _earliest_held(demo.load())
+    assert found[org_id] == dt.date(2001, 2, 3)
+
+
+@pytest.mark.parametrize(
+    "content", [b"garbage", marshal.dumps(("not the digest", {"x": "2020-01-01"})), None]
+)
+def test_a_damaged_or_foreign_memo_is_made_again(demo: Store, content: bytes | None) -> None:
+    demo.load()
+    expected = first_contacts(demo.load())
+    memo = _memo(demo)
+    if content is None:  # the right digest, a value of another shape
+        stamp, _value = marshal.loads(memo.read_bytes())
+        content = marshal.dumps((stamp, {"x": 1}))
+    memo.write_bytes(content)
+    assert first_contacts(demo.load()) == expected
+
+
+def test_the_records_naming_an_organisation_follow_a_changed_contact(demo: Store) -> None:
+    demo.load()
+    data = demo.load()
+    contact = next(c for c in data.contacts.values() if len(c.organisations) == 1)
+    old, new = (
+        contact.organisations[0],
+        next(org for org in data.organisations if org != contact.organisations[0]),
+    )
+    assert contact.id in [c.id for c in mentioning(data.contacts, old)]
+    assert (demo.root / ".mokoord" / "index" / "contact" / "organisations-named.memo").is_file()
+    path = demo.root / data.sources["contact", contact.id]
+    path.write_text(path.read_text("utf-8").replace(f"[{old}]", f"[{new}]"), "utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    data = demo.load()
+    assert contact.id in [c.id for c in mentioning(data.contacts, new)]
+    assert contact.id not in [c.id for c in mentioning(data.contacts, old)]
+
+
+def test_a_period_decodes_only_the_contacts_of_its_shards(both: tuple[Dataset, Dataset]) -> None:
+    indexed, plain = both
+    for start, end in ((dt.date(2023, 1, 1), dt.date(2023, 12, 31)), (TODAY, TODAY)):
+        expected = [fact for fact in plain.contact_facts() if start <= fact.date <= end]
+        assert indexed.contact_facts_between(start, end) == expected
+        assert plain.contact_facts_between(start, end) == expected
+    assert built(indexed, "contact") == 0
+
+
+def test_the_agenda_and_pending_referrals_from_what_is_kept_beside_the_index(
+    demo: Store, both: tuple[Dataset, Dataset]
+) -> None:
+    indexed, plain = both
+    for today in (TODAY, dt.date(2027, 1, 5)):  # contacts after the day, and none after it
+        for data in (indexed, demo.load()):  # kept values made, then read back
+            for days in (0, 7, 60):
+                assert agenda.agenda_json(
+                    agenda.build_agenda(data, today=today, days=days), data
+                ) == agenda.agenda_json(agenda.build_agenda(plain, today=today, days=days), plain)
+        pending = referrals.referral_rows(data, pending=True)
+        assert [referrals.referral_json(row, data, TODAY) for row in pending] == [
+            referrals.referral_json(row, plain, TODAY)
+            for row in referrals.referral_rows(plain, pending=True)
+        ]
+    folder = demo.root / ".mokoord" / "index" / "contact"
+    assert (folder / "open-ends.memo").is_file()
+    assert (folder / "latest-held.memo").is_file()

@@ -14,7 +14,7 @@ from typing import Any
 from mokoord.contacts import organisation_names
 from mokoord.dataset import Dataset
 from mokoord.errors import UsageError
-from mokoord.facts import dates_of, open_follow_up, rows_of, select
+from mokoord.facts import dates_of, field_of, has_rows, open_ends, select
 from mokoord.i18n import _
 from mokoord.models import Contact, Organisation
 from mokoord.referrals import ReferralRow, referral_json
@@ -70,17 +70,11 @@ def _visible(contact: Contact, data: Dataset) -> bool:
 
 def last_contacts(data: Dataset, today: dt.date) -> dict[str, dt.date]:
     """Organisation id → date of its latest contact that took place (planned ones left out)."""
-    rows = rows_of(data.contacts)
-    if rows is not None:  # from the index: ISO dates compare as dates do
-        dates, until = dates_of(data.contacts), today.isoformat()
-        latest: dict[str, str] = {}
-        for key, row in rows.items():
-            day = dates[key]
-            if row[1] or day > until:
-                continue
-            for org in row[0]:
-                if day > latest.get(org, ""):
-                    latest[org] = day
+    if has_rows(data.contacts):  # from the index: ISO dates compare as dates do
+        until = today.isoformat()
+        latest = _kept_latest(data)
+        if not all(day <= until for day in latest.values()):  # a contact dated ahead
+            latest = _latest_held(data, until)
         return {org: dt.date.fromisoformat(day) for org, day in latest.items()}
     last: dict[str, dt.date] = {}
     for contact in data.contacts.values():
@@ -90,6 +84,34 @@ def last_contacts(data: Dataset, today: dt.date) -> dict[str, dt.date]:
             if org not in last or contact.date > last[org]:
                 last[org] = contact.date
     return last
+
+
+def _latest_held(data: Dataset, until: str = "9999-12-31") -> dict[str, str]:
+    """Organisation id → ISO date of its latest held contact up to ``until`` (from the rows)."""
+    rows, dates = field_of(data.contacts, 0) or {}, dates_of(data.contacts)
+    planned = field_of(data.contacts, 1) or {}
+    latest: dict[str, str] = {}
+    for key, organisations in rows.items():
+        day = dates[key]
+        if planned[key] or day > until:
+            continue
+        for org in organisations:
+            if day > latest.get(org, ""):
+                latest[org] = day
+    return latest
+
+
+def _kept_latest(data: Dataset) -> dict[str, str]:
+    """:func:`_latest_held` kept beside the index while no contact changes (see
+    :meth:`~mokoord.records.Records.memo`); made again if what was kept is not that."""
+
+    def made() -> dict[str, str]:
+        return _latest_held(data)
+
+    kept = data.contacts.memo("latest-held", made)  # type: ignore[attr-defined]
+    if isinstance(kept, dict) and all(type(day) is str for day in kept.values()):
+        return kept
+    return made()
 
 
 def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
@@ -103,7 +125,12 @@ def build_agenda(data: Dataset, *, today: dt.date, days: int = 7) -> Agenda:
     settings = data.config.settings
     agenda = Agenda(today=today, days=days)
     horizon = today + dt.timedelta(days=days)
-    for contact in _on_agenda(data, today, horizon):
+    contacts = _on_agenda(data, today, horizon)
+    # the organisations the agenda names, read together (a shard at a time) rather than
+    # one file each when the agenda is shown
+    named = {org for contact in contacts for org in contact.organisations}
+    select(data.organisations, sorted(org for org in named if org in data.organisations))
+    for contact in contacts:
         if not _visible(contact, data):
             continue
         follow = contact.follow_up
@@ -137,33 +164,30 @@ def _on_agenda(data: Dataset, today: dt.date, horizon: dt.date) -> list[Contact]
     """The contacts that could be on the agenda: an open follow-up due by ``horizon``, a
     planned date in ``[today, horizon]``, a referral pending long. Where the index keeps
     facts rows, only those are built; otherwise all (the agenda tests each exactly)."""
-    rows = rows_of(data.contacts)
-    if rows is None:
+    if not has_rows(data.contacts):
         return list(data.contacts.values())
-    dates = dates_of(data.contacts)
     first, last = today.isoformat(), horizon.isoformat()
     pending_days = data.config.settings.referral_pending_days
     long_ago = (today - dt.timedelta(days=pending_days)).isoformat()
-    wanted = []
-    for key, row in rows.items():
-        due = open_follow_up(row)
-        day = dates[key]
-        if (
-            (due is not None and due <= last)
-            or (row[1] and first <= day <= last)
-            or (day < long_ago and any(outcome == "pending" for _i, outcome in row[4]))
-        ):
-            wanted.append(key)
+    wanted = [
+        key
+        for key, day, planned, due, pending, _orgs in open_ends(data.contacts) or []
+        if (due is not None and due <= last)
+        or (planned and first <= day <= last)
+        or (day < long_ago and pending)
+    ]
     return select(data.contacts, wanted)
 
 
 def _arranged(data: Dataset, today: dt.date) -> set[str]:
     """Organisations with a planned contact today or later."""
-    rows = rows_of(data.contacts)
-    if rows is not None:
-        dates, first = dates_of(data.contacts), today.isoformat()
+    if has_rows(data.contacts):
+        first = today.isoformat()
         return {
-            org for key, row in rows.items() if row[1] and dates[key] >= first for org in row[0]
+            org
+            for _key, day, planned, _due, _pending, orgs in open_ends(data.contacts) or []
+            if planned and day >= first
+            for org in orgs
         }
     return {
         org
@@ -177,7 +201,7 @@ def _quiet(data: Dataset, today: dt.date) -> list[QuietItem]:
     settings = data.config.settings
     last = last_contacts(data, today)
     arranged = _arranged(data, today)
-    quiet = []
+    found: list[tuple[str, dt.date | None]] = []
     for org in data.organisation_facts().values():  # records built only for the quiet ones
         if org.status != "cooperating" or org.id in arranged:
             continue
@@ -186,9 +210,14 @@ def _quiet(data: Dataset, today: dt.date) -> list[QuietItem]:
             since = org.status_since or org.known_since
             if since is not None and (today - since).days <= settings.quiet_after_days:
                 continue
-            quiet.append(QuietItem(data.organisations[org.id], None, None))
+            found.append((org.id, None))
         elif (today - seen).days >= settings.quiet_after_days:
-            quiet.append(QuietItem(data.organisations[org.id], seen, (today - seen).days))
+            found.append((org.id, seen))
+    organisations = select(data.organisations, [key for key, _seen in found])  # read together
+    quiet = [
+        QuietItem(organisation, seen, None if seen is None else (today - seen).days)
+        for organisation, (_key, seen) in zip(organisations, found, strict=True)
+    ]
     return sorted(quiet, key=lambda q: (q.last_contact or dt.date.min, q.organisation.id))
 
 

@@ -203,6 +203,17 @@ class Dataset:
                 self._facts = [ContactFact.of(contact) for contact in contacts.values()]
         return self._facts
 
+    def contact_facts_between(self, start: dt.date, end: dt.date) -> list[ContactFact]:
+        """The facts of the contacts dated within ``[start, end]``, in the order of
+        :meth:`contact_facts`; through the index only the rows of the shards that
+        hold them are decoded."""
+        contacts = self.contacts
+        if self._facts is None and isinstance(contacts, Records) and contacts.has_rows:
+            low, high = start.isoformat(), end.isoformat()
+            dates = {key: when for key, when in contacts.dates().items() if low <= when <= high}
+            return contact_facts(contacts.columns_of(list(dates)), dates)
+        return [fact for fact in self.contact_facts() if start <= fact.date <= end]
+
     def organisation_facts(self) -> dict[str, OrganisationFact]:
         """id → the facts statistics need of every organisation, like :meth:`contact_facts`."""
         if self._org_facts is None:

@@ -319,6 +319,11 @@ def rows_of(records: Mapping[str, Any]) -> dict[str, tuple[Any, ...]] | None:
     return None
 
 
+def has_rows(records: Mapping[str, Any]) -> bool:
+    """Whether the mapping keeps the records' facts rows (read through the index)."""
+    return isinstance(records, Records) and records.has_rows
+
+
 def field_of(records: Mapping[str, Any], number: int) -> dict[str, Any] | None:
     """One field of every record's facts row (read without the rest), when kept."""
     if isinstance(records, Records) and records.has_rows:
@@ -345,12 +350,24 @@ def mentioning(records: Mapping[str, R], org_id: str) -> list[R]:
     caller tests each record itself."""
     if not isinstance(records, Records) or records.model not in _NAMED or not records.has_rows:
         return list(records.values())
-    keys: dict[str, None] = {}
+    named = records.memo("organisations-named", lambda: _named(records))
+    keys = named.get(org_id, []) if isinstance(named, dict) else None
+    if not (isinstance(keys, list) and all(type(key) is str for key in keys)):
+        keys = _named(records).get(org_id, [])  # not what was stored: made again
+    return records.select([key for key in keys if key in records])
+
+
+def _named(records: Records[Any]) -> dict[str, list[str]]:
+    """Organisation id → the records naming it (from the fields of their rows that
+    name organisations), in the order of the records; kept beside the index while
+    none of them changes (:meth:`Records.memo`)."""
+    found: dict[str, dict[str, None]] = {}
     for number, several in _NAMED[records.model]:
         for key, value in records.field(number).items():
-            if (org_id in value) if several else value == org_id:
-                keys[key] = None
-    return records.select(list(keys))
+            for org in value if several else (value,):
+                if org is not None:
+                    found.setdefault(org, {})[key] = None
+    return {org: list(keys) for org, keys in found.items()}
 
 
 def selected(
@@ -362,6 +379,33 @@ def selected(
         return list(records.values())
     values = records.columns() if field is None else records.field(field)
     return records.select([key for key, value in values.items() if wanted(value)])
+
+
+OpenEnd = tuple[str, str, bool, str | None, bool, tuple[str, ...]]
+"""A contact an agenda or the pending referrals can show: (id, ISO date, planned, its
+open follow-up's due date, whether a referral of it is pending, its organisations)."""
+
+
+def open_ends(contacts: Mapping[str, Any]) -> list[OpenEnd] | None:
+    """The contacts planned, with an open follow-up or with a pending referral, in the
+    order of the contacts; kept beside the index while no contact changes
+    (:meth:`Records.memo`). ``None`` where the contacts have no rows."""
+    if not (isinstance(contacts, Records) and contacts.has_rows):
+        return None
+    kept = contacts.memo("open-ends", lambda: _open_ends(contacts))
+    if isinstance(kept, list) and all(type(item) is tuple and len(item) == 6 for item in kept):
+        return kept
+    return _open_ends(contacts)  # not what was stored: made again
+
+
+def _open_ends(contacts: Records[Any]) -> list[OpenEnd]:
+    dates, found = contacts.dates(), []
+    for key, row in contacts.columns().items():
+        due = open_follow_up(row)
+        pending = any(outcome == "pending" for _institution, outcome in row[REFERRALS])
+        if row[1] or due is not None or pending:
+            found.append((key, dates[key], bool(row[1]), due, pending, tuple(row[0])))
+    return found
 
 
 def open_follow_up(row: tuple[Any, ...]) -> str | None:

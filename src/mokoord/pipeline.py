@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 
 from mokoord.dataset import Dataset
-from mokoord.facts import dates_of, field_of
+from mokoord.facts import dates_of, field_of, has_rows
 
 KNOWN = "known"
 CONTACTED = "contacted"
@@ -37,19 +37,8 @@ def first_contacts(data: Dataset) -> dict[str, dt.date]:
     Every organisation of a contact counts, declined ones too: whether a
     figure leaves declined organisations out is the figure's rule.
     """
-    named = field_of(data.contacts, 0)
-    if named is not None:  # from the index: two fields of the rows and the dates, no facts
-        planned, dates = field_of(data.contacts, 1) or {}, dates_of(data.contacts)
-        earliest: dict[str, str] = {}
-        for key, organisations in named.items():
-            if planned[key]:
-                continue
-            iso = dates[key]
-            for org in organisations:
-                if iso < earliest.get(org, "9999"):
-                    earliest[org] = iso
-        days = {iso: dt.date.fromisoformat(iso) for iso in set(earliest.values())}
-        return {org: days[iso] for org, iso in earliest.items()}
+    if has_rows(data.contacts):
+        return data.derived("first-contacts", _first_contacts_kept)
     first: dict[str, dt.date] = {}
     for fact in data.contact_facts():
         if fact.planned:
@@ -73,3 +62,29 @@ def effective_status(status: str, first_contact: dt.date | None, day: dt.date) -
 def derived_from_log(status: str, effective: str) -> bool:
     """Whether the effective status comes from the contact log (not the file)."""
     return status != effective
+
+
+def _first_contacts_kept(data: Dataset) -> dict[str, dt.date]:
+    """:func:`first_contacts` from the index: kept beside it until a contact changes
+    (:meth:`~mokoord.records.Records.memo`), else made from two fields of the
+    contacts' rows and their dates, without the rest of the facts."""
+    kept = data.contacts.memo("first-contacts", lambda: _earliest(data))  # type: ignore[attr-defined]
+    if not (isinstance(kept, dict) and all(type(iso) is str for iso in kept.values())):
+        kept = _earliest(data)  # not what was stored: made again
+    days = {iso: dt.date.fromisoformat(iso) for iso in set(kept.values())}
+    return {org: days[iso] for org, iso in kept.items()}
+
+
+def _earliest(data: Dataset) -> dict[str, str]:
+    """Organisation id → the ISO date of its earliest held contact, from the rows."""
+    named = field_of(data.contacts, 0) or {}
+    planned, dates = field_of(data.contacts, 1) or {}, dates_of(data.contacts)
+    earliest: dict[str, str] = {}
+    for key, organisations in named.items():
+        if planned[key]:
+            continue
+        iso = dates[key]
+        for org in organisations:
+            if iso < earliest.get(org, "9999"):
+                earliest[org] = iso
+    return earliest

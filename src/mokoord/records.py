@@ -17,6 +17,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class RowSource(Protocol):
@@ -28,7 +29,11 @@ class RowSource(Protocol):
 
     def field(self, number: int) -> dict[str, Any]: ...
 
+    def columns_of(self, keys: list[str]) -> dict[str, tuple[Any, ...]]: ...
+
     def complete(self) -> bool: ...
+
+    def memo(self, name: str, make: Callable[[], Any]) -> Any: ...
 
 
 class Records(Mapping[str, M], Generic[M]):
@@ -107,6 +112,19 @@ class Records(Mapping[str, M], Generic[M]):
     def field(self, number: int) -> dict[str, Any]:
         """id → one field of the facts rows (read without the others)."""
         return self._rows.field(number) if self._rows is not None else {}
+
+    def columns_of(self, keys: list[str]) -> dict[str, tuple[Any, ...]]:
+        """id → facts row of ``keys`` only (each must be here): through the index only
+        the shards holding them are decoded."""
+        if self._rows is None:
+            return {}
+        return self._rows.columns_of(keys)
+
+    def memo(self, name: str, make: Callable[[], T]) -> T:
+        """``make()``, a figure made from the records' dates and rows only, kept
+        beside the index until one of the records changes (see
+        :meth:`mokoord.index.KindRows.memo`); made afresh without an index."""
+        return self._rows.memo(name, make) if self._rows is not None else make()
 
     @property
     def has_rows(self) -> bool:

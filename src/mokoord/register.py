@@ -17,7 +17,7 @@ from typing import Any
 from mokoord.dataset import Dataset, plain
 from mokoord.dates import add_months
 from mokoord.errors import MokoordError, NotFound, UsageError
-from mokoord.facts import OrganisationFact, field_of, mentioning, rows_of, search_texts
+from mokoord.facts import OrganisationFact, field_of, mentioning, rows_of, search_texts, select
 from mokoord.models import Config, Organisation, Person, StatusChange
 from mokoord.pipeline import effective_status, first_contacts
 from mokoord.plans import Plan, Write
@@ -355,8 +355,11 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
             score += min(len(matched) - 1, 3)  # small bonus for matching in several places
             found.append((round(score, 1), fold(name), key, matched))
     found.sort(key=lambda hit: (-hit[0], hit[1], hit[2]))
+    chosen = found[:limit]
+    organisations = select(data.organisations, [key for _score, _name, key, _where in chosen])
     return [
-        Hit(data.organisations[key], score, matched) for score, _name, key, matched in found[:limit]
+        Hit(org, score, matched)
+        for org, (score, _name, _key, matched) in zip(organisations, chosen, strict=True)
     ]
 
 

@@ -6,6 +6,7 @@ picker of ``add-contact`` and the duplicate detection of ``import``.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -46,6 +47,8 @@ def fold_variants(text: str) -> set[str]:
     return {fold(text), fold(german)}
 
 
+_WORD = re.compile(r"[^\W_]+")
+"""A run of letters and digits (what ``str.isalnum`` takes: the word characters but ``_``)."""
 _APOSTROPHES = str.maketrans(dict.fromkeys("'’‘ʼ`´", ""))
 
 
@@ -55,8 +58,7 @@ def words_of(text: str) -> list[str]:
     Apostrophes join what they separate (so "ndiaye" finds "N'Diaye"); any
     other punctuation separates words.
     """
-    base = fold(text).translate(_APOSTROPHES)
-    return "".join(char if char.isalnum() else " " for char in base).split()
+    return _WORD.findall(fold(text).translate(_APOSTROPHES))
 
 
 _UMLAUT_SPELLINGS = (("ae", "a"), ("oe", "o"), ("ue", "u"))

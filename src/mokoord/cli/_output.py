@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import typer
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
 
+    from mokoord.cli._grid import Grid
     from mokoord.models import Config
 
 Format = Literal["table", "json", "csv"]
@@ -183,18 +185,36 @@ def emit(
         _write(output, csv_of(view, rows, config))
     elif output.path is not None:
         from rich.console import Console
+        from rich.table import Table
 
         from mokoord.cli._common import write_output
 
-        text = Console(width=120, highlight=False, soft_wrap=False, color_system=None)
-        with text.capture() as captured:
-            text.print(table_of(view, rows, config, width=120))
-        write_output(output.path, captured.get().encode("utf-8"))
+        table = table_of(view, rows, config, width=120)
+        if isinstance(table, Table):
+            text = Console(width=120, highlight=False, soft_wrap=False, color_system=None)
+            with text.capture() as captured:
+                text.print(table)
+            write_output(output.path, captured.get().encode("utf-8"))
+        else:
+            write_output(output.path, table.text().encode("utf-8"))
     else:
         from mokoord.cli._common import console
 
         out = console()
-        out.print(table_of(view, rows, config, width=out.width))
+        print_table(out, table_of(view, rows, config, width=out.width))
+
+
+def print_table(out: Console, table: Grid | Table) -> None:
+    """``table`` on ``out``; a grid on the standard output without colours is
+    written as plain text at once (rich would split and measure its lines again)."""
+    from mokoord.cli._common import console
+    from mokoord.cli._grid import Grid
+
+    if isinstance(table, Grid) and out is console() and out.color_system is None:
+        out.file.write(table.text())
+        out.file.flush()
+    else:
+        out.print(table)
 
 
 def emit_data(value: Any, output: Output) -> None:
@@ -262,19 +282,19 @@ def csv_of(view: View, rows: list[dict[str, Any]], config: Config | None) -> byt
 _NO_WRAP: frozenset[str] = frozenset({"id", "date", "money", "int", "bool", "phone"})
 
 
-def table_of(view: View, rows: list[dict[str, Any]], config: Config | None, *, width: int) -> Table:
-    """A rich table that fits ``width``: names in full where they fit, else the least
+def table_of(
+    view: View, rows: list[dict[str, Any]], config: Config | None, *, width: int
+) -> Grid | Table:
+    """A table that fits ``width``: names in full where they fit, else the least
     important columns dropped first; when ids and names still do not fit side by
     side, each name stands under its id. Ids are never wrapped, names only
-    between words."""
-    from rich import box
-    from rich.markup import escape
-    from rich.table import Table
-
+    between words. Drawn line by line (:class:`~mokoord.cli._grid.Grid`); only a
+    table wider than the line even then is left to rich's ``Table``."""
+    from mokoord.cli._grid import Grid, GridColumn
     from mokoord.i18n import _
 
     columns = list(view.columns)
-    texts = [[text_of(column, column.get(row), config) for column in columns] for row in rows]
+    texts = texts_of(columns, rows, config)
     headers = [_(column.header) for column in columns]
     kinds = [column.kind for column in columns]
     keep = _fitting(columns, headers, texts, width)
@@ -293,16 +313,80 @@ def table_of(view: View, rows: list[dict[str, Any]], config: Config | None, *, w
         keep = _fitting(columns, headers, texts, width, stacked_at=kinds.index("id"))
     if keep is None:
         keep = [index for index, column in enumerate(columns) if column.drop == 0]
+    sizes = _widths(kinds, headers, texts, keep, width, stacked)
+    title = view.title(len(rows)) if view.title else None
+    styled = [index for index in keep if columns[index].style is not None]
+    styles = None
+    if styled:
+        stylers = [columns[index].style for index in keep]
+        styles = [
+            [styler(row) if styler is not None else None for styler in stylers] for row in rows
+        ]
+    if sum(sizes) + 3 * (len(keep) - 1) > width:  # too narrow even so: rich squeezes
+        return _rich_table(title, columns, headers, texts, keep, sizes, stacked, styles)
+    grid_columns = [
+        GridColumn(
+            headers[index],
+            size,
+            justify="right" if kinds[index] in ("money", "int") else "left",
+            wrap=kinds[index] not in _NO_WRAP or (stacked and kinds[index] == "id"),
+        )
+        for index, size in zip(keep, sizes, strict=True)
+    ]
+    cells = [[row_texts[index] for index in keep] for row_texts in texts]
+    return Grid(grid_columns, cells, styles, title)
+
+
+def texts_of(
+    columns: Sequence[Column], rows: list[dict[str, Any]], config: Config | None
+) -> list[list[str]]:
+    """Every cell as people read it (:func:`text_of`), each distinct value formatted once."""
+    texts: list[list[str]] = [[] for _row in rows]
+    for column in columns:
+        get, made = column.get, dict[Any, str]()
+        plain = column.kind in ("id", "name", "text", "int", "phone")
+        for row, row_texts in zip(rows, texts, strict=True):
+            value = get(row)
+            if plain and isinstance(value, str):
+                row_texts.append(value)
+                continue
+            key = tuple(value) if isinstance(value, list) else value
+            try:
+                text = made.get(key)
+            except TypeError:  # not hashable
+                text, key = None, None
+            if text is None:
+                text = text_of(column, value, config)
+                if key is not None:
+                    made[key] = text
+            row_texts.append(text)
+    return texts
+
+
+def _rich_table(
+    title: str | None,
+    columns: Sequence[Column],
+    headers: list[str],
+    texts: list[list[str]],
+    keep: list[int],
+    sizes: list[int],
+    stacked: bool,
+    styles: list[list[str | None]] | None,
+) -> Table:
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(
-        title=view.title(len(rows)) if view.title else None,
+        title=title,
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
         padding=(0, 1),
     )
-    for index, size in zip(keep, _widths(kinds, headers, texts, keep, width, stacked), strict=True):
-        kind = kinds[index]
+    for index, size in zip(keep, sizes, strict=True):
+        kind = columns[index].kind
         table.add_column(
             headers[index],
             no_wrap=kind in _NO_WRAP and not (stacked and kind == "id"),
@@ -310,15 +394,45 @@ def table_of(view: View, rows: list[dict[str, Any]], config: Config | None, *, w
             width=size,
             overflow="fold",
         )
-    for row, row_texts in zip(rows, texts, strict=True):
+    for number, row_texts in enumerate(texts):
         cells = []
-        for index in keep:
-            styler = columns[index].style
-            style = styler(row) if styler is not None else None
+        for place, index in enumerate(keep):
+            style = styles[number][place] if styles else None
             text = escape(row_texts[index])
             cells.append(f"[{style}]{text}[/]" if style and text else text)
         table.add_row(*cells)
     return table
+
+
+class _Measures:
+    """Widths of each column's texts (header included), measured once per column."""
+
+    def __init__(self, headers: list[str], texts: list[list[str]]) -> None:
+        self.headers, self.texts = headers, texts
+        self._made: dict[int, tuple[int, int, int, int]] = {}
+
+    def of(self, index: int) -> tuple[int, int, int, int]:
+        """The longest value, the longest line, the longest word and the longest
+        first line of column ``index``."""
+        from mokoord.cli._grid import cell_len
+
+        made = self._made.get(index)
+        if made is None:
+            values = {self.headers[index], *(row[index] for row in self.texts)}
+            value = line = word = first = 1
+            for text in values:
+                width = cell_len(text)
+                value = max(value, width)
+                if "\n" in text:
+                    lines = text.split("\n")
+                    line = max(line, *(cell_len(part) for part in lines))
+                    first = max(first, cell_len(lines[0]))
+                else:
+                    line, first = max(line, width), max(first, width)
+                if width > word:
+                    word = max(word, *(cell_len(part) for part in text.split() or [""]))
+            made = self._made[index] = (value, line, word, first)
+        return made
 
 
 def _widths(
@@ -332,19 +446,19 @@ def _widths(
     """Each kept column's width: ids, names, dates and amounts in full (a stacked
     id column as wide as its longest id or word); the rest of the line shared by
     the columns that wrap, none narrower than its longest word."""
+    from mokoord.cli._grid import cell_len
+
+    measures = _Measures(headers, texts)
     full: dict[int, int] = {}
     wrapping: dict[int, tuple[int, int]] = {}
     for index in keep:
-        values = [headers[index], *(row[index] for row in texts)]
-        longest = max((len(line) for value in values for line in value.split("\n")), default=1)
-        word = _longest_word(values)
+        _value, longest, word, first = measures.of(index)
         if stacked and kinds[index] == "id":
-            full[index] = max(len(row[index].split("\n")[0]) for row in texts) if texts else word
-            full[index] = max(full[index], word, len(headers[index]))
+            full[index] = max(first, word)  # the longest id (or header), or word
         elif kinds[index] in (*_NO_WRAP, "name", "term"):
             full[index] = longest
         else:  # never narrower than its longest word, nor than a short header
-            wrapping[index] = (max(word, min(len(headers[index]), 16)), longest)
+            wrapping[index] = (max(word, min(cell_len(headers[index]), 16)), longest)
     room = width - sum(full.values()) - 3 * (len(keep) - 1)
     shares: dict[int, int] = {}
     wanted = sum(longest for _word, longest in wrapping.values()) or 1
@@ -364,10 +478,6 @@ def _widths(
     return [full.get(index) or shares[index] for index in keep]
 
 
-def _longest_word(values: list[str]) -> int:
-    return max((len(word) for value in values for word in value.split()), default=1)
-
-
 def _fitting(
     columns: Sequence[Column],
     headers: list[str],
@@ -380,14 +490,15 @@ def _fitting(
     fit; ``None`` when they do not fit even then. Names count in full (they wrap
     only when stacked under the ids at ``stacked_at``)."""
 
+    measures = _Measures(headers, texts)
+
     def need(index: int) -> int:
-        values = [headers[index], *(row[index] for row in texts)]
+        value, _line, word, _first = measures.of(index)
         if index == stacked_at:
-            return _longest_word(values)
+            return word
         if columns[index].kind in (*_NO_WRAP, "name", "term"):
-            return max(len(value) for value in values)
-        longest = max(len(value) for value in values)
-        return min(longest, max(_longest_word(values), 16))
+            return value
+        return min(value, max(word, 16))
 
     keep = list(range(len(columns)))
     while True:

@@ -321,11 +321,10 @@ def _counts(organisations: Iterable[str], planned: bool, declined: set[str]) -> 
 
 def _counted_contacts(data: Dataset, period: Period, declined: set[str]) -> list[ContactFact]:
     """Facts of the contacts of the period that count."""
-    start, end = period.start, period.end
     return [
         fact
-        for fact in data.contact_facts()
-        if start <= fact.date <= end and _counts(fact.organisations, fact.planned, declined)
+        for fact in data.contact_facts_between(period.start, period.end)
+        if _counts(fact.organisations, fact.planned, declined)
     ]
 
 

@@ -289,7 +289,7 @@ def _agenda_tables(
 
 
 def _print_agenda(out: Console, rows: list[dict[str, Any]], days: int, config: Config) -> None:
-    from mokoord.cli._output import table_of
+    from mokoord.cli._output import print_table, table_of
 
     if not rows:
         nothing = ngettext(
@@ -303,5 +303,5 @@ def _print_agenda(out: Console, rows: list[dict[str, Any]], days: int, config: C
         if part:
             if shown:
                 out.print()
-            out.print(table_of(view, part, config, width=out.width))
+            print_table(out, table_of(view, part, config, width=out.width))
             shown = True
