@@ -187,11 +187,13 @@ def test_add_contact_writes_one_file_and_one_commit(rcli: Cli, reg: Store) -> No
 
 
 def test_two_contacts_same_day_get_distinct_ids(rcli: Cli, reg: Store) -> None:
+    day = ("--date", "2024-05-02")  # fixed: a run that crosses midnight keeps its day
     ids = {
-        _add(rcli, "--org", DTEV, "--channel", "phone", "--summary", f"Anruf {i}") for i in range(3)
+        _add(rcli, "--org", DTEV, "--channel", "phone", "--summary", f"Anruf {i}", *day)
+        for i in range(3)
     }
     assert len(ids) == 3
-    assert all(i.startswith(TODAY.isoformat()) for i in ids)
+    assert all(i.startswith("2024-05-02-") for i in ids)
 
 
 def test_several_organisations_and_label_as_channel(rcli: Cli, reg: Store) -> None:
