@@ -123,8 +123,8 @@ def paired(
     b: Sequence[str],
     runs: int,
     *,
-    before_a: Callable[[], None] | None = None,
-    before_b: Callable[[], None] | None = None,
+    before_a: Callable[[], object] | None = None,
+    before_b: Callable[[], object] | None = None,
     warmup: int = 1,
 ) -> tuple[Timing, Timing, float]:
     """A and B in turns; their timings and the median of the ratios A/B, pair by pair."""
@@ -227,6 +227,30 @@ class Report:
     rows: list[dict[str, Any]] = field(default_factory=list)
     growth: list[dict[str, Any]] = field(default_factory=list)
 
+    def paired_row(
+        self,
+        figure: str,
+        measured: tuple[Timing, Timing, float],
+        baseline: str,
+        limit: float | None,
+        yardstick: str = "",
+        *,
+        peak: bool = True,
+    ) -> None:
+        """A row of a figure timed against its baseline in turns (:func:`paired`):
+        ``limit`` is the most the median ratio may be (None: no limit)."""
+        a, b, ratio = measured
+        self.row(
+            figure,
+            a.median,
+            "—" if limit is None else f"≤ {limit:g}×{yardstick}",
+            None if limit is None else ratio <= limit,
+            baseline=baseline,
+            baseline_value=b.median,
+            ratio=ratio,
+            peak=a.peak if peak else None,
+        )
+
     def row(
         self,
         figure: str,
@@ -325,22 +349,15 @@ def cold_report(report: Report, root: Path, runs: int) -> None:
     index = root / ".mokoord"
     floor = [sys.executable, "-c", FLOOR_SCRIPT, str(root)]
     cold = [*MOKOORD, "--data", str(root), "report", "--year", YEAR, "--format", "json"]
-    ta, tb, ratio = paired(
+    measured = paired(
         cold,
         floor,
         max(1, runs - 1),
         before_a=lambda: shutil.rmtree(index, ignore_errors=True),
         warmup=0,
     )
-    report.row(
-        "report, cold (no index)",
-        ta.median,
-        "≤ 1.3× the floor",
-        ratio <= 1.3,
-        baseline="libyaml floor (one process)",
-        baseline_value=tb.median,
-        ratio=ratio,
-        peak=ta.peak,
+    report.paired_row(
+        "report, cold (no index)", measured, "libyaml floor (one process)", 1.3, " the floor"
     )
     run_once([*MOKOORD, "--data", str(root), "check"])  # the whole index again
 
@@ -355,19 +372,10 @@ def changed_check(report: Report, root: Path, runs: int) -> None:
         target.write_bytes(original + f"# {next(count)}\n".encode())
 
     try:
-        ta, tb, ratio = paired(check, check, runs, before_a=change)
+        measured = paired(check, check, runs, before_a=change)
     finally:
         target.write_bytes(original)
-    report.row(
-        "check after one changed file",
-        ta.median,
-        "≤ 1.2× warm check",
-        ratio <= 1.2,
-        baseline="warm check",
-        baseline_value=tb.median,
-        ratio=ratio,
-        peak=ta.peak,
-    )
+    report.paired_row("check after one changed file", measured, "warm check", 1.2, " warm check")
     run_once(check)
 
 
@@ -385,17 +393,11 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
     if institution:
         add_contact += ["--refer-to", institution[0], "--refer-reason", "Beratung"]
     report_args = [*data, "report", "--year", YEAR, "--format", "json"]
-    ta, tb, ratio = paired(
+    measured = paired(
         report_args, report_args, runs, before_a=lambda: run_once(add_contact), warmup=0
     )
-    report.row(
-        "report after one add-contact",
-        ta.median,
-        "≤ 1.2× warm report",
-        ratio <= 1.2,
-        baseline="warm report",
-        baseline_value=tb.median,
-        ratio=ratio,
+    report.paired_row(
+        "report after one add-contact", measured, "warm report", 1.2, " warm report", peak=False
     )
     sample = sorted((root / "contacts" / YEAR).glob("*.yaml"))[0].read_text(encoding="utf-8")
     numbers = iter(range(1_000_000))
@@ -428,26 +430,21 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL_TYPER, encoding="utf-8")
-        ta, tb, ratio = paired(
+        measured = paired(
             [*MOKOORD, "--help"], [sys.executable, str(minimal), "--help"], max(5, runs)
         )
-    report.row(
-        "mokoord --help",
-        ta.median,
-        "≤ 1.3×",
-        ratio <= 1.3,
-        baseline="minimal Typer app --help",
-        baseline_value=tb.median,
-        ratio=ratio,
-    )
+    report.paired_row("mokoord --help", measured, "minimal Typer app --help", 1.3, peak=False)
     demo = Path(tempfile.mkdtemp(prefix="mokoord-demo-"))
     try:
         shutil.copytree(REPO / "data", demo / "data", ignore=shutil.ignore_patterns(".mokoord"))
         floor = [sys.executable, "-c", FLOOR_SCRIPT, str(demo / "data")]
         listing = [*MOKOORD, "--data", str(demo / "data"), "list", "--json"]
-        ta, tb, ratio = paired(listing, floor, max(5, runs))
+        measured = paired(listing, floor, max(5, runs))
     finally:
         shutil.rmtree(demo, ignore_errors=True)
+    report.paired_row(
+        "list --json on the demo store", measured, "libyaml floor, demo store", 1.0, peak=False
+    )
     pull_time, sync_time, after_sync = sync_figures(root, report_args, runs)
     report.row(
         "sync bringing in 10 new contacts",
@@ -467,15 +464,6 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
         baseline="warm report",
         baseline_value=warm,
         ratio=after_sync / warm,
-    )
-    report.row(
-        "list --json on the demo store",
-        ta.median,
-        "≤ 1.0×",
-        ratio <= 1.0,
-        baseline="libyaml floor, demo store",
-        baseline_value=tb.median,
-        ratio=ratio,
     )
 
 
@@ -586,19 +574,15 @@ def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> No
         )
     cache = ledger.parent / f".{ledger.name}.picklecache"
     check = [*MOKOORD, "--data", str(root), "check"]
-    ta, tb, ratio = paired(check, [bean_check, str(ledger)], runs)
-    report.row(
+    measured = paired(check, [bean_check, str(ledger)], runs)
+    report.paired_row(
         f"check (warm) vs bean-check, {entries:,} entries",
-        ta.median,
-        "—",
+        measured,
+        "bean-check with its cache",
         None,
-        baseline="bean-check with its cache",
-        baseline_value=tb.median,
-        ratio=ratio,
-        peak=ta.peak,
     )
     index = root / ".mokoord"
-    ta, tb, ratio = paired(
+    measured = paired(
         check,
         [bean_check, str(ledger)],
         max(1, runs - 1),
@@ -606,15 +590,8 @@ def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> No
         before_b=lambda: cache.unlink(missing_ok=True),
         warmup=0,
     )
-    report.row(
-        "check, cold (no index) vs bean-check",
-        ta.median,
-        "—",
-        None,
-        baseline="bean-check without its cache",
-        baseline_value=tb.median,
-        ratio=ratio,
-        peak=ta.peak,
+    report.paired_row(
+        "check, cold (no index) vs bean-check", measured, "bean-check without its cache", None
     )
     run_once(check)
 
