@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from mokoord import formatting
 from mokoord.dataset import Dataset
 from mokoord.errors import Problem, Severity
 from mokoord.i18n import N_, _
@@ -90,7 +91,7 @@ def legal_basis(ctx: CheckContext) -> Iterator[Problem]:
                 ("consent", "withdrawn"),
                 "future-date",
                 _("the consent's withdrawal {date} lies in the future").format(
-                    date=withdrawn.isoformat()
+                    date=formatting.date(withdrawn)
                 ),
             )
         if person.legal_basis == "consent" and person.consent is None:
@@ -124,7 +125,7 @@ def retention(ctx: CheckContext) -> Iterator[Problem]:
                 _(
                     "retention period ended on {date} ({reason}); "
                     "erase with: mokoord privacy due --erase"
-                ).format(date=item.date.isoformat(), reason=item.message(periods)),
+                ).format(date=formatting.date(item.date), reason=item.message(periods)),
                 "warning",
             )
         else:
@@ -137,7 +138,7 @@ def retention(ctx: CheckContext) -> Iterator[Problem]:
                 _(
                     "the free text of this contact is past its retention period since {date} "
                     "({reason}); remove it with: mokoord privacy due --erase"
-                ).format(date=item.date.isoformat(), reason=item.message(periods)),
+                ).format(date=formatting.date(item.date), reason=item.message(periods)),
                 "warning",
             )
 
@@ -222,7 +223,7 @@ def erased_data(ctx: CheckContext) -> Iterator[Problem]:
             ).format(
                 what=_(_KIND_WORDS.get(found.kind, "name")),
                 erased=found.person,
-                date=dates[found.erasure].isoformat(),
+                date=formatting.date(dates[found.erasure]),
             ),
             "error" if strong else "warning",
         )
@@ -241,7 +242,7 @@ def erased_data(ctx: CheckContext) -> Iterator[Problem]:
                         ).format(
                             what=_(_KIND_WORDS.get(found.kind, "name")),
                             erased=found.person,
-                            date=dates[found.erasure].isoformat(),
+                            date=formatting.date(dates[found.erasure]),
                         ),
                         "warning",
                     )

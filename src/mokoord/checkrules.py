@@ -196,16 +196,24 @@ def _dates(ctx: ClaimsContext) -> Iterator[Problem]:
                     continue
                 if what:
                     message = _("{what} {value} lies in the future").format(
-                        what=what, value=written
+                        what=what, value=_shown(written)
                     )
                 else:
                     message = _(
                         "the contact date {date} lies in the future; "
                         "set planned: true if it is an arranged appointment"
-                    ).format(date=written)
+                    ).format(date=_shown(written))
                 yield Problem(path, line, column, "error", "future-date", message)
             for line, column, code, message, values in claims[STATICS]:
                 yield Problem(path, line, column, "error", code, _(message).format(**values))
+
+
+def _shown(day: str) -> str:
+    """An ISO date as the chosen language writes it (``14.03.2023`` in German); a
+    year (``founded: 2031``) as it is."""
+    from mokoord.formatting import date
+
+    return date(dt.date.fromisoformat(day)) if len(day) == 10 else day
 
 
 # --------------------------------------------------------------------------- open ends
@@ -230,7 +238,7 @@ def _open_ends(ctx: ClaimsContext) -> Iterator[Problem]:
                 message = _(
                     "follow-up due {due} is open for {days} days; "
                     "set follow_up.done when it is done"
-                ).format(due=day, days=days)
+                ).format(due=_shown(day), days=days)
             elif what == "planned":
                 code = "planned-passed"
                 message = _(

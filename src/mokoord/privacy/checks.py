@@ -29,6 +29,7 @@ import marshal
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, Protocol
 
+from mokoord import formatting
 from mokoord.errors import Problem, Severity
 from mokoord.i18n import N_, _
 from mokoord.models import Config, Erasure
@@ -131,7 +132,9 @@ def legal_basis(ctx: Facts) -> Iterator[Problem]:
                 path,
                 places[PLACE["consent.withdrawn"]],
                 "future-date",
-                _("the consent's withdrawal {date} lies in the future").format(date=withdrawn),
+                _("the consent's withdrawal {date} lies in the future").format(
+                    date=formatting.date(dt.date.fromisoformat(withdrawn))
+                ),
             )
         if person[P_LEGAL_BASIS] == "consent" and not person[P_CONSENT]:
             yield _problem(
@@ -188,7 +191,7 @@ def retention(ctx: Facts) -> Iterator[Problem]:
             _(
                 "retention period ended on {date} ({reason}); "
                 "erase with: mokoord privacy due --erase"
-            ).format(date=item.date.isoformat(), reason=reason(item)),
+            ).format(date=formatting.date(item.date), reason=reason(item)),
             "warning",
         )
     limit = add_months(ctx.today, -12 * periods.contact_text_years)
@@ -203,7 +206,7 @@ def retention(ctx: Facts) -> Iterator[Problem]:
             messages[day] = (
                 None
                 if due.date > ctx.today
-                else text.format(date=due.date.isoformat(), reason=reason(due))
+                else text.format(date=formatting.date(due.date), reason=reason(due))
             )
         message = messages[day]
         if message is not None:
@@ -246,7 +249,7 @@ def free_texts(ctx: Facts) -> Iterator[Problem]:
                 ).format(
                     what=_(_KIND_WORDS.get(kind, "name")),
                     erased=person,
-                    date=dates[erasure].isoformat(),
+                    date=formatting.date(dates[erasure]),
                 )
             yield Problem(path, line, column, "warning", code, message)
 
@@ -343,7 +346,7 @@ def erased_data(ctx: Facts) -> Iterator[Problem]:
             ).format(
                 what=_(_KIND_WORDS.get(found.kind, "name")),
                 erased=found.person,
-                date=dates[found.erasure].isoformat(),
+                date=formatting.date(dates[found.erasure]),
             ),
             "error" if strong else "warning",
         )
