@@ -379,9 +379,7 @@ def test_overdue_follow_up_and_pending_referral_are_warnings(cli: Any, base: Wri
     assert "0 errors, 2 warnings" in result.stderr
 
 
-def test_dates_in_problems_are_written_as_the_language_writes_them(
-    cli: Any, base: Write
-) -> None:
+def test_dates_in_problems_are_written_as_the_language_writes_them(cli: Any, base: Write) -> None:
     base("contacts/2023/2023-03-14-k7qm.yaml", contact(extra="follow_up:\n  date: 2023-04-01\n"))
     base("organisations/elternverein-biebrich.yaml", ORG + "known_since: 2099-05-01\n")
     german = " ".join(cli("--lang", "de", "check").output.split())
