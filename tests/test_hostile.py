@@ -7,6 +7,7 @@ them together through ``mokoord check`` on a real store.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -296,3 +297,24 @@ def test_hostile_config_file_is_reported_not_crashed(cli, store) -> None:  # typ
     result = cli("check")
     assert result.exit_code == 1
     assert "mokoord.yaml:3:8: error alias" in result.stdout
+
+
+def test_a_link_or_a_fifo_is_named_not_followed_nor_skipped(cli, store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A record file that is a symbolic link (here to a file outside the store) or a
+    FIFO is named by `check` and by a listing, without reading what lies behind it."""
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("id: secret\nname: Geheim e.V.\n", encoding="utf-8")
+    folder = store.root / "organisations"
+    (folder / "secret.yaml").symlink_to(outside)
+    os.mkfifo(folder / "pipe.yaml")
+    result = cli("check", "--json")
+    assert result.exit_code == 1, result.output
+    codes = {(p["path"], p["code"]) for p in json.loads(result.stdout)}
+    assert ("organisations/secret.yaml", "symbolic-link") in codes
+    assert ("organisations/pipe.yaml", "not-a-file") in codes
+    listing = cli("--lang", "de", "list")
+    assert "Geheim" not in listing.stdout
+    assert "organisations/secret.yaml" in listing.stderr
+    assert "symbolische Verknüpfung" in listing.stderr
+    assert "organisations/pipe.yaml" in listing.stderr
+    assert json.loads(cli("--no-cache", "check", "--json").stdout) == json.loads(result.stdout)

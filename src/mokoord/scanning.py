@@ -41,7 +41,7 @@ def scan(
     """
     found: dict[ShardKey, dict[str, Fingerprint]] = {}
     base = os.fspath(root) + os.sep
-    is_regular = stat.S_ISREG
+    is_dir = stat.S_ISDIR
     crc32 = zlib.crc32
     stack = [folder]
     while stack:
@@ -71,7 +71,7 @@ def scan(
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                if is_regular(st.st_mode):
+                if not is_dir(st.st_mode):  # links and the like too: reading names them
                     shards[number][name] = (st.st_mtime_ns, st.st_size, st.st_ino)
         for number, files in enumerate(shards):
             if files:

@@ -28,6 +28,7 @@ import datetime as dt
 import errno
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -461,10 +462,24 @@ def _too_large(size: int) -> str:
 
 
 def read_document(path: Path | str, display_path: str, *, locate: bool = True) -> Document:
-    """Read and parse a file; unreadable files become a problem, not an exception."""
+    """Read and parse a file; unreadable files become a problem, not an exception.
+
+    A symbolic link is not followed (it could lead out of the store, to a file
+    that must never become a record) and anything but a regular file (a FIFO
+    would block) is not opened for reading: each is named instead.
+    """
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        fd = os.open(path, os.O_RDONLY | _NO_FOLLOW | _NON_BLOCKING)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and os.path.islink(path):
+            return _refused(display_path, "symbolic-link", _(_LINK))
+        return _refused(display_path, "unreadable", _os_reason(exc))
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return _refused(display_path, "not-a-file", _(_NOT_A_FILE))
+            size = status.st_size
             if size > MAX_FILE_BYTES:
                 return Document(
                     display_path,
@@ -482,12 +497,21 @@ def read_document(path: Path | str, display_path: str, *, locate: bool = True) -
                 )
             raw = handle.read()
     except OSError as exc:
-        return Document(
-            display_path,
-            None,
-            [Problem(display_path, 0, 0, "error", "unreadable", _os_reason(exc))],
-        )
+        return _refused(display_path, "unreadable", _os_reason(exc))
     return parse_document(display_path, raw, locate=locate)
+
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NON_BLOCKING = getattr(os, "O_NONBLOCK", 0)
+_LINK = N_(
+    "a symbolic link: mokoord reads no links (one could lead out of the store); "
+    "put the file itself here"
+)
+_NOT_A_FILE = N_("not a regular file; a record is a plain YAML file")
+
+
+def _refused(display_path: str, code: str, message: str) -> Document:
+    return Document(display_path, None, [Problem(display_path, 0, 0, "error", code, message)])
 
 
 # --------------------------------------------------------------------------- writing
@@ -528,7 +552,8 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def iter_yaml_files(folder: Path) -> Iterator[Path]:
-    """Every ``*.yaml`` file below ``folder``, in a stable order, skipping hidden entries."""
+    """Every ``*.yaml`` file below ``folder`` (links and other non-folders too), in a
+    stable order, skipping hidden entries."""
     if not folder.is_dir():
         return
     stack = [folder]
@@ -544,6 +569,6 @@ def iter_yaml_files(folder: Path) -> Iterator[Path]:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 subfolders.append(Path(entry.path))
-            elif entry.name.endswith((".yaml", ".yml")) and entry.is_file(follow_symlinks=False):
-                yield Path(entry.path)
+            elif entry.name.endswith((".yaml", ".yml")):
+                yield Path(entry.path)  # a link or the like too: reading it names it
         stack.extend(reversed(subfolders))
