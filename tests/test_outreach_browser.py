@@ -4,87 +4,39 @@ each, no console errors, nothing loaded from elsewhere."""
 from __future__ import annotations
 
 import re
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import Cli
-from validators import missing
+from validators import chromium, open_offline
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 A4 = (595, 842)  # points, as Chromium writes the MediaBox (594.96 x 841.92)
 PAGE = re.compile(rb"/Type\s*/Page(?!s)")
 MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]")
 
 
 @pytest.fixture(scope="module")
-def browser() -> Any:
-    if not Path(CHROMIUM).is_file() and shutil.which("chromium") is None:
-        missing("chromium", f"{CHROMIUM} missing; apt-get install chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing("playwright", "pip install -e '.[test]'")
-    try:
-        manager = sync_playwright().start()
-    except Exception as exc:  # the bundled node driver may be missing or broken
-        pytest.skip(f"playwright's driver cannot start: {exc}")
-    try:
-        instance = manager.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-    except Exception as exc:
-        manager.stop()
-        pytest.skip(f"chromium cannot start: {str(exc).splitlines()[0]}")
-    yield instance
-    instance.close()
-    manager.stop()
+def browser() -> Iterator[Any]:
+    with chromium() as instance:
+        yield instance
 
 
 def printed(
     browser: Any, page_file: Path, tmp_path: Path
 ) -> tuple[Any, bytes, list[str], list[str]]:
     """The page opened offline at A4 width, printed to PDF: (page, pdf, problems, requests)."""
-    url = page_file.resolve().as_uri()
-    context = browser.new_context(viewport={"width": 794, "height": 1123}, offline=True)
-    page = context.new_page()
-    problems: list[str] = []
-    requests: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-
-    def route(route: Any) -> None:
-        requests.append(route.request.url)
-        if route.request.url == url:
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", route)
-    page.goto(url, wait_until="load")
+    opened = open_offline(browser, page_file, {"width": 794, "height": 1123})
+    page, url = opened.page, page_file.resolve().as_uri()
     pdf = page.pdf(format="A4", prefer_css_page_size=True, print_background=True)
     shot = tmp_path / f"{page_file.stem}.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
-    return page, pdf, problems, [r for r in requests if r != url]
+    return page, pdf, opened.problems, [r for r in opened.requests if r != url]
 
 
 def pages(pdf: bytes) -> int:

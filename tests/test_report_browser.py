@@ -12,7 +12,14 @@ import pytest
 from conftest import Cli
 from mokoord.store import Store
 from report_store import fill
-from validators import axe_at_widths, axe_source, axe_violations, chromium, vnu_problems
+from validators import (
+    axe_at_widths,
+    axe_source,
+    axe_violations,
+    chromium,
+    open_offline,
+    vnu_problems,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -33,29 +40,9 @@ def test_html_report_loads_offline_without_errors(
     assert result.exit_code == 0, result.output
     url = page_file.resolve().as_uri()
 
-    context = browser.new_context(viewport={"width": width, "height": 900}, offline=True)
-    page = context.new_page()
-    problems: list[str] = []
-    requests: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type in ("error", "warning")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-
-    def route(route: Any) -> None:
-        requests.append(route.request.url)
-        if route.request.url == url:
-            route.continue_()
-        else:
-            route.abort()
-
-    page.route("**/*", route)
-    page.goto(url, wait_until="load")
+    opened = open_offline(browser, page_file, {"width": width, "height": 900})
+    context, page = opened.context, opened.page
+    problems, requests = opened.problems, opened.requests
     page.wait_for_timeout(200)
 
     assert problems == []

@@ -316,6 +316,46 @@ def axe_violations(page: Any, source: str) -> list[dict[str, Any]]:
     return violations
 
 
+@dataclass
+class OfflinePage:
+    """A page opened offline from a file: what it complained of and what it asked for."""
+
+    context: Any
+    page: Any
+    problems: list[str]
+    """Console errors and warnings, and uncaught page errors."""
+    requests: list[str]
+    """Every URL the page requested (anything but the file itself is refused)."""
+
+
+def open_offline(browser: Any, page_file: Path, viewport: dict[str, int]) -> OfflinePage:
+    """``page_file`` opened in a new offline browser context, every other request refused."""
+    url = page_file.resolve().as_uri()
+    context = browser.new_context(viewport=viewport, offline=True)
+    page = context.new_page()
+    opened = OfflinePage(context, page, [], [])
+    page.on(
+        "console",
+        lambda msg: (
+            opened.problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda exc: opened.problems.append(f"page error: {exc}"))
+
+    def route(route: Any) -> None:
+        opened.requests.append(route.request.url)
+        if route.request.url == url:
+            route.continue_()
+        else:
+            route.abort()
+
+    page.route("**/*", route)
+    page.goto(url, wait_until="load")
+    return opened
+
+
 def axe_at_widths(browser: Any, url: str, widths: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """axe-core's violations in the page at ``url``, opened offline at each width
     (only the widths with any)."""
