@@ -792,46 +792,14 @@ def test_a_decision_date_is_asked_for_at_a_terminal(cli, seeded: Store) -> None:
 
 
 def test_today_is_no_date_for_an_application_of_an_earlier_year(cli, seeded: Store) -> None:
-    result = cli(
-        "add-application",
-        "--org",
-        "elternverein-biebrich",
-        "--programme",
-        "auslaenderbeirat",
-        "--line",
-        "project",
-        "--year",
-        "2020",
-        "--title",
-        "Chor",
-        "--requested",
-        "900",
-        "--status",
-        "submitted",
-    )
+    choir = (
+        "add-application", "--org", "elternverein-biebrich", "--programme", "auslaenderbeirat",
+        "--line", "project", "--year", "2020", "--title", "Chor", "--requested", "900",
+    )  # fmt: skip
+    result = cli(*choir, "--status", "submitted")
     assert result.exit_code == 2
     assert "is an application for 2020; give the date with --submitted" in _flat(result.output)
-    result = cli(
-        "add-application",
-        "--org",
-        "elternverein-biebrich",
-        "--programme",
-        "auslaenderbeirat",
-        "--line",
-        "project",
-        "--year",
-        "2020",
-        "--title",
-        "Chor",
-        "--requested",
-        "900",
-        "--status",
-        "granted",
-        "--granted",
-        "900",
-        "--decided",
-        "01.07.2020",
-    )
+    result = cli(*choir, "--status", "granted", "--granted", "900", "--decided", "01.07.2020")
     assert result.exit_code == 0, result.output
     record = seeded.get(Application, result.stdout.strip())
     assert (record.status, record.decided) == ("granted", dt.date(2020, 7, 1))
