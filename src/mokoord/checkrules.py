@@ -35,9 +35,8 @@ from mokoord.checkfacts import (
 from mokoord.dataset import KINDS, Dataset, plain
 from mokoord.errors import Problem, Severity
 from mokoord.i18n import N_, _, language
+from mokoord.location import CONFIG_FILE
 from mokoord.models import Application, Config, Organisation, Programme, Record
-
-CONFIG_FILE = "mokoord.yaml"
 
 Summary = dict[str, Any]
 Funding = tuple[str, str, tuple[Any, ...]]

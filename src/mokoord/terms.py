@@ -22,7 +22,8 @@ def term_problems(
     """Messages for terms not declared in ``vocabularies.<vocabulary>``, each naming
     the closest labels."""
     from mokoord.i18n import _
-    from mokoord.vocab import CONFIG_FILE, closest, label, or_list
+    from mokoord.location import CONFIG_FILE
+    from mokoord.vocab import closest, label, or_list
 
     declared = config.vocabularies.terms(vocabulary)
     if lenient_empty and not declared:

@@ -26,8 +26,8 @@ from pathlib import Path
 from mokoord import githooks, gitops, gitremote, gitrepo
 from mokoord.errors import GitError, MokoordError, NotFound, UsageError
 from mokoord.i18n import _
+from mokoord.location import CONFIG_FILE
 
-CONFIG_FILE = "mokoord.yaml"
 ATTRIBUTES = ".gitattributes"
 DRIVER_ATTRIBUTE = f"merge={gitrepo.MERGE_DRIVER}"
 

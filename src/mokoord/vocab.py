@@ -19,11 +19,11 @@ from typing import Any
 
 from mokoord.errors import UsageError
 from mokoord.i18n import _, in_language, language
+from mokoord.location import CONFIG_FILE
 from mokoord.models import Config, Label
 from mokoord.models.meta import FIXED_VOCABULARIES, OPEN_VOCABULARIES, VOCABULARY_TITLES
 from mokoord.textmatch import fold, fold_variants
 
-CONFIG_FILE = "mokoord.yaml"
 CODE_VOCABULARIES: frozenset[str] = frozenset({"languages", "origins"})
 """Codes (ISO 639 languages, ISO 3166 countries and UN regions) shown by their names."""
 

@@ -183,7 +183,8 @@ def prepare(data: Dataset, root: Path, request: OutreachRequest) -> Outreach:
 def _check_role(config: Config, data: Dataset, role: str, typed: str) -> None:
     """A role nobody in the register holds and the store does not declare is a typing
     mistake, not a preference to fall back from: say so instead of writing to the chairs."""
-    from mokoord.vocab import CONFIG_FILE, closest, label, or_list, terms
+    from mokoord.location import CONFIG_FILE
+    from mokoord.vocab import closest, label, or_list, terms
 
     known = terms(config, "roles")
     if role in known or any(person.role == role for person in data.persons.values()):
