@@ -24,6 +24,7 @@ STARTUP_MODULES = [
     "mokoord",
     "mokoord.cli",
     "mokoord.cli._app",
+    "mokoord.cli._argv",
     "mokoord.cli._help",
     "mokoord.cli._typer_texts",
     "mokoord.i18n",

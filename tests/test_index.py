@@ -341,11 +341,13 @@ def test_a_scan_split_over_two_processes_sees_every_file(
     alone: dict[object, object] = {}
     for folder in folders:
         alone.update(index.scan(store.root, folder))
+    for folder in (*folders, *(f"contacts/{year}" for year in (2021, 2022, 2023))):
+        _age(store.root / folder)  # one changed just before the scan is scanned again
     monkeypatch.setattr(scanning, "FORK_THRESHOLD", 0)
     split = index.Scan(store.root, folders)
     assert split.pid
-    assert split.theirs
     result = split.result()
+    assert split.by_child  # the child's largest unit at least
     # every shard with the digest of its files; the files where this process scanned
     assert {key: found for key, (found, _files) in result.items()} == {
         key: digest(files) for key, files in alone.items()

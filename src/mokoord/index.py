@@ -51,7 +51,16 @@ from typing import Any
 
 from mokoord.errors import Problem
 from mokoord.records import Records
-from mokoord.scanning import BUCKETS, OTHER, Scan, Scanned, bucket_of, scan
+from mokoord.scanning import (
+    BUCKETS,
+    OTHER,
+    RACY_SECONDS,
+    Scan,
+    Scanned,
+    bucket_of,
+    scan,
+    take_prescan,
+)
 from mokoord.shards import (
     Fingerprint,
     Parsed,
@@ -61,7 +70,6 @@ from mokoord.shards import (
     digest,
 )
 
-RACY_SECONDS = 2.0
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""
 Progress = Callable[[int, int], None]
@@ -168,6 +176,8 @@ class KindIndex:
         self.folder = root / ".mokoord" / "index" / kind
         self.shards: dict[ShardKey, Shard] = {}
         self.scanned: dict[ShardKey, dict[str, Fingerprint]] = {}
+        self.stat_ns: int | None = None
+        """When the scan the shards were refreshed from started (see :meth:`_take_in`)."""
         self.write = False
 
     def shard_path(self, key: ShardKey) -> Path:
@@ -194,6 +204,7 @@ class KindIndex:
         *,
         write: bool,
         progress: Progress | None = None,
+        stat_ns: int | None = None,
     ) -> None:
         """Bring the shards up to date with the files, writing the changed ones.
 
@@ -201,9 +212,11 @@ class KindIndex:
         whose digest is the scan's is taken over as it is; otherwise its files
         are compared one by one (listed again if the scan sent only the digest).
         A shard whose problems are worded in another language than the current
-        one has those files read again.
+        one has those files read again. ``stat_ns`` is when the scan started
+        (:attr:`Scan.started_ns`).
         """
         self.write = write
+        self.stat_ns = stat_ns
         lang = _language()
         for key in [key for key in self.shards if key not in scanned]:
             if write:
@@ -238,8 +251,15 @@ class KindIndex:
     def _take_in(
         self, changed: dict[ShardKey, list[str]], lang: str, progress: Progress | None
     ) -> None:
-        """Read the changed files, then update and write their shards."""
-        racy_ns = time.time_ns() - int(RACY_SECONDS * 1e9)
+        """Read the changed files, then update and write their shards.
+
+        A file's fingerprint is kept only when the file is older than
+        :data:`RACY_SECONDS` before its scan started (which may have been at the
+        start of the process: :func:`~mokoord.scanning.prescan`); a file written
+        later could change again within the same tick of its clock unseen.
+        """
+        now = time.time_ns()
+        racy_ns = min(now, self.stat_ns or now) - int(RACY_SECONDS * 1e9)
         for key, found in self._parse(changed, lang, progress):
             shard = self.shards[key]
             parsed = []
@@ -385,17 +405,20 @@ def open_kinds(
     from mokoord.dataset import KINDS
 
     folders = {kind: KINDS[kind].folder for kind in kinds}
-    scanning = Scan(root, list(folders.values()))
+    wanted = list(folders.values())
+    scanning = take_prescan(root, wanted) or Scan(root, wanted)
     indexes = {kind: KindIndex(root, kind) for kind in kinds}
     if use_cache:
         for index in indexes.values():
             index.read()
     scanned: dict[str, Scanned] = {kind: {} for kind in kinds}
     owner = {folder: kind for kind, folder in folders.items()}
-    for key, found in scanning.result().items():
+    for key, found in scanning.result(wanted).items():
         scanned[owner[key[0].split("/", 1)[0]]][key] = found
     for kind, index in indexes.items():
-        index.refresh(scanned[kind], write=use_cache, progress=progress)
+        index.refresh(
+            scanned[kind], write=use_cache, progress=progress, stat_ns=scanning.started_ns
+        )
     return indexes
 
 

@@ -4,24 +4,81 @@ Every command that reads records stats every file of their kinds, so that the
 index (:mod:`mokoord.index`) never trusts a file that changed. The files of a
 folder are split into shards by a hash of their names (:func:`bucket_of`).
 Stat'ing 100,000 files takes a good part of a second, nearly all of it in the
-kernel; with many files a forked child stats part of them (:class:`Scan`)
-while the parent reads the index, and sends back only each shard's digest.
+kernel, so a forked child shares the work (:class:`Scan`).
+
+**Sharing the work.** A scan is cut into units: each folder's own files, and
+each of its subfolders (a year of contacts). A pipe holds one byte per unit;
+a read of one byte from a pipe is atomic, so whoever reads a byte (the child
+from its start, the parent when it asks for the result) scans that unit, and
+each unit is scanned exactly once. The child starts with the largest unit
+without asking, and sends each unit's shard digests (not its files) back
+through a second pipe. A unit the child took but did not deliver (it failed,
+or ``fork`` is missing) is scanned by the parent: a result is always whole.
+
+**Starting at process start.** :func:`prescan`, called by ``mokoord``'s entry
+point before Typer and pydantic are imported, starts such a scan of every
+kind's folder (:data:`FOLDERS`) of the store the command line names; the
+first :func:`take_prescan` of the process takes it when it is for the same
+store and covers the folders asked for. This module imports only the
+standard library so that starting costs nothing.
+
+**Nothing stale.** Before a unit is scanned, its folders are stat'ed; when
+one has changed by the time the result is taken (a file added, deleted or
+renamed, which includes every write of mokoord's, made by renaming a finished
+file into place) or was changed within :data:`RACY_SECONDS` of the scan's
+start, the parent scans that unit again. A file edited in place meanwhile is
+seen as it was at the scan, as if it were edited just after the scan, and the
+index, which trusts a fingerprint only when the file is older than
+:data:`RACY_SECONDS` before the scan *started* (:attr:`Scan.started_ns`), is
+never left believing stale content.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import marshal
 import os
 import stat
+import time
 import zlib
 from pathlib import Path
-
-from mokoord.shards import Fingerprint, ShardKey, digest
 
 BUCKETS = 16
 """Shards per folder for ``*.yaml`` files."""
 OTHER = BUCKETS
 """The bucket of a folder's ``*.yml`` files."""
+RACY_SECONDS = 2.0
+"""A file or folder changed this shortly before a scan is not trusted to be unchanged
+when its fingerprint is (``racily clean``, as git calls it)."""
+FOLDERS = (
+    "organisations",
+    "persons",
+    "contacts",
+    "events",
+    "cooperations",
+    "networks",
+    "institutions",
+    "programmes",
+    "applications",
+    "erasures",
+)
+"""Every kind's folder (``dataset.KINDS`` names the same; a test compares): what
+:func:`prescan` stats, without importing the models to learn it."""
+
+Fingerprint = tuple[int, int, int]
+"""A file's modification time in nanoseconds, size and inode."""
+ShardKey = tuple[str, int]
+"""(folder relative to the store root, bucket)."""
+
+
+def digest(files: dict[str, Fingerprint]) -> bytes:
+    """A digest of a shard's files and their fingerprints, in the order a scan lists them.
+
+    (Marshal's version 0 writes the same bytes for the same values; later versions
+    mark objects by how often they are referred to, which differs between processes.)
+    """
+    return hashlib.sha1(marshal.dumps(files, 0)).digest()
 
 
 def bucket_of(name: str) -> int:
@@ -29,50 +86,78 @@ def bucket_of(name: str) -> int:
     return zlib.crc32(name.encode("utf-8", "surrogateescape")) % BUCKETS
 
 
+_BY_FD = os.scandir in os.supports_fd
+"""Listing a folder by its descriptor: each file's stat then looks up one name, not a path."""
+_IS_DIR = stat.S_IFDIR
+_FORMAT = stat.S_IFMT(0o177777)
+
+
 def scan(
-    root: Path, folder: str, *, recursive: bool = True, bucket: int | None = None
+    root: Path,
+    folder: str,
+    *,
+    recursive: bool = True,
+    bucket: int | None = None,
+    folders: dict[str, Fingerprint] | None = None,
 ) -> dict[ShardKey, dict[str, Fingerprint]]:
     """Every ``*.yaml`` (and ``*.yml``) below ``root/folder`` (hidden entries skipped), by
     shard: name → fingerprint.
 
     This runs on every command over every file, so it is kept lean: one
-    ``stat`` per file, no ``Path`` objects. ``recursive=False`` takes only the
-    files right in ``folder``; ``bucket`` only those of one shard there.
+    ``stat`` per file (relative to the folder's descriptor where the system
+    allows), no ``Path`` objects. ``recursive=False`` takes only the files
+    right in ``folder``; ``bucket`` only those of one shard there. ``folders``,
+    when given, receives the fingerprint of every folder listed, taken before
+    it is listed.
     """
     found: dict[ShardKey, dict[str, Fingerprint]] = {}
     base = os.fspath(root) + os.sep
-    is_dir = stat.S_ISDIR
     crc32 = zlib.crc32
     stack = [folder]
     while stack:
         relative = stack.pop()
         try:
-            entries = os.scandir(base + relative)
+            if folders is not None:
+                st = os.stat(base + relative)
+                folders[relative] = (st.st_mtime_ns, st.st_size, st.st_ino)
+            handle = os.open(base + relative, os.O_RDONLY | os.O_DIRECTORY) if _BY_FD else -1
         except OSError:
             continue
         shards: list[dict[str, Fingerprint]] = [{} for _ in range(BUCKETS + 1)]
-        with entries:
-            for entry in entries:
-                name = entry.name
-                if name[0] == ".":
-                    continue
-                if name.endswith(".yaml"):
-                    # bucket_of(name), inlined: this line runs for every file
-                    number = crc32(name.encode("utf-8", "surrogateescape")) % BUCKETS
-                elif name.endswith(".yml"):
-                    number = OTHER
-                else:
-                    if recursive and bucket is None and entry.is_dir(follow_symlinks=False):
-                        stack.append(relative + "/" + name)
-                    continue
-                if bucket is not None and number != bucket:
-                    continue
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                if not is_dir(st.st_mode):  # links and the like too: reading names them
-                    shards[number][name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        try:
+            try:
+                entries = os.scandir(handle) if _BY_FD else os.scandir(base + relative)
+            except OSError:
+                continue
+            with entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.endswith(".yaml") and name[0] != ".":
+                        # bucket_of(name), inlined: this line runs for every file
+                        number = crc32(name.encode("utf-8", "surrogateescape")) % BUCKETS
+                        if bucket is not None and number != bucket:
+                            continue
+                    elif name[0] == ".":
+                        continue
+                    elif name.endswith(".yml"):
+                        number = OTHER
+                        if bucket is not None and number != bucket:
+                            continue
+                    else:
+                        if recursive and bucket is None and entry.is_dir(follow_symlinks=False):
+                            stack.append(relative + "/" + name)
+                        continue
+                    try:
+                        st = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if (
+                        st.st_mode & _FORMAT != _IS_DIR
+                    ):  # links and the like too: reading names them
+                        shards[number][name] = (st.st_mtime_ns, st.st_size, st.st_ino)
+        finally:
+            if handle >= 0:
+                os.close(handle)
         for number, files in enumerate(shards):
             if files:
                 found[(relative, number)] = files
@@ -80,117 +165,176 @@ def scan(
 
 
 Scanned = dict[ShardKey, tuple[bytes, dict[str, Fingerprint] | None]]
-"""What a scan found: each shard's :func:`~mokoord.shards.digest` and, where the
-scan was made in this process, its files (name → fingerprint)."""
+"""What a scan found: each shard's :func:`digest` and, where the scan was made in
+this process, its files (name → fingerprint)."""
+
+Unit = tuple[int, str, bool]
+"""A part of a scan: (weight, folder, whether its subfolders too)."""
 
 
-def _digested(found: dict[ShardKey, dict[str, Fingerprint]], *, keep: bool) -> Scanned:
-    return {key: (digest(files), files if keep else None) for key, files in found.items()}
+def _scan_unit(root: Path, unit: Unit, *, keep: bool) -> tuple[dict[str, Fingerprint], Scanned]:
+    """One unit scanned: the fingerprints of its folders (taken first), and its shards."""
+    folders: dict[str, Fingerprint] = {}
+    found = scan(root, unit[1], recursive=unit[2], folders=folders)
+    return folders, {key: (digest(files), files if keep else None) for key, files in found.items()}
 
 
 FORK_THRESHOLD = 256 * 1024
 """Scan in two processes when the folders' directory sizes add up to this (≈ 5,000 files)."""
+_FRAME = 8
+"""Each unit the child sends: the length of its marshalled data, then the data."""
 
 
 class Scan:
-    """Stat'ing every file of some folders; with many files, half of it in a forked process.
+    """Stat'ing every file of some folders; with many files, shared with a forked process.
 
-    Stat'ing 100,000 files takes a good part of a second, nearly all of it in
-    the kernel, so a second process halves it on a machine with two cores.
-    Create the scan first, do other work (reading the index), then take
-    :meth:`result`. Where ``fork`` is missing (Windows) or fails, or the child
-    fails, the parent scans everything itself, so the result is always whole.
+    Create the scan first, do other work (reading the index, importing), then
+    take :meth:`result`. How the work is shared, and why the result is whole
+    and never stale: see the module's documentation.
     """
 
-    def __init__(self, root: Path, folders: list[str]) -> None:
+    def __init__(self, root: Path, folders: list[str] | tuple[str, ...]) -> None:
         self.root = root
-        self.units = _units(root, folders)
-        self.theirs: list[tuple[str, bool]] = []
+        self.folders = tuple(folders)
+        self.started_ns = time.time_ns()
+        """When the scan started: a file changed after ``started_ns - RACY_SECONDS``
+        is not trusted unchanged by its fingerprint alone."""
+        self.units = _units(root, self.folders)
         self.pid = 0
-        self.pipe = -1
-        total = sum(weight for weight, _unit, _recursive in self.units)
-        if total < FORK_THRESHOLD or not hasattr(os, "fork") or len(self.units) < 2:
-            return
-        # the child takes the larger half: the parent reads the index meanwhile
-        mine_weight, theirs_weight = 0, 0
-        for weight, unit, recursive in sorted(self.units, reverse=True):
-            if theirs_weight <= mine_weight + total // 5:
-                self.theirs.append((unit, recursive))
-                theirs_weight += weight
-            else:
-                mine_weight += weight
-        self._start()
+        self.tokens = -1
+        self.results = -1
+        self.by_child: set[int] = set()
+        """The units the child delivered (and the parent took over)."""
+        total = sum(weight for weight, _folder, _recursive in self.units)
+        if total >= FORK_THRESHOLD and hasattr(os, "fork") and len(self.units) >= 2:
+            self._start()
 
     def _start(self) -> None:
         try:
-            read_end, write_end = os.pipe()
+            tokens, give = os.pipe()
+            # unit 0, the largest, is the child's from the start; one byte per other unit
+            os.write(give, bytes(range(1, min(len(self.units), 256))))
+            os.close(give)
+            results, send = os.pipe()
+        except OSError:
+            return
+        try:
             pid = os.fork()
         except OSError:
-            self.theirs = []
+            for handle in (tokens, results, send):
+                os.close(handle)
             return
         if pid == 0:  # the child: scan, send, and leave without any cleanup of the parent's
             code = 1
             try:
-                os.close(read_end)
-                found: Scanned = {}
-                for unit, recursive in self.theirs:
-                    found.update(_digested(scan(self.root, unit, recursive=recursive), keep=False))
-                data = memoryview(marshal.dumps(found))
-                while data:
-                    data = data[os.write(write_end, data) :]
+                os.close(results)
+                number = 0
+                while True:
+                    data = marshal.dumps(
+                        (number, *_scan_unit(self.root, self.units[number], keep=False))
+                    )
+                    frame = memoryview(len(data).to_bytes(_FRAME, "little") + data)
+                    while frame:
+                        frame = frame[os.write(send, frame) :]
+                    token = os.read(tokens, 1)
+                    if not token:
+                        break
+                    number = token[0]
                 code = 0
             finally:
                 os._exit(code)
-        os.close(write_end)
-        self.pid, self.pipe = pid, read_end
+        os.close(send)
+        self.pid, self.tokens, self.results = pid, tokens, results
 
-    def result(self) -> Scanned:
+    def result(self, folders: list[str] | tuple[str, ...] | None = None) -> Scanned:
         """Each shard's digest, and its files where this process scanned them (the child
         sends digests only: a shard whose digest changed is listed again, see
-        :meth:`KindIndex.refresh`)."""
-        theirs = {(unit, recursive) for unit, recursive in self.theirs}
+        :meth:`KindIndex.refresh`). With ``folders``, only the shards of those (the
+        units of other folders the parent takes are left unscanned)."""
+        wanted = set(self.folders if folders is None else folders)
+        mine = [
+            number
+            for number, (_weight, folder, _recursive) in enumerate(self.units)
+            if folder.split("/", 1)[0] in wanted
+        ]
         found: Scanned = {}
-        for _weight, unit, recursive in self.units:
-            if (unit, recursive) not in theirs:
-                found.update(_digested(scan(self.root, unit, recursive=recursive), keep=True))
+        done: set[int] = set()
         if self.pid:
-            received = self._receive()
-            if received is None:  # the child failed: do its part too
-                for unit, recursive in self.theirs:
-                    found.update(_digested(scan(self.root, unit, recursive=recursive), keep=True))
-            else:
-                found.update(received)
+            try:
+                while token := os.read(self.tokens, 1):
+                    number = token[0]
+                    done.add(number)
+                    if number in mine:
+                        found.update(_scan_unit(self.root, self.units[number], keep=True)[1])
+            except OSError:
+                pass
+            os.close(self.tokens)
+            for number, folders_seen, shards in self._receive():
+                if number in mine and self._unchanged(folders_seen):
+                    found.update(shards)
+                    self.by_child.add(number)
+        for number in mine:
+            if number not in done and number not in self.by_child:
+                found.update(_scan_unit(self.root, self.units[number], keep=True)[1])
         return found
 
-    def _receive(self) -> Scanned | None:
-        chunks = []
-        with open(self.pipe, "rb", closefd=True) as pipe:
-            while chunk := pipe.read(1 << 20):
-                chunks.append(chunk)
-        _pid, status = os.waitpid(self.pid, 0)
+    def _unchanged(self, folders: dict[str, Fingerprint]) -> bool:
+        """Whether the folders of a unit are as the child found them, and older than the scan."""
+        racy = self.started_ns - int(RACY_SECONDS * 1e9)
+        base = os.fspath(self.root) + os.sep
+        for relative, seen in folders.items():
+            try:
+                st = os.stat(base + relative)
+            except OSError:
+                return False
+            if (st.st_mtime_ns, st.st_size, st.st_ino) != seen or seen[0] >= racy:
+                return False
+        return bool(folders)
+
+    def _receive(self) -> list[tuple[int, dict[str, Fingerprint], Scanned]]:
+        """What the child sent, unit by unit, until it left; whatever is whole of it."""
+        received: list[tuple[int, dict[str, Fingerprint], Scanned]] = []
+        with open(self.results, "rb", closefd=True) as pipe:
+            while len(size := pipe.read(_FRAME)) == _FRAME:
+                length = int.from_bytes(size, "little")
+                data = pipe.read(length)
+                if len(data) != length:  # the child broke off
+                    break
+                try:
+                    number, folders, shards = marshal.loads(data)
+                except (EOFError, ValueError, TypeError):
+                    break
+                if not (
+                    isinstance(number, int)
+                    and 0 <= number < len(self.units)
+                    and isinstance(folders, dict)
+                    and isinstance(shards, dict)
+                ):
+                    break
+                received.append((number, folders, shards))
+        self.results = -1
+        with contextlib.suppress(ChildProcessError):  # reaped already
+            os.waitpid(self.pid, 0)
         self.pid = 0
-        if status != 0:
-            return None
-        try:
-            received = marshal.loads(b"".join(chunks))
-        except (EOFError, ValueError, TypeError):
-            return None
-        if not isinstance(received, dict) or not all(
-            isinstance(value, tuple) and len(value) == 2 for value in received.values()
-        ):
-            return None
         return received
 
+    def abandon(self) -> None:
+        """Let the child go without its result (it ends once its unit is done)."""
+        if self.pid:
+            for handle in (self.tokens, self.results):
+                os.close(handle)
+            self.pid = 0
 
-def _units(root: Path, folders: list[str]) -> list[tuple[int, str, bool]]:
-    """What a scan is split into: (weight, folder, recursive).
+
+def _units(root: Path, folders: tuple[str, ...]) -> list[Unit]:
+    """What a scan is split into, the largest first.
 
     Each folder's own files are one unit, each of its subfolders (a year of
     contacts) another. The weight is the directory's size, which grows with
     the number of its entries on every common file system.
     """
     base = os.fspath(root) + os.sep
-    units: list[tuple[int, str, bool]] = []
+    units: list[Unit] = []
     for folder in folders:
         try:
             units.append((os.stat(base + folder).st_size, folder, False))
@@ -201,4 +345,39 @@ def _units(root: Path, folders: list[str]) -> list[tuple[int, str, bool]]:
                         units.append((size, f"{folder}/{entry.name}", True))
         except OSError:
             continue
-    return units
+    return sorted(units, reverse=True)
+
+
+_early: Scan | None = None
+_early_root: tuple[int, int] | None = None
+
+
+def prescan(root: Path) -> None:
+    """Start scanning every kind's folder of the store at ``root`` (see the module's
+    documentation); only where the work is shared with a child, else nothing."""
+    global _early, _early_root
+    try:
+        st = os.stat(root)
+        early = Scan(root, FOLDERS)
+    except OSError:
+        return
+    if early.pid:
+        _early, _early_root = early, (st.st_dev, st.st_ino)
+
+
+def take_prescan(root: Path, folders: list[str]) -> Scan | None:
+    """The scan :func:`prescan` started, if it is for ``root`` and covers ``folders``;
+    only the first call of a process can take it (later ones scan afresh)."""
+    global _early, _early_root
+    early, identity = _early, _early_root
+    _early = _early_root = None
+    if early is None:
+        return None
+    try:
+        st = os.stat(root)
+    except OSError:
+        st = None
+    if st is None or (st.st_dev, st.st_ino) != identity or not set(folders) <= set(early.folders):
+        early.abandon()
+        return None
+    return early

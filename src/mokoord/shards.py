@@ -36,6 +36,9 @@ from pathlib import Path
 from typing import Any
 
 from mokoord.checkfacts import Claims, FileFacts, summary_of
+from mokoord.scanning import Fingerprint as Fingerprint
+from mokoord.scanning import ShardKey as ShardKey
+from mokoord.scanning import digest as digest
 
 INDEX_VERSION = 9
 MAGIC = b"MOKIDX09"
@@ -47,10 +50,7 @@ HEADER = 16 + 8 * PARTS
 BULK_SHARE = 8
 """When more than one in this many records of a shard are wanted, its JSON is read whole."""
 
-Fingerprint = tuple[int, int, int]
 Problems = tuple[tuple[Any, ...], ...]
-ShardKey = tuple[str, int]
-"""(folder relative to the store root, bucket)."""
 Payload = tuple[str, str, str | None, tuple[Any, ...] | None]
 """A validated record: (its JSON, its id, its date or ``None``, its facts row)."""
 Parsed = tuple[str, Payload | None, Problems, FileFacts, Claims | None]
@@ -89,15 +89,6 @@ def code_stamp() -> str:
     if _STAMP is None:
         _STAMP = _code_stamp()
     return _STAMP
-
-
-def digest(files: dict[str, Fingerprint]) -> bytes:
-    """A digest of a shard's files and their fingerprints, in the order a scan lists them.
-
-    (Marshal's version 0 writes the same bytes for the same values; later versions
-    mark objects by how often they are referred to, which differs between processes.)
-    """
-    return hashlib.sha1(marshal.dumps(files, 0)).digest()
 
 
 def _interned(value: Any) -> Any:

@@ -5,26 +5,69 @@ runs (the table ``_app.COMMANDS`` names the module of every command and gives
 the help listing); each imports only Typer and the standard library at the
 top, and the library (pydantic models, YAML, reports) inside its commands, so
 that ``mokoord --help`` starts fast.
+
+``main`` starts stat'ing the store's files (:func:`mokoord.scanning.prescan`)
+before it imports Typer, so the scan runs while Python imports; this package
+therefore imports ``app`` only when it is asked for.
 """
 
 from __future__ import annotations
 
-from mokoord.cli._app import app
+from typing import Any
+
+NO_RECORDS = frozenset({"init", "clone", "sync"})
+"""Commands that read no records first: no scan is started for them."""
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":
+        from mokoord.cli._app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:
     """Entry point of the ``mokoord`` console script."""
     import gc
+    import sys
 
     # A command builds many small objects and few cycles, then exits: collect
     # rarely (at the default, collections took half of a report's time).
     gc.set_threshold(100_000, 50, 100)
+    _start_scan(sys.argv[1:])
+    from mokoord.cli._app import app
+
     try:
         app()
         code: object = 0
     except SystemExit as exc:
         code = exc.code
     _exit_now(code)
+
+
+def _start_scan(args: list[str]) -> None:
+    """Start stat'ing the files of the store the command line names, while Typer and
+    the command are imported (only where a command will read records; a wrong
+    guess costs the other core's time, never a wrong result)."""
+    import os
+    from pathlib import Path
+
+    from mokoord.cli._argv import command_name, config_file, global_options
+
+    if any(arg in ("-h", "--help", "--version") for arg in args):
+        return
+    command = command_name(args)
+    if command is None or command in NO_RECORDS:
+        return
+    try:
+        config = config_file(global_options(args)[1], Path(os.getcwd()))
+    except (OSError, ValueError):
+        return
+    if config is not None:
+        from mokoord.scanning import prescan
+
+        prescan(config.parent)
 
 
 def _exit_now(code: object) -> None:

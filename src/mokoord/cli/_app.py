@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -15,6 +14,8 @@ from typer._click.exceptions import ClickException, UsageError
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from mokoord import __version__
+from mokoord.cli._argv import config_file as _config_file
+from mokoord.cli._argv import global_options as _global_options
 from mokoord.cli._help import present_command, present_param, translate
 from mokoord.cli._typer_texts import (
     OPTIONS_METAVAR,
@@ -318,28 +319,6 @@ UNKNOWN_ENVIRONMENT = N_(
 )
 
 
-def _global_options(args: list[str]) -> tuple[str | None, str | None]:
-    """``--lang`` and ``--data`` as given before the command's name."""
-    lang = data = None
-    index = 0
-    while index < len(args):
-        arg = args[index]
-        if arg == "--" or not arg.startswith("-"):
-            break
-        name, has_value, value = arg.partition("=")
-        if name in ("--lang", "--data", "-d") and not has_value:
-            value = args[index + 1] if index + 1 < len(args) else ""
-            index += 1
-        elif name.startswith("-d") and not name.startswith("--") and len(name) > 2:
-            name, value = "-d", arg[2:]
-        if name == "--lang":
-            lang = value
-        elif name in ("--data", "-d"):
-            data = value
-        index += 1
-    return lang, data
-
-
 def store_language(data: str | None, cwd: Path | None = None) -> str | None:
     """The ``language:`` in the store's ``mokoord.yaml``, or ``None``.
 
@@ -361,21 +340,6 @@ def store_language(data: str | None, cwd: Path | None = None) -> str | None:
         return None
     found = re.search(r"^language:[ \t]*([\"']?)([A-Za-z_-]+)\1[ \t]*(?:#.*)?$", text, re.M)
     return found.group(2) if found else None
-
-
-def _config_file(data: str | None, cwd: Path) -> Path | None:
-    config = "mokoord.yaml"
-    explicit = data or os.environ.get("MOKOORD_DATA") or None
-    if explicit is not None:
-        root = cwd / explicit
-        if root.name == config and root.is_file():
-            return root
-        return root / config if (root / config).is_file() else None
-    for folder in (cwd, *cwd.parents):
-        if (folder / config).is_file():
-            return folder / config
-    candidate = cwd / "data" / config
-    return candidate if candidate.is_file() else None
 
 
 def _group(info: Any, markup: Any) -> Any:
