@@ -42,7 +42,13 @@ import os
 import stat
 import time
 import zlib
-from pathlib import Path
+
+TYPE_CHECKING = False  # no import of typing (nor pathlib) before the scan has started
+if TYPE_CHECKING:
+    from os import PathLike
+
+    Root = str | PathLike[str]
+    """A store's folder."""
 
 BUCKETS = 16
 """Shards per folder for ``*.yaml`` files."""
@@ -93,7 +99,7 @@ _FORMAT = stat.S_IFMT(0o177777)
 
 
 def scan(
-    root: Path,
+    root: Root,
     folder: str,
     *,
     recursive: bool = True,
@@ -172,7 +178,7 @@ Unit = tuple[int, str, bool]
 """A part of a scan: (weight, folder, whether its subfolders too)."""
 
 
-def _scan_unit(root: Path, unit: Unit, *, keep: bool) -> tuple[dict[str, Fingerprint], Scanned]:
+def _scan_unit(root: Root, unit: Unit, *, keep: bool) -> tuple[dict[str, Fingerprint], Scanned]:
     """One unit scanned: the fingerprints of its folders (taken first), and its shards."""
     folders: dict[str, Fingerprint] = {}
     found = scan(root, unit[1], recursive=unit[2], folders=folders)
@@ -193,8 +199,8 @@ class Scan:
     and never stale: see the module's documentation.
     """
 
-    def __init__(self, root: Path, folders: list[str] | tuple[str, ...]) -> None:
-        self.root = root
+    def __init__(self, root: Root, folders: list[str] | tuple[str, ...]) -> None:
+        self.root: Root = root
         self.folders = tuple(folders)
         self.started_ns = time.time_ns()
         """When the scan started: a file changed after ``started_ns - RACY_SECONDS``
@@ -249,14 +255,15 @@ class Scan:
     def result(self, folders: list[str] | tuple[str, ...] | None = None) -> Scanned:
         """Each shard's digest, and its files where this process scanned them (the child
         sends digests only: a shard whose digest changed is listed again, see
-        :meth:`KindIndex.refresh`). With ``folders``, only the shards of those (the
-        units of other folders the parent takes are left unscanned)."""
+        :meth:`KindIndex.refresh`). With ``folders``, only the shards of those: the
+        units of other folders the parent takes are left unscanned, and the child is
+        not waited for once it holds none of the wanted ones."""
         wanted = set(self.folders if folders is None else folders)
-        mine = [
+        mine = {
             number
             for number, (_weight, folder, _recursive) in enumerate(self.units)
             if folder.split("/", 1)[0] in wanted
-        ]
+        }
         found: Scanned = {}
         done: set[int] = set()
         if self.pid:
@@ -269,11 +276,13 @@ class Scan:
             except OSError:
                 pass
             os.close(self.tokens)
-            for number, folders_seen, shards in self._receive():
-                if number in mine and self._unchanged(folders_seen):
+            # the wanted units the child took (it takes no more now)
+            theirs = {number for number in mine if number not in done and number < 256}
+            for number, folders_seen, shards in self._receive(theirs):
+                if self._unchanged(folders_seen):
                     found.update(shards)
                     self.by_child.add(number)
-        for number in mine:
+        for number in sorted(mine):
             if number not in done and number not in self.by_child:
                 found.update(_scan_unit(self.root, self.units[number], keep=True)[1])
         return found
@@ -291,11 +300,13 @@ class Scan:
                 return False
         return bool(folders)
 
-    def _receive(self) -> list[tuple[int, dict[str, Fingerprint], Scanned]]:
-        """What the child sent, unit by unit, until it left; whatever is whole of it."""
+    def _receive(self, theirs: set[int]) -> list[tuple[int, dict[str, Fingerprint], Scanned]]:
+        """The units of ``theirs`` the child sent whole, read until it has sent them all or
+        left; then the child is let go (it leaves when its unit is done)."""
         received: list[tuple[int, dict[str, Fingerprint], Scanned]] = []
+        waiting = set(theirs)
         with open(self.results, "rb", closefd=True) as pipe:
-            while len(size := pipe.read(_FRAME)) == _FRAME:
+            while waiting and len(size := pipe.read(_FRAME)) == _FRAME:
                 length = int.from_bytes(size, "little")
                 data = pipe.read(length)
                 if len(data) != length:  # the child broke off
@@ -304,17 +315,13 @@ class Scan:
                     number, folders, shards = marshal.loads(data)
                 except (EOFError, ValueError, TypeError):
                     break
-                if not (
-                    isinstance(number, int)
-                    and 0 <= number < len(self.units)
-                    and isinstance(folders, dict)
-                    and isinstance(shards, dict)
-                ):
+                if not (isinstance(number, int) and isinstance(folders, dict)):
                     break
-                received.append((number, folders, shards))
+                if number in waiting and isinstance(shards, dict):
+                    waiting.discard(number)
+                    received.append((number, folders, shards))
         self.results = -1
-        with contextlib.suppress(ChildProcessError):  # reaped already
-            os.waitpid(self.pid, 0)
+        _let_go(self.pid)
         self.pid = 0
         return received
 
@@ -323,21 +330,45 @@ class Scan:
         if self.pid:
             for handle in (self.tokens, self.results):
                 os.close(handle)
+            _let_go(self.pid)
             self.pid = 0
 
 
-def _units(root: Path, folders: tuple[str, ...]) -> list[Unit]:
+_leaving: list[int] = []
+"""Children let go before they left: reaped by a later scan, or gone with the process."""
+
+
+def _let_go(pid: int) -> None:
+    _leaving.append(pid)
+    for child in list(_leaving):
+        with contextlib.suppress(ChildProcessError):
+            if os.waitpid(child, os.WNOHANG)[0] == 0:
+                continue  # still finishing its unit
+        _leaving.remove(child)
+
+
+SMALL_FOLDER = 16 * 1024
+"""A folder this small (a few hundred entries) is listed to find its subfolders."""
+
+
+def _units(root: Root, folders: tuple[str, ...]) -> list[Unit]:
     """What a scan is split into, the largest first.
 
-    Each folder's own files are one unit, each of its subfolders (a year of
-    contacts) another. The weight is the directory's size, which grows with
-    the number of its entries on every common file system.
+    A small folder's own files are one unit and each of its subfolders (a year
+    of contacts) another; a large folder (5,000 organisations) is one unit with
+    whatever it holds, so that finding the units never lists thousands of
+    names. The weight is the directory's size, which grows with the number of
+    its entries on every common file system.
     """
     base = os.fspath(root) + os.sep
     units: list[Unit] = []
     for folder in folders:
         try:
-            units.append((os.stat(base + folder).st_size, folder, False))
+            size = os.stat(base + folder).st_size
+            if size > SMALL_FOLDER:
+                units.append((size, folder, True))
+                continue
+            units.append((size, folder, False))
             with os.scandir(base + folder) as entries:
                 for entry in entries:
                     if entry.name[0] != "." and entry.is_dir(follow_symlinks=False):
@@ -352,7 +383,7 @@ _early: Scan | None = None
 _early_root: tuple[int, int] | None = None
 
 
-def prescan(root: Path) -> None:
+def prescan(root: Root) -> None:
     """Start scanning every kind's folder of the store at ``root`` (see the module's
     documentation); only where the work is shared with a child, else nothing."""
     global _early, _early_root
@@ -365,7 +396,7 @@ def prescan(root: Path) -> None:
         _early, _early_root = early, (st.st_dev, st.st_ino)
 
 
-def take_prescan(root: Path, folders: list[str]) -> Scan | None:
+def take_prescan(root: Root, folders: list[str]) -> Scan | None:
     """The scan :func:`prescan` started, if it is for ``root`` and covers ``folders``;
     only the first call of a process can take it (later ones scan afresh)."""
     global _early, _early_root

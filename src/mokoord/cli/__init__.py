@@ -13,13 +13,15 @@ therefore imports ``app`` only when it is asked for.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing itself is imported after the scan has started
+if TYPE_CHECKING:
+    from typer import Typer
 
 NO_RECORDS = frozenset({"init", "clone", "sync"})
 """Commands that read no records first: no scan is started for them."""
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> Typer:
     if name == "app":
         from mokoord.cli._app import app
 
@@ -51,9 +53,8 @@ def _start_scan(args: list[str]) -> None:
     the command are imported (only where a command will read records; a wrong
     guess costs the other core's time, never a wrong result)."""
     import os
-    from pathlib import Path
 
-    from mokoord.cli._argv import command_name, config_file, global_options
+    from mokoord.cli._argv import command_name, config_path, global_options
 
     if any(arg in ("-h", "--help", "--version") for arg in args):
         return
@@ -61,13 +62,13 @@ def _start_scan(args: list[str]) -> None:
     if command is None or command in NO_RECORDS:
         return
     try:
-        config = config_file(global_options(args)[1], Path(os.getcwd()))
+        config = config_path(global_options(args)[1], os.getcwd())
     except (OSError, ValueError):
         return
     if config is not None:
         from mokoord.scanning import prescan
 
-        prescan(config.parent)
+        prescan(os.path.dirname(config))
 
 
 def _exit_now(code: object) -> None:

@@ -10,7 +10,10 @@ language.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+TYPE_CHECKING = False  # neither typing nor pathlib imported before the scan has started
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG = "mokoord.yaml"  # mokoord.location.CONFIG_FILE, without importing its catalogue
 
@@ -56,14 +59,28 @@ def config_file(data: str | None, cwd: Path) -> Path | None:
     """The store's ``mokoord.yaml`` as :func:`mokoord.location.find_store_root` finds
     it (``--data``, else ``$MOKOORD_DATA``, else the nearest upward, else ``./data``),
     or ``None``."""
+    from pathlib import Path
+
+    found = config_path(data, os.fspath(cwd))
+    return None if found is None else Path(found)
+
+
+def config_path(data: str | None, cwd: str) -> str | None:
+    """:func:`config_file` without :mod:`pathlib` (which imports much)."""
+    isfile, join = os.path.isfile, os.path.join
     explicit = data or os.environ.get("MOKOORD_DATA") or None
     if explicit is not None:
-        root = cwd / explicit
-        if root.name == CONFIG and root.is_file():
+        root = join(cwd, explicit)
+        if os.path.basename(root) == CONFIG and isfile(root):
             return root
-        return root / CONFIG if (root / CONFIG).is_file() else None
-    for folder in (cwd, *cwd.parents):
-        if (folder / CONFIG).is_file():
-            return folder / CONFIG
-    candidate = cwd / "data" / CONFIG
-    return candidate if candidate.is_file() else None
+        return join(root, CONFIG) if isfile(join(root, CONFIG)) else None
+    folder = cwd
+    while True:
+        if isfile(join(folder, CONFIG)):
+            return join(folder, CONFIG)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    candidate = join(cwd, "data", CONFIG)
+    return candidate if isfile(candidate) else None
