@@ -180,6 +180,24 @@ def test_a_prescan_of_another_store_is_not_taken(
 
 
 @needs_fork
+def test_a_prescan_older_than_a_few_seconds_is_not_taken(store: Store, forking: None) -> None:
+    """A command that waited for its user (an editor) reads what is there now."""
+    _fill(store)
+    _summaries(store)
+    scanning.prescan(store.root)
+    early = scanning._early
+    assert early is not None
+    _child_done(early)
+    path = store.root / "contacts" / "2021" / "2021-03-01-abcd.yaml"
+    before = path.stat().st_mtime_ns
+    path.write_text(path.read_text("utf-8").replace("Telefonat", "Gespraech"), "utf-8")
+    os.utime(path, ns=(before + 10**9, before + 10**9))  # in place: the folder is unchanged
+    early.started_ns -= int(scanning.PRESCAN_SECONDS * 1e9)
+    assert _summaries(store)["2021-03-01-abcd"] == "Gespraech"
+    assert not early.by_child
+
+
+@needs_fork
 def test_when_the_prescan_child_fails_the_parent_scans_everything(
     store: Store, forking: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -379,6 +379,9 @@ def _units(root: Root, folders: tuple[str, ...]) -> list[Unit]:
     return sorted(units, reverse=True)
 
 
+PRESCAN_SECONDS = 5.0
+"""A prescan older than this is not taken: a command that waited for its user (an
+editor, questions) before it reads records scans afresh."""
 _early: Scan | None = None
 _early_root: tuple[int, int] | None = None
 
@@ -397,8 +400,9 @@ def prescan(root: Root) -> None:
 
 
 def take_prescan(root: Root, folders: list[str]) -> Scan | None:
-    """The scan :func:`prescan` started, if it is for ``root`` and covers ``folders``;
-    only the first call of a process can take it (later ones scan afresh)."""
+    """The scan :func:`prescan` started, if it is for ``root``, covers ``folders`` and
+    started less than :data:`PRESCAN_SECONDS` ago; only the first call of a process
+    can take it (later ones scan afresh)."""
     global _early, _early_root
     early, identity = _early, _early_root
     _early = _early_root = None
@@ -408,7 +412,13 @@ def take_prescan(root: Root, folders: list[str]) -> Scan | None:
         st = os.stat(root)
     except OSError:
         st = None
-    if st is None or (st.st_dev, st.st_ino) != identity or not set(folders) <= set(early.folders):
+    fresh = time.time_ns() - early.started_ns < PRESCAN_SECONDS * 1e9
+    if (
+        st is None
+        or (st.st_dev, st.st_ino) != identity
+        or not set(folders) <= set(early.folders)
+        or not fresh
+    ):
         early.abandon()
         return None
     return early
