@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Cli
 from mokoord import index, scanning
 from mokoord.cli._argv import command_name
 from mokoord.dataset import KINDS
@@ -282,3 +283,50 @@ def test_true_processes_give_the_same_output_with_and_without_the_prescan(
     assert run(wrong, "--data", str(store.root), "contacts", "--json", cwd=tmp_path) == (
         plain.stdout
     )
+
+
+FIRST_READ_RUNS = {
+    "list": [],
+    "search": ["verein"],
+    "contacts": ["--org", "{org}"],
+    "referrals": ["--pending"],
+    "agenda": [],
+    "institutions": [],
+    "events": ["--year", "2023"],
+    "cooperations": ["--year", "2023"],
+    "applications": ["--year", "2023"],
+    "networks": [],
+    "programmes": [],
+    "rooms": [],
+}
+
+
+def test_the_commands_read_first_what_their_prescan_stats(
+    demo_cli: Cli, demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command whose first read needs a folder its prescan left out would stat
+    everything again (correct, but slow): each entry of FIRST_READ is held to what
+    its command reads first."""
+    from mokoord import checks
+    from mokoord.cli import FIRST_READ
+    from mokoord.cli._app import COMMANDS
+
+    assert set(FIRST_READ) == set(FIRST_READ_RUNS)
+    assert set(FIRST_READ) <= set(COMMANDS)
+    opened: list[list[str]] = []
+    original = index.open_kinds
+
+    def recording(root: Path, kinds: list[str], **options: object):  # type: ignore[no-untyped-def]
+        opened.append(list(kinds))
+        return original(root, kinds, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "open_kinds", recording)
+    monkeypatch.setattr(checks, "open_kinds", recording)
+    org = sorted(path.stem for path in (demo.root / "organisations").glob("*.yaml"))[0]
+    for command, args in FIRST_READ_RUNS.items():
+        opened.clear()
+        result = demo_cli(command, *(arg.format(org=org) for arg in args))
+        assert result.exit_code == 0, (command, result.output)
+        assert opened, command
+        assert {KINDS[kind].folder for kind in opened[0]} <= set(FIRST_READ[command]), command
+        assert set(FIRST_READ[command]) <= set(scanning.FOLDERS)

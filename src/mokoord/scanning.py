@@ -386,13 +386,13 @@ _early: Scan | None = None
 _early_root: tuple[int, int] | None = None
 
 
-def prescan(root: Root) -> None:
-    """Start scanning every kind's folder of the store at ``root`` (see the module's
-    documentation); only where the work is shared with a child, else nothing."""
+def prescan(root: Root, folders: tuple[str, ...] = FOLDERS) -> None:
+    """Start scanning ``folders`` (every kind's) of the store at ``root`` (see the
+    module's documentation); only where the work is shared with a child, else nothing."""
     global _early, _early_root
     try:
         st = os.stat(root)
-        early = Scan(root, FOLDERS)
+        early = Scan(root, folders)
     except OSError:
         return
     if early.pid:
