@@ -8,9 +8,10 @@ parses again only those whose fingerprint changed, so it is never wrong:
 
 * a file edited by hand, deleted, renamed or changed by ``git checkout`` or
   ``pull`` gets a new fingerprint and is read again;
-* a file written within two seconds of the scan is not trusted next time
-  either ("racily clean", as git calls it), so two edits within one clock
-  tick cannot hide;
+* a file written within two seconds before the scan started is not trusted
+  next time either ("racily clean", as git calls it), so two edits within one
+  clock tick cannot hide (the scan may have started with the process, a good
+  while before the files are read: :func:`~mokoord.scanning.prescan`);
 * an unreadable, corrupt or foreign-version index is discarded silently and
   rebuilt;
 * it is written to a temporary file and renamed into place, so concurrent

@@ -6,8 +6,9 @@ folder are split into shards by a hash of their names (:func:`bucket_of`).
 Stat'ing 100,000 files takes a good part of a second, nearly all of it in the
 kernel, so a forked child shares the work (:class:`Scan`).
 
-**Sharing the work.** A scan is cut into units: each folder's own files, and
-each of its subfolders (a year of contacts). A pipe holds one byte per unit;
+**Sharing the work.** A scan is cut into units: each small folder's own
+files, each of its subfolders (a year of contacts), and each large folder
+with all it holds (:func:`_units`). A pipe holds one byte per unit;
 a read of one byte from a pipe is atomic, so whoever reads a byte (the child
 from its start, the parent when it asks for the result) scans that unit, and
 each unit is scanned exactly once. The child starts with the largest unit
@@ -17,9 +18,13 @@ or ``fork`` is missing) is scanned by the parent: a result is always whole.
 
 **Starting at process start.** :func:`prescan`, called by ``mokoord``'s entry
 point before Typer and pydantic are imported, starts such a scan of every
-kind's folder (:data:`FOLDERS`) of the store the command line names; the
+kind's folder (:data:`FOLDERS`), or of those the command reads first
+(``mokoord.cli.FIRST_READ``), of the store the command line names; the
 first :func:`take_prescan` of the process takes it when it is for the same
-store and covers the folders asked for. This module imports only the
+store, covers the folders asked for and started less than
+:data:`PRESCAN_SECONDS` ago (a command that waited for its user scans
+afresh); the parent waits for the child only while the child holds a unit
+the command wants. This module imports only the
 standard library so that starting costs nothing.
 
 **Nothing stale.** Before a unit is scanned, its folders are stat'ed; when
