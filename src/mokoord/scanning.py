@@ -221,20 +221,20 @@ class Scan:
             self._start()
 
     def _start(self) -> None:
+        opened: list[int] = []
         try:
             tokens, give = os.pipe()
+            opened += (tokens, give)
             # unit 0, the largest, is the child's from the start; one byte per other unit
             os.write(give, bytes(range(1, min(len(self.units), 256))))
-            os.close(give)
             results, send = os.pipe()
-        except OSError:
-            return
-        try:
+            opened += (results, send)
             pid = os.fork()
         except OSError:
-            for handle in (tokens, results, send):
+            for handle in opened:
                 os.close(handle)
             return
+        os.close(give)
         if pid == 0:  # the child: scan, send, and leave without any cleanup of the parent's
             code = 1
             try:
