@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 PLAIN = (type(None), bool, int, str)
 """The types of values a flat row keeps as they are (and the items of lists)."""
+PLAIN_TYPES: frozenset[type] = frozenset(PLAIN)
 
 
 class FlatRecord(tuple[Any, ...]):
@@ -69,32 +71,13 @@ def flat_records(
     if isinstance(records, Records):
         stamp = hashlib.sha1(code + Path(__file__).read_bytes()).hexdigest()[:16]
         kept = records.memo(f"flat-{stamp}", make)
-        if not _well_formed(kept, records, dated):
-            kept = make()  # not what was stored: made again
-    else:
-        kept = make()
-    if kept is None:
-        return None
-    days: dict[str, dt.date] = {}
-
-    def day(iso: str | None) -> dt.date | None:
-        if iso is None:
+        if kept is None:
             return None
-        found = days.get(iso)
-        if found is None:
-            found = days[iso] = dt.date.fromisoformat(iso)
-        return found
-
-    positions = [index for index, is_date in enumerate(dated) if is_date]
-    if not positions:
-        return [FlatRecord(row) for row in kept]
-    flat = []
-    for row in kept:
-        values = list(row)
-        for index in positions:
-            values[index] = day(values[index])
-        flat.append(FlatRecord(values))
-    return flat
+        flat = _revived(kept, records, dated)
+        if flat is not None:
+            return flat
+    made = make()  # without an index, or not what was stored: made again
+    return None if made is None else _revived(made, records, dated)
 
 
 def _plain(value: Any, is_date: bool) -> Any:
@@ -113,37 +96,53 @@ def _plain(value: Any, is_date: bool) -> Any:
     raise NotPlain(value)
 
 
-def _well_formed(kept: Any, records: Mapping[str, Any], dated: Sequence[bool]) -> bool:
-    """Whether a kept value is what :func:`flat_records` stores, for these records."""
-    if kept is None:
-        return True
-    if type(kept) is not list or len(kept) != len(records):
-        return False
+def _revived(
+    kept: Any, records: Mapping[str, Any], dated: Sequence[bool]
+) -> list[FlatRecord] | None:
+    """The rows of a kept value with their dates as dates; ``None`` unless it is what
+    :func:`flat_records` stores for these records (checked a column at a time)."""
     width = len(dated)
-    if len({row[0] for row in kept if type(row) is tuple and row}) != len(records):
-        return False
-    for row in kept:
-        if type(row) is not tuple or len(row) != width or row[0] not in records:
-            return False
-        for value, is_date in zip(row, dated, strict=True):
-            kind = type(value)
-            if is_date:
-                if value is not None and not (kind is str and _iso(value)):
-                    return False
-            elif kind is list:
-                if not all(type(item) in PLAIN for item in value):
-                    return False
-            elif kind not in PLAIN:
-                return False
-    return True
+    if type(kept) is not list or len(kept) != len(records) or not kept:
+        return [] if kept == [] and not records else None
+    if not all(type(row) is tuple and len(row) == width for row in kept):
+        return None
+    columns: list[Any] = list(zip(*kept, strict=True))
+    ids = columns[0]
+    if set(map(type, ids)) != {str} or list(ids) != sorted(set(ids)):
+        return None  # not one row per record, in the order of their ids
+    if not all(map(records.__contains__, ids)):
+        return None
+    for index, values in enumerate(columns):
+        kinds = set(map(type, values))
+        if dated[index]:
+            if not kinds <= {str, type(None)}:
+                return None
+            days = _days(set(values))
+            if days is None:
+                return None
+            columns[index] = list(map(days.__getitem__, values))
+        elif not kinds <= PLAIN_TYPES:
+            if not kinds <= PLAIN_TYPES | {list}:
+                return None
+            lists = values if kinds == {list} else [v for v in values if type(v) is list]
+            if not set(map(type, chain.from_iterable(lists))) <= PLAIN_TYPES:
+                return None
+    return [FlatRecord(row) for row in zip(*columns, strict=True)]
 
 
-def _iso(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
+def _days(isos: set[str | None]) -> dict[str | None, dt.date | None] | None:
+    """ISO date → date for each; ``None`` when one is not an ISO date."""
+    days: dict[str | None, dt.date | None] = {None: None}
+    for iso in isos:
+        if iso is None:
+            continue
+        if len(iso) != 10:
+            return None
+        try:
+            days[iso] = dt.date.fromisoformat(iso)
+        except ValueError:
+            return None
+    return days
 
 
 def dialled_phones(

@@ -93,11 +93,19 @@ def csv_text(table: ExportTable, column: Column) -> Callable[[Any], str]:
         return phone
     if column.type == "list":
         label = _remembered(column.label) if column.label else str
+        joined: dict[tuple[Any, ...], str] = {}
 
         def items(value: Any) -> str:
             if value is None or value == []:
                 return ""
-            return neutralise(", ".join([str(label(item)) for item in value]))
+            key = tuple(value)
+            try:
+                return joined[key]
+            except KeyError:
+                found = joined[key] = neutralise(", ".join([str(label(item)) for item in key]))
+                return found
+            except TypeError:  # an item not hashable
+                return neutralise(", ".join([str(label(item)) for item in key]))
 
         return items
     if column.type == "bool":
