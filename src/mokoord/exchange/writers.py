@@ -81,7 +81,7 @@ def csv_text(table: ExportTable, column: Column) -> Callable[[Any], str]:
         def phone(value: Any) -> str:
             if value is None or value == []:
                 return ""
-            if type(value) is not str:
+            if type(value) is not str or column.label is not None:
                 return cell(table.display(column, value), kind="phone", lang=lang)
             found = written.get(value)
             if found is None:
