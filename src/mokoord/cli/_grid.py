@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Literal
 
 from rich.cells import cell_len as _rich_cell_len
@@ -32,18 +33,19 @@ _UNUSUAL = re.compile(r"[\x00-\x1f\x7f]")
 """Line breaks, tabs and control characters: such cells are wrapped by rich."""
 
 
-_NOT_NARROW = re.compile(r"[^\x20-\x7e\xa0-\xac\xae-\u02ff]")
+_NOT_NARROW = re.compile(r"[^\x20-\x7e\xa0-\xac\xae-\u02ff\u2010-\u2027\u2030-\u205e\u20a0-\u20c0]")
 """Characters that may not take exactly one column (rich knows each one's width)."""
 
 
 def cell_len(text: str) -> int:
-    """The columns ``text`` takes on a terminal (rich's measure; plain ASCII at once)."""
-    return len(text) if text.isascii() else _rich_cell_len(text)
+    """The columns ``text`` takes on a terminal (rich's measure; plain text at once)."""
+    return len(text) if one_column_each(text) else _rich_cell_len(text)
 
 
 def one_column_each(text: str) -> bool:
     """Whether each character of ``text`` takes one column, so that its
-    :func:`cell_len` is its length (ASCII, and Latin letters such as „ä“ or „ß“)."""
+    :func:`cell_len` is its length: ASCII, Latin letters such as „ä“ or „ß“,
+    dashes, quotes and currency signs (each of them one column in rich too)."""
     return text.isascii() or _NOT_NARROW.search(text) is None
 
 
@@ -233,6 +235,9 @@ def _cell_lines(text: str, column: GridColumn) -> list[str]:
         return [line for part in text.split("\n") for line in _cell_lines(part, column)]
     if not _UNUSUAL.search(text) and cell_len(text) <= column.width:
         return [_pad(text, column)]
+    plain = _word_wrapped(text, column)
+    if plain is not None:
+        return plain
     from rich.text import Text
 
     wrapped = Text(text).wrap(
@@ -248,6 +253,31 @@ def _cell_lines(text: str, column: GridColumn) -> list[str]:
         room = column.width - cell_len(plain)
         lines.append(plain + " " * room if room >= 0 else plain)
     return lines or [" " * column.width]
+
+
+def _word_wrapped(text: str, column: GridColumn) -> list[str] | None:
+    """What rich's ``Text.wrap`` gives a cell of plain text (each character one
+    column wide, no control character) in a left-justified column that wraps:
+    its lines, broken where rich breaks them (``divide_line``), padded to the
+    column; without making a console. ``None`` for any other cell."""
+    width = column.width
+    if not column.wrap or column.justify != "left" or _UNUSUAL.search(text):
+        return None
+    if not one_column_each(text) or width < 1:
+        return None
+    try:
+        from rich._wrap import divide_line
+    except ImportError:  # pragma: no cover - rich keeps it private
+        return None
+    bounds = [0, *divide_line(text, width, fold=True), len(text)]
+    lines = []
+    for start, end in pairwise(bounds):
+        line = text[start:end]
+        if len(line) > width:  # rich drops the spaces past the width, then crops
+            line = line[: len(line) - min(len(line) - len(line.rstrip()), len(line) - width)]
+            line = line[:width]
+        lines.append(line.ljust(width))
+    return lines
 
 
 def _title_lines(title: str, width: int) -> list[str]:

@@ -198,10 +198,19 @@ def emit(
         else:
             write_output(output.path, table.text().encode("utf-8"))
     else:
-        from mokoord.cli._common import console
+        from mokoord.cli._common import console, plain_stdout_width, write_stdout
+        from mokoord.cli._grid import Grid
 
-        out = console()
-        print_table(out, table_of(view, rows, config, width=out.width))
+        width = plain_stdout_width()
+        if width is None:
+            out = console()
+            print_table(out, table_of(view, rows, config, width=out.width))
+            return
+        table = table_of(view, rows, config, width=width)
+        if isinstance(table, Grid):
+            write_stdout(table.text())
+        else:  # too narrow for the grid: rich's table
+            console().print(table)
 
 
 def print_table(out: Console, table: Grid | Table) -> None:
