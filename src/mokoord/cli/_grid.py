@@ -235,9 +235,9 @@ def _cell_lines(text: str, column: GridColumn) -> list[str]:
         return [line for part in text.split("\n") for line in _cell_lines(part, column)]
     if not _UNUSUAL.search(text) and cell_len(text) <= column.width:
         return [_pad(text, column)]
-    plain = _word_wrapped(text, column)
-    if plain is not None:
-        return plain
+    words = _word_wrapped(text, column)
+    if words is not None:
+        return words
     from rich.text import Text
 
     wrapped = Text(text).wrap(
