@@ -155,3 +155,22 @@ def test_a_wrapped_cell_breaks_where_richs_text_breaks(text: str, width: int) ->
     )
     expected = [line.plain + " " * (width - cell_len(line.plain)) for line in wrapped]
     assert _cell_lines(text, GridColumn("h", width)) == expected
+
+
+def test_dates_read_as_babel_formats_them() -> None:
+    """Dates are formatted with the locale's pattern found once: the same text
+    Babel's ``format_date`` gives, in German and in English, for each style."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from mokoord import formatting
+
+    days = [dt.date(1999, 12, 31), dt.date(2023, 3, 4), dt.datetime(2024, 2, 29, 23, 59)]
+    for lang, locale in formatting.LOCALES.items():
+        for style in ("full", "long", "medium", "short", "d. MMMM y"):
+            for day in days:
+                assert formatting.date(day, lang, style=style) == format_date(
+                    day, format=style, locale=locale
+                )
+    assert formatting.date(dt.date(2023, 3, 4), "de") == "04.03.2023"

@@ -447,9 +447,17 @@ def _measured(values: set[str]) -> tuple[int, int, int, int]:
     from mokoord.cli._grid import cell_len, one_column_each
 
     joined = " ".join(values)
-    if "\n" not in joined and one_column_each(joined):  # one line each, a column a character
-        value = max(1, *map(len, values))
-        return value, value, max(1, max(map(len, joined.split()), default=0)), value
+    if one_column_each(joined.replace("\n", " ")):  # a column a character
+        word = max(1, max(map(len, joined.split()), default=0))
+        if "\n" not in joined:  # one line each
+            value = max(1, *map(len, values))
+            return value, value, word, value
+        # names stacked under ids: rich counts no column for a line break in
+        # a text that is not ASCII (cell_len), the length counts one in ASCII
+        value = max(1, *(len(text) - (not text.isascii()) * text.count("\n") for text in values))
+        line = max(1, *map(len, "\n".join(values).split("\n")))
+        first = max(1, *(len(text.partition("\n")[0]) for text in values))
+        return value, line, word, first
     value = line = word = first = 1
     for text in values:
         width = cell_len(text)
