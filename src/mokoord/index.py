@@ -532,6 +532,48 @@ class KindRows:
                 atomic_write(path, marshal.dumps((stamp.digest(), value)))
         return value
 
+    def memo_by_shard(self, name: str, key: bytes, make: Callable[[KindRows], Any]) -> list[Any]:
+        """``make(part)`` for each shard, in order: a figure made from one shard's
+        records alone (``part`` gives that shard's dates and rows), kept in
+        ``<kind>/<name>.memo`` with the shard's digest, ``key`` (what else the
+        figure depends on) and the code stamp. A shard whose digest is the one a
+        value was kept with is not read; any other shard (changed, new, or holding
+        a file too fresh to trust) is made again, so after an edit only the
+        edited shard's records are looked at. A damaged memo, or one kept with
+        another key, is made anew; the values must be plain data (marshal)."""
+        import marshal
+
+        from mokoord.yamlio import atomic_write
+
+        stamp = hashlib.sha1(code_stamp().encode())
+        stamp.update(key)
+        # an id held by several files counts in the shard of its first file by path
+        stamp.update(marshal.dumps(sorted((i, self.sources[i]) for i in self.contested), 0))
+        path = self.index.folder / f"{name}.memo"
+        kept: dict[Any, Any] = {}
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            found_stamp, found = marshal.loads(path.read_bytes())
+            if found_stamp == stamp.digest() and isinstance(found, dict):
+                kept = found
+        values: list[Any] = []
+        keeping: dict[Any, Any] = {}
+        made = False
+        for shard_key in self.keys:
+            shard = self.index.shards[shard_key]
+            entry = kept.get(shard_key)
+            if shard.digest and isinstance(entry, tuple) and entry[:-1] == (shard.digest,):
+                value = entry[1]
+            else:
+                value = make(KindRows(self.index, [shard_key], self.sources, self.contested))
+                made = True
+            if shard.digest:
+                keeping[shard_key] = (shard.digest, value)
+            values.append(value)
+        if (made or len(keeping) != len(kept)) and self.index.write:
+            with contextlib.suppress(OSError, ValueError):
+                atomic_write(path, marshal.dumps((stamp.digest(), keeping)))
+        return values
+
     def complete(self) -> bool:
         """Whether every record has a facts row: those of a kind with rows all have one."""
         from mokoord.facts import ROWS

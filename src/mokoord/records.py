@@ -20,6 +20,14 @@ M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 
 
+class RowPart(Protocol):
+    """The dates and facts rows of some records (one shard's, or all of a kind's)."""
+
+    def dates(self) -> dict[str, str]: ...
+
+    def columns(self) -> dict[str, tuple[Any, ...]]: ...
+
+
 class RowSource(Protocol):
     """Where :class:`Records` take dates and facts rows from (the index's shards)."""
 
@@ -34,6 +42,8 @@ class RowSource(Protocol):
     def complete(self) -> bool: ...
 
     def memo(self, name: str, make: Callable[[], Any]) -> Any: ...
+
+    def memo_by_shard(self, name: str, key: bytes, make: Callable[[RowPart], Any]) -> list[Any]: ...
 
 
 class Records(Mapping[str, M], Generic[M]):
@@ -125,6 +135,15 @@ class Records(Mapping[str, M], Generic[M]):
         beside the index until one of the records changes (see
         :meth:`mokoord.index.KindRows.memo`); made afresh without an index."""
         return self._rows.memo(name, make) if self._rows is not None else make()
+
+    def memo_by_shard(self, name: str, key: bytes, make: Callable[[RowPart], T]) -> list[T]:
+        """``make(part)`` for each shard of the index, ``part`` giving that shard's
+        dates and rows only; each value kept beside the index until its shard
+        changes (see :meth:`mokoord.index.KindRows.memo_by_shard`). Without an
+        index, one value made from all the records."""
+        if self._rows is None:
+            return [make(self)]
+        return self._rows.memo_by_shard(name, key, make)
 
     @property
     def has_rows(self) -> bool:

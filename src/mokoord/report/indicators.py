@@ -36,18 +36,17 @@ from mokoord import __version__
 from mokoord.dataset import Dataset
 from mokoord.dates import add_months
 from mokoord.errors import Problem
-from mokoord.facts import ContactFact, NeedFact, OrganisationFact
-from mokoord.models import Application, Config, Event
+from mokoord.facts import NeedFact, OrganisationFact
+from mokoord.models import Config
 from mokoord.models.organisation import STATUSES
 from mokoord.pipeline import effective_status, first_contacts
 from mokoord.report.period import Period as Period  # re-exported: the report's API
 from mokoord.report.period import year_period as year_period
+from mokoord.report.slices import EXCHANGE_KIND, TRAINING_KIND, PeriodSlices, period_slices
 
 REPORT_KINDS = ("organisation", "contact", "event", "cooperation", "institution", "application")
 """The kinds of record the report reads (persons, networks and programmes it does not need)."""
 
-TRAINING_KIND = "training"
-EXCHANGE_KIND = "exchange"
 GRANTED_STATUSES = frozenset({"granted", "proof_filed"})
 
 # --------------------------------------------------------------------------- the figures
@@ -312,22 +311,6 @@ def _keyed(terms: Iterable[str], counts: Counter[str]) -> dict[str, int]:
     return out
 
 
-def _counts(organisations: Iterable[str], planned: bool, declined: set[str]) -> bool:
-    """A contact counts when it was held (not planned) with an organisation not declined."""
-    if planned:
-        return False
-    return declined.isdisjoint(organisations) or any(org not in declined for org in organisations)
-
-
-def _counted_contacts(data: Dataset, period: Period, declined: set[str]) -> list[ContactFact]:
-    """Facts of the contacts of the period that count."""
-    return [
-        fact
-        for fact in data.contact_facts_between(period.start, period.end)
-        if _counts(fact.organisations, fact.planned, declined)
-    ]
-
-
 def first_contact_dates(data: Dataset) -> dict[str, dt.date]:
     """Each organisation's earliest held (not planned) contact.
 
@@ -338,19 +321,11 @@ def first_contact_dates(data: Dataset) -> dict[str, dt.date]:
     return first_contacts(data)
 
 
-def _application_date(app: Application) -> dt.date:
-    return app.submitted or app.deadline or dt.date(app.year, 1, 1)
-
-
 # --------------------------------------------------------------------------- one period
 
 
-def _held_events(data: Dataset, period: Period, today: dt.date | None) -> list[Event]:
-    """The period's events that have taken place by ``today`` (all of them without one)."""
-    from mokoord.activities import is_held
-
-    events = data.events_between(period.start, period.end)
-    return [e for e in events if today is None or is_held(e, today)]
+def _declined(registry: dict[str, str]) -> set[str]:
+    return {org_id for org_id, status in registry.items() if status == "declined"}
 
 
 def compute_figures(
@@ -359,11 +334,13 @@ def compute_figures(
     first_seen: dict[str, dt.date] | None = None,
     registry: dict[str, str] | None = None,
     today: dt.date | None = None,
+    slices: PeriodSlices | None = None,
 ) -> Figures:
     """Every indicator for one period (see the module docstring for the shared rules).
 
-    ``first_seen`` is :func:`first_contact_dates` of ``data`` and ``registry``
-    is :func:`registry_at` the period's end, when already known.
+    ``first_seen`` is :func:`first_contact_dates` of ``data``, ``registry`` is
+    :func:`registry_at` the period's end and ``slices`` :func:`period_slices`
+    of the period, when already known.
     """
     vocab = data.config.vocabularies
     settings = data.config.settings
@@ -372,22 +349,20 @@ def compute_figures(
     if registry is None:
         registry = registry_at(data, period.end, first_seen)
     orgs = data.organisation_facts()
-    declined = {org_id for org_id, status in registry.items() if status == "declined"}
+    declined = _declined(registry)
     active = [orgs[org_id] for org_id in registry if org_id not in declined]
+    if slices is None:
+        slices = period_slices(data, period, declined)
 
     # contacts
-    in_period = _counted_contacts(data, period, declined)
-    channels: Counter[str] = Counter(c.channel for c in in_period)
-    topics: Counter[str] = Counter(topic for c in in_period for topic in set(c.topics))
-    months: Counter[str] = Counter(f"{c.date.year:04d}-{c.date.month:02d}" for c in in_period)
-    reached = {org for c in in_period for org in c.organisations if org not in declined}
+    tally = slices.contacts
     first = {org for org, day in first_seen.items() if day in period and org not in declined}
     contacts = ContactFigures(
-        total=len(in_period),
-        by_channel=_keyed(vocab.channels, channels),
-        by_topic=_keyed(vocab.topics, topics),
-        by_month={month: months.get(month, 0) for month in period.months()},
-        organisations_reached=len(reached),
+        total=tally.total,
+        by_channel=_keyed(vocab.channels, tally.channels),
+        by_topic=_keyed(vocab.topics, tally.topics),
+        by_month={month: tally.months.get(month, 0) for month in period.months()},
+        organisations_reached=len(tally.reached),
         first_contacts=len(first),
     )
 
@@ -411,51 +386,43 @@ def compute_figures(
     )
 
     # events held
-    events = _held_events(data, period, today)
+    events = slices.held_events(today)
     trainings = [e for e in events if e.kind == TRAINING_KIND]
     exchanges = [e for e in events if e.kind == EXCHANGE_KIND]
-    training_orgs = {
-        a.organisation for e in trainings for a in e.attended if a.organisation not in declined
-    }
-
-    # cooperations
-    new_cooperations = [
-        c
-        for c in data.cooperations.values()
-        if c.since in period and c.organisation not in declined
-    ]
+    training_orgs = {org for e in trainings for org in e.attended if org not in declined}
 
     # offered formats (current records of the registry at the period end)
     offered: Counter[str] = Counter(f for org in active for f in set(org.offered_formats))
 
     # referrals made in contacts of the period; outcome as recorded now
-    referrals = [r for c in in_period for r in c.referrals]
     by_institution: dict[str, InstitutionReferrals] = {
         inst: InstitutionReferrals(0, 0, 0, 0) for inst in sorted(data.institutions)
     }
-    for referral in referrals:
-        entry = by_institution.setdefault(referral.institution, InstitutionReferrals(0, 0, 0, 0))
-        entry.total += 1
-        setattr(entry, referral.outcome, getattr(entry, referral.outcome) + 1)
-    outcomes: Counter[str] = Counter(r.outcome for r in referrals)
-    closed = outcomes["taken_up"] + outcomes["not_taken_up"]
+    for inst, (total, taken_up, not_taken_up, pending) in tally.referrals.items():
+        entry = by_institution.setdefault(inst, InstitutionReferrals(0, 0, 0, 0))
+        entry.total += total
+        entry.taken_up += taken_up
+        entry.not_taken_up += not_taken_up
+        entry.pending += pending
+    outcomes = [sum(numbers[place] for numbers in tally.referrals.values()) for place in range(4)]
+    closed = outcomes[1] + outcomes[2]
     referral_figures = ReferralFigures(
-        total=len(referrals),
+        total=outcomes[0],
         by_institution=dict(sorted(by_institution.items())),
-        taken_up=outcomes["taken_up"],
-        not_taken_up=outcomes["not_taken_up"],
-        pending=outcomes["pending"],
-        rate=outcomes["taken_up"] / closed if closed else None,
+        taken_up=outcomes[1],
+        not_taken_up=outcomes[2],
+        pending=outcomes[3],
+        rate=outcomes[1] / closed if closed else None,
     )
 
     # funding applications
-    apps = [a for a in data.applications.values() if a.organisation not in declined]
+    apps = [a for a in slices.applications if a.organisation not in declined]
     submitted = [a for a in apps if a.submitted is not None and a.submitted in period]
     granted = [
         a for a in apps if a.status in GRANTED_STATUSES and (a.decided or a.submitted) in period
     ]
     funding = FundingFigures(
-        supported=sum(1 for a in apps if a.supported and _application_date(a) in period),
+        supported=sum(1 for a in apps if a.supported and a.dated in period),
         submitted=len(submitted),
         granted=len(granted),
         requested_amount=sum((a.requested for a in submitted), Decimal(0)),
@@ -474,7 +441,9 @@ def compute_figures(
         exchange_formats=ExchangeFigures(
             held=len(exchanges), participants=sum(e.head_count for e in exchanges)
         ),
-        cooperations=CooperationFigures(new=len(new_cooperations)),
+        cooperations=CooperationFigures(
+            new=sum(1 for org in slices.cooperations if org not in declined)
+        ),
         offered_formats=OfferedFormatFigures(
             organisations=sum(1 for org in active if org.offered_formats),
             by_format=_keyed(vocab.offered_formats, offered),
@@ -489,6 +458,7 @@ def completeness(
     period: Period,
     registry: dict[str, str] | None = None,
     today: dt.date | None = None,
+    slices: PeriodSlices | None = None,
 ) -> Completeness:
     """How complete the data is: records to verify, contacts without topic, and so on."""
     if registry is None:
@@ -496,15 +466,8 @@ def completeness(
     orgs = data.organisation_facts()
     active = [orgs[i] for i, status in registry.items() if status != "declined"]
     months = data.config.settings.stale_after_months
-    declined = {i for i, status in registry.items() if status == "declined"}
-    contacts = _counted_contacts(data, period, declined)
-    events: list[Event] = [
-        e
-        for e in _held_events(data, period, today)
-        if e.kind in (TRAINING_KIND, EXCHANGE_KIND)
-        and e.participants is None
-        and not any(a.people for a in e.attended)
-    ]
+    if slices is None:
+        slices = period_slices(data, period, _declined(registry))
     return Completeness(
         organisations=len(active),
         stale=stale_count(active, period.end, months),
@@ -512,9 +475,9 @@ def completeness(
         verified_in_period=sum(1 for org in active if org.last_verified in period),
         without_district=sum(1 for org in active if not org.district),
         without_field=sum(1 for org in active if not org.fields),
-        contacts=len(contacts),
-        contacts_without_topic=sum(1 for c in contacts if not c.topics),
-        events_without_head_count=len(events),
+        contacts=slices.contacts.total,
+        contacts_without_topic=slices.contacts.without_topic,
+        events_without_head_count=sum(1 for e in slices.held_events(today) if e.without_head_count),
         invalid_files=len({p.path for p in data.problems if p.severity == "error"}),
     )
 
@@ -527,22 +490,16 @@ def build_report(
     ``anonymous`` leaves out the free text (the notes of the events listed)."""
     first_seen = first_contact_dates(data)
     registry = registry_at(data, period.end, first_seen)
-    current = compute_figures(data, period, first_seen, registry, today)
+    declined = _declined(registry)
+    slices = period_slices(data, period, declined)
+    current = compute_figures(data, period, first_seen, registry, today, slices)
     previous = compute_figures(data, period.previous(), first_seen, today=today)
     orgs = data.organisation_facts()
     new_orgs = sorted(
-        (
-            orgs[i]
-            for i, status in registry.items()
-            if status != "declined" and orgs[i].known_since in period
-        ),
+        (orgs[i] for i in registry if i not in declined and orgs[i].known_since in period),
         key=lambda org: (org.known_since or dt.date.min, org.name.casefold()),
     )
-    declined = {i for i, status in registry.items() if status == "declined"}
-    listed = sorted(
-        (e for e in _held_events(data, period, today) if e.kind in (TRAINING_KIND, EXCHANGE_KIND)),
-        key=lambda e: (e.date, e.id),
-    )
+    listed = slices.held_events(today)
     return Report(
         city=data.config.city,
         office=data.config.office,
@@ -550,14 +507,10 @@ def build_report(
         stale_after_months=data.config.settings.stale_after_months,
         current=current,
         previous=previous,
-        completeness=completeness(data, period, registry, today),
+        completeness=completeness(data, period, registry, today, slices),
         config=data.config,
         institution_names={i: inst.name for i, inst in sorted(data.institutions.items())},
-        new_organisations=[
-            NamedItem(org.id, org.name, org.known_since)
-            for org in new_orgs
-            if org.id not in declined
-        ],
+        new_organisations=[NamedItem(org.id, org.name, org.known_since) for org in new_orgs],
         events=[
             NamedItem(e.id, e.title, e.date, e.kind, None if anonymous else e.notes) for e in listed
         ],

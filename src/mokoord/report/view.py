@@ -8,6 +8,7 @@ the current language: :mod:`mokoord.report.render` calls it inside
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -76,6 +77,8 @@ def build_view(report: Report, *, charts: bool) -> dict[str, Any]:
     """Everything a template needs, formatted in the current language: plain data, no
     logic left."""
     lang = language()
+    # each distinct date of the lists formatted once (a year lists a thousand events)
+    day = functools.lru_cache(maxsize=None)(lambda when: formatting.date(when, lang))
     config_labels = _Labels(report, lang)
     num = Numbers(lang)
     months = report.stale_after_months
@@ -349,13 +352,12 @@ def build_view(report: Report, *, charts: bool) -> dict[str, Any]:
             "chart": None,
         },
         "new_organisations": [
-            {"name": item.name, "date": formatting.date(item.date, lang)}
-            for item in report.new_organisations
+            {"name": item.name, "date": day(item.date)} for item in report.new_organisations
         ],
         "left_out": _left_out_view(report, t, lang),
         "events": [
             {
-                "date": formatting.date(item.date, lang),
+                "date": day(item.date),
                 "kind": t.get(f"event_kind.{item.kind}", item.kind or ""),
                 "name": item.name,
                 "notes": item.notes or "",
