@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -323,6 +322,8 @@ def json_default(value: Any) -> Any:
 
 def json_text(data: Any) -> str:
     """Machine-readable text: UTF-8, 2-space indent, stable key order, dates ISO."""
+    import json
+
     return json.dumps(data, ensure_ascii=False, indent=2, default=json_default) + "\n"
 
 
