@@ -224,27 +224,37 @@ class CodeTable:
         )
 
 
-def _babel_names(attribute: str, lang: str) -> dict[str, str]:
+@cache
+def _babel_names(attribute: str, lang: str) -> Mapping[str, str]:
     from babel import Locale
 
     return {str(code): str(name) for code, name in getattr(Locale(lang), attribute).items()}
 
 
 @cache
-def languages() -> CodeTable:
-    """The table of language codes (ISO 639) and their names."""
+def _language_names() -> dict[str, dict[str, str]]:
+    """language of the text → language code → name: what :func:`language_name` needs,
+    without the names people may type (:func:`languages`)."""
     babel = {lang: _babel_names("languages", lang) for lang in NAME_LANGUAGES}
     accepted = {code for code in babel["en"] if LANGUAGE_RE.match(code)} | set(_LANGUAGE_NAMES)
-    display = {
+    return {
         lang: {**{c: n for c, n in names.items() if c in accepted}, **_extra_names(lang)}
         for lang, names in babel.items()
     }
+
+
+@cache
+def languages() -> CodeTable:
+    """The table of language codes (ISO 639) and their names."""
+    babel = {lang: _babel_names("languages", lang) for lang in NAME_LANGUAGES}
+    display = _language_names()
+    accepted = set(display["en"])
     table = CodeTable("language", frozenset(accepted), display)
     for names in display.values():
         for code, name in names.items():
             table.add_name(name, code)
-    for names in babel.values():  # "Amerikanisches Englisch" (en_US) → en
-        for code, name in names.items():
+    for cldr in babel.values():  # "Amerikanisches Englisch" (en_US) → en
+        for code, name in cldr.items():
             base = code.split("_")[0]
             if code not in accepted and base in accepted:
                 table.names.setdefault(spelling_key(name), {base})
@@ -258,14 +268,20 @@ def _extra_names(lang: str) -> dict[str, str]:
 
 
 @cache
-def countries() -> CodeTable:
-    """The table of countries (ISO 3166) and regions (UN M.49) and their names."""
+def _country_names() -> dict[str, dict[str, str]]:
+    """language of the text → country or region code → name (:func:`country_name`)."""
     babel = {lang: _babel_names("territories", lang) for lang in NAME_LANGUAGES}
     accepted = {code for code in babel["en"] if COUNTRY_RE.match(code)}
-    display = {
+    return {
         lang: {c: n for c, n in names.items() if c in accepted} for lang, names in babel.items()
     }
-    table = CodeTable("country", frozenset(accepted), display)
+
+
+@cache
+def countries() -> CodeTable:
+    """The table of countries (ISO 3166) and regions (UN M.49) and their names."""
+    display = _country_names()
+    table = CodeTable("country", frozenset(display["en"]), display)
     for names in display.values():
         for code, name in names.items():
             table.add_name(name, code)
@@ -299,9 +315,19 @@ def country_code(text: str, option: str = "--origin") -> str:
 
 def language_name(code: str, lang: str | None = None) -> str:
     """``"uk"`` → ``"Ukrainisch"`` (in ``lang``, default the current language); unknown: the code."""
-    return languages().name(code, lang)
+    return _name(_language_names(), code, lang)
 
 
 def country_name(code: str, lang: str | None = None) -> str:
     """``"TR"`` → ``"Türkei"``, ``"145"`` → ``"Westasien"``; unknown: the code."""
-    return countries().name(code, lang)
+    return _name(_country_names(), code, lang)
+
+
+def _name(display: Mapping[str, Mapping[str, str]], code: str, lang: str | None) -> str:
+    """As :meth:`CodeTable.name`, from the names alone (no table of names to match)."""
+    if lang is None:
+        from mokoord.i18n import language
+
+        lang = language()
+    names = display.get(lang) or display["en"]
+    return names.get(code) or display["en"].get(code) or code

@@ -272,8 +272,13 @@ def legal_form_and_rooms(row: tuple[Any, ...]) -> tuple[str | None, bool]:
 
 
 def person_row(person: Person) -> tuple[Any, ...]:
-    """A person's organisation and name."""
-    return (person.organisation, person.name)
+    """A person's organisation and name, and whether the person may be offered for
+    contacts and mailings (:attr:`Person.offered`: not erased, consent not withdrawn)."""
+    return (person.organisation, person.name, person.offered)
+
+
+PERSON_OFFERED = 2
+"""The field of a person's row saying whether the person may be offered (exports)."""
 
 
 def event_row(event: Event) -> tuple[Any, ...]:

@@ -326,7 +326,7 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     persons: dict[str, list[tuple[str, str]]] = {}
     rows = rows_of(data.persons)
     for key in data.persons:
-        owner, name = rows[key] if rows is not None else _owner_and_name(data.persons[key])
+        owner, name = rows[key][:2] if rows is not None else _owner_and_name(data.persons[key])
         if owner and name:
             persons.setdefault(owner, []).append((key, name))
     found = []

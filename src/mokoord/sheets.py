@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -43,6 +45,20 @@ def dialable(phone: str) -> str:
         return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
     international = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return "00" + str(international).removeprefix("+")
+
+
+def dialling_stamp() -> str:
+    """What :func:`dialable` gives besides the number depends on: this module and the
+    version of ``phonenumbers`` (its tables of numbering plans; the version is written
+    in its ``__init__.py``, read here without importing it). Numbers dialled once may
+    be kept under this stamp."""
+    from importlib.util import find_spec
+
+    spec = find_spec("phonenumbers")
+    source = Path(__file__).read_bytes()
+    if spec is not None and spec.origin is not None:
+        source += Path(spec.origin).read_bytes()
+    return hashlib.sha1(source).hexdigest()[:16]
 
 
 def cell(value: Any, *, kind: str = "text", lang: str = "de") -> str:

@@ -10,6 +10,7 @@ and imported again. :mod:`mokoord.exchange.writers` writes the files.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +22,7 @@ from mokoord.dates import clock
 from mokoord.errors import UsageError
 from mokoord.exchange.mapping import CONTACT_TARGETS, ORGANISATION_TARGETS, kind_label
 from mokoord.i18n import _
-from mokoord.models import Application, Contact, Event, Organisation, Person
+from mokoord.models import Application, Contact, Event, Organisation
 
 ExportKind = Literal["organisations", "contacts", "events", "referrals", "applications"]
 EXPORT_KINDS: tuple[ExportKind, ...] = (
@@ -60,6 +61,9 @@ class ExportTable:
     columns: list[Column]
     records: list[Any]
     lang: str = "de"
+    dialled: Callable[[], dict[str, str]] | None = None
+    """Phone numbers → as dialled (:func:`mokoord.sheets.dialable`), known beforehand:
+    CSV looks them up instead of working each out again."""
 
     def headers(self) -> list[str]:
         """The header of each column in the table's language (German: as import reads it)."""
@@ -146,25 +150,22 @@ class _Labels:
         return person.display_name if person else key
 
 
-def _first_person(data: Dataset) -> dict[str, Person]:
-    """Each organisation's first contact person who may be contacted (not erased, consent
-    not withdrawn: exports feed mailings)."""
-    first: dict[str, Person] = {}
-    for person in sorted(data.persons.values(), key=lambda p: p.id):
-        if person.offered and person.organisation and person.organisation not in first:
-            first[person.organisation] = person
-    return first
-
-
 def organisation_columns(data: Dataset, lang: str) -> list[Column]:
+    from mokoord.exchange.flat import first_persons_of
+
     labels = _Labels(data, lang)
-    people = _first_person(data)
+    first_persons = functools.cache(lambda: first_persons_of(data))
+    """Found when a person's column is exported (it usually is not)."""
 
     def h(key: str) -> str:
         return _header(ORGANISATION_TARGETS, key, key)
 
     def person(attr: str) -> Callable[[Organisation], Any]:
-        return lambda org: getattr(people[org.id], attr) if org.id in people else None
+        def value(org: Organisation) -> Any:
+            people = first_persons()
+            return getattr(people[org.id], attr) if org.id in people else None
+
+        return value
 
     return [
         Column("id", h("id"), "text", lambda o: o.id),
@@ -517,7 +518,7 @@ def build_export(
     text and contact details too. Events after ``today`` (default: the real
     today) are planned: nothing of theirs counts as held."""
     columns = event_columns(data, lang, today) if kind == "events" else COLUMNS[kind](data, lang)
-    available = {column.key: column for column in columns}
+    every, available = columns, {column.key: column for column in columns}
     if fields:
         unknown = [key for key in fields if key not in available]
         if unknown:
@@ -541,4 +542,34 @@ def build_export(
         columns = [column for column in columns if not column.private]
     elif not personal_data:
         columns = [column for column in columns if not column.personal]
+    if kind == "organisations" and year is None:
+        return _organisations_table(data, every, columns, lang)
     return ExportTable(kind, columns, _records(data, kind, year), lang)
+
+
+def _organisations_table(
+    data: Dataset, every: list[Column], chosen: list[Column], lang: str
+) -> ExportTable:
+    """The organisations as flat rows (:mod:`mokoord.exchange.flat`): through the index no
+    organisation is built while none has changed; the models where a value is not plain."""
+    from dataclasses import replace
+    from operator import itemgetter
+    from pathlib import Path
+
+    from mokoord.exchange.flat import dialled_phones, flat_records
+
+    kept = [column for column in every if not column.personal]
+    assert kept[0].key == "id"
+    getters, dated = [c.get for c in kept], [c.type == "date" for c in kept]
+    records = flat_records(data.organisations, getters, dated, Path(__file__).read_bytes())
+    if records is None:
+        table = ExportTable("organisations", chosen, _records(data, "organisations", None), lang)
+    else:
+        position = {column.key: index for index, column in enumerate(kept)}
+        columns = [c if c.personal else replace(c, get=itemgetter(position[c.key])) for c in chosen]
+        table = ExportTable("organisations", columns, list(records), lang)
+    phone = next((column.get for column in table.columns if column.key == "phone"), None)
+    if phone is not None:
+        phones = functools.partial(map, phone, table.records)
+        table.dialled = functools.cache(lambda: dialled_phones(data.organisations, phones))
+    return table
