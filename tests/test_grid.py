@@ -125,3 +125,52 @@ def test_a_terminal_sees_the_header_bold_and_the_cells_styles() -> None:
     assert "\x1b[33moverdue\x1b[0m" in shown
     assert "\x1b[33msoon" not in shown
     assert _plain(table, 80) == _plain(_as_rich(table), 80)  # type: ignore[arg-type]
+
+
+WRAPPED = [
+    "Verein für Bildung und Integration e.V.",
+    "  zwei  Leerzeichen   zwischen  den Wörtern  ",
+    "Wort-ohne-Leerzeichen-das-viel-zu-lang-für-jede-Spalte-ist",
+    "kurz",
+    "a b c d e f g h i j k l m n o p",
+    "Straße der Arbeit 12, Rückgebäude, 2. Stock links",
+    "ending with spaces      ",
+    "Amt für Zuwanderung und Integration – Integrationsabteilung „Süd“ … 1.000 €",
+    "日本語学校 Wiesbaden",  # wide characters: left to rich
+    "tab\tinside",  # control characters: left to rich
+]
+
+
+@pytest.mark.parametrize("width", [1, 3, 5, 8, 13, 20, 40])
+@pytest.mark.parametrize("text", WRAPPED)
+def test_a_wrapped_cell_breaks_where_richs_text_breaks(text: str, width: int) -> None:
+    """Plain cells are wrapped without rich's console, into the very lines rich gives."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from mokoord.cli._grid import GridColumn, _cell_lines
+
+    wrapped = Text(text).wrap(
+        Console(width=1000, color_system=None), width, justify="left", overflow="fold"
+    )
+    expected = [line.plain + " " * (width - cell_len(line.plain)) for line in wrapped]
+    assert _cell_lines(text, GridColumn("h", width)) == expected
+
+
+def test_dates_read_as_babel_formats_them() -> None:
+    """Dates are formatted with the locale's pattern found once: the same text
+    Babel's ``format_date`` gives, in German and in English, for each style."""
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from mokoord import formatting
+
+    days = [dt.date(1999, 12, 31), dt.date(2023, 3, 4), dt.datetime(2024, 2, 29, 23, 59)]
+    for lang, locale in formatting.LOCALES.items():
+        for style in ("full", "long", "medium", "short", "d. MMMM y"):
+            for day in days:
+                assert formatting.date(day, lang, style=style) == format_date(
+                    day, format=style, locale=locale
+                )
+    assert formatting.date(dt.date(2023, 3, 4), "de") == "04.03.2023"

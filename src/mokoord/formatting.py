@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, cast
 
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
@@ -96,12 +96,29 @@ def percent(value: float | None, lang: str | None = None, *, decimals: int = 1) 
 
 
 def date(value: dt.date | None, lang: str | None = None, *, style: str = "medium") -> str:
-    """``2023-03-14`` → ``14.03.2023`` (de, medium) or ``14 Mar 2023`` (en)."""
-    from babel.dates import format_date
+    """``2023-03-14`` → ``14.03.2023`` (de, medium) or ``14 Mar 2023`` (en).
 
+    What Babel's ``format_date`` gives, with the locale and its pattern looked
+    up once rather than on every call (a table formats a thousand dates).
+    """
     if value is None:
         return "–"
-    return str(format_date(value, format=style, locale=LOCALES[_lang(lang)]))
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    pattern, locale = _date_pattern(style, LOCALES[_lang(lang)])
+    return str(pattern.apply(value, locale))
+
+
+@functools.cache
+def _date_pattern(style: str, locale_name: str) -> tuple[Any, Any]:
+    from babel import Locale
+    from babel.dates import get_date_format, parse_pattern
+
+    locale = Locale.parse(locale_name)
+    if style in ("full", "long", "medium", "short"):
+        named = cast(Literal["full", "long", "medium", "short"], style)
+        return get_date_format(named, locale=locale), locale
+    return parse_pattern(style), locale
 
 
 def month_name(

@@ -46,7 +46,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -325,6 +324,8 @@ class KindIndex:
             if progress:
                 progress(total, total)
             return
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         size = max(200, total // (workers * 8))
         chunks: list[list[ShardKey]] = [[]]
         count = 0

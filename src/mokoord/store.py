@@ -112,8 +112,11 @@ class Store:
         return config
 
     def read_config(self) -> tuple[Config | None, list[Problem]]:
-        doc = read_document(self.root / CONFIG_FILE, CONFIG_FILE)
-        return validate_document(doc, Config)
+        """The configuration and its file's problems (parsed data kept beside the
+        index while the file is unchanged: :mod:`mokoord.configfile`)."""
+        from mokoord.configfile import read_config
+
+        return read_config(self.root, self.cache_dir if self.use_cache else None)
 
     # -- paths
 

@@ -55,6 +55,7 @@ def main() -> None:
     # rarely (at the default, collections took half of a report's time).
     gc.set_threshold(100_000, 50, 100)
     _start_scan(sys.argv[1:])
+    _without_pydantic_plugins()
     from mokoord.cli._app import app
 
     try:
@@ -86,6 +87,45 @@ def _start_scan(args: list[str]) -> None:
         from mokoord.scanning import FOLDERS, prescan
 
         prescan(os.path.dirname(config), FIRST_READ.get(command, FOLDERS))
+
+
+_PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def _without_pydantic_plugins() -> None:
+    """mokoord uses no pydantic plugins: turn them off (``PYDANTIC_DISABLE_PLUGINS``,
+    as pydantic documents) and spare the import of their loader.
+
+    Typer builds a pydantic adapter for each option; the first one imports
+    pydantic's plugin loader, which imports ``importlib.metadata`` (about 25 ms)
+    to look for plugins in every installed package. In its place stands a
+    module that finds none; any other name asked of it is taken from the real
+    loader. Someone who names plugins to leave out in the variable keeps pydantic's.
+    """
+    import os
+    import sys
+    import types
+
+    chosen = os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if chosen not in ("__all__", "1", "true") or _PLUGIN_LOADER in sys.modules:
+        return
+    loader = types.ModuleType(_PLUGIN_LOADER)
+
+    def get_plugins() -> tuple[()]:
+        return ()
+
+    def real(name: str) -> object:
+        import importlib
+
+        if name.startswith("__"):  # what the import system asks of any module
+            raise AttributeError(name)
+        if sys.modules.get(_PLUGIN_LOADER) is loader:
+            del sys.modules[_PLUGIN_LOADER]
+        return getattr(importlib.import_module(_PLUGIN_LOADER), name)
+
+    loader.get_plugins = get_plugins  # type: ignore[attr-defined]
+    loader.__getattr__ = real  # type: ignore[method-assign]
+    sys.modules[_PLUGIN_LOADER] = loader
 
 
 def _exit_now(code: object) -> None:

@@ -198,10 +198,19 @@ def emit(
         else:
             write_output(output.path, table.text().encode("utf-8"))
     else:
-        from mokoord.cli._common import console
+        from mokoord.cli._common import console, plain_stdout_width, write_stdout
+        from mokoord.cli._grid import Grid
 
-        out = console()
-        print_table(out, table_of(view, rows, config, width=out.width))
+        width = plain_stdout_width()
+        if width is None:
+            out = console()
+            print_table(out, table_of(view, rows, config, width=out.width))
+            return
+        table = table_of(view, rows, config, width=width)
+        if isinstance(table, Grid):
+            write_stdout(table.text())
+        else:  # too narrow for the grid: rich's table
+            console().print(table)
 
 
 def print_table(out: Console, table: Grid | Table) -> None:
@@ -297,7 +306,8 @@ def table_of(
     texts = texts_of(columns, rows, config)
     headers = [_(column.header) for column in columns]
     kinds = [column.kind for column in columns]
-    keep = _fitting(columns, headers, texts, width)
+    measures = _Measures(headers, texts)
+    keep = _fitting(columns, measures, width)
     stacked = keep is None and "id" in kinds and "name" in kinds
     if stacked:
         id_at, name_at = kinds.index("id"), kinds.index("name")
@@ -310,10 +320,11 @@ def table_of(
             del row_texts[name_at]
         columns = rest
         kinds = [column.kind for column in columns]
-        keep = _fitting(columns, headers, texts, width, stacked_at=kinds.index("id"))
+        measures = _Measures(headers, texts)
+        keep = _fitting(columns, measures, width, stacked_at=kinds.index("id"))
     if keep is None:
         keep = [index for index, column in enumerate(columns) if column.drop == 0]
-    sizes = _widths(kinds, headers, texts, keep, width, stacked)
+    sizes = _widths(kinds, headers, measures, keep, width, stacked)
     title = view.title(len(rows)) if view.title else None
     styled = [index for index in keep if columns[index].style is not None]
     styles = None
@@ -341,26 +352,34 @@ def texts_of(
     columns: Sequence[Column], rows: list[dict[str, Any]], config: Config | None
 ) -> list[list[str]]:
     """Every cell as people read it (:func:`text_of`), each distinct value formatted once."""
-    texts: list[list[str]] = [[] for _row in rows]
+    made_columns: list[list[str]] = []
     for column in columns:
-        get, made = column.get, dict[Any, str]()
+        if column.value is not None:
+            values = list(map(column.value, rows))
+        else:
+            key = column.key
+            values = [row.get(key) for row in rows]
         plain = column.kind in ("id", "name", "text", "int", "phone")
-        for row, row_texts in zip(rows, texts, strict=True):
-            value = get(row)
+        made: dict[Any, str] = {}
+        texts: list[str] = []
+        for value in values:
             if plain and isinstance(value, str):
-                row_texts.append(value)
+                texts.append(value)
                 continue
-            key = tuple(value) if isinstance(value, list) else value
+            known = tuple(value) if isinstance(value, list) else value
             try:
-                text = made.get(key)
+                text = made.get(known)
             except TypeError:  # not hashable
-                text, key = None, None
+                text, known = None, None
             if text is None:
                 text = text_of(column, value, config)
-                if key is not None:
-                    made[key] = text
-            row_texts.append(text)
-    return texts
+                if known is not None:
+                    made[known] = text
+            texts.append(text)
+        made_columns.append(texts)
+    if not made_columns:
+        return [[] for _row in rows]
+    return [list(row_texts) for row_texts in zip(*made_columns, strict=True)]
 
 
 def _rich_table(
@@ -408,37 +427,56 @@ class _Measures:
     """Widths of each column's texts (header included), measured once per column."""
 
     def __init__(self, headers: list[str], texts: list[list[str]]) -> None:
-        self.headers, self.texts = headers, texts
+        self.headers = headers
+        self.columns: list[tuple[str, ...]] = list(zip(*texts, strict=True)) if texts else []
         self._made: dict[int, tuple[int, int, int, int]] = {}
 
     def of(self, index: int) -> tuple[int, int, int, int]:
         """The longest value, the longest line, the longest word and the longest
         first line of column ``index``."""
-        from mokoord.cli._grid import cell_len
-
         made = self._made.get(index)
         if made is None:
-            values = {self.headers[index], *(row[index] for row in self.texts)}
-            value = line = word = first = 1
-            for text in values:
-                width = cell_len(text)
-                value = max(value, width)
-                if "\n" in text:
-                    lines = text.split("\n")
-                    line = max(line, *(cell_len(part) for part in lines))
-                    first = max(first, cell_len(lines[0]))
-                else:
-                    line, first = max(line, width), max(first, width)
-                if width > word:
-                    word = max(word, *(cell_len(part) for part in text.split() or [""]))
-            made = self._made[index] = (value, line, word, first)
+            values = set(self.columns[index]) if self.columns else set()
+            values.add(self.headers[index])
+            made = self._made[index] = _measured(values)
         return made
+
+
+def _measured(values: set[str]) -> tuple[int, int, int, int]:
+    """The longest value, line, word and first line of ``values`` (at least 1 each)."""
+    from mokoord.cli._grid import cell_len, one_column_each
+
+    joined = " ".join(values)
+    if one_column_each(joined.replace("\n", " ")):  # a column a character
+        word = max(1, max(map(len, joined.split()), default=0))
+        if "\n" not in joined:  # one line each
+            value = max(1, *map(len, values))
+            return value, value, word, value
+        # names stacked under ids: rich counts no column for a line break in
+        # a text that is not ASCII (cell_len), the length counts one in ASCII
+        value = max(1, *(len(text) - (not text.isascii()) * text.count("\n") for text in values))
+        line = max(1, *map(len, "\n".join(values).split("\n")))
+        first = max(1, *(len(text.partition("\n")[0]) for text in values))
+        return value, line, word, first
+    value = line = word = first = 1
+    for text in values:
+        width = cell_len(text)
+        value = max(value, width)
+        if "\n" in text:
+            lines = text.split("\n")
+            line = max(line, *(cell_len(part) for part in lines))
+            first = max(first, cell_len(lines[0]))
+        else:
+            line, first = max(line, width), max(first, width)
+        if width > word:
+            word = max(word, *(cell_len(part) for part in text.split() or [""]))
+    return value, line, word, first
 
 
 def _widths(
     kinds: list[Kind],
     headers: list[str],
-    texts: list[list[str]],
+    measures: _Measures,
     keep: list[int],
     width: int,
     stacked: bool,
@@ -448,7 +486,6 @@ def _widths(
     the columns that wrap, none narrower than its longest word."""
     from mokoord.cli._grid import cell_len
 
-    measures = _Measures(headers, texts)
     full: dict[int, int] = {}
     wrapping: dict[int, tuple[int, int]] = {}
     for index in keep:
@@ -480,8 +517,7 @@ def _widths(
 
 def _fitting(
     columns: Sequence[Column],
-    headers: list[str],
-    texts: list[list[str]],
+    measures: _Measures,
     width: int,
     *,
     stacked_at: int | None = None,
@@ -489,8 +525,6 @@ def _fitting(
     """Indexes of the columns to show, dropping the least important until the rest
     fit; ``None`` when they do not fit even then. Names count in full (they wrap
     only when stacked under the ids at ``stacked_at``)."""
-
-    measures = _Measures(headers, texts)
 
     def need(index: int) -> int:
         value, _line, word, _first = measures.of(index)
