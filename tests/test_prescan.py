@@ -3,7 +3,9 @@ fresh scan gives, and never lets a change made meanwhile go unseen in the index.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -330,3 +332,41 @@ def test_the_commands_read_first_what_their_prescan_stats(
         assert opened, command
         assert {KINDS[kind].folder for kind in opened[0]} <= set(FIRST_READ[command]), command
         assert set(FIRST_READ[command]) <= set(scanning.FOLDERS)
+
+
+@needs_fork
+def test_a_child_left_behind_holds_none_of_the_parents_streams(store: Store) -> None:
+    """A child still scanning when the command has finished must not keep its output
+    open: ``mokoord list | less`` (or a script reading the output) ends with the command."""
+    _fill(store)
+    script = (
+        "import os, sys, time; from pathlib import Path; import mokoord.scanning as s; "
+        "s.FORK_THRESHOLD = 0; parent = os.getpid(); real = s._scan_unit\n"
+        "def lingering(*args, **kwargs):\n"
+        "    if os.getpid() != parent:\n"
+        "        time.sleep(60)\n"
+        "    return real(*args, **kwargs)\n"
+        "s._scan_unit = lingering; s.prescan(Path(sys.argv[1])); "
+        "assert s._early is not None; print(s._early.pid, flush=True); os._exit(0)"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(store.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        out, err = process.communicate(timeout=30)  # the end of both streams
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError("the scanning child kept the command's output open") from None
+    assert process.returncode == 0, err
+    child = int(out)
+    try:
+        os.kill(child, 0)  # it still lingers: the streams ended without it
+    except ProcessLookupError:
+        pytest.fail("the child had ended: the test proves nothing")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signal.SIGKILL)

@@ -239,6 +239,7 @@ class Scan:
             code = 1
             try:
                 os.close(results)
+                _let_streams_go()
                 number = 0
                 while True:
                     data = marshal.dumps(
@@ -337,6 +338,20 @@ class Scan:
                 os.close(handle)
             _let_go(self.pid)
             self.pid = 0
+
+
+def _let_streams_go() -> None:
+    """In the child: hold none of the parent's standard streams. A child finishing a
+    unit after the parent left must not keep a pipe open (``mokoord list | less``
+    waits for the end of its input) nor write anything anywhere."""
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+    except OSError:
+        return
+    for stream in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(null, stream)
+    os.close(null)
 
 
 _leaving: list[int] = []

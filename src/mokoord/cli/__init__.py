@@ -111,7 +111,7 @@ def _without_pydantic_plugins() -> None:
         return
     loader = types.ModuleType(_PLUGIN_LOADER)
 
-    def get_plugins() -> tuple[()]:
+    def get_plugins(*_args: object, **_kwargs: object) -> tuple[()]:
         return ()
 
     def real(name: str) -> object:
