@@ -291,3 +291,19 @@ def test_a_damaged_kept_export_is_made_again(cli, awkward: Store, damage: str) -
             ]
         path.write_bytes(marshal.dumps((stamp, value)))
     assert cli("export", "organisations", "--personal-data").stdout == right
+
+
+def test_rows_kept_by_an_earlier_mokoord_are_removed_not_piled_up(cli, awkward: Store) -> None:  # type: ignore[no-untyped-def]
+    """Each update of mokoord keeps its export rows under a new name; the old ones are
+    never read again and go when the new ones are written."""
+    right = cli("export", "organisations", "--personal-data").stdout
+    folder = awkward.root / ".mokoord" / "index" / "organisation"
+    current = {path.name for path in folder.glob("*.memo")}
+    for path in folder.glob("*.memo"):
+        path.unlink()
+    earlier = {"flat-0123456789abcdef.memo", "dialled-phones-fedcba9876543210.memo"}
+    unrelated = {"flatten-0123456789abcdef.memo", "organisations-named.memo"}
+    for name in earlier | unrelated:
+        (folder / name).write_bytes(marshal.dumps((b"an earlier stamp", [])))
+    assert cli("export", "organisations", "--personal-data").stdout == right
+    assert {path.name for path in folder.glob("*.memo")} == current | unrelated

@@ -44,6 +44,7 @@ import contextlib
 import gc
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -456,6 +457,24 @@ def _merged(index: KindIndex) -> tuple[Records[Any], list[Problem], dict[str, st
     return records, problems, sources
 
 
+_VERSIONED = re.compile(r"(.+)-[0-9a-f]{8,}\.memo")
+"""A memo whose name ends in a stamp of the code that made it (``flat-<hex>.memo``)."""
+
+
+def _drop_superseded(path: Path) -> None:
+    """Once ``name-<stamp>.memo`` is written, remove the same memo kept under other
+    stamps: one made by an earlier mokoord is never read again, and would pile up
+    with every update."""
+    versioned = _VERSIONED.fullmatch(path.name)
+    if versioned is None:
+        return
+    for name in os.listdir(path.parent):
+        match = _VERSIONED.fullmatch(name)
+        if name != path.name and match is not None and match[1] == versioned[1]:
+            with contextlib.suppress(OSError):
+                (path.parent / name).unlink()
+
+
 class KindRows:
     """The dates and facts rows of one kind's records, merged from its shards when asked for."""
 
@@ -555,6 +574,7 @@ class KindRows:
         if self.index.write:
             with contextlib.suppress(OSError, ValueError):
                 atomic_write(path, marshal.dumps((stamp.digest(), value)))
+                _drop_superseded(path)
         return value
 
     def memo_by_shard(self, name: str, key: bytes, make: Callable[[KindRows], Any]) -> list[Any]:
@@ -597,6 +617,7 @@ class KindRows:
         if (made or len(keeping) != len(kept)) and self.index.write:
             with contextlib.suppress(OSError, ValueError):
                 atomic_write(path, marshal.dumps((stamp.digest(), keeping)))
+                _drop_superseded(path)
         return values
 
     def complete(self) -> bool:
