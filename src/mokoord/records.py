@@ -133,13 +133,13 @@ class Records(Mapping[str, M], Generic[M]):
     def memo(self, name: str, make: Callable[[], T]) -> T:
         """``make()``, a figure made from the records' dates and rows only, kept
         beside the index until one of the records changes (see
-        :meth:`mokoord.index.KindRows.memo`); made afresh without an index."""
+        :meth:`mokoord.indexrows.KindRows.memo`); made afresh without an index."""
         return self._rows.memo(name, make) if self._rows is not None else make()
 
     def memo_by_shard(self, name: str, key: bytes, make: Callable[[RowPart], T]) -> list[T]:
         """``make(part)`` for each shard of the index, ``part`` giving that shard's
         dates and rows only; each value kept beside the index until its shard
-        changes (see :meth:`mokoord.index.KindRows.memo_by_shard`). Without an
+        changes (see :meth:`mokoord.indexrows.KindRows.memo_by_shard`). Without an
         index, one value made from all the records."""
         if self._rows is None:
             return [make(self)]

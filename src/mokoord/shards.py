@@ -69,7 +69,8 @@ def _code_stamp() -> str:
     # models, and the catalogues that word the problems
     sources = [
         Path(__file__),
-        *(here / name for name in ("index.py", "scanning.py", "facts.py", "checkfacts.py")),
+        *(here / name for name in ("index.py", "indexrows.py", "scanning.py", "facts.py")),
+        here / "checkfacts.py",
         *(here / name for name in ("privacyfacts.py", "privacy/texts.py")),
         *(here / name for name in ("yamlparse.py", "yamlio.py", "validation.py")),
         *sorted(Path(models.__file__).parent.glob("*.py")),
