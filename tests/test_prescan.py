@@ -88,6 +88,7 @@ def test_the_prescan_gives_what_a_fresh_scan_gives(store: Store, forking: None) 
     early = scanning._early
     assert early is not None
     assert early.pid
+    _child_done(early)  # the child took every unit: the parent takes its work over
     assert _summaries(store) == expected
     assert scanning._early is None  # taken by the first load, and only by it
     assert early.by_child  # the child's units were taken over
