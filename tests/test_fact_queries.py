@@ -219,3 +219,27 @@ def test_the_agenda_and_pending_referrals_from_what_is_kept_beside_the_index(
     folder = demo.root / ".mokoord" / "index" / "contact"
     assert (folder / "open-ends.memo").is_file()
     assert (folder / "latest-held.memo").is_file()
+
+
+def test_events_and_cooperations_name_their_organisations_without_building_them(
+    both: tuple[Dataset, Dataset],
+) -> None:
+    from mokoord.activities import event_row
+    from mokoord.contacts import organisation_names
+    from mokoord.cooperation import cooperation_row
+
+    indexed, plain = both
+    events = sorted(indexed.events)
+    assert any(indexed.events[key].attendance for key in events)
+    assert [event_row(indexed, indexed.events[key], TODAY) for key in events] == [
+        event_row(plain, plain.events[key], TODAY) for key in events
+    ]
+    coops = sorted(indexed.cooperations)
+    assert coops
+    assert [cooperation_row(indexed, indexed.cooperations[key], 2023) for key in coops] == [
+        cooperation_row(plain, plain.cooperations[key], 2023) for key in coops
+    ]
+    named = [*sorted(indexed.organisations)[:3], "no-such-organisation"]
+    assert organisation_names(indexed, named) == organisation_names(plain, named)
+    assert organisation_names(indexed, named)[-1] == "no-such-organisation"
+    assert built(indexed, "organisation") == 0

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from mokoord.dataset import Dataset, kind_of
 from mokoord.dates import clock
 from mokoord.errors import NotFound, Problem, UsageError
-from mokoord.facts import mentioning
+from mokoord.facts import mentioning, organisation_name
 from mokoord.formatting import date as format_date
 from mokoord.i18n import _, ngettext
 from mokoord.models import Attendance, Event, Organisation, Record
@@ -50,8 +50,9 @@ def require_org(data: Dataset, org_id: str, flag: str = "--org") -> Organisation
 
 def partner_name(data: Dataset, partner: str) -> str:
     """The name of an organisation or institution id (the id when unknown)."""
-    if partner in data.organisations:
-        return data.organisations[partner].name
+    name = organisation_name(data.organisations, partner)
+    if name is not None:
+        return name
     if partner in data.institutions:
         return data.institutions[partner].name
     return partner

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset, kind_of
 from mokoord.errors import NotFound, Problem, UsageError
-from mokoord.facts import mentioning, selected
+from mokoord.facts import mentioning, organisation_name, selected
 from mokoord.i18n import _, language, ngettext
 from mokoord.models import Contact, Institution, Organisation, Person
 from mokoord.plans import Plan, Write
@@ -235,7 +235,7 @@ def _not_offered(person: Person) -> str:
 
 def organisation_names(data: Dataset, ids: Iterable[str]) -> list[str]:
     """The names of these organisations (an unknown id as it is)."""
-    return [data.organisations[o].name if o in data.organisations else o for o in ids]
+    return [organisation_name(data.organisations, o) or o for o in ids]
 
 
 # --------------------------------------------------------------------------- the request

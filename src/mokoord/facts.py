@@ -195,6 +195,17 @@ def organisation_row(org: Organisation) -> tuple[Any, ...]:
     )
 
 
+def organisation_name(organisations: Mapping[str, Organisation], key: str) -> str | None:
+    """The name of organisation ``key`` (``None`` when there is none): from the index's
+    facts rows where every organisation has one, so that naming the organisations of
+    1,250 events builds no organisation."""
+    if isinstance(organisations, Records) and organisations.has_rows:
+        name = organisations.field(0).get(key)  # organisation_row's first value
+        return name if isinstance(name, str) else None
+    found = organisations.get(key)
+    return found.name if found is not None else None
+
+
 def organisation_facts(rows: dict[str, tuple[Any, ...]]) -> dict[str, OrganisationFact]:
     """id → facts, from index rows (:func:`organisation_row`)."""
     isos: set[str] = set()
