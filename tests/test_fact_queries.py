@@ -243,3 +243,17 @@ def test_events_and_cooperations_name_their_organisations_without_building_them(
     assert organisation_names(indexed, named) == organisation_names(plain, named)
     assert organisation_names(indexed, named)[-1] == "no-such-organisation"
     assert built(indexed, "organisation") == 0
+
+
+def test_search_finds_what_a_record_says_now_not_what_was_kept(demo: Store) -> None:
+    first = demo.load()
+    key = sorted(first.organisations)[0]
+    assert register.search(first, "zwiebelkuchenfest") == []  # the folded words kept
+    path = demo.root / "organisations" / f"{key}.yaml"
+    path.write_text(
+        path.read_text("utf-8") + "notes: Organisiert das Zwiebelkuchenfest.\n", "utf-8"
+    )
+    past = time.time() - 60  # not too fresh to trust: the kept words are looked at again
+    os.utime(path, (past, past))
+    hits = register.search(demo.load(), "zwiebelkuchenfest")
+    assert [(hit.org.id, hit.matched) for hit in hits] == [(key, ["notes"])]

@@ -10,7 +10,7 @@ from the contact log: :mod:`mokoord.pipeline`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from mokoord.facts import OrganisationFact, field_of, mentioning, rows_of, searc
 from mokoord.models import Config, Organisation, Person, StatusChange
 from mokoord.pipeline import effective_status, first_contacts
 from mokoord.plans import Plan, Write
+from mokoord.records import Records
 from mokoord.textmatch import fold, fold_variants, pick, words_of
 
 # --------------------------------------------------------------------------- statuses
@@ -272,9 +273,8 @@ class Hit:
 _WEIGHTS = {"name": 100.0, "alias": 90.0, "id": 85.0, "person": 70.0, "goals": 50.0, "notes": 45.0}
 
 
-def _score_text(words: list[set[str]], text: str) -> float:
-    """0..1: how well the words match a text (every word must appear)."""
-    tokens = words_of(text)
+def _score_text(words: list[set[str]], tokens: Sequence[str]) -> float:
+    """0..1: how well the words match a text's folded words (every word must appear)."""
     if not tokens:
         return 0.0
     target = " ".join(tokens)
@@ -296,10 +296,10 @@ def _score_text(words: list[set[str]], text: str) -> float:
     return total / len(words)
 
 
-def _score_fuzzy(phrase: str, text: str) -> float:
+def _score_fuzzy(phrase: str, tokens: Sequence[str]) -> float:
     from rapidfuzz import fuzz
 
-    target = " ".join(words_of(text))
+    target = " ".join(tokens)
     if len(phrase) < 4 or len(target) < 4:
         return 0.0
     score = float(fuzz.partial_ratio(phrase, target))
@@ -323,15 +323,14 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     if not words:
         return []
     phrase = " ".join(words_of(text))
-    persons: dict[str, list[tuple[str, str]]] = {}
-    rows = rows_of(data.persons)
-    for key in data.persons:
-        owner, name = rows[key][:2] if rows is not None else _owner_and_name(data.persons[key])
-        if owner and name:
-            persons.setdefault(owner, []).append((key, name))
+    persons: dict[str, list[tuple[str, Words]]] = {}
+    for key, (owner, name) in _person_words(data.persons).items():
+        persons.setdefault(owner, []).append((key, name))
     found = []
-    for key, (name, aliases, goals, notes) in search_texts(data.organisations).items():
-        candidates: list[tuple[str, str]] = [("name", name), ("id", key)]
+    for key, (folded, name, id_words, aliases, goals, notes) in _organisation_words(
+        data.organisations
+    ).items():
+        candidates: list[tuple[str, Words]] = [("name", name), ("id", id_words)]
         candidates += [("alias", alias) for alias in aliases]
         candidates += [
             (f"person {person}", person_name) for person, person_name in persons.get(key, [])
@@ -353,7 +352,7 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
                 score = max(score, weight * quality)
         if score > 0.0:
             score += min(len(matched) - 1, 3)  # small bonus for matching in several places
-            found.append((round(score, 1), fold(name), key, matched))
+            found.append((round(score, 1), folded, key, matched))
     found.sort(key=lambda hit: (-hit[0], hit[1], hit[2]))
     chosen = found[:limit]
     organisations = select(data.organisations, [key for _score, _name, key, _where in chosen])
@@ -363,8 +362,65 @@ def search(data: Dataset, text: str, *, limit: int = 50) -> list[Hit]:
     ]
 
 
+Words = tuple[str, ...]
+"""A text's folded words (:func:`~mokoord.textmatch.words_of`)."""
+
+
 def _owner_and_name(person: Person) -> tuple[str | None, str | None]:
     return person.organisation, person.name
+
+
+def _kept_as(name: str) -> str:
+    """The name a memo of folded words is kept under: it changes with the folding rules."""
+    import hashlib
+    from pathlib import Path
+
+    from mokoord import textmatch
+
+    source = Path(textmatch.__file__).read_bytes() + Path(__file__).read_bytes()
+    return f"{name}-{hashlib.sha1(source).hexdigest()[:16]}"
+
+
+def _organisation_words(
+    organisations: Mapping[str, Organisation],
+) -> dict[str, tuple[str, Words, Words, tuple[Words, ...], Words, Words]]:
+    """id → (folded name, and the folded words of name, id, each alias, goals, notes) of
+    every organisation: what :func:`search` compares, kept beside the index (folding
+    5,000 organisations' texts took most of a search)."""
+
+    def make() -> dict[str, tuple[str, Words, Words, tuple[Words, ...], Words, Words]]:
+        return {
+            key: (
+                fold(name),
+                tuple(words_of(name)),
+                tuple(words_of(key)),
+                tuple(tuple(words_of(alias)) for alias in aliases),
+                tuple(words_of(goals or "")),
+                tuple(words_of(notes or "")),
+            )
+            for key, (name, aliases, goals, notes) in search_texts(organisations).items()
+        }
+
+    if isinstance(organisations, Records):
+        return organisations.memo(_kept_as("search-words"), make)
+    return make()
+
+
+def _person_words(persons: Mapping[str, Person]) -> dict[str, tuple[str, Words]]:
+    """id → (organisation, folded words of the name) of every person with both."""
+
+    def make() -> dict[str, tuple[str, Words]]:
+        rows = rows_of(persons)
+        found: dict[str, tuple[str, Words]] = {}
+        for key in persons:
+            owner, name = rows[key][:2] if rows is not None else _owner_and_name(persons[key])
+            if owner and name:
+                found[key] = (owner, tuple(words_of(name)))
+        return found
+
+    if isinstance(persons, Records):
+        return persons.memo(_kept_as("search-words"), make)
+    return make()
 
 
 def search_rows(data: Dataset, text: str, today: dt.date | None = None) -> list[dict[str, Any]]:
