@@ -106,10 +106,12 @@ class KindRows:
         return {key: found[key] for key in keys}
 
     def field(self, number: int) -> dict[str, Any]:
-        if self._columns is not None:
-            return {key: row[number] for key, row in self._columns.items()}
+        """id → one field of the rows, made once (from the rows when they are decoded)."""
         if number not in self._fields:
-            self._fields[number] = self._merge(lambda shard: shard.field(number))
+            if self._columns is not None:
+                self._fields[number] = {key: row[number] for key, row in self._columns.items()}
+            else:
+                self._fields[number] = self._merge(lambda shard: shard.field(number))
         return self._fields[number]
 
     def memo(self, name: str, make: Callable[[], Any]) -> Any:
