@@ -371,3 +371,10 @@ def test_a_child_left_behind_holds_none_of_the_parents_streams(store: Store) -> 
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(child, signal.SIGKILL)
+
+
+def test_the_command_line_finds_the_store_by_the_same_file_name_as_the_library() -> None:
+    from mokoord.cli import _argv
+    from mokoord.location import CONFIG_FILE
+
+    assert _argv.CONFIG == CONFIG_FILE
