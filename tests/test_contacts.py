@@ -1010,3 +1010,24 @@ def test_pick_tolerates_typos_but_not_nonsense() -> None:
     assert exact > typo
     assert pick("xyz", names) == []
     assert pick("moschee", names) == []
+
+
+@pytest.mark.parametrize("columns", ["200", "80", "40"])
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_agenda_into_a_pipe_is_what_rich_would_print(
+    rcli: Cli, busy: Store, reg: Store, monkeypatch: pytest.MonkeyPatch, columns: str, lang: str
+) -> None:
+    """Without a terminal the agenda is written as plain lines, without rich's console;
+    they are the very lines rich prints (the parts with an empty line between them,
+    and "nothing due" alone)."""
+    from mokoord.cli.views import contacts as views
+
+    env = {"COLUMNS": columns, "MOKOORD_LANG": lang}
+    for days in ("14", "0"):
+        plain = rcli("agenda", "--days", days, env=env)
+        with monkeypatch.context() as patched:
+            patched.setattr(views, "_agenda_text", lambda *args: None)  # rich's console
+            rich = rcli("agenda", "--days", days, env=env)
+        assert plain.exit_code == rich.exit_code == 0
+        assert plain.stdout == rich.stdout
+        assert plain.stdout.strip()

@@ -275,27 +275,56 @@ def emit_agenda(
 def _agenda_tables(
     rows: list[dict[str, Any]], output: Output, *, days: int, config: Config
 ) -> None:
-    from rich.console import Console
-
-    from mokoord.cli._common import console, write_output
+    from mokoord.cli._common import console, plain_stdout_width, write_output, write_stdout
 
     if output.path is None:
-        _print_agenda(console(), rows, days, config)
+        width = plain_stdout_width()
+        plain = None if width is None else _agenda_text(rows, days, config, width)
+        if plain is not None:  # into a pipe or a file: no rich console needed
+            write_stdout(plain)
+        else:
+            _print_agenda(console(), rows, days, config)
         return
+    from rich.console import Console
+
     text = Console(width=120, highlight=False, soft_wrap=False, color_system=None)
     with text.capture() as captured:
         _print_agenda(text, rows, days, config)
     write_output(output.path, captured.get().encode("utf-8"))
 
 
+def _nothing_due(days: int) -> str:
+    nothing = ngettext(
+        "Nothing due in the next {n} day.", "Nothing due in the next {n} days.", days
+    )
+    return nothing.format(n=days) + " ✓"
+
+
+def _agenda_text(rows: list[dict[str, Any]], days: int, config: Config, width: int) -> str | None:
+    """The lines :func:`_print_agenda` prints without styles, made without rich's
+    console; ``None`` where only rich can lay them out (a line or table too wide)."""
+    from mokoord.cli._grid import Grid
+    from mokoord.cli._output import table_of
+
+    if not rows:
+        nothing = _nothing_due(days)
+        return nothing + "\n" if len(nothing) <= width else None
+    tables = []
+    for section, view in agenda_sections(days, config):
+        part = [row for row in rows if row["section"] == section]
+        if part:
+            table = table_of(view, part, config, width=width)
+            if not isinstance(table, Grid):
+                return None
+            tables.append(table.text())
+    return "\n".join(tables)  # an empty line between the parts, as rich prints them
+
+
 def _print_agenda(out: Console, rows: list[dict[str, Any]], days: int, config: Config) -> None:
     from mokoord.cli._output import print_table, table_of
 
     if not rows:
-        nothing = ngettext(
-            "Nothing due in the next {n} day.", "Nothing due in the next {n} days.", days
-        )
-        out.print(nothing.format(n=days) + " ✓")
+        out.print(_nothing_due(days))
         return
     shown = False
     for section, view in agenda_sections(days, config):
