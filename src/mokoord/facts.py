@@ -199,8 +199,9 @@ def organisation_name(organisations: Mapping[str, Organisation], key: str) -> st
     """The name of organisation ``key`` (``None`` when there is none): from the index's
     facts rows where every organisation has one, so that naming the organisations of
     1,250 events builds no organisation."""
-    if isinstance(organisations, Records) and organisations.has_rows:
-        name = organisations.field(0).get(key)  # organisation_row's first value
+    names = field_of(organisations, 0)  # organisation_row's first value
+    if names is not None:
+        name = names.get(key)
         return name if isinstance(name, str) else None
     found = organisations.get(key)
     return found.name if found is not None else None

@@ -10,6 +10,7 @@ from the contact log: :mod:`mokoord.pipeline`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -372,13 +373,18 @@ def _owner_and_name(person: Person) -> tuple[str | None, str | None]:
 
 def _kept_as(name: str) -> str:
     """The name a memo of folded words is kept under: it changes with the folding rules."""
+    return f"{name}-{_folding_stamp()}"
+
+
+@functools.cache
+def _folding_stamp() -> str:
     import hashlib
     from pathlib import Path
 
     from mokoord import textmatch
 
     source = Path(textmatch.__file__).read_bytes() + Path(__file__).read_bytes()
-    return f"{name}-{hashlib.sha1(source).hexdigest()[:16]}"
+    return hashlib.sha1(source).hexdigest()[:16]
 
 
 def _organisation_words(
