@@ -132,6 +132,85 @@ def test_a_store_in_a_subfolder_of_the_repository(tmp_path: Path, git_commands: 
     assert git_status(repo) == ""
 
 
+def test_the_commit_is_made_from_heads_trees(store: Store, git_commands: list[str]) -> None:
+    """Only the folders of the changed files are written again; the index is read and
+    written once (no write-tree), and it ends up holding exactly the commit."""
+    _add_org(store, "alt")
+    git_commands.clear()
+    with Change(store, "add-org neu, edit alt") as change:
+        change.create(Organisation(id="neu", name="Neu"))
+        old = store.get(Organisation, "alt")
+        change.save(Organisation.model_validate({"id": "alt", "name": "Anders"}), previous=old)
+    assert "mktree" in git_commands
+    assert "write-tree" not in git_commands
+    assert "commit" not in git_commands
+    # the same tree git makes from the index
+    assert (
+        _git(store.root, "write-tree").strip()
+        == _git(store.root, "rev-parse", "HEAD^{tree}").strip()
+    )
+    assert sorted(_git(store.root, "show", "--name-status", "--format=", "HEAD").splitlines()) == [
+        "A\torganisations/neu.yaml",
+        "M\torganisations/alt.yaml",
+    ]
+    assert change.commit_id == _git(store.root, "rev-parse", "HEAD").strip()
+    assert git_status(store.root) == ""
+    assert _git(store.root, "fsck", "--no-progress", "--strict") == ""
+
+
+def test_other_staged_work_stays_staged_and_out_of_the_commit(
+    store: Store, git_commands: list[str]
+) -> None:
+    (store.root / "notes.txt").write_text("half done\n", encoding="utf-8")
+    _git(store.root, "add", "notes.txt")
+    git_commands.clear()
+    _add_org(store, "kulturverein")
+    assert "commit" not in git_commands
+    assert _git(store.root, "show", "--name-only", "--format=", "HEAD").split() == [
+        "organisations/kulturverein.yaml"
+    ]
+    assert git_status(store.root) == "A  notes.txt\n"
+
+
+def test_a_file_in_a_folder_head_lacks_is_committed_too(
+    store: Store, git_commands: list[str]
+) -> None:
+    """The first contact of a year makes its folder: the trees come from the index."""
+    from mokoord.models import Contact
+
+    contact = Contact.model_validate(
+        {
+            "id": "2031-05-04-ab12",
+            "date": "2031-05-04",
+            "organisations": ["x"],
+            "channel": "phone",
+            "summary": "Termin",
+            "planned": True,
+        }
+    )
+    git_commands.clear()
+    with Change(store, "add-contact") as change:
+        change.create(contact)
+    assert "write-tree" in git_commands
+    assert _git(store.root, "show", "--name-only", "--format=", "HEAD").split() == [
+        "contacts/2031/2031-05-04-ab12.yaml"
+    ]
+    assert git_status(store.root) == ""
+
+
+def test_an_executable_file_keeps_its_mode(store: Store) -> None:
+    _add_org(store, "kulturverein")
+    path = store.root / "organisations" / "kulturverein.yaml"
+    path.chmod(0o755)
+    _git(store.root, "commit", "-q", "-am", "executable by mistake")
+    old = store.get(Organisation, "kulturverein")
+    with Change(store, "edit") as change:
+        change.save(Organisation.model_validate({"id": old.id, "name": "Neu"}), previous=old)
+    mode = _git(store.root, "ls-tree", "HEAD", "organisations/kulturverein.yaml").split()[0]
+    assert mode == ("100755" if path.stat().st_mode & 0o111 else "100644")
+    assert git_status(store.root) == ""
+
+
 def test_staged_own_file_is_no_obstacle(store: Store, git_commands: list[str]) -> None:
     _add_org(store, "kulturverein")
     path = store.root / "organisations" / "kulturverein.yaml"

@@ -303,21 +303,29 @@ def _terms(ctx: ClaimsContext) -> Iterator[Problem]:
 
 
 def _codes(ctx: ClaimsContext) -> Iterator[Problem]:
-    languages, territories = _babel_codes()
+    # Babel's tables are made only when a record holds a code (a new contact holds none)
+    def languages() -> frozenset[str]:
+        return _babel_codes()[0]
+
+    def territories() -> frozenset[str]:
+        return _babel_codes()[1]
+
+    def unknown_language(summary: Summary) -> bool:
+        return bool(summary["languages"]) and not summary["languages"] <= languages()
+
     for kind in ("organisation", "person"):
-        wanted: Callable[[Summary], bool] = lambda summary: not summary["languages"] <= languages  # noqa: E731
-        for path, claims in ctx.claims(kind, wanted):
+        for path, claims in ctx.claims(kind, unknown_language):
             for line, column, code in claims[LANGUAGES]:
-                if code not in languages:
+                if code not in languages():
                     message = _("'{code}' is not an ISO 639 language code").format(code=code)
                     yield Problem(path, line, column, "error", "unknown-language", message)
 
     def unknown_region(summary: Summary) -> bool:
-        return not summary["regions"] <= territories
+        return bool(summary["regions"]) and not summary["regions"] <= territories()
 
     for path, claims in ctx.claims("organisation", unknown_region):
         for line, column, code in claims[REGIONS]:
-            if code not in territories:
+            if code not in territories():
                 message = _("'{code}' is not a country or UN region code").format(code=code)
                 yield Problem(path, line, column, "error", "unknown-region", message)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 import threading
 import time
@@ -192,13 +193,16 @@ def commit(
 
     Returns the new commit's id, or ``None`` when the files did not change.
 
-    Usually the commit is made with git's plumbing (``update-index``,
-    ``write-tree``, ``commit-tree``, ``update-ref``), which skips the check of
+    Usually the commit is made with git's plumbing, which skips the check of
     every file in the work tree that ``git commit`` makes; in a large store
-    that check is most of a commit's time. ``git commit`` itself is used
-    whenever it would do more than the plumbing: commit hooks to run, signed
-    commits, a message cleanup set in the config, a merge, cherry-pick, revert
-    or rebase under way, no commit yet, or other work staged.
+    that check is most of a commit's time. Its trees are made from HEAD's
+    (``ls-tree``, ``mktree``) while ``update-index`` stages the files
+    (:func:`_commit_trees`); for a new or emptied folder, from the index
+    (``write-tree``). Then ``commit-tree`` and ``update-ref``. ``git commit``
+    itself is used whenever it would do more than the plumbing: commit hooks to
+    run, signed commits, a message cleanup set in the config, a merge,
+    cherry-pick, revert or rebase under way, no commit yet, or (for trees made
+    from the index) other work staged.
     """
     if not paths:
         return None
@@ -215,7 +219,10 @@ def commit(
     head = _plain_head(repo) if plumbing else None
     if head is not None:
         try:
-            return _commit_plumbing(repo, head, ours, message, identity)
+            try:
+                return _commit_trees(repo, head, ours, message, identity)
+            except _UseIndex:
+                return _commit_plumbing(repo, head, ours, message, identity)
         except _UsePorcelain:
             pass
     return _commit_porcelain(repo, specs, set(ours), message, identity)
@@ -223,6 +230,11 @@ def commit(
 
 class _UsePorcelain(Exception):
     """The plumbing would not make the commit ``git commit`` makes; let ``git commit`` do it."""
+
+
+class _UseIndex(Exception):
+    """The commit's trees are not made from HEAD's alone (a new or emptied folder, a
+    file that is no plain one): let ``git write-tree`` make them from the index."""
 
 
 @dataclass(frozen=True)
@@ -276,25 +288,134 @@ def _commit_plumbing(
         tree = _retry_on_lock(["write-tree"], repo).stdout.strip()
         if tree == head.tree:
             return None  # the files equal what HEAD holds
-        new = git(
-            [*identity, "commit-tree", tree, "-p", head.commit, "-m", text], repo
-        ).stdout.strip()
-        action = os.environ.get("GIT_REFLOG_ACTION") or "commit"
-        subject = text.split("\n", 1)[0]
-        try:
-            # compare-and-swap: fails when HEAD moved since it was read
-            _retry_on_lock(
-                ["update-ref", "-m", f"{action}: {subject}", "HEAD", new, head.commit], repo
-            )
-        except GitError as error:
-            if "but expected" in error.message:
-                raise _UsePorcelain from None  # another commit came first: commit on top of it
-            raise
+        return _record(repo, head, tree, text, identity)
     except _UsePorcelain:
         raise  # git commit takes over from the index as it is, our files staged
     except BaseException:
         # Unstage what this commit staged, so a failed change leaves the index as it was.
         git(["reset", "--quiet", "--", *ours], repo, check=False)
+        raise
+
+
+_PLAIN = "100644"
+"""The mode of a plain (not executable) file in a tree: the only one the tree path writes."""
+
+
+def _commit_trees(
+    repo: Path, head: _Head, ours: list[str], message: str, identity: list[str]
+) -> str | None:
+    """Commit ``ours`` on HEAD with the trees made from HEAD's own.
+
+    Only the folders holding our files are listed (``ls-tree``) and written again
+    (``mktree``, which sorts the entries as git does), while ``update-index``
+    stages the same files in parallel: the whole index is read and written once,
+    not twice as with ``write-tree``, and the commit holds HEAD plus exactly our
+    files whatever else is staged (as ``git commit -- paths`` does). Anything
+    the trees of HEAD cannot give simply (a new or emptied folder, a link, an
+    executable file) is left to :func:`_commit_plumbing`.
+    """
+    text = _clean_message(message)
+    if not text:
+        raise _UsePorcelain  # git commit refuses an empty message in its own words
+    present = [path for path in ours if _plain_file(repo / path)]
+    gone = [path for path in ours if not os.path.lexists(repo / path)]
+    if len(present) + len(gone) != len(ours) or any(path.startswith(":") for path in ours):
+        raise _UseIndex
+    folders = {path.rpartition("/")[0] for path in ours}
+    for folder in list(folders):
+        while folder:
+            folder = folder.rpartition("/")[0]
+            folders.add(folder)
+    staging = _Staging(ours, repo)
+    try:
+        try:
+            listings = {
+                folder: _Background(["ls-tree", "-z", "--full-tree", f"{head.tree}:{folder}"], repo)
+                for folder in folders
+            }
+            found = git(["hash-object", "-w", "--", *present], repo).stdout if present else ""
+            blobs = dict(zip(present, found.split(), strict=True))
+            trees = {folder: listing.result() for folder, listing in listings.items()}
+            if any(listing.returncode != 0 for listing in trees.values()):
+                raise _UseIndex  # a folder HEAD lacks
+            tree = _write_trees(repo, trees, blobs, set(gone))
+        finally:
+            staging.wait()
+        staging.result()
+        if tree is None:
+            raise _UseIndex
+        if tree == head.tree:
+            return None  # the files equal what HEAD holds
+        return _record(repo, head, tree, text, identity)
+    except (_UseIndex, _UsePorcelain):
+        raise  # the index or git commit takes over, our files staged
+    except BaseException:
+        # Unstage what this commit staged, so a failed change leaves the index as it was.
+        git(["reset", "--quiet", "--", *ours], repo, check=False)
+        raise
+
+
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a link, not executable: what a record's file is."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and not found.st_mode & 0o111
+
+
+def _write_trees(
+    repo: Path,
+    listings: dict[str, subprocess.CompletedProcess[str]],
+    blobs: dict[str, str],
+    gone: set[str],
+) -> str | None:
+    """The new root tree: each folder's listing with our files put in or taken out,
+    written deepest first; ``None`` when a folder would be left empty."""
+    made: dict[str, str] = {}
+    for folder in sorted(listings, key=lambda name: name.count("/") + bool(name), reverse=True):
+        prefix = f"{folder}/" if folder else ""
+        changes: dict[str, str | None] = {}
+        for path, blob in blobs.items():
+            if path.rpartition("/")[0] == folder:
+                changes[path.removeprefix(prefix)] = f"{_PLAIN} blob {blob}"
+        for path in gone:
+            if path.rpartition("/")[0] == folder:
+                changes[path.removeprefix(prefix)] = None
+        for child, tree in made.items():
+            if child.rpartition("/")[0] == folder and child:
+                changes[child.removeprefix(prefix)] = f"040000 tree {tree}"
+        text = listings[folder].stdout
+        if "\ufffd" in text:
+            raise _UseIndex  # a name that is no UTF-8: git's index keeps it as it is
+        for name, meta in changes.items():
+            # the entry of ``name``, found without splitting the listing (a year of
+            # contacts lists tens of thousands)
+            at = text.find(f"\t{name}\0")
+            if at < 0:
+                continue
+            start = text.rfind("\0", 0, at) + 1
+            if "\t" in text[start:at] or (meta is not None and text[start : start + 6] != meta[:6]):
+                raise _UseIndex  # a link, an executable file or a folder made a plain file
+            text = text[:start] + text[at + len(name) + 2 :]
+        text += "".join(f"{meta}\t{name}\0" for name, meta in changes.items() if meta is not None)
+        if not text:
+            return None
+        made[folder] = git(["mktree", "-z", "--missing"], repo, input=text).stdout.strip()
+    return made[""]
+
+
+def _record(repo: Path, head: _Head, tree: str, text: str, identity: list[str]) -> str:
+    """The commit of ``tree`` on HEAD, HEAD moved to it (unless HEAD moved meanwhile)."""
+    new = git([*identity, "commit-tree", tree, "-p", head.commit, "-m", text], repo).stdout.strip()
+    action = os.environ.get("GIT_REFLOG_ACTION") or "commit"
+    subject = text.split("\n", 1)[0]
+    try:
+        # compare-and-swap: fails when HEAD moved since it was read
+        _retry_on_lock(["update-ref", "-m", f"{action}: {subject}", "HEAD", new, head.commit], repo)
+    except GitError as error:
+        if "but expected" in error.message:
+            raise _UsePorcelain from None  # another commit came first: commit on top of it
         raise
     git(["maintenance", "run", "--auto", "--quiet"], repo, check=False)  # as git commit does
     return new
@@ -311,9 +432,16 @@ class _Background:
 
     def _run(self, args: list[str], cwd: Path) -> None:
         try:
-            self._result = git(args, cwd, check=False)
+            self._result = self._work(args, cwd)
         except BaseException as error:  # handed to result()
             self._error = error
+
+    def _work(self, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        return git(args, cwd, check=False)
+
+    def wait(self) -> None:
+        """Waits for the command to end (its result or failure stays for :meth:`result`)."""
+        self._thread.join()
 
     def result(self) -> subprocess.CompletedProcess[str]:
         """Waits for the command; its failure is in the returned code, as with ``check=False``."""
@@ -322,6 +450,15 @@ class _Background:
             raise self._error
         assert self._result is not None
         return self._result
+
+
+class _Staging(_Background):
+    """:func:`_stage` of the paths ``args`` while this process goes on (``result()``
+    raises its failure)."""
+
+    def _work(self, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        _stage(cwd, args)
+        return subprocess.CompletedProcess(args, 0)
 
 
 Background = _Background
