@@ -159,6 +159,37 @@ def test_first_contacts_are_kept_beside_the_index_and_follow_every_change(demo: 
     assert found[org_id] == dt.date(2001, 2, 3)
 
 
+def test_first_contacts_after_a_change_are_made_from_the_shards_kept(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a change only the changed shard's contacts are looked at again; an
+    organisation's earliest contact deleted moves its first contact later."""
+    from mokoord import pipeline
+
+    data = demo.load()
+    first = _earliest_held(data)
+    assert first_contacts(data) == first
+    assert (_memo(demo).parent / "first-contacts-by-shard.memo").is_file()
+    org_id, day = min(first.items(), key=lambda item: (item[1], item[0]))
+    earliest = next(
+        contact
+        for contact in data.contacts.values()
+        if org_id in contact.organisations and contact.date == day and not contact.planned
+    )
+    (demo.root / data.sources[("contact", earliest.id)]).unlink()
+    looked_at: list[int] = []
+    real = pipeline._earliest_in
+
+    def counting(part: Any) -> dict[str, str]:
+        looked_at.append(len(part.dates()))
+        return real(part)
+
+    monkeypatch.setattr(pipeline, "_earliest_in", counting)
+    data = demo.load()
+    assert first_contacts(data) == _earliest_held(data)
+    assert len(looked_at) == 1  # the one changed shard
+
+
 @pytest.mark.parametrize(
     "content", [b"garbage", marshal.dumps(("not the digest", {"x": "2020-01-01"})), None]
 )

@@ -23,9 +23,11 @@ listing of 5,000 organisations with 100,000 contacts builds no contact.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from mokoord.dataset import Dataset
 from mokoord.facts import dates_of, field_of, has_rows
+from mokoord.records import Records, RowPart
 
 KNOWN = "known"
 CONTACTED = "contacted"
@@ -66,13 +68,45 @@ def derived_from_log(status: str, effective: str) -> bool:
 
 def _first_contacts_kept(data: Dataset) -> dict[str, dt.date]:
     """:func:`first_contacts` from the index: kept beside it until a contact changes
-    (:meth:`~mokoord.records.Records.memo`), else made from two fields of the
-    contacts' rows and their dates, without the rest of the facts."""
-    kept = data.contacts.memo("first-contacts", lambda: _earliest(data))  # type: ignore[attr-defined]
+    (:meth:`~mokoord.records.Records.memo`), else made from each shard's earliest
+    contacts, which are kept per shard (after a change, or right after a sync,
+    only the changed shards' contacts are looked at)."""
+    contacts: Records[Any] = data.contacts  # type: ignore[assignment]
+    kept = contacts.memo("first-contacts", lambda: _earliest_by_shard(contacts))
     if not (isinstance(kept, dict) and all(type(iso) is str for iso in kept.values())):
         kept = _earliest(data)  # not what was stored: made again
     days = {iso: dt.date.fromisoformat(iso) for iso in set(kept.values())}
     return {org: days[iso] for org, iso in kept.items()}
+
+
+_BY_SHARD = b"first-contacts 1"
+"""What the values kept per shard depend on besides the rows: a new one when
+:func:`_earliest_in` counts otherwise."""
+
+
+def _earliest_by_shard(contacts: Records[Any]) -> dict[str, str]:
+    """Organisation id → the ISO date of its earliest held contact: the earliest
+    of each shard's (:func:`_earliest_in`)."""
+    earliest: dict[str, str] = {}
+    for share in contacts.memo_by_shard("first-contacts-by-shard", _BY_SHARD, _earliest_in):
+        for org, iso in share.items():
+            if iso < earliest.get(org, "9999"):
+                earliest[org] = iso
+    return earliest
+
+
+def _earliest_in(part: RowPart) -> dict[str, str]:
+    """Of the contacts of ``part`` (one shard's): organisation id → earliest held one."""
+    dates = part.dates()
+    earliest: dict[str, str] = {}
+    for key, row in part.columns().items():
+        if row[1]:  # planned
+            continue
+        iso = dates[key]
+        for org in row[0]:
+            if iso < earliest.get(org, "9999"):
+                earliest[org] = iso
+    return earliest
 
 
 def _earliest(data: Dataset) -> dict[str, str]:
