@@ -170,9 +170,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     original = index.parse_file
 
-    def counting(root: str, relative: str, kind: str):  # type: ignore[no-untyped-def]
+    def counting(root: str, relative: str, kind: str, raw: bytes | None = None):  # type: ignore[no-untyped-def]
         seen.append(relative)
-        return original(root, relative, kind)
+        return original(root, relative, kind, raw)
 
     monkeypatch.setattr(index, "parse_file", counting)
     monkeypatch.setattr(index, "PARALLEL_THRESHOLD", 10**9)

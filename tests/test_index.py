@@ -80,6 +80,61 @@ def test_hand_edit_of_same_size_within_the_same_second_is_seen(store: Store) -> 
     assert _names(store) == {"verein": "Verein B"}
 
 
+def test_a_fresh_file_is_kept_by_its_content_and_read_again_only_when_it_changed(
+    store: Store, parses: list[str]
+) -> None:
+    """A file too fresh to trust by its fingerprint is kept with a mark of its
+    content: while it holds that content, the next command neither reads it again
+    nor rewrites its shard; an edit of the same size in the same tick is seen."""
+    path = _org(store, "verein", "Verein A")  # just written: too fresh to trust
+    assert _names(store) == {"verein": "Verein A"}
+    assert parses == ["organisations/verein.yaml"]
+    shards = _shard_files(store)
+    parses.clear()
+    assert _names(store) == {"verein": "Verein A"}
+    assert parses == []
+    assert _shard_files(store) == shards
+    before = path.stat()
+    path.write_text(ORG.format(id="verein", name="Verein B"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same fingerprint
+    assert path.stat().st_size == before.st_size
+    assert _names(store) == {"verein": "Verein B"}
+    assert parses == ["organisations/verein.yaml"]
+
+
+def test_a_file_kept_by_its_content_gets_its_fingerprint_once_old_enough(
+    store: Store, parses: list[str]
+) -> None:
+    first = _org(store, "alpha", "Alpha")
+    assert _names(store) == {"alpha": "Alpha"}
+    _age(first)
+    kind = index.KindIndex(store.root, "organisation")
+    kind.read()
+    [shard] = kind.shards.values()
+    assert shard.load_fingerprints()
+    assert shard.fingerprints is not None
+    assert type(shard.fingerprints["alpha.yaml"]) is bytes
+    # another file of the same shard changes: the shard is written, alpha with its fingerprint
+    other = next(
+        f"x{number}"
+        for number in range(1000)
+        if index.bucket_of(f"x{number}.yaml") == index.bucket_of("alpha.yaml")
+    )
+    _age(_org(store, other, "Other"))
+    parses.clear()
+    assert _names(store) == {"alpha": "Alpha", other: "Other"}
+    assert parses == [f"organisations/{other}.yaml"]
+    kind.read()
+    [shard] = kind.shards.values()
+    assert shard.load_fingerprints()
+    assert shard.fingerprints is not None
+    stat = first.stat()
+    assert shard.fingerprints["alpha.yaml"] == (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    parses.clear()
+    assert _names(store) == {"alpha": "Alpha", other: "Other"}
+    assert parses == []
+
+
 def test_deleted_and_renamed_files(store: Store) -> None:
     for org_id in ("alpha", "beta"):
         _age(_org(store, org_id, org_id.title()))

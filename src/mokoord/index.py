@@ -44,6 +44,7 @@ import contextlib
 import gc
 import hashlib
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -115,15 +116,19 @@ def quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def parse_file(root: str, relative: str, kind: str) -> Parsed:
-    """Read, parse and validate one file; plain results only (used in worker processes)."""
+def parse_file(root: str, relative: str, kind: str, raw: bytes | None = None) -> Parsed:
+    """Read, parse and validate one file (or ``raw``, its bytes as read already);
+    plain results only (used in worker processes)."""
     from mokoord.checkfacts import claims_of, file_facts
     from mokoord.dataset import KINDS
     from mokoord.validation import validate_document
-    from mokoord.yamlio import read_document
+    from mokoord.yamlio import parse_document, read_document
 
     spec = KINDS[kind]
-    doc = read_document(root + os.sep + relative, relative)
+    if raw is None:
+        doc = read_document(root + os.sep + relative, relative)
+    else:
+        doc = parse_document(relative, raw)
     record, problems = validate_document(doc, spec.model)
     payload = claims = None
     year = None
@@ -152,6 +157,41 @@ def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
         problem.code,
         problem.message,
     )
+
+
+MARKED_LIMIT = 500
+"""At most this many files too fresh to trust are kept with a mark of their content
+in one update (more, as after a checkout of many files, are read again next time)."""
+
+
+def content_mark(raw: bytes) -> bytes:
+    """What the index keeps instead of a fingerprint for a file too fresh to trust:
+    a digest of its content, so that a later command trusts the file only while it
+    holds the same bytes (see :meth:`KindIndex.refresh`)."""
+    return hashlib.sha1(raw).digest()
+
+
+def _content(path: str) -> bytes | None:
+    """A regular file's bytes (no link followed); ``None`` when it cannot be read so."""
+    try:
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _racy_ns(stat_ns: int | None) -> int:
+    """Files changed at or after this time are too fresh to trust by their fingerprint."""
+    now = time.time_ns()
+    return min(now, stat_ns or now) - int(RACY_SECONDS * 1e9)
 
 
 def _parse_chunk(root: str, kind: str, relatives: list[str], lang: str) -> list[Parsed]:
@@ -224,6 +264,7 @@ class KindIndex:
                 with contextlib.suppress(OSError):
                     self.shards[key].path.unlink()
             del self.shards[key]
+        racy_ns = _racy_ns(stat_ns)
         changed: dict[ShardKey, list[str]] = {}
         for key, (found, files) in scanned.items():
             shard = self.shards.get(key)
@@ -233,21 +274,62 @@ class KindIndex:
             if files is None:
                 files = scan(self.root, key[0], recursive=False, bucket=key[1]).get(key, {})
             self.scanned[key] = files
+            promoted: dict[str, Fingerprint] = {}
+            stale = None
+            if shard is not None and not reword and shard.load_fingerprints():
+                stale = self._stale(shard, files, racy_ns, promoted)
+                assert shard.fingerprints is not None
+                if not stale and len(shard.fingerprints) == len(files):
+                    continue  # files kept with a mark of their content still hold it
             if shard is None or not shard.load_all():
                 shard = Shard(key, self.shard_path(key))
                 shard.start(lang)
                 self.shards[key] = shard
+                stale, promoted = None, {}
             known = shard.fingerprints
             assert known is not None
             shard.remove([name for name in known if name not in files])
-            changed[key] = [
-                name
-                for name, fp in files.items()
-                if known.get(name) != fp or (reword and name in shard.problems)
-            ]
+            if stale is None:
+                stale = self._stale(shard, files, racy_ns, promoted, reword=reword)
+            known.update(promoted)
+            changed[key] = stale
         # a shard can have changed by losing files only, or kept its files in another
         # order (its digest is new): it is rewritten all the same
         self._take_in(changed, lang, progress)
+
+    def _stale(
+        self,
+        shard: Shard,
+        files: dict[str, Fingerprint],
+        racy_ns: int,
+        promoted: dict[str, Fingerprint],
+        *,
+        reword: bool = False,
+    ) -> list[str]:
+        """The files of ``shard`` to read again: those whose fingerprint changed, but not
+        a file kept with a mark of its content (it was too fresh to trust) that still
+        holds that content; such a file old enough to trust now goes into ``promoted``
+        with its fingerprint, kept should the shard be written."""
+        known = shard.fingerprints
+        assert known is not None
+        stale = []
+        for name, fingerprint in files.items():
+            kept = known.get(name)
+            if reword and name in shard.problems:
+                stale.append(name)
+            elif kept == fingerprint:
+                continue
+            elif type(kept) is bytes and self._holds(shard.key, name, kept):
+                if fingerprint[0] < racy_ns:
+                    promoted[name] = fingerprint
+            else:
+                stale.append(name)
+        return stale
+
+    def _holds(self, key: ShardKey, name: str, mark: bytes) -> bool:
+        """Whether the file holds the content ``mark`` was made of."""
+        raw = _content(f"{self.root}{os.sep}{key[0]}{os.sep}{name}")
+        return raw is not None and content_mark(raw) == mark
 
     def _take_in(
         self, changed: dict[ShardKey, list[str]], lang: str, progress: Progress | None
@@ -259,15 +341,20 @@ class KindIndex:
         start of the process: :func:`~mokoord.scanning.prescan`); a file written
         later could change again within the same tick of its clock unseen.
         """
-        now = time.time_ns()
-        racy_ns = min(now, self.stat_ns or now) - int(RACY_SECONDS * 1e9)
-        for key, found in self._parse(changed, lang, progress):
+        racy_ns = _racy_ns(self.stat_ns)
+        marked = self._read_marked(changed, racy_ns)
+        rest = {
+            key: [name for name in names if name not in marked[key]]
+            for key, names in changed.items()
+        }
+        for key, found in self._parse(rest, lang, progress):
             shard = self.shards[key]
-            parsed = []
+            parsed: list[tuple[str, Fingerprint | bytes | None, Parsed]] = []
             for name, result in found.items():
                 fingerprint = self.scanned[key][name]
                 trusted = fingerprint if fingerprint[0] < racy_ns else None
                 parsed.append((name, trusted, result))
+            parsed.extend((name, mark, result) for name, (mark, result) in marked[key].items())
             shard.update(parsed, lang)
             assert shard.fingerprints is not None
             ordered = {name: shard.fingerprints[name] for name in self.scanned[key]}
@@ -277,6 +364,29 @@ class KindIndex:
             shard.derive()
             if self.write:
                 shard.write(self.kind)
+
+    def _read_marked(
+        self, changed: dict[ShardKey, list[str]], racy_ns: int
+    ) -> dict[ShardKey, dict[str, tuple[bytes, Parsed]]]:
+        """The changed files too fresh to trust, each read once: its content's mark and
+        what that content holds (a few; after a checkout of many, none: they are
+        read like the others and again by the next command)."""
+        marked: dict[ShardKey, dict[str, tuple[bytes, Parsed]]] = {key: {} for key in changed}
+        fresh = [
+            (key, name)
+            for key, names in changed.items()
+            for name in names
+            if self.scanned[key][name][0] >= racy_ns
+        ]
+        if len(fresh) > MARKED_LIMIT:
+            return marked
+        root = str(self.root)
+        for key, name in fresh:
+            relative = f"{key[0]}/{name}"
+            raw = _content(root + os.sep + relative)
+            if raw is not None:
+                marked[key][name] = (content_mark(raw), parse_file(root, relative, self.kind, raw))
+        return marked
 
     def whole(self, key: ShardKey) -> Shard:
         """The shard with every part read; read from the files again if it was replaced."""

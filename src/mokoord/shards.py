@@ -138,9 +138,10 @@ class Shard:
         """The language the problems are worded in."""
         self.digest = b""
         """:func:`digest` of the files' fingerprints; empty when one was too fresh to trust."""
-        self.fingerprints: dict[str, Fingerprint | None] | None = {}
-        """name → fingerprint, ``None`` when the file was too fresh to trust (part 2;
-        ``None`` until read)."""
+        self.fingerprints: dict[str, Fingerprint | bytes | None] | None = {}
+        """name → fingerprint; for a file too fresh to trust, a mark of its content
+        (bytes: :func:`mokoord.index.content_mark`) or ``None`` (part 2; ``None``
+        until read)."""
         self.problems: dict[str, Problems] = {}
         """name → its problems (only files that have any)."""
         self.sources: dict[str, str] = {}
@@ -455,7 +456,9 @@ class Shard:
         self.files, self.claims, self.records = {}, {}, {}
         self.lang = lang
 
-    def update(self, parsed: list[tuple[str, Fingerprint | None, Parsed]], lang: str) -> None:
+    def update(
+        self, parsed: list[tuple[str, Fingerprint | bytes | None, Parsed]], lang: str
+    ) -> None:
         """Take in freshly read files: (name, fingerprint, what :func:`parse_file` found)."""
         assert self.files is not None
         assert self.claims is not None
