@@ -651,14 +651,77 @@ def test_a_sync_reads_only_the_new_files_into_the_index(
     parsed: list[str] = []
     real = index.parse_file
 
-    def counting(root: str, relative: str, kind: str) -> Any:
+    def counting(root: str, relative: str, kind: str, raw: bytes | None = None) -> Any:
         parsed.append(relative)
-        return real(root, relative, kind)
+        return real(root, relative, kind, raw)
 
     monkeypatch.setattr(index, "parse_file", counting)
     listed = json.loads(team.anna.ok("list", "--json").stdout)
-    assert parsed == ["organisations/kulturverein-bamyan.yaml"]
+    # read by the sync already (see the next test), or now: nothing else
+    assert set(parsed) <= {"organisations/kulturverein-bamyan.yaml"}
     assert len(listed) == 7
+
+
+def _every_record(data: Any) -> dict[str, Any]:
+    from mokoord.dataset import KINDS
+
+    return {f"{kind}:{key}": record for kind in KINDS for key, record in data.records(kind).items()}
+
+
+def test_a_sync_takes_what_it_brings_into_the_index(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files a fast-forward brings are taken into the index by the sync itself
+    (kept by a mark of their content): the next command reads none of them, gives
+    the records a fresh build gives, and reads a file again that changed since."""
+    from mokoord import absorbing, index
+    from mokoord.store import Store
+
+    bernd = team.clone("bernd", BERND)
+    team.anna.ok("list")
+    bernd.ok("add-org", "--name", "Kulturverein Bamyan")
+    bernd.ok(
+        "add-contact",
+        "--org",
+        "kulturverein-bamyan",
+        "--channel",
+        "phone",
+        "--summary",
+        "Erstgespräch",
+        "--date",
+        "2023-03-14",
+    )
+    _git(bernd.root, "rm", "-q", ORG)
+    _git(bernd.root, "commit", "-qm", "no longer needed")
+    bernd.ok("sync")
+    # the sync waits for the whole of it (it may leave shards to the next command)
+    monkeypatch.setattr(absorbing.Absorbing, "finish", lambda self: self._thread.join())
+    team.anna.ok("sync")
+    parsed: list[str] = []
+    real = index.parse_file
+
+    def counting(root: str, relative: str, kind: str, raw: bytes | None = None) -> Any:
+        parsed.append(relative)
+        return real(root, relative, kind, raw)
+
+    monkeypatch.setattr(index, "parse_file", counting)
+    data = Store(team.anna.root).load()
+    assert parsed == []
+    assert set(data.organisations) == {"kulturverein-bamyan"}
+    assert [c.summary for c in data.contacts.values()] == ["Erstgespräch"]
+    assert _every_record(data) == _every_record(Store(team.anna.root).load(use_cache=False))
+    parsed.clear()
+    # the same size and time, other content: read again
+    path = team.anna.root / "organisations" / "kulturverein-bamyan.yaml"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Bamyan", "Bamyun"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (
+        Store(team.anna.root).load().organisations["kulturverein-bamyan"].name
+        == "Kulturverein Bamyun"
+    )
+    assert parsed == ["organisations/kulturverein-bamyan.yaml"]
 
 
 # --------------------------------------------------------------------------- in German
