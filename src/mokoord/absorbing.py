@@ -99,6 +99,65 @@ def absorb(
         and (status == "D" or f"{server}:{path}" in found)
     }
     if files:
-        from mokoord import index
+        take_in(clone.store_root, files, stop=stop)
 
-        index.absorb(clone.store_root, files, stop=stop)
+
+def take_in(
+    root: Path, files: dict[str, bytes | None], *, stop: Callable[[], bool] = lambda: False
+) -> None:
+    """Bring the index up to date for ``files`` (path relative to the store → the
+    content git is putting there, ``None`` for a file git deletes), as ``mokoord
+    sync`` does with what a fast-forward brings while git writes the files.
+
+    Each is kept with a mark of its content, not a fingerprint (the file is new on
+    disk, or not even written yet), so the next command trusts it only when the
+    file holds those bytes and reads it otherwise. Only shards written in the
+    current language are changed; anything unusual leaves the index to the next
+    command; so are the shards not yet changed once ``stop()`` is true."""
+    from mokoord.dataset import KINDS
+    from mokoord.i18n import language
+    from mokoord.index import KindIndex, bucket_of, content_mark, parse_file
+    from mokoord.shards import Shard, ShardKey, digest
+
+    owner = {spec.folder: kind for kind, spec in KINDS.items()}
+    lang = language()
+    groups: dict[tuple[str, ShardKey], dict[str, bytes | None]] = {}
+    for relative, raw in files.items():
+        folder, _, name = relative.rpartition("/")
+        kind = owner.get(folder.split("/", 1)[0])
+        if kind is None or not name.endswith(".yaml"):
+            continue
+        groups.setdefault((kind, (folder, bucket_of(name))), {})[name] = raw
+    for (kind, key), group in groups.items():
+        if stop():
+            return
+        index = KindIndex(root, kind)
+        path = index.shard_path(key)
+        if path.exists():
+            shard = Shard.read(path, kind)
+            if shard is None or shard.key != key or (shard.lang != lang and shard.problems):
+                continue
+            if not shard.load_all():
+                continue
+        else:  # a new shard: files of its bucket the sync did not bring are read next time
+            shard = Shard(key, path)
+            shard.start(lang)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        assert shard.fingerprints is not None
+        shard.remove(
+            [name for name, raw in group.items() if raw is None and name in shard.fingerprints]
+        )
+        root_text = str(root)
+        shard.update(
+            [
+                (name, content_mark(raw), parse_file(root_text, f"{key[0]}/{name}", kind, raw))
+                for name, raw in group.items()
+                if raw is not None
+            ],
+            lang,
+        )
+        fingerprints = shard.fingerprints
+        every = None not in fingerprints.values()
+        shard.digest = digest(fingerprints) if every else b""  # type: ignore[arg-type]
+        shard.derive()
+        shard.write(kind)
