@@ -379,9 +379,27 @@ def changed_check(report: Report, root: Path, runs: int) -> None:
     run_once(check)
 
 
-def writing_figures(report: Report, root: Path, runs: int) -> None:
-    """Figures of the first round (the report after a write, add-contact, help, the demo)."""
+WRITING = ("add-contact", "sync")
+"""``--only`` names of the writing figures: add-contact's (and the report after it),
+sync's (and the report right after it)."""
+
+
+def writing_figures(report: Report, root: Path, runs: int, only: Sequence[str] = ()) -> None:
+    """Figures of the first round (the report after a write, add-contact, help, the demo,
+    sync); with ``only``, those of add-contact and/or sync."""
     data = [*MOKOORD, "--data", str(root)]
+    report_args = [*data, "report", "--year", YEAR, "--format", "json"]
+    if not only or "add-contact" in only:
+        _add_contact_figures(report, root, runs, data, report_args)
+    if not only:
+        _start_figures(report, runs)
+    if not only or "sync" in only:
+        _sync_figures(report, root, runs, report_args)
+
+
+def _add_contact_figures(
+    report: Report, root: Path, runs: int, data: list[str], report_args: list[str]
+) -> None:
     institution = sorted(path.stem for path in (root / "institutions").glob("*.yaml"))
     add_contact = [
         *data,
@@ -392,7 +410,6 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
     ]
     if institution:
         add_contact += ["--refer-to", institution[0], "--refer-reason", "Beratung"]
-    report_args = [*data, "report", "--year", YEAR, "--format", "json"]
     measured = paired(
         report_args, report_args, runs, before_a=lambda: run_once(add_contact), warmup=0
     )
@@ -427,6 +444,9 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
         baseline_value=statistics.median(g.wall for g in gits),
         ratio=ratio,
     )
+
+
+def _start_figures(report: Report, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         minimal = Path(tmp) / "minimal.py"
         minimal.write_text(MINIMAL_TYPER, encoding="utf-8")
@@ -445,6 +465,9 @@ def writing_figures(report: Report, root: Path, runs: int) -> None:
     report.paired_row(
         "list --json on the demo store", measured, "libyaml floor, demo store", 1.0, peak=False
     )
+
+
+def _sync_figures(report: Report, root: Path, runs: int, report_args: list[str]) -> None:
     pull_time, sync_time, after_sync = sync_figures(root, report_args, runs)
     report.row(
         "sync bringing in 10 new contacts",
@@ -639,7 +662,8 @@ def main() -> int:
         metavar="NAME",
         help="only these warm figures (and their growth), by label or its first word "
         "(--only list show export); check also gives check after one changed file "
-        "and bean-check",
+        "and bean-check; add-contact gives add-contact with its commit and the report "
+        "after it, sync gives sync and the report right after it",
     )
     args = parser.parse_args()
     only = tuple(args.only)
@@ -678,11 +702,12 @@ def main() -> int:
     )
     if not only:
         cold_report(report, root, args.runs)
-    small = warm_figures(report, root, args.runs, only)
+    warm_only = [name for name in only if name not in WRITING]
+    small = warm_figures(report, root, args.runs, warm_only) if warm_only or not only else {}
     if not only or only_check:
         changed_check(report, root, args.runs)
-    if not only:
-        writing_figures(report, root, args.runs)
+    if not only or set(WRITING) & set(only):
+        writing_figures(report, root, args.runs, [name for name in only if name in WRITING])
     if (not only or only_check) and not args.no_beancount:
         beancount_figures(report, root, args.runs, files)
     if not args.no_growth:
