@@ -533,6 +533,7 @@ def sync_figures(root: Path, report: list[str], runs: int) -> tuple[float, float
     ).stdout.strip()
     folder = root / "contacts" / "2023"
     model = next(folder.glob("*.yaml")).read_text(encoding="utf-8")
+    OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mokoord-sync-", dir=OUT) as tmp:
         subprocess.run(
             ["git", "clone", "--quiet", "--bare", str(root), str(Path(tmp) / "register.git")],

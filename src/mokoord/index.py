@@ -9,9 +9,14 @@ parses again only those whose fingerprint changed, so it is never wrong:
 * a file edited by hand, deleted, renamed or changed by ``git checkout`` or
   ``pull`` gets a new fingerprint and is read again;
 * a file written within two seconds before the scan started is not trusted
-  next time either ("racily clean", as git calls it), so two edits within one
-  clock tick cannot hide (the scan may have started with the process, a good
-  while before the files are read: :func:`~mokoord.scanning.prescan`);
+  by its fingerprint next time ("racily clean", as git calls it), so two
+  edits within one clock tick cannot hide (the scan may have started with the
+  process, a good while before the files are read:
+  :func:`~mokoord.scanning.prescan`); the index keeps a mark of its content
+  instead (:func:`content_mark`, of the very bytes it parsed), and the next
+  command reads the file's bytes and takes the record kept only while they
+  are the same, without parsing it or rewriting its shard (``mokoord sync``
+  takes in what it brings this way: :mod:`mokoord.absorbing`);
 * an unreadable, corrupt or foreign-version index is discarded silently and
   rebuilt;
 * it is written to a temporary file and renamed into place, so concurrent
