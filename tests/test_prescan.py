@@ -336,6 +336,31 @@ def test_the_commands_read_first_what_their_prescan_stats(
         assert set(FIRST_READ[command]) <= set(scanning.FOLDERS)
 
 
+def test_add_contact_given_ids_reads_no_kind_so_starts_no_scan(
+    demo_cli: Cli, demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A contact logged with ids reads just the files it names: the scan a command
+    starts at once (of every file of the store) would be wasted work beside git's."""
+    from mokoord.cli import NO_RECORDS
+
+    opened: list[list[str]] = []
+    original = index.open_kinds
+
+    def recording(root: Path, kinds: list[str], **options: object):  # type: ignore[no-untyped-def]
+        opened.append(list(kinds))
+        return original(root, kinds, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index, "open_kinds", recording)
+    org = sorted(path.stem for path in (demo.root / "organisations").glob("*.yaml"))[0]
+    result = demo_cli(
+        "add-contact",
+        *("--org", org, "--channel", "phone", "--summary", "Telefonat", "--no-commit"),
+    )
+    assert result.exit_code == 0, result.output
+    assert opened == []
+    assert "add-contact" in NO_RECORDS
+
+
 @needs_fork
 def test_a_child_left_behind_holds_none_of_the_parents_streams(store: Store) -> None:
     """A child still scanning when the command has finished must not keep its output

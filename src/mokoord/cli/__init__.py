@@ -17,8 +17,10 @@ TYPE_CHECKING = False  # typing itself is imported after the scan has started
 if TYPE_CHECKING:
     from typer import Typer
 
-NO_RECORDS = frozenset({"init", "clone", "sync"})
-"""Commands that read no records first: no scan is started for them."""
+NO_RECORDS = frozenset({"init", "clone", "sync", "add-contact"})
+"""Commands that read no records first: no scan is started for them. (``add-contact``
+given ids reads just their files; a name to search for loads the organisations,
+which then stats their files itself.)"""
 FIRST_READ = {
     "list": ("organisations", "persons", "contacts"),
     "search": ("organisations", "persons", "contacts"),
