@@ -46,6 +46,7 @@ from mokoord.checkfacts import Claims, FileFacts, summary_of
 from mokoord.scanning import Fingerprint as Fingerprint
 from mokoord.scanning import ShardKey as ShardKey
 from mokoord.scanning import digest as digest
+from mokoord.spans import Spans
 
 INDEX_VERSION = 10
 MAGIC = b"MOKIDX10"
@@ -76,7 +77,8 @@ def _code_stamp() -> str:
     # models, and the catalogues that word the problems
     sources = [
         Path(__file__),
-        *(here / name for name in ("index.py", "indexrows.py", "scanning.py", "facts.py")),
+        *(here / name for name in ("index.py", "indexrows.py", "scanning.py", "spans.py")),
+        here / "facts.py",
         here / "checkfacts.py",
         *(here / name for name in ("privacyfacts.py", "privacy/texts.py")),
         *(here / name for name in ("yamlparse.py", "yamlio.py", "validation.py")),
@@ -108,51 +110,6 @@ def _interned(value: Any) -> Any:
     if kind is tuple:
         return tuple([_interned(item) for item in value])
     return value
-
-
-class Spans:
-    """Part 6 of a shard: where each file's JSON lies in part 7."""
-
-    __slots__ = ("extras", "number", "positions")
-
-    def __init__(
-        self,
-        names: tuple[str, ...],
-        positions: array[int],
-        extras: dict[str, tuple[str | None, Any]],
-    ) -> None:
-        self.number = dict(zip(names, range(len(names)), strict=True))
-        """name → its place in :attr:`positions`."""
-        self.positions = positions
-        """Each file's offset and length, one after the other."""
-        self.extras = extras
-        """name → (date, facts row) of files not holding their id in this shard."""
-
-    @classmethod
-    def of(cls, found: Any) -> Spans | None:
-        """The spans unmarshalled from part 6; ``None`` if they are damaged."""
-        if not (isinstance(found, tuple) and len(found) == 3):
-            return None
-        names, packed, extras = found
-        if not (
-            isinstance(names, tuple) and isinstance(packed, bytes) and isinstance(extras, dict)
-        ):
-            return None
-        positions = array("q")
-        try:
-            positions.frombytes(packed)
-        except ValueError:
-            return None
-        if len(positions) != 2 * len(names) or any(
-            not (isinstance(entry, tuple) and len(entry) == 2) for entry in extras.values()
-        ):
-            return None
-        return cls(names, positions, extras)
-
-    def span(self, name: str) -> tuple[int, int]:
-        """The offset and length of ``name``'s JSON in part 7."""
-        place = 2 * self.number[name]
-        return self.positions[place], self.positions[place + 1]
 
 
 class Shard:
