@@ -194,6 +194,25 @@ def test_the_records_naming_an_organisation_follow_a_changed_contact(demo: Store
     assert contact.id not in [c.id for c in mentioning(data.contacts, old)]
 
 
+def test_referral_counts_follow_a_changed_contact(demo: Store) -> None:
+    """An institution's referral counts are kept beside the index; a contact whose
+    referral is settled changes them on the next command."""
+    data = demo.load()
+    before = institutions.referral_counts(demo.load())
+    contact = next(
+        c for c in data.contacts.values() if any(r.outcome == "pending" for r in c.referrals)
+    )
+    target = next(r.institution for r in contact.referrals if r.outcome == "pending")
+    path = demo.root / data.sources["contact", contact.id]
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("outcome: pending", "outcome: taken_up", 1), "utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    after = institutions.referral_counts(demo.load())
+    assert after[target] == (before[target][0], before[target][1] - 1)
+    assert after == institutions.referral_counts(demo.load(use_cache=False))
+
+
 @pytest.mark.parametrize("content", [b"garbage", marshal.dumps((b"stamp", {})), None])
 def test_the_records_naming_an_organisation_survive_a_damaged_memo(
     demo: Store, content: bytes | None
