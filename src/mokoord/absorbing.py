@@ -116,8 +116,8 @@ def take_in(
     command; so are the shards not yet changed once ``stop()`` is true."""
     from mokoord.dataset import KINDS
     from mokoord.i18n import language
-    from mokoord.index import KindIndex, bucket_of, content_mark, parse_file
-    from mokoord.shards import Shard, ShardKey, digest
+    from mokoord.index import KindIndex, bucket_of, content_mark, parse_file, shard_digest
+    from mokoord.shards import Shard, ShardKey
 
     owner = {spec.folder: kind for kind, spec in KINDS.items()}
     lang = language()
@@ -156,8 +156,6 @@ def take_in(
             ],
             lang,
         )
-        fingerprints = shard.fingerprints
-        every = None not in fingerprints.values()
-        shard.digest = digest(fingerprints) if every else b""  # type: ignore[arg-type]
+        shard.digest = shard_digest(shard.fingerprints)
         shard.derive()
         shard.write(kind)

@@ -48,6 +48,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import marshal
 import os
 import stat
 import time
@@ -174,6 +175,19 @@ def content_mark(raw: bytes) -> bytes:
     a digest of its content, so that a later command trusts the file only while it
     holds the same bytes (see :meth:`KindIndex.refresh`)."""
     return hashlib.sha1(raw).digest()
+
+
+def shard_digest(fingerprints: dict[str, Any]) -> bytes:
+    """The digest a shard is kept with: the scan's (:func:`digest`) while every file
+    has its fingerprint; with a mark of a file's content among them, a digest of
+    the content it stands for, which no scan gives (so the shard's files are
+    looked at one by one) and under which memos stay valid while the content
+    does; empty when a file was kept with neither."""
+    if None in fingerprints.values():
+        return b""
+    if all(type(value) is tuple for value in fingerprints.values()):
+        return digest(fingerprints)
+    return hashlib.sha1(b"marked\0" + marshal.dumps(list(fingerprints.items()), 0)).digest()
 
 
 def _content(path: str) -> bytes | None:
@@ -364,8 +378,7 @@ class KindIndex:
             assert shard.fingerprints is not None
             ordered = {name: shard.fingerprints[name] for name in self.scanned[key]}
             shard.fingerprints = ordered  # in the scan's order, as the digest takes them
-            every = None not in ordered.values()
-            shard.digest = digest(ordered) if every else b""  # type: ignore[arg-type]
+            shard.digest = shard_digest(ordered)
             shard.derive()
             if self.write:
                 shard.write(self.kind)
