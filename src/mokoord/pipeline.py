@@ -72,7 +72,10 @@ def _first_contacts_kept(data: Dataset) -> dict[str, dt.date]:
     contacts, which are kept per shard (after a change, or right after a sync,
     only the changed shards' contacts are looked at)."""
     contacts: Records[Any] = data.contacts  # type: ignore[assignment]
-    kept = contacts.memo("first-contacts", lambda: _earliest_by_shard(contacts))
+    try:
+        kept = contacts.memo("first-contacts", lambda: _earliest_by_shard(contacts))
+    except TypeError:  # a value kept per shard of another shape
+        kept = None
     if not (isinstance(kept, dict) and all(type(iso) is str for iso in kept.values())):
         kept = _earliest(data)  # not what was stored: made again
     days = {iso: dt.date.fromisoformat(iso) for iso in set(kept.values())}
@@ -89,6 +92,8 @@ def _earliest_by_shard(contacts: Records[Any]) -> dict[str, str]:
     of each shard's (:func:`_earliest_in`)."""
     earliest: dict[str, str] = {}
     for share in contacts.memo_by_shard("first-contacts-by-shard", _BY_SHARD, _earliest_in):
+        if not isinstance(share, dict):
+            raise TypeError("not the earliest contacts of a shard")
         for org, iso in share.items():
             if iso < earliest.get(org, "9999"):
                 earliest[org] = iso
