@@ -15,8 +15,7 @@ parses again only those whose fingerprint changed, so it is never wrong:
   :func:`~mokoord.scanning.prescan`); the index keeps a mark of its content
   instead (:func:`content_mark`, of the very bytes it parsed), and the next
   command reads the file's bytes and takes the record kept only while they
-  are the same, without parsing it or rewriting its shard (``mokoord sync``
-  takes in what it brings this way: :mod:`mokoord.absorbing`);
+  are the same, without parsing it or rewriting its shard;
 * an unreadable, corrupt or foreign-version index is discarded silently and
   rebuilt;
 * it is written to a temporary file and renamed into place, so concurrent

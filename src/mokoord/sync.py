@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mokoord import absorbing, gitops, gitremote, gitrepo
+from mokoord import gitops, gitremote, gitrepo
 from mokoord.errors import GitError, MokoordError, UsageError
 from mokoord.i18n import _
 from mokoord.summary import Changes, changes
@@ -104,7 +104,6 @@ def sync(
     """
     # Checking the work tree takes longest on a large store: it starts first and
     # runs while the clone is looked at and the server's work fetched.
-    absorbing.prepare(store_root)
     found = gitrepo.git_dir_of(store_root)
     early = fetching = None
     quiet = found is not None and gitrepo.operation_in_progress(found[1]) is None
@@ -197,29 +196,10 @@ def _exchange(
         if status is not None:
             _refuse_uncommitted(clone, status.result())
         raise
-    taking_in = None
-    if server is not None and server != head and not dry_run:
-        taking_in = absorbing.Absorbing(clone, head, server)
-    try:
-        if status is not None:
-            _refuse_uncommitted(clone, status.result())
-        if dry_run:
-            return _preview(clone, head, server)
-        return _exchanged(clone, start, head, server, ask=ask, interactive=interactive)
-    finally:
-        if taking_in is not None:
-            taking_in.finish()
-
-
-def _exchanged(
-    clone: Target,
-    start: str,
-    head: str,
-    server: str | None,
-    *,
-    ask: Ask | None,
-    interactive: bool,
-) -> Outcome:
+    if status is not None:
+        _refuse_uncommitted(clone, status.result())
+    if dry_run:
+        return _preview(clone, head, server)
     outcome = Outcome(clone)
     sent_from = server
     came: list[tuple[str, str]] | None = None
