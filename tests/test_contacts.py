@@ -186,6 +186,29 @@ def test_add_contact_writes_one_file_and_one_commit(rcli: Cli, reg: Store) -> No
     assert rcli("check").exit_code == 0
 
 
+def test_a_new_contact_is_in_the_index_the_next_command_reads(
+    rcli: Cli, reg: Store, parses: list[str]
+) -> None:
+    """add-contact takes the file it wrote into the index while git commits it: the
+    next command reads no file, and finds what a fresh read of the files finds."""
+    reg.load()  # the index exists
+    contact_id = _add(
+        rcli, "--org", DTEV, "--channel", "phone", "--summary", "Rückruf", "--date", "2023-05-02"
+    )
+    parses.clear()
+    data = reg.load()
+    assert parses == []
+    assert data.contacts[contact_id].summary == "Rückruf"
+    fresh = reg.load(use_cache=False)
+    assert dict(data.contacts.items()) == dict(fresh.contacts.items())
+    assert data.problems == fresh.problems
+    # no commit: the file is written and taken in all the same
+    other = _add(rcli, "--org", DTEV, "--channel", "phone", "--summary", "Notiz", "--no-commit")
+    parses.clear()
+    assert reg.load().contacts[other].summary == "Notiz"
+    assert parses == []
+
+
 def test_two_contacts_same_day_get_distinct_ids(rcli: Cli, reg: Store) -> None:
     day = ("--date", "2024-05-02")  # fixed: a run that crosses midnight keeps its day
     ids = {

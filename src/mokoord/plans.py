@@ -104,6 +104,7 @@ def apply(
     *,
     commit: bool = True,
     replan: Callable[[], Plan] | None = None,
+    index: bool = False,
 ) -> Applied:
     """Write ``plan`` in one :class:`~mokoord.store.Change` (atomic files, one commit).
 
@@ -114,7 +115,7 @@ def apply(
     from mokoord.store import Change
 
     plan.raise_errors()
-    with Change(store, plan.action, commit=commit) as change:
+    with Change(store, plan.action, commit=commit, index=index) as change:
         if not _current(store, plan.writes):
             if replan is None:
                 raise MokoordError(

@@ -282,10 +282,15 @@ class Change:
     ``commit=False`` the files are written and left uncommitted.
     """
 
-    def __init__(self, store: Store, message: str, *, commit: bool = True) -> None:
+    def __init__(
+        self, store: Store, message: str, *, commit: bool = True, index: bool = False
+    ) -> None:
         self.store = store
         self.message = message
         self.commit = commit
+        self.index = index
+        """Take the files written into the index while git commits them (see
+        :mod:`mokoord.intake`): for a command after which a read is likely."""
         self.repo: Path | None = None
         self.touched: dict[Path, bytes | None] = {}
         self.commit_id: str | None = None
@@ -410,6 +415,22 @@ class Change:
             if (path.read_bytes() if path.is_file() else None) != before
         ]
 
+    def _intake(self, changed: list[Path]) -> Any:
+        """The files written, being taken into the index (when asked for and there is one)."""
+        if not (self.index and changed and self.store.use_cache):
+            return None
+        if not (self.store.cache_dir / "index").is_dir():
+            return None
+        from mokoord.intake import Intake
+
+        files: dict[str, bytes | None] = {}
+        for path in changed:
+            with contextlib.suppress(OSError, ValueError):
+                files[path.relative_to(self.store.root).as_posix()] = (
+                    path.read_bytes() if path.is_file() else None
+                )
+        return Intake(self.store.root, files)
+
     def _restore(self) -> None:
         for path, content in self.touched.items():
             with contextlib.suppress(OSError):
@@ -426,18 +447,23 @@ class Change:
                 self._restore()
                 return
             changed = self.changed
-            if self.commit and self.repo is not None and changed and not self.merging:
-                try:
-                    author = self.store.config.author
-                    self.commit_id = gitops.commit(
-                        self.repo,
-                        changed,
-                        self.message,
-                        author=(author.name, str(author.email)) if author else None,
-                    )
-                except BaseException:
-                    self._restore()
-                    raise
+            intake = self._intake(changed)
+            try:
+                if self.commit and self.repo is not None and changed and not self.merging:
+                    try:
+                        author = self.store.config.author
+                        self.commit_id = gitops.commit(
+                            self.repo,
+                            changed,
+                            self.message,
+                            author=(author.name, str(author.email)) if author else None,
+                        )
+                    except BaseException:
+                        self._restore()
+                        raise
+            finally:
+                if intake is not None:
+                    intake.finish()
         finally:
             self._lock.release()
 

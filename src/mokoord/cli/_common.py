@@ -412,10 +412,13 @@ def warn_problems(problems: Iterable[Problem]) -> None:
         warn(problem.message)
 
 
-def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> Plan:
+def run_plan(
+    store: Store, make: Callable[[], Plan], *, commit: bool = True, index: bool = False
+) -> Plan:
     """The seam's last steps: make the plan, show its warnings, apply it (made
     again by ``make`` when the records changed meanwhile) and confirm its
-    summary. A plan with nothing to write says so and writes nothing."""
+    summary. A plan with nothing to write says so and writes nothing. With
+    ``index``, the files written are taken into the index while git commits them."""
     from mokoord.plans import apply
 
     plan = make()
@@ -424,7 +427,7 @@ def run_plan(store: Store, make: Callable[[], Plan], *, commit: bool = True) -> 
         plan.raise_errors()
         done(plan.summary)
         return plan
-    applied = apply(store, plan, commit=commit, replan=make)
+    applied = apply(store, plan, commit=commit, replan=make, index=index)
     done(committed(applied.plan.summary, applied.short_commit))
     return applied.plan
 

@@ -162,7 +162,8 @@ def add_contact(
     def make() -> "Plan":
         return plan_contact(data, request, taken=store.taken("contact"))
 
-    typer.echo(run_plan(store, make, commit=not no_commit).result.id)
+    # the next command (the agenda, a report) finds the new contact in the index
+    typer.echo(run_plan(store, make, commit=not no_commit, index=True).result.id)
 
 
 # --------------------------------------------------------------------------- contacts
@@ -420,7 +421,8 @@ def add_institution(
     def make() -> "Plan":
         return plan_institution(store.load(("institution",)), request)
 
-    typer.echo(run_plan(store, make, commit=not no_commit).result.id)
+    # the next command (the agenda, a report) finds the new contact in the index
+    typer.echo(run_plan(store, make, commit=not no_commit, index=True).result.id)
 
 
 @app.command("institutions", rich_help_panel=PANEL)
