@@ -105,34 +105,33 @@ def test_a_fresh_file_is_kept_by_its_content_and_read_again_only_when_it_changed
 def test_a_file_kept_by_its_content_gets_its_fingerprint_once_old_enough(
     store: Store, parses: list[str]
 ) -> None:
+    """Once old enough, a file kept by a mark of its content gets its fingerprint
+    (its shard written once, the file not parsed again): the shard is then taken
+    over by its digest again, not looked at file by file."""
     first = _org(store, "alpha", "Alpha")
     assert _names(store) == {"alpha": "Alpha"}
-    _age(first)
     kind = index.KindIndex(store.root, "organisation")
     kind.read()
     [shard] = kind.shards.values()
     assert shard.load_fingerprints()
     assert shard.fingerprints is not None
     assert type(shard.fingerprints["alpha.yaml"]) is bytes
-    # another file of the same shard changes: the shard is written, alpha with its fingerprint
-    other = next(
-        f"x{number}"
-        for number in range(1000)
-        if index.bucket_of(f"x{number}.yaml") == index.bucket_of("alpha.yaml")
-    )
-    _age(_org(store, other, "Other"))
+    _age(first)
     parses.clear()
-    assert _names(store) == {"alpha": "Alpha", other: "Other"}
-    assert parses == [f"organisations/{other}.yaml"]
+    assert _names(store) == {"alpha": "Alpha"}
+    assert parses == []
     kind.read()
     [shard] = kind.shards.values()
     assert shard.load_fingerprints()
     assert shard.fingerprints is not None
     stat = first.stat()
     assert shard.fingerprints["alpha.yaml"] == (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    parses.clear()
-    assert _names(store) == {"alpha": "Alpha", other: "Other"}
+    [(_key, files)] = index.scan(store.root, "organisations").items()
+    assert shard.digest == digest(files)
+    shards = _shard_files(store)
+    assert _names(store) == {"alpha": "Alpha"}
     assert parses == []
+    assert _shard_files(store) == shards
 
 
 def test_deleted_and_renamed_files(store: Store) -> None:

@@ -297,8 +297,8 @@ class KindIndex:
             if shard is not None and not reword and shard.load_fingerprints():
                 stale = self._stale(shard, files, racy_ns, promoted)
                 assert shard.fingerprints is not None
-                if not stale and len(shard.fingerprints) == len(files):
-                    continue  # files kept with a mark of their content still hold it
+                if not stale and not promoted and len(shard.fingerprints) == len(files):
+                    continue  # files kept with a mark of their content, too fresh still
             if shard is None or not shard.load_all():
                 shard = Shard(key, self.shard_path(key))
                 shard.start(lang)
@@ -327,7 +327,8 @@ class KindIndex:
         """The files of ``shard`` to read again: those whose fingerprint changed, but not
         a file kept with a mark of its content (it was too fresh to trust) that still
         holds that content; such a file old enough to trust now goes into ``promoted``
-        with its fingerprint, kept should the shard be written."""
+        with its fingerprint, and the shard is written with it once (so that marks
+        do not pile up: a shard with one is looked at file by file)."""
         known = shard.fingerprints
         assert known is not None
         stale = []
