@@ -30,6 +30,17 @@ rows of :mod:`mokoord.facts`), then what only ``mokoord check`` needs
 record is looked at (:class:`~mokoord.records.Records`); see
 :mod:`mokoord.shards`. A report over 100,000 contacts never reads their JSON.
 
+**A cold build streams.** With many files to read (a store without an
+index), worker processes parse them :data:`CHUNK_FILES` at a time, and only
+:data:`IN_FLIGHT` chunks per worker are handed out ahead of the parent. A
+shard is updated and written as soon as its last file is back; then its
+parsed files are dropped and it is held by its first part only, read back
+from the file just written, as a warm command holds it. So the parent holds
+a few chunks of parsed files at once, not the whole store, and a cold
+command ends with what a warm one holds. An error midway stops
+the workers; every shard written by then is whole (see below) and is taken
+over by the next command.
+
 **Other YAML files.** Files ending in ``.yml`` are kept in a shard of their
 own per folder (bucket :data:`OTHER`): ``mokoord check`` reports them, a load
 leaves them out.
@@ -475,15 +486,22 @@ def load_kinds(
 
 
 def open_kinds(
-    root: Path, kinds: list[str], *, use_cache: bool = True, progress: Progress | None = None
+    root: Path,
+    kinds: list[str],
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    chunk: int | None = None,
+    parallel: int | None = None,
 ) -> dict[str, KindIndex]:
-    """The index of each kind, brought up to date (as :func:`load_kinds` does)."""
+    """The index of each kind, brought up to date (as :func:`load_kinds` does);
+    ``chunk`` and ``parallel`` as :class:`KindIndex` takes them."""
     from mokoord.dataset import KINDS
 
     folders = {kind: KINDS[kind].folder for kind in kinds}
     wanted = list(folders.values())
     scanning = take_prescan(root, wanted) or Scan(root, wanted)
-    indexes = {kind: KindIndex(root, kind) for kind in kinds}
+    indexes = {kind: KindIndex(root, kind, chunk=chunk, parallel=parallel) for kind in kinds}
     if use_cache:
         for index in indexes.values():
             index.read()
