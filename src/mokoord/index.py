@@ -84,7 +84,7 @@ from mokoord.shards import (
 
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""
-CHUNK_FILES = 400
+CHUNK_FILES = 1000
 """Files a worker process parses at a time (a shard's files may be split over several)."""
 IN_FLIGHT = 2
 """Chunks handed to the workers ahead of the parent, per worker: what is parsed but not
