@@ -21,6 +21,7 @@ import pytest
 from mokoord import agenda, contacts, institutions, overview, referrals, register
 from mokoord.dataset import KINDS, Dataset
 from mokoord.facts import mentioning
+from mokoord.indexrows import ENTRY_FILES
 from mokoord.pipeline import first_contacts
 from mokoord.records import Records
 from mokoord.store import Store
@@ -182,7 +183,8 @@ def test_the_records_naming_an_organisation_follow_a_changed_contact(demo: Store
         next(org for org in data.organisations if org != contact.organisations[0]),
     )
     assert contact.id in [c.id for c in mentioning(data.contacts, old)]
-    assert (demo.root / ".mokoord" / "index" / "contact" / "organisations-named.memo").is_file()
+    folder = demo.root / ".mokoord" / "index" / "contact"
+    assert len(list(folder.glob("named-*.memo"))) == ENTRY_FILES
     path = demo.root / data.sources["contact", contact.id]
     path.write_text(path.read_text("utf-8").replace(f"[{old}]", f"[{new}]"), "utf-8")
     an_hour_ago = time.time() - 3600
@@ -190,6 +192,52 @@ def test_the_records_naming_an_organisation_follow_a_changed_contact(demo: Store
     data = demo.load()
     assert contact.id in [c.id for c in mentioning(data.contacts, new)]
     assert contact.id not in [c.id for c in mentioning(data.contacts, old)]
+
+
+def test_referral_counts_follow_a_changed_contact(demo: Store) -> None:
+    """An institution's referral counts are kept beside the index; a contact whose
+    referral is settled changes them on the next command."""
+    data = demo.load()
+    before = institutions.referral_counts(demo.load())
+    contact = next(
+        c for c in data.contacts.values() if any(r.outcome == "pending" for r in c.referrals)
+    )
+    target = next(r.institution for r in contact.referrals if r.outcome == "pending")
+    path = demo.root / data.sources["contact", contact.id]
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("outcome: pending", "outcome: taken_up", 1), "utf-8")
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))
+    after = institutions.referral_counts(demo.load())
+    assert after[target] == (before[target][0], before[target][1] - 1)
+    assert after == institutions.referral_counts(demo.load(use_cache=False))
+
+
+@pytest.mark.parametrize("content", [b"garbage", marshal.dumps((b"stamp", {})), None])
+def test_the_records_naming_an_organisation_survive_a_damaged_memo(
+    demo: Store, content: bytes | None
+) -> None:
+    """The records naming each organisation are kept in several files by organisation;
+    one damaged, foreign or missing file is made again, never taken for data."""
+    plain = demo.load(use_cache=False)
+    expected = {
+        org: sorted(c.id for c in plain.contacts.values() if org in c.organisations)
+        for org in plain.organisations
+    }
+    demo.load()
+    folder = demo.root / ".mokoord" / "index" / "contact"
+    for part in folder.glob("named-*.memo"):
+        if content is None:
+            part.unlink()
+        else:
+            part.write_bytes(content)
+    for _ in range(2):
+        data = demo.load()
+        found = {
+            org: sorted(c.id for c in mentioning(data.contacts, org) if org in c.organisations)
+            for org in expected
+        }
+        assert found == expected
 
 
 def test_a_period_decodes_only_the_contacts_of_its_shards(both: tuple[Dataset, Dataset]) -> None:

@@ -273,6 +273,76 @@ def test_a_duplicate_id_in_two_shards_goes_to_the_first_file(store: Store) -> No
         assert data.sources[("organisation", "verein")] == f"organisations/{first}"
 
 
+def test_a_duplicate_id_taken_up_later_is_seen_by_rows_and_records(store: Store) -> None:
+    """Which file keeps an id held twice is kept beside the index (so that a listing
+    need not decode every shard's ids): a second file appearing later, first by path,
+    takes the id over in the records and in the facts rows alike."""
+    names = [f"kopie-{number}.yaml" for number in range(40)]
+    later = names[0]
+    earlier = next(n for n in names[1:] if index.bucket_of(n) != index.bucket_of(later))
+    earlier, later = sorted((earlier, later))
+    folder = store.root / "organisations"
+    (folder / later).write_text(ORG.format(id="verein", name="Spätere Datei"), encoding="utf-8")
+    _age(folder / later)
+    for _ in range(2):
+        data = store.load(("organisation",))
+        assert data.organisation_facts()["verein"].name == "Spätere Datei"
+    (folder / earlier).write_text(ORG.format(id="verein", name="Frühere Datei"), encoding="utf-8")
+    _age(folder / earlier)
+    for _ in range(2):  # built, then from the index
+        data = store.load(("organisation",))
+        assert data.organisation_facts()["verein"].name == "Frühere Datei"
+        assert data.organisations["verein"].name == "Frühere Datei"
+        assert data.sources[("organisation", "verein")] == f"organisations/{earlier}"
+
+
+def test_the_second_file_of_an_id_in_one_shard_keeps_its_own_facts(
+    store: Store, parses: list[str]
+) -> None:
+    """Two files of one shard hold one id: the first by name keeps it. When the shard is
+    updated for another file and then the first is removed, the second holds the id
+    with its own name, not the first one's (kept in the shard: no file is read again)."""
+    names = [f"verein-{number}.yaml" for number in range(60)]
+    first = names[0]
+    second, other = [n for n in names[1:] if index.bucket_of(n) == index.bucket_of(first)][:2]
+    folder = store.root / "organisations"
+    for name, title in ((first, "Erste Datei"), (second, "Zweite Datei")):
+        (folder / name).write_text(ORG.format(id="verein", name=title), encoding="utf-8")
+        _age(folder / name)
+    assert store.load(("organisation",)).organisations["verein"].name == "Erste Datei"
+    _age(_org(store, other.removesuffix(".yaml"), "Dritter Verein"))  # the shard is updated
+    assert store.load(("organisation",)).organisations["verein"].name == "Erste Datei"
+    (folder / first).unlink()
+    parses.clear()
+    for _ in range(2):
+        data = store.load(("organisation",))
+        assert data.organisations["verein"].name == "Zweite Datei"
+        assert data.organisation_facts()["verein"].name == "Zweite Datei"
+    assert parses == []
+
+
+def test_damaged_ids_in_the_first_part_are_never_taken_for_data(store: Store) -> None:
+    """The ids of a shard are decoded only when asked for; a checksum read with the
+    first part makes a shard whose ids were damaged unusable (read from the files)."""
+    import marshal
+
+    for number in range(20):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    _names(store)
+    fresh = index.KindIndex(store.root, "organisation")
+    fresh.read()
+    damaged = 0
+    for shard in fresh.shards.values():
+        blob = marshal.dumps(shard.sources)
+        raw = shard.path.read_bytes()
+        assert raw.count(blob) == 1
+        at = raw.index(blob) + len(blob) // 2
+        shard.path.write_bytes(raw[:at] + bytes([raw[at] ^ 0x01]) + raw[at + 1 :])
+        damaged += 1
+    assert damaged
+    assert _names(store) == {f"verein-{number}": f"Verein {number}" for number in range(20)}
+
+
 def test_a_record_is_right_when_another_command_rewrote_the_index_meanwhile(
     store: Store,
 ) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from mokoord.contacts import organisation_names
 from mokoord.dataset import Dataset
 from mokoord.errors import UsageError
-from mokoord.facts import dates_of, field_of, has_rows, open_ends, select
+from mokoord.facts import dates_of, field_of, has_rows, open_ends, select, select_open_ends
 from mokoord.i18n import _
 from mokoord.models import Contact, Organisation
 from mokoord.referrals import ReferralRow, referral_json
@@ -176,7 +176,7 @@ def _on_agenda(data: Dataset, today: dt.date, horizon: dt.date) -> list[Contact]
         or (planned and first <= day <= last)
         or (day < long_ago and pending)
     ]
-    return select(data.contacts, wanted)
+    return select_open_ends(data.contacts, wanted)
 
 
 def _arranged(data: Dataset, today: dt.date) -> set[str]:

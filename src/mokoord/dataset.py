@@ -120,31 +120,40 @@ class Sources(MutableMapping[tuple[str, str], str]):
     """(kind, id) → the record's file relative to the store root, kept per kind."""
 
     def __init__(self) -> None:
-        self._by_kind: dict[str, dict[str, str]] = {}
+        self._by_kind: dict[str, dict[str, str] | Callable[[], dict[str, str]]] = {}
 
-    def add_kind(self, kind: str, sources: dict[str, str]) -> None:
-        """Take over id → file of one kind (copied: the caller's dict stays its own)."""
-        self._by_kind[kind] = dict(sources)
+    def add_kind(self, kind: str, sources: dict[str, str] | Callable[[], dict[str, str]]) -> None:
+        """Take over id → file of one kind (copied: the caller's dict stays its own),
+        or what makes it when first asked for."""
+        self._by_kind[kind] = sources if callable(sources) else dict(sources)
+
+    def _of(self, kind: str) -> dict[str, str]:
+        found = self._by_kind[kind]
+        if callable(found):
+            found = self._by_kind[kind] = dict(found())
+        return found
 
     def __getitem__(self, key: tuple[str, str]) -> str:
         kind, record_id = key
-        return self._by_kind[kind][record_id]
+        return self._of(kind)[record_id]
 
     def __setitem__(self, key: tuple[str, str], value: str) -> None:
         kind, record_id = key
-        self._by_kind.setdefault(kind, {})[record_id] = value
+        if kind not in self._by_kind:
+            self._by_kind[kind] = {}
+        self._of(kind)[record_id] = value
 
     def __delitem__(self, key: tuple[str, str]) -> None:
         kind, record_id = key
-        del self._by_kind[kind][record_id]
+        del self._of(kind)[record_id]
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        for kind, sources in self._by_kind.items():
-            for record_id in sources:
+        for kind in list(self._by_kind):
+            for record_id in self._of(kind):
                 yield kind, record_id
 
     def __len__(self) -> int:
-        return sum(len(sources) for sources in self._by_kind.values())
+        return sum(len(self._of(kind)) for kind in self._by_kind)
 
 
 @dataclass

@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from mokoord.errors import Problem
-from mokoord.indexrows import KindRows
+from mokoord.indexrows import KindIds, KindRows
 from mokoord.records import Records
 from mokoord.scanning import (
     BUCKETS,
@@ -337,9 +337,8 @@ class KindIndex:
         """The shard with every part read; read from the files again if it was replaced."""
         shard = self.shards[key]
         if shard.load_all():
-            if shard.dates is None or shard.columns is None:
-                shard.derive()
-                shard.fields = None
+            shard.derive()  # its ids, dates, rows and summary, from the parts read whole
+            shard.fields = None
             return shard
         shard = Shard(key, self.shard_path(key))
         shard.start(_language())
@@ -349,6 +348,11 @@ class KindIndex:
             self.scanned[key] = files
         self._take_in({key: list(self.scanned[key])}, shard.lang, None)
         return shard
+
+    def with_sources(self, key: ShardKey) -> Shard:
+        """The shard with its id → file decoded (read from the files if that is damaged)."""
+        shard = self.shards[key]
+        return shard if shard.load_sources() else self.whole(key)
 
     def rows(self, key: ShardKey) -> Shard:
         """The shard with its records' dates and facts rows read."""
@@ -474,7 +478,7 @@ def load_kinds(
     *,
     use_cache: bool = True,
     progress: Progress | None = None,
-) -> Iterator[tuple[str, Records[Any], list[Problem], dict[str, str]]]:
+) -> Iterator[tuple[str, Records[Any], list[Problem], Callable[[], dict[str, str]]]]:
     """For each kind: its records (lazily validated), their problems, and id → file.
 
     With ``use_cache`` the index is used and brought up to date; without, every
@@ -516,33 +520,24 @@ def open_kinds(
     return indexes
 
 
-def _merged(index: KindIndex) -> tuple[Records[Any], list[Problem], dict[str, str]]:
-    """One kind's shards as one mapping of records (their dates and rows read when asked)."""
+def _merged(
+    index: KindIndex,
+) -> tuple[Records[Any], list[Problem], Callable[[], dict[str, str]]]:
+    """One kind's shards as one mapping of records (their ids, dates and rows read
+    when asked), their problems, and what gives id → file."""
     from mokoord.dataset import KINDS
 
-    sources: dict[str, str] = {}
-    contested: set[str] = set()
     problems: list[Problem] = []
     keys = []
     for key in sorted(index.shards):
         if key[1] == OTHER:
             continue  # *.yml files: not records mokoord reads (check reports them)
-        shard = index.shards[key]
         keys.append(key)
-        for found in shard.problems.values():
+        for found in index.shards[key].problems.values():
             problems.extend(Problem(*p) for p in found)
-        if sources.keys().isdisjoint(shard.sources):
-            sources.update(shard.sources)
-            continue
-        # a duplicate id in two files: the first file by path wins; check reports it
-        for record_id, relative in shard.sources.items():
-            if record_id in sources:
-                contested.add(record_id)
-                if sources[record_id] < relative:
-                    continue
-            sources[record_id] = relative
     problems.sort(key=lambda p: p.path)
     model = KINDS[index.kind].model
-    rows = KindRows(index, keys, sources, contested)
-    records: Records[Any] = Records(model, sources, index.payloads, rows)
-    return records, problems, sources
+    ids = KindIds(index, keys)
+    rows = KindRows(index, keys, ids)
+    records: Records[Any] = Records(model, ids.sources, index.payloads, rows)
+    return records, problems, ids.sources

@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import re
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,9 @@ from mokoord.shards import Shard, ShardKey, code_stamp
 if TYPE_CHECKING:
     from mokoord.index import KindIndex
 
+
+ENTRY_FILES = 32
+"""How many files a memo of many entries is kept in (:meth:`KindRows.memo_entry`)."""
 
 _VERSIONED = re.compile(r"(.+)-[0-9a-f]{8,}\.memo")
 """A memo whose name ends in a stamp of the code that made it (``flat-<hex>.memo``)."""
@@ -41,17 +45,66 @@ def _drop_superseded(path: Path) -> None:
                 (path.parent / name).unlink()
 
 
+class KindIds:
+    """id → file of one kind's records, merged from its shards' when first asked for.
+
+    An id held by files in several shards (a mistake ``mokoord check`` reports)
+    is kept by the first file by path: :meth:`contested` names those, and is kept
+    beside the index, so a command reading only memos and rows of unchanged
+    shards never decodes the shards' ids.
+    """
+
+    def __init__(self, index: KindIndex, keys: list[ShardKey]) -> None:
+        self.index = index
+        self.keys = keys
+        self._sources: dict[str, str] | None = None
+        self._contested: dict[str, str] | None = None
+
+    def sources(self) -> dict[str, str]:
+        """id → the file holding it (relative to the store root)."""
+        if self._sources is None:
+            self._merge()
+        assert self._sources is not None
+        return self._sources
+
+    def contested(self) -> dict[str, str]:
+        """id → the file that keeps it, of the ids held by files in several shards."""
+        if self._contested is None:
+            if self._sources is None:
+                rows = KindRows(self.index, self.keys, self)
+                self._contested = rows.memo("contested", lambda: self._merge() or {})
+            else:
+                self._merge()
+        assert self._contested is not None
+        return self._contested
+
+    def _merge(self) -> dict[str, str]:
+        sources: dict[str, str] = {}
+        contested: set[str] = set()
+        for key in self.keys:
+            found = self.index.with_sources(key).sources
+            if sources.keys().isdisjoint(found):
+                sources.update(found)
+                continue
+            # a duplicate id in two files: the first file by path wins; check reports it
+            for record_id, relative in found.items():
+                if record_id in sources:
+                    contested.add(record_id)
+                    if sources[record_id] < relative:
+                        continue
+                sources[record_id] = relative
+        self._sources = sources
+        self._contested = {record_id: sources[record_id] for record_id in sorted(contested)}
+        return self._contested
+
+
 class KindRows:
     """The dates and facts rows of one kind's records, merged from its shards when asked for."""
 
-    def __init__(
-        self, index: KindIndex, keys: list[ShardKey], sources: dict[str, str], contested: set[str]
-    ) -> None:
+    def __init__(self, index: KindIndex, keys: list[ShardKey], ids: KindIds) -> None:
         self.index = index
         self.keys = keys
-        self.sources = sources
-        self.contested = contested
-        """Ids held by files in several shards: the first file by path keeps them."""
+        self.ids = ids
         self._dates: dict[str, str] | None = None
         self._columns: dict[str, tuple[Any, ...]] | None = None
         self._fields: dict[int, dict[str, Any]] = {}
@@ -65,12 +118,13 @@ class KindRows:
             except (ValueError, TypeError, EOFError):  # a damaged part: read the files
                 shard = self.index.whole(key)
                 found = part(shard)
-            if self.contested and not self.contested.isdisjoint(found):
+            contested = self.ids.contested()
+            if contested and not contested.keys().isdisjoint(found):
+                held = self.index.with_sources(key).sources
                 found = {
                     record_id: value
                     for record_id, value in found.items()
-                    if record_id not in self.contested
-                    or self.sources.get(record_id) == shard.sources.get(record_id)
+                    if contested.get(record_id, held.get(record_id)) == held.get(record_id)
                 }
             merged.update(found)
         return merged
@@ -91,17 +145,19 @@ class KindRows:
         if self._columns is not None:
             return {key: self._columns[key] for key in keys}
         wanted, found = set(keys), {}
+        contested = self.ids.contested()
         for shard_key in self.keys:
-            shard = self.index.rows(shard_key)
-            if wanted.isdisjoint(shard.sources):
+            if wanted.isdisjoint(self.index.with_sources(shard_key).sources):
                 continue
+            shard = self.index.rows(shard_key)
             try:
                 rows = shard.rows()
             except (ValueError, TypeError, EOFError):  # a damaged part: read the files
                 shard = self.index.whole(shard_key)
                 rows = shard.rows()
+            held = shard.sources
             for key in wanted.intersection(rows):
-                if key not in self.contested or self.sources[key] == shard.sources.get(key):
+                if contested.get(key, held.get(key)) == held.get(key):
                     found[key] = rows[key]
         return {key: found[key] for key in keys}
 
@@ -126,24 +182,66 @@ class KindRows:
 
         from mokoord.yamlio import atomic_write
 
-        shards = [self.index.shards[key] for key in self.keys]
-        if any(not shard.digest for shard in shards):
+        stamp = self._stamp()
+        if stamp is None:
             return make()
-        stamp = hashlib.sha1(code_stamp().encode())
-        for key, shard in zip(self.keys, shards, strict=True):
-            stamp.update(marshal.dumps((key, shard.digest), 0))
-        stamp.update(marshal.dumps(sorted(self.contested), 0))
         path = self.index.folder / f"{name}.memo"
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
             kept, value = marshal.loads(path.read_bytes())
-            if kept == stamp.digest():
+            if kept == stamp:
                 return value
         value = make()
         if self.index.write:
             with contextlib.suppress(OSError, ValueError):
-                atomic_write(path, marshal.dumps((stamp.digest(), value)))
+                atomic_write(path, marshal.dumps((stamp, value)))
                 _drop_superseded(path)
         return value
+
+    def _stamp(self) -> bytes | None:
+        """What a figure made from all of this kind's rows is kept with: the code and
+        every shard's digest; ``None`` while a shard holds a file too fresh to trust."""
+        import marshal
+
+        shards = [self.index.shards[key] for key in self.keys]
+        if any(not shard.digest for shard in shards):
+            return None
+        stamp = hashlib.sha1(code_stamp().encode())
+        # the same digests mean the same files, hence the same ids held twice
+        for key, shard in zip(self.keys, shards, strict=True):
+            stamp.update(marshal.dumps((key, shard.digest), 0))
+        return stamp.digest()
+
+    def memo_entry(self, name: str, entry: str, make: Callable[[], dict[str, Any]]) -> Any:
+        """``make().get(entry)``, where ``make()`` maps many entries (organisation
+        ids) to what is kept for each: kept as :meth:`memo` keeps a figure, but in
+        :data:`ENTRY_FILES` files by the entry's bucket, so that looking up one
+        organisation reads one small file, not the entries of all of them."""
+        import marshal
+
+        from mokoord.yamlio import atomic_write
+
+        stamp = self._stamp()
+        if stamp is None:
+            return make().get(entry)
+        path = self._entry_file(name, entry)
+        with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
+            kept, value = marshal.loads(path.read_bytes())
+            if kept == stamp and isinstance(value, dict):
+                return value.get(entry)
+        made = make()
+        if self.index.write:
+            parts: dict[Path, dict[str, Any]] = {}
+            for key, value in made.items():
+                parts.setdefault(self._entry_file(name, key), {})[key] = value
+            with contextlib.suppress(OSError, ValueError):
+                for number in range(ENTRY_FILES):
+                    part = self.index.folder / f"{name}-{number:02d}.memo"
+                    atomic_write(part, marshal.dumps((stamp, parts.get(part, {}))))
+        return made.get(entry)
+
+    def _entry_file(self, name: str, entry: str) -> Path:
+        number = zlib.crc32(entry.encode("utf-8", "surrogateescape")) % ENTRY_FILES
+        return self.index.folder / f"{name}-{number:02d}.memo"
 
     def memo_by_shard(self, name: str, key: bytes, make: Callable[[KindRows], Any]) -> list[Any]:
         """``make(part)`` for each shard, in order: a figure made from one shard's
@@ -161,7 +259,7 @@ class KindRows:
         stamp = hashlib.sha1(code_stamp().encode())
         stamp.update(key)
         # an id held by several files counts in the shard of its first file by path
-        stamp.update(marshal.dumps(sorted((i, self.sources[i]) for i in self.contested), 0))
+        stamp.update(marshal.dumps(sorted(self.ids.contested().items()), 0))
         path = self.index.folder / f"{name}.memo"
         kept: dict[Any, Any] = {}
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
@@ -177,7 +275,7 @@ class KindRows:
             if shard.digest and isinstance(entry, tuple) and entry[:-1] == (shard.digest,):
                 value = entry[1]
             else:
-                value = make(KindRows(self.index, [shard_key], self.sources, self.contested))
+                value = make(KindRows(self.index, [shard_key], self.ids))
                 made = True
             if shard.digest:
                 keeping[shard_key] = (shard.digest, value)

@@ -12,7 +12,7 @@ from typing import Any
 from mokoord.contacts import institution_candidates
 from mokoord.dataset import Dataset, kind_of
 from mokoord.errors import Problem, UsageError
-from mokoord.facts import REFERRALS, field_of
+from mokoord.facts import REFERRALS, field_of, has_rows
 from mokoord.i18n import _
 from mokoord.models import Institution
 from mokoord.plans import Plan, Write
@@ -112,8 +112,19 @@ def plan_institution(data: Dataset, request: InstitutionRequest) -> Plan:
 
 
 def referral_counts(data: Dataset) -> dict[str, tuple[int, int]]:
-    """Institution id → (referrals made to it, those still pending)."""
-    made = field_of(data.contacts, REFERRALS)  # from the index: no contact built
+    """Institution id → (referrals made to it, those still pending); from the index,
+    kept beside it while no contact changes (no contact built)."""
+    if has_rows(data.contacts):
+        kept = data.contacts.memo("referral-counts", lambda: _counts(data))  # type: ignore[attr-defined]
+        if isinstance(kept, dict) and all(
+            type(value) is tuple and len(value) == 2 for value in kept.values()
+        ):
+            return kept
+    return _counts(data)
+
+
+def _counts(data: Dataset) -> dict[str, tuple[int, int]]:
+    made = field_of(data.contacts, REFERRALS)
     referrals = (
         (pair for pairs in made.values() for pair in pairs)
         if made is not None

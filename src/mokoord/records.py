@@ -43,29 +43,39 @@ class RowSource(Protocol):
 
     def memo(self, name: str, make: Callable[[], Any]) -> Any: ...
 
+    def memo_entry(self, name: str, entry: str, make: Callable[[], dict[str, Any]]) -> Any: ...
+
     def memo_by_shard(self, name: str, key: bytes, make: Callable[[RowPart], Any]) -> list[Any]: ...
 
 
 class Records(Mapping[str, M], Generic[M]):
     """id → model, validated on first access."""
 
-    __slots__ = ("_fetch", "_models", "_rows", "_sources", "_validate", "model")
+    __slots__ = ("_fetch", "_models", "_resolve", "_rows", "_validate", "model")
 
     def __init__(
         self,
         model: type[M],
-        sources: dict[str, str],
+        sources: dict[str, str] | Callable[[], dict[str, str]],
         fetch: Callable[[list[str]], list[str]],
         rows: RowSource | None = None,
     ) -> None:
-        """``sources``: id → file; ``fetch(files)``: the records' JSON; ``rows``: their
-        dates and facts rows, read when asked for."""
+        """``sources``: id → file, or what makes it when first needed (a command that
+        reads only a memo of the records never does); ``fetch(files)``: the records'
+        JSON; ``rows``: their dates and facts rows, read when asked for."""
         self.model = model
-        self._sources = sources
+        self._resolve = sources
         self._fetch = fetch
         self._rows = rows
         self._models: dict[str, M] = {}
         self._validate = model.model_validate_json
+
+    @property
+    def _sources(self) -> dict[str, str]:
+        found = self._resolve
+        if not isinstance(found, dict):
+            found = self._resolve = found()
+        return found
 
     def __getitem__(self, key: str) -> M:
         found = self._models.get(key)
@@ -84,6 +94,23 @@ class Records(Mapping[str, M], Generic[M]):
             for key, text in zip(missing, texts, strict=True):
                 models[key] = validate(text)
         return [models[key] for key in keys]
+
+    def select_files(self, held: list[tuple[str, str]]) -> list[M]:
+        """The records of ``held`` ((id, its file) pairs, as :meth:`files_of` gives
+        them), read without looking up every id's file."""
+        models = self._models
+        missing = [(key, relative) for key, relative in held if key not in models]
+        if missing:
+            validate = self._validate
+            texts = self._fetch([relative for _key, relative in missing])
+            for (key, _relative), text in zip(missing, texts, strict=True):
+                models[key] = validate(text)
+        return [models[key] for key, _relative in held]
+
+    def files_of(self, keys: list[str]) -> list[tuple[str, str]]:
+        """(id, its file) of each of ``keys`` that is here."""
+        sources = self._sources
+        return [(key, sources[key]) for key in keys if key in sources]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._sources)
@@ -135,6 +162,13 @@ class Records(Mapping[str, M], Generic[M]):
         beside the index until one of the records changes (see
         :meth:`mokoord.indexrows.KindRows.memo`); made afresh without an index."""
         return self._rows.memo(name, make) if self._rows is not None else make()
+
+    def memo_entry(self, name: str, entry: str, make: Callable[[], dict[str, Any]]) -> Any:
+        """``make().get(entry)``, kept beside the index split by entry (see
+        :meth:`mokoord.indexrows.KindRows.memo_entry`); made afresh without an index."""
+        if self._rows is None:
+            return make().get(entry)
+        return self._rows.memo_entry(name, entry, make)
 
     def memo_by_shard(self, name: str, key: bytes, make: Callable[[RowPart], T]) -> list[T]:
         """``make(part)`` for each shard of the index, ``part`` giving that shard's

@@ -15,7 +15,7 @@ from typing import Any
 from mokoord.contacts import organisation_names, shown_date
 from mokoord.dataset import Dataset, plain
 from mokoord.errors import UsageError
-from mokoord.facts import REFERRALS, open_ends, select, selected
+from mokoord.facts import REFERRALS, open_ends, select_open_ends, selected
 from mokoord.i18n import _
 from mokoord.models import Config, Contact, FollowUp, Referral
 from mokoord.plans import Plan, Write
@@ -51,7 +51,7 @@ def referral_rows(
 
     kept = open_ends(data.contacts) if pending else None
     if kept is not None:  # the few contacts with a pending referral, kept beside the index
-        candidates = select(data.contacts, [item[0] for item in kept if item[4]])
+        candidates = select_open_ends(data.contacts, [item[0] for item in kept if item[4]])
     else:
         candidates = selected(data.contacts, wanted, REFERRALS)
     rows = [

@@ -3,9 +3,11 @@
 A shard file holds seven parts, each read only by the commands that need it:
 
 1. what every command needs: a digest of the files' fingerprints (a scan
-   that finds the same digest knows nothing changed), id → file, and the
-   problems of files that do not validate (and the language they are
-   worded in);
+   that finds the same digest knows nothing changed), the problems of files
+   that do not validate (and the language they are worded in), and id → file,
+   kept marshalled apart with its checksum and decoded only when asked for (a
+   listing of organisations that counts contacts from a memo never looks at
+   100,000 contacts' files);
 2. every file's fingerprint, read only when the digest differs;
 3. the records' dates and facts rows (:mod:`mokoord.facts`), by id: what
    loading records needs (``mokoord check`` does not);
@@ -14,7 +16,10 @@ A shard file holds seven parts, each read only by the commands that need it:
    with something wrong in their name or place (:func:`~mokoord.checkfacts.summary_of`);
 5. every file's facts and every record's claims (:mod:`mokoord.checkfacts`),
    read only for a shard whose summary says a claim could be a problem;
-6. where each record's JSON lies in part 7, with its date and facts row;
+6. where each record's JSON lies in part 7: the files' names and their
+   offsets and lengths as packed integers (cheap to decode when a few
+   records of the shard are wanted), and the date and facts row of the few
+   files that do not hold their id in this shard (an id in two files);
 7. the records' JSON, one after the other: a record looked at costs one read
    of its own bytes.
 
@@ -32,6 +37,8 @@ import hashlib
 import marshal
 import os
 import sys
+import zlib
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +46,10 @@ from mokoord.checkfacts import Claims, FileFacts, summary_of
 from mokoord.scanning import Fingerprint as Fingerprint
 from mokoord.scanning import ShardKey as ShardKey
 from mokoord.scanning import digest as digest
+from mokoord.spans import Spans
 
-INDEX_VERSION = 9
-MAGIC = b"MOKIDX09"
+INDEX_VERSION = 10
+MAGIC = b"MOKIDX10"
 META, FILES, ROWS, CHECK, CLAIMS, SPANS, BLOB = range(1, 8)
 PARTS = 6
 """Parts 1-6 have their length in the header; part 7 is the rest of the file."""
@@ -69,7 +77,8 @@ def _code_stamp() -> str:
     # models, and the catalogues that word the problems
     sources = [
         Path(__file__),
-        *(here / name for name in ("index.py", "indexrows.py", "scanning.py", "facts.py")),
+        *(here / name for name in ("index.py", "indexrows.py", "scanning.py", "spans.py")),
+        here / "facts.py",
         here / "checkfacts.py",
         *(here / name for name in ("privacyfacts.py", "privacy/texts.py")),
         *(here / name for name in ("yamlparse.py", "yamlio.py", "validation.py")),
@@ -107,6 +116,8 @@ class Shard:
     """The index of the files of one folder whose names fall into one bucket."""
 
     __slots__ = (
+        "_sources",
+        "_sources_blob",
         "blob",
         "claims",
         "columns",
@@ -123,7 +134,6 @@ class Shard:
         "path",
         "problems",
         "records",
-        "sources",
         "spans",
         "summary",
         "token",
@@ -143,8 +153,8 @@ class Shard:
         ``None`` until read)."""
         self.problems: dict[str, Problems] = {}
         """name → its problems (only files that have any)."""
-        self.sources: dict[str, str] = {}
-        """id → the file holding it (relative to the store root)."""
+        self._sources: dict[str, str] | None = {}
+        self._sources_blob = b""
         self.dates: dict[str, str] | None = {}
         """id → ISO date (part 3; ``None`` until read)."""
         self.columns: dict[str, tuple[Any, ...]] | None = {}
@@ -158,8 +168,8 @@ class Shard:
         self.summary: dict[str, Any] = {}
         self.claims: dict[str, Claims] | None = None
         """name → its record's claims (part 3; ``None`` until read)."""
-        self.spans: dict[str, tuple[int, int, str | None, Any]] | None = None
-        """name → (offset and length of its JSON in part 5, date, facts row)."""
+        self.spans: Spans | None = None
+        """Where each file's JSON lies in part 7 (:class:`Spans`)."""
         self.blob: bytes | None = None
         self.hits = 0
         self.records: dict[str, Entry] | None = None
@@ -179,7 +189,7 @@ class Shard:
                     int.from_bytes(header[16 + 8 * i : 24 + 8 * i], "little") for i in range(PARTS)
                 )
                 meta = marshal.loads(handle.read(lengths[0]))
-            stamp, shard_kind, folder, bucket, lang, digest, problems, sources = meta
+            stamp, shard_kind, folder, bucket, lang, digest, problems, sources, check = meta
             if stamp != code_stamp() or shard_kind != kind:
                 return None
             if not (
@@ -188,7 +198,8 @@ class Shard:
                 and isinstance(lang, str)
                 and isinstance(digest, bytes)
                 and isinstance(problems, dict)
-                and isinstance(sources, dict)
+                and isinstance(sources, bytes)
+                and check == zlib.crc32(sources)
             ):
                 return None
         except (OSError, EOFError, ValueError, TypeError):
@@ -200,9 +211,34 @@ class Shard:
         shard.digest = digest
         shard.fingerprints = None
         shard.problems = problems
-        shard.sources = sources
+        shard._sources, shard._sources_blob = None, sources
         shard.dates = shard.columns = None
         return shard
+
+    @property
+    def sources(self) -> dict[str, str]:
+        """id → the file holding it (relative to the store root); ``ValueError`` if
+        damaged (:meth:`load_sources` says so without raising)."""
+        if not self.load_sources():
+            raise ValueError("the ids of a shard are damaged")
+        assert self._sources is not None
+        return self._sources
+
+    @sources.setter
+    def sources(self, sources: dict[str, str]) -> None:
+        self._sources = sources
+
+    def load_sources(self) -> bool:
+        """Decode id → file (kept apart in part 1); ``False`` if it is damaged."""
+        if self._sources is None:
+            try:
+                found = marshal.loads(self._sources_blob)
+            except (EOFError, ValueError, TypeError):
+                return False
+            if not isinstance(found, dict):
+                return False
+            self._sources = found
+        return True
 
     def _part(self, number: int, handle: Any = None) -> Any:
         """Part 2, 3 or 4 (unmarshalled) or 5 (bytes) of the version read; ``None`` if replaced."""
@@ -306,13 +342,10 @@ class Shard:
             self.files, self.claims = files, claims
         return True
 
-    def _load_spans(self) -> bool:
+    def _load_spans(self, handle: Any = None) -> bool:
         if self.spans is None:
-            found = self._part(SPANS)
-            if not isinstance(found, dict):
-                return False
-            self.spans = found
-        return True
+            self.spans = Spans.of(self._part(SPANS, handle))
+        return self.spans is not None
 
     def payload(self, name: str) -> str | None:
         """The JSON of the record in file ``name``; ``None`` if the shard file was replaced."""
@@ -328,9 +361,9 @@ class Shard:
             return {}
         assert self.spans is not None
         spans = self.spans
-        wanted = [(name, spans[name]) for name in names if name in spans]
+        wanted = [(name, spans.span(name)) for name in names if name in spans.number]
         self.hits += len(wanted)
-        if self.blob is None and self.hits * BULK_SHARE > len(spans):
+        if self.blob is None and self.hits * BULK_SHARE > len(spans.number):
             self.blob = self._part(BLOB)
             if self.blob is None:
                 return {}
@@ -358,21 +391,39 @@ class Shard:
             return True
         try:
             with open(self.path, "rb") as handle:
-                if not (self.load_fingerprints() and self.load_claims()):
+                if not (
+                    self.load_fingerprints()
+                    and self.load_claims()
+                    and self.load_rows()
+                    and self.load_sources()
+                    and self._load_spans(handle)
+                ):
                     return False
-                spans = self.spans if self.spans is not None else self._part(SPANS, handle)
                 blob = self.blob if self.blob is not None else self._part(BLOB, handle)
         except OSError:
             return False
-        if not isinstance(spans, dict) or not isinstance(blob, bytes):
+        if not isinstance(blob, bytes):
             return False
+        assert self.spans is not None
+        assert self.files is not None
         try:
-            self.records = {
-                name: (blob[offset : offset + length].decode("utf-8"), when, row)
-                for name, (offset, length, when, row) in spans.items()
-            }
-        except (UnicodeDecodeError, ValueError, TypeError):
+            dates, columns = self.record_dates(), self.rows()
+            sources, folder, extras = self.sources, self.key[0], self.spans.extras
+            records: dict[str, Entry] = {}
+            for name in self.spans.number:
+                offset, length = self.spans.span(name)
+                text = blob[offset : offset + length].decode("utf-8")
+                record_id = self.files[name][0]
+                if name in extras:
+                    when, row = extras[name]
+                elif record_id is not None and sources.get(record_id) == f"{folder}/{name}":
+                    when, row = dates.get(record_id), columns.get(record_id)
+                else:
+                    return False  # the parts do not fit together
+                records[name] = (text, when, row)
+        except (UnicodeDecodeError, ValueError, TypeError, KeyError, IndexError):
             return False
+        self.records = records
         return True
 
     # -- writing
@@ -384,6 +435,7 @@ class Shard:
         assert self.claims is not None
         assert self.records is not None
         folder, bucket = self.key
+        sources = marshal.dumps(self.sources)
         meta = marshal.dumps(
             (
                 code_stamp(),
@@ -393,7 +445,8 @@ class Shard:
                 self.lang,
                 self.digest,
                 self.problems,
-                self.sources,
+                sources,
+                zlib.crc32(sources),
             )
         )
         files = marshal.dumps(self.fingerprints)
@@ -401,15 +454,22 @@ class Shard:
         rows = marshal.dumps((ids, marshal.dumps(self.dates or {}), blobs))
         check = marshal.dumps(self.summary)
         claims = marshal.dumps((self.files, self.claims))
-        spans: dict[str, tuple[int, int, str | None, Any]] = {}
+        positions = array("q")
+        extras: dict[str, tuple[str | None, Any]] = {}
         chunks: list[bytes] = []
         offset = 0
+        held = self.sources
         for name, (text, when, row) in self.records.items():
             data = text.encode("utf-8")
-            spans[name] = (offset, len(data), when, row)
+            positions.append(offset)
+            positions.append(len(data))
             chunks.append(data)
             offset += len(data)
-        where = marshal.dumps(spans)
+            if held.get(self.files[name][0] or "") != f"{folder}/{name}":
+                extras[name] = (when, row)
+        names = tuple(self.records)
+        where = marshal.dumps((names, positions.tobytes(), extras))
+        spans = Spans(names, positions, extras)
         self.token = os.urandom(8)
         self.lengths = (len(meta), len(files), len(rows), len(check), len(claims), len(where))
         self.spans, self.blob = spans, b"".join(chunks)
