@@ -515,8 +515,11 @@ def open_kinds(
         scanned[owner[key[0].split("/", 1)[0]]][key] = found
     for kind, index in indexes.items():
         index.refresh(
-            scanned[kind], write=use_cache, progress=progress, stat_ns=scanning.started_ns
+            scanned.pop(kind), write=use_cache, progress=progress, stat_ns=scanning.started_ns
         )
+        # every file's fingerprint, after a cold build: a shard that needs its files
+        # again (:meth:`KindIndex.whole`, rare) lists its folder anew
+        index.scanned.clear()
     return indexes
 
 
