@@ -95,6 +95,33 @@ def test_the_prescan_gives_what_a_fresh_scan_gives(store: Store, forking: None) 
     assert {"organisations", "contacts", "contacts/2021"} <= {unit[1] for unit in early.units}
 
 
+def test_digests_hashed_while_scanning_are_those_of_the_fingerprints(store: Store) -> None:
+    """The child hashes each shard's files as it finds them; the parent compares those
+    digests with the ones the index keeps, made from fingerprints: they must agree
+    for every kind of name, a ``*.yml`` file and a subfolder's files."""
+    _fill(store)
+    folder = store.root / "organisations"
+    for name in ("straße-verein.yaml", "café-ünal.yaml", "alt.yml", "x" * 120 + ".yaml"):
+        (folder / name).write_text("id: x\n", "utf-8")
+    (folder / "nested").mkdir()
+    (folder / "nested" / "tief.yaml").write_text("id: y\n", "utf-8")
+    for name, recursive in (("organisations", True), ("contacts", True), ("contacts", False)):
+        seen: dict[str, scanning.Fingerprint] = {}
+        hashed = scanning.scan_digests(store.root, name, recursive=recursive, folders=seen)
+        found = scanning.scan(store.root, name, recursive=recursive)
+        assert hashed == {key: scanning.digest(files) for key, files in found.items()}
+        assert set(seen) >= {name}
+    found = scanning.scan(store.root, "organisations")
+    assert ("organisations", scanning.OTHER) in found
+    assert ("organisations/nested", scanning.bucket_of("tief.yaml")) in found
+    changed = dict(found[("organisations", scanning.bucket_of("straße-verein.yaml"))])
+    name, (mtime, size, inode) = next(iter(changed.items()))
+    before = scanning.digest(changed)
+    changed[name] = (mtime + 1, size, inode)
+    assert scanning.digest(changed) != before  # one nanosecond is seen
+    assert scanning.digest({"a.yaml": (1, 2, 2**70)}) != scanning.digest({"a.yaml": (1, 2, 3)})
+
+
 @needs_fork
 @pytest.mark.parametrize("change", ["add", "delete", "rename", "edit"])
 def test_a_change_after_the_prescan_is_never_trusted_stale(
@@ -209,14 +236,14 @@ def test_when_the_prescan_child_fails_the_parent_scans_everything(
     _fill(store)
     expected = _summaries(store)
     parent = os.getpid()
-    original = scanning.scan
+    original = scanning._scan
 
     def failing_in_the_child(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
         if os.getpid() != parent:
             os._exit(3)
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(scanning, "scan", failing_in_the_child)
+    monkeypatch.setattr(scanning, "_scan", failing_in_the_child)
     scanning.prescan(store.root)
     early = scanning._early
     assert early is not None
