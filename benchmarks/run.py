@@ -15,7 +15,8 @@ measure the pair in turns, A B A B …, and give the median of the ratios, so
 a comparison holds while a shared machine's speed drifts. Results also go to
 ``benchmarks/out/results.json``; the exit status is 1 when a limit is missed.
 ``--stores DIR`` measures the stores built (or builds them) there;
-``--only list show`` measures just those warm figures (and their growth).
+``--only list show`` measures just those warm figures (and their growth);
+``--only cold`` the cold report against the parse floor.
 """
 
 from __future__ import annotations
@@ -663,8 +664,9 @@ def main() -> int:
         metavar="NAME",
         help="only these warm figures (and their growth), by label or its first word "
         "(--only list show export); check also gives check after one changed file "
-        "and bean-check; add-contact gives add-contact with its commit and the report "
-        "after it, sync gives sync and the report right after it",
+        "and bean-check; cold gives the cold report against the libyaml floor; "
+        "add-contact gives add-contact with its commit and the report after it, sync "
+        "gives sync and the report right after it",
     )
     args = parser.parse_args()
     only = tuple(args.only)
@@ -701,7 +703,7 @@ def main() -> int:
     print(
         f"  {'figure':<42} {'median':>11} {'peak':>9}  {'baseline':<28} {'':>9} {'ratio':>7}  limit"
     )
-    if not only:
+    if not only or "cold" in only:
         cold_report(report, root, args.runs)
     warm_only = [name for name in only if name not in WRITING]
     small = warm_figures(report, root, args.runs, warm_only) if warm_only or not only else {}

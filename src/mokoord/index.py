@@ -34,6 +34,17 @@ rows of :mod:`mokoord.facts`), then what only ``mokoord check`` needs
 record is looked at (:class:`~mokoord.records.Records`); see
 :mod:`mokoord.shards`. A report over 100,000 contacts never reads their JSON.
 
+**A cold build streams.** With many files to read (a store without an
+index), worker processes parse them :data:`CHUNK_FILES` at a time, and only
+:data:`IN_FLIGHT` chunks per worker are handed out ahead of the parent. A
+shard is updated and written as soon as its last file is back; then its
+parsed files are dropped and it is held by its first part only, read back
+from the file just written, as a warm command holds it. So the parent holds
+a few chunks of parsed files at once, not the whole store, and a cold
+command ends with what a warm one holds. An error midway stops
+the workers; every shard written by then is whole (see below) and is taken
+over by the next command.
+
 **Other YAML files.** Files ending in ``.yml`` are kept in a shard of their
 own per folder (bucket :data:`OTHER`): ``mokoord check`` reports them, a load
 leaves them out.
@@ -79,6 +90,11 @@ from mokoord.shards import (
 
 PARALLEL_THRESHOLD = 2000
 """Parse in several processes when at least this many files must be read."""
+CHUNK_FILES = 1000
+"""Files a worker process parses at a time (a shard's files may be split over several)."""
+IN_FLIGHT = 2
+"""Chunks handed to the workers ahead of the parent, per worker: what is parsed but not
+yet written stays this small however large the store."""
 Progress = Callable[[int, int], None]
 """``progress(done, total)``, called while files are parsed."""
 
@@ -220,6 +236,19 @@ def _parse_chunk(root: str, kind: str, relatives: list[str], lang: str) -> list[
     return [parse_file(root, relative, kind) for relative in relatives]
 
 
+def _chunks(changed: dict[ShardKey, list[str]], size: int) -> Iterator[list[tuple[ShardKey, str]]]:
+    """The changed files in order, ``size`` to a chunk: (shard, file name)."""
+    chunk: list[tuple[ShardKey, str]] = []
+    for key, names in changed.items():
+        for name in names:
+            chunk.append((key, name))
+            if len(chunk) >= size:
+                yield chunk
+                chunk = []
+    if chunk:
+        yield chunk
+
+
 def _language() -> str:
     from mokoord.i18n import language
 
@@ -229,9 +258,15 @@ def _language() -> str:
 class KindIndex:
     """The index of one kind of record: its shards."""
 
-    def __init__(self, root: Path, kind: str) -> None:
+    def __init__(
+        self, root: Path, kind: str, *, chunk: int | None = None, parallel: int | None = None
+    ) -> None:
         self.root = root
         self.kind = kind
+        self.chunk = chunk or CHUNK_FILES
+        """Files a worker process parses at a time (:data:`CHUNK_FILES`)."""
+        self.parallel = PARALLEL_THRESHOLD if parallel is None else parallel
+        """Parse in several processes from this many files on (:data:`PARALLEL_THRESHOLD`)."""
         self.folder = root / ".mokoord" / "index" / kind
         self.shards: dict[ShardKey, Shard] = {}
         self.scanned: dict[ShardKey, dict[str, Fingerprint]] = {}
@@ -313,7 +348,7 @@ class KindIndex:
             changed[key] = stale
         # a shard can have changed by losing files only, or kept its files in another
         # order (its digest is new): it is rewritten all the same
-        self._take_in(changed, lang, progress)
+        self._take_in(changed, lang, progress, settle=True)
 
     def _stale(
         self,
@@ -351,7 +386,12 @@ class KindIndex:
         return raw is not None and content_mark(raw) == mark
 
     def _take_in(
-        self, changed: dict[ShardKey, list[str]], lang: str, progress: Progress | None
+        self,
+        changed: dict[ShardKey, list[str]],
+        lang: str,
+        progress: Progress | None,
+        *,
+        settle: bool = False,
     ) -> None:
         """Read the changed files, then update and write their shards.
 
@@ -359,6 +399,9 @@ class KindIndex:
         :data:`RACY_SECONDS` before its scan started (which may have been at the
         start of the process: :func:`~mokoord.scanning.prescan`); a file written
         later could change again within the same tick of its clock unseen.
+
+        With ``settle`` each shard written is replaced by its first part read
+        back (:meth:`_settle`).
         """
         racy_ns = _racy_ns(self.stat_ns)
         marked = self._read_marked(changed, racy_ns)
@@ -382,6 +425,18 @@ class KindIndex:
             shard.derive()
             if self.write:
                 shard.write(self.kind)
+                if settle:
+                    self._settle(shard)
+
+    def _settle(self, shard: Shard) -> None:
+        """Hold a shard just written as a command reading the index holds it: its first
+        part, the rest read from the file when asked for. A cold build of 100,000
+        files thus ends holding what a warm command holds, not every file's
+        fingerprint, date, facts row and where its JSON lies."""
+        fresh = Shard.read(shard.path, self.kind)
+        if fresh is None or fresh.token != shard.token or fresh.key != shard.key:
+            return  # not written (or replaced by another command meanwhile): keep it
+        self.shards[shard.key] = fresh
 
     def _read_marked(
         self, changed: dict[ShardKey, list[str]], racy_ns: int
@@ -437,57 +492,86 @@ class KindIndex:
     ) -> Iterator[tuple[ShardKey, dict[str, Parsed]]]:
         """Each shard with its changed files read (name → what :func:`parse_file` found).
 
-        With many files they are read in several processes, a few shards to a
-        process at a time; each shard is handed on as soon as its files are
-        read, so that its update and writing overlap the reading of the rest.
+        With many files they are read in several processes (:meth:`_parse_parallel`);
+        each shard is handed on as soon as its files are read, so that its update
+        and writing overlap the reading of the rest.
         """
         root = str(self.root)
         total = sum(len(names) for names in changed.values())
         workers = min(os.cpu_count() or 1, 4)
-        if total < PARALLEL_THRESHOLD or workers < 2:
-            done = 0
-            for key, names in changed.items():
-                found = {}
-                for name in names:
-                    found[name] = parse_file(root, f"{key[0]}/{name}", self.kind)
-                    done += 1
-                    if progress and done % 200 == 0:
-                        progress(done, total)
-                yield key, found
-            if progress:
-                progress(total, total)
+        if total >= self.parallel and workers >= 2:
+            yield from self._parse_parallel(changed, lang, progress, workers, total)
             return
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        size = max(200, total // (workers * 8))
-        chunks: list[list[ShardKey]] = [[]]
-        count = 0
-        for key, names in changed.items():
-            chunks[-1].append(key)
-            count += len(names)
-            if count >= size:
-                chunks.append([])
-                count = 0
         done = 0
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {
-                pool.submit(
-                    _parse_chunk,
-                    root,
-                    self.kind,
-                    [f"{key[0]}/{name}" for key in chunk for name in changed[key]],
-                    lang,
-                ): chunk
-                for chunk in chunks
-                if chunk
-            }
-            for future in as_completed(futures):
-                results = {found[0]: found for found in future.result()}
-                for key in futures[future]:
-                    yield key, {name: results[f"{key[0]}/{name}"] for name in changed[key]}
-                done += len(results)
-                if progress:
+        for key, names in changed.items():
+            found = {}
+            for name in names:
+                found[name] = parse_file(root, f"{key[0]}/{name}", self.kind)
+                done += 1
+                if progress and done % 200 == 0:
                     progress(done, total)
+            yield key, found
+        if progress:
+            progress(total, total)
+
+    def _parse_parallel(
+        self,
+        changed: dict[ShardKey, list[str]],
+        lang: str,
+        progress: Progress | None,
+        workers: int,
+        total: int,
+    ) -> Iterator[tuple[ShardKey, dict[str, Parsed]]]:
+        """Parse in ``workers`` processes, :attr:`chunk` files at a time.
+
+        The files are cut into chunks in order, so a shard's files lie in one
+        chunk or in a few that follow each other. Only :data:`IN_FLIGHT` chunks
+        per worker are handed out ahead of the parent; a shard is handed on once
+        all its files are back and its results dropped then, so what the parent
+        holds does not grow with the store: a cold build of 100,000 files keeps
+        a few thousand parsed files in memory at once, not all of them.
+        """
+        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+        root = str(self.root)
+        waiting = {key: len(names) for key, names in changed.items()}
+        found: dict[ShardKey, dict[str, Parsed]] = {}
+        for key in [key for key, count in waiting.items() if not count]:
+            del waiting[key]
+            yield key, {}  # it lost files only
+        chunks = _chunks(changed, self.chunk)
+        pending: dict[Future[list[Parsed]], list[tuple[ShardKey, str]]] = {}
+        done = 0
+        pool = ProcessPoolExecutor(max_workers=workers)
+        try:
+            while True:
+                while len(pending) < workers * IN_FLIGHT:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        break
+                    relatives = [f"{key[0]}/{name}" for key, name in chunk]
+                    pending[pool.submit(_parse_chunk, root, self.kind, relatives, lang)] = chunk
+                if not pending:
+                    break
+                ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in ready:
+                    chunk = pending.pop(future)
+                    results = future.result()
+                    for (key, name), parsed in zip(chunk, results, strict=True):
+                        found.setdefault(key, {})[name] = parsed
+                        waiting[key] -= 1
+                    del results, future
+                    for key in dict.fromkeys(key for key, _name in chunk):
+                        if not waiting[key]:
+                            del waiting[key]
+                            files = found.pop(key)
+                            yield key, {name: files[name] for name in changed[key]}
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+        finally:
+            # an exception (here or where the shards are taken in) leaves no work behind
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def payload(self, relative: str) -> str:
         """The JSON of the record in ``relative`` (read from the shard, else from the file)."""
@@ -534,15 +618,22 @@ def load_kinds(
 
 
 def open_kinds(
-    root: Path, kinds: list[str], *, use_cache: bool = True, progress: Progress | None = None
+    root: Path,
+    kinds: list[str],
+    *,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    chunk: int | None = None,
+    parallel: int | None = None,
 ) -> dict[str, KindIndex]:
-    """The index of each kind, brought up to date (as :func:`load_kinds` does)."""
+    """The index of each kind, brought up to date (as :func:`load_kinds` does);
+    ``chunk`` and ``parallel`` as :class:`KindIndex` takes them."""
     from mokoord.dataset import KINDS
 
     folders = {kind: KINDS[kind].folder for kind in kinds}
     wanted = list(folders.values())
     scanning = take_prescan(root, wanted) or Scan(root, wanted)
-    indexes = {kind: KindIndex(root, kind) for kind in kinds}
+    indexes = {kind: KindIndex(root, kind, chunk=chunk, parallel=parallel) for kind in kinds}
     if use_cache:
         for index in indexes.values():
             index.read()
@@ -552,8 +643,11 @@ def open_kinds(
         scanned[owner[key[0].split("/", 1)[0]]][key] = found
     for kind, index in indexes.items():
         index.refresh(
-            scanned[kind], write=use_cache, progress=progress, stat_ns=scanning.started_ns
+            scanned.pop(kind), write=use_cache, progress=progress, stat_ns=scanning.started_ns
         )
+        # every file's fingerprint, after a cold build: a shard that needs its files
+        # again (:meth:`KindIndex.whole`, rare) lists its folder anew
+        index.scanned.clear()
     return indexes
 
 
