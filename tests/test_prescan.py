@@ -107,9 +107,14 @@ def test_digests_hashed_while_scanning_are_those_of_the_fingerprints(store: Stor
     (folder / "nested" / "tief.yaml").write_text("id: y\n", "utf-8")
     for name, recursive in (("organisations", True), ("contacts", True), ("contacts", False)):
         seen: dict[str, scanning.Fingerprint] = {}
-        hashed = scanning.scan_digests(store.root, name, recursive=recursive, folders=seen)
+        hashed, kept = scanning.scan_digests(
+            store.root, name, recursive=recursive, folders=seen, keep=True
+        )
         found = scanning.scan(store.root, name, recursive=recursive)
         assert hashed == {key: scanning.digest(files) for key, files in found.items()}
+        assert kept == found
+        alone, nothing = scanning.scan_digests(store.root, name, recursive=recursive, folders={})
+        assert (alone, nothing) == (hashed, {})
         assert set(seen) >= {name}
     found = scanning.scan(store.root, "organisations")
     assert ("organisations", scanning.OTHER) in found

@@ -136,18 +136,23 @@ def scan(
     when given, receives the fingerprint of every folder listed, taken before
     it is listed.
     """
-    return _scan(root, folder, recursive, bucket, folders, None)
+    return _scan(root, folder, recursive, bucket, folders, None, keep=True)
 
 
 def scan_digests(
-    root: Root, folder: str, *, recursive: bool, folders: dict[str, Fingerprint]
-) -> dict[ShardKey, bytes]:
-    """What :func:`scan` finds, as each shard's :func:`digest` only: the files' bytes
-    are hashed as they are found, and no fingerprint is kept (a quarter of the
-    scan's time went into keeping and then hashing 100,000 of them)."""
+    root: Root,
+    folder: str,
+    *,
+    recursive: bool,
+    folders: dict[str, Fingerprint],
+    keep: bool = False,
+) -> tuple[dict[ShardKey, bytes], dict[ShardKey, dict[str, Fingerprint]]]:
+    """Each shard's :func:`digest` of what :func:`scan` finds, the files' bytes hashed
+    as they are found (hashing kept fingerprints after took a quarter of the
+    scan's time); with ``keep``, the fingerprints as well (else none is kept)."""
     buffers: dict[ShardKey, bytearray] = {}
-    _scan(root, folder, recursive, None, folders, buffers)
-    return {key: hashlib.sha1(buffer).digest() for key, buffer in buffers.items()}
+    found = _scan(root, folder, recursive, None, folders, buffers, keep=keep)
+    return {key: hashlib.sha1(buffer).digest() for key, buffer in buffers.items()}, found
 
 
 def _scan(
@@ -157,8 +162,11 @@ def _scan(
     bucket: int | None,
     folders: dict[str, Fingerprint] | None,
     buffers: dict[ShardKey, bytearray] | None,
+    *,
+    keep: bool,
 ) -> dict[ShardKey, dict[str, Fingerprint]]:
-    """:func:`scan`; with ``buffers``, each shard's digest bytes go there instead."""
+    """:func:`scan`; with ``buffers``, each shard's digest bytes go there too (and
+    the fingerprints only with ``keep``)."""
     found: dict[ShardKey, dict[str, Fingerprint]] = {}
     base = os.fspath(root) + os.sep
     crc32 = zlib.crc32
@@ -206,13 +214,15 @@ def _scan(
                         continue
                     if st.st_mode & _FORMAT == _IS_DIR:
                         continue  # links and the like are kept: reading names them
+                    mtime, size, inode = st.st_mtime_ns, st.st_size, st.st_ino
+                    if keep:
+                        shards[number][name] = (mtime, size, inode)
                     if hashed is None:
-                        shards[number][name] = (st.st_mtime_ns, st.st_size, st.st_ino)
                         continue
                     try:  # _take(...), inlined
-                        packed = pack(st.st_mtime_ns, st.st_size, st.st_ino, len(raw))
+                        packed = pack(mtime, size, inode, len(raw))
                     except struct.error:
-                        _take(hashed[number], raw, st.st_mtime_ns, st.st_size, st.st_ino)
+                        _take(hashed[number], raw, mtime, size, inode)
                         continue
                     buffer = hashed[number]
                     buffer += packed
@@ -241,11 +251,10 @@ Unit = tuple[int, str, bool]
 def _scan_unit(root: Root, unit: Unit, *, keep: bool) -> tuple[dict[str, Fingerprint], Scanned]:
     """One unit scanned: the fingerprints of its folders (taken first), and its shards."""
     folders: dict[str, Fingerprint] = {}
-    if not keep:
-        digests = scan_digests(root, unit[1], recursive=unit[2], folders=folders)
-        return folders, {key: (found, None) for key, found in digests.items()}
-    found = scan(root, unit[1], recursive=unit[2], folders=folders)
-    return folders, {key: (digest(files), files) for key, files in found.items()}
+    digests, found = scan_digests(root, unit[1], recursive=unit[2], folders=folders, keep=keep)
+    return folders, {
+        key: (value, found.get(key) if keep else None) for key, value in digests.items()
+    }
 
 
 FORK_THRESHOLD = 256 * 1024
