@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from mokoord import i18n
 from mokoord.cli import app
-from mokoord.store import Store, init_store
+from mokoord.newstore import init_store
+from mokoord.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "data"
@@ -165,15 +166,15 @@ def write(store: Store) -> Callable[[str, str], Path]:
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Records which files the index had to parse (all in this process, so all counted)."""
-    from mokoord import index
+    from mokoord import indexparse
 
     seen: list[str] = []
-    original = index.parse_file
+    original = indexparse.parse_file
 
     def counting(root: str, relative: str, kind: str, raw: bytes | None = None):  # type: ignore[no-untyped-def]
         seen.append(relative)
         return original(root, relative, kind, raw)
 
-    monkeypatch.setattr(index, "parse_file", counting)
-    monkeypatch.setattr(index, "PARALLEL_THRESHOLD", 10**9)
+    monkeypatch.setattr(indexparse, "parse_file", counting)
+    monkeypatch.setattr(indexparse, "PARALLEL_THRESHOLD", 10**9)
     return seen

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import Cli
 
-from mokoord.store import init_store
+from mokoord.newstore import init_store
 
 NAME = "Zeynep Musterfrau"
 EMAIL = "zeynep.musterfrau@example.org"

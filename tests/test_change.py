@@ -15,7 +15,8 @@ from mokoord import store as store_module
 from mokoord.dataset import plain
 from mokoord.errors import GitError, MokoordError
 from mokoord.models import Organisation
-from mokoord.store import Change, Store, init_store
+from mokoord.newstore import init_store
+from mokoord.store import Change, Store
 
 
 def org(org_id: str, name: str | None = None) -> Organisation:

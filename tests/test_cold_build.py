@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from conftest import Cli
-from mokoord import index, shards
+from mokoord import index, indexparse, shards
 from mokoord.dataset import KINDS
 from mokoord.store import Store
 
@@ -124,7 +124,7 @@ class Stop(Exception):
 
 
 def _fail_parsing(relative: str) -> Any:
-    original = index.parse_file
+    original = indexparse.parse_file
 
     def parse(root: str, name: str, kind: str) -> Any:
         if name == relative:
@@ -160,7 +160,7 @@ def test_a_build_stopped_midway_leaves_whole_shards_and_the_next_is_right(
     with monkeypatch.context() as patch:
         if where == "worker":  # the workers are forked: they parse with this patch
             last = sorted((root / "contacts" / "2023").glob("*.yaml"))[-1]
-            patch.setattr(index, "parse_file", _fail_parsing(f"contacts/2023/{last.name}"))
+            patch.setattr(indexparse, "parse_file", _fail_parsing(f"contacts/2023/{last.name}"))
         else:
             patch.setattr(shards.Shard, "write", _fail_writing(after=30))
         with pytest.raises(Stop):

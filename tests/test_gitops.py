@@ -14,7 +14,8 @@ from conftest import git_status
 from mokoord import gitops
 from mokoord.errors import GitError
 from mokoord.models import Organisation, Person
-from mokoord.store import Change, Store, init_store
+from mokoord.newstore import init_store
+from mokoord.store import Change, Store
 
 
 def _git(root: Path, *args: str) -> str:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from tests.conftest import Cli, git_log, git_status, run_mokoord
 
-from mokoord.store import Store, init_store
+from mokoord.newstore import init_store
+from mokoord.store import Store
 
 DTE = "deutsch-tuerkischer-elternverein"
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import Cli
 from mokoord.errors import InvalidData, NotFound, StoreNotFound
 from mokoord.models import Contact, Organisation
-from mokoord.store import Store, find_store_root, init_store
+from mokoord.newstore import init_store
+from mokoord.store import Store, find_store_root
 
 ORG = "id: elternverein\nname: Elternverein\n"
 

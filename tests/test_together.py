@@ -19,7 +19,7 @@ from conftest import Cli, git_status
 from gitserver import GitServer, free_port, git_daemon, silent_server, smart_http
 from mokoord import summary
 from mokoord import sync as syncing
-from mokoord.store import init_store
+from mokoord.newstore import init_store
 from mokoord.yamlio import read_document
 from validators import schema_errors
 
@@ -632,7 +632,7 @@ def test_a_write_during_an_unfinished_cherry_pick_says_how_to_finish(team: Team)
 def test_a_sync_reads_only_the_new_files_into_the_index(
     team: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mokoord import index
+    from mokoord import indexparse
 
     bernd = team.clone("bernd", BERND)
     for number in range(5):
@@ -649,13 +649,13 @@ def test_a_sync_reads_only_the_new_files_into_the_index(
     bernd.ok("sync")
     team.anna.ok("sync")
     parsed: list[str] = []
-    real = index.parse_file
+    real = indexparse.parse_file
 
     def counting(root: str, relative: str, kind: str, raw: bytes | None = None) -> Any:
         parsed.append(relative)
         return real(root, relative, kind, raw)
 
-    monkeypatch.setattr(index, "parse_file", counting)
+    monkeypatch.setattr(indexparse, "parse_file", counting)
     listed = json.loads(team.anna.ok("list", "--json").stdout)
     assert parsed == ["organisations/kulturverein-bamyan.yaml"]
     assert len(listed) == 7
@@ -673,7 +673,7 @@ def test_after_a_sync_the_index_gives_what_a_fresh_build_gives(
     """The files a sync brings (too fresh to trust by their fingerprints) are read
     once, by the next command, and kept by a mark of their content: the command
     after reads none of them, and one changed in place since is read again."""
-    from mokoord import index
+    from mokoord import indexparse
     from mokoord.store import Store
 
     bernd = team.clone("bernd", BERND)
@@ -689,13 +689,13 @@ def test_after_a_sync_the_index_gives_what_a_fresh_build_gives(
     bernd.ok("sync")
     team.anna.ok("sync")
     parsed: list[str] = []
-    real = index.parse_file
+    real = indexparse.parse_file
 
     def counting(root: str, relative: str, kind: str, raw: bytes | None = None) -> Any:
         parsed.append(relative)
         return real(root, relative, kind, raw)
 
-    monkeypatch.setattr(index, "parse_file", counting)
+    monkeypatch.setattr(indexparse, "parse_file", counting)
     data = Store(team.anna.root).load()
     assert sorted(parsed) == [
         next(path for path in parsed if path.startswith("contacts/")),

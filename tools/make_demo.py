@@ -5,7 +5,7 @@ Run from the repository root::
     python tools/make_demo.py            # rewrites data/
     python tools/make_demo.py --output /tmp/demo
 
-The store is created with ``mokoord.store.init_store`` and every record is
+The store is created with ``mokoord.newstore.init_store`` and every record is
 written through mokoord's models and ``Store.render`` with atomic writes, so
 the files look exactly as if mokoord itself had written them.
 """
@@ -25,8 +25,9 @@ sys.path.insert(0, str(REPO))
 
 from mokoord.dataset import plain  # noqa: E402
 from mokoord.models import Config  # noqa: E402
+from mokoord.newstore import init_store  # noqa: E402
 from mokoord.roundtrip import RoundTripDocument  # noqa: E402
-from mokoord.store import CONFIG_FILE, Store, init_store  # noqa: E402
+from mokoord.store import CONFIG_FILE, Store  # noqa: E402
 from mokoord.yamlio import atomic_write  # noqa: E402
 from tools.demo_data import Generated, generate, tag_vocabulary  # noqa: E402
 from tools.demo_templates import SENDER, templates  # noqa: E402

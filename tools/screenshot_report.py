@@ -55,7 +55,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = options.data
         if not (root / "mokoord.yaml").is_file():
-            from mokoord.store import init_store
+            from mokoord.newstore import init_store
 
             sys.path.insert(0, str(REPO / "tests"))
             from report_store import fill

@@ -35,8 +35,8 @@ record is looked at (:class:`~mokoord.records.Records`); see
 :mod:`mokoord.shards`. A report over 100,000 contacts never reads their JSON.
 
 **A cold build streams.** With many files to read (a store without an
-index), worker processes parse them :data:`CHUNK_FILES` at a time, and only
-:data:`IN_FLIGHT` chunks per worker are handed out ahead of the parent. A
+index), worker processes parse them :data:`~mokoord.indexparse.CHUNK_FILES` at a time, and only
+:data:`~mokoord.indexparse.IN_FLIGHT` chunks per worker are handed out ahead of the parent. A
 shard is updated and written as soon as its last file is back; then its
 parsed files are dropped and it is held by its first part only, read back
 from the file just written, as a warm command holds it. So the parent holds
@@ -66,7 +66,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from mokoord import indexparse
 from mokoord.errors import Problem
+from mokoord.indexparse import Progress
 from mokoord.indexrows import KindIds, KindRows
 from mokoord.records import Records
 from mokoord.scanning import (
@@ -88,16 +90,6 @@ from mokoord.shards import (
     digest,
 )
 
-PARALLEL_THRESHOLD = 2000
-"""Parse in several processes when at least this many files must be read."""
-CHUNK_FILES = 1000
-"""Files a worker process parses at a time (a shard's files may be split over several)."""
-IN_FLIGHT = 2
-"""Chunks handed to the workers ahead of the parent, per worker: what is parsed but not
-yet written stays this small however large the store."""
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``, called while files are parsed."""
-
 __all__ = [
     "BUCKETS",
     "OTHER",
@@ -107,16 +99,9 @@ __all__ = [
     "code_stamp",
     "load_kinds",
     "open_kinds",
-    "parse_file",
     "quiet_gc",
     "scan",
 ]
-
-
-def _rows() -> dict[str, Any]:
-    from mokoord.facts import ROWS
-
-    return ROWS
 
 
 @contextlib.contextmanager
@@ -135,49 +120,6 @@ def quiet_gc() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
-
-
-def parse_file(root: str, relative: str, kind: str, raw: bytes | None = None) -> Parsed:
-    """Read, parse and validate one file (or ``raw``, its bytes as read already);
-    plain results only (used in worker processes)."""
-    from mokoord.checkfacts import claims_of, file_facts
-    from mokoord.dataset import KINDS
-    from mokoord.validation import validate_document
-    from mokoord.yamlio import parse_document, read_document
-
-    spec = KINDS[kind]
-    if raw is None:
-        doc = read_document(root + os.sep + relative, relative)
-    else:
-        doc = parse_document(relative, raw)
-    record, problems = validate_document(doc, spec.model)
-    payload = claims = None
-    year = None
-    if record is not None:
-        when = getattr(record, "date", None)
-        row = _rows().get(kind)
-        payload = (
-            record.model_dump_json(exclude_none=True, exclude_defaults=True, by_alias=True),
-            record.id,
-            when.isoformat() if when is not None else None,
-            row(record) if row else None,
-        )
-        claims = claims_of(kind, record, doc)
-        if spec.year_of is not None:
-            year = spec.year_of(record)
-    problem_rows = tuple(_problem_tuple(p) for p in problems)
-    return relative, payload, problem_rows, file_facts(doc, record, year), claims
-
-
-def _problem_tuple(problem: Problem) -> tuple[Any, ...]:
-    return (
-        problem.path,
-        problem.line,
-        problem.column,
-        problem.severity,
-        problem.code,
-        problem.message,
-    )
 
 
 MARKED_LIMIT = 500
@@ -228,27 +170,6 @@ def _racy_ns(stat_ns: int | None) -> int:
     return min(now, stat_ns or now) - int(RACY_SECONDS * 1e9)
 
 
-def _parse_chunk(root: str, kind: str, relatives: list[str], lang: str) -> list[Parsed]:
-    from mokoord import i18n
-
-    if i18n.language() != lang:  # a worker started afresh rather than forked
-        i18n.set_language(lang)
-    return [parse_file(root, relative, kind) for relative in relatives]
-
-
-def _chunks(changed: dict[ShardKey, list[str]], size: int) -> Iterator[list[tuple[ShardKey, str]]]:
-    """The changed files in order, ``size`` to a chunk: (shard, file name)."""
-    chunk: list[tuple[ShardKey, str]] = []
-    for key, names in changed.items():
-        for name in names:
-            chunk.append((key, name))
-            if len(chunk) >= size:
-                yield chunk
-                chunk = []
-    if chunk:
-        yield chunk
-
-
 def _language() -> str:
     from mokoord.i18n import language
 
@@ -263,10 +184,10 @@ class KindIndex:
     ) -> None:
         self.root = root
         self.kind = kind
-        self.chunk = chunk or CHUNK_FILES
-        """Files a worker process parses at a time (:data:`CHUNK_FILES`)."""
-        self.parallel = PARALLEL_THRESHOLD if parallel is None else parallel
-        """Parse in several processes from this many files on (:data:`PARALLEL_THRESHOLD`)."""
+        self.chunk = chunk or indexparse.CHUNK_FILES
+        """Files a worker process parses at a time (:data:`~mokoord.indexparse.CHUNK_FILES`)."""
+        self.parallel = indexparse.PARALLEL_THRESHOLD if parallel is None else parallel
+        """Parse in several processes from this many files on (:data:`~mokoord.indexparse.PARALLEL_THRESHOLD`)."""
         self.folder = root / ".mokoord" / "index" / kind
         self.shards: dict[ShardKey, Shard] = {}
         self.scanned: dict[ShardKey, dict[str, Fingerprint]] = {}
@@ -458,7 +379,10 @@ class KindIndex:
             relative = f"{key[0]}/{name}"
             raw = _content(root + os.sep + relative)
             if raw is not None:
-                marked[key][name] = (content_mark(raw), parse_file(root, relative, self.kind, raw))
+                marked[key][name] = (
+                    content_mark(raw),
+                    indexparse.parse_file(root, relative, self.kind, raw),
+                )
         return marked
 
     def whole(self, key: ShardKey) -> Shard:
@@ -490,88 +414,16 @@ class KindIndex:
     def _parse(
         self, changed: dict[ShardKey, list[str]], lang: str, progress: Progress | None
     ) -> Iterator[tuple[ShardKey, dict[str, Parsed]]]:
-        """Each shard with its changed files read (name → what :func:`parse_file` found).
-
-        With many files they are read in several processes (:meth:`_parse_parallel`);
-        each shard is handed on as soon as its files are read, so that its update
-        and writing overlap the reading of the rest.
-        """
-        root = str(self.root)
-        total = sum(len(names) for names in changed.values())
-        workers = min(os.cpu_count() or 1, 4)
-        if total >= self.parallel and workers >= 2:
-            yield from self._parse_parallel(changed, lang, progress, workers, total)
-            return
-        done = 0
-        for key, names in changed.items():
-            found = {}
-            for name in names:
-                found[name] = parse_file(root, f"{key[0]}/{name}", self.kind)
-                done += 1
-                if progress and done % 200 == 0:
-                    progress(done, total)
-            yield key, found
-        if progress:
-            progress(total, total)
-
-    def _parse_parallel(
-        self,
-        changed: dict[ShardKey, list[str]],
-        lang: str,
-        progress: Progress | None,
-        workers: int,
-        total: int,
-    ) -> Iterator[tuple[ShardKey, dict[str, Parsed]]]:
-        """Parse in ``workers`` processes, :attr:`chunk` files at a time.
-
-        The files are cut into chunks in order, so a shard's files lie in one
-        chunk or in a few that follow each other. Only :data:`IN_FLIGHT` chunks
-        per worker are handed out ahead of the parent; a shard is handed on once
-        all its files are back and its results dropped then, so what the parent
-        holds does not grow with the store: a cold build of 100,000 files keeps
-        a few thousand parsed files in memory at once, not all of them.
-        """
-        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-
-        root = str(self.root)
-        waiting = {key: len(names) for key, names in changed.items()}
-        found: dict[ShardKey, dict[str, Parsed]] = {}
-        for key in [key for key, count in waiting.items() if not count]:
-            del waiting[key]
-            yield key, {}  # it lost files only
-        chunks = _chunks(changed, self.chunk)
-        pending: dict[Future[list[Parsed]], list[tuple[ShardKey, str]]] = {}
-        done = 0
-        pool = ProcessPoolExecutor(max_workers=workers)
-        try:
-            while True:
-                while len(pending) < workers * IN_FLIGHT:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        break
-                    relatives = [f"{key[0]}/{name}" for key, name in chunk]
-                    pending[pool.submit(_parse_chunk, root, self.kind, relatives, lang)] = chunk
-                if not pending:
-                    break
-                ready, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in ready:
-                    chunk = pending.pop(future)
-                    results = future.result()
-                    for (key, name), parsed in zip(chunk, results, strict=True):
-                        found.setdefault(key, {})[name] = parsed
-                        waiting[key] -= 1
-                    del results, future
-                    for key in dict.fromkeys(key for key, _name in chunk):
-                        if not waiting[key]:
-                            del waiting[key]
-                            files = found.pop(key)
-                            yield key, {name: files[name] for name in changed[key]}
-                    done += len(chunk)
-                    if progress:
-                        progress(done, total)
-        finally:
-            # an exception (here or where the shards are taken in) leaves no work behind
-            pool.shutdown(wait=True, cancel_futures=True)
+        """Each shard with its changed files read (:func:`mokoord.indexparse.parse_changed`)."""
+        yield from indexparse.parse_changed(
+            str(self.root),
+            self.kind,
+            changed,
+            lang,
+            progress,
+            chunk=self.chunk,
+            parallel=self.parallel,
+        )
 
     def payload(self, relative: str) -> str:
         """The JSON of the record in ``relative`` (read from the shard, else from the file)."""
@@ -593,7 +445,7 @@ class KindIndex:
         for relative in relatives:
             if relative not in found:
                 # the shard was replaced by another command since it was read: read the file
-                _, payload, _, _, _ = parse_file(str(self.root), relative, self.kind)
+                _, payload, _, _, _ = indexparse.parse_file(str(self.root), relative, self.kind)
                 if payload is None:
                     raise KeyError(relative)
                 found[relative] = payload[0]

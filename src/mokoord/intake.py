@@ -57,7 +57,8 @@ def take_in(
     not yet changed once ``stop()`` is true."""
     from mokoord.dataset import KINDS
     from mokoord.i18n import language
-    from mokoord.index import KindIndex, bucket_of, content_mark, parse_file, shard_digest
+    from mokoord.index import KindIndex, bucket_of, content_mark, shard_digest
+    from mokoord.indexparse import parse_file
     from mokoord.shards import Shard, ShardKey
 
     owner = {spec.folder: kind for kind, spec in KINDS.items()}

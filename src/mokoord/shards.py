@@ -77,8 +77,8 @@ def _code_stamp() -> str:
     # models, and the catalogues that word the problems
     sources = [
         Path(__file__),
-        *(here / name for name in ("index.py", "indexrows.py", "scanning.py", "spans.py")),
-        here / "facts.py",
+        *(here / name for name in ("index.py", "indexparse.py", "indexrows.py", "intake.py")),
+        *(here / name for name in ("scanning.py", "spans.py", "facts.py")),
         here / "checkfacts.py",
         *(here / name for name in ("privacyfacts.py", "privacy/texts.py")),
         *(here / name for name in ("yamlparse.py", "yamlio.py", "validation.py")),

@@ -129,7 +129,7 @@ def setup(top: Path, store_root: Path) -> list[str]:
     if found is not None:
         done += install_guard(found[1])
     if not declares_driver(store_root):
-        from mokoord.store import gitattributes
+        from mokoord.newstore import gitattributes
 
         found = gitops.repository(top)
         if found is not None:

@@ -36,7 +36,7 @@ def init(
     Example: [bold]mokoord init ~/mo-register --city Wiesbaden[/]
     """
     from mokoord.i18n import _
-    from mokoord.store import has_own_districts, init_store
+    from mokoord.newstore import has_own_districts, init_store
     from mokoord.together import guard_notes, guard_text
 
     root, commit_id = init_store(path, city=city, commit=not no_commit)
