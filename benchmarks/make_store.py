@@ -58,7 +58,7 @@ def build(
     quiet: bool = False,
 ) -> dict[str, int]:
     """Generate and write a store; returns the number of records per kind."""
-    from mokoord.store import init_store
+    from mokoord.newstore import init_store
 
     started = time.perf_counter()
     generated = generate(seed=seed, orgs=orgs, contacts=contacts, events=events, years=years)
