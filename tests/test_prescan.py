@@ -338,6 +338,20 @@ FIRST_READ_RUNS = {
 }
 
 
+def _record_opened(monkeypatch: pytest.MonkeyPatch, *modules: object) -> list[list[str]]:
+    """The kinds each ``open_kinds`` of the modules opens, in order."""
+    opened: list[list[str]] = []
+    original = index.open_kinds
+
+    def recording(root: Path, kinds: list[str], **options: object):  # type: ignore[no-untyped-def]
+        opened.append(list(kinds))
+        return original(root, kinds, **options)  # type: ignore[arg-type]
+
+    for module in modules:
+        monkeypatch.setattr(module, "open_kinds", recording)
+    return opened
+
+
 def test_the_commands_read_first_what_their_prescan_stats(
     demo_cli: Cli, demo: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -350,15 +364,7 @@ def test_the_commands_read_first_what_their_prescan_stats(
 
     assert set(FIRST_READ) == set(FIRST_READ_RUNS)
     assert set(FIRST_READ) <= set(COMMANDS)
-    opened: list[list[str]] = []
-    original = index.open_kinds
-
-    def recording(root: Path, kinds: list[str], **options: object):  # type: ignore[no-untyped-def]
-        opened.append(list(kinds))
-        return original(root, kinds, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index, "open_kinds", recording)
-    monkeypatch.setattr(checks, "open_kinds", recording)
+    opened = _record_opened(monkeypatch, index, checks)
     org = sorted(path.stem for path in (demo.root / "organisations").glob("*.yaml"))[0]
     for command, args in FIRST_READ_RUNS.items():
         opened.clear()
@@ -376,14 +382,7 @@ def test_add_contact_given_ids_reads_no_kind_so_starts_no_scan(
     starts at once (of every file of the store) would be wasted work beside git's."""
     from mokoord.cli import NO_RECORDS
 
-    opened: list[list[str]] = []
-    original = index.open_kinds
-
-    def recording(root: Path, kinds: list[str], **options: object):  # type: ignore[no-untyped-def]
-        opened.append(list(kinds))
-        return original(root, kinds, **options)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(index, "open_kinds", recording)
+    opened = _record_opened(monkeypatch, index)
     org = sorted(path.stem for path in (demo.root / "organisations").glob("*.yaml"))[0]
     result = demo_cli(
         "add-contact",

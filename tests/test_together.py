@@ -629,10 +629,7 @@ def test_a_write_during_an_unfinished_cherry_pick_says_how_to_finish(team: Team)
 # --------------------------------------------------------------------------- the index
 
 
-def test_a_sync_reads_only_the_new_files_into_the_index(
-    team: Team, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from mokoord import indexparse
+def test_a_sync_reads_only_the_new_files_into_the_index(team: Team, parses: list[str]) -> None:
 
     bernd = team.clone("bernd", BERND)
     for number in range(5):
@@ -648,14 +645,8 @@ def test_a_sync_reads_only_the_new_files_into_the_index(
     bernd.ok("add-org", "--name", "Kulturverein Bamyan")
     bernd.ok("sync")
     team.anna.ok("sync")
-    parsed: list[str] = []
-    real = indexparse.parse_file
-
-    def counting(root: str, relative: str, kind: str, raw: bytes | None = None) -> Any:
-        parsed.append(relative)
-        return real(root, relative, kind, raw)
-
-    monkeypatch.setattr(indexparse, "parse_file", counting)
+    parses.clear()
+    parsed = parses
     listed = json.loads(team.anna.ok("list", "--json").stdout)
     assert parsed == ["organisations/kulturverein-bamyan.yaml"]
     assert len(listed) == 7
@@ -668,12 +659,11 @@ def _every_record(data: Any) -> dict[str, Any]:
 
 
 def test_after_a_sync_the_index_gives_what_a_fresh_build_gives(
-    team: Team, monkeypatch: pytest.MonkeyPatch
+    team: Team, parses: list[str]
 ) -> None:
     """The files a sync brings (too fresh to trust by their fingerprints) are read
     once, by the next command, and kept by a mark of their content: the command
     after reads none of them, and one changed in place since is read again."""
-    from mokoord import indexparse
     from mokoord.store import Store
 
     bernd = team.clone("bernd", BERND)
@@ -688,14 +678,8 @@ def test_after_a_sync_the_index_gives_what_a_fresh_build_gives(
     _git(bernd.root, "commit", "-qm", "no longer needed")
     bernd.ok("sync")
     team.anna.ok("sync")
-    parsed: list[str] = []
-    real = indexparse.parse_file
-
-    def counting(root: str, relative: str, kind: str, raw: bytes | None = None) -> Any:
-        parsed.append(relative)
-        return real(root, relative, kind, raw)
-
-    monkeypatch.setattr(indexparse, "parse_file", counting)
+    parses.clear()
+    parsed = parses
     data = Store(team.anna.root).load()
     assert sorted(parsed) == [
         next(path for path in parsed if path.startswith("contacts/")),
