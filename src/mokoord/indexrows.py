@@ -70,11 +70,14 @@ class KindIds:
     def contested(self) -> dict[str, str]:
         """id → the file that keeps it, of the ids held by files in several shards."""
         if self._contested is None:
+            kept = None
             if self._sources is None:
                 rows = KindRows(self.index, self.keys, self)
-                self._contested = rows.memo("contested", lambda: self._merge() or {})
+                kept = rows.memo("contested", lambda: self._merge() or {})
+            if isinstance(kept, dict) and all(type(path) is str for path in kept.values()):
+                self._contested = kept
             else:
-                self._merge()
+                self._merge()  # not what was stored: made again
         assert self._contested is not None
         return self._contested
 
