@@ -164,12 +164,7 @@ class CodeTable:
 
     def name(self, code: str, lang: str | None = None) -> str:
         """The name of ``code`` in ``lang`` (default: the language texts are given in now)."""
-        if lang is None:
-            from mokoord.i18n import language
-
-            lang = language()
-        names = self.display.get(lang) or self.display["en"]
-        return names.get(code) or self.display["en"].get(code) or code
+        return _name(self.display, code, lang)
 
     def labelled(self, code: str, lang: str | None = None) -> str:
         """``"Ukrainisch (uk)"``: the name and the code, for messages."""
@@ -324,7 +319,8 @@ def country_name(code: str, lang: str | None = None) -> str:
 
 
 def _name(display: Mapping[str, Mapping[str, str]], code: str, lang: str | None) -> str:
-    """As :meth:`CodeTable.name`, from the names alone (no table of names to match)."""
+    """The name of ``code`` in ``lang`` (default: the current language) among ``display``
+    (language → code → name), else in English, else the code itself."""
     if lang is None:
         from mokoord.i18n import language
 

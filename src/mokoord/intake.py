@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 SWITCH_SECONDS = 0.0005
@@ -43,9 +42,7 @@ class Intake:
         sys.setswitchinterval(self._interval)
 
 
-def take_in(
-    root: Path, files: dict[str, bytes | None], *, stop: Callable[[], bool] = lambda: False
-) -> None:
+def take_in(root: Path, files: dict[str, bytes | None]) -> None:
     """Bring the index up to date for ``files`` (path relative to the store → the
     content just written there, ``None`` for a file deleted).
 
@@ -53,8 +50,7 @@ def take_in(
     written a moment ago: too fresh to trust by its fingerprint), so the next
     command trusts it only while the file holds those bytes and reads it
     otherwise. Only shards written in the current language are changed;
-    anything unusual leaves the index to the next command; so are the shards
-    not yet changed once ``stop()`` is true."""
+    anything unusual leaves the index to the next command."""
     from mokoord.dataset import KINDS
     from mokoord.i18n import language
     from mokoord.index import KindIndex, bucket_of, content_mark, shard_digest
@@ -71,8 +67,6 @@ def take_in(
             continue
         groups.setdefault((kind, (folder, bucket_of(name))), {})[name] = raw
     for (kind, key), group in groups.items():
-        if stop():
-            return
         index = KindIndex(root, kind)
         path = index.shard_path(key)
         if path.exists():

@@ -26,7 +26,7 @@ import datetime as dt
 from typing import Any
 
 from mokoord.dataset import Dataset
-from mokoord.facts import dates_of, field_of, has_rows
+from mokoord.facts import has_rows
 from mokoord.records import Records, RowPart
 
 KNOWN = "known"
@@ -77,7 +77,7 @@ def _first_contacts_kept(data: Dataset) -> dict[str, dt.date]:
     except TypeError:  # a value kept per shard of another shape
         kept = None
     if not (isinstance(kept, dict) and all(type(iso) is str for iso in kept.values())):
-        kept = _earliest(data)  # not what was stored: made again
+        kept = _earliest_in(contacts)  # not what was stored: made again
     days = {iso: dt.date.fromisoformat(iso) for iso in set(kept.values())}
     return {org: days[iso] for org, iso in kept.items()}
 
@@ -101,7 +101,8 @@ def _earliest_by_shard(contacts: Records[Any]) -> dict[str, str]:
 
 
 def _earliest_in(part: RowPart) -> dict[str, str]:
-    """Of the contacts of ``part`` (one shard's): organisation id → earliest held one."""
+    """Of the contacts of ``part`` (one shard's, or all of them): organisation id →
+    the ISO date of its earliest held contact."""
     dates = part.dates()
     earliest: dict[str, str] = {}
     for key, row in part.columns().items():
@@ -109,21 +110,6 @@ def _earliest_in(part: RowPart) -> dict[str, str]:
             continue
         iso = dates[key]
         for org in row[0]:
-            if iso < earliest.get(org, "9999"):
-                earliest[org] = iso
-    return earliest
-
-
-def _earliest(data: Dataset) -> dict[str, str]:
-    """Organisation id → the ISO date of its earliest held contact, from the rows."""
-    named = field_of(data.contacts, 0) or {}
-    planned, dates = field_of(data.contacts, 1) or {}, dates_of(data.contacts)
-    earliest: dict[str, str] = {}
-    for key, organisations in named.items():
-        if planned[key]:
-            continue
-        iso = dates[key]
-        for org in organisations:
             if iso < earliest.get(org, "9999"):
                 earliest[org] = iso
     return earliest

@@ -86,26 +86,28 @@ class Records(Mapping[str, M], Generic[M]):
 
     def select(self, keys: list[str]) -> list[M]:
         """The records of ``keys`` (every one must be there), their files read together."""
-        models, sources = self._models, self._sources
+        models = self._models
         missing = [key for key in keys if key not in models]
         if missing:
-            validate = self._validate
-            texts = self._fetch([sources[key] for key in missing])
-            for key, text in zip(missing, texts, strict=True):
-                models[key] = validate(text)
+            sources = self._sources
+            self._build([(key, sources[key]) for key in missing])
         return [models[key] for key in keys]
 
     def select_files(self, held: list[tuple[str, str]]) -> list[M]:
         """The records of ``held`` ((id, its file) pairs, as :meth:`files_of` gives
         them), read without looking up every id's file."""
         models = self._models
-        missing = [(key, relative) for key, relative in held if key not in models]
-        if missing:
-            validate = self._validate
-            texts = self._fetch([relative for _key, relative in missing])
-            for (key, _relative), text in zip(missing, texts, strict=True):
-                models[key] = validate(text)
+        self._build([(key, relative) for key, relative in held if key not in models])
         return [models[key] for key, _relative in held]
+
+    def _build(self, missing: list[tuple[str, str]]) -> None:
+        """Read and validate the records of ``missing`` ((id, file) pairs) together."""
+        if not missing:
+            return
+        models, validate = self._models, self._validate
+        texts = self._fetch([relative for _key, relative in missing])
+        for (key, _relative), text in zip(missing, texts, strict=True):
+            models[key] = validate(text)
 
     def files_of(self, keys: list[str]) -> list[tuple[str, str]]:
         """(id, its file) of each of ``keys`` that is here."""
