@@ -44,6 +44,13 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_watchers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test starts or asks a store's watcher (``mokoord.watching``) unless it says so:
+    a watcher outlives the test that started it (until idle or its folder is gone)."""
+    monkeypatch.setenv("MOKOORD_WATCH", "0")
+
+
+@pytest.fixture(autouse=True)
 def _git_identity(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -240,13 +240,18 @@ class KindIndex:
             del self.shards[key]
         racy_ns = _racy_ns(stat_ns)
         changed: dict[ShardKey, list[str]] = {}
+        again: dict[ShardKey, bool] = {}
         for key, (found, files) in scanned.items():
             shard = self.shards.get(key)
             reword = shard is not None and shard.lang != lang and bool(shard.problems)
-            if shard is not None and shard.digest == found and not reword:
-                continue  # the common case: nothing in this shard changed
+            if shard is None or shard.digest != found or reword:
+                again[key] = reword
+        listed = self._list_again([key for key in again if scanned[key][1] is None])
+        for key, reword in again.items():
+            shard = self.shards.get(key)
+            files = scanned[key][1]
             if files is None:
-                files = scan(self.root, key[0], recursive=False, bucket=key[1]).get(key, {})
+                files = listed[key]
             self.scanned[key] = files
             promoted: dict[str, Fingerprint] = {}
             stale = None
@@ -270,6 +275,21 @@ class KindIndex:
         # a shard can have changed by losing files only, or kept its files in another
         # order (its digest is new): it is rewritten all the same
         self._take_in(changed, lang, progress, settle=True)
+
+    def _list_again(self, keys: list[ShardKey]) -> dict[ShardKey, dict[str, Fingerprint]]:
+        """The files of shards whose scan sent their digest only: a folder with more than
+        one of them is listed once, not once per shard (after a cold build, every one)."""
+        per_folder: dict[str, list[ShardKey]] = {}
+        for key in keys:
+            per_folder.setdefault(key[0], []).append(key)
+        listed: dict[ShardKey, dict[str, Fingerprint]] = {}
+        for folder, wanted in per_folder.items():
+            if len(wanted) == 1:
+                found = scan(self.root, folder, recursive=False, bucket=wanted[0][1])
+            else:
+                found = scan(self.root, folder, recursive=False)
+            listed.update({key: found.get(key, {}) for key in wanted})
+        return listed
 
     def _stale(
         self,

@@ -27,6 +27,12 @@ afresh); the parent waits for the child only while the child holds a unit
 the command wants. This module imports only the
 standard library so that starting costs nothing.
 
+**Asking a watcher.** On a large store, the digests are asked of the store's
+watcher instead (:mod:`mokoord.watching`), which keeps them up to date from
+the kernel's change events: nothing is stat'ed, nothing forked. Where no
+watcher answers, the scan is made as above (and, on a store large enough,
+a watcher started for the next command).
+
 **Nothing stale.** Before a unit is scanned, its folders are stat'ed; when
 one has changed by the time the result is taken (a file added, deleted or
 renamed, which includes every write of mokoord's, made by renaming a finished
@@ -257,6 +263,10 @@ def _scan_unit(root: Root, unit: Unit, *, keep: bool) -> tuple[dict[str, Fingerp
     }
 
 
+ASK_WEIGHT = 256 * 1024
+"""Folders weighing this much (their directories' sizes: about 5,000 files) are asked of
+the store's watcher (:mod:`mokoord.watching`, imported only then); a scan of fewer
+files costs less than asking."""
 FORK_THRESHOLD = 256 * 1024
 """Scan in two processes when the folders' directory sizes add up to this (≈ 5,000 files)."""
 _FRAME = 8
@@ -283,7 +293,18 @@ class Scan:
         self.results = -1
         self.by_child: set[int] = set()
         """The units the child delivered (and the parent took over)."""
+        self.watched: dict[ShardKey, bytes] | None = None
+        """Each shard's digest as the store's watcher gave it (:mod:`mokoord.watching`)."""
         total = sum(weight for weight, _folder, _recursive in self.units)
+        if total >= ASK_WEIGHT:
+            from mokoord import watching
+
+            if watching.enabled():
+                self.watched = watching.ask(root, self.folders)
+                if self.watched is not None:
+                    return
+                if total >= watching.START_WEIGHT:
+                    watching.start(root)
         if total >= FORK_THRESHOLD and hasattr(os, "fork") and len(self.units) >= 2:
             self._start()
 
@@ -338,6 +359,11 @@ class Scan:
             if folder.split("/", 1)[0] in wanted
         }
         found: Scanned = {}
+        if self.watched is not None:
+            for key, value in self.watched.items():
+                if key[0].split("/", 1)[0] in wanted:
+                    found[key] = (value, None)
+            return found
         done: set[int] = set()
         if self.pid:
             try:
@@ -482,7 +508,7 @@ def prescan(root: Root, folders: tuple[str, ...] = FOLDERS) -> None:
         early = Scan(root, folders)
     except OSError:
         return
-    if early.pid:
+    if early.pid or early.watched is not None:
         _early, _early_root = early, (st.st_dev, st.st_ino)
 
 
