@@ -1,7 +1,7 @@
 """mokoord's speed on a large store: every figure next to its limit and a baseline.
 
     python benchmarks/run.py [--orgs 5000 --contacts 100000 --events 5000] [--runs 3]
-                             [--rebuild] [--no-growth] [--no-beancount]
+                             [--rebuild] [--no-growth] [--no-beancount] [--no-watch]
                              [--stores DIR] [--only NAME ...]
 
 Builds (or reuses) a stress store with ``benchmarks/make_store.py`` in
@@ -17,6 +17,11 @@ a comparison holds while a shared machine's speed drifts. Results also go to
 ``--stores DIR`` measures the stores built (or builds them) there;
 ``--only list show`` measures just those warm figures (and their growth);
 ``--only cold`` the cold report against the parse floor.
+
+The first command on each store starts its watcher (``mokoord.watching``), and
+no figure is timed before it answers; ``--no-watch`` measures without one
+(``MOKOORD_WATCH=0``: every command stats every file, as on a network drive).
+The watchers are stopped at the end.
 """
 
 from __future__ import annotations
@@ -324,6 +329,7 @@ def warm_figures(
     """check, report, export and the everyday commands, warm; returns label → median."""
     data = [*MOKOORD, "--data", str(root)]
     medians: dict[str, float] = {}
+    warm_up(root)
 
     def figure(label: str, args: list[str], limit: float | None) -> None:
         if not chosen(label, only):
@@ -621,11 +627,36 @@ def beancount_figures(report: Report, root: Path, runs: int, entries: int) -> No
     run_once(check)
 
 
+def warm_up(root: Path) -> None:
+    """The index brought up to date, and the store's watcher (started by that command)
+    answering, so that no figure is timed while it makes its first scan; with
+    ``MOKOORD_WATCH=0`` (``--no-watch``), no watcher."""
+    from mokoord import scanning, watching
+
+    run_once([*MOKOORD, "--data", str(root), "check"])
+    if not watching.enabled():
+        return
+    for _ in range(600):
+        if watching.ask(root, scanning.FOLDERS) is not None:
+            return
+        time.sleep(0.1)
+    print(f"  (no watcher answered for {root.name}: every command scans)", flush=True)
+
+
+def stop_watchers(*roots: Path) -> None:
+    """The stores' watchers ended: a benchmark leaves no process behind."""
+    from mokoord import watching
+
+    for root in roots:
+        if root.is_dir():
+            watching.stop(root)
+
+
 def growth_figures(report: Report, small: dict[str, float], root: Path, runs: int) -> None:
     """The same commands on a store three times as large: how much longer they take."""
     data = [*MOKOORD, "--data", str(root)]
     print(f"\non {root.name} ({count_files(root):,} files), warm:", flush=True)
-    run_once([*data, "check"])  # builds the index
+    warm_up(root)
     commands = {
         "check": (["check"], 3.0),
         f"report --year {YEAR}": (["report", "--year", YEAR, "--format", "json"], 3.0),
@@ -650,6 +681,11 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the stores anew")
     parser.add_argument("--no-growth", action="store_true", help="skip the store 3× as large")
     parser.add_argument("--no-beancount", action="store_true", help="skip bean-check")
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="no store watcher (MOKOORD_WATCH=0): every command stats every file",
+    )
     parser.add_argument(
         "--stores",
         type=Path,
@@ -681,6 +717,10 @@ def main() -> int:
             "MOKOORD_LANG": "de",
         }
     )
+    if args.no_watch:
+        os.environ["MOKOORD_WATCH"] = "0"
+    else:
+        os.environ.pop("MOKOORD_WATCH", None)
     # Users run from installed (compiled) modules: let Python keep its bytecode cache.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     sizes = (args.orgs, args.contacts, args.events, args.seed)
@@ -697,7 +737,8 @@ def main() -> int:
     report = Report(root.name)
     print(
         f"{root.name}: {files:,} files; {platform.node()}, {os.cpu_count()} cores; "
-        f"median of {args.runs} runs after one more",
+        f"median of {args.runs} runs after one more; "
+        f"{'no watcher' if args.no_watch else 'with the store watcher'}",
         flush=True,
     )
     print(
@@ -715,6 +756,7 @@ def main() -> int:
         beancount_figures(report, root, args.runs, files)
     if not args.no_growth:
         growth_figures(report, small, large, args.runs)
+    stop_watchers(root, large)
 
     OUT.mkdir(parents=True, exist_ok=True)
     results = {
@@ -722,6 +764,7 @@ def main() -> int:
         "files": files,
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "runs": args.runs,
+        "watcher": not args.no_watch,
         "rows": report.rows,
         "growth": report.growth,
     }

@@ -158,6 +158,33 @@ def test_after_many_changes_in_any_order_the_watcher_answers_what_a_scan_finds(
         assert watched.answer(scanning.FOLDERS) == _fresh(store.root), number
 
 
+def test_in_a_large_folder_only_the_shards_of_changed_names_are_listed_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large folder lists its other files in the same order after one is added,
+    deleted or renamed: the watcher stats only the changed names' shards there, and
+    still answers what a fresh scan finds."""
+    orgs = store.root / "organisations"
+    for number in range(700):
+        (orgs / f"verein-mit-langem-namen-{number:04d}.yaml").write_text(f"id: v{number}\n")
+    assert orgs.stat().st_size > scanning.SMALL_FOLDER
+    watched = watcher.Watcher(str(store.root))
+    whole: list[str] = []
+    real = watcher.scan_digests
+
+    def spy(root: object, folder: str, **options: object) -> object:
+        whole.append(folder)
+        return real(root, folder, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(watcher, "scan_digests", spy)
+    chance = random.Random(7)
+    for number in range(60):
+        _change(store.root, chance.choice(("add", "delete", "rename in place", "append")), number)
+        assert watched.answer(scanning.FOLDERS) == _fresh(store.root), number
+    assert whole == []
+    watched.notify.close()
+
+
 def test_a_question_names_the_folders_it_wants(watched: watcher.Watcher, store: Store) -> None:
     answer = watched.answer(("contacts",))
     assert answer

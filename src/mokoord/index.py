@@ -241,7 +241,7 @@ class KindIndex:
         racy_ns = _racy_ns(stat_ns)
         changed: dict[ShardKey, list[str]] = {}
         again: dict[ShardKey, bool] = {}
-        for key, (found, files) in scanned.items():
+        for key, (found, _files) in scanned.items():
             shard = self.shards.get(key)
             reword = shard is not None and shard.lang != lang and bool(shard.problems)
             if shard is None or shard.digest != found or reword:

@@ -131,6 +131,7 @@ def scan(
     recursive: bool = True,
     bucket: int | None = None,
     folders: dict[str, Fingerprint] | None = None,
+    buckets: set[int] | None = None,
 ) -> dict[ShardKey, dict[str, Fingerprint]]:
     """Every ``*.yaml`` (and ``*.yml``) below ``root/folder`` (hidden entries skipped), by
     shard: name → fingerprint.
@@ -138,11 +139,12 @@ def scan(
     This runs on every command over every file, so it is kept lean: one
     ``stat`` per file (relative to the folder's descriptor where the system
     allows), no ``Path`` objects. ``recursive=False`` takes only the files
-    right in ``folder``; ``bucket`` only those of one shard there. ``folders``,
-    when given, receives the fingerprint of every folder listed, taken before
-    it is listed.
+    right in ``folder``; ``bucket`` only those of one shard there (``buckets``:
+    of these shards). ``folders``, when given, receives the fingerprint of
+    every folder listed, taken before it is listed.
     """
-    return _scan(root, folder, recursive, bucket, folders, None, keep=True)
+    wanted = buckets if bucket is None else {bucket}
+    return _scan(root, folder, recursive, wanted, folders, None, keep=True)
 
 
 def scan_digests(
@@ -165,14 +167,14 @@ def _scan(
     root: Root,
     folder: str,
     recursive: bool,
-    bucket: int | None,
+    wanted: set[int] | None,
     folders: dict[str, Fingerprint] | None,
     buffers: dict[ShardKey, bytearray] | None,
     *,
     keep: bool,
 ) -> dict[ShardKey, dict[str, Fingerprint]]:
-    """:func:`scan`; with ``buffers``, each shard's digest bytes go there too (and
-    the fingerprints only with ``keep``)."""
+    """:func:`scan` of the shards ``wanted`` (None: all); with ``buffers``, each shard's
+    digest bytes go there too (and the fingerprints only with ``keep``)."""
     found: dict[ShardKey, dict[str, Fingerprint]] = {}
     base = os.fspath(root) + os.sep
     crc32 = zlib.crc32
@@ -201,17 +203,17 @@ def _scan(
                         # bucket_of(name), inlined: this line runs for every file
                         raw = name.encode("utf-8", "surrogateescape")
                         number = crc32(raw) % BUCKETS
-                        if bucket is not None and number != bucket:
+                        if wanted is not None and number not in wanted:
                             continue
                     elif name[0] == ".":
                         continue
                     elif name.endswith(".yml"):
                         raw = name.encode("utf-8", "surrogateescape")
                         number = OTHER
-                        if bucket is not None and number != bucket:
+                        if wanted is not None and number not in wanted:
                             continue
                     else:
-                        if recursive and bucket is None and entry.is_dir(follow_symlinks=False):
+                        if recursive and wanted is None and entry.is_dir(follow_symlinks=False):
                             stack.append(relative + "/" + name)
                         continue
                     try:

@@ -10,8 +10,9 @@ their subfolders, hidden ones left out), each with one inotify watch, set
 before the folder is scanned. An event marks what a scan must look at again:
 
 * a file's content or times changed: its shard (:func:`~mokoord.scanning.bucket_of`);
-* a file made, deleted or renamed: its folder, every shard of it (the order in
-  which the folder lists its files, which a digest follows, may have moved);
+* a file made, deleted or renamed: its shard; in a small folder every shard
+  (the order in which a small folder lists its files, which a digest follows,
+  may have moved: :meth:`Watcher._small`);
 * a subfolder made, deleted or renamed, a watched folder gone, or events lost
   (the kernel's queue overflowed): the kind's whole folder, watched anew.
 
@@ -32,7 +33,17 @@ import time
 
 from inotify_simple import INotify, flags
 
-from mokoord.scanning import FOLDERS, OTHER, ShardKey, bucket_of, digest, scan, scan_digests
+from mokoord.scanning import (
+    BUCKETS,
+    FOLDERS,
+    OTHER,
+    SMALL_FOLDER,
+    ShardKey,
+    bucket_of,
+    digest,
+    scan,
+    scan_digests,
+)
 from mokoord.watching import (
     ASK_SECONDS,
     CLAIM_FD,
@@ -63,7 +74,7 @@ class Watcher:
         self.trees: set[str] = set()
         """Kind folders to watch and scan anew, whole."""
         self.listings: set[str] = set()
-        """Folders to scan anew (their own files)."""
+        """Folders where files were added, deleted or renamed."""
         self.shards: set[ShardKey] = set()
         """Shards to scan anew."""
         self.gone = False
@@ -97,11 +108,9 @@ class Watcher:
             elif name.startswith("."):
                 continue
             elif name.endswith((".yaml", ".yml")):
+                self.shards.add((folder, OTHER if name.endswith(".yml") else bucket_of(name)))
                 if mask & LISTING_CHANGES:
                     self.listings.add(folder)
-                else:
-                    bucket = OTHER if name.endswith(".yml") else bucket_of(name)
-                    self.shards.add((folder, bucket))
 
     def drain(self) -> None:
         """Take every event waiting (each change made so far has queued its event)."""
@@ -115,20 +124,36 @@ class Watcher:
         while self.trees:
             self._watch_tree(self.trees.pop())
             self.drain()  # a change while a tree was scanned: scanned again below
-        for folder in sorted(self.listings):
-            self._forget(folder, tree=False)
-            digests, _found = scan_digests(self.root, folder, recursive=False, folders={})
-            self.digests.update(digests)
-        for key in sorted(self.shards):
-            if key[0] in self.listings:
+        per_folder: dict[str, set[int]] = {}
+        for folder, bucket in self.shards:
+            per_folder.setdefault(folder, set()).add(bucket)
+        for folder, buckets in sorted(per_folder.items()):
+            if len(buckets) > BUCKETS // 2 or (folder in self.listings and self._small(folder)):
+                self._forget(folder, tree=False)
+                digests, _found = scan_digests(self.root, folder, recursive=False, folders={})
+                self.digests.update(digests)
                 continue
-            files = scan(self.root, key[0], recursive=False, bucket=key[1]).get(key)
-            if files:
-                self.digests[key] = digest(files)
-            else:
-                self.digests.pop(key, None)
+            found = scan(self.root, folder, recursive=False, buckets=buckets)
+            for bucket in buckets:
+                files = found.get((folder, bucket))
+                if files:
+                    self.digests[(folder, bucket)] = digest(files)
+                else:
+                    self.digests.pop((folder, bucket), None)
         self.listings.clear()
         self.shards.clear()
+
+    def _small(self, folder: str) -> bool:
+        """Whether a folder is small enough to be listed whole when files were added,
+        deleted or renamed in it. A small folder may list its files in another order
+        after such a change (its entries are moved when it is converted to a larger
+        form); a large one (ext4's, XFS's, btrfs's, tmpfs's) lists the others in
+        the same order as before, so only the shards of the names changed are
+        listed again (their files stat'ed, the others only named)."""
+        try:
+            return os.stat(self.base + folder).st_size <= SMALL_FOLDER
+        except OSError:
+            return True
 
     def _forget(self, folder: str, *, tree: bool) -> None:
         """Drop the digests of a folder's shards (with ``tree``, of its subfolders' too)."""
