@@ -324,6 +324,25 @@ def test_events_and_cooperations_name_their_organisations_without_building_them(
     assert built(indexed, "organisation") == 0
 
 
+def test_events_of_a_year_are_those_dated_in_it_building_only_them(
+    both: tuple[Dataset, Dataset], demo: Store
+) -> None:
+    from mokoord.activities import event_rows, filter_events
+
+    indexed, plain = both
+    years = sorted({event.date.year for event in plain.events.values()})
+    assert len(years) > 1
+    for year in [years[0] - 1, *years]:
+        found = filter_events(indexed, year=year)
+        assert found == filter_events(plain, year=year)
+        assert event_rows(indexed, found, TODAY) == event_rows(plain, found, TODAY)
+    assert built(indexed, "organisation") == 0
+    fresh = demo.load()
+    found = filter_events(fresh, year=years[0])
+    assert 0 < len(found) < len(plain.events)
+    assert built(fresh, "event") == len(found)
+
+
 def test_search_finds_what_a_record_says_now_not_what_was_kept(demo: Store) -> None:
     first = demo.load()
     key = sorted(first.organisations)[0]

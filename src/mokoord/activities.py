@@ -12,18 +12,20 @@ confirmed after the event.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Container, Iterable, Mapping
+import functools
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from mokoord.dataset import Dataset, kind_of
 from mokoord.dates import clock
 from mokoord.errors import NotFound, Problem, UsageError
-from mokoord.facts import mentioning, organisation_name
+from mokoord.facts import field_of, mentioning, organisation_name
 from mokoord.formatting import date as format_date
 from mokoord.i18n import _, ngettext
 from mokoord.models import Attendance, Event, Organisation, Record
 from mokoord.plans import Plan, Write
+from mokoord.records import between
 from mokoord.slugs import MAX_ID_LENGTH, slugify, unique
 from mokoord.textmatch import fold, pick
 
@@ -386,7 +388,12 @@ def filter_events(
     """Events matching every given filter, by date (with ``org``, only the events
     naming it are built)."""
     result = []
-    events = data.events.values() if org is None else mentioning(data.events, org)
+    if org is not None:
+        events: Iterable[Event] = mentioning(data.events, org)
+    elif year is not None:  # only that year's events are built
+        events = between(data.events, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    else:
+        events = data.events.values()
     for event in events:
         if year is not None and event.date.year != year:
             continue
@@ -433,8 +440,27 @@ def events_of(data: Dataset, org_id: str, today: dt.date) -> list[dict[str, Any]
     return found
 
 
-def event_row(data: Dataset, event: Event, today: dt.date) -> dict[str, Any]:
-    """An event as stable JSON keys (documented in docs/activities.md)."""
+def event_rows(data: Dataset, events: list[Event], today: dt.date) -> list[dict[str, Any]]:
+    """Events as stable JSON keys (see :func:`event_row`), the organisations' names
+    looked up in one mapping."""
+    names = field_of(data.organisations, 0)  # organisation_row's first value: the name
+    if names is None:
+        return [event_row(data, event, today) for event in events]
+
+    def name(partner: str) -> str:
+        found = names.get(partner)
+        return found if isinstance(found, str) else partner_name(data, partner)
+
+    return [event_row(data, event, today, name=name) for event in events]
+
+
+def event_row(
+    data: Dataset, event: Event, today: dt.date, *, name: Callable[[str], str] | None = None
+) -> dict[str, Any]:
+    """An event as stable JSON keys (documented in docs/activities.md); ``name`` gives
+    an organisation's or institution's name (default :func:`partner_name`)."""
+    if name is None:
+        name = functools.partial(partner_name, data)
     return {
         "id": event.id,
         "kind": event.kind,
@@ -454,7 +480,7 @@ def event_row(data: Dataset, event: Event, today: dt.date) -> dict[str, Any]:
         "attendance": [
             {
                 "organisation": a.organisation,
-                "name": partner_name(data, a.organisation),
+                "name": name(a.organisation),
                 "people": a.people,
                 "planned": a.planned,
             }

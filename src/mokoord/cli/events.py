@@ -240,7 +240,7 @@ def events(
     found = activities.filter_events(data, year=year, kind=wanted, org=org)
     emit_listing(
         EVENTS,
-        [activities.event_row(data, event, today) for event in found],
+        activities.event_rows(data, found, today),
         out,
         config=data.config,
         empty=_("no events match"),
