@@ -396,6 +396,7 @@ def writing_figures(report: Report, root: Path, runs: int, only: Sequence[str] =
     sync); with ``only``, those of add-contact and/or sync."""
     data = [*MOKOORD, "--data", str(root)]
     report_args = [*data, "report", "--year", YEAR, "--format", "json"]
+    warm_up(root)
     if not only or "add-contact" in only:
         _add_contact_figures(report, root, runs, data, report_args)
     if not only:
