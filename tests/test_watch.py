@@ -4,6 +4,7 @@ it shows what a command reading every file shows."""
 
 from __future__ import annotations
 
+import errno
 import marshal
 import os
 import random
@@ -109,8 +110,11 @@ def _change(root: Path, step: str, number: int) -> None:
         (orgs / f".hidden-{number}.yaml").write_text("x")
         (orgs / f"notes-{number}.txt").write_text("x")
         (orgs / f"alt-{number}.yml").write_text("id: alt\n")
-    elif step == "folder named like a file":
+    elif step == "folder named like a file":  # a scan lists neither it nor what it holds
         (orgs / f"ordner-{number}.yaml").mkdir(exist_ok=True)
+        (orgs / f"ordner-{number}.yaml" / "drin.yaml").write_text("id: drin\n")
+        (orgs / f"ordner-{number}.yml").mkdir(exist_ok=True)
+        (orgs / f"ordner-{number}.yml" / "drin.yaml").write_text("id: drin\n")
     elif step == "symlink":
         link = orgs / f"link-{number}.yaml"
         if not os.path.lexists(link) and some:
@@ -190,6 +194,30 @@ def test_a_question_names_the_folders_it_wants(watched: watcher.Watcher, store: 
     assert answer
     assert {key[0].split("/")[0] for key in answer} == {"contacts"}
     assert answer == {k: v for k, v in _fresh(store.root).items() if k[0].startswith("contacts")}
+
+
+def test_a_folder_it_does_not_watch_is_not_answered_for(watched: watcher.Watcher) -> None:
+    """An answer without a folder's shards would say that folder is empty."""
+    assert watched.answer(("organisations", "notizen")) is None
+    assert watched.answer(("organisations",))
+
+
+def test_a_folder_it_cannot_watch_ends_the_watcher(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Out of watches (the system's limit), the watcher must not answer for a folder
+    whose changes it would not see: it stops, and commands scan."""
+    _fill(store.root)
+    real = watcher.INotify.add_watch
+
+    def limited(self: watcher.INotify, path: str, mask: int) -> int:
+        if path.endswith("2023"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return int(real(self, path, mask))
+
+    monkeypatch.setattr(watcher.INotify, "add_watch", limited)
+    with pytest.raises(OSError, match="No space"):
+        watcher.Watcher(str(store.root))
 
 
 def test_lost_events_make_the_watcher_scan_everything_again(

@@ -24,6 +24,7 @@ would scan them with, so the digests are the same bytes.
 from __future__ import annotations
 
 import contextlib
+import errno
 import marshal
 import os
 import select
@@ -178,26 +179,42 @@ class Watcher:
             folder = stack.pop()
             try:
                 wd = self.notify.add_watch(self.base + folder, MASK)
-            except OSError:
-                continue  # not there (yet): the store's watch sees it made
+            except OSError as error:
+                if error.errno in (errno.ENOENT, errno.ENOTDIR):
+                    continue  # gone, or not there yet: its parent's watch sees it
+                raise  # no more watches allowed, no access: a folder unwatched, no answers
             self.where[wd] = folder
             try:
                 with os.scandir(self.base + folder) as entries:
                     for entry in entries:
-                        if entry.name[0] != "." and entry.is_dir(follow_symlinks=False):
+                        if _listed_folder(entry):
                             stack.append(f"{folder}/{entry.name}")
             except OSError:
                 continue
         digests, _found = scan_digests(self.root, top, recursive=True, folders={})
         self.digests.update(digests)
 
-    def answer(self, folders: tuple[str, ...]) -> dict[ShardKey, bytes]:
-        """The digests of the shards in ``folders``, as a scan started now would make them."""
+    def answer(self, folders: tuple[str, ...]) -> dict[ShardKey, bytes] | None:
+        """The digests of the shards in ``folders``, as a scan started now would make them;
+        None when a folder is asked for that is not watched (the asker scans itself)."""
+        if not set(folders) <= set(FOLDERS):
+            return None
         self.settle()
         wanted = set(folders)
         return {
             key: value for key, value in self.digests.items() if key[0].split("/", 1)[0] in wanted
         }
+
+
+def _listed_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a scan lists the files of this entry of a folder it lists: a subfolder
+    neither hidden nor named like a record's file, no link (as :func:`scan` takes them)."""
+    name = entry.name
+    return (
+        name[0] != "."
+        and not name.endswith((".yaml", ".yml"))
+        and entry.is_dir(follow_symlinks=False)
+    )
 
 
 def serve(root: str, claim: socket.socket) -> None:
@@ -227,7 +244,8 @@ def serve(root: str, claim: socket.socket) -> None:
 
 
 def _answer(watcher: Watcher, connection: socket.socket) -> bool:
-    """Answer one question; False when asked to stop."""
+    """Answer one question; False when asked to stop. A failure to bring the digests
+    up to date is not caught: the watcher ends rather than answer wrongly."""
     try:
         connection.settimeout(ASK_SECONDS)
         if not same_user(connection):
@@ -240,19 +258,22 @@ def _answer(watcher: Watcher, connection: socket.socket) -> bool:
             if size > MAX_REQUEST:
                 return True
         request = marshal.loads(b"".join(parts))
-        if request == ("stop",):
-            connection.sendall(marshal.dumps(None))
-            return False
-        if (
-            isinstance(request, tuple)
-            and len(request) == 2
-            and request[0] == "digests"
-            and isinstance(request[1], tuple)
-            and all(type(folder) is str for folder in request[1])
-        ):
-            connection.sendall(marshal.dumps(watcher.answer(request[1])))
     except (OSError, EOFError, ValueError, TypeError):
-        pass
+        return True  # the asker went away, or asked nothing sensible
+    if request == ("stop",):
+        with contextlib.suppress(OSError):
+            connection.sendall(marshal.dumps(None))
+        return False
+    if (
+        isinstance(request, tuple)
+        and len(request) == 2
+        and request[0] == "digests"
+        and isinstance(request[1], tuple)
+        and all(type(folder) is str for folder in request[1])
+    ):
+        answer = watcher.answer(request[1])
+        with contextlib.suppress(OSError):
+            connection.sendall(marshal.dumps(answer))
     return True
 
 
