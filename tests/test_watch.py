@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Cli
+from conftest import Cli, run_mokoord
 from mokoord import scanning, watcher, watching
 from mokoord.store import Store
 
@@ -332,6 +332,44 @@ def test_commands_asking_the_watcher_see_every_change(running: Path) -> None:
     subprocess.run(["git", "commit", "-qm", "Änderungen"], cwd=running, check=True)
     subprocess.run(["git", "checkout", "-q", "-"], cwd=running, check=True)
     assert same() == first
+
+
+def test_a_command_starts_the_watcher_and_the_next_see_changes_through_it(store: Store) -> None:
+    """True processes, as a user runs them: the first command starts the watcher
+    (``MOKOORD_WATCH=always``: whatever the store's size), which answers; the next
+    commands show every change."""
+    _fill(store.root)
+    always = {"MOKOORD_WATCH": "always"}
+    if not watching.local(store.root):
+        pytest.skip("the temporary folder is not on a local file system")
+    try:
+        first = run_mokoord("list", "--json", cwd=store.root, env=always)
+        assert first.returncode == 0, first.stderr
+        assert _wait_for_answer(store.root) == _fresh(store.root)
+        path = store.root / "organisations" / "verein-5.yaml"
+        path.write_text(ORG.format(id="verein-5", name="Umbenannter Verein"), "utf-8")
+        (store.root / "organisations" / "verein-6.yaml").unlink()
+        second = run_mokoord("list", "--json", cwd=store.root, env=always)
+        assert "Umbenannter Verein" in second.stdout
+        assert "verein-6" not in second.stdout
+        assert second.stdout == run_mokoord("--no-cache", "list", "--json", cwd=store.root).stdout
+        assert pgrep_watchers(store.root) == 1  # the second command started none
+    finally:
+        watching.stop(store.root)
+
+
+def pgrep_watchers(root: Path) -> int:
+    """How many watcher processes of the store run (by their command lines)."""
+    wanted = ["-m", "mokoord.watcher", os.path.realpath(root)]
+    count = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            words = (entry / "cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+        except OSError:
+            continue
+        if any(words[i : i + 3] == wanted for i in range(len(words))):
+            count += 1
+    return count
 
 
 def test_no_watcher_is_asked_or_started_when_turned_off(

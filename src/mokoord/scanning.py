@@ -298,14 +298,14 @@ class Scan:
         self.watched: dict[ShardKey, bytes] | None = None
         """Each shard's digest as the store's watcher gave it (:mod:`mokoord.watching`)."""
         total = sum(weight for weight, _folder, _recursive in self.units)
-        if total >= ASK_WEIGHT:
+        if total >= ASK_WEIGHT or os.environ.get("MOKOORD_WATCH"):
             from mokoord import watching
 
             if watching.enabled():
                 self.watched = watching.ask(root, self.folders)
                 if self.watched is not None:
                     return
-                if total >= watching.START_WEIGHT:
+                if total >= watching.START_WEIGHT or watching.always():
                     watching.start(root)
         if total >= FORK_THRESHOLD and hasattr(os, "fork") and len(self.units) >= 2:
             self._start()

@@ -29,7 +29,8 @@ the store's folder (its real path, device and inode), the user and this code
 (:func:`address`); either side checks that the other is the same user. It
 ends after :data:`IDLE_SECONDS` without a question, when the store's folder
 is deleted or moved, or when asked to (:func:`stop`). ``MOKOORD_WATCH=0``
-turns watchers off (no command starts or asks one).
+turns watchers off (no command starts or asks one); ``MOKOORD_WATCH=always``
+has one watch a store of any size.
 
 This module imports only the standard library: it runs before anything else.
 """
@@ -57,6 +58,9 @@ IDLE_SECONDS = 30 * 60.0
 """A watcher asked nothing for this long ends."""
 OFF = ("0", "off", "no", "false", "nein", "aus")
 """Values of ``MOKOORD_WATCH`` that turn watchers off."""
+ALWAYS = "always"
+"""The value of ``MOKOORD_WATCH`` that has every command ask (and start) a watcher,
+whatever the store's size (any other value: from :data:`START_WEIGHT` on)."""
 LOCAL_FILE_SYSTEMS = frozenset(
     (
         "ext2",
@@ -91,6 +95,11 @@ def enabled() -> bool:
     """Whether watchers are used: on Linux, unless ``MOKOORD_WATCH`` turns them off."""
     setting = os.environ.get("MOKOORD_WATCH", "").strip().lower()
     return sys.platform == "linux" and setting not in OFF
+
+
+def always() -> bool:
+    """Whether ``MOKOORD_WATCH=always`` asks for a watcher whatever the store's size."""
+    return os.environ.get("MOKOORD_WATCH", "").strip().lower() == ALWAYS
 
 
 def address(root: Root, *, claim: bool = False) -> bytes:
