@@ -378,15 +378,18 @@ def test_no_watcher_is_asked_or_started_when_turned_off(
     monkeypatch.setattr(scanning, "ASK_WEIGHT", 0)
     monkeypatch.setattr(watching, "START_WEIGHT", 0)
     _fill(store.root)
+    monkeypatch.setattr(scanning, "_watchers_wanted", [])
     for value in ("0", "off", "nein"):
         monkeypatch.setenv("MOKOORD_WATCH", value)
         assert not watching.enabled()
         scan = scanning.Scan(store.root, list(scanning.FOLDERS))
         scan.abandon()
         assert scan.watched is None
-    assert watching.ask(store.root, scanning.FOLDERS) is None  # none was started
+        assert scanning._watchers_wanted == []  # none to start
     monkeypatch.setenv("MOKOORD_WATCH", "1")
     assert watching.enabled()
+    scanning.Scan(store.root, list(scanning.FOLDERS)).abandon()
+    assert scanning._watchers_wanted == [store.root]  # started when the command ends
 
 
 def test_a_stranger_at_the_watchers_address_is_not_believed(

@@ -31,7 +31,7 @@ standard library so that starting costs nothing.
 watcher instead (:mod:`mokoord.watching`), which keeps them up to date from
 the kernel's change events: nothing is stat'ed, nothing forked. Where no
 watcher answers, the scan is made as above (and, on a store large enough,
-a watcher started for the next command).
+a watcher started for the next command when this one ends: :func:`start_watchers`).
 
 **Nothing stale.** Before a unit is scanned, its folders are stat'ed; when
 one has changed by the time the result is taken (a file added, deleted or
@@ -306,7 +306,7 @@ class Scan:
                 if self.watched is not None:
                     return
                 if total >= watching.START_WEIGHT or watching.always():
-                    watching.start(root)
+                    _watchers_wanted.append(root)
         if total >= FORK_THRESHOLD and hasattr(os, "fork") and len(self.units) >= 2:
             self._start()
 
@@ -433,6 +433,23 @@ class Scan:
                 os.close(handle)
             _let_go(self.pid)
             self.pid = 0
+
+
+_watchers_wanted: list[Root] = []
+"""The stores whose watcher this process found missing (:func:`start_watchers`)."""
+
+
+def start_watchers() -> None:
+    """Start the watchers this process found missing, at its end: ``mokoord``'s entry
+    point calls this once the command is done, so that a watcher's first scan of
+    every file never competes with the command that wanted it."""
+    if not _watchers_wanted:
+        return
+    from mokoord import watching
+
+    for root in dict.fromkeys(_watchers_wanted):
+        watching.start(root)
+    _watchers_wanted.clear()
 
 
 def _let_streams_go() -> None:

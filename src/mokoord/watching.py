@@ -4,7 +4,8 @@ Every command stats every file of the kinds it reads (:mod:`mokoord.scanning`),
 so that the index never trusts a changed file. That grows with the store: on
 a store of 370,000 files it is most of what an everyday command waits for. On
 a large store (:data:`START_WEIGHT`) the first command therefore starts a
-*watcher* (:mod:`mokoord.watcher`) in the background: a process that asks the
+*watcher* (:mod:`mokoord.watcher`) in the background when it ends
+(:func:`mokoord.scanning.start_watchers`): a process that asks the
 kernel (Linux's inotify) to tell it of every change in the store's folders,
 keeps each shard's digest as a scan would make it, and makes a digest again
 only for a shard whose files changed. A later command asks it for the digests

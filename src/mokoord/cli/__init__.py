@@ -150,6 +150,10 @@ def _exit_now(code: object) -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):
             stream.flush()
+    scanning = sys.modules.get("mokoord.scanning")
+    if scanning is not None:  # the store's watcher, started now that the command is done
+        with contextlib.suppress(Exception):
+            scanning.start_watchers()
     os._exit(code)
 
 
