@@ -350,6 +350,50 @@ def test_a_duplicate_id_taken_up_later_is_seen_by_rows_and_records(store: Store)
         assert data.sources[("organisation", "verein")] == f"organisations/{earlier}"
 
 
+@pytest.mark.parametrize("collide", [False, True])
+def test_ids_held_twice_are_found_from_hashes_kept_per_shard(
+    store: Store, monkeypatch: pytest.MonkeyPatch, collide: bool
+) -> None:
+    """Which ids are held by files in several shards is found from each shard's ids'
+    hashes, kept per shard: the same as merging every shard's ids, after every
+    change, also when unrelated ids share a hash (``collide``: every hash one of two)."""
+    from mokoord import indexrows
+
+    if collide:
+        monkeypatch.setattr(indexrows, "_id_hash", lambda record_id: len(record_id) % 2)
+    folder = store.root / "organisations"
+    names = [f"verein-{number}.yaml" for number in range(48)]
+
+    def write(name: str, org_id: str) -> None:
+        (folder / name).write_text(ORG.format(id=org_id, name=name), encoding="utf-8")
+        _age(folder / name)
+
+    def contested_both_ways() -> dict[str, str]:
+        opened = index.open_kinds(store.root, ["organisation"])["organisation"]
+        keys = sorted(key for key in opened.shards if key[1] != index.OTHER)
+        from_hashes = indexrows.KindIds(opened, keys).contested()
+        merged = indexrows.KindIds(opened, keys)
+        merged._merge()
+        assert from_hashes == merged.contested()
+        return from_hashes
+
+    for name in names:
+        write(name, name.removesuffix(".yaml"))
+    assert contested_both_ways() == {}
+    bucket = index.bucket_of
+    others = [n for n in names if bucket(n) not in (bucket(names[0]), bucket(names[9]))]
+    write(others[0], "verein-0")  # in another shard than verein-0.yaml
+    write(others[1], "verein-0")
+    write(others[2], "verein-9")
+    first = {"verein-0": min(names[0], others[0], others[1]), "verein-9": min(names[9], others[2])}
+    assert contested_both_ways() == {key: f"organisations/{name}" for key, name in first.items()}
+    write(others[0], others[0].removesuffix(".yaml"))  # taken back
+    write(others[1], others[1].removesuffix(".yaml"))
+    assert set(contested_both_ways()) == {"verein-9"}
+    (folder / others[2]).unlink()
+    assert contested_both_ways() == {}
+
+
 def test_the_second_file_of_an_id_in_one_shard_keeps_its_own_facts(
     store: Store, parses: list[str]
 ) -> None:

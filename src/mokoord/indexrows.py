@@ -9,6 +9,7 @@ through it, never the shard files themselves.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import hashlib
 import os
@@ -73,13 +74,41 @@ class KindIds:
             kept = None
             if self._sources is None:
                 rows = KindRows(self.index, self.keys, self)
-                kept = rows.memo("contested", lambda: self._merge() or {})
+                with contextlib.suppress(TypeError, ValueError):  # hashes of another shape
+                    kept = rows.memo("contested", lambda: self._by_hashes(rows))
             if isinstance(kept, dict) and all(type(path) is str for path in kept.values()):
                 self._contested = kept
             else:
                 self._merge()  # not what was stored: made again
         assert self._contested is not None
         return self._contested
+
+    def _by_hashes(self, rows: KindRows) -> dict[str, str]:
+        """:meth:`contested` from each shard's ids as 64-bit hashes, which are kept per
+        shard (:data:`_ID_HASHES`): after one shard changed, only its ids are decoded
+        and hashed; the ids of shards sharing a hash with another shard's are
+        decoded to find which are really held twice (none, as a rule)."""
+        hashes = rows.memo_by_shard("id-hashes", _ID_HASHES, _id_hashes, by_contested=False)
+        seen: set[int] = set()
+        shared: set[int] = set()
+        for packed in hashes:
+            if type(packed) is not bytes or len(packed) % 8:
+                raise TypeError("not the hashes of a shard's ids")
+            mine = set(array.array("Q", packed))
+            shared.update(seen.intersection(mine))
+            seen.update(mine)
+        if not shared:
+            return {}
+        held: dict[str, list[str]] = {}
+        for key, packed in zip(self.keys, hashes, strict=True):
+            if shared.isdisjoint(array.array("Q", packed)):
+                continue
+            for record_id, relative in self.index.with_sources(key).sources.items():
+                if _id_hash(record_id) in shared:
+                    held.setdefault(record_id, []).append(relative)
+        return {
+            record_id: min(files) for record_id, files in sorted(held.items()) if len(files) > 1
+        }
 
     def _merge(self) -> dict[str, str]:
         sources: dict[str, str] = {}
@@ -99,6 +128,24 @@ class KindIds:
         self._sources = sources
         self._contested = {record_id: sources[record_id] for record_id in sorted(contested)}
         return self._contested
+
+
+_ID_HASHES = b"id-hashes 1"
+"""What the ids' hashes kept per shard depend on besides the ids: a new one when
+:func:`_id_hash` hashes otherwise."""
+
+
+def _id_hash(record_id: str) -> int:
+    """A record id as 64 bits, the same in every process (``hash`` is not)."""
+    raw = record_id.encode("utf-8", "surrogateescape")
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
+
+
+def _id_hashes(part: KindRows) -> bytes:
+    """The hashes of the ids of one shard's records, packed (8 bytes each)."""
+    (key,) = part.keys
+    found = part.index.with_sources(key).sources
+    return array.array("Q", [_id_hash(record_id) for record_id in found]).tobytes()
 
 
 class KindRows:
@@ -246,7 +293,14 @@ class KindRows:
         number = zlib.crc32(entry.encode("utf-8", "surrogateescape")) % ENTRY_FILES
         return self.index.folder / f"{name}-{number:02d}.memo"
 
-    def memo_by_shard(self, name: str, key: bytes, make: Callable[[KindRows], Any]) -> list[Any]:
+    def memo_by_shard(
+        self,
+        name: str,
+        key: bytes,
+        make: Callable[[KindRows], Any],
+        *,
+        by_contested: bool = True,
+    ) -> list[Any]:
         """``make(part)`` for each shard, in order: a figure made from one shard's
         records alone (``part`` gives that shard's dates and rows), kept in
         ``<kind>/<name>.memo`` with the shard's digest, ``key`` (what else the
@@ -254,15 +308,18 @@ class KindRows:
         value was kept with is not read; any other shard (changed, new, or holding
         a file too fresh to trust) is made again, so after an edit only the
         edited shard's records are looked at. A damaged memo, or one kept with
-        another key, is made anew; the values must be plain data (marshal)."""
+        another key, is made anew; the values must be plain data (marshal).
+        ``by_contested=False``: the values do not depend on which file keeps an id
+        held by several (the hashes :meth:`KindIds.contested` is made from)."""
         import marshal
 
         from mokoord.yamlio import atomic_write
 
         stamp = hashlib.sha1(code_stamp().encode())
         stamp.update(key)
-        # an id held by several files counts in the shard of its first file by path
-        stamp.update(marshal.dumps(sorted(self.ids.contested().items()), 0))
+        if by_contested:
+            # an id held by several files counts in the shard of its first file by path
+            stamp.update(marshal.dumps(sorted(self.ids.contested().items()), 0))
         path = self.index.folder / f"{name}.memo"
         kept: dict[Any, Any] = {}
         with contextlib.suppress(OSError, EOFError, ValueError, TypeError):
