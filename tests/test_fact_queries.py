@@ -191,6 +191,56 @@ def test_first_contacts_after_a_change_are_made_from_the_shards_kept(
     assert len(looked_at) == 1  # the one changed shard
 
 
+def test_a_fresh_file_trusted_later_by_its_fingerprint_keeps_the_figures(
+    demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written just now is kept with a mark of its content; once old enough it
+    is kept with its fingerprint and its shard is written again, holding the same
+    records: the figures kept beside the index are not made again. A change after
+    that is seen."""
+    from mokoord import pipeline
+
+    data = demo.load()
+    assert first_contacts(data) == _earliest_held(data)
+    path = next(
+        path
+        for path in sorted((demo.root / "contacts").rglob("*.yaml"))
+        if "planned: true" not in path.read_text("utf-8")
+    )
+    text = path.read_text("utf-8")
+    path.write_text(
+        "\n".join(
+            "date: 2001-02-03" if line.startswith("date:") else line for line in text.splitlines()
+        )
+        + "\n",
+        "utf-8",
+    )  # written now: too fresh to trust by its fingerprint
+    looked_at: list[int] = []
+    real = pipeline._earliest_in
+
+    def counting(part: Any) -> dict[str, str]:
+        looked_at.append(len(part.dates()))
+        return real(part)
+
+    monkeypatch.setattr(pipeline, "_earliest_in", counting)
+    data = demo.load()
+    assert first_contacts(data) == _earliest_held(data)
+    assert len(looked_at) == 1
+    shards = demo.root / ".mokoord" / "index" / "contact"
+    written = {p.name: p.stat().st_mtime_ns for p in shards.glob("*.idx")}
+    an_hour_ago = time.time() - 3600
+    os.utime(path, (an_hour_ago, an_hour_ago))  # old enough now, content the same
+    data = demo.load()
+    assert first_contacts(data) == _earliest_held(data)
+    assert len(looked_at) == 1  # the figures were kept
+    assert {p.name: p.stat().st_mtime_ns for p in shards.glob("*.idx")} != written
+    path.write_text(text, "utf-8")  # the old date back
+    os.utime(path, (an_hour_ago + 60, an_hour_ago + 60))
+    data = demo.load()
+    assert first_contacts(data) == _earliest_held(data)
+    assert len(looked_at) == 2
+
+
 @pytest.mark.parametrize(
     "content", [b"garbage", marshal.dumps(("not the digest", {"x": "2020-01-01"})), None]
 )

@@ -191,6 +191,7 @@ class KindIndex:
         self.folder = root / ".mokoord" / "index" / kind
         self.shards: dict[ShardKey, Shard] = {}
         self.scanned: dict[ShardKey, dict[str, Fingerprint]] = {}
+
         self.stat_ns: int | None = None
         """When the scan the shards were refreshed from started (see :meth:`_take_in`)."""
         self.write = False
@@ -241,6 +242,7 @@ class KindIndex:
         racy_ns = _racy_ns(stat_ns)
         changed: dict[ShardKey, list[str]] = {}
         again: dict[ShardKey, bool] = {}
+        same_records: set[ShardKey] = set()
         for key, (found, _files) in scanned.items():
             shard = self.shards.get(key)
             reword = shard is not None and shard.lang != lang and bool(shard.problems)
@@ -267,14 +269,17 @@ class KindIndex:
                 stale, promoted = None, {}
             known = shard.fingerprints
             assert known is not None
-            shard.remove([name for name in known if name not in files])
+            gone = [name for name in known if name not in files]
+            shard.remove(gone)
             if stale is None:
                 stale = self._stale(shard, files, racy_ns, promoted, reword=reword)
+            elif not stale and not gone:
+                same_records.add(key)  # only files now trusted by their fingerprint
             known.update(promoted)
             changed[key] = stale
         # a shard can have changed by losing files only, or kept its files in another
         # order (its digest is new): it is rewritten all the same
-        self._take_in(changed, lang, progress, settle=True)
+        self._take_in(changed, lang, progress, settle=True, same_records=same_records)
 
     def _list_again(self, keys: list[ShardKey]) -> dict[ShardKey, dict[str, Fingerprint]]:
         """The files of shards whose scan sent their digest only: a folder with more than
@@ -333,6 +338,7 @@ class KindIndex:
         progress: Progress | None,
         *,
         settle: bool = False,
+        same_records: set[ShardKey] | None = None,
     ) -> None:
         """Read the changed files, then update and write their shards.
 
@@ -342,7 +348,10 @@ class KindIndex:
         later could change again within the same tick of its clock unseen.
 
         With ``settle`` each shard written is replaced by its first part read
-        back (:meth:`_settle`).
+        back (:meth:`_settle`). A shard of ``same_records`` holds the records it
+        held (a file kept with a mark of its content is now kept with its
+        fingerprint): it keeps its :attr:`~mokoord.shards.Shard.memo_key`, and the
+        figures kept beside the index stay valid.
         """
         racy_ns = _racy_ns(self.stat_ns)
         marked = self._read_marked(changed, racy_ns)
@@ -363,6 +372,8 @@ class KindIndex:
             ordered = {name: shard.fingerprints[name] for name in self.scanned[key]}
             shard.fingerprints = ordered  # in the scan's order, as the digest takes them
             shard.digest = shard_digest(ordered)
+            if not (same_records and key in same_records and shard.memo_key):
+                shard.memo_key = shard.digest
             shard.derive()
             if self.write:
                 shard.write(self.kind)

@@ -253,12 +253,12 @@ class KindRows:
         import marshal
 
         shards = [self.index.shards[key] for key in self.keys]
-        if any(not shard.digest for shard in shards):
+        if any(not shard.memo_key for shard in shards):
             return None
         stamp = hashlib.sha1(code_stamp().encode())
         # the same digests mean the same files, hence the same ids held twice
         for key, shard in zip(self.keys, shards, strict=True):
-            stamp.update(marshal.dumps((key, shard.digest), 0))
+            stamp.update(marshal.dumps((key, shard.memo_key), 0))
         return stamp.digest()
 
     def memo_entry(self, name: str, entry: str, make: Callable[[], dict[str, Any]]) -> Any:
@@ -332,13 +332,13 @@ class KindRows:
         for shard_key in self.keys:
             shard = self.index.shards[shard_key]
             entry = kept.get(shard_key)
-            if shard.digest and isinstance(entry, tuple) and entry[:-1] == (shard.digest,):
+            if shard.memo_key and isinstance(entry, tuple) and entry[:-1] == (shard.memo_key,):
                 value = entry[1]
             else:
                 value = make(KindRows(self.index, [shard_key], self.ids))
                 made = True
-            if shard.digest:
-                keeping[shard_key] = (shard.digest, value)
+            if shard.memo_key:
+                keeping[shard_key] = (shard.memo_key, value)
             values.append(value)
         if (made or len(keeping) != len(kept)) and self.index.write:
             with contextlib.suppress(OSError, ValueError):

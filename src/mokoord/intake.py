@@ -92,6 +92,6 @@ def take_in(root: Path, files: dict[str, bytes | None]) -> None:
             ],
             lang,
         )
-        shard.digest = shard_digest(shard.fingerprints)
+        shard.digest = shard.memo_key = shard_digest(shard.fingerprints)
         shard.derive()
         shard.write(kind)

@@ -48,8 +48,8 @@ from mokoord.scanning import ShardKey as ShardKey
 from mokoord.scanning import digest as digest
 from mokoord.spans import Spans
 
-INDEX_VERSION = 10
-MAGIC = b"MOKIDX10"
+INDEX_VERSION = 11
+MAGIC = b"MOKIDX11"
 META, FILES, ROWS, CHECK, CLAIMS, SPANS, BLOB = range(1, 8)
 PARTS = 6
 """Parts 1-6 have their length in the header; part 7 is the rest of the file."""
@@ -131,6 +131,7 @@ class Shard:
         "key",
         "lang",
         "lengths",
+        "memo_key",
         "path",
         "problems",
         "records",
@@ -148,6 +149,11 @@ class Shard:
         """The language the problems are worded in."""
         self.digest = b""
         """:func:`digest` of the files' fingerprints; empty when one was too fresh to trust."""
+        self.memo_key = b""
+        """What figures kept beside the index are kept with for this shard: its digest
+        when its records last changed. A file too fresh to trust, kept with a mark of
+        its content, is later kept with its fingerprint: the digest changes, the
+        records do not, and neither does this (the figures stay valid)."""
         self.fingerprints: dict[str, Fingerprint | bytes | None] | None = {}
         """name → fingerprint; for a file too fresh to trust, a mark of its content
         (bytes: :func:`mokoord.index.content_mark`) or ``None`` (part 2; ``None``
@@ -190,7 +196,9 @@ class Shard:
                     int.from_bytes(header[16 + 8 * i : 24 + 8 * i], "little") for i in range(PARTS)
                 )
                 meta = marshal.loads(handle.read(lengths[0]))
-            stamp, shard_kind, folder, bucket, lang, digest, problems, sources, check = meta
+            stamp, shard_kind, folder, bucket, lang, digest, memo_key, problems, sources, check = (
+                meta
+            )
             if stamp != code_stamp() or shard_kind != kind:
                 return None
             if not (
@@ -198,6 +206,7 @@ class Shard:
                 and isinstance(bucket, int)
                 and isinstance(lang, str)
                 and isinstance(digest, bytes)
+                and isinstance(memo_key, bytes)
                 and isinstance(problems, dict)
                 and isinstance(sources, bytes)
                 and check == zlib.crc32(sources)
@@ -210,6 +219,7 @@ class Shard:
         shard.lengths = lengths
         shard.lang = lang
         shard.digest = digest
+        shard.memo_key = memo_key
         shard.fingerprints = None
         shard.problems = problems
         shard._sources, shard._sources_blob = None, sources
@@ -445,6 +455,7 @@ class Shard:
                 bucket,
                 self.lang,
                 self.digest,
+                self.memo_key,
                 self.problems,
                 sources,
                 zlib.crc32(sources),
