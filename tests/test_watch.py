@@ -417,6 +417,41 @@ def test_a_stranger_at_the_watchers_address_is_not_believed(
         thread.join()
 
 
+def test_changes_are_scanned_once_quiet_before_anyone_asks(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a write, the watcher scans the touched shards by itself once no event came
+    for a moment, so the next command's question is answered at once; the answer is
+    still what a fresh scan finds."""
+    _fill(store.root)
+    settled: list[tuple[int, int]] = []
+    real = watcher.Watcher.settle
+
+    def counting(self: watcher.Watcher) -> None:
+        settled.append((len(self.shards), len(self.trees)))
+        real(self)
+
+    monkeypatch.setattr(watcher.Watcher, "settle", counting)
+    claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    claim.bind(watching.address(store.root, claim=True))
+    thread = threading.Thread(target=watcher.serve, args=(str(store.root), claim))
+    thread.start()
+    try:
+        _wait_for_answer(store.root)
+        before = len(settled)
+        (store.root / "organisations" / "verein-3.yaml").write_text("id: verein-3\nname: X\n")
+        for _ in range(200):
+            if len(settled) > before:
+                break
+            time.sleep(0.01)
+        assert len(settled) > before  # settled unasked,
+        assert settled[before][0] >= 1  # the shard of the write marked
+        assert watching.ask(store.root, scanning.FOLDERS) == _fresh(store.root)
+    finally:
+        watching.stop(store.root)
+        thread.join(timeout=10)
+
+
 def test_an_idle_watcher_ends(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(watcher, "IDLE_SECONDS", 0.3)
     claim = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -89,11 +89,16 @@ class KindIds:
         and hashed; the ids of shards sharing a hash with another shard's are
         decoded to find which are really held twice (none, as a rule)."""
         hashes = rows.memo_by_shard("id-hashes", _ID_HASHES, _id_hashes, by_contested=False)
-        seen: set[int] = set()
-        shared: set[int] = set()
+        every = array.array("Q")
         for packed in hashes:
             if type(packed) is not bytes or len(packed) % 8:
                 raise TypeError("not the hashes of a shard's ids")
+            every.frombytes(packed)
+        if len(set(every)) == len(every):
+            return {}  # no hash twice: no id in two shards (the common case)
+        seen: set[int] = set()
+        shared: set[int] = set()
+        for packed in hashes:
             mine = set(array.array("Q", packed))
             shared.update(seen.intersection(mine))
             seen.update(mine)

@@ -17,8 +17,9 @@ before the folder is scanned. An event marks what a scan must look at again:
   (the kernel's queue overflowed): the kind's whole folder, watched anew.
 
 Marking is all it does as events arrive; the shards marked are scanned when
-a command asks (:meth:`Watcher.settle`), with the very functions a command
-would scan them with, so the digests are the same bytes.
+a command asks, or once no event came for :data:`QUIET_SECONDS`
+(:meth:`Watcher.settle`), with the very functions a command would scan them
+with, so the digests are the same bytes.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ LISTING_CHANGES = flags.CREATE | flags.DELETE | flags.MOVED_FROM | flags.MOVED_T
 SELF_CHANGES = flags.DELETE_SELF | flags.MOVE_SELF
 MASK = FILE_CHANGES | LISTING_CHANGES | SELF_CHANGES | flags.ONLYDIR
 ROOT_MASK = LISTING_CHANGES | SELF_CHANGES | flags.ONLYDIR
+QUIET_SECONDS = 0.05
+"""After the last change this long, the shards it touched are scanned without waiting
+to be asked: the next command (typed after an edit, started after a write) finds
+the digests ready."""
 
 
 class Watcher:
@@ -227,10 +232,19 @@ def serve(root: str, claim: socket.socket) -> None:
         poll.register(watcher.notify.fileno(), select.POLLIN)
         poll.register(listener.fileno(), select.POLLIN)
         asked = time.monotonic()
+        changed_at: float | None = None
         while not watcher.gone:
-            left = IDLE_SECONDS - (time.monotonic() - asked)
+            now = time.monotonic()
+            left = IDLE_SECONDS - (now - asked)
             if left <= 0:
                 break
+            if changed_at is not None:
+                quiet = changed_at + QUIET_SECONDS - now
+                if quiet <= 0:  # the changes have settled: their shards scanned before asked
+                    watcher.settle()
+                    changed_at = None
+                    continue
+                left = min(left, quiet)
             for fd, _event in poll.poll(int(left * 1000) + 1):
                 if fd == listener.fileno():
                     connection, _ = listener.accept()
@@ -238,8 +252,10 @@ def serve(root: str, claim: socket.socket) -> None:
                     with connection:
                         if not _answer(watcher, connection):
                             return
+                    changed_at = None  # settled by the answer
                 else:
                     watcher.take(watcher.notify.read(timeout=0))
+                    changed_at = time.monotonic()
     claim.close()
 
 
