@@ -71,6 +71,55 @@ def test_only_changed_files_are_read_again(store: Store, parses: list[str]) -> N
     assert parses == ["organisations/verein-3.yaml"]
 
 
+def test_a_fresh_file_trusted_later_rewrites_its_shard_decoding_no_record(
+    store: Store, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file written just now is kept with a mark of its content; once old enough, its
+    shard is written again with its fingerprint, every other part copied (no record
+    decoded, no file parsed), and is then taken over by its digest as any other."""
+    from mokoord.shards import Shard
+
+    for number in range(40):
+        _age(_org(store, f"verein-{number}", f"Verein {number}"))
+    _names(store)
+    path = _org(store, "verein-3", "Frisch geschrieben")  # too fresh to trust
+    assert _names(store)["verein-3"] == "Frisch geschrieben"
+    key = ("organisations", index.bucket_of("verein-3.yaml"))
+    shard_path = index.KindIndex(store.root, "organisation").shard_path(key)
+
+    def fingerprint() -> object:
+        shard = Shard.read(shard_path, "organisation")
+        assert shard is not None
+        assert shard.load_fingerprints()
+        assert shard.fingerprints is not None
+        return shard.fingerprints["verein-3.yaml"], shard.digest, shard.memo_key
+
+    marked, marked_digest, memo_key = fingerprint()
+    assert type(marked) is bytes  # a mark of its content
+    _age(path)
+    parses.clear()
+    decoded: list[object] = []
+    real = Shard.load_all
+
+    def loading(self: Shard) -> bool:
+        decoded.append(self.key)
+        return real(self)
+
+    monkeypatch.setattr(Shard, "load_all", loading)
+    assert _names(store)["verein-3"] == "Frisch geschrieben"
+    assert parses == []
+    assert decoded == []
+    trusted, digest, kept_key = fingerprint()
+    assert type(trusted) is tuple  # its fingerprint now
+    assert digest != marked_digest
+    assert kept_key == memo_key  # the same records: the figures kept stay valid
+    files = scanning.scan(store.root, "organisations", recursive=False, bucket=key[1])[key]
+    assert digest == scanning.digest(files)  # taken over whole by the next command
+    before = _shard_files(store)
+    assert _names(store) == _names(store, use_cache=False)
+    assert _shard_files(store) == before
+
+
 def test_hand_edit_of_same_size_within_the_same_second_is_seen(store: Store) -> None:
     path = _org(store, "verein", "Verein A")
     assert _names(store) == {"verein": "Verein A"}

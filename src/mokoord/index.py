@@ -260,8 +260,11 @@ class KindIndex:
             if shard is not None and not reword and shard.load_fingerprints():
                 stale = self._stale(shard, files, racy_ns, promoted)
                 assert shard.fingerprints is not None
-                if not stale and not promoted and len(shard.fingerprints) == len(files):
+                same_files = not stale and len(shard.fingerprints) == len(files)
+                if same_files and not promoted:
                     continue  # files kept with a mark of their content, too fresh still
+                if same_files and write and self._trust(shard, files, promoted):
+                    continue  # the same records, now trusted by their fingerprints
             if shard is None or not shard.load_all():
                 shard = Shard(key, self.shard_path(key))
                 shard.start(lang)
@@ -280,6 +283,18 @@ class KindIndex:
         # a shard can have changed by losing files only, or kept its files in another
         # order (its digest is new): it is rewritten all the same
         self._take_in(changed, lang, progress, settle=True, same_records=same_records)
+
+    def _trust(
+        self, shard: Shard, files: dict[str, Fingerprint], promoted: dict[str, Fingerprint]
+    ) -> bool:
+        """Keep the files of ``promoted`` with their fingerprint from now on (their shard
+        otherwise unchanged: :meth:`Shard.trust`); False when that could not be done."""
+        known = shard.fingerprints
+        assert known is not None
+        ordered: dict[str, Any] = {
+            name: promoted[name] if name in promoted else known[name] for name in files
+        }
+        return shard.trust(ordered, shard_digest(ordered))
 
     def _list_again(self, keys: list[ShardKey]) -> dict[ShardKey, dict[str, Fingerprint]]:
         """The files of shards whose scan sent their digest only: a folder with more than

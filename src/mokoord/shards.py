@@ -439,6 +439,53 @@ class Shard:
 
     # -- writing
 
+    def trust(self, fingerprints: dict[str, Fingerprint | bytes], digest: bytes) -> bool:
+        """Write the shard again with ``fingerprints`` (every file's, in the scan's order)
+        and their ``digest``, after files kept with a mark of their content became old
+        enough to be trusted by their fingerprint: the records are the same, so every
+        other part is copied as it is (no record decoded) and :attr:`memo_key` stays.
+        False when the file is no longer the version read, or cannot be written."""
+        from mokoord.yamlio import atomic_write
+
+        if not self.token:
+            return False
+        try:
+            with open(self.path, "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            return False
+        start = HEADER + self.lengths[0]
+        rest = start + self.lengths[1]
+        if raw[:16] != MAGIC + self.token or len(raw) < rest:
+            return False
+        try:
+            meta = list(marshal.loads(raw[HEADER:start]))
+        except (EOFError, ValueError, TypeError):
+            return False
+        meta[5] = digest  # (stamp, kind, folder, bucket, lang, digest, memo key, …)
+        head = marshal.dumps(tuple(meta))
+        files = marshal.dumps(fingerprints)
+        token = os.urandom(8)
+        lengths = (len(head), len(files), *self.lengths[2:])
+        content = b"".join(
+            (
+                MAGIC,
+                token,
+                *(length.to_bytes(8, "little") for length in lengths),
+                head,
+                files,
+                raw[rest:],
+            )
+        )
+        try:
+            atomic_write(self.path, content)
+        except OSError:
+            return False
+        self.token, self.lengths = token, lengths
+        self.fingerprints = dict(fingerprints)
+        self.digest = digest
+        return True
+
     def write(self, kind: str) -> None:
         from mokoord.yamlio import atomic_write
 
