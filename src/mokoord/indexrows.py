@@ -248,20 +248,22 @@ class KindRows:
         value = make()
         if self.index.write:
             with contextlib.suppress(OSError, ValueError):
-                atomic_write(path, marshal.dumps((stamp, value)))
+                atomic_write(path, marshal.dumps((stamp, value)), durable=False)
                 _drop_superseded(path)
         return value
 
     def _stamp(self) -> bytes | None:
         """What a figure made from all of this kind's rows is kept with: the code and
-        every shard's digest; ``None`` while a shard holds a file too fresh to trust."""
+        every shard's memo key (:attr:`~mokoord.shards.Shard.memo_key`: its digest when
+        its records last changed); ``None`` while a shard holds a file kept with
+        neither fingerprint nor mark."""
         import marshal
 
         shards = [self.index.shards[key] for key in self.keys]
         if any(not shard.memo_key for shard in shards):
             return None
         stamp = hashlib.sha1(code_stamp().encode())
-        # the same digests mean the same files, hence the same ids held twice
+        # the same memo keys mean the same records, hence the same ids held twice
         for key, shard in zip(self.keys, shards, strict=True):
             stamp.update(marshal.dumps((key, shard.memo_key), 0))
         return stamp.digest()
@@ -291,7 +293,7 @@ class KindRows:
             with contextlib.suppress(OSError, ValueError):
                 for number in range(ENTRY_FILES):
                     part = self.index.folder / f"{name}-{number:02d}.memo"
-                    atomic_write(part, marshal.dumps((stamp, parts.get(part, {}))))
+                    atomic_write(part, marshal.dumps((stamp, parts.get(part, {}))), durable=False)
         return made.get(entry)
 
     def _entry_file(self, name: str, entry: str) -> Path:
@@ -347,7 +349,7 @@ class KindRows:
             values.append(value)
         if (made or len(keeping) != len(kept)) and self.index.write:
             with contextlib.suppress(OSError, ValueError):
-                atomic_write(path, marshal.dumps((stamp.digest(), keeping)))
+                atomic_write(path, marshal.dumps((stamp.digest(), keeping)), durable=False)
                 _drop_superseded(path)
         return values
 

@@ -94,6 +94,6 @@ class ShardCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(self.path, marshal.dumps((self.stamp, self._kept)))
+            atomic_write(self.path, marshal.dumps((self.stamp, self._kept)), durable=False)
         except OSError:
             pass  # the results are worked out again next time

@@ -517,12 +517,15 @@ def _refused(display_path: str, code: str, message: str) -> Document:
 # --------------------------------------------------------------------------- writing
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never a part.
 
     The bytes go to a temporary file in the same folder, are flushed to disk,
     and the temporary file is renamed over the target (atomic on POSIX and on
     Windows). On any failure, including Ctrl-C, the temporary file is removed.
+    ``durable=False`` leaves out waiting for the disk (``fsync``): for a figure
+    kept beside the index, which a power cut may leave empty or cut short and
+    which is then made again (its reader checks its stamp and shape).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -530,7 +533,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
                 os.chmod(tmp_name, path.stat().st_mode & 0o777)
@@ -542,7 +546,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-    if hasattr(os, "O_DIRECTORY"):
+    if durable and hasattr(os, "O_DIRECTORY"):
         with contextlib.suppress(OSError):
             dir_fd = os.open(path.parent, os.O_DIRECTORY)
             try:
