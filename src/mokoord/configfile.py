@@ -6,7 +6,7 @@ Every command reads the configuration. Parsing it loads the YAML readers
 that rarely changes. So once it has been read without a single problem, its
 plain data is kept in ``.mokoord/config.cache``, stored with :mod:`marshal`
 (a tampered cache cannot run code) under the file's fingerprint (mtime in ns,
-size, inode) and the index's code stamp (:func:`mokoord.shards.code_stamp`:
+size, inode) and the index's code stamp (:func:`mokoord.codestamp.code_stamp`:
 the readers' and the models' code). A command whose file still has that
 fingerprint validates the kept data instead of parsing the file. Any doubt
 parses the file as before: no cache, another fingerprint or code, a damaged

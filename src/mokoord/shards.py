@@ -33,7 +33,6 @@ tampered file cannot run code).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import marshal
 import os
 import sys
@@ -43,13 +42,15 @@ from pathlib import Path
 from typing import Any
 
 from mokoord.checkfacts import Claims, FileFacts, summary_of
+from mokoord.codestamp import INDEX_VERSION as INDEX_VERSION
+from mokoord.codestamp import code_stamp as code_stamp
 from mokoord.scanning import Fingerprint as Fingerprint
 from mokoord.scanning import ShardKey as ShardKey
 from mokoord.scanning import digest as digest
 from mokoord.spans import Spans
 
-INDEX_VERSION = 11
-MAGIC = b"MOKIDX11"
+MAGIC = f"MOKIDX{INDEX_VERSION:02d}".encode()
+"""The first bytes of a shard file of this format (:data:`INDEX_VERSION`)."""
 META, FILES, ROWS, CHECK, CLAIMS, SPANS, BLOB = range(1, 8)
 PARTS = 6
 """Parts 1-6 have their length in the header; part 7 is the rest of the file."""
@@ -65,40 +66,6 @@ Parsed = tuple[str, Payload | None, Problems, FileFacts, Claims | None]
 """A file read: (its path, its record, its problems, its file facts, its claims)."""
 Entry = tuple[str, str | None, Any]
 """A record in a shard being updated: (its JSON, its date, its facts row)."""
-
-
-def _code_stamp() -> str:
-    """Changes whenever mokoord, its models or its messages change: such an index is foreign."""
-    from mokoord import __version__, models
-
-    digest = hashlib.sha1(f"{INDEX_VERSION}:{__version__}".encode())
-    here = Path(__file__).parent
-    # what decides the index's content: reading, validating, facts, claims, the
-    # models, and the catalogues that word the problems
-    sources = [
-        Path(__file__),
-        *(here / name for name in ("index.py", "indexparse.py", "indexrows.py", "intake.py")),
-        *(here / name for name in ("scanning.py", "spans.py", "facts.py")),
-        here / "checkfacts.py",
-        *(here / name for name in ("privacyfacts.py", "privacy/texts.py")),
-        *(here / name for name in ("yamlparse.py", "yamlio.py", "validation.py")),
-        *sorted(Path(models.__file__).parent.glob("*.py")),
-        *sorted((here / "locale").glob("*/LC_MESSAGES/*.mo")),
-    ]
-    for source in sources:
-        with contextlib.suppress(OSError):
-            digest.update(source.read_bytes())
-    return digest.hexdigest()
-
-
-_STAMP: str | None = None
-
-
-def code_stamp() -> str:
-    global _STAMP
-    if _STAMP is None:
-        _STAMP = _code_stamp()
-    return _STAMP
 
 
 def _interned(value: Any) -> Any:
@@ -467,18 +434,9 @@ class Shard:
         files = marshal.dumps(fingerprints)
         token = os.urandom(8)
         lengths = (len(head), len(files), *self.lengths[2:])
-        content = b"".join(
-            (
-                MAGIC,
-                token,
-                *(length.to_bytes(8, "little") for length in lengths),
-                head,
-                files,
-                raw[rest:],
-            )
-        )
+        header = MAGIC + token + b"".join(length.to_bytes(8, "little") for length in lengths)
         try:
-            atomic_write(self.path, content)
+            atomic_write(self.path, header + head + files + raw[rest:])
         except OSError:
             return False
         self.token, self.lengths = token, lengths
