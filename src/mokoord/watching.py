@@ -133,16 +133,8 @@ def ask(root: Root, folders: tuple[str, ...]) -> dict[ShardKey, bytes] | None:
     watcher: what a scan started now would find. None when no watcher answers
     (none runs, it is busy for longer than :data:`ASK_SECONDS`, it gave a
     malformed answer): the caller scans itself."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(ASK_SECONDS)
-            connection.connect(address(root))
-            if not same_user(connection):
-                return None
-            connection.sendall(marshal.dumps(("digests", tuple(folders))))
-            connection.shutdown(socket.SHUT_WR)
-            data = _read_all(connection)
-    except OSError:  # none listening (refused), timed out, went away
+    data = _request(root, ("digests", tuple(folders)))
+    if data is None:
         return None
     try:
         answer = marshal.loads(data)
@@ -164,24 +156,25 @@ def ask(root: Root, folders: tuple[str, ...]) -> dict[ShardKey, bytes] | None:
 
 def stop(root: Root) -> bool:
     """Ask the store's watcher to end; whether one was there to ask."""
+    return _request(root, ("stop",)) is not None
+
+
+def _request(root: Root, request: tuple[str] | tuple[str, tuple[str, ...]]) -> bytes | None:
+    """Send ``request`` to the store's watcher and read its whole answer; None when no
+    watcher of this user answers (none listening, timed out, went away)."""
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(ASK_SECONDS)
             connection.connect(address(root))
             if not same_user(connection):
-                return False
-            connection.sendall(marshal.dumps(("stop",)))
+                return None
+            connection.sendall(marshal.dumps(request))
             connection.shutdown(socket.SHUT_WR)
-            _read_all(connection)
+            parts = []
+            while chunk := connection.recv(65536):
+                parts.append(chunk)
     except OSError:
-        return False
-    return True
-
-
-def _read_all(connection: socket.socket) -> bytes:
-    parts = []
-    while chunk := connection.recv(65536):
-        parts.append(chunk)
+        return None
     return b"".join(parts)
 
 
