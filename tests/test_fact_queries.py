@@ -132,19 +132,15 @@ def _earliest_held(data: Dataset) -> dict[str, dt.date]:
     return first
 
 
-def test_first_contacts_are_kept_beside_the_index_and_follow_every_change(demo: Store) -> None:
-    demo.load()
-    assert first_contacts(demo.load()) == _earliest_held(demo.load())
-    assert _memo(demo).is_file()
-    # a contact moved back in time: the organisation's first contact moves with it
+def _backdate_a_held_contact(demo: Store) -> tuple[Path, str]:
+    """The first held contact's file rewritten (now) with the date 2001-02-03: its path
+    and its text before."""
     path = next(
         path
         for path in sorted((demo.root / "contacts").rglob("*.yaml"))
         if "planned: true" not in path.read_text("utf-8")
     )
     text = path.read_text("utf-8")
-    org = next(line for line in text.splitlines() if line.startswith("organisations:"))
-    org_id = org.split("[", 1)[1].split(",")[0].strip(" ]")
     path.write_text(
         "\n".join(
             "date: 2001-02-03" if line.startswith("date:") else line for line in text.splitlines()
@@ -152,6 +148,33 @@ def test_first_contacts_are_kept_beside_the_index_and_follow_every_change(demo: 
         + "\n",
         "utf-8",
     )
+    return path, text
+
+
+def _count_shards_looked_at(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, how many contacts each shard had whose earliest contacts were made
+    (again): one entry a shard."""
+    from mokoord import pipeline
+
+    looked_at: list[int] = []
+    real = pipeline._earliest_in
+
+    def counting(part: Any) -> dict[str, str]:
+        looked_at.append(len(part.dates()))
+        return real(part)
+
+    monkeypatch.setattr(pipeline, "_earliest_in", counting)
+    return looked_at
+
+
+def test_first_contacts_are_kept_beside_the_index_and_follow_every_change(demo: Store) -> None:
+    demo.load()
+    assert first_contacts(demo.load()) == _earliest_held(demo.load())
+    assert _memo(demo).is_file()
+    # a contact moved back in time: the organisation's first contact moves with it
+    path, text = _backdate_a_held_contact(demo)
+    org = next(line for line in text.splitlines() if line.startswith("organisations:"))
+    org_id = org.split("[", 1)[1].split(",")[0].strip(" ]")
     an_hour_ago = time.time() - 3600  # not too fresh to trust: the memo's digests decide
     os.utime(path, (an_hour_ago, an_hour_ago))
     data = demo.load()
@@ -165,8 +188,6 @@ def test_first_contacts_after_a_change_are_made_from_the_shards_kept(
 ) -> None:
     """After a change only the changed shard's contacts are looked at again; an
     organisation's earliest contact deleted moves its first contact later."""
-    from mokoord import pipeline
-
     data = demo.load()
     first = _earliest_held(data)
     assert first_contacts(data) == first
@@ -178,14 +199,7 @@ def test_first_contacts_after_a_change_are_made_from_the_shards_kept(
         if org_id in contact.organisations and contact.date == day and not contact.planned
     )
     (demo.root / data.sources[("contact", earliest.id)]).unlink()
-    looked_at: list[int] = []
-    real = pipeline._earliest_in
-
-    def counting(part: Any) -> dict[str, str]:
-        looked_at.append(len(part.dates()))
-        return real(part)
-
-    monkeypatch.setattr(pipeline, "_earliest_in", counting)
+    looked_at = _count_shards_looked_at(monkeypatch)
     data = demo.load()
     assert first_contacts(data) == _earliest_held(data)
     assert len(looked_at) == 1  # the one changed shard
@@ -198,31 +212,10 @@ def test_a_fresh_file_trusted_later_by_its_fingerprint_keeps_the_figures(
     is kept with its fingerprint and its shard is written again, holding the same
     records: the figures kept beside the index are not made again. A change after
     that is seen."""
-    from mokoord import pipeline
-
     data = demo.load()
     assert first_contacts(data) == _earliest_held(data)
-    path = next(
-        path
-        for path in sorted((demo.root / "contacts").rglob("*.yaml"))
-        if "planned: true" not in path.read_text("utf-8")
-    )
-    text = path.read_text("utf-8")
-    path.write_text(
-        "\n".join(
-            "date: 2001-02-03" if line.startswith("date:") else line for line in text.splitlines()
-        )
-        + "\n",
-        "utf-8",
-    )  # written now: too fresh to trust by its fingerprint
-    looked_at: list[int] = []
-    real = pipeline._earliest_in
-
-    def counting(part: Any) -> dict[str, str]:
-        looked_at.append(len(part.dates()))
-        return real(part)
-
-    monkeypatch.setattr(pipeline, "_earliest_in", counting)
+    path, text = _backdate_a_held_contact(demo)  # written now: too fresh to trust
+    looked_at = _count_shards_looked_at(monkeypatch)
     data = demo.load()
     assert first_contacts(data) == _earliest_held(data)
     assert len(looked_at) == 1
